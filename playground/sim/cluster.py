@@ -1,0 +1,222 @@
+"""The cluster's state: Kubernetes-shaped objects, resource versions, a clock and seeded randomness.
+
+Objects are stored exactly in their API shape (apiVersion, kind, metadata, spec, status) so that
+`-o yaml`, `edit` and `apply` are faithful. Everything here is plain JSON-able data: a sandbox is
+`Cluster.from_dict(row.state)` on the way in and `cluster.to_dict()` on the way out.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import ipaddress
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Iterator
+
+from . import resources as res
+
+# The alphabet Kubernetes uses for generated suffixes (k8s.io/apimachinery/pkg/util/rand): no vowels,
+# no look-alikes, so names never spell words.
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+POD_CIDR = ipaddress.ip_network("10.244.0.0/16")
+NODE_PORT_RANGE = (30000, 32767)
+
+
+def rfc3339(ts: float) -> str:
+    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc3339(value: str) -> float:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+class Cluster:
+    """The API server's storage for one sandbox, plus the bits of the world it needs (clock, dice)."""
+
+    def __init__(self, seed: int = 0, now: float | None = None):
+        self.objects: dict[str, dict[str, dict]] = {}   # plural -> "ns/name" -> object
+        self.resource_version = 1000
+        self.seed = seed
+        self.counter = 0          # draws taken from the seeded generator so far
+        self.now = time.time() if now is None else now
+        self.running = True       # `minikube stop` turns the whole cluster off
+        self.cni = ""             # "" (minikube's default bridge), "calico", "flannel", ...
+        self.addons: dict[str, bool] = {}
+        self.next_pod_ip = 2      # 10.244.0.x, handed out in order as the bridge CNI does
+
+    # ---- persistence -------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "objects": self.objects,
+            "resource_version": self.resource_version,
+            "seed": self.seed,
+            "counter": self.counter,
+            "now": self.now,
+            "running": self.running,
+            "cni": self.cni,
+            "addons": self.addons,
+            "next_pod_ip": self.next_pod_ip,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Cluster":
+        c = cls(seed=data.get("seed", 0), now=data.get("now"))
+        c.objects = data.get("objects", {})
+        c.resource_version = data.get("resource_version", 1000)
+        c.counter = data.get("counter", 0)
+        c.running = data.get("running", True)
+        c.cni = data.get("cni", "")
+        c.addons = data.get("addons", {})
+        c.next_pod_ip = data.get("next_pod_ip", 2)
+        return c
+
+    # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
+    def _draw(self) -> int:
+        self.counter += 1
+        digest = hashlib.blake2b(f"{self.seed}:{self.counter}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big")
+
+    def randint(self, lo: int, hi: int) -> int:
+        return lo + self._draw() % (hi - lo + 1)
+
+    def choice(self, seq):
+        return seq[self._draw() % len(seq)]
+
+    def rand_suffix(self, n: int = 5) -> str:
+        return "".join(self.choice(NAME_ALPHABET) for _ in range(n))
+
+    def uid(self) -> str:
+        return str(uuid.UUID(int=(self._draw() << 64) | self._draw(), version=4))
+
+    def hex_id(self, n: int = 12) -> str:
+        return "".join(self.choice("0123456789abcdef") for _ in range(n))
+
+    # ---- time --------------------------------------------------------------------------------
+    def timestamp(self) -> str:
+        return rfc3339(self.now)
+
+    def age_seconds(self, obj: dict) -> float:
+        ts = obj.get("metadata", {}).get("creationTimestamp")
+        return max(0.0, self.now - parse_rfc3339(ts)) if ts else 0.0
+
+    # ---- storage -----------------------------------------------------------------------------
+    @staticmethod
+    def key(namespace: str | None, name: str) -> str:
+        return f"{namespace or ''}/{name}"
+
+    def get(self, plural: str, namespace: str | None, name: str) -> dict | None:
+        return self.objects.get(plural, {}).get(self.key(namespace, name))
+
+    def list(self, plural: str, namespace: str | None = None) -> list[dict]:
+        """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
+        items = self.objects.get(plural, {})
+        out = [o for k, o in items.items() if namespace is None or k.split("/", 1)[0] == namespace]
+        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return out
+
+    def all_objects(self) -> Iterator[dict]:
+        for items in self.objects.values():
+            yield from items.values()
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.objects.values())
+
+    def bump(self) -> str:
+        self.resource_version += 1
+        return str(self.resource_version)
+
+    def put(self, obj: dict, *, new: bool | None = None) -> dict:
+        """Store an object as the API server would: fill in uid, creationTimestamp, resourceVersion.
+
+        The caller passes a complete object; `new=True` also stamps identity fields.
+        """
+        r = res.for_object(obj)
+        if r is None:
+            raise KeyError(f"unknown kind {obj.get('apiVersion')}/{obj.get('kind')}")
+        meta = obj.setdefault("metadata", {})
+        if r.namespaced:
+            meta.setdefault("namespace", "default")
+        else:
+            meta.pop("namespace", None)
+        k = self.key(meta.get("namespace"), meta["name"])
+        existing = self.objects.get(r.plural, {}).get(k)
+        if new is None:
+            new = existing is None
+        if new:
+            meta["uid"] = self.uid()
+            meta["creationTimestamp"] = self.timestamp()
+            meta.setdefault("generation", 1) if r.plural in GENERATION_TYPES else None
+        elif existing is not None:
+            meta.setdefault("uid", existing["metadata"].get("uid"))
+            meta.setdefault("creationTimestamp", existing["metadata"].get("creationTimestamp"))
+            if r.plural in GENERATION_TYPES:
+                gen = existing["metadata"].get("generation", 1)
+                if existing.get("spec") != obj.get("spec"):
+                    gen += 1
+                meta["generation"] = gen
+        meta["resourceVersion"] = self.bump()
+        self.objects.setdefault(r.plural, {})[k] = obj
+        return obj
+
+    def touch(self, obj: dict) -> None:
+        """Record an in-place change to a stored object (status written by a controller)."""
+        obj["metadata"]["resourceVersion"] = self.bump()
+
+    def remove(self, plural: str, namespace: str | None, name: str) -> dict | None:
+        return self.objects.get(plural, {}).pop(self.key(namespace, name), None)
+
+    def snapshot(self) -> dict:
+        return copy.deepcopy(self.to_dict())
+
+    # ---- allocation --------------------------------------------------------------------------
+    def allocated_cluster_ips(self) -> set[str]:
+        out = set()
+        for svc in self.objects.get("services", {}).values():
+            for ip in svc.get("spec", {}).get("clusterIPs", []) or []:
+                out.add(ip)
+        return out
+
+    def allocate_cluster_ip(self) -> str:
+        """A random free address in 10.96.0.0/12, as the apiserver's bitmap allocator picks one."""
+        used = self.allocated_cluster_ips()
+        size = SERVICE_CIDR.num_addresses
+        for _ in range(1000):
+            # The lower band (first 1/16th, at most 256) is reserved for static IPs such as kube-dns.
+            offset = self.randint(min(256, size // 16) + 1, size - 2)
+            ip = str(SERVICE_CIDR.network_address + offset)
+            if ip not in used:
+                return ip
+        raise RuntimeError("service IP range exhausted")
+
+    def allocated_node_ports(self) -> set[int]:
+        out = set()
+        for svc in self.objects.get("services", {}).values():
+            for p in svc.get("spec", {}).get("ports", []) or []:
+                if p.get("nodePort"):
+                    out.add(int(p["nodePort"]))
+        return out
+
+    def allocate_node_port(self) -> int:
+        used = self.allocated_node_ports()
+        lo, hi = NODE_PORT_RANGE
+        for _ in range(1000):
+            port = self.randint(lo, hi)
+            if port not in used:
+                return port
+        raise RuntimeError("node port range exhausted")
+
+    def allocate_pod_ip(self) -> str:
+        used = {p.get("status", {}).get("podIP") for p in self.objects.get("pods", {}).values()}
+        while True:
+            ip = str(POD_CIDR.network_address + self.next_pod_ip)
+            self.next_pod_ip += 1
+            if ip not in used:
+                return ip
+
+
+# Types whose metadata.generation counts spec changes (the rest leave it unset).
+GENERATION_TYPES = {"deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "ingresses",
+                    "networkpolicies", "ingressclasses"}

@@ -1,0 +1,143 @@
+"""API-server defaulting: the fields a real cluster fills in on create, so `-o yaml` looks as it does.
+
+Each function mutates an object in place and is safe to call again on an already-defaulted object.
+"""
+from __future__ import annotations
+
+
+def _container(c: dict) -> None:
+    image = c.get("image", "")
+    tag = image.rsplit("/", 1)[-1]
+    latest = "@" not in tag and (":" not in tag or tag.endswith(":latest"))
+    c.setdefault("imagePullPolicy", "Always" if latest else "IfNotPresent")
+    for p in c.get("ports", []) or []:
+        p.setdefault("protocol", "TCP")
+    c.setdefault("resources", {})
+    c.setdefault("terminationMessagePath", "/dev/termination-log")
+    c.setdefault("terminationMessagePolicy", "File")
+
+
+def pod_spec(spec: dict, *, in_template: bool = False) -> None:
+    for c in spec.get("containers", []) or []:
+        _container(c)
+    for c in spec.get("initContainers", []) or []:
+        _container(c)
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("securityContext", {})
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    if not in_template:
+        spec.setdefault("enableServiceLinks", True)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        spec.setdefault("priority", 0)
+        spec.setdefault("serviceAccount", spec.get("serviceAccountName", "default"))
+        spec.setdefault("serviceAccountName", "default")
+        spec.setdefault("tolerations", [
+            {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists",
+             "tolerationSeconds": 300},
+            {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists",
+             "tolerationSeconds": 300},
+        ])
+
+
+def pod(obj: dict) -> None:
+    pod_spec(obj.setdefault("spec", {}))
+
+
+def _template(spec: dict) -> None:
+    tmpl = spec.setdefault("template", {})
+    tmpl.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+    pod_spec(tmpl.setdefault("spec", {}), in_template=True)
+
+
+def deployment(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("replicas", 1)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    spec.setdefault("revisionHistoryLimit", 10)
+    strategy = spec.setdefault("strategy", {"type": "RollingUpdate"})
+    if strategy.get("type", "RollingUpdate") == "RollingUpdate":
+        strategy.setdefault("type", "RollingUpdate")
+        strategy.setdefault("rollingUpdate", {"maxSurge": "25%", "maxUnavailable": "25%"})
+    _template(spec)
+
+
+def replicaset(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("replicas", 1)
+    _template(spec)
+
+
+def daemonset(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("updateStrategy", {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1},
+                                       "type": "RollingUpdate"})
+    _template(spec)
+
+
+def service(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("type", "ClusterIP")
+    svc_type = spec["type"]
+    if svc_type != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+    if svc_type in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if svc_type == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    spec.setdefault("sessionAffinity", "None")
+    for p in spec.get("ports", []) or []:
+        p.setdefault("protocol", "TCP")
+        if "targetPort" not in p and "port" in p and spec.get("clusterIP") != "None":
+            p["targetPort"] = p["port"]
+        elif "targetPort" not in p and "port" in p:
+            p["targetPort"] = p["port"]
+    obj.setdefault("status", {"loadBalancer": {}})
+
+
+def namespace(obj: dict) -> None:
+    name = obj["metadata"]["name"]
+    labels = obj["metadata"].setdefault("labels", {})
+    labels.setdefault("kubernetes.io/metadata.name", name)
+    obj.setdefault("spec", {"finalizers": ["kubernetes"]})
+    obj.setdefault("status", {"phase": "Active"})
+
+
+def networkpolicy(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("podSelector", {})
+    if "policyTypes" not in spec:
+        types = ["Ingress"]
+        if spec.get("egress") is not None:
+            types.append("Egress")
+        spec["policyTypes"] = types
+    for rule in (spec.get("ingress") or []) + (spec.get("egress") or []):
+        for p in rule.get("ports", []) or []:
+            p.setdefault("protocol", "TCP")
+
+
+def ingress(obj: dict) -> None:
+    obj.setdefault("spec", {})
+    obj.setdefault("status", {"loadBalancer": {}})
+
+
+BY_PLURAL = {
+    "pods": pod,
+    "deployments": deployment,
+    "replicasets": replicaset,
+    "daemonsets": daemonset,
+    "services": service,
+    "namespaces": namespace,
+    "networkpolicies": networkpolicy,
+    "ingresses": ingress,
+}
+
+
+def apply_defaults(plural: str, obj: dict) -> None:
+    fn = BY_PLURAL.get(plural)
+    if fn:
+        fn(obj)

@@ -1,0 +1,56 @@
+"""What the playground knows about container images: whether they pull, how long they take to start,
+and whether their main process keeps running. Behaviour inside the container lives in programs/.
+"""
+from __future__ import annotations
+
+# Repositories that pull; anything else fails with ErrImagePull as on a real node without the image.
+KNOWN_REPOSITORIES = {
+    "nginx", "httpd", "busybox", "alpine", "ubuntu", "debian", "redis", "mariadb", "mysql", "postgres",
+    "wordpress", "curlimages/curl", "gcr.io/google-samples/hello-app", "registry.k8s.io/echoserver",
+    "k8s.gcr.io/echoserver", "nicolaka/netshoot", "traefik/whoami", "hashicorp/http-echo", "php",
+    "node", "python", "registry.k8s.io/pause",
+}
+# Cluster components' images, which minikube preloads.
+SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/")
+# Images whose default command exits at once (a shell with no terminal).
+SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot"}
+
+
+def repository(image: str) -> str:
+    """`docker.io/library/nginx:1.17` -> `nginx`; `gcr.io/google-samples/hello-app:2.0` -> itself sans tag."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)
+    if ":" in last[-1]:
+        name = name[: name.rfind(":")]
+    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+def tag(image: str) -> str:
+    last = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else "latest"
+
+
+def pullable(image: str) -> bool:
+    if not image or image != image.strip() or any(c.isupper() for c in image.split(":")[0]):
+        return False
+    repo = repository(image)
+    return repo in KNOWN_REPOSITORIES or repo.startswith(SYSTEM_REGISTRIES)
+
+
+def keeps_running(image: str, command: list[str] | None, args: list[str] | None) -> bool:
+    """Whether the container's main process stays up (a shell image needs `sleep` or similar)."""
+    if repository(image) not in SHELL_IMAGES:
+        return True
+    argv = (command or []) + (args or [])
+    if not argv:
+        return False
+    joined = " ".join(argv)
+    return any(word in joined for word in ("sleep", "tail -f", "while true", "httpd", "nc -l"))
+
+
+def startup_seconds(image: str) -> int:
+    """Seconds from creation to Running: the pull plus container start on a warm minikube node."""
+    return 2

@@ -1,0 +1,29 @@
+"""Every command the learner can run on their machine (or inside a pod), by name.
+
+A program is `fn(proc) -> exit code`; it reads `proc.argv`/`proc.stdin` and writes to `proc.out`/`proc.err`.
+Modules register themselves with @program so the table is declared next to the code.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..engine import Program
+
+PROGRAMS: dict[str, Program] = {}
+
+
+def program(*names: str) -> Callable[[Program], Program]:
+    def register(fn: Program) -> Program:
+        for name in names:
+            PROGRAMS[name] = fn
+        return fn
+    return register
+
+
+def load_all() -> None:
+    """Import the modules that register programs (late, to keep import cycles out)."""
+    import importlib
+    import pkgutil
+
+    for mod in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{mod.name}")
