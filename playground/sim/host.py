@@ -30,11 +30,12 @@ class Host:
         self.last_exit = 0
         self.pending_editor: dict | None = None
         self.shell_stack: list[dict] = []     # `kubectl exec -it pod -- sh` pushes an in-pod shell
+        self.namespace = "default"            # the kubeconfig context's namespace (config set-context)
 
     def to_dict(self) -> dict:
         return {"files": self.files, "dirs": sorted(self.dirs), "vars": self.vars, "history": self.history[-1000:],
                 "cwd": self.cwd, "last_exit": self.last_exit, "pending_editor": self.pending_editor,
-                "shell_stack": self.shell_stack}
+                "shell_stack": self.shell_stack, "namespace": self.namespace}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Host":
@@ -47,6 +48,7 @@ class Host:
         h.last_exit = data.get("last_exit", 0)
         h.pending_editor = data.get("pending_editor")
         h.shell_stack = data.get("shell_stack", [])
+        h.namespace = data.get("namespace", "default")
         return h
 
     def env(self) -> dict[str, str]:

@@ -1,0 +1,98 @@
+"""`kubectl`: the program entry. Subcommands live in sibling modules and register with @command."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+from .. import program
+from ...engine import Proc
+from .framework import (COMMANDS, GLOBAL_FLAGS, Invocation, KubectlError, first_word, parse, split_command,
+                        suggestions)
+
+HELP_DIR = Path(__file__).with_name("help")
+_loaded = False
+
+
+def _load_commands() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in pkgutil.iter_modules(__path__):
+        if mod.name not in ("framework",):
+            importlib.import_module(f"{__name__}.{mod.name}")
+    _loaded = True
+
+
+def help_text(path: str) -> str | None:
+    """kubectl's own help for a command path ("" is the root), captured from kubectl v1.35."""
+    f = HELP_DIR / (("kubectl" if not path else path.replace(" ", "_")) + ".txt")
+    return f.read_text() if f.exists() else None
+
+
+def print_error(proc: Proc, exc: KubectlError, path: str) -> int:
+    if exc.raw:
+        proc.err(exc.message if exc.message.endswith("\n") or not exc.message else exc.message + "\n")
+        return exc.code
+    proc.err(f"error: {exc.message}\n")
+    if exc.usage == "usage":
+        proc.err(f"See '{path} --help' for usage.\n")
+    elif exc.usage == "help":
+        proc.err(f"See '{path} -h' for help and examples\n")
+    return exc.code
+
+
+def _wants_help(argv: list[str]) -> bool:
+    for a in argv:
+        if a == "--":
+            return False
+        if a in ("-h", "--help", "--help=true"):
+            return True
+    return False
+
+
+@program("kubectl")
+def kubectl(proc: Proc) -> int:
+    _load_commands()
+    argv = proc.argv[1:]
+    cmd, path, rest = split_command(argv)
+    if cmd is None:
+        word = first_word(argv)
+        if word is not None and word != "help":
+            msg = f'unknown command "{word}" for "kubectl"'
+            hints = suggestions(word)
+            if hints:
+                msg += "\n\nDid you mean this?\n" + "".join(f"\t{h}\n" for h in hints)
+            proc.err(f"error: {msg.rstrip(chr(10))}\n")
+            return 1
+        if word == "help":
+            topic = [a for a in argv if not a.startswith("-")][1:]
+            target, tpath, _ = split_command(topic)
+            text = help_text(target.path if target else "")
+            proc.out(text or "")
+            return 0
+        if _wants_help(argv) or not argv:
+            proc.out(help_text("") or "kubectl controls the Kubernetes cluster manager.\n")
+            return 0
+    name = f"kubectl {cmd.path}" if cmd else "kubectl"
+    if _wants_help(rest):
+        text = help_text(cmd.path if cmd else "")
+        if text is None:
+            proc.out(f"{name}: help is not available in the playground for this command.\n")
+        else:
+            proc.out(text)
+        return 0
+    try:
+        if cmd is None:
+            args, values, changed, after, dash = parse(argv, GLOBAL_FLAGS)
+            proc.out(help_text("") or "")
+            return 0
+        args, values, changed, after, dash = parse(rest, GLOBAL_FLAGS + cmd.flags)
+        inv = Invocation(proc, cmd, args, values, changed, after, dash)
+        if cmd.needs_server and not proc.cluster.running:
+            from ...network import cluster_unreachable_error   # the minikube helper owns its wording
+            proc.err(cluster_unreachable_error())
+            return 1
+        return cmd.handler(inv)
+    except KubectlError as exc:
+        return print_error(proc, exc, name)

@@ -1,0 +1,313 @@
+"""kubectl's command tree and flag parsing, with cobra/pflag semantics and messages.
+
+A subcommand is declared once:
+
+    @command("create deployment", aliases=("create deploy",), flags=[
+        Flag("image", kind="stringSlice", help=...), Flag("replicas", "r", "int", 1), *print_flags()])
+    def create_deployment(inv: Invocation) -> int: ...
+
+pflag rules reproduced: flags may appear anywhere among the arguments, `--` ends them, `--f=v`,
+`--f v`, `-n v`, `-nv`, `-n=v`, bools take no separate value (`--f=false` works), short bools combine
+(`-it`), and every parse error reads exactly as kubectl prints it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ...engine import Proc
+
+
+class KubectlError(Exception):
+    """An error kubectl prints as `error: <message>` (or verbatim when raw) and exits with `code`."""
+
+    def __init__(self, message: str, code: int = 1, *, usage: str = "", raw: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.usage = usage      # "help" -> "See 'kubectl X -h' for help and examples", "usage" -> "--help' for usage."
+        self.raw = raw
+
+
+@dataclass
+class Flag:
+    name: str
+    short: str = ""
+    kind: str = "string"        # bool | string | int | stringArray | stringSlice | duration
+    default: Any = None
+    help: str = ""
+    no_opt: str | None = None   # value when given without `=`, e.g. --dry-run -> "unchanged"/"client"
+    hidden: bool = False
+
+    def __post_init__(self):
+        if self.default is None:
+            self.default = {"bool": False, "int": 0, "stringArray": [], "stringSlice": []}.get(self.kind, "")
+
+    @property
+    def label(self) -> str:
+        """How pflag names a flag in errors: `-r, --replicas` or `--image`."""
+        return f"-{self.short}, --{self.name}" if self.short else f"--{self.name}"
+
+
+GLOBAL_FLAGS = [
+    Flag("namespace", "n", help="If present, the namespace scope for this CLI request"),
+    Flag("context"), Flag("cluster"), Flag("user"), Flag("kubeconfig"), Flag("server", "s"),
+    Flag("token"), Flag("as"), Flag("as-group", kind="stringArray"), Flag("as-uid"), Flag("cache-dir"),
+    Flag("certificate-authority"), Flag("client-certificate"), Flag("client-key"),
+    Flag("insecure-skip-tls-verify", kind="bool"), Flag("disable-compression", kind="bool"),
+    Flag("match-server-version", kind="bool"), Flag("request-timeout", default="0"), Flag("tls-server-name"),
+    Flag("username"), Flag("password"), Flag("kuberc"), Flag("profile", default="none"),
+    Flag("profile-output", default="profile.pprof"), Flag("log-flush-frequency", default="5s"),
+    Flag("v", "v", "int", 0), Flag("warnings-as-errors", kind="bool"),
+]
+
+
+@dataclass
+class Command:
+    path: str                                   # "create deployment"
+    handler: Callable[["Invocation"], int]
+    flags: list[Flag] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()               # "create deploy"
+    needs_server: bool = True                   # False: works with the cluster stopped (version --client)
+
+    @property
+    def canonical(self) -> str:
+        return f"kubectl {self.path}"
+
+
+COMMANDS: dict[str, Command] = {}          # every path and alias -> Command
+# Top-level verbs in kubectl's own order (cobra sorting is off), used for "Did you mean this?".
+TOP_LEVEL = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
+             "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
+             "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events",
+             "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate", "completion",
+             "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options", "help"]
+
+
+def command(path: str, *, flags: list[Flag] | None = None, aliases: tuple[str, ...] = (),
+            needs_server: bool = True):
+    def register(fn):
+        cmd = Command(path, fn, list(flags or []), aliases, needs_server)
+        COMMANDS[path] = cmd
+        for alias in aliases:
+            COMMANDS[alias] = cmd
+        return fn
+    return register
+
+
+@dataclass
+class Invocation:
+    """One parsed kubectl call, handed to a command handler."""
+    proc: Proc
+    cmd: Command
+    args: list[str]                      # positional arguments (after the command path)
+    flags: dict[str, Any]                # every flag of the command, with defaults filled in
+    changed: set[str]                    # flags the learner actually set
+    after_dash: list[str]                # arguments after `--` (exec, run)
+    dash_index: int = -1                 # position of `--` among args, cobra's ArgsLenAtDash
+
+    @property
+    def cluster(self):
+        return self.proc.cluster
+
+    @property
+    def engine(self):
+        return self.proc.engine
+
+    @property
+    def namespace(self) -> str:
+        return self.flags.get("namespace") or self.proc.host.namespace or "default"
+
+    @property
+    def namespace_explicit(self) -> bool:
+        return "namespace" in self.changed
+
+    def out(self, text: str) -> None:
+        self.proc.out(text)
+
+    def err(self, text: str) -> None:
+        self.proc.err(text)
+
+    def warn(self, text: str) -> None:
+        self.proc.err(f"Warning: {text}\n")
+
+    def fail(self, message: str, *, usage: str = "", code: int = 1) -> None:
+        raise KubectlError(message, code, usage=usage)
+
+
+# ---- parsing ------------------------------------------------------------------------------------
+def _find_command(words: list[str]) -> tuple[Command | None, int]:
+    """Longest command path matching the leading non-flag words; returns (command, words consumed)."""
+    for n in (3, 2, 1):
+        if len(words) >= n:
+            cmd = COMMANDS.get(" ".join(words[:n]))
+            if cmd is not None:
+                return cmd, n
+    return None, 0
+
+
+def _convert(flag: Flag, raw: str, label: str) -> Any:
+    if flag.kind == "int":
+        try:
+            return int(raw, 10) if raw.strip() == raw and raw not in ("", "+", "-") else int("x")
+        except ValueError:
+            raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: strconv.ParseInt: parsing '
+                               f'"{raw}": invalid syntax', usage="usage")
+    if flag.kind == "bool":
+        low = raw
+        if low in ("1", "t", "T", "true", "TRUE", "True"):
+            return True
+        if low in ("0", "f", "F", "false", "FALSE", "False"):
+            return False
+        raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: strconv.ParseBool: parsing '
+                           f'"{raw}": invalid syntax', usage="usage")
+    return raw
+
+
+def _assign(values: dict, changed: set, flag: Flag, raw: str, label: str) -> None:
+    value = _convert(flag, raw, label)
+    if flag.kind == "stringArray":
+        values[flag.name] = (values[flag.name] if flag.name in changed else []) + [value]
+    elif flag.kind == "stringSlice":
+        # pflag's StringSlice reads its value as one CSV record.
+        parts = _csv_split(raw, label)
+        values[flag.name] = (values[flag.name] if flag.name in changed else []) + parts
+    else:
+        values[flag.name] = value
+    changed.add(flag.name)
+
+
+def _csv_split(raw: str, label: str) -> list[str]:
+    if raw == "":
+        return []
+    import csv
+    try:
+        return next(csv.reader([raw], strict=True))
+    except (csv.Error, StopIteration) as exc:
+        raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: {exc}', usage="usage")
+
+
+def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, list[str], int]:
+    """pflag over argv: returns (positional args, values, changed, args after --, index of --)."""
+    by_name = {f.name: f for f in flags}
+    by_short = {f.short: f for f in flags if f.short}
+    values = {f.name: (list(f.default) if isinstance(f.default, list) else f.default) for f in flags}
+    changed: set[str] = set()
+    args: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if a == "--":
+            rest = argv[i:]
+            return args + rest, values, changed, rest, len(args)
+        if a.startswith("--") and len(a) > 2:
+            name, eq, val = a[2:].partition("=")
+            flag = by_name.get(name)
+            if flag is None:
+                raise KubectlError(f"unknown flag: --{name}", usage="usage")
+            if eq:
+                _assign(values, changed, flag, val, flag.label)
+            elif flag.kind == "bool":
+                _assign(values, changed, flag, "true", flag.label)
+            elif flag.no_opt is not None:
+                _assign(values, changed, flag, flag.no_opt, flag.label)
+            elif i < len(argv):
+                _assign(values, changed, flag, argv[i], flag.label)
+                i += 1
+            else:
+                raise KubectlError(f"flag needs an argument: --{name}", usage="usage")
+        elif a.startswith("-") and len(a) > 1 and a != "-":
+            shorts = a[1:]
+            j = 0
+            while j < len(shorts):
+                c = shorts[j]
+                flag = by_short.get(c)
+                if flag is None:
+                    raise KubectlError(f"unknown shorthand flag: '{c}' in -{shorts}", usage="usage")
+                rest = shorts[j + 1:]
+                if rest.startswith("="):
+                    _assign(values, changed, flag, rest[1:], flag.label)
+                    break
+                if flag.kind == "bool":
+                    _assign(values, changed, flag, "true", flag.label)
+                    j += 1
+                    continue
+                if flag.no_opt is not None and not rest:
+                    _assign(values, changed, flag, flag.no_opt, flag.label)
+                    break
+                if rest:
+                    _assign(values, changed, flag, rest, flag.label)
+                elif i < len(argv):
+                    _assign(values, changed, flag, argv[i], flag.label)
+                    i += 1
+                else:
+                    raise KubectlError(f"flag needs an argument: '{c}' in -{shorts}", usage="usage")
+                break
+        else:
+            args.append(a)
+    return args, values, changed, [], -1
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def suggestions(word: str) -> list[str]:
+    """cobra's "Did you mean this?": distance <= 2 or a prefix, in command order."""
+    w = word.lower()
+    return [c for c in TOP_LEVEL if c != "help" and (_levenshtein(w, c) <= 2 or c.startswith(w))]
+
+
+def split_command(argv: list[str]) -> tuple[Command | None, list[str], list[str]]:
+    """Find the subcommand among argv (global flags may come first): (cmd, path words, the rest of argv).
+
+    Leading non-flag words extend the path while they name a known command or command group; the
+    longest registered path wins and everything else (flags, arguments) is returned in order.
+    """
+    global_with_value = {f"--{f.name}" for f in GLOBAL_FLAGS if f.kind != "bool"} | \
+                        {f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind != "bool"}
+    taken: list[int] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            break
+        if a.startswith("-") and a != "-":
+            i += 2 if a in global_with_value else 1
+            continue
+        candidate = " ".join([argv[j] for j in taken] + [a])
+        if candidate in COMMANDS or any(k.startswith(candidate + " ") for k in COMMANDS):
+            taken.append(i)
+            i += 1
+            continue
+        break
+    while taken and " ".join(argv[j] for j in taken) not in COMMANDS:
+        taken.pop()
+    if not taken:
+        return None, [], argv
+    path = [argv[j] for j in taken]
+    rest = [a for j, a in enumerate(argv) if j not in set(taken)]
+    return COMMANDS[" ".join(path)], path, rest
+
+
+def first_word(argv: list[str]) -> str | None:
+    """The first non-flag word, for `unknown command "X" for "kubectl"`."""
+    global_with_value = {f"--{f.name}" for f in GLOBAL_FLAGS if f.kind != "bool"} | \
+                        {f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind != "bool"}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            return None
+        if a.startswith("-") and a != "-":
+            i += 2 if a in global_with_value else 1
+            continue
+        return a
+    return None
