@@ -605,6 +605,24 @@ def _rollup_daemonset(cluster: Cluster, ds: dict) -> bool:
     return False
 
 
+EVENT_TTL = 3600          # kube-apiserver --event-ttl default: events vanish after an hour
+MAX_EVENTS = 300          # and a sandbox keeps at most this many, so its state stays small
+
+
+def _expire_events(cluster: Cluster) -> None:
+    events = cluster.objects.get("events", {})
+    if not events:
+        return
+    cutoff = cluster.now - EVENT_TTL
+    for key, ev in list(events.items()):
+        if parse_rfc3339(ev.get("lastTimestamp") or ev["metadata"]["creationTimestamp"]) < cutoff:
+            del events[key]
+    if len(events) > MAX_EVENTS:
+        oldest = sorted(events, key=lambda k: events[k].get("lastTimestamp") or "")
+        for key in oldest[: len(events) - MAX_EVENTS]:
+            del events[key]
+
+
 # ---- the loop ------------------------------------------------------------------------------------
 def reconcile(cluster: Cluster) -> None:
     """Run every controller until the state stops changing (bounded, as a safety net)."""
@@ -629,4 +647,5 @@ def reconcile(cluster: Cluster) -> None:
         for svc in cluster.list("services"):
             changed |= _reconcile_endpoints(cluster, svc)
         if not changed:
-            return
+            break
+    _expire_events(cluster)
