@@ -1,0 +1,135 @@
+"""The sandbox's WebSocket (/ws/sandboxes/<id>/): the terminal and the live diagram.
+
+Protocol (see notes/COMMON.md): the client sends command / editor.save / editor.cancel / complete;
+the server answers hello, result, completion, error, and pushes topology diffs and traces to every
+socket of the sandbox (the channel group `sandbox-<id>`) after a change.
+"""
+from __future__ import annotations
+
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import services
+from .models import Sandbox
+from .sim.engine import MAX_LINE, Engine
+
+log = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_GONE = 4404
+MAX_EDITOR = 1_000_000        # characters in one editor save (the engine's manifest limits apply after)
+
+
+def complete(state: dict, line: str, cursor: int) -> tuple[int, list[str]]:
+    """Tab completion through the engine's completer, when it has one."""
+    try:
+        from .sim.completion import complete as engine_complete
+    except ImportError:
+        return cursor, []
+    try:
+        start, matches = engine_complete(Engine.from_state(state), line, cursor)
+    except Exception:
+        log.exception("completion failed for %r", line)
+        return cursor, []
+    return int(start), list(matches)[:200]
+
+
+class SandboxConsumer(AsyncJsonWebsocketConsumer):
+    sandbox_id: int
+    group: str
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        self.sandbox_id = int(self.scope["url_route"]["kwargs"]["sandbox_id"])
+        self.group = f"sandbox-{self.sandbox_id}"
+        hello = await self._hello(user)
+        if hello is None:
+            # Accept then close so the browser sees our code (a refused handshake only says 1006).
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(hello)
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    @database_sync_to_async
+    def _hello(self, user) -> dict | None:
+        try:
+            sandbox = services.get_for_user(self.sandbox_id, user)
+        except Sandbox.DoesNotExist:
+            return None
+        return services.hello(sandbox)
+
+    # ---- client -> server -------------------------------------------------------------------------
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": "expected a JSON object"})
+            return
+        kind, msg_id = content.get("type"), content.get("id")
+        try:
+            if kind == "command":
+                line = content.get("line")
+                if not isinstance(line, str):
+                    raise ValueError("command needs a string line")
+                # The engine answers over-long lines itself; this only bounds what we hold in memory.
+                reply = await self._run(services.run_command, line[: MAX_LINE * 2])
+            elif kind == "editor.save":
+                text = content.get("content")
+                if not isinstance(text, str):
+                    raise ValueError("editor.save needs string content")
+                if len(text) > MAX_EDITOR:
+                    raise ValueError(f"the editor's content is over {MAX_EDITOR} characters")
+                reply = await self._run(services.save_editor, text)
+            elif kind == "editor.cancel":
+                reply = await self._run(services.save_editor, None)
+            elif kind == "complete":
+                line, cursor = content.get("line", ""), content.get("cursor")
+                if not isinstance(line, str):
+                    raise ValueError("complete needs a string line")
+                cursor = cursor if isinstance(cursor, int) and 0 <= cursor <= len(line) else len(line)
+                start, matches = await self._complete(line[:MAX_LINE], cursor)
+                await self.send_json({"type": "completion", "id": msg_id, "start": start, "matches": matches})
+                return
+            else:
+                raise ValueError(f"unknown message type {kind!r}")
+        except ValueError as exc:
+            await self.send_json({"type": "error", "id": msg_id, "message": str(exc)})
+            return
+        except Sandbox.DoesNotExist:
+            await self.send_json({"type": "error", "id": msg_id, "message": "this sandbox no longer exists"})
+            await self.close(code=CLOSE_GONE)
+            return
+        except Exception:         # an engine bug: the transaction rolled back, the socket stays up
+            log.exception("sandbox %s: %r failed", self.sandbox_id, content)
+            await self.send_json({"type": "error", "id": msg_id,
+                                  "message": "podscape: internal error; the command was not run"})
+            return
+        reply.pop("changed", None)
+        await self.send_json({"type": "result", "id": msg_id, **reply})
+
+    async def _run(self, action, arg) -> dict:
+        user = self.scope.get("user")
+        return await database_sync_to_async(action)(self.sandbox_id, user, arg)
+
+    @database_sync_to_async
+    def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
+        sandbox = services.get_for_user(self.sandbox_id, self.scope.get("user"))
+        return complete(sandbox.state, line, cursor)
+
+    # ---- group messages -> this socket ---------------------------------------------------------------
+    async def sandbox_topology(self, event: dict) -> None:
+        await self.send_json({"type": "topology", "add": event.get("add", []), "update": event.get("update", []),
+                              "remove": event.get("remove", [])})
+
+    async def sandbox_traces(self, event: dict) -> None:
+        await self.send_json({"type": "traces", "traces": event.get("traces", [])})
+
+    async def sandbox_deleted(self, event: dict) -> None:
+        await self.send_json({"type": "error", "message": "this sandbox was deleted"})
+        await self.close(code=CLOSE_GONE)

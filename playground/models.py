@@ -1,0 +1,72 @@
+"""A learner's sandboxes: one simulated minikube cluster each, stored as the engine's JSON state."""
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class Sandbox(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
+    name = models.CharField(max_length=63)
+    state = models.JSONField(default=dict)          # Engine.to_state(): cluster objects + the learner's host
+    version = models.PositiveIntegerField(default=0)   # bumped by every command, so two tabs lose nothing
+    seed = models.BigIntegerField(default=0)
+    lesson_slug = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_sandbox_name_per_owner")]
+        ordering = ["-updated"]
+
+    def __str__(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def group_name(self) -> str:
+        """The channel-layer group every socket showing this sandbox joins."""
+        return f"sandbox-{self.pk}"
+
+    def history(self, limit: int | None = None) -> list[str]:
+        """The last commands typed (oldest first), for the terminal's arrow keys."""
+        limit = limit or settings.PODSCAPE_HISTORY
+        lines = self.state.get("host", {}).get("history") or []
+        if lines:
+            return lines[-limit:]
+        recent = self.commands.order_by("-seq").values_list("line", flat=True)[:limit]
+        return list(reversed(recent))
+
+
+class CommandRecord(models.Model):
+    """One line the learner ran (or an editor save), what it printed and how the lesson judged it."""
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="commands")
+    seq = models.PositiveIntegerField()
+    line = models.TextField()
+    output = models.TextField(blank=True)
+    exit_code = models.IntegerField(default=0)
+    assessment = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sandbox", "seq"]
+        constraints = [models.UniqueConstraint(fields=["sandbox", "seq"], name="unique_command_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.sandbox_id}#{self.seq}: {self.line[:40]}"
+
+
+class ApiToken(models.Model):
+    """`Authorization: Token <key>` for the JSON API (one key per user)."""
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token")
+    key = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @classmethod
+    def for_user(cls, user) -> "ApiToken":
+        token, _ = cls.objects.get_or_create(user=user, defaults={"key": secrets.token_hex(20)})
+        return token
+
+    def __str__(self) -> str:
+        return f"token for {self.user}"

@@ -1,0 +1,269 @@
+"""Everything that changes a sandbox: create, reset, delete, run a command, save the editor.
+
+A command runs under a row lock (`select_for_update`; SQLite takes its write lock at BEGIN IMMEDIATE):
+load the engine's state, run the line, let the lesson assess it, save the state, bump the version,
+record the command, and once the transaction commits publish the diagram's diff and any traffic
+traces to the sandbox's channel group, so every open tab sees the change.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Callable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from . import topology
+from .models import CommandRecord, Sandbox
+from .sim.engine import Engine, Result
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 63
+MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
+QUOTA_NAME = "podscape-sandbox"
+UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
+
+
+class SandboxError(Exception):
+    """Something the learner asked for that we refuse, with a message to show them."""
+
+
+# ---- hooks into the lessons app (guarded: the app may not provide them yet) -------------------------
+def _lesson_hook(name: str) -> Callable | None:
+    try:
+        from lessons import progress
+    except ImportError:
+        return None
+    return getattr(progress, name, None)
+
+
+def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> dict | None:
+    hook = _lesson_hook("assess_command")
+    if hook is None or not sandbox.lesson_slug:
+        return None
+    try:
+        return hook(sandbox, line, result, engine)
+    except Exception:        # a broken lesson must never lose the learner's command
+        log.exception("assess_command failed for sandbox %s", sandbox.pk)
+        return None
+
+
+def lesson_state(sandbox: Sandbox) -> dict | None:
+    hook = _lesson_hook("lesson_state")
+    if hook is None or not sandbox.lesson_slug:
+        return None
+    try:
+        return hook(sandbox)
+    except Exception:
+        log.exception("lesson_state failed for sandbox %s", sandbox.pk)
+        return None
+
+
+def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
+    """Let the lesson place its files in the learner's home (`lessons.progress.prepare_sandbox`)."""
+    hook = _lesson_hook("prepare_sandbox")
+    if hook is None or not sandbox.lesson_slug:
+        return
+    try:
+        hook(sandbox, engine)
+    except Exception:
+        log.exception("prepare_sandbox failed for sandbox %s", sandbox.pk)
+
+
+def lesson_exists(slug: str) -> bool:
+    try:
+        from lessons.models import Lesson
+
+        return Lesson.objects.filter(slug=slug).exists()
+    except Exception:         # no lessons model yet: accept any slug
+        return True
+
+
+# ---- publishing to the sandbox's sockets -------------------------------------------------------------
+def publish(sandbox_id: int, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(f"sandbox-{sandbox_id}", message)
+    except Exception:        # a channel layer hiccup must not fail a command that already committed
+        log.exception("publishing to sandbox-%s failed", sandbox_id)
+
+
+def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_elements: list[dict] | None,
+                          traces: list[dict]) -> None:
+    messages = []
+    if old_elements is not None and new_elements is not None:
+        d = topology.diff(old_elements, new_elements)
+        if not topology.is_empty(d):
+            messages.append({"type": "sandbox.topology", **d})
+    if traces:
+        messages.append({"type": "sandbox.traces", "traces": traces})
+    if messages:
+        transaction.on_commit(lambda: [publish(sandbox_id, m) for m in messages])
+
+
+# ---- sandboxes ---------------------------------------------------------------------------------------
+def _validate_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise SandboxError("Give the sandbox a name.")
+    if len(name) > MAX_NAME:
+        raise SandboxError(f"A sandbox name has at most {MAX_NAME} characters.")
+    return name
+
+
+def create_sandbox(user, name: str, lesson_slug: str = "") -> Sandbox:
+    name = _validate_name(name)
+    lesson_slug = (lesson_slug or "").strip()
+    if lesson_slug and not lesson_exists(lesson_slug):
+        raise SandboxError(f"There is no lesson {lesson_slug!r}.")
+    limit = settings.PODSCAPE_MAX_SANDBOXES
+    seed = secrets.randbelow(2**31)
+    engine = Engine.new(seed=seed)
+    try:
+        with transaction.atomic():
+            if Sandbox.objects.filter(owner=user).count() >= limit:
+                raise SandboxError(f"You have {limit} sandboxes, the most one learner may have. "
+                                   f"Delete one to make room.")
+            sandbox = Sandbox(owner=user, name=name, seed=seed, lesson_slug=lesson_slug)
+            _prepare_for_lesson(sandbox, engine)
+            sandbox.state = engine.to_state()
+            sandbox.save()
+    except IntegrityError:
+        raise SandboxError(f"You already have a sandbox named {name!r}.") from None
+    return sandbox
+
+
+def get_for_user(sandbox_id: int, user) -> Sandbox:
+    """The user's sandbox; Sandbox.DoesNotExist for anyone else's (callers answer 404)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Sandbox.DoesNotExist
+    return Sandbox.objects.get(pk=sandbox_id, owner=user)
+
+
+def _locked(sandbox_id: int, user) -> Sandbox:
+    if not getattr(user, "is_authenticated", False):
+        raise Sandbox.DoesNotExist
+    return Sandbox.objects.select_for_update().get(pk=sandbox_id, owner=user)
+
+
+def reset_sandbox(sandbox_id: int, user) -> Sandbox:
+    """A fresh `minikube start` in place of the old cluster (same name, same lesson)."""
+    with transaction.atomic():
+        sandbox = _locked(sandbox_id, user)
+        old = topology.elements(sandbox.state)
+        sandbox.seed = secrets.randbelow(2**31)
+        engine = Engine.new(seed=sandbox.seed)
+        _prepare_for_lesson(sandbox, engine)
+        sandbox.state = engine.to_state()
+        sandbox.version += 1
+        sandbox.save()
+        _publish_after_commit(sandbox.pk, old, topology.elements(engine.cluster), [])
+    return sandbox
+
+
+def delete_sandbox(sandbox_id: int, user) -> None:
+    with transaction.atomic():
+        sandbox = _locked(sandbox_id, user)
+        sandbox.delete()
+        transaction.on_commit(lambda: publish(sandbox_id, {"type": "sandbox.deleted"}))
+
+
+# ---- commands ----------------------------------------------------------------------------------------
+def _counted(engine: Engine) -> dict[tuple[str, str], dict]:
+    return {(plural, key): obj for plural, items in engine.cluster.objects.items() if plural not in UNCOUNTED
+            for key, obj in items.items()}
+
+
+def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
+    """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit."""
+    limit = settings.PODSCAPE_MAX_OBJECTS
+    after = _counted(engine)
+    created = [obj for k, obj in after.items() if k not in before]
+    if len(after) <= limit or not created:
+        return None
+    from .sim import resources
+
+    first = min(created, key=lambda o: int(o["metadata"].get("resourceVersion") or 0))
+    r = resources.for_object(first)
+    what = f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+    return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
+            f"requested: count/objects={len(created)}, used: count/objects={len(before)}, "
+            f"limited: count/objects={limit}\n")
+
+
+def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
+             assess_line: Callable[[Engine], str] | None = None) -> dict:
+    with transaction.atomic():
+        sandbox = _locked(sandbox_id, user)
+        engine = Engine.from_state(sandbox.state)
+        old_elements = topology.elements(engine.cluster)
+        before = set(_counted(engine))
+        line = assess_line(engine) if assess_line else record_line
+        result = act(engine)
+        quota = _quota_error(engine, before)
+        if quota:
+            # Put back the cluster as it was: nothing the command created is kept.
+            history = engine.host.history
+            fresh = Sandbox.objects.values_list("state", flat=True).get(pk=sandbox.pk)
+            engine = Engine.from_state(fresh)
+            engine.host.history = history
+            engine.host.pending_editor = None
+            result = Result(output=quota, exit_code=1,
+                            prompt=engine.host.prompt())
+        assessment = assess(sandbox, line, result, engine)
+        sandbox.state = engine.to_state()
+        sandbox.version += 1
+        sandbox.save(update_fields=["state", "version", "updated"])
+        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=record_line,
+                                     output=result.output[:MAX_STORED_OUTPUT], exit_code=result.exit_code,
+                                     assessment=assessment)
+        new_elements = topology.elements(engine.cluster) if result.changed and not quota else None
+        _publish_after_commit(sandbox.pk, old_elements, new_elements, result.traces)
+        return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
+                "editor": result.editor, "clear": result.clear, "changed": result.changed and not quota,
+                "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
+
+
+def run_command(sandbox_id: int, user, line: str) -> dict:
+    """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs."""
+    line = line if isinstance(line, str) else ""
+    return _execute(sandbox_id, user, line, lambda engine: engine.run(line))
+
+
+def _editor_line(engine: Engine) -> str:
+    """The command that opened the editor (e.g. `kubectl edit svc nginx-app`): what a save completes."""
+    history = engine.host.history
+    return history[-1] if history else ""
+
+
+def save_editor(sandbox_id: int, user, content: str | None) -> dict:
+    """The learner saved the editor pane (content) or closed it (None)."""
+    record = "# editor: saved" if content is not None else "# editor: cancelled"
+    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line)
+
+
+def pending_editor(sandbox: Sandbox) -> dict | None:
+    pending = sandbox.state.get("host", {}).get("pending_editor")
+    if not pending:
+        return None
+    return {"title": pending.get("title", ""), "content": pending.get("content", ""),
+            "language": pending.get("language", "yaml")}
+
+
+def prompt(sandbox: Sandbox) -> str:
+    from .sim.host import Host
+
+    return Host.from_dict(sandbox.state.get("host", {})).prompt()
+
+
+def hello(sandbox: Sandbox) -> dict:
+    """The WebSocket's first message: everything a freshly opened page needs."""
+    return {"type": "hello", "prompt": prompt(sandbox), "elements": topology.elements(sandbox.state),
+            "history": sandbox.history(), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
+            "version": sandbox.version}

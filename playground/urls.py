@@ -1,0 +1,38 @@
+"""URL routes: pages, accounts, the JSON API. WebSocket routes are in routing.py."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import api, views
+
+api_patterns = [
+    path("sandboxes", api.sandboxes, name="api_sandboxes"),
+    path("sandboxes/<int:sandbox_id>", api.sandbox_detail, name="api_sandbox"),
+    path("sandboxes/<int:sandbox_id>/reset", api.sandbox_reset, name="api_sandbox_reset"),
+    path("sandboxes/<int:sandbox_id>/commands", api.commands, name="api_commands"),
+    path("sandboxes/<int:sandbox_id>/editor", api.editor, name="api_editor"),
+    path("sandboxes/<int:sandbox_id>/topology", api.sandbox_topology, name="api_topology"),
+    path("sandboxes/<int:sandbox_id>/objects", api.objects, name="api_objects"),
+    path("token", api.token, name="api_token"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sandboxes/", views.sandbox_list, name="sandbox_list"),
+    path("sandboxes/<int:sandbox_id>/", views.sandbox_page, name="sandbox_page"),
+    path("sandboxes/<int:sandbox_id>/reset/", views.sandbox_reset, name="sandbox_reset"),
+    path("sandboxes/<int:sandbox_id>/delete/", views.sandbox_delete, name="sandbox_delete"),
+    path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+try:   # the lessons app adds its pages when it has them
+    import lessons.urls  # noqa: F401
+except ImportError:
+    pass
+else:
+    urlpatterns.append(path("lessons/", include("lessons.urls")))

@@ -1,0 +1,114 @@
+"""Pages: the landing page, sign up, the sandbox list (create, reset, delete) and the sandbox page."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .forms import SandboxForm, SignupForm, lesson_choices
+from .models import Sandbox
+
+
+def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
+    """The request user's sandbox, or 404: nobody learns that someone else's sandbox exists."""
+    try:
+        return services.get_for_user(sandbox_id, request.user)
+    except Sandbox.DoesNotExist:
+        raise Http404("No such sandbox") from None
+
+
+def ws_url(request: HttpRequest, sandbox: Sandbox) -> str:
+    scheme = "wss" if request.is_secure() else "ws"
+    return f"{scheme}://{request.get_host()}/ws/sandboxes/{sandbox.pk}/"
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "playground/home.html", {"lessons": lesson_choices()})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("sandbox_list")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Create a sandbox to get a cluster of your own.")
+        return redirect("sandbox_list")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sandbox_list(request: HttpRequest) -> HttpResponse:
+    form = SandboxForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sandbox = services.create_sandbox(request.user, form.cleaned_data["name"],
+                                              form.cleaned_data.get("lesson_slug") or "")
+        except services.SandboxError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("sandbox_page", sandbox_id=sandbox.pk)
+    sandboxes = Sandbox.objects.filter(owner=request.user).defer("state")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "playground/sandbox_list.html", {"form": form, "sandboxes": sandboxes,
+                                                            "lessons": lesson_choices()}, status=status)
+
+
+@login_required
+@require_GET
+def sandbox_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = _get_sandbox_for_user(request, sandbox_id)
+    return render(request, "playground/sandbox.html", {"sandbox": sandbox, "ws_url": ws_url(request, sandbox),
+                                                       "lesson_slug": sandbox.lesson_slug})
+
+
+@login_required
+@require_POST
+def sandbox_reset(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = _get_sandbox_for_user(request, sandbox_id)
+    services.reset_sandbox(sandbox.pk, request.user)
+    messages.success(request, f"Sandbox {sandbox.name} is a fresh minikube cluster again.")
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return redirect(request.POST.get("next") or reverse("sandbox_page", args=[sandbox.pk]))
+
+
+@login_required
+@require_POST
+def sandbox_delete(request: HttpRequest, sandbox_id: int) -> HttpResponse:
+    sandbox = _get_sandbox_for_user(request, sandbox_id)
+    services.delete_sandbox(sandbox.pk, request.user)
+    messages.success(request, f"Sandbox {sandbox.name} deleted.")
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": reverse("sandbox_list")})
+    return redirect("sandbox_list")
+
+
+@login_required
+@require_POST
+def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open the learner's sandbox for a lesson, creating one (named after the lesson) the first time."""
+    existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("state").first()
+    if existing:
+        return redirect("sandbox_page", sandbox_id=existing.pk)
+    taken = set(Sandbox.objects.filter(owner=request.user).values_list("name", flat=True))
+    name = slug[: services.MAX_NAME]
+    n = 2
+    while name in taken:
+        name = f"{slug[: services.MAX_NAME - 4]}-{n}"
+        n += 1
+    try:
+        sandbox = services.create_sandbox(request.user, name, slug)
+    except services.SandboxError as exc:
+        messages.error(request, str(exc))
+        return redirect("sandbox_list")
+    return redirect("sandbox_page", sandbox_id=sandbox.pk)
