@@ -1,0 +1,236 @@
+"""Judge one command against the learner's current step: complete, a harmless detour, or a mistake.
+
+    progress = new_progress(lesson)
+    verdict = assess(lesson, progress, line, result, engine)   # updates progress in place
+    # {"verdict": "complete"|"detour"|"mistake", "step": id, "message": str, "hint": str|None,
+    #  "next_step": id|None, "lesson_complete": bool}
+
+Pure: the lesson is the dict from format.parse_lesson, progress a JSON-able dict, `result` the engine's
+Result (or a dict with output/exit_code/editor) and `engine` the engine after the command ran.
+For an editor save, pass the line that opened the editor (`kubectl edit service nginx-app`).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import checks
+
+READ_ONLY_VERBS = {"kubectl get", "kubectl describe", "kubectl explain", "kubectl logs", "kubectl version",
+                   "kubectl api-resources", "kubectl cluster-info", "kubectl help", "minikube ip",
+                   "minikube status", "minikube service", "docker ps"}
+KNOWN_COMMANDS = ("kubectl", "minikube", "curl", "docker", "cat", "echo", "grep", "history", "clear")
+
+
+def new_progress(lesson: dict) -> dict:
+    return {"current": lesson["steps"][0]["id"], "done": [], "completed": False, "last": None}
+
+
+def _step(lesson: dict, sid: str | None) -> dict | None:
+    return next((s for s in lesson["steps"] if s["id"] == sid), None)
+
+
+def _index(lesson: dict, sid: str) -> int:
+    return next(i for i, s in enumerate(lesson["steps"]) if s["id"] == sid)
+
+
+def _field(result, name: str, default=None):
+    if isinstance(result, dict):
+        return result.get(name, default)
+    return getattr(result, name, default)
+
+
+def _verdict(kind: str, step: str | None, message: str, hint: str | None, next_step: str | None,
+             done: bool) -> dict:
+    return {"verdict": kind, "step": step, "message": message, "hint": hint, "next_step": next_step,
+            "lesson_complete": done}
+
+
+def _advance(lesson: dict, progress: dict, cluster) -> list[dict]:
+    """Mark the current step done and move on, skipping state-only steps the cluster already satisfies."""
+    finished = [_step(lesson, progress["current"])]
+    progress["done"].append(progress["current"])
+    i = _index(lesson, progress["current"]) + 1
+    while i < len(lesson["steps"]):
+        nxt = lesson["steps"][i]
+        if checks.state_only(nxt["check"]) and checks.state_holds(nxt["check"], cluster):
+            progress["done"].append(nxt["id"])
+            finished.append(nxt)
+            i += 1
+            continue
+        progress["current"] = nxt["id"]
+        return finished
+    progress["current"] = None
+    progress["completed"] = True
+    return finished
+
+
+def _first_line(output: str) -> str:
+    return next((l.strip() for l in output.splitlines() if l.strip()), "")
+
+
+def _similar(norm: str, names: set[str]) -> tuple[str, str] | None:
+    """(typed, meant) when the line names something one typo away from a lesson object."""
+    for word in norm.split():
+        for token in re.split(r"[=/:,]", word):
+            if not token or token in names or token.startswith("-"):
+                continue
+            close = difflib.get_close_matches(token, sorted(names), n=1, cutoff=0.75)
+            if close:
+                return token, close[0]
+    return None
+
+
+def _error_hint(output: str, step: dict, norm: str, names: set[str]) -> str:
+    """A hint built from what went wrong when a command of the step's kind failed."""
+    first = _first_line(output)
+    parts = [f"The command failed with: {first}" if first else "The command failed."]
+    typo = _similar(norm, names)
+    low = first.lower()
+    if typo:
+        parts.append(f"Check the name: you typed {typo[0]!r}, the lesson uses {typo[1]!r}.")
+    elif "already exists" in low:
+        m = re.search(r'(\w+)(?:\.\w+)* "([^"]+)" already exists', first)
+        what = f"{m.group(1).rstrip('s')} {m.group(2)}" if m else "that object"
+        parts.append(f"The {what} is already there: carry on with it, or delete it first "
+                     f"(kubectl delete {what}) to create it again.")
+    elif "not found" in low:
+        parts.append("kubectl looked for an object that does not exist: check the type and the name "
+                     "(kubectl get all lists what there is).")
+    elif "unknown flag" in low or "unknown shorthand flag" in low:
+        parts.append("kubectl does not know that flag: check its spelling (every command has --help).")
+    elif "required flag" in low or "exactly one name is required" in low:
+        parts.append("Something the command needs is missing.")
+    elif low.startswith("curl:"):
+        parts.append("curl runs on your machine, outside the cluster: it reaches the node's IP "
+                     "(minikube ip) on a NodePort, not a ClusterIP or a Service name.")
+    parts.append(f"This step uses: {step['commands'][0]}")
+    return " ".join(parts)
+
+
+def _lost_objects(lesson: dict, progress: dict, cluster) -> list[tuple[dict, str]]:
+    """Objects created by completed steps that are gone now (the learner deleted them)."""
+    lost = []
+    for sid in progress["done"]:
+        step = _step(lesson, sid)
+        for pred in step["check"]["state"]:
+            kind = next(iter(pred))
+            if kind in ("service", "deployment") and pred.get("exists") is not False:
+                probe = {kind: pred[kind], "namespace": pred.get("namespace", "default")}
+                if checks.evaluate(probe, cluster) and (kind, pred[kind]) not in [(k, n) for _, (k, n) in lost]:
+                    lost.append((step, (kind, pred[kind])))
+    return [(s, f"{k} {n}") for s, (k, n) in lost]
+
+
+def _step_verbs(step: dict) -> set[str]:
+    return {checks.verb(checks.normalise(c)) for c in step["commands"]}
+
+
+def assess(lesson: dict, progress: dict, line: str, result, engine) -> dict:
+    cluster = engine.cluster
+    output = _field(result, "output", "") or ""
+    code = int(_field(result, "exit_code", 0) or 0)
+    editor = _field(result, "editor")
+    norm = checks.normalise(line)
+    if progress.get("completed") or progress.get("current") is None:
+        v = _verdict("detour", None, "Lesson complete: explore as you like.", None, None, True)
+        progress["last"] = v
+        return v
+    step = _step(lesson, progress["current"])
+    failures = checks.check_failures(step["check"], norm, output, code, cluster)
+    if not failures and not editor:
+        finished = _advance(lesson, progress, cluster)
+        nxt = _step(lesson, progress["current"])
+        titles = ", ".join(s["title"] for s in finished)
+        msg = f"Done: {titles}." + (f" Next: {nxt['title']}." if nxt else " Lesson complete!")
+        v = _verdict("complete", step["id"], msg, None, progress["current"], progress["completed"])
+        progress["last"] = v
+        return v
+    v = _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, cluster)
+    progress["last"] = v
+    return v
+
+
+def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, cluster) -> dict:
+    sid = step["id"]
+    names = checks.names_in(lesson) | _reference_names(step)
+
+    def mistake(message: str, hint: str) -> dict:
+        return _verdict("mistake", sid, message, hint, sid, False)
+
+    def detour(message: str) -> dict:
+        return _verdict("detour", sid, message, None, sid, False)
+
+    if editor:
+        return detour("The editor is open: make your change and save it (or close it to cancel).")
+    failed = code != 0
+    for m in step["mistakes"]:
+        if m["failed"] is not None and m["failed"] != failed:
+            continue
+        if re.search(m["match"], norm):
+            return mistake("Not quite.", m["hint"])
+    verbs = _step_verbs(step)
+    this_verb = checks.verb(norm)
+    pattern_hit = bool(step["check"]["command"]) and checks.command_matches(step["check"]["command"], norm)
+    if failed and (this_verb in verbs or pattern_hit):
+        return mistake("That command failed.", _error_hint(output, step, norm, names))
+    if failed and code == 127:
+        cmd = norm.split()[0] if norm.split() else ""
+        close = difflib.get_close_matches(cmd, KNOWN_COMMANDS, n=1, cutoff=0.6)
+        if close and cmd not in KNOWN_COMMANDS:
+            return mistake("Command not found.", f"There is no command {cmd!r}: did you mean {close[0]}? "
+                                                 f"This step uses: {step['commands'][0]}")
+    if failed:
+        typo = _similar(norm, names)
+        if typo:
+            return mistake("That command failed.", f"You typed {typo[0]!r}; the lesson's object is "
+                                                   f"{typo[1]!r}. {_first_line(output)}")
+    lost = _lost_objects(lesson, progress, cluster)
+    if lost:
+        s, what = lost[0]
+        return mistake(f"The {what} is gone.",
+                       f"The step \"{s['title']}\" made {what}, and later steps need it. "
+                       f"Create it again with: {s['commands'][0]}")
+    if not failed and (pattern_hit or (not step["check"]["command"] and this_verb in verbs
+                                       and this_verb not in READ_ONLY_VERBS)):
+        reasons = [r for r in failures if r != "command"]
+        return mistake("The command ran, but the step is not done yet.",
+                       "; ".join(r[0].upper() + r[1:] for r in reasons) + f". This step uses: {step['commands'][0]}")
+    later = _later_match(lesson, step, norm)
+    if later:
+        return detour(f"That belongs to a later step (\"{later['title']}\"). "
+                      f"For now: {step['title']}.")
+    return detour(f"Fine, but not part of this step. Current step: {step['title']}.")
+
+
+def _reference_names(step: dict) -> set[str]:
+    """Object names in the step's reference command (`kubectl expose deploy nginx-app` -> nginx-app)."""
+    words = checks.normalise(step["commands"][0]).split()
+    out = set()
+    for i, w in enumerate(words):
+        if w.startswith("--name="):
+            out.add(w.split("=", 1)[1])
+        elif i >= 3 and words[0] == "kubectl" and not w.startswith("-") and re.match(r"^[a-z0-9][a-z0-9-]*$", w):
+            out.add(w)
+    return out
+
+
+def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
+    for later in lesson["steps"][_index(lesson, step["id"]) + 1:]:
+        if later["check"]["command"] and checks.command_matches(later["check"]["command"], norm):
+            return later
+    return None
+
+
+def lesson_view(lesson: dict, progress: dict | None) -> dict:
+    """What the lesson pane and the WebSocket hello show: steps with done/current flags."""
+    progress = progress or new_progress(lesson)
+    done = set(progress.get("done") or [])
+    return {
+        "slug": lesson["slug"], "title": lesson["title"], "summary": lesson["summary"],
+        "current": progress.get("current"), "completed": bool(progress.get("completed")),
+        "last": progress.get("last"),
+        "steps": [{"id": s["id"], "title": s["title"], "commands": s["commands"], "note": s["note"],
+                   "done": s["id"] in done, "current": s["id"] == progress.get("current")}
+                  for s in lesson["steps"]],
+    }

@@ -1,0 +1,233 @@
+"""What a step asks of a command and of the cluster: the normalised command line and state predicates.
+
+Pure functions over the engine (no Django), so the lesson logic is testable on its own.
+
+Predicates (one mapping each; the first key names the object):
+    {service: NAME, type: NodePort, port: 80, targetPort: 80, nodePort: 32000, protocol: TCP,
+     selector: {app: nginx-app}, endpoints: 3, namespace: default, exists: true}
+    {deployment: NAME, replicas: 3, readyReplicas: 3, image: "nginx:latest", namespace: default, exists: true}
+    {pods: "app=nginx-app", count: 3, ready: 3, namespace: default}
+    {output_contains: "Welcome to nginx!"}          (the command's output, as check.output_contains)
+Port keys are matched against one entry of spec.ports (all given keys on the same entry).
+"""
+from __future__ import annotations
+
+import re
+import shlex
+
+# Flags whose value may be given as the next word; normalised to `--flag=value` so one regex fits both.
+VALUE_FLAGS = {"--port", "--image", "--replicas", "--type", "--name", "--target-port", "--tcp", "--node-port",
+               "--protocol", "--selector", "--namespace", "--output", "--clusterip", "--external-name",
+               "--patch", "--filename"}
+SHORT_VALUE_FLAGS = {"-n": "--namespace", "-o": "--output", "-l": "--selector", "-p": "--patch",
+                     "-f": "--filename"}
+
+SERVICE_KEYS = {"service", "namespace", "type", "port", "targetPort", "nodePort", "protocol", "selector",
+                "endpoints", "exists"}
+DEPLOYMENT_KEYS = {"deployment", "namespace", "replicas", "readyReplicas", "image", "exists"}
+PODS_KEYS = {"pods", "namespace", "count", "ready"}
+
+
+def normalise(line: str) -> str:
+    """One spelling per command: quotes removed, single spaces, `--flag value` -> `--flag=value`,
+    `-n x` -> `--namespace=x`, `minikube kubectl --` -> `kubectl`."""
+    try:
+        words = shlex.split(line, comments=False)
+    except ValueError:
+        words = line.split()
+    if words[:3] == ["minikube", "kubectl", "--"]:
+        words = ["kubectl"] + words[3:]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        flag = SHORT_VALUE_FLAGS.get(w, w)
+        if flag in VALUE_FLAGS and i + 1 < len(words) and words[i + 1] not in ("|", "&&", "||", ";"):
+            out.append(f"{flag}={words[i + 1]}")
+            i += 2
+            continue
+        if len(w) > 2 and w[:2] in SHORT_VALUE_FLAGS and w[2] == "=":
+            w = SHORT_VALUE_FLAGS[w[:2]] + w[2:]
+        out.append(w)
+        i += 1
+    return " ".join(out)
+
+
+def command_matches(patterns: list[str], norm: str) -> bool:
+    return any(re.search(p, norm) for p in patterns)
+
+
+def verb(norm: str) -> str:
+    """`kubectl create deploy x` -> `kubectl create`; `curl http://...` -> `curl`."""
+    words = norm.split()
+    if not words:
+        return ""
+    if words[0] in ("kubectl", "minikube", "docker") and len(words) > 1 and not words[1].startswith("-"):
+        return f"{words[0]} {words[1]}"
+    return words[0]
+
+
+# ---- predicates ------------------------------------------------------------------------------------
+def validate_predicate(pred) -> str | None:
+    """Why a predicate is malformed (None when it is fine): used by the lesson parser."""
+    if not isinstance(pred, dict) or not pred:
+        return "each predicate must be a mapping such as {service: nginx-app, type: NodePort}"
+    kind = next(iter(pred))
+    allowed = {"service": SERVICE_KEYS, "deployment": DEPLOYMENT_KEYS, "pods": PODS_KEYS,
+               "output_contains": {"output_contains"}}.get(kind)
+    if allowed is None:
+        return f"unknown predicate {kind!r} (use service, deployment, pods or output_contains)"
+    if not isinstance(pred[kind], str) or not pred[kind]:
+        return f"{kind} needs a name (text)"
+    unknown = set(pred) - allowed
+    if unknown:
+        return f"unknown key(s) for {kind}: {', '.join(sorted(unknown))}"
+    for key in ("port", "targetPort", "nodePort", "endpoints", "replicas", "readyReplicas", "count", "ready"):
+        if key in pred and (not isinstance(pred[key], int) or isinstance(pred[key], bool)):
+            return f"{key} must be an integer"
+    if "selector" in pred and not isinstance(pred["selector"], dict):
+        return "selector must be a mapping of labels"
+    if "exists" in pred and not isinstance(pred["exists"], bool):
+        return "exists must be true or false"
+    return None
+
+
+def _service(cluster, p: dict) -> str | None:
+    name, ns = p["service"], p.get("namespace", "default")
+    svc = cluster.get("services", ns, name)
+    if p.get("exists") is False:
+        return f"Service {name} still exists" if svc else None
+    if svc is None:
+        return f"there is no Service named {name}" + ("" if ns == "default" else f" in namespace {ns}")
+    spec = svc.get("spec", {})
+    if "type" in p and spec.get("type", "ClusterIP") != p["type"]:
+        return f"Service {name} is of type {spec.get('type', 'ClusterIP')}, not {p['type']}"
+    wanted = {k: p[k] for k in ("port", "targetPort", "nodePort", "protocol") if k in p}
+    if wanted:
+        ports = spec.get("ports") or []
+
+        def fits(sp: dict) -> bool:
+            for k, v in wanted.items():
+                have = sp.get(k, sp.get("port") if k == "targetPort" else ("TCP" if k == "protocol" else None))
+                if str(have) != str(v):
+                    return False
+            return True
+        if not any(fits(sp) for sp in ports):
+            shown = ", ".join(_port_text(sp) for sp in ports) or "no ports"
+            want = ", ".join(f"{k} {v}" for k, v in wanted.items())
+            return f"Service {name} has {shown}; the step wants {want}"
+    if "selector" in p and (spec.get("selector") or {}) != p["selector"]:
+        have = ",".join(f"{k}={v}" for k, v in sorted((spec.get("selector") or {}).items())) or "no selector"
+        want = ",".join(f"{k}={v}" for k, v in sorted(p["selector"].items()))
+        return f"Service {name} selects {have}, not {want}"
+    if "endpoints" in p:
+        n = ready_endpoints(cluster, ns, name)
+        if n != p["endpoints"]:
+            return f"Service {name} has {n} ready endpoint(s), the step expects {p['endpoints']}"
+    return None
+
+
+def _port_text(sp: dict) -> str:
+    text = f"port {sp.get('port')}"
+    if sp.get("targetPort") not in (None, sp.get("port")):
+        text += f" (targetPort {sp.get('targetPort')})"
+    if sp.get("nodePort"):
+        text += f" (nodePort {sp['nodePort']})"
+    return text
+
+
+def ready_endpoints(cluster, ns: str, name: str) -> int:
+    ep = cluster.get("endpoints", ns, name) or {}
+    return sum(len(s.get("addresses") or []) for s in ep.get("subsets") or [])
+
+
+def _deployment(cluster, p: dict) -> str | None:
+    name, ns = p["deployment"], p.get("namespace", "default")
+    dep = cluster.get("deployments", ns, name)
+    if p.get("exists") is False:
+        return f"Deployment {name} still exists" if dep else None
+    if dep is None:
+        return f"there is no Deployment named {name}" + ("" if ns == "default" else f" in namespace {ns}")
+    if "replicas" in p and int(dep["spec"].get("replicas", 1)) != p["replicas"]:
+        return f"Deployment {name} wants {dep['spec'].get('replicas', 1)} replica(s), not {p['replicas']}"
+    if "readyReplicas" in p:
+        ready = int((dep.get("status") or {}).get("readyReplicas") or 0)
+        if ready != p["readyReplicas"]:
+            return f"Deployment {name} has {ready} ready replica(s) so far, the step expects {p['readyReplicas']}"
+    if "image" in p:
+        imgs = [c.get("image") for c in dep["spec"]["template"]["spec"].get("containers", [])]
+        if p["image"] not in imgs:
+            return f"Deployment {name} runs {', '.join(map(str, imgs))}, not {p['image']}"
+    return None
+
+
+def _pods(cluster, p: dict) -> str | None:
+    from playground.sim.controllers import is_ready
+    from playground.sim.labels import parse_selector, requirements_match
+
+    ns = p.get("namespace", "default")
+    try:
+        reqs = parse_selector(p["pods"])
+    except ValueError:
+        return f"bad selector {p['pods']!r}"
+    pods = [x for x in cluster.list("pods", ns) if requirements_match(reqs, x["metadata"].get("labels") or {})
+            and not x["metadata"].get("deletionTimestamp")]
+    if "count" in p and len(pods) != p["count"]:
+        return f"{len(pods)} pod(s) match {p['pods']}, the step expects {p['count']}"
+    if "ready" in p:
+        ready = sum(1 for x in pods if is_ready(x))
+        if ready != p["ready"]:
+            return f"{ready} pod(s) matching {p['pods']} are ready, the step expects {p['ready']}"
+    return None
+
+
+def evaluate(pred: dict, cluster, output: str = "") -> str | None:
+    """None when the predicate holds, else a short reason a learner can act on."""
+    kind = next(iter(pred))
+    if kind == "service":
+        return _service(cluster, pred)
+    if kind == "deployment":
+        return _deployment(cluster, pred)
+    if kind == "pods":
+        return _pods(cluster, pred)
+    if kind == "output_contains":
+        return None if pred["output_contains"] in output else f"the output does not show {pred['output_contains']!r}"
+    return f"unknown predicate {kind!r}"
+
+
+def state_only(check: dict) -> bool:
+    """A check on the cluster alone (any route to the state passes; satisfied steps can be skipped)."""
+    return bool(check["state"]) and not check["command"] and not check["output_contains"] and not any(
+        "output_contains" in p for p in check["state"])
+
+
+def check_failures(check: dict, norm: str, output: str, exit_code: int, cluster) -> list[str]:
+    """Every reason the check does not pass for this command (empty: the step is complete)."""
+    reasons: list[str] = []
+    if check["command"] and not command_matches(check["command"], norm):
+        reasons.append("command")
+    if exit_code != check["exit_code"]:
+        reasons.append(f"the command exited with {exit_code}")
+    for text in check["output_contains"]:
+        if text not in output:
+            reasons.append(f"the output does not show {text!r}")
+    for pred in check["state"]:
+        why = evaluate(pred, cluster, output)
+        if why:
+            reasons.append(why)
+    return reasons
+
+
+def state_holds(check: dict, cluster) -> bool:
+    return all(evaluate(p, cluster) is None for p in check["state"])
+
+
+def names_in(lesson: dict) -> set[str]:
+    """The object names a lesson works with (for 'did you mean' hints and undo detection)."""
+    names: set[str] = set()
+    for step in lesson["steps"]:
+        for pred in step["check"]["state"]:
+            kind = next(iter(pred))
+            if kind in ("service", "deployment"):
+                names.add(pred[kind])
+    return names

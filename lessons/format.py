@@ -1,0 +1,272 @@
+"""The lesson file format: one Markdown file per lesson under lessons/content/, parsed to a plain dict.
+
+A lesson file is YAML front matter, an optional introduction, then one `## ` section per step:
+
+    ---
+    title: "Services: ClusterIP and NodePort"
+    slug: services-clusterip-nodeport
+    order: 1
+    summary: One sentence for the lesson list.
+    files:                          # placed in the learner's home before they start (path -> content)
+      notes/readme.txt: "hello"
+    setup:                          # commands run in the fresh sandbox before the learner starts
+      - kubectl create deploy nginx-app --image=nginx:latest --replicas=3
+    ---
+    Introduction in Markdown (optional).
+
+    ## Create the Deployment          <- the step's title
+    ```step
+    id: create-deployment             # unique in the lesson: [a-z0-9-]+
+    commands:                         # what the step teaches; the first is the reference solution
+      - kubectl create deploy nginx-app --image=nginx:latest --replicas=3
+    check:                            # all given parts must hold for the step to complete
+      command: '^kubectl create (deploy|deployment) nginx-app( |$)'   # regex (or list: any) over the
+                                      #   normalised line (see checks.normalise)
+      state:                          # predicates on the cluster after the command (see checks.py)
+        - {deployment: nginx-app, replicas: 3, image: "nginx:latest"}
+      output_contains: "created"      # text (or list of texts) the command must print
+      exit_code: 0                    # default 0
+    mistakes:                         # specific hints, tried in order when the check fails
+      - match: '--image=(?!nginx:latest)'   # regex over the normalised line
+        hint: The tutorial uses the image nginx:latest.
+        failed: false                 # optional: only when the command failed (true) / succeeded (false)
+    note: Where kubectl v1.35 prints something different from the tutorial's older output.
+    ```
+    Prose in Markdown: everything in the section except the ```step block.
+
+A step without `check.command` is judged on the state alone, so any route to that state passes (and a
+step already satisfied when the learner reaches it is skipped). `parse_lesson(text, source)` returns
+the lesson dict or raises LessonFormatError naming the file, the step and the reason.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from . import checks
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup"}
+STEP_KEYS = {"id", "commands", "check", "mistakes", "note"}
+CHECK_KEYS = {"command", "state", "output_contains", "exit_code"}
+MISTAKE_KEYS = {"match", "hint", "failed"}
+FENCE_RE = re.compile(r"^(```|~~~)")
+
+
+class LessonFormatError(ValueError):
+    def __init__(self, source: str, reason: str, step: str | None = None):
+        self.source, self.step, self.reason = source, step, reason
+        where = f"{source}: step {step!r}" if step else source
+        super().__init__(f"{where}: {reason}")
+
+
+def _front_matter(text: str, source: str) -> tuple[dict, str]:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise LessonFormatError(source, "the file must start with YAML front matter between '---' lines")
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
+            except yaml.YAMLError as exc:
+                raise LessonFormatError(source, f"front matter is not valid YAML: {exc}") from None
+            if not isinstance(meta, dict):
+                raise LessonFormatError(source, "front matter must be a mapping")
+            return meta, "\n".join(lines[i + 1:])
+    raise LessonFormatError(source, "front matter is not closed with '---'")
+
+
+def _sections(body: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Split the body at `## ` headings outside code fences: (intro, [(title, lines)])."""
+    intro: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    fence = None
+    for line in body.splitlines():
+        m = FENCE_RE.match(line.strip())
+        if m:
+            fence = None if fence == m.group(1) else (fence or m.group(1))
+        if fence is None and line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+        else:
+            intro.append(line)
+    return "\n".join(intro).strip(), sections
+
+
+def _split_step_block(lines: list[str], source: str, title: str) -> tuple[str, str]:
+    """Take the ```step block out of a section: (block YAML, prose)."""
+    start = next((i for i, l in enumerate(lines) if l.strip() == "```step"), None)
+    if start is None:
+        raise LessonFormatError(source, f"section '## {title}' has no ```step block")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
+    if end is None:
+        raise LessonFormatError(source, f"the ```step block of '## {title}' is not closed")
+    prose = "\n".join(lines[:start] + lines[end + 1:]).strip()
+    return "\n".join(lines[start + 1:end]), prose
+
+
+def _str_list(value, source: str, step: str, what: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise LessonFormatError(source, f"{what} must be a string or a list of strings", step)
+
+
+def _regex(pattern: str, source: str, step: str, what: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise LessonFormatError(source, f"{what} {pattern!r} is not a valid regex: {exc}", step) from None
+    return pattern
+
+
+def _parse_check(raw, source: str, step: str) -> dict:
+    if not isinstance(raw, dict) or not raw:
+        raise LessonFormatError(source, "check must be a mapping with command, state, output_contains or exit_code",
+                                step)
+    unknown = set(raw) - CHECK_KEYS
+    if unknown:
+        raise LessonFormatError(source, f"unknown check key(s): {', '.join(sorted(unknown))}", step)
+    check = {
+        "command": [_regex(p, source, step, "check.command") for p in _str_list(raw.get("command"), source, step,
+                                                                                  "check.command")],
+        "state": [],
+        "output_contains": _str_list(raw.get("output_contains"), source, step, "check.output_contains"),
+        "exit_code": raw.get("exit_code", 0),
+    }
+    if not isinstance(check["exit_code"], int) or isinstance(check["exit_code"], bool):
+        raise LessonFormatError(source, "check.exit_code must be an integer", step)
+    state = raw.get("state") or []
+    if not isinstance(state, list):
+        raise LessonFormatError(source, "check.state must be a list of predicates", step)
+    for pred in state:
+        problem = checks.validate_predicate(pred)
+        if problem:
+            raise LessonFormatError(source, f"check.state: {problem}", step)
+        check["state"].append(pred)
+    if not (check["command"] or check["state"] or check["output_contains"]):
+        raise LessonFormatError(source, "check needs at least one of command, state, output_contains", step)
+    return check
+
+
+def _parse_mistakes(raw, source: str, step: str) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise LessonFormatError(source, "mistakes must be a list", step)
+    out = []
+    for m in raw:
+        if not isinstance(m, dict) or not isinstance(m.get("match"), str) or not isinstance(m.get("hint"), str):
+            raise LessonFormatError(source, "each mistake needs a 'match' regex and a 'hint' text", step)
+        unknown = set(m) - MISTAKE_KEYS
+        if unknown:
+            raise LessonFormatError(source, f"unknown mistake key(s): {', '.join(sorted(unknown))}", step)
+        failed = m.get("failed")
+        if failed is not None and not isinstance(failed, bool):
+            raise LessonFormatError(source, "mistake 'failed' must be true or false", step)
+        out.append({"match": _regex(m["match"], source, step, "mistake"), "hint": m["hint"].strip(),
+                    "failed": failed})
+    return out
+
+
+def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
+    block, prose = _split_step_block(lines, source, title)
+    try:
+        raw = yaml.safe_load(block) or {}
+    except yaml.YAMLError as exc:
+        raise LessonFormatError(source, f"the ```step block of '## {title}' is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise LessonFormatError(source, f"the ```step block of '## {title}' must be a mapping")
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not SLUG_RE.match(sid):
+        raise LessonFormatError(source, f"step {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
+    unknown = set(raw) - STEP_KEYS
+    if unknown:
+        raise LessonFormatError(source, f"unknown step key(s): {', '.join(sorted(unknown))}", sid)
+    commands = _str_list(raw.get("commands"), source, sid, "commands")
+    if not commands:
+        raise LessonFormatError(source, "commands must list at least the reference command", sid)
+    if "check" not in raw:
+        raise LessonFormatError(source, "missing check", sid)
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise LessonFormatError(source, "note must be text", sid)
+    if not title:
+        raise LessonFormatError(source, "the step heading has no title", sid)
+    return {"id": sid, "title": title, "prose": prose, "commands": commands,
+            "check": _parse_check(raw["check"], source, sid),
+            "mistakes": _parse_mistakes(raw.get("mistakes"), source, sid),
+            "note": (note or "").strip()}
+
+
+def parse_lesson(text: str, source: str = "<lesson>") -> dict:
+    meta, body = _front_matter(text, source)
+    unknown = set(meta) - FRONT_KEYS
+    if unknown:
+        raise LessonFormatError(source, f"unknown front matter key(s): {', '.join(sorted(unknown))}")
+    for key in ("title", "slug", "order"):
+        if key not in meta:
+            raise LessonFormatError(source, f"front matter needs '{key}'")
+    if not isinstance(meta["title"], str) or not meta["title"].strip():
+        raise LessonFormatError(source, "title must be text")
+    if not isinstance(meta["slug"], str) or not SLUG_RE.match(meta["slug"]):
+        raise LessonFormatError(source, "slug must be made of a-z, 0-9 and '-'")
+    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
+        raise LessonFormatError(source, "order must be an integer")
+    files = meta.get("files") or {}
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise LessonFormatError(source, "files must map paths to text content")
+    if any(k.startswith("/") or ".." in k.split("/") for k in files):
+        raise LessonFormatError(source, "file paths must be relative to the learner's home, without '..'")
+    setup = meta.get("setup") or []
+    if not isinstance(setup, list) or not all(isinstance(c, str) for c in setup):
+        raise LessonFormatError(source, "setup must be a list of commands")
+    intro, sections = _sections(body)
+    if not sections:
+        raise LessonFormatError(source, "a lesson needs at least one '## ' step section")
+    steps = [_parse_step(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
+    seen: set[str] = set()
+    for s in steps:
+        if s["id"] in seen:
+            raise LessonFormatError(source, "duplicate step id", s["id"])
+        seen.add(s["id"])
+    return {"title": meta["title"].strip(), "slug": meta["slug"], "order": meta["order"],
+            "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup,
+            "intro": intro, "steps": steps}
+
+
+def load_file(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LessonFormatError(str(path), f"cannot read: {exc}") from None
+    return parse_lesson(text, path.name)
+
+
+def lesson_files(directory: Path = CONTENT_DIR) -> list[Path]:
+    return sorted(directory.glob("*.md"))
+
+
+def load_all(directory: Path = CONTENT_DIR) -> list[dict]:
+    """Every lesson in the content folder, by order; duplicate slugs are an error."""
+    lessons = [load_file(p) for p in lesson_files(directory)]
+    seen: dict[str, str] = {}
+    for path, lesson in zip(lesson_files(directory), lessons):
+        if lesson["slug"] in seen:
+            raise LessonFormatError(path.name, f"slug {lesson['slug']!r} is already used by {seen[lesson['slug']]}")
+        seen[lesson["slug"]] = path.name
+    return sorted(lessons, key=lambda l: (l["order"], l["slug"]))
+
+
+def get_lesson(slug: str, directory: Path = CONTENT_DIR) -> dict | None:
+    for lesson in load_all(directory):
+        if lesson["slug"] == slug:
+            return lesson
+    return None

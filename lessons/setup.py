@@ -1,0 +1,28 @@
+"""Prepare a fresh engine for a lesson: place its files in the learner's home and run its setup commands."""
+from __future__ import annotations
+
+from playground.sim.host import HOME
+
+
+def place_files(engine, lesson: dict) -> None:
+    host = engine.host
+    for rel, content in lesson.get("files", {}).items():
+        path = f"{HOME}/{rel}"
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            host.dirs.add("/" + "/".join(parts[:i]))
+        host.files[path] = content
+
+
+def prepare(engine, lesson: dict, now: float | None = None, step: float = 0.0) -> list:
+    """Run the lesson's setup as if it happened before the learner arrived (not in their history).
+
+    Returns the engine results, so callers can report a setup command that failed."""
+    place_files(engine, lesson)
+    history = list(engine.host.history)
+    results = []
+    for i, line in enumerate(lesson.get("setup", [])):
+        results.append(engine.run(line, now=None if now is None else now + i * step))
+    engine.host.history = history
+    engine.host.last_exit = 0
+    return results
