@@ -1,0 +1,101 @@
+// Wires the sandbox page: one socket shared by the terminal, the editor pane, the diagram and the
+// lesson pane (htmx), plus the draggable pane dividers. window.podscape exposes state for tests.
+(function () {
+  "use strict";
+
+  const LAYOUT_KEY = "podscape.columns";
+
+  function setupResizers(workspace) {
+    const apply = (cols) => cols.forEach((c, i) => workspace.style.setProperty("--c" + (i + 1), c));
+    const saved = (localStorage.getItem(LAYOUT_KEY) || "").split(" ");
+    if (saved.length === 3 && saved.every((c) => /^[\d.]+fr$/.test(c))) apply(saved);
+    const panes = [...workspace.querySelectorAll(":scope > .pane")];
+    workspace.querySelectorAll(":scope > .gutter").forEach((gutter, i) => {
+      gutter.addEventListener("pointerdown", (down) => {
+        if (getComputedStyle(workspace).display !== "grid" || window.innerWidth < 900) return;
+        down.preventDefault();
+        gutter.setPointerCapture(down.pointerId);
+        const widths = panes.map((p) => p.getBoundingClientRect().width);
+        const startX = down.clientX;
+        const min = 200;
+        const move = (ev) => {
+          const dx = ev.clientX - startX;
+          const w = widths.slice();
+          w[i] = Math.max(min, widths[i] + dx);
+          w[i + 1] = Math.max(min, widths[i + 1] - (w[i] - widths[i]));
+          w[i] = widths[i] + widths[i + 1] - w[i + 1];
+          apply(w.map((x) => (x / 100).toFixed(2) + "fr"));
+        };
+        const up = () => {
+          gutter.removeEventListener("pointermove", move);
+          gutter.removeEventListener("pointerup", up);
+          localStorage.setItem(LAYOUT_KEY, [1, 2, 3].map((i) => workspace.style.getPropertyValue("--c" + i)).join(" "));
+        };
+        gutter.addEventListener("pointermove", move);
+        gutter.addEventListener("pointerup", up);
+      });
+      gutter.addEventListener("dblclick", () => {
+        [1, 2, 3].forEach((i) => workspace.style.removeProperty("--c" + i));
+        localStorage.removeItem(LAYOUT_KEY);
+      });
+    });
+  }
+
+  function setStatus(el, state, text) {
+    if (!el) return;
+    el.dataset.state = state;
+    el.textContent = text;
+  }
+
+  function start() {
+    const workspace = document.getElementById("workspace");
+    if (!workspace) return;
+    const hooks = window.podscape = {
+      connected: false, helloCount: 0, lastResult: null, results: [], commands: [], traces: [],
+      lastHello: null, diagram: null, lessonUpdates: 0,
+    };
+    const status = document.querySelector("[data-connection]");
+    const socket = new window.PodscapeSocket(workspace.dataset.wsUrl);
+    hooks.socket = socket;
+
+    socket.on("open", () => { hooks.connected = true; setStatus(status, "online", "connected"); });
+    socket.on("close", () => { hooks.connected = false; setStatus(status, "offline", "disconnected"); });
+    socket.on("reconnecting", (m) => setStatus(status, "offline", "reconnecting in " + Math.ceil(m.delay / 1000) + "s…"));
+    socket.on("refused", () => setStatus(status, "offline", "not allowed"));
+    socket.on("hello", (m) => { hooks.lastHello = m; });
+
+    hooks.editor = new window.PodscapeEditor(document.getElementById("editor-pane"));
+    hooks.diagram = null;
+    const diagram = new window.PodscapeDiagram(document.getElementById("diagram"), socket);
+    hooks.cy = diagram.cy;
+    hooks.diagramView = diagram;
+    const terminal = new window.PodscapeTerminal(document.getElementById("terminal"), socket, hooks);
+    hooks.terminal = terminal;
+    hooks.run = (line) => terminal.runLine(line);
+
+    // the lesson pane (htmx) reloads itself on this event whenever the server reports lesson state
+    const lessonChanged = (m) => {
+      if (!m.lesson && !m.assessment) return;
+      hooks.lessonUpdates += 1;
+      if (window.htmx) window.htmx.trigger(document.body, "lesson-updated");
+      else document.body.dispatchEvent(new CustomEvent("lesson-updated"));
+    };
+    socket.on("result", lessonChanged);
+
+    // "run" buttons the lesson pane may render: <button data-run="kubectl get pods">
+    document.addEventListener("click", (ev) => {
+      const btn = ev.target.closest && ev.target.closest("[data-run]");
+      if (!btn) return;
+      ev.preventDefault();
+      terminal.runLine(btn.getAttribute("data-run"));
+      terminal.focus();
+    });
+
+    setupResizers(workspace);
+    socket.connect();
+    terminal.focus();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

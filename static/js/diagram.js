@@ -1,0 +1,394 @@
+// The live diagram: cytoscape.js + fcose. The server owns the graph (playground/topology.py) and pushes
+// diffs; this file applies them in place (never clear-and-redraw), keeps positions stable, and animates
+// traffic traces. Object names reach the page only through canvas labels and textContent.
+(function () {
+  "use strict";
+
+  const COLORS = {
+    ok: "#2ea043", pending: "#d29922", error: "#da3633", done: "#6e7681",
+    service: "#1f6feb", host: "#8957e5", node: "#161b22", nodeBorder: "#3d4451",
+  };
+  const PENDING = /^(Pending|ContainerCreating|PodInitializing|Terminating|Init:\d+\/\d+|NotReady)$/;
+  const DONE = /^(Completed|Succeeded)$/;
+  const SYSTEM_KEY = "podscape.hideSystem";
+
+  function statusClass(d) {
+    const s = String(d.status || d.phase || "");
+    if (d.kind === "node") return s === "Ready" ? "st-ok" : "st-error";
+    if (d.kind !== "pod") return "";
+    if (s === "Running") return d.isReady === false ? "st-pending" : "st-ok";
+    if (PENDING.test(s)) return "st-pending";
+    if (DONE.test(s)) return "st-done";
+    return "st-error";
+  }
+
+  // label text drawn on the canvas (never parsed as HTML)
+  function displayLabel(d) {
+    const name = String(d.name || d.label || d.id);
+    if (d.kind === "service") {
+      const type = d.type || "ClusterIP";
+      const ports = d.ports ? " " + d.ports : "";
+      return name + "\n" + type + ports;
+    }
+    if (d.kind === "node") return String(d.label || name);
+    if (d.kind === "host") return String(d.label || "your machine");
+    return name;
+  }
+
+  function tooltipText(d) {
+    const lines = [];
+    const kind = d.kind ? d.kind[0].toUpperCase() + d.kind.slice(1) : "Object";
+    lines.push(kind + " " + (d.namespace ? d.namespace + "/" : "") + (d.name || d.label || d.id));
+    if (d.kind === "pod") {
+      lines.push("status: " + d.status + "   ready: " + d.ready + (d.restarts ? "   restarts: " + d.restarts : ""));
+      if (d.ip) lines.push("IP: " + d.ip);
+      if (d.labelText) lines.push("labels: " + d.labelText);
+    } else if (d.kind === "service") {
+      lines.push("type: " + d.type + "   ports: " + d.ports);
+      if (d.clusterIP) lines.push("cluster IP: " + d.clusterIP);
+      const sel = d.selector && Object.keys(d.selector).length
+        ? Object.entries(d.selector).map(([k, v]) => k + "=" + v).join(",") : "<none>";
+      lines.push("selector: " + sel);
+      if (d.externalName) lines.push("external name: " + d.externalName);
+    } else if (d.kind === "node") {
+      if (d.ip) lines.push("IP: " + d.ip);
+      lines.push("status: " + d.status);
+    } else if (d.kind === "host") {
+      lines.push("where your terminal runs; it reaches the cluster through the node's IP");
+    }
+    if (d.kind === "selects") lines.push(d.endpoint ? "an endpoint of the Service" : "matches, but not ready: no endpoint");
+    if (d.kind === "nodeport") lines.push("NodePort " + d.label + " on the node's IP");
+    return lines.join("\n");
+  }
+
+  const STYLE = [
+    { selector: "node", style: {
+      "label": "data(display)", "color": "#d8dee9", "font-size": 11, "text-wrap": "wrap",
+      "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
+      "font-family": "ui-sans-serif, system-ui, sans-serif", "min-zoomed-font-size": 6,
+      "text-background-color": "#0d1117", "text-background-opacity": 0.6, "text-background-padding": 1,
+    } },
+    { selector: "node.host", style: {
+      "shape": "round-rectangle", "width": 70, "height": 44, "background-color": COLORS.host,
+      "border-width": 2, "border-color": "#b392f0",
+    } },
+    { selector: "node.node", style: {
+      "shape": "round-rectangle", "background-color": COLORS.node, "background-opacity": 0.85,
+      "border-width": 2, "border-color": COLORS.nodeBorder, "padding": 18,
+      "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "font-weight": "bold",
+      "min-width": 120, "min-height": 80,
+    } },
+    { selector: "node.node.st-error", style: { "border-color": COLORS.error, "border-style": "dashed" } },
+    { selector: "node.pod", style: {
+      "shape": "ellipse", "width": 28, "height": 28, "border-width": 2, "border-color": "#0d1117",
+      "font-size": 9, "text-max-width": 140,
+    } },
+    { selector: "node.pod.st-ok", style: { "background-color": COLORS.ok } },
+    { selector: "node.pod.st-pending", style: { "background-color": COLORS.pending } },
+    { selector: "node.pod.st-error", style: { "background-color": COLORS.error } },
+    { selector: "node.pod.st-done", style: { "background-color": COLORS.done } },
+    { selector: "node.pod.system", style: {
+      "width": 16, "height": 16, "opacity": 0.55, "font-size": 7, "color": "#8b949e",
+    } },
+    { selector: "node.service", style: {
+      "shape": "hexagon", "width": 46, "height": 40, "background-color": COLORS.service,
+      "border-width": 2, "border-color": "#58a6ff", "font-size": 10,
+    } },
+    { selector: "node.service.nodeport, node.service.loadbalancer", style: {
+      "shape": "diamond", "width": 50, "height": 50, "border-color": "#a5d6ff", "border-width": 3,
+    } },
+    { selector: "node.service.externalname", style: { "shape": "tag", "background-color": "#6e7681" } },
+    { selector: "node.service.system", style: { "opacity": 0.55, "width": 30, "height": 26, "font-size": 8 } },
+    { selector: "edge", style: {
+      "width": 1.5, "line-color": "#58a6ff", "target-arrow-color": "#58a6ff", "target-arrow-shape": "triangle",
+      "curve-style": "bezier", "arrow-scale": 0.8, "opacity": 0.8,
+      "font-size": 10, "color": "#d8dee9", "text-background-color": "#0d1117", "text-background-opacity": 0.85,
+      "text-background-padding": 2,
+    } },
+    { selector: "edge.selects[?endpoint]", style: { "line-style": "solid" } },
+    { selector: "edge.selects[!endpoint]", style: { "line-style": "dashed", "line-color": "#6e7681",
+      "target-arrow-color": "#6e7681" } },
+    { selector: "edge.system", style: { "opacity": 0.35 } },
+    { selector: "edge.nodeport", style: {
+      "label": "data(label)", "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2.5,
+    } },
+    { selector: ".sys-hidden", style: { "display": "none" } },
+    { selector: "node:selected", style: { "border-color": "#f0f6fc", "border-width": 3 } },
+    { selector: ".trace-hop", style: { "underlay-color": "#f0f6fc", "underlay-opacity": 0.25, "underlay-padding": 6 } },
+    { selector: "edge.trace-hop", style: { "width": 3.5, "opacity": 1 } },
+    { selector: "node.packet", style: {
+      "shape": "ellipse", "width": 12, "height": 12, "background-color": "#f0f6fc", "border-width": 2,
+      "border-color": "#0d1117", "label": "", "z-index": 999, "events": "no",
+    } },
+    { selector: "node.packet.arrived", style: { "background-color": "#3fb950", "width": 16, "height": 16 } },
+    { selector: "node.packet.stopped", style: { "background-color": "#f85149", "width": 16, "height": 16 } },
+  ];
+
+  class Diagram {
+    constructor(root, socket) {
+      this.root = root;
+      this.container = root.querySelector("[data-cy]");
+      this.tooltip = root.querySelector("[data-tooltip]");
+      this.traceLog = root.querySelector("[data-trace-log]");
+      this.hideSystem = localStorage.getItem(SYSTEM_KEY) === "1";
+      this.laidOut = false;
+      this.userMoved = false;
+      this.layoutTimer = null;
+      this.traceSeq = 0;
+      this.tracesShown = [];
+
+      window.cytoscape.use(window.cytoscapeFcose);
+      this.cy = window.cytoscape({
+        container: this.container, elements: [], style: STYLE,
+        minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false,
+      });
+      window.cy = this.cy;
+
+      const toggle = root.querySelector("[data-toggle-system]");
+      if (toggle) {
+        toggle.checked = !this.hideSystem;
+        toggle.addEventListener("change", () => this.setHideSystem(!toggle.checked));
+      }
+      const fit = root.querySelector("[data-fit]");
+      if (fit) fit.addEventListener("click", () => { this.userMoved = false; this.relayout(true); });
+      for (const ev of ["mousedown", "wheel", "touchstart"]) {
+        this.container.addEventListener(ev, () => { this.userMoved = true; }, { passive: true });
+      }
+      this.cy.on("mouseover", "node, edge", (e) => this.showTooltip(e.target, e.renderedPosition));
+      this.cy.on("mouseout", "node, edge", () => this.hideTooltip());
+      this.cy.on("tap", "node, edge", (e) => this.showTooltip(e.target, e.renderedPosition));
+      this.cy.on("tap", (e) => { if (e.target === this.cy) this.hideTooltip(); });
+      new ResizeObserver(() => { this.cy.resize(); if (!this.userMoved) this.fitSoon(); }).observe(this.container);
+
+      socket.on("hello", (m) => this.reset(m.elements || []));
+      socket.on("topology", (m) => this.applyDiff(m));
+      socket.on("traces", (m) => this.animateTraces(m.traces || []));
+    }
+
+    // ------------------------------------------------------------------ elements
+    decorate(el) {
+      const d = Object.assign({}, el.data);
+      d.display = displayLabel(d);
+      const classes = new Set(String(el.classes || "").split(/\s+/).filter(Boolean));
+      if (d.kind) classes.add(d.kind);
+      const st = statusClass(d);
+      if (st) classes.add(st);
+      if (d.system || d.namespace === "kube-system") classes.add("system");
+      if (el.group === "edges" || (d.source && d.target)) {
+        const s = this.cy.getElementById(d.source);
+        const t = this.cy.getElementById(d.target);
+        if ((s.nonempty() && s.hasClass("system")) || (t.nonempty() && t.hasClass("system"))) classes.add("system");
+      }
+      if (this.hideSystem && classes.has("system")) classes.add("sys-hidden");
+      return { group: el.group || (d.source && d.target ? "edges" : "nodes"), data: d, classes: [...classes].join(" ") };
+    }
+
+    reset(elements) {
+      // a (re)connect: reconcile with the full list instead of redrawing, so positions survive
+      const want = new Map(elements.map((e) => [e.data.id, e]));
+      const remove = this.cy.elements().not(".packet").filter((e) => !want.has(e.id())).map((e) => e.id());
+      const add = [];
+      const update = [];
+      for (const e of elements) (this.cy.getElementById(e.data.id).nonempty() ? update : add).push(e);
+      this.applyDiff({ add, update, remove });
+    }
+
+    applyDiff(diff) {
+      const cy = this.cy;
+      let structural = false;
+      const added = [];
+      cy.batch(() => {
+        for (const id of diff.remove || []) {
+          const el = cy.getElementById(id);
+          if (el.nonempty()) { if (el.isNode()) structural = true; cy.remove(el); }
+        }
+        const adds = (diff.add || []).slice().sort((a, b) => (a.group === "edges") - (b.group === "edges"));
+        // parents before children: a pod's node may arrive in the same diff
+        adds.sort((a, b) => (a.group === "edges") - (b.group === "edges") || (!!a.data.parent) - (!!b.data.parent));
+        for (const raw of adds) {
+          if (cy.getElementById(raw.data.id).nonempty()) { this.updateOne(raw); continue; }
+          const el = this.decorate(raw);
+          if (el.group === "edges" &&
+              (cy.getElementById(el.data.source).empty() || cy.getElementById(el.data.target).empty())) continue;
+          if (el.group === "nodes" && el.data.parent && cy.getElementById(el.data.parent).empty()) delete el.data.parent;
+          const pos = el.group === "nodes" ? this.placeNear(el) : null;
+          if (pos) el.position = pos;
+          const made = cy.add(el);
+          if (el.group === "nodes") { structural = true; added.push(made); }
+        }
+        for (const raw of diff.update || []) this.updateOne(raw);
+      });
+      this.publishCounts();
+      if (structural) this.relayout(!this.laidOut);
+      return added;
+    }
+
+    updateOne(raw) {
+      const el = this.cy.getElementById(raw.data.id);
+      if (el.empty()) return;
+      const next = this.decorate(raw);
+      const data = Object.assign({}, next.data);
+      delete data.parent; delete data.source; delete data.target;   // cannot change through data()
+      el.data(data);
+      el.classes(next.classes);
+    }
+
+    // a new pod goes beside its siblings (same parent, same owner prefix), so the layout barely moves
+    placeNear(el) {
+      const d = el.data;
+      const cy = this.cy;
+      if (!this.laidOut) return null;
+      let anchor = null;
+      if (d.kind === "pod") {
+        const stem = String(d.name || "").replace(/-[a-z0-9]{5}$/, "");
+        const sibs = cy.nodes(".pod").filter((n) => n.data("namespace") === d.namespace &&
+          String(n.data("name")).replace(/-[a-z0-9]{5}$/, "") === stem);
+        if (sibs.nonempty()) {
+          const bb = sibs.boundingBox();
+          return { x: bb.x2 + 30, y: (bb.y1 + bb.y2) / 2 + (Math.random() - 0.5) * 10 };
+        }
+        if (d.parent) anchor = cy.getElementById(d.parent);
+      } else if (d.kind === "service") {
+        const others = cy.nodes(".service");
+        if (others.nonempty()) {
+          const bb = others.boundingBox();
+          return { x: bb.x2 + 70, y: (bb.y1 + bb.y2) / 2 };
+        }
+      }
+      if (anchor && anchor.nonempty()) {
+        const p = anchor.position();
+        return { x: p.x + (Math.random() - 0.5) * 40, y: p.y + (Math.random() - 0.5) * 40 };
+      }
+      const ext = cy.extent();
+      return { x: (ext.x1 + ext.x2) / 2, y: (ext.y1 + ext.y2) / 2 };
+    }
+
+    relayout(now) {
+      clearTimeout(this.layoutTimer);
+      const run = () => {
+        const eles = this.cy.elements().not(".packet").not(".sys-hidden");
+        if (eles.empty()) return;
+        const first = !this.laidOut;
+        this.laidOut = true;
+        const layout = eles.layout({
+          name: "fcose", quality: "proof", randomize: first, animate: !first, animationDuration: 400,
+          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: true,
+          nodeRepulsion: 6000, idealEdgeLength: 90, edgeElasticity: 0.3, nestingFactor: 0.6,
+          gravity: 0.3, tile: true, tilingPaddingVertical: 12, tilingPaddingHorizontal: 12,
+        });
+        layout.one("layoutstop", () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; });
+        layout.run();
+      };
+      if (now) run(); else this.layoutTimer = setTimeout(run, 250);
+    }
+
+    fitSoon() {
+      clearTimeout(this._fitTimer);
+      this._fitTimer = setTimeout(() => this.cy.fit(this.cy.elements().not(".sys-hidden"), 24), 60);
+    }
+
+    setHideSystem(hide) {
+      this.hideSystem = hide;
+      localStorage.setItem(SYSTEM_KEY, hide ? "1" : "0");
+      this.cy.batch(() => {
+        this.cy.elements(".system").forEach((e) => { if (hide) e.addClass("sys-hidden"); else e.removeClass("sys-hidden"); });
+      });
+      this.relayout(true);
+    }
+
+    // counts the tests (and the page header) read: {pods: {"default/nginx-app": 3}, services: [...]}
+    publishCounts() {
+      const hooks = window.podscape;
+      if (!hooks) return;
+      hooks.diagram = {
+        pods: this.cy.nodes(".pod").map((n) => ({ id: n.id(), name: n.data("name"), namespace: n.data("namespace"),
+          status: n.data("status"), parent: n.data("parent") || null })),
+        services: this.cy.nodes(".service").map((n) => ({ id: n.id(), name: n.data("name"), namespace: n.data("namespace"),
+          type: n.data("type"), ports: n.data("ports") })),
+        edges: this.cy.edges().map((e) => ({ id: e.id(), source: e.data("source"), target: e.data("target"),
+          kind: e.data("kind"), label: e.data("label") || "" })),
+      };
+    }
+
+    // ------------------------------------------------------------------ tooltip
+    showTooltip(el, rendered) {
+      if (!this.tooltip || el.hasClass("packet")) return;
+      const text = el.scratch("_traceReason") || tooltipText(el.data());
+      this.tooltip.textContent = text;
+      const p = rendered || (el.isNode() ? el.renderedPosition() : el.renderedMidpoint());
+      this.tooltip.style.left = Math.min(p.x + 12, this.container.clientWidth - 220) + "px";
+      this.tooltip.style.top = (p.y + 12) + "px";
+      this.tooltip.hidden = false;
+    }
+
+    hideTooltip() { if (this.tooltip) this.tooltip.hidden = true; }
+
+    // ------------------------------------------------------------------ traffic traces
+    hopPosition(id) {
+      const el = this.cy.getElementById(id);
+      if (el.empty() || el.hasClass("sys-hidden")) return null;
+      return el.isNode() ? Object.assign({}, el.position()) : el.midpoint();
+    }
+
+    animateTraces(traces) {
+      traces.forEach((t, i) => setTimeout(() => this.animateTrace(t), i * 350));
+    }
+
+    animateTrace(trace) {
+      const hops = (trace.hops || []).filter((h) => h && this.cy.getElementById(String(h.id)).nonempty());
+      const verdict = trace.verdict || "ok";
+      const reason = String(trace.reason || (verdict === "ok" ? "" : verdict));
+      this.logTrace(trace, verdict, reason);
+      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)) });
+      if (!hops.length) return;
+      // a hop may mark itself as the place the request stopped
+      let stopAt = hops.findIndex((h) => h.ok === false || h.blocked === true || h.verdict && h.verdict !== "ok");
+      if (stopAt < 0) stopAt = hops.length - 1;
+      const path = hops.slice(0, stopAt + 1).map((h) => String(h.id));
+      const cy = this.cy;
+      const start = this.hopPosition(path[0]);
+      if (!start) return;
+      const id = "packet-" + (++this.traceSeq);
+      const dot = cy.add({ group: "nodes", data: { id }, position: start, classes: "packet", locked: true, grabbable: false, selectable: false });
+      const lit = cy.collection();
+      const step = (i) => {
+        const el = cy.getElementById(path[i]);
+        if (el.nonempty()) { el.addClass("trace-hop"); lit.merge(el); }
+        if (i === path.length - 1) return finish();
+        const next = this.hopPosition(path[i + 1]) || this.hopPosition(path[i]);
+        dot.unlock();
+        dot.animate({ position: next }, { duration: 320, easing: "ease-in-out-sine",
+          complete: () => { dot.lock(); step(i + 1); } });
+      };
+      const finish = () => {
+        const last = cy.getElementById(path[path.length - 1]);
+        if (verdict === "ok") dot.addClass("arrived");
+        else {
+          dot.addClass("stopped");
+          if (last.nonempty()) last.scratch("_traceReason", verdict + ": " + reason);
+          if (last.nonempty()) this.showTooltip(last);
+        }
+        setTimeout(() => {
+          dot.animate({ style: { opacity: 0 } }, { duration: 400, complete: () => cy.remove(dot) });
+          lit.removeClass("trace-hop");
+          if (last.nonempty()) last.removeScratch("_traceReason");
+          if (verdict !== "ok") this.hideTooltip();
+        }, verdict === "ok" ? 900 : 3500);
+      };
+      step(0);
+    }
+
+    logTrace(trace, verdict, reason) {
+      if (!this.traceLog) return;
+      const row = document.createElement("div");
+      row.className = "trace " + (verdict === "ok" ? "trace-ok" : "trace-bad");
+      const what = trace.summary || trace.request || trace.to || trace.destination || "request";
+      row.textContent = (verdict === "ok" ? "✓ " : "✗ ") + String(what) + (reason ? " — " + reason : "");
+      row.title = reason;
+      this.traceLog.prepend(row);
+      while (this.traceLog.childElementCount > 4) this.traceLog.lastElementChild.remove();
+    }
+  }
+
+  window.PodscapeDiagram = Diagram;
+})();
