@@ -1,0 +1,94 @@
+"""The Django glue the sandbox services call: assess a command, describe the lesson, prepare a sandbox.
+
+    assess_command(sandbox, line, result, engine) -> dict | None   # after every command / editor save
+    lesson_state(sandbox) -> dict | None                           # the page's first render, the hello
+    prepare_sandbox(sandbox, engine)                               # a new or reset sandbox for a lesson
+
+Progress is one LessonProgress row per (learner, lesson, sandbox), so it survives reloads and restarts.
+"""
+from __future__ import annotations
+
+from . import assess, format, setup
+from .models import Lesson, LessonProgress
+
+
+def get_lesson(slug: str) -> Lesson | None:
+    """The lesson row; a lesson file not loaded yet is loaded on first use."""
+    lesson = Lesson.objects.filter(slug=slug).first()
+    if lesson is not None or not slug:
+        return lesson
+    path = next((p for p in format.lesson_files() if format.load_file(p)["slug"] == slug), None)
+    if path is None:
+        return None
+    return save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
+
+
+def save_lesson(spec: dict, source: str) -> Lesson:
+    """Create or update a lesson by slug (learners' progress rows stay attached)."""
+    lesson, _ = Lesson.objects.update_or_create(
+        slug=spec["slug"], defaults={"title": spec["title"], "order": spec["order"], "summary": spec["summary"],
+                                     "source": source, "spec": spec})
+    return lesson
+
+
+def fit_progress(spec: dict, state: dict | None) -> dict:
+    """A stored progress dict made to fit the lesson as it is now (steps may have been edited since)."""
+    ids = [s["id"] for s in spec["steps"]]
+    if not state or "done" not in state:
+        return assess.new_progress(spec)
+    done = [d for d in state.get("done", []) if d in ids]
+    fitted = dict(state, done=done)
+    if fitted.get("current") not in ids:
+        remaining = [i for i in ids if i not in done]
+        fitted["current"] = remaining[0] if remaining else None
+        fitted["completed"] = not remaining
+    return fitted
+
+
+def _progress_row(sandbox, lesson: Lesson, lock: bool = False) -> LessonProgress:
+    qs = LessonProgress.objects.select_for_update() if lock else LessonProgress.objects
+    row, _ = qs.get_or_create(user_id=sandbox.owner_id, lesson=lesson, sandbox=sandbox,
+                              defaults={"state": assess.new_progress(lesson.spec)})
+    return row
+
+
+def assess_command(sandbox, line: str, result, engine) -> dict | None:
+    """Judge a command the learner ran in a lesson's sandbox and store the progress it made."""
+    if not sandbox.lesson_slug:
+        return None
+    lesson = get_lesson(sandbox.lesson_slug)
+    if lesson is None:
+        return None
+    row = _progress_row(sandbox, lesson, lock=True)
+    state = fit_progress(lesson.spec, row.state)
+    verdict = assess.assess(lesson.spec, state, line, result, engine)
+    row.state = state
+    row.save(update_fields=["state", "updated"])
+    return verdict
+
+
+def progress_for(sandbox, lesson: Lesson) -> dict:
+    row = LessonProgress.objects.filter(user_id=sandbox.owner_id, lesson=lesson, sandbox=sandbox).first()
+    return fit_progress(lesson.spec, row.state if row else None)
+
+
+def lesson_state(sandbox) -> dict | None:
+    """Title and steps with done/current flags, plus the last assessment (None outside a lesson)."""
+    if not sandbox.lesson_slug:
+        return None
+    lesson = get_lesson(sandbox.lesson_slug)
+    if lesson is None:
+        return None
+    view = assess.lesson_view(lesson.spec, progress_for(sandbox, lesson))
+    view["pane_url"] = f"/lessons/{lesson.slug}/pane/{sandbox.pk}/"
+    return view
+
+
+def prepare_sandbox(sandbox, engine) -> None:
+    """Place the lesson's files and run its setup in a fresh engine; a reset starts the lesson over."""
+    lesson = get_lesson(sandbox.lesson_slug)
+    if lesson is None:
+        return
+    setup.prepare(engine, lesson.spec)
+    if sandbox.pk:
+        LessonProgress.objects.filter(sandbox=sandbox, lesson=lesson).delete()

@@ -1,0 +1,69 @@
+"""Lesson pages: the list of lessons and the lesson pane (an htmx fragment beside the terminal).
+
+Starting a lesson is `POST /lessons/<slug>/start/` (playground.views.start_lesson: it creates the
+sandbox through services.create_sandbox, which calls progress.prepare_sandbox to run the setup).
+"""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from playground import services
+from playground.models import Sandbox
+
+from . import assess, format, markdown, progress
+from .models import Lesson, LessonProgress
+
+
+def _lessons() -> list[Lesson]:
+    """Every lesson; when none are loaded yet, load the content folder (as `manage.py loadlessons` would)."""
+    rows = list(Lesson.objects.all())
+    if not rows:
+        for path in format.lesson_files():
+            progress.save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
+        rows = list(Lesson.objects.all())
+    return rows
+
+
+def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
+    try:
+        return services.get_for_user(sandbox_id, request.user)
+    except Sandbox.DoesNotExist:
+        raise Http404("No such sandbox") from None
+
+
+@require_GET
+def lesson_list(request: HttpRequest) -> HttpResponse:
+    lessons = _lessons()
+    mine: dict[int, list[dict]] = {}
+    if request.user.is_authenticated:
+        for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox"):
+            state = progress.fit_progress(row.lesson.spec, row.state) if row.lesson_id else {}
+            total = len(row.lesson.spec.get("steps", []))
+            mine.setdefault(row.lesson_id, []).append(
+                {"sandbox": row.sandbox, "done": len(state.get("done", [])), "total": total,
+                 "completed": state.get("completed", False)})
+    items = [{"lesson": l, "steps": len(l.spec.get("steps", [])), "progress": mine.get(l.pk, [])} for l in lessons]
+    return render(request, "lessons/list.html", {"items": items})
+
+
+@login_required
+@require_GET
+def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
+    sandbox = _get_sandbox_for_user(request, sandbox_id)
+    lesson = progress.get_lesson(slug)
+    if lesson is None or sandbox.lesson_slug != slug:
+        raise Http404("No such lesson in this sandbox")
+    view = assess.lesson_view(lesson.spec, progress.progress_for(sandbox, lesson))
+    by_id = {s["id"]: s for s in lesson.spec["steps"]}
+    steps = []
+    for number, s in enumerate(view["steps"], 1):
+        spec = by_id[s["id"]]
+        steps.append(s | {"number": number, "html": markdown.render(spec["prose"]),
+                          "note_html": markdown.render(spec["note"]) if spec["note"] else ""})
+    context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox,
+               "intro_html": markdown.render(lesson.spec.get("intro", "")),
+               "done_count": sum(1 for s in steps if s["done"])}
+    return render(request, "lessons/pane.html", context)
