@@ -189,7 +189,9 @@ def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
         return None
     from .sim import resources
 
-    first = min(created, key=lambda o: int(o["metadata"].get("resourceVersion") or 0))
+    # Name what the learner asked for (the Deployment), not what its controllers made from it (pods).
+    first = min(created, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
+                                        int(o["metadata"].get("resourceVersion") or 0)))
     r = resources.for_object(first)
     what = f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
     return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "

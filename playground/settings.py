@@ -6,6 +6,7 @@ DATABASE_URL switches to PostgreSQL (dj-database-url), REDIS_URL to the Redis ch
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,6 +86,10 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Two tabs writing at once wait for the lock instead of failing with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Tests use a file too (one per test process): SQLite's shared in-memory database answers
+            # concurrent writers with "table is locked" instead of waiting, unlike the real thing.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH")
+                     or os.path.join(tempfile.gettempdir(), f"podscape-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

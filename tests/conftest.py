@@ -1,0 +1,105 @@
+"""Shared fixtures: alice and bob with a sandbox each, logged-in clients, the real kubectl oracle,
+and the in-memory channel layer for every test (whatever REDIS_URL says)."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".tools"
+GET_KUBECTL = ROOT.parent / "shared" / "oracle" / "get-kubectl"
+
+
+@pytest.fixture(autouse=True)
+def in_memory_channel_layer(settings):
+    """Each test gets a fresh in-memory channel layer (queues belong to the test's event loop)."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+# ---- people and their sandboxes ------------------------------------------------------------------------
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.org", "alice-password")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.org", "bob-password")
+
+
+@pytest.fixture
+def alice_sandbox(alice):
+    from playground import services
+
+    return services.create_sandbox(alice, "alice-cluster")
+
+
+@pytest.fixture
+def bob_sandbox(bob):
+    from playground import services
+
+    return services.create_sandbox(bob, "bob-cluster")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client
+
+
+def engine_supports(line: str) -> bool:
+    """Whether the engine already implements a command (other parts are built in parallel)."""
+    from playground.sim.engine import Engine
+
+    result = Engine.new(seed=1, now=1_700_000_000).run(line)
+    return result.exit_code == 0
+
+
+# ---- the real kubectl, for differential tests -------------------------------------------------------------
+def _find_kubectl() -> str | None:
+    for cand in (os.environ.get("KUBECTL_ORACLE"), TOOLS / "kubectl", "/work/oracle-bin/kubectl"):
+        if cand and Path(cand).is_file() and os.access(cand, os.X_OK):
+            return str(cand)
+    if GET_KUBECTL.exists():
+        try:
+            subprocess.run(["bash", str(GET_KUBECTL), str(TOOLS)], check=True, capture_output=True, timeout=600)
+        except (subprocess.SubprocessError, OSError):
+            return None
+        if (TOOLS / "kubectl").exists():
+            return str(TOOLS / "kubectl")
+    return None
+
+
+@pytest.fixture(scope="session")
+def kubectl_oracle() -> str:
+    """Path to a real kubectl v1.35 binary. Skipped when unavailable, except in CI where it must run."""
+    path = _find_kubectl()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("the kubectl oracle is required in CI: ../shared/oracle/get-kubectl .tools failed")
+        pytest.skip("real kubectl unavailable (../shared/oracle/get-kubectl .tools failed); not CI")
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_oracle(kubectl_oracle):
+    """run_oracle(["create", "deploy", ...], stdin="") -> (stdout+stderr, exit code), with no cluster."""
+    def run(args: list[str], stdin: str = "") -> tuple[str, int]:
+        proc = subprocess.run([kubectl_oracle, *args], input=stdin, capture_output=True, text=True, timeout=60,
+                              env={"KUBECONFIG": "/dev/null", "HOME": str(TOOLS), "PATH": "/usr/bin:/bin"})
+        return proc.stdout + proc.stderr, proc.returncode
+    return run
