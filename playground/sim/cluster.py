@@ -46,6 +46,8 @@ class Cluster:
         self.cni = ""             # "" (minikube's default bridge), "calico", "flannel", ...
         self.addons: dict[str, bool] = {}
         self.next_pod_ip = 2      # 10.244.0.x, handed out in order as the bridge CNI does
+        # What the node's runtime knows that the API does not (the minikube container, access logs).
+        self.runtime: dict = {}
 
     # ---- persistence -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -59,6 +61,7 @@ class Cluster:
             "cni": self.cni,
             "addons": self.addons,
             "next_pod_ip": self.next_pod_ip,
+            "runtime": self.runtime,
         }
 
     @classmethod
@@ -71,6 +74,7 @@ class Cluster:
         c.cni = data.get("cni", "")
         c.addons = data.get("addons", {})
         c.next_pod_ip = data.get("next_pod_ip", 2)
+        c.runtime = data.get("runtime", {})
         return c
 
     # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
