@@ -19,6 +19,7 @@ def in_memory_channel_layer(settings):
     from channels.layers import channel_layers
 
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]   # fast test users
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
