@@ -1,26 +1,1653 @@
-"""PLACEHOLDER shell (to be replaced): splits with shlex and runs one program. The real shell supports
-quoting, variables, $(...), pipes, redirection, heredocs, ;, && and ||."""
+"""The learner's bash: a tokenizer, a parser producing a small AST, and an executor.
+
+    run_line(engine, line, term) -> exit code
+
+`line` may hold several lines separated by "\\n" (a heredoc's body follows the line that opens it).
+Supported: quoting, $VAR/${VAR...}/$(...)/`...`/$((...)), word splitting, ~ and globbing over the virtual
+filesystem, pipes, ; && || !, ( ) and { }, if/for/while/until, redirections (> >> < 2> 2>&1 &> <<EOF <<-EOF
+<<'EOF' <<<), `VAR=x cmd`, builtins (cd, export, history, ...), `sudo`. Everything else is a program
+from programs.PROGRAMS. Hostile input is bounded: nesting depth, commands per line, output size.
+"""
 from __future__ import annotations
 
-import shlex
+import re
+from dataclasses import dataclass, field
+from typing import Callable
 
 from .engine import Engine, Proc, Stream
+from .host import HOME, HOSTNAME, USER
 from .programs import PROGRAMS, load_all
+from .programs import vfs
+
+MAX_DEPTH = 24             # nesting of $(...), subshells, groups and compound commands
+MAX_COMMANDS = 5_000       # simple commands one line may run (loops, xargs)
+MAX_WORDS = 50_000         # fields one expansion may produce
+HISTORY_CAP = 1000
+PID = 4242                 # $$ of the learner's shell
+
+# A hook for the in-pod shells (`kubectl exec -it pod -- sh`): when host.shell_stack is not empty,
+# run_line hands the line to POD_SHELL(engine, line, term) if it is set.
+POD_SHELL: Callable[[Engine, str, Stream], int] | None = None
+
+OPERATORS = ("&&", "||", ";;", "|&", "|", "&", ";", "(", ")")
+REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
+META = set(" \t\n|&;()<>")
+RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!"}
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
 
 
+class ShellSyntaxError(Exception):
+    """A message bash prints for input it cannot parse (exit 2)."""
+
+
+class ExpansionError(Exception):
+    """`${x` and friends: the message is printed and the command does not run (exit 1)."""
+
+    def __init__(self, message: str, status: int = 1):
+        super().__init__(message)
+        self.status = status
+
+
+class Abort(BaseException):
+    """Stops the whole line: too much work, or `exit`. BaseException so programs' handlers let it pass."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+class ExitShell(Abort):
+    """`exit N`: ends the shell, or only the subshell it runs in."""
+
+    def __init__(self, status: int):
+        super().__init__("", status)
+
+
+class LoopControl(Exception):
+    def __init__(self, kind: str, levels: int):
+        super().__init__(kind)
+        self.kind, self.levels = kind, levels
+
+
+# ================================================================================================
+# Tokenizer
+# ================================================================================================
+@dataclass
+class Heredoc:
+    delim: str
+    quoted: bool          # <<'EOF': the body is taken literally
+    strip_tabs: bool      # <<-EOF
+    body: str = ""
+
+
+@dataclass
+class Tok:
+    kind: str             # "word", "op", "redir", "newline", "eof"
+    text: str
+    fd: int | None = None           # the io-number before a redirection (`2>`)
+    heredoc: Heredoc | None = None
+
+
+def scan_nested(s: str, i: int, closer: str) -> int:
+    """Index just past the `closer` that ends a construct whose body starts at s[i].
+
+    closer is one of ' " ` ) }. Quotes, $(...), ${...}, `...` and parentheses nest. Iterative, so
+    deep nesting cannot exhaust Python's stack. Raises ShellSyntaxError when the input ends first.
+    """
+    stack = [closer]
+    n = len(s)
+    while i < n:
+        top = stack[-1]
+        c = s[i]
+        if top == "'":
+            if c == "'":
+                stack.pop()
+            i += 1
+        elif c == "\\":
+            i += 2
+            continue
+        elif top == '"':
+            if c == '"':
+                stack.pop()
+                i += 1
+            elif s.startswith("$(", i) or s.startswith("${", i):
+                stack.append(")" if s[i + 1] == "(" else "}")
+                i += 2
+            elif c == "`":
+                stack.append("`")
+                i += 1
+            else:
+                i += 1
+        elif top == "`":
+            if c == "`":
+                stack.pop()
+            i += 1
+        else:   # inside $( ... ) or ${ ... }
+            if c == top:
+                stack.pop()
+            elif c in "'\"`":
+                stack.append(c)
+            elif s.startswith("$(", i) or s.startswith("${", i):
+                stack.append(")" if s[i + 1] == "(" else "}")
+                i += 1
+            elif c == "(" and top == ")":
+                stack.append(")")
+            i += 1
+        if not stack:
+            return i
+    raise ShellSyntaxError(f"unexpected EOF while looking for matching `{stack[-1]}'")
+
+
+class Lexer:
+    def __init__(self, src: str):
+        self.s = src
+        self.i = 0
+        self.pending: list[Heredoc] = []
+        self.warnings: list[str] = []
+        self.line_no = 1
+
+    def tokens(self) -> list[Tok]:
+        out: list[Tok] = []
+        while True:
+            tok = self.next()
+            out.append(tok)
+            if tok.kind == "eof":
+                return out
+
+    def next(self) -> Tok:
+        s, n = self.s, len(self.s)
+        while self.i < n:
+            c = s[self.i]
+            if c in " \t\r" or c in "\x0b\x0c":
+                self.i += 1
+            elif c == "\\" and s.startswith("\\\n", self.i):
+                self.i += 2
+            elif c == "#":
+                while self.i < n and s[self.i] != "\n":
+                    self.i += 1
+            else:
+                break
+        if self.i >= n:
+            self._end_heredocs()
+            return Tok("eof", "")
+        c = s[self.i]
+        if c == "\n":
+            self.i += 1
+            self._read_heredocs()
+            self.line_no += 1
+            return Tok("newline", "\n")
+        fd = None
+        m = re.match(r"\d+(?=[<>])", s[self.i:self.i + 12])
+        if m:
+            fd = int(m.group()) if len(m.group()) < 6 else 99999
+            self.i += m.end()
+        for op in REDIR_OPS:
+            if s.startswith(op, self.i):
+                self.i += len(op)
+                if op in ("<<", "<<-"):
+                    return self._heredoc_op(op, fd)
+                return Tok("redir", op, fd)
+        for op in OPERATORS:
+            if s.startswith(op, self.i):
+                self.i += len(op)
+                return Tok("op", op)
+        return Tok("word", self._word())
+
+    def _word(self) -> str:
+        s, n, start = self.s, len(self.s), self.i
+        i = self.i
+        while i < n:
+            c = s[i]
+            if c in META:
+                break
+            if c == "\\":
+                i += 2
+            elif c in "'\"`":
+                i = scan_nested(s, i + 1, c)
+            elif c == "$" and i + 1 < n and s[i + 1] in "({":
+                i = scan_nested(s, i + 2, ")" if s[i + 1] == "(" else "}")
+            else:
+                i += 1
+        self.i = min(i, n)
+        return s[start:self.i]
+
+    def _heredoc_op(self, op: str, fd: int | None) -> Tok:
+        save = self.i
+        while self.i < len(self.s) and self.s[self.i] in " \t":
+            self.i += 1
+        if self.i >= len(self.s) or self.s[self.i] in META:
+            self.i = save
+            return Tok("redir", op, fd)     # the parser reports the missing word
+        raw = self._word()
+        quoted = any(q in raw for q in "'\"\\")
+        delim = re.sub(r"""\\(.)|['"]""", lambda m: m.group(1) or "", raw)
+        doc = Heredoc(delim, quoted, op == "<<-")
+        self.pending.append(doc)
+        return Tok("redir", op, fd, doc)
+
+    def _read_heredocs(self) -> None:
+        s = self.s
+        while self.pending:
+            doc = self.pending.pop(0)
+            lines: list[str] = []
+            while True:
+                if self.i >= len(s):
+                    self.warnings.append(f"bash: warning: here-document at line {self.line_no} delimited by "
+                                         f"end-of-file (wanted `{doc.delim}')")
+                    break
+                end = s.find("\n", self.i)
+                end = len(s) if end < 0 else end
+                text = s[self.i:end]
+                self.i = min(end + 1, len(s))
+                self.line_no += 1
+                if doc.strip_tabs:
+                    text = text.lstrip("\t")
+                if text == doc.delim:
+                    break
+                lines.append(text + "\n")
+            doc.body = "".join(lines)
+
+    def _end_heredocs(self) -> None:
+        if self.pending:
+            self._read_heredocs()
+
+
+# ================================================================================================
+# Parser: tokens -> AST
+# ================================================================================================
+@dataclass
+class Redir:
+    op: str
+    fd: int | None
+    target: str = ""                 # the raw word (a file, an fd number, the here-string)
+    heredoc: Heredoc | None = None
+
+
+@dataclass
+class Simple:
+    assigns: list[str]
+    words: list[str]
+    redirs: list[Redir]
+    source: str = ""
+
+
+@dataclass
+class Pipeline:
+    cmds: list
+    negate: bool = False
+
+
+@dataclass
+class AndOr:
+    first: Pipeline
+    rest: list[tuple[str, Pipeline]]
+
+
+@dataclass
+class Seq:
+    items: list[tuple[AndOr, bool]]   # (command, run in "background")
+
+
+@dataclass
+class Compound:
+    kind: str                          # "subshell", "group", "if", "for", "while", "until"
+    body: Seq | None = None
+    parts: list = field(default_factory=list)   # if: [(cond, body)...]; while: [cond]
+    else_body: Seq | None = None
+    var: str = ""
+    items: list[str] | None = None
+    redirs: list[Redir] = field(default_factory=list)
+
+
+class Parser:
+    def __init__(self, toks: list[Tok]):
+        self.toks = toks
+        self.i = 0
+        self.depth = 0
+
+    # -- helpers --
+    @property
+    def tok(self) -> Tok:
+        return self.toks[self.i]
+
+    def advance(self) -> Tok:
+        t = self.toks[self.i]
+        if self.i < len(self.toks) - 1:
+            self.i += 1
+        return t
+
+    def is_word(self, *values: str) -> bool:
+        return self.tok.kind == "word" and self.tok.text in values
+
+    def error(self, tok: Tok | None = None) -> ShellSyntaxError:
+        tok = tok or self.tok
+        if tok.kind == "eof":
+            return ShellSyntaxError("syntax error: unexpected end of file")
+        text = "newline" if tok.kind == "newline" else tok.text
+        return ShellSyntaxError(f"syntax error near unexpected token `{text}'")
+
+    def skip_newlines(self) -> None:
+        while self.tok.kind == "newline":
+            self.advance()
+
+    def expect_word(self, value: str) -> None:
+        self.skip_newlines()
+        if not self.is_word(value):
+            raise self.error()
+        self.advance()
+
+    # -- grammar --
+    def parse(self) -> Seq:
+        seq = self.sequence(top=True)
+        if self.tok.kind != "eof":
+            raise self.error()
+        return seq
+
+    def sequence(self, top: bool = False, stop: tuple[str, ...] = ()) -> Seq:
+        items: list[tuple[AndOr, bool]] = []
+        while True:
+            self.skip_newlines()
+            t = self.tok
+            if t.kind == "eof" or (t.kind == "op" and t.text == ")" and not top) or \
+                    (t.kind == "word" and t.text in stop):
+                break
+            if t.kind == "op" and t.text in (";", "&", ";;", "|", "||", "&&", "|&", ")"):
+                raise self.error()
+            cmd = self.and_or()
+            background = False
+            if self.tok.kind == "op" and self.tok.text in (";", "&"):
+                background = self.advance().text == "&"
+            elif self.tok.kind not in ("newline", "eof") and not (self.tok.kind == "op" and self.tok.text == ")"):
+                if not (self.tok.kind == "word" and self.tok.text in stop):
+                    raise self.error()
+            items.append((cmd, background))
+        return Seq(items)
+
+    def and_or(self) -> AndOr:
+        first = self.pipeline()
+        rest = []
+        while self.tok.kind == "op" and self.tok.text in ("&&", "||"):
+            op = self.advance().text
+            self.skip_newlines()
+            rest.append((op, self.pipeline()))
+        return AndOr(first, rest)
+
+    def pipeline(self) -> Pipeline:
+        negate = False
+        while self.is_word("!"):
+            self.advance()
+            negate = not negate
+        cmds = [self.command()]
+        while self.tok.kind == "op" and self.tok.text in ("|", "|&"):
+            op = self.advance().text
+            if op == "|&":
+                cmds[-1].redirs.append(Redir(">&", 2, "1"))
+            self.skip_newlines()
+            cmds.append(self.command())
+        return Pipeline(cmds, negate)
+
+    def command(self):
+        t = self.tok
+        if t.kind == "eof":
+            raise self.error()
+        if t.kind == "op" and t.text != "(":
+            raise self.error()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ShellSyntaxError("podscape: commands nested too deeply")
+        try:
+            if t.kind == "op":               # "("
+                self.advance()
+                body = self.sequence()
+                if not (self.tok.kind == "op" and self.tok.text == ")"):
+                    raise self.error()
+                self.advance()
+                return self.redirects(Compound("subshell", body))
+            if t.kind == "word" and t.text in RESERVED:
+                return self.compound(t.text)
+            return self.simple()
+        finally:
+            self.depth -= 1
+
+    def compound(self, word: str):
+        if word == "{":
+            self.advance()
+            body = self.sequence(stop=("}",))
+            self.expect_word("}")
+            return self.redirects(Compound("group", body))
+        if word == "if":
+            self.advance()
+            parts = []
+            cond = self.sequence(stop=("then",))
+            self.expect_word("then")
+            parts.append((cond, self.sequence(stop=("elif", "else", "fi"))))
+            else_body = None
+            while True:
+                self.skip_newlines()
+                if self.is_word("elif"):
+                    self.advance()
+                    cond = self.sequence(stop=("then",))
+                    self.expect_word("then")
+                    parts.append((cond, self.sequence(stop=("elif", "else", "fi"))))
+                elif self.is_word("else"):
+                    self.advance()
+                    else_body = self.sequence(stop=("fi",))
+                else:
+                    break
+            self.expect_word("fi")
+            return self.redirects(Compound("if", parts=parts, else_body=else_body))
+        if word in ("while", "until"):
+            self.advance()
+            cond = self.sequence(stop=("do",))
+            self.expect_word("do")
+            body = self.sequence(stop=("done",))
+            self.expect_word("done")
+            return self.redirects(Compound(word, body, parts=[cond]))
+        if word == "for":
+            self.advance()
+            if self.tok.kind != "word" or not NAME_RE.fullmatch(self.tok.text):
+                bad = self.tok
+                if bad.kind == "word":
+                    raise ShellSyntaxError(f"`{bad.text}': not a valid identifier")
+                raise self.error()
+            var = self.advance().text
+            items = None
+            if self.tok.kind == "op" and self.tok.text == ";":
+                self.advance()
+            self.skip_newlines()
+            if self.is_word("in"):
+                self.advance()
+                items = []
+                while self.tok.kind == "word":
+                    items.append(self.advance().text)
+                if self.tok.kind == "op" and self.tok.text == ";":
+                    self.advance()
+                elif self.tok.kind != "newline":
+                    raise self.error()
+            self.expect_word("do")
+            body = self.sequence(stop=("done",))
+            self.expect_word("done")
+            return self.redirects(Compound("for", body, var=var, items=items))
+        raise self.error()     # then/else/fi/do/done/in/} where a command should start
+
+    def redirects(self, node: Compound) -> Compound:
+        while self.tok.kind == "redir":
+            node.redirs.append(self.redirect())
+        return node
+
+    def redirect(self) -> Redir:
+        t = self.advance()
+        if t.heredoc is not None:
+            return Redir(t.text, t.fd, heredoc=t.heredoc)
+        if self.tok.kind != "word":
+            raise self.error()
+        return Redir(t.text, t.fd, self.advance().text)
+
+    def simple(self) -> Simple:
+        assigns: list[str] = []
+        words: list[str] = []
+        redirs: list[Redir] = []
+        while True:
+            t = self.tok
+            if t.kind == "redir":
+                redirs.append(self.redirect())
+            elif t.kind == "word":
+                if not words and ASSIGN_RE.match(t.text):
+                    assigns.append(t.text)
+                else:
+                    words.append(t.text)
+                self.advance()
+            elif t.kind == "op" and t.text == "(" and words:
+                raise self.error()
+            else:
+                break
+        return Simple(assigns, words, redirs, " ".join(words))
+
+
+def parse(src: str) -> tuple[Seq, list[str]]:
+    lexer = Lexer(src)
+    toks = lexer.tokens()
+    return Parser(toks).parse(), lexer.warnings
+
+
+# ================================================================================================
+# Expansion
+# ================================================================================================
+class Piece:
+    """A run of expanded text: quoted text is never split or globbed; `split` marks unquoted results."""
+    __slots__ = ("text", "quoted", "split")
+
+    def __init__(self, text: str, quoted: bool, split: bool = False):
+        self.text, self.quoted, self.split = text, quoted, split
+
+
+ANSI_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+                "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def ansi_c(text: str) -> str:
+    """The body of $'...'."""
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt in ANSI_ESCAPES:
+                out.append(ANSI_ESCAPES[nxt])
+                i += 2
+                continue
+            m = re.match(r"x([0-9a-fA-F]{1,2})|([0-7]{1,3})", text[i + 1:])
+            if m:
+                out.append(chr(int(m.group(1), 16) if m.group(1) else int(m.group(2), 8) & 0xFF))
+                i += 1 + m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+class Shell:
+    """One execution of a line: the engine, the terminal, and the bounded amount of work left."""
+
+    def __init__(self, engine: Engine, term: Stream):
+        self.engine = engine
+        self.host = engine.host
+        self.term = term
+        self.status = self.host.last_exit
+        self.depth = 0
+        self.commands = 0
+        self.subst_status: int | None = None
+
+    # ---- variables ---------------------------------------------------------------------------
+    def var(self, name: str) -> str | None:
+        if name == "?":
+            return str(self.status)
+        if name == "$":
+            return str(PID)
+        if name == "#":
+            return "0"
+        if name == "0":
+            return "bash"
+        if name in ("@", "*", "-", "!") or name.isdigit():
+            return {"-": "himBHs"}.get(name, "")
+        if name == "RANDOM":
+            return str(self.engine.cluster.randint(0, 32767))
+        if name in self.host.vars:
+            return self.host.vars[name]
+        extra = {"OLDPWD": self.host.vars.get("OLDPWD"), "UID": "1000", "EUID": "1000", "PPID": "4241",
+                 "BASH": "/bin/bash", "BASH_VERSION": "5.2.21(1)-release", "LOGNAME": USER,
+                 "HOSTTYPE": "x86_64", "OSTYPE": "linux-gnu", "LANG": "en_US.UTF-8", "SHLVL": "1"}
+        return self.host.env().get(name, extra.get(name))
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = self.host.env()
+        if extra:
+            env.update(extra)
+        return env
+
+    # ---- word expansion ----------------------------------------------------------------------
+    def expand_pieces(self, raw: str, mode: str = "word") -> list[Piece]:
+        """mode: "word" (quotes active), "dquote" (inside "..."), "heredoc" (an unquoted heredoc body)."""
+        pieces: list[Piece] = []
+        lit: list[str] = []          # pending literal text (quoted in dquote/heredoc modes)
+        in_quotes = mode != "word"
+
+        def flush() -> None:
+            if lit:
+                pieces.append(Piece("".join(lit), in_quotes))
+                lit.clear()
+
+        s, n, i = raw, len(raw), 0
+        while i < n:
+            c = s[i]
+            if c == "\\":
+                nxt = s[i + 1] if i + 1 < n else ""
+                if mode == "word":
+                    flush()
+                    if nxt == "\n":
+                        i += 2
+                        continue
+                    pieces.append(Piece(nxt if nxt else "\\", True))
+                    i += 2
+                    continue
+                if nxt and (nxt in "$`\\\n" or (mode == "dquote" and nxt == '"')):
+                    if nxt != "\n":
+                        lit.append(nxt)
+                    i += 2
+                    continue
+                lit.append("\\")
+                i += 1
+                continue
+            if c == "'" and mode == "word":
+                end = s.find("'", i + 1)
+                end = n if end < 0 else end
+                flush()
+                pieces.append(Piece(s[i + 1:end], True))
+                i = end + 1
+                continue
+            if c == '"' and mode == "word":
+                end = scan_nested(s, i + 1, '"')
+                flush()
+                inner = self.expand_pieces(s[i + 1:end - 1], "dquote")
+                pieces.append(Piece("", True))          # "" still makes a (possibly empty) field
+                pieces.extend(inner)
+                i = end
+                continue
+            if c == "`":
+                end = scan_nested(s, i + 1, "`")
+                body = re.sub(r"\\([$`\\])", r"\1", s[i + 1:end - 1])
+                flush()
+                pieces.append(Piece(self.command_subst(body), in_quotes, not in_quotes))
+                i = end
+                continue
+            if c == "$" and i + 1 < n:
+                nxt = s[i + 1]
+                if nxt == "(":
+                    end = scan_nested(s, i + 2, ")")
+                    flush()
+                    inner = s[i + 2:end - 1]
+                    if inner.startswith("(") and inner.endswith(")"):
+                        value = self.arith(inner[1:-1])
+                    else:
+                        value = self.command_subst(inner)
+                    pieces.append(Piece(value, in_quotes, not in_quotes))
+                    i = end
+                    continue
+                if nxt == "{":
+                    end = scan_nested(s, i + 2, "}")
+                    flush()
+                    pieces.append(Piece(self.param(s[i + 2:end - 1]), in_quotes, not in_quotes))
+                    i = end
+                    continue
+                if nxt == "'" and mode == "word":
+                    end = i + 2
+                    while end < n and s[end] != "'":
+                        end += 2 if s[end] == "\\" else 1
+                    flush()
+                    pieces.append(Piece(ansi_c(s[i + 2:end]), True))
+                    i = end + 1
+                    continue
+                if nxt == '"' and mode == "word":     # $"..." (locale translation): same as "..."
+                    i += 1
+                    continue
+                m = NAME_RE.match(s, i + 1)
+                if m or nxt in "?$#@*!-0123456789":
+                    name = m.group() if m else nxt
+                    flush()
+                    pieces.append(Piece(self.var(name) or "", in_quotes, not in_quotes))
+                    i = (m.end() if m else i + 2)
+                    continue
+            lit.append(c)
+            i += 1
+        flush()
+        return pieces
+
+    def param(self, body: str) -> str:
+        """${...}: the forms learners use."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise ExpansionError("podscape: expansions nested too deeply")
+            return self._param(body)
+        finally:
+            self.depth -= 1
+
+    def _param(self, body: str) -> str:
+        if body.startswith("#") and NAME_RE.fullmatch(body[1:] or "-") or body in ("#?", "#$"):
+            return str(len(self.var(body[1:]) or ""))
+        m = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])(.*)\Z", body, re.S)
+        if not m:
+            raise ExpansionError(f"bash: ${{{body}}}: bad substitution")
+        name, rest = m.groups()
+        value = self.var(name)
+        if not rest:
+            return value or ""
+        op = re.match(r":?[-=+?]|##?|%%?|//?|\^\^?|,,?|:", rest)
+        if not op:
+            raise ExpansionError(f"bash: ${{{body}}}: bad substitution")
+        op_s, arg = op.group(), rest[op.end():]
+        if op_s in (":-", "-", ":=", "=", ":+", "+", ":?", "?"):
+            unset = value is None or (op_s.startswith(":") and value == "")
+            word = "".join(p.text for p in self.expand_pieces(arg, "dquote")) if op_s[-1] in "-=+?" else ""
+            if op_s[-1] == "-":
+                return word if unset else value
+            if op_s[-1] == "=":
+                if unset:
+                    self.host.vars[name] = word
+                    return word
+                return value
+            if op_s[-1] == "+":
+                return "" if unset else word
+            if unset:
+                raise ExpansionError(f"bash: {name}: {word or 'parameter null or not set'}")
+            return value
+        value = value or ""
+        if op_s == ":":
+            mm = re.fullmatch(r"\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?", arg)
+            if not mm:
+                raise ExpansionError(f"bash: {arg}: syntax error: operand expected")
+            off = int(mm.group(1))
+            off = max(0, len(value) + off) if off < 0 else off
+            if mm.group(2) is None:
+                return value[off:]
+            ln = int(mm.group(2))
+            return value[off:off + ln] if ln >= 0 else value[off:len(value) + ln]
+        if op_s in ("^^", "^"):
+            return value.upper() if op_s == "^^" else value[:1].upper() + value[1:]
+        if op_s in (",,", ","):
+            return value.lower() if op_s == ",," else value[:1].lower() + value[1:]
+        pat = "".join(p.text for p in self.expand_pieces(arg.split("/", 1)[0] if op_s.startswith("/") else arg,
+                                                           "dquote"))
+        rx = glob_to_regex(pat)
+        if op_s in ("#", "##"):
+            best = None
+            for k in range(len(value) + 1):
+                if re.fullmatch(rx, value[:k], re.S):
+                    best = k
+                    if op_s == "#":
+                        break
+            return value if best is None else value[best:]
+        if op_s in ("%", "%%"):
+            best = None
+            for k in range(len(value), -1, -1):
+                if re.fullmatch(rx, value[k:], re.S):
+                    best = k
+                    if op_s == "%":
+                        break
+            return value if best is None else value[:best]
+        # ${v/pat/rep} and ${v//pat/rep}
+        rep = "".join(p.text for p in self.expand_pieces(arg.split("/", 1)[1], "dquote")) if "/" in arg else ""
+        if not pat:
+            return value
+        return re.sub(rx, lambda _m: rep, value, count=0 if op_s == "//" else 1, flags=re.S)
+
+    def arith(self, expr: str) -> str:
+        expr = "".join(p.text for p in self.expand_pieces(expr, "heredoc"))
+        return str(Arith(expr, self).value())
+
+    def command_subst(self, src: str) -> str:
+        out = Stream()
+        status = self.run_nested(src, IO(None, out, self.current_err))
+        self.status = self.subst_status = status
+        return out.text.rstrip("\n")
+
+    def expand_words(self, raws: list[str]) -> list[str]:
+        fields: list[str] = []
+        for raw in raws:
+            fields.extend(self.expand_word(raw))
+            if len(fields) > MAX_WORDS:
+                raise ExpansionError("podscape: too many words after expansion", 1)
+        return fields
+
+    def expand_word(self, raw: str) -> list[str]:
+        raw = self.tilde(raw)
+        pieces = self.expand_pieces(raw)
+        ifs = self.host.vars.get("IFS", " \t\n")
+        fields: list[tuple[str, str, bool]] = []      # (text, glob pattern, has a quoted part)
+        text: list[str] = []
+        pat: list[str] = []
+        started = False
+        globbable = False
+        for p in pieces:
+            if p.quoted:
+                text.append(p.text)
+                pat.append(glob_escape(p.text))
+                started = True
+                continue
+            if not p.split:
+                text.append(p.text)
+                pat.append(p.text)
+                globbable = globbable or any(ch in p.text for ch in "*?[")
+                started = started or bool(p.text)
+                continue
+            chunks = re.split(f"[{re.escape(ifs)}]+", p.text) if ifs else [p.text]
+            for k, chunk in enumerate(chunks):
+                if k > 0:
+                    if started or text:
+                        fields.append(("".join(text), "".join(pat) if globbable else "", True))
+                    text, pat, started, globbable = [], [], False, False
+                if chunk:
+                    text.append(chunk)
+                    pat.append(chunk)
+                    globbable = globbable or any(ch in chunk for ch in "*?[")
+                    started = True
+        if started or text:
+            fields.append(("".join(text), "".join(pat) if globbable else "", True))
+        out: list[str] = []
+        for value, pattern, _ in fields:
+            matches = self.glob(pattern) if pattern else []
+            out.extend(matches or [value])
+        return out
+
+    def expand_string(self, raw: str) -> str:
+        """An assignment's value or a redirection target: no splitting, no globbing."""
+        return "".join(p.text for p in self.expand_pieces(self.tilde(raw, assignment=True)))
+
+    def tilde(self, raw: str, assignment: bool = False) -> str:
+        def one(word: str) -> str:
+            m = re.match(r"~([A-Za-z0-9_]*)(?=/|$)", word)
+            if not m:
+                return word
+            user = m.group(1)
+            home = {"": HOME, USER: HOME, "root": "/root"}.get(user)
+            return word if home is None else home.replace("\\", "\\\\").replace("'", "\\'") + word[m.end():]
+        if assignment and "=" in raw and ASSIGN_RE.match(raw):
+            name, value = raw.split("=", 1)
+            return name + "=" + ":".join(one(part) for part in value.split(":"))
+        return one(raw)
+
+    def glob(self, pattern: str) -> list[str]:
+        absolute = pattern.startswith("/")
+        parts = [p for p in pattern.split("/") if p]
+        bases = ["/" if absolute else ""]
+        for k, part in enumerate(parts):
+            nxt: list[str] = []
+            for base in bases:
+                real = self.host.abspath(base or ".")
+                if any(ch in part for ch in "*?[") and not part.startswith("\\"):
+                    rx = re.compile(glob_to_regex(part), re.S)
+                    names = [nm for nm in vfs.listdir(self.host, real)
+                             if rx.fullmatch(nm) and (part.startswith(".") or not nm.startswith("."))]
+                else:
+                    names = [glob_unescape(part)]
+                for nm in names:
+                    path = (base.rstrip("/") + "/" + nm) if base else nm
+                    if k == len(parts) - 1:
+                        if vfs.exists(self.host, self.host.abspath(path)):
+                            nxt.append(path)
+                    elif vfs.is_dir(self.host, self.host.abspath(path)):
+                        nxt.append(path)
+            bases = nxt
+            if not bases:
+                return []
+        if pattern.endswith("/"):
+            bases = [b + "/" for b in bases]
+        return sorted(bases)
+
+    # ---- running -----------------------------------------------------------------------------
+    current_err: Stream
+
+    def run_nested(self, src: str, io: "IO") -> int:
+        """Parse and run `src` one level deeper ($(...), xargs), in a subshell."""
+        if self.depth >= MAX_DEPTH:
+            raise ExpansionError("podscape: command substitutions nested too deeply", 2)
+        try:
+            tree, warnings = parse(src)
+        except ShellSyntaxError as exc:
+            io.err.write(f"bash: {exc}\n")
+            return 2
+        for w in warnings:
+            io.err.write(w + "\n")
+        self.depth += 1
+        saved = self.save_state()
+        try:
+            return self.run_seq(tree, io)
+        except ExitShell as stop:
+            return stop.status
+        finally:
+            self.restore_state(saved)
+            self.depth -= 1
+
+    def save_state(self) -> tuple:
+        return dict(self.host.vars), self.host.cwd
+
+    def restore_state(self, saved: tuple) -> None:
+        self.host.vars, self.host.cwd = dict(saved[0]), saved[1]
+
+    def run_seq(self, seq: Seq, io: "IO") -> int:
+        for node, background in seq.items:
+            if background:
+                io.err.write(f"[1] {PID + 1 + self.commands}\n")
+            self.status = self.run_and_or(node, io)
+        return self.status
+
+    def run_and_or(self, node: AndOr, io: "IO") -> int:
+        status = self.run_pipeline(node.first, io)
+        for op, pipe in node.rest:
+            self.status = status
+            if (op == "&&" and status == 0) or (op == "||" and status != 0):
+                status = self.run_pipeline(pipe, io)
+        return status
+
+    def run_pipeline(self, pipe: Pipeline, io: "IO") -> int:
+        if len(pipe.cmds) == 1:
+            status = self.run_command(pipe.cmds[0], io)
+        else:
+            stdin = io.stdin
+            status = 0
+            for k, cmd in enumerate(pipe.cmds):
+                last = k == len(pipe.cmds) - 1
+                out = io.out if last else Stream()
+                saved = self.save_state()      # each part of a pipeline runs in a subshell
+                try:
+                    status = self.run_command(cmd, IO(stdin, out, io.err, tty_out=last and io.tty_out))
+                except ExitShell as stop:
+                    status = stop.status
+                finally:
+                    self.restore_state(saved)
+                stdin = out.text if not last else None
+        self.status = (0 if status else 1) if pipe.negate else status
+        return self.status
+
+    def run_command(self, cmd, io: "IO") -> int:
+        if isinstance(cmd, Simple):
+            return self.run_simple(cmd, io)
+        return self.run_compound(cmd, io)
+
+    def run_compound(self, node: Compound, io: "IO") -> int:
+        io2 = self.redirect(node.redirs, io)
+        if io2 is None:
+            return 1
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise ExpansionError("podscape: commands nested too deeply", 2)
+            if node.kind == "subshell":
+                saved = self.save_state()
+                try:
+                    return self.run_seq(node.body, io2)
+                except ExitShell as stop:
+                    return stop.status
+                finally:
+                    self.restore_state(saved)
+            if node.kind == "group":
+                return self.run_seq(node.body, io2)
+            if node.kind == "if":
+                for cond, body in node.parts:
+                    if self.run_seq(cond, io2) == 0:
+                        return self.run_seq(body, io2)
+                return self.run_seq(node.else_body, io2) if node.else_body else 0
+            status = 0
+            if node.kind == "for":
+                items = self.expand_words(node.items) if node.items is not None else []
+                for item in items:
+                    self.host.vars[node.var] = item
+                    self.tick()
+                    try:
+                        status = self.run_seq(node.body, io2)
+                    except LoopControl as lc:
+                        if lc.levels > 1:
+                            raise LoopControl(lc.kind, lc.levels - 1) from None
+                        if lc.kind == "break":
+                            break
+                return status
+            while True:          # while / until
+                self.tick()
+                ok = self.run_seq(node.parts[0], io2) == 0
+                if ok != (node.kind == "while"):
+                    return status
+                try:
+                    status = self.run_seq(node.body, io2)
+                except LoopControl as lc:
+                    if lc.levels > 1:
+                        raise LoopControl(lc.kind, lc.levels - 1) from None
+                    if lc.kind == "break":
+                        return status
+        finally:
+            self.depth -= 1
+
+    def tick(self) -> None:
+        self.commands += 1
+        if self.commands > MAX_COMMANDS:
+            raise Abort(f"podscape: stopped after {MAX_COMMANDS} commands (the playground's limit for one "
+                        f"line)", 1)
+
+    def run_simple(self, cmd: Simple, io: "IO") -> int:
+        self.tick()
+        self.current_err = io.err
+        self.subst_status = None
+        try:
+            assigns: dict[str, str] = {}
+            for a in cmd.assigns:
+                m = ASSIGN_RE.match(a)
+                value = self.expand_string(a[m.end():])
+                if m.group(2):
+                    value = (assigns.get(m.group(1)) or self.var(m.group(1)) or "") + value
+                assigns[m.group(1)] = value
+            argv = self.expand_words(cmd.words)
+        except ExpansionError as exc:
+            io.err.write(str(exc) + "\n")
+            return exc.status
+        except ShellSyntaxError as exc:
+            io.err.write(f"bash: {exc}\n")
+            return 2
+        io2 = self.redirect(cmd.redirs, io)
+        if io2 is None:
+            return 1
+        if not argv:
+            self.host.vars.update(assigns)
+            return self.subst_status if self.subst_status is not None else 0
+        return self.run_argv(argv, io2, assigns)
+
+    def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
+                 as_root: bool = False, builtins: bool = True) -> int:
+        name = argv[0]
+        if builtins and name in BUILTINS:
+            saved = dict(self.host.vars)
+            self.host.vars.update(assigns or {})
+            try:
+                return BUILTINS[name](self, argv, io)
+            finally:
+                if assigns and name not in ("export", "unset"):
+                    for k in assigns:
+                        if k in saved:
+                            self.host.vars[k] = saved[k]
+                        else:
+                            self.host.vars.pop(k, None)
+        if name == "sudo":
+            return self.sudo(argv, io, assigns)
+        fn = PROGRAMS.get(name)
+        if fn is None and "/" in name:
+            fn = PROGRAMS.get(name.rsplit("/", 1)[1])
+            if fn is not None and not name.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/")):
+                io.err.write(f"bash: {name}: {vfs.NOENT}\n")
+                return 127
+        if fn is None:
+            if "/" in name:
+                path = self.host.abspath(name)
+                if vfs.is_dir(self.host, path):
+                    io.err.write(f"bash: {name}: Is a directory\n")
+                    return 126
+                if path in self.host.files:
+                    io.err.write(f"bash: {name}: Permission denied\n")
+                    return 126
+                io.err.write(f"bash: {name}: {vfs.NOENT}\n")
+                return 127
+            prefix = "sudo" if as_root else "bash"
+            io.err.write(f"{prefix}: {name}: command not found\n")
+            return 1 if as_root else 127
+        env = self.env(assigns)
+        if as_root:
+            env.update({"USER": "root", "HOME": "/root", "LOGNAME": "root", "SUDO_USER": USER})
+        proc = Proc(self.engine, list(argv), io.stdin or "", io.out, io.err, env, stdin_is_tty=io.stdin is None)
+        proc.as_root = as_root                       # read by programs.vfs.is_root
+        proc.stdout_is_tty = io.tty_out
+        proc.shell = self                            # lets xargs run commands
+        try:
+            code = fn(proc)
+        except (Abort, LoopControl):
+            raise
+        except RecursionError:
+            io.err.write(f"{name}: input nested too deeply\n")
+            return 1
+        except Exception as exc:   # a program bug must not take the terminal down
+            io.err.write(f"podscape: {name} failed unexpectedly ({type(exc).__name__})\n")
+            return 1
+        return code if isinstance(code, int) else 0
+
+    def sudo(self, argv: list[str], io: "IO", assigns: dict[str, str] | None) -> int:
+        args = argv[1:]
+        while args and args[0].startswith("-"):
+            opt = args.pop(0)
+            if opt == "--":
+                break
+            if opt in ("-i", "-s", "--login", "--shell", "-su"):
+                io.err.write("podscape: a root shell is not simulated; put sudo in front of each command\n")
+                return 1
+            if opt in ("-u", "-g"):
+                if args:
+                    user = args.pop(0)
+                    if user not in ("root", "0", "#0"):
+                        io.err.write(f"sudo: unknown user {user}\n")
+                        return 1
+            elif opt in ("-k", "-K", "-v"):
+                if not args:
+                    return 0
+            elif opt not in ("-E", "-H", "-n", "-S", "--preserve-env"):
+                io.err.write(f"sudo: invalid option -- '{opt.lstrip('-')[:1]}'\n")
+                io.err.write(SUDO_USAGE)
+                return 1
+        if not args:
+            io.err.write(SUDO_USAGE)
+            return 1
+        # `sudo VAR=x cmd` sets VAR for cmd
+        extra = dict(assigns or {})
+        while args and ASSIGN_RE.match(args[0]) and "=" in args[0]:
+            k, v = args.pop(0).split("=", 1)
+            extra[k] = v
+        if not args:
+            io.err.write(SUDO_USAGE)
+            return 1
+        if args[0] in ("su", "bash", "sh", "-i"):
+            io.err.write("podscape: a root shell is not simulated; put sudo in front of each command\n")
+            return 1
+        return self.run_argv(args, io, extra, as_root=True, builtins=False)
+
+    # ---- redirections ------------------------------------------------------------------------
+    def redirect(self, redirs: list[Redir], io: "IO") -> "IO | None":
+        if not redirs:
+            return io
+        io2 = IO(io.stdin, io.out, io.err, tty_out=io.tty_out)
+        for r in redirs:
+            fd = r.fd if r.fd is not None else (0 if r.op[0] == "<" else 1)
+            try:
+                if r.heredoc is not None:
+                    doc = r.heredoc
+                    io2.stdin = doc.body if doc.quoted else \
+                        "".join(p.text for p in self.expand_pieces(doc.body, "heredoc"))
+                    continue
+                if r.op == "<<<":
+                    io2.stdin = self.expand_string(r.target) + "\n"
+                    continue
+                words = self.expand_word(r.target)
+                if len(words) != 1:
+                    io.err.write(f"bash: {r.target}: ambiguous redirect\n")
+                    return None
+                target = words[0]
+                if r.op in (">&", "<&") and (target.isdigit() or target == "-"):
+                    src = {0: None, 1: io2.out, 2: io2.err}.get(int(target)) if target.isdigit() else None
+                    if target.isdigit() and int(target) not in (1, 2):
+                        io.err.write(f"bash: {target}: Bad file descriptor\n")
+                        return None
+                    if fd == 1:
+                        io2.out = src or NullStream()
+                        io2.tty_out = src is self.term
+                    elif fd == 2:
+                        io2.err = src or NullStream()
+                    continue
+                if not target:
+                    io.err.write(f"bash: : {vfs.NOENT}\n")
+                    return None
+                path = self.host.abspath(target)
+                if r.op == "<":
+                    content, err = vfs.read(self.host, path)
+                    if err:
+                        io.err.write(f"bash: {target}: {err}\n")
+                        return None
+                    io2.stdin = content
+                    continue
+                if r.op == "<>":
+                    continue
+                err = vfs.check_write(self.host, path, root=False)
+                if err:
+                    io.err.write(f"bash: {target}: {err}\n")
+                    return None
+                append = r.op in (">>", "&>>")
+                sink: Stream = FileStream(self, path, target)
+                if path == "/dev/null":
+                    sink = NullStream()
+                elif path in ("/dev/stdout", "/dev/tty"):
+                    sink = io2.out if path == "/dev/stdout" else self.term
+                elif path == "/dev/stderr":
+                    sink = io2.err
+                else:
+                    if not append:
+                        vfs.write(self.host, path, "", append=False, root=False)
+                if r.op in ("&>", "&>>", ">&"):
+                    io2.out = io2.err = sink
+                    io2.tty_out = False
+                elif fd == 1:
+                    io2.out = sink
+                    io2.tty_out = sink is self.term
+                elif fd == 2:
+                    io2.err = sink
+                elif fd == 0:
+                    io2.stdin = ""
+            except ExpansionError as exc:
+                io.err.write(str(exc) + "\n")
+                return None
+            except ShellSyntaxError as exc:
+                io.err.write(f"bash: {exc}\n")
+                return None
+        return io2
+
+
+class NullStream(Stream):
+    def write(self, text: str) -> None:
+        pass
+
+
+class FileStream(Stream):
+    """Output redirected to a file: each write lands in the file at once (it was truncated on open)."""
+
+    def __init__(self, sh: "Shell", path: str, shown: str):
+        super().__init__()
+        self.sh, self.path, self.shown = sh, path, shown
+        self.failed = False
+
+    def write(self, text: str) -> None:
+        if not text or self.failed:
+            return
+        err = vfs.write(self.sh.host, self.path, text, append=True, root=False)
+        if err:
+            self.failed = True
+            self.sh.term.write(f"bash: {self.shown}: {err}\n")
+
+
+class IO:
+    def __init__(self, stdin: str | None, out: Stream, err: Stream, tty_out: bool = False):
+        self.stdin = stdin          # None: the terminal (nothing to read)
+        self.out = out
+        self.err = err
+        self.tty_out = tty_out
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\\])", r"\\\1", text)
+
+
+def glob_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def glob_to_regex(pat: str) -> str:
+    out, i, n = [], 0, len(pat)
+    while i < n:
+        c = pat[i]
+        if c == "\\" and i + 1 < n:
+            out.append(re.escape(pat[i + 1]))
+            i += 2
+            continue
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            j = pat.find("]", i + 2 if i + 1 < n and pat[i + 1] in "!^" else i + 1)
+            if j < 0:
+                out.append(r"\[")
+            else:
+                body = pat[i + 1:j]
+                neg = body[:1] in ("!", "^")
+                body = body[1:] if neg else body
+                body = body.replace("\\", "\\\\").replace("[:", "[[:")  # keep simple classes literal
+                body = re.sub(r"\[\[:(alpha|digit|alnum|upper|lower|space):\]", lambda m: {
+                    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
+                    "space": r"\s"}[m.group(1)], body)
+                out.append("[" + ("^" if neg else "") + body + "]")
+                i = j + 1
+                continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+# ================================================================================================
+# Arithmetic: $(( ))
+# ================================================================================================
+class Arith:
+    TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<=|>=|==|!=|&&|\|\||<<|>>|[-+*/%()<>!~&|^?:])")
+
+    def __init__(self, expr: str, sh: Shell):
+        self.expr = expr
+        self.sh = sh
+        self.toks: list[str] = []
+        pos = 0
+        while pos < len(expr):
+            m = self.TOKEN.match(expr, pos)
+            if not m:
+                if expr[pos:].strip() == "":
+                    break
+                raise ExpansionError(f"bash: {expr}: syntax error: invalid arithmetic operator "
+                                     f"(error token is \"{expr[pos:].strip()}\")")
+            self.toks.append(m.group(1))
+            pos = m.end()
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> str:
+        return self.toks[self.i] if self.i < len(self.toks) else ""
+
+    def take(self) -> str:
+        t = self.peek()
+        self.i += 1
+        return t
+
+    def value(self) -> int:
+        if not self.toks:
+            return 0
+        v = self.ternary()
+        if self.i < len(self.toks):
+            raise ExpansionError(f"bash: {self.expr.strip()}: syntax error in expression (error token is "
+                                 f"\"{' '.join(self.toks[self.i:])}\")")
+        return v
+
+    def ternary(self) -> int:
+        c = self.binary(0)
+        if self.peek() == "?":
+            self.take()
+            a = self.ternary()
+            if self.take() != ":":
+                raise ExpansionError(f"bash: {self.expr.strip()}: expected `:' in conditional expression")
+            b = self.ternary()
+            return a if c else b
+        return c
+
+    LEVELS = [("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<", ">", "<=", ">="), ("<<", ">>"),
+              ("+", "-"), ("*", "/", "%")]
+
+    def binary(self, level: int) -> int:
+        if level == len(self.LEVELS):
+            return self.power()
+        left = self.binary(level + 1)
+        while self.peek() in self.LEVELS[level]:
+            op = self.take()
+            right = self.binary(level + 1)
+            left = self.apply(op, left, right)
+        return left
+
+    def apply(self, op: str, a: int, b: int) -> int:
+        if op in ("/", "%") and b == 0:
+            raise ExpansionError(f"bash: {self.expr.strip()}: division by 0 (error token is \"{b}\")")
+        if op == "/":
+            q = abs(a) // abs(b)
+            return q if (a >= 0) == (b >= 0) else -q
+        if op == "%":
+            r = abs(a) % abs(b)
+            return r if a >= 0 else -r
+        if op in ("<<", ">>"):
+            b = min(max(b, 0), 63)
+        res = {"||": lambda: int(bool(a or b)), "&&": lambda: int(bool(a and b)), "|": lambda: a | b,
+               "^": lambda: a ^ b, "&": lambda: a & b, "==": lambda: int(a == b), "!=": lambda: int(a != b),
+               "<": lambda: int(a < b), ">": lambda: int(a > b), "<=": lambda: int(a <= b),
+               ">=": lambda: int(a >= b), "<<": lambda: a << b, ">>": lambda: a >> b, "+": lambda: a + b,
+               "-": lambda: a - b, "*": lambda: a * b}[op]()
+        return ((res + 2**63) % 2**64) - 2**63        # 64-bit wrap, as bash does
+
+    def power(self) -> int:
+        base = self.unary()
+        if self.peek() == "**":
+            self.take()
+            exp = self.power()
+            if exp < 0:
+                raise ExpansionError(f"bash: {self.expr.strip()}: exponent less than 0 (error token is "
+                                     f"\"{exp}\")")
+            return ((pow(base, min(exp, 64), 2**64) + 2**63) % 2**64) - 2**63
+        return base
+
+    def unary(self) -> int:
+        t = self.peek()
+        if t in ("-", "+", "!", "~"):
+            self.take()
+            self.depth += 1
+            if self.depth > 40:
+                raise ExpansionError("bash: expression recursion level exceeded")
+            v = self.unary()
+            return {"-": -v, "+": v, "!": int(not v), "~": ~v}[t]
+        return self.primary()
+
+    def primary(self) -> int:
+        t = self.take()
+        if t == "(":
+            self.depth += 1
+            if self.depth > 40:
+                raise ExpansionError("bash: expression recursion level exceeded")
+            v = self.ternary()
+            if self.take() != ")":
+                raise ExpansionError(f"bash: {self.expr.strip()}: missing `)' (error token is \"{self.expr}\")")
+            return v
+        if t.isdigit():
+            return int(t, 8) if len(t) > 1 and t.startswith("0") and set(t) <= set("01234567") else int(t)
+        if t[:2].lower() == "0x":
+            return int(t, 16)
+        if t and NAME_RE.fullmatch(t):
+            raw = self.sh.var(t) or "0"
+            try:
+                return int(raw.strip() or "0")
+            except ValueError:
+                return 0
+        raise ExpansionError(f"bash: {self.expr.strip()}: syntax error: operand expected (error token is "
+                             f"\"{t or self.expr.strip()}\")")
+
+
+# ================================================================================================
+# Builtins: commands that change the shell itself
+# ================================================================================================
+SUDO_USAGE = ("usage: sudo -h | -K | -k | -V\n"
+              "usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\n"
+              "usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user] [command [arg ...]]\n"
+              "usage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory] [-g group] [-h host] "
+              "[-p prompt] [-R directory] [-T timeout] [-u user] [VAR=value] [-i | -s] [command [arg ...]]\n"
+              "usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group] [-h host] "
+              "[-p prompt] [-R directory] [-T timeout] [-u user] file ...\n")
+
+HELP_TEXT = """Podscape playground shell (GNU bash, version 5.2.21(1)-release, simulated)
+
+This terminal is a simulated Ubuntu machine with minikube. What works:
+  kubectl, minikube, curl, docker          the cluster and its network
+  echo printf cat ls pwd cd mkdir touch rm cp mv tee
+  grep head tail wc sort uniq tr cut awk sed-free pipes, seq xargs
+  test [ ] true false sleep date whoami hostname env export unset
+  history clear help exit sudo which type
+Shell syntax: quotes, $VAR, ${VAR}, $(...), `...`, $((...)), pipes |, ; && ||,
+  > >> < 2> 2>&1 &> heredocs (<<EOF), if/for/while, ~ and * globbing.
+Files live in your home directory (/home/student) and /tmp; /etc/hosts needs sudo.
+Keys: Up/Down for history, Tab to complete, Ctrl-C to cancel, Ctrl-L to clear.
+"""
+
+Builtin = Callable[[Shell, list, IO], int]
+BUILTINS: dict[str, Builtin] = {}
+
+
+def builtin(*names: str):
+    def register(fn: Builtin) -> Builtin:
+        for n in names:
+            BUILTINS[n] = fn
+        return fn
+    return register
+
+
+@builtin("cd")
+def _cd(sh: Shell, argv: list[str], io: IO) -> int:
+    args = [a for a in argv[1:] if a not in ("-L", "-P", "--")] if len(argv) > 1 else []
+    if len(args) > 1:
+        io.err.write("bash: cd: too many arguments\n")
+        return 1
+    target = args[0] if args else sh.var("HOME") or HOME
+    if target == "-":
+        old = sh.host.vars.get("OLDPWD")
+        if not old:
+            io.err.write("bash: cd: OLDPWD not set\n")
+            return 1
+        target = old
+        io.out.write(old + "\n")
+    if target == "":
+        return 0
+    path = sh.host.abspath(target)
+    if not vfs.is_dir(sh.host, path):
+        why = vfs.NOTDIR if path in sh.host.files else vfs.NOENT
+        io.err.write(f"bash: cd: {target}: {why}\n")
+        return 1
+    sh.host.vars["OLDPWD"] = sh.host.cwd
+    sh.host.cwd = path
+    return 0
+
+
+@builtin("pwd")
+def _pwd(sh: Shell, argv: list[str], io: IO) -> int:
+    io.out.write(sh.host.cwd + "\n")
+    return 0
+
+
+def _valid_name(name: str) -> bool:
+    return bool(NAME_RE.fullmatch(name))
+
+
+@builtin("export", "declare", "typeset", "local", "readonly")
+def _export(sh: Shell, argv: list[str], io: IO) -> int:
+    args = [a for a in argv[1:] if not re.fullmatch(r"-[a-zA-Z]+", a)]
+    if not args:
+        for k, v in sorted(sh.env().items()):
+            if _valid_name(k):
+                escaped = v.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+                io.out.write(f'declare -x {k}="{escaped}"\n')
+        return 0
+    status = 0
+    for a in args:
+        name, eq, value = a.partition("=")
+        if not _valid_name(name):
+            io.err.write(f"bash: {argv[0]}: `{a}': not a valid identifier\n")
+            status = 1
+            continue
+        if eq:
+            sh.host.vars[name] = value
+        elif name not in sh.host.vars and sh.var(name) is None:
+            sh.host.vars[name] = ""
+    return status
+
+
+@builtin("unset")
+def _unset(sh: Shell, argv: list[str], io: IO) -> int:
+    status = 0
+    for a in argv[1:]:
+        if a in ("-v", "-f"):
+            continue
+        if not _valid_name(a):
+            io.err.write(f"bash: unset: `{a}': not a valid identifier\n")
+            status = 1
+            continue
+        sh.host.vars.pop(a, None)
+    return status
+
+
+@builtin("history")
+def _history(sh: Shell, argv: list[str], io: IO) -> int:
+    hist = sh.host.history
+    args = argv[1:]
+    if args and args[0] == "-c":
+        hist.clear()
+        return 0
+    start = 0
+    if args:
+        if not args[0].isdigit():
+            io.err.write(f"bash: history: {args[0]}: numeric argument required\n")
+            return 1
+        start = max(0, len(hist) - int(args[0]))
+    for k in range(start, len(hist)):
+        io.out.write(f"{k + 1:5d}  {hist[k]}\n")
+    return 0
+
+
+@builtin("clear")
+def _clear(sh: Shell, argv: list[str], io: IO) -> int:
+    sh.engine.clear = True
+    return 0
+
+
+@builtin("help")
+def _help(sh: Shell, argv: list[str], io: IO) -> int:
+    io.out.write(HELP_TEXT)
+    return 0
+
+
+@builtin("exit", "logout")
+def _exit(sh: Shell, argv: list[str], io: IO) -> int:
+    code = sh.status
+    if len(argv) > 1:
+        if not re.fullmatch(r"-?\d+", argv[1]):
+            io.err.write(f"bash: exit: {argv[1]}: numeric argument required\n")
+            code = 2
+        else:
+            code = int(argv[1]) % 256
+    raise ExitShell(code)
+
+
+@builtin("true", ":")
+def _true(sh: Shell, argv: list[str], io: IO) -> int:
+    return 0
+
+
+@builtin("false")
+def _false(sh: Shell, argv: list[str], io: IO) -> int:
+    return 1
+
+
+@builtin("break", "continue")
+def _loop(sh: Shell, argv: list[str], io: IO) -> int:
+    n = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() and int(argv[1]) > 0 else 1
+    raise LoopControl(argv[0], n)
+
+
+@builtin("type", "which", "command")
+def _type(sh: Shell, argv: list[str], io: IO) -> int:
+    args = argv[1:]
+    if argv[0] == "command":
+        if args and args[0] in ("-v", "-V"):
+            args = args[1:]
+        elif args:
+            return sh.run_argv(args, io, builtins=True)
+        else:
+            return 0
+    status = 0
+    for name in [a for a in args if not a.startswith("-")]:
+        if name in BUILTINS and argv[0] != "which":
+            io.out.write(f"{name} is a shell builtin\n" if argv[0] == "type" else f"{name}\n")
+        elif name in PROGRAMS or name == "sudo":
+            where = "/usr/local/bin" if name in ("kubectl", "minikube") else "/usr/bin"
+            io.out.write(f"{name} is {where}/{name}\n" if argv[0] == "type" else f"{where}/{name}\n")
+        else:
+            if argv[0] == "type":
+                io.err.write(f"bash: type: {name}: not found\n")
+            status = 1
+    return status
+
+
+@builtin("set", "shopt", "alias", "unalias", "hash", "ulimit", "umask", "wait", "jobs", "trap")
+def _accepted(sh: Shell, argv: list[str], io: IO) -> int:
+    """Accepted quietly: they change nothing a learner can observe here."""
+    return 0
+
+
+@builtin("source", ".", "eval")
+def _source(sh: Shell, argv: list[str], io: IO) -> int:
+    if argv[0] == "eval":
+        return sh.run_nested(" ".join(argv[1:]), io) if len(argv) > 1 else 0
+    if len(argv) < 2:
+        io.err.write(f"bash: {argv[0]}: filename argument required\n"
+                     f"{argv[0]}: usage: {argv[0]} filename [arguments]\n")
+        return 2
+    content, err = vfs.read(sh.host, sh.host.abspath(argv[1]))
+    if err:
+        io.err.write(f"bash: {argv[1]}: {err}\n")
+        return 1
+    return sh.run_nested(content, io)
+
+
+# ================================================================================================
+# Entry point
+# ================================================================================================
 def run_line(engine: Engine, line: str, term: Stream) -> int:
     if not PROGRAMS:
         load_all()
+    host = engine.host
+    if host.shell_stack and POD_SHELL is not None:
+        return POD_SHELL(engine, line, term)
+    if line.strip():
+        host.history.append(line.rstrip("\n"))
+        del host.history[:-HISTORY_CAP]
+    sh = Shell(engine, term)
+    sh.current_err = term
     try:
-        argv = shlex.split(line)
-    except ValueError as exc:
+        tree, warnings = parse(line)
+    except ShellSyntaxError as exc:
         term.write(f"bash: {exc}\n")
         return 2
-    if not argv:
-        return engine.host.last_exit
-    engine.host.history.append(line)
-    fn = PROGRAMS.get(argv[0])
-    if fn is None:
-        term.write(f"{argv[0]}: command not found\n")
-        return 127
-    return fn(Proc(engine, argv, "", Stream(term), Stream(term), engine.host.env()))
+    except RecursionError:
+        term.write("bash: podscape: input nested too deeply\n")
+        return 2
+    for w in warnings:
+        term.write(w + "\n")
+    if not tree.items:
+        return host.last_exit
+    try:
+        return sh.run_seq(tree, IO(None, term, term, tty_out=True))
+    except ExitShell as stop:
+        if host.shell_stack:           # leaving an in-pod shell (kubectl exec -it ... sh)
+            host.shell_stack.pop()
+        else:
+            term.write("exit\npodscape: this terminal stays open; the playground keeps your session.\n")
+        return stop.status
+    except Abort as stop:
+        if stop.message:
+            term.write(stop.message + "\n")
+        return stop.status
+    except LoopControl:
+        return 0
+    except ExpansionError as exc:
+        term.write(str(exc) + "\n")
+        return exc.status
+    except RecursionError:
+        term.write("bash: podscape: input nested too deeply\n")
+        return 2
