@@ -1,0 +1,540 @@
+"""The one walk every request takes: from a source (the learner's host, a pod) to a destination (a name or
+an IP, a port), with the verdict and every hop on the way. curl, wget, nslookup, the diagram's traffic
+animation and the "why" explanations all read the same `Walk`.
+
+    w = walk(cluster, host.files, HOST, "192.168.49.2", 32000)
+    w.verdict   # "ok" | "refused" | "timeout" | "unresolved" | "unreachable"
+    w.backend   # Backend(pod, namespace, ip, port, image, container) when ok
+    engine.trace(w.as_trace())
+
+The steps, each a named extension point:
+  resolve()  name -> IP. The host reads /etc/hosts only (no cluster DNS on the host); pod sources go
+             through RESOLVERS["pod"], which the DNS part replaces with in-pod DNS.
+  route()    IP -> what answers there: the node (NodePorts, hostPorts, its own daemons), a Service's
+             ClusterIP (only from inside the cluster), a pod IP, or nothing (timeout / no route).
+  pick()     a Service's ready endpoint: random per connection, sticky per client with ClientIP affinity.
+  admit()    ADMISSION checks (NetworkPolicy) on the way into the chosen pod; a denial drops packets.
+  listen()   whether the pod's process listens on the target port (else: connection refused).
+
+The shape of the host side (minikube, docker driver): the host is 192.168.49.1 on the `minikube` docker
+bridge and reaches the node container at 192.168.49.2; 10.96.0.0/12 and 10.244.0.0/16 exist only inside
+the node, so the host's packets for them leave by the default gateway and are never answered.
+"""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import controllers, webcontent
+from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
+from .controllers import NODE_IP, NODE_NAME
+
+HOST_BRIDGE_IP = "192.168.49.1"      # the host's address on the minikube docker network
+HOST_LAN_IP = "10.0.2.15"            # the host's address on its default route (a VM's NAT interface)
+DOCKER_NETWORK = ipaddress.ip_network("192.168.49.0/24")
+CNI_GATEWAY_IP = "10.244.0.1"        # what pods see as the client of NodePort traffic (SNAT by kube-proxy)
+API_SERVER_PORT = 8443
+
+# How long a client waits before the kernel gives up (curl's default connect timeout is 300 s; Linux
+# stops retrying SYNs after tcp_syn_retries=6, about 130 s): the base and a seeded jitter, in ms.
+SYN_TIMEOUT_MS = 130_000
+NO_ROUTE_MS = 3_060                   # ARP gives up: "No route to host"
+
+VERDICTS = ("ok", "refused", "timeout", "unresolved", "unreachable")
+
+
+# ---- the pieces of a walk ------------------------------------------------------------------------
+@dataclass
+class Source:
+    kind: str                 # "host" | "pod"
+    id: str                   # diagram element id: "host", "pod/<ns>/<name>"
+    label: str
+    ip: str
+    namespace: str | None = None
+    name: str | None = None
+
+
+HOST = Source("host", "host", "your machine", HOST_BRIDGE_IP)
+
+
+def pod_source(pod: dict) -> Source:
+    meta = pod["metadata"]
+    return Source("pod", f"pod/{meta['namespace']}/{meta['name']}", meta["name"],
+                  pod.get("status", {}).get("podIP", ""), meta["namespace"], meta["name"])
+
+
+@dataclass
+class Backend:
+    namespace: str
+    pod: str
+    ip: str
+    port: int
+    image: str
+    container: str
+
+    @property
+    def id(self) -> str:
+        return f"pod/{self.namespace}/{self.pod}"
+
+
+@dataclass
+class Walk:
+    source: Source
+    dest: str                  # the name or address asked for
+    port: int
+    protocol: str = "TCP"
+    verdict: str = "ok"
+    reason: str = ""
+    ip: str | None = None      # what `dest` resolved to
+    hops: list[dict] = field(default_factory=list)
+    backend: Backend | None = None
+    service: str | None = None          # "ns/name" of the Service on the way, if any
+    elapsed_ms: int = 0                 # how long the client waited for the verdict
+    errno: str = ""                     # the socket error a client reports ("Connection refused", ...)
+    client_ip: str = ""                 # the source address the backend sees
+
+    def hop(self, id_: str, kind: str, label: str, detail: str = "") -> None:
+        self.hops.append({"id": id_, "kind": kind, "label": label, "detail": detail})
+
+    def fail(self, verdict: str, reason: str, errno: str = "", elapsed_ms: int = 0) -> "Walk":
+        self.verdict, self.reason, self.errno, self.elapsed_ms = verdict, reason, errno, elapsed_ms
+        return self
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+    def as_trace(self) -> dict:
+        return {"source": self.source.id, "dest": f"{self.dest}:{self.port}", "protocol": self.protocol,
+                "hops": list(self.hops), "verdict": self.verdict, "reason": self.reason}
+
+
+# ---- extension points ----------------------------------------------------------------------------
+# fn(cluster, host_files, source, name) -> IP or None. "host" is built in; the DNS part sets "pod".
+Resolver = Callable[[Cluster, dict, Source, str], "str | None"]
+# fn(cluster, walk, pod, port) -> None to let the packet in, or a reason it is dropped (NetworkPolicy).
+Admission = Callable[[Cluster, Walk, dict, int], "str | None"]
+ADMISSION: list[Admission] = []
+
+
+def parse_hosts(text: str) -> dict[str, str]:
+    """/etc/hosts as glibc reads it: first address listed for a name wins; comments and blanks skipped."""
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].split()
+        if len(line) < 2:
+            continue
+        addr, names = line[0], line[1:]
+        try:
+            ipaddress.ip_address(addr)
+        except ValueError:
+            continue
+        for n in names:
+            table.setdefault(n.lower(), addr)
+    return table
+
+
+def is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _resolve_on_host(cluster: Cluster, host_files: dict, source: Source, name: str) -> str | None:
+    if name.lower() == "localhost":
+        return "127.0.0.1"
+    table = parse_hosts(host_files.get("/etc/hosts", ""))
+    addr = table.get(name.lower().rstrip("."))
+    if addr and ":" in addr:     # IPv6 entries (ip6-localhost...): curl would try them; we keep to IPv4
+        return "::1" if addr == "::1" else None
+    return addr
+
+
+def _resolve_in_pod(cluster: Cluster, host_files: dict, source: Source, name: str) -> str | None:
+    """Minimal cluster DNS until the DNS part replaces RESOLVERS["pod"]: Service names through the
+    pod's search list (<svc>, <svc>.<ns>, <svc>.<ns>.svc, <svc>.<ns>.svc.cluster.local) -> ClusterIP."""
+    if name == "localhost":
+        return "127.0.0.1"
+    parts = name.lower().rstrip(".").split(".")
+    if parts[-3:] == ["svc", "cluster", "local"]:
+        parts = parts[:-3] + ["svc"]
+    if parts[-1:] == ["svc"]:
+        parts = parts[:-1]
+    if len(parts) == 1:
+        parts.append(source.namespace or "default")
+    if len(parts) != 2:
+        return None
+    svc = cluster.get("services", parts[1], parts[0])
+    if svc is None:
+        return None
+    ip = svc["spec"].get("clusterIP")
+    return None if ip in (None, "", "None") else ip
+
+
+RESOLVERS: dict[str, Resolver] = {"host": _resolve_on_host, "pod": _resolve_in_pod}
+
+
+# ---- the walk --------------------------------------------------------------------------------------
+def walk(cluster: Cluster, host_files: dict, source: Source, dest_host: str, port: int,
+         protocol: str = "TCP") -> Walk:
+    w = Walk(source=source, dest=dest_host, port=int(port), protocol=protocol.upper())
+    w.hop(source.id, source.kind, source.label, source.ip)
+    ip = resolve(cluster, host_files, w)
+    if ip is None:
+        return w
+    w.ip = ip
+    route(cluster, w)
+    return w
+
+
+def resolve(cluster: Cluster, host_files: dict, w: Walk) -> str | None:
+    name = w.dest.strip("[]")
+    if is_ip(name):
+        return name
+    resolver = RESOLVERS.get(w.source.kind, _resolve_on_host)
+    ip = resolver(cluster, host_files, w.source, name)
+    if ip is None:
+        where = "/etc/hosts has no entry for it and the host cannot use the cluster's DNS" \
+            if w.source.kind == "host" else "the cluster DNS has no record for it"
+        w.fail("unresolved", f"{name} does not resolve: {where}")
+        return None
+    w.hop("dns", "dns", "/etc/hosts" if w.source.kind == "host" else "cluster DNS", f"{name} -> {ip}")
+    return ip
+
+
+def _jitter(cluster: Cluster, base: int, spread: int) -> int:
+    return base + cluster.randint(0, spread)
+
+
+def route(cluster: Cluster, w: Walk) -> None:
+    ip = w.ip or ""
+    addr = ipaddress.ip_address(ip) if is_ip(ip) else None
+    from_host = w.source.kind == "host"
+    if addr is None or addr.version == 6:
+        if ip == "::1" and from_host:
+            w.fail("refused", "nothing listens on this port on your machine", "Connection refused")
+        else:
+            w.fail("unreachable", f"{ip}: IPv6 is not simulated", "Network is unreachable")
+        return
+    if addr.is_loopback:
+        if from_host:
+            _host_loopback(cluster, w)
+        else:
+            pod = cluster.get("pods", w.source.namespace, w.source.name)
+            if pod is not None:
+                _into_pod(cluster, w, pod, w.port, via_service=False)
+            else:
+                w.fail("refused", "nothing listens on this port", "Connection refused")
+        return
+    if ip == NODE_IP:
+        _to_node(cluster, w)
+        return
+    if from_host and ip == HOST_BRIDGE_IP:
+        w.fail("refused", "that is your own machine's address on the minikube network; nothing listens there",
+               "Connection refused")
+        return
+    if addr in SERVICE_CIDR:
+        if from_host or not cluster.running:
+            _off_the_map(cluster, w, "Service ClusterIPs (10.96.0.0/12) exist only inside the cluster: "
+                                     "your machine has no route to them, so the packets leave by its default "
+                                     "gateway and nobody answers")
+            return
+        _to_cluster_ip(cluster, w)
+        return
+    if addr in POD_CIDR:
+        if from_host or not cluster.running:
+            _off_the_map(cluster, w, "Pod IPs (10.244.0.0/16) exist only inside the cluster's network: your "
+                                     "machine has no route to them, so nobody answers")
+            return
+        pod = _pod_by_ip(cluster, ip)
+        if pod is None:
+            if ip == CNI_GATEWAY_IP:
+                w.fail("refused", "the bridge gateway has nothing listening on this port", "Connection refused")
+            else:
+                w.fail("unreachable", f"no pod has the address {ip}", "No route to host",
+                       _jitter(cluster, NO_ROUTE_MS, 40))
+            return
+        _into_pod(cluster, w, pod, w.port, via_service=False)
+        return
+    if from_host and addr in DOCKER_NETWORK:
+        w.fail("unreachable", f"no container on the minikube docker network has the address {ip}",
+               "No route to host", _jitter(cluster, NO_ROUTE_MS, 40))
+        return
+    _off_the_map(cluster, w, f"{ip} is outside the simulated network (the playground has no Internet)")
+
+
+def _off_the_map(cluster: Cluster, w: Walk, reason: str) -> None:
+    w.hop("gateway", "gateway", "default gateway", "no route: packets dropped")
+    w.fail("timeout", reason, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
+
+
+# ---- the minikube node ------------------------------------------------------------------------------
+# Ports the node container itself listens on (not Kubernetes objects): sshd, dockerd, the apiserver,
+# the kubelet. What they answer to plain HTTP is in NODE_DAEMONS' values.
+NODE_DAEMONS = {22: "ssh", 2376: "dockerd", API_SERVER_PORT: "kube-apiserver", 10250: "kubelet",
+                10256: "kube-proxy"}
+
+
+KIC_PORTS = (22, 2376, 5000, 8443, 32443)     # what minikube publishes on 127.0.0.1 (docker -p 127.0.0.1::N)
+KIC_FIRST_HOST_PORT = 32768                    # docker's ephemeral range starts here on a fresh machine
+KIC_BOOT_LEAD = 28                             # seconds from `docker run` to the node registering
+
+
+def kic(cluster: Cluster) -> dict:
+    """The minikube node's docker container as docker sees it: id, created/started times, state, the
+    published ports. Built on first use from the node object, then kept in cluster.runtime["kic"]."""
+    k = cluster.runtime.get("kic")
+    if k is None:
+        node = cluster.get("nodes", None, NODE_NAME)
+        born = cluster.now
+        if node is not None and node["metadata"].get("creationTimestamp"):
+            from .cluster import parse_rfc3339
+            born = parse_rfc3339(node["metadata"]["creationTimestamp"])
+        born -= KIC_BOOT_LEAD
+        digest = hashlib.blake2b(f"kic:{cluster.seed}".encode(), digest_size=32).hexdigest()
+        k = {"id": digest, "created": born, "started": born, "state": "running", "exit_code": 0,
+             "finished": None, "deleted": False, "next_host_port": KIC_FIRST_HOST_PORT}
+        k["ports"] = allocate_kic_ports(k)
+        cluster.runtime["kic"] = k
+    return k
+
+
+def allocate_kic_ports(k: dict) -> dict[str, int]:
+    """Fresh ephemeral host ports for the published container ports (docker picks new ones on each start);
+    docker binds them last-to-first, so 22 gets the highest."""
+    base = int(k.get("next_host_port", KIC_FIRST_HOST_PORT))
+    ports = {str(p): base + len(KIC_PORTS) - 1 - i for i, p in enumerate(KIC_PORTS)}
+    k["next_host_port"] = base + len(KIC_PORTS)
+    return ports
+
+
+def node_reachable(cluster: Cluster) -> str | None:
+    """Why the node container cannot be reached right now (stopped, deleted), or None."""
+    if cluster.runtime.get("kic", {}).get("deleted"):
+        return "deleted"
+    if not cluster.running:
+        return "stopped"
+    return None
+
+
+def _to_node(cluster: Cluster, w: Walk) -> None:
+    down = node_reachable(cluster)
+    if down == "stopped":
+        w.hop("node/" + NODE_NAME, "node", NODE_NAME, "stopped")
+        w.fail("unreachable", "the minikube container is stopped (`minikube stop`): nothing answers at "
+                              f"{NODE_IP}", "No route to host", _jitter(cluster, NO_ROUTE_MS, 40))
+        return
+    if down == "deleted":
+        _off_the_map(cluster, w, "the minikube cluster was deleted: its docker network is gone, so the "
+                                 "host has no route to 192.168.49.2")
+        return
+    w.hop("node/" + NODE_NAME, "node", NODE_NAME, f"{NODE_IP}:{w.port}")
+    for svc in cluster.list("services"):
+        spec = svc.get("spec", {})
+        if spec.get("type") not in ("NodePort", "LoadBalancer"):
+            continue
+        for sp in spec.get("ports", []) or []:
+            if int(sp.get("nodePort") or 0) == w.port and sp.get("protocol", "TCP") == w.protocol:
+                w.hop(_svc_id(svc), "service", svc["metadata"]["name"],
+                      f"NodePort {w.port} -> port {sp.get('port')}")
+                w.client_ip = CNI_GATEWAY_IP
+                _through_service(cluster, w, svc, sp)
+                return
+    for pod in cluster.list("pods"):
+        for c in pod.get("spec", {}).get("containers", []) or []:
+            for p in c.get("ports", []) or []:
+                if int(p.get("hostPort") or 0) == w.port and p.get("protocol", "TCP") == w.protocol:
+                    if pod.get("status", {}).get("phase") != "Running":
+                        continue
+                    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"hostPort {w.port}")
+                    w.client_ip = HOST_BRIDGE_IP if w.source.kind == "host" else w.source.ip
+                    _into_pod(cluster, w, pod, int(p["containerPort"]), via_service=False, hopped=True)
+                    return
+    if w.port in NODE_DAEMONS:
+        w.hop("node/" + NODE_NAME, "daemon", NODE_DAEMONS[w.port], f"listening on {w.port}")
+        w.backend = Backend("", NODE_DAEMONS[w.port], NODE_IP, w.port, NODE_DAEMONS[w.port], "")
+        w.reason = f"{NODE_DAEMONS[w.port]} on the node answers"
+        return
+    w.fail("refused", f"nothing listens on port {w.port} of the node: no NodePort Service uses it",
+           "Connection refused")
+
+
+def _host_loopback(cluster: Cluster, w: Walk) -> None:
+    """127.0.0.1 on the host: only docker's published ports of the minikube container answer."""
+    if node_reachable(cluster) is None:
+        for container_port, host_port in (kic(cluster).get("ports") or {}).items():
+            if int(host_port) == w.port:
+                w.hop("docker-proxy", "proxy", "docker-proxy", f"127.0.0.1:{w.port} -> {container_port}/tcp")
+                w.port = int(container_port)
+                _to_node(cluster, w)
+                return
+    w.fail("refused", "nothing listens on this port on your machine", "Connection refused")
+
+
+# ---- Services ---------------------------------------------------------------------------------------
+def _svc_id(svc: dict) -> str:
+    return f"service/{svc['metadata']['namespace']}/{svc['metadata']['name']}"
+
+
+def _pod_id(pod: dict) -> str:
+    return f"pod/{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+
+
+def _pod_by_ip(cluster: Cluster, ip: str) -> dict | None:
+    for pod in cluster.list("pods"):
+        st = pod.get("status", {})
+        if st.get("podIP") == ip and not pod["spec"].get("hostNetwork") and \
+                st.get("phase") not in ("Succeeded", "Failed"):
+            return pod
+    return None
+
+
+def _to_cluster_ip(cluster: Cluster, w: Walk) -> None:
+    for svc in cluster.list("services"):
+        if w.ip in (svc.get("spec", {}).get("clusterIPs") or [svc.get("spec", {}).get("clusterIP")]):
+            for sp in svc["spec"].get("ports", []) or []:
+                if int(sp.get("port", 0)) == w.port and sp.get("protocol", "TCP") == w.protocol:
+                    w.hop(_svc_id(svc), "service", svc["metadata"]["name"], f"{w.ip}:{w.port}")
+                    w.client_ip = w.source.ip
+                    _through_service(cluster, w, svc, sp)
+                    return
+            w.hop(_svc_id(svc), "service", svc["metadata"]["name"], f"no port {w.port}")
+            _off_the_map(cluster, w, f"Service {svc['metadata']['name']} has no port {w.port}: kube-proxy "
+                                     "has no rule for it and the ClusterIP is not a real interface")
+            return
+    _off_the_map(cluster, w, f"no Service has the ClusterIP {w.ip}")
+
+
+def ready_endpoints(cluster: Cluster, svc: dict, svc_port: dict) -> list[tuple[dict, int]]:
+    """(pod, target port) for each ready endpoint of one Service port, as kube-proxy programs them."""
+    ns = svc["metadata"]["namespace"]
+    ep = cluster.get("endpoints", ns, svc["metadata"]["name"])
+    out: list[tuple[dict, int]] = []
+    if ep is None:
+        return out
+    want_name = svc_port.get("name")
+    for subset in ep.get("subsets", []) or []:
+        port = None
+        for p in subset.get("ports", []) or []:
+            if (p.get("name") == want_name or (not want_name and len(subset["ports"]) == 1)) and \
+                    p.get("protocol", "TCP") == svc_port.get("protocol", "TCP"):
+                port = int(p["port"])
+        if port is None:
+            continue
+        for a in subset.get("addresses", []) or []:
+            ref = a.get("targetRef") or {}
+            pod = cluster.get("pods", ref.get("namespace", ns), ref.get("name", "")) if ref else None
+            if pod is None:
+                pod = _pod_by_ip(cluster, a.get("ip", ""))
+            if pod is not None:
+                out.append((pod, port))
+    out.sort(key=lambda pp: pp[0]["metadata"]["name"])
+    return out
+
+
+def pick(cluster: Cluster, svc: dict, candidates: list, client_ip: str):
+    """kube-proxy's choice: random per connection; ClientIP affinity pins a client to one endpoint."""
+    if svc["spec"].get("sessionAffinity") == "ClientIP":
+        h = hashlib.blake2b(f"{svc['metadata'].get('uid')}:{client_ip}".encode(), digest_size=8).digest()
+        return candidates[int.from_bytes(h, "big") % len(candidates)]
+    return cluster.choice(candidates)
+
+
+def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict) -> None:
+    w.service = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
+    if svc["spec"].get("type") == "ExternalName":
+        w.fail("unreachable", "an ExternalName Service has no endpoints; only DNS answers for it",
+               "Connection refused")
+        return
+    candidates = ready_endpoints(cluster, svc, svc_port)
+    if not candidates:
+        w.fail("refused", f"Service {svc['metadata']['name']} has no ready endpoints, so kube-proxy rejects "
+                          "the connection", "Connection refused")
+        return
+    pod, port = pick(cluster, svc, candidates, w.client_ip or w.source.ip)
+    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod['status'].get('podIP')}:{port}")
+    _into_pod(cluster, w, pod, port, via_service=True, hopped=True)
+
+
+# ---- into the pod -----------------------------------------------------------------------------------
+def admit(cluster: Cluster, w: Walk, pod: dict, port: int) -> str | None:
+    for check in ADMISSION:
+        reason = check(cluster, w, pod, port)
+        if reason:
+            return reason
+    return None
+
+
+def _into_pod(cluster: Cluster, w: Walk, pod: dict, port: int, *, via_service: bool, hopped: bool = False) -> None:
+    if not hopped:
+        w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod.get('status', {}).get('podIP')}:{port}")
+    if not w.client_ip:
+        w.client_ip = w.source.ip
+    denied = admit(cluster, w, pod, port)
+    if denied:
+        w.fail("timeout", denied, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
+        return
+    container = webcontent.container_listening(pod, port) if controllers.is_ready(pod) or \
+        pod.get("status", {}).get("phase") == "Running" else None
+    if container is None:
+        why = "is not running" if pod.get("status", {}).get("phase") != "Running" else \
+            f"has no process listening on port {port}"
+        w.fail("refused", f"pod {pod['metadata']['name']} {why}", "Connection refused")
+        return
+    w.backend = Backend(pod["metadata"]["namespace"], pod["metadata"]["name"], pod["status"].get("podIP", ""),
+                        port, container.get("image", ""), container.get("name", ""))
+    w.reason = f"answered by pod {pod['metadata']['name']} ({container.get('image')}) on port {port}"
+
+
+# ---- bookkeeping the runtime keeps outside the API ---------------------------------------------------
+ACCESS_LOG_LIMIT = 500
+
+
+def record_access(cluster: Cluster, namespace: str, pod: str, line: str) -> None:
+    """A line the pod's server printed to stdout (its access log), for `kubectl logs`."""
+    if not line:
+        return
+    logs = cluster.runtime.setdefault("access_log", {}).setdefault(f"{namespace}/{pod}", [])
+    logs.append(line)
+    del logs[:-ACCESS_LOG_LIMIT]
+
+
+def access_log(cluster: Cluster, namespace: str, pod: str) -> list[str]:
+    return list(cluster.runtime.get("access_log", {}).get(f"{namespace}/{pod}", []))
+
+
+# ---- what kubectl says when the cluster is down -----------------------------------------------------
+# `minikube stop` and `minikube delete` remove the minikube context from ~/.kube/config, so kubectl falls
+# back to its default server, localhost:8080, where nothing listens (checked against kubectl v1.35).
+STOPPED_SERVER = "localhost:8080"
+
+
+def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = True) -> str:
+    """What kubectl v1.35 prints on stderr for a command that needs the API server while minikube is
+    stopped or deleted (exit code 1). With a cluster (for its clock) and `discovery`, the five klog lines
+    the discovery client logs come first, as for `kubectl get`; the last line is always the same."""
+    last = f"The connection to the server {STOPPED_SERVER} was refused - did you specify the right host or port?\n"
+    if cluster is None or not discovery:
+        return last
+    import time as _time
+    ts = cluster.now
+    t = _time.gmtime(ts)
+    pid = 10000 + int(hashlib.blake2b(f"{cluster.seed}:{int(ts)}".encode(), digest_size=4).hexdigest(), 16) % 50000
+    micros = int((ts - int(ts)) * 1_000_000) or 723654
+    lines = []
+    for i in range(5):
+        lines.append(
+            f"E{t.tm_mon:02d}{t.tm_mday:02d} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}."
+            f"{(micros + i * 417) % 1_000_000:06d} {pid:7d} memcache.go:265] \"Unhandled Error\" "
+            f"err=\"couldn't get current server API group list: Get \\\"http://{STOPPED_SERVER}/api?timeout=32s\\\": "
+            f"dial tcp 127.0.0.1:8080: connect: connection refused\"\n")
+    return "".join(lines) + last
+
+
+def dial_error(method: str, path: str) -> str:
+    """The `dial tcp` part of a request error while the cluster is down (`error: failed to create ...: %s`)."""
+    return f'{method} "http://{STOPPED_SERVER}{path}": dial tcp 127.0.0.1:8080: connect: connection refused'
