@@ -1,0 +1,173 @@
+"""kubectl's -o printers: yaml, json, name, jsonpath, custom-columns, and `print_objects` for commands.
+
+    print_objects(inv_or_proc, [obj], "yaml")                  # a single object prints bare
+    print_objects(inv, objs, "json", as_list=True)             # `get` without names: a v1 List
+    print_objects(inv, objs, "name", verb="created")           # `deployment.apps/x created`
+
+Objects are printed as the API returns them (no managedFields).
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+from .. import resources as res
+from .jsonout import to_json
+from .jsonpath import JSONPath, JSONPathError, _go_value, go_sharp_v
+from .tabwriter import format_text
+from .yamlout import to_yaml
+
+__all__ = ["to_yaml", "to_json", "print_objects", "render", "OutputError", "validate_format", "name_of",
+           "GET_FORMATS", "PRINT_FORMATS"]
+
+# Formats the -o flag accepts, as kubectl lists them in its error (sorted).
+PRINT_FORMATS = ["go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file", "kyaml",
+                 "name", "template", "templatefile", "yaml"]
+GET_FORMATS = sorted(PRINT_FORMATS + ["custom-columns", "custom-columns-file", "wide"])
+
+
+class OutputError(Exception):
+    """An error kubectl prints as `error: <message>` (exit 1)."""
+
+
+def validate_format(fmt: str, allowed: list[str] = PRINT_FORMATS) -> None:
+    base = fmt.split("=", 1)[0]
+    if base not in allowed or base in ("go-template", "go-template-file", "template", "templatefile",
+                                       "jsonpath-file", "custom-columns-file", "kyaml"):
+        if base in allowed:
+            raise OutputError(f"the playground does not simulate -o {base}; use yaml, json, name, jsonpath "
+                              "or custom-columns")
+        raise OutputError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
+                          f"are: {','.join(allowed)}")
+
+
+def name_of(obj: dict) -> str:
+    """`-o name`: `pod/x`, `deployment.apps/x`."""
+    r = res.for_object(obj) or res.BY_KIND.get(obj.get("kind", ""))
+    kind = r.type_name if r else obj.get("kind", "").lower()
+    return f"{kind}/{obj.get('metadata', {}).get('name', '')}"
+
+
+def _as_list(objs: list[dict]) -> dict:
+    return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def _clean(obj: dict) -> dict:
+    obj = copy.deepcopy(obj)
+    obj.get("metadata", {}).pop("managedFields", None)
+    return obj
+
+
+_COL_RE = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
+
+
+def _relaxed(expr: str) -> str:
+    if not expr:
+        return expr
+    m = _COL_RE.match(expr)
+    if not m:
+        raise OutputError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' "
+                          "or '{.name1.name2}'")
+    return "{." + (m.group(1) or m.group(2)) + "}"
+
+
+def custom_columns(spec: str, objs: list[dict], no_headers: bool = False) -> str:
+    if not spec:
+        raise OutputError("custom-columns format specified but no custom columns given")
+    columns = []
+    for part in spec.split(","):
+        header, sep, path = part.partition(":")
+        if not sep:
+            raise OutputError(f"unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")
+        try:
+            columns.append((header, JSONPath(_relaxed(path), allow_missing_keys=True)))
+        except JSONPathError as exc:
+            raise OutputError(str(exc))
+    lines = [] if no_headers else ["\t".join(h for h, _ in columns)]
+    for obj in objs:
+        cells = []
+        for _, jp in columns:
+            jp.begin_range = jp.in_range = jp.end_range = 0
+            jp.last_end = None
+            jp.nodes_view = list(jp.root.nodes)
+            try:
+                results = jp._find(obj)
+            except JSONPathError as exc:
+                raise OutputError(str(exc))
+            values = []
+            if not results or not results[0]:
+                values.append("<none>")
+            for group in results:
+                values.extend(_go_value(v) for v in group)
+            cells.append(",".join(values))
+        lines.append("\t".join(cells))
+    return format_text("\n".join(lines) + "\n", 6, 3)
+
+
+def jsonpath_text(template: str, data, allow_missing: bool = True) -> str:
+    try:
+        jp = JSONPath(template, allow_missing_keys=allow_missing)
+    except JSONPathError as exc:
+        raise OutputError(f"error parsing jsonpath {template}, {exc}\n")
+    try:
+        return jp.execute(data)
+    except JSONPathError as exc:
+        raise OutputError(
+            f'error executing jsonpath "{template}": Error executing template: {exc}. Printing more information '
+            f"for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine "
+            f"was:\n\t\t{go_sharp_v(data)}\n\n\n")
+
+
+def render(objs: list[dict], fmt: str, *, as_list: bool = False, no_headers: bool = False,
+           allow_missing_keys: bool = True, typed: bool = False) -> str:
+    """The text `-o fmt` prints for these objects. `as_list` wraps them in a v1 List (get without names).
+
+    Several objects without `as_list` print one after another (yaml separated by `---`), as create/apply do.
+    `typed=True`: the objects are client-built typed objects; JSON keeps the dicts' key order (struct order).
+    """
+    objs = [_clean(o) for o in objs]
+    base, _, arg = fmt.partition("=")
+    if base == "name":
+        return "".join(name_of(o) + "\n" for o in objs)
+    if base == "custom-columns":
+        return custom_columns(arg, objs, no_headers)
+    if as_list or len(objs) != 1:
+        targets = [_as_list(objs)] if as_list else objs
+    else:
+        targets = objs
+    if base == "yaml":
+        return "---\n".join(to_yaml(t) for t in targets)
+    if base == "json":
+        return "".join(to_json(t, sort_keys=not typed) for t in targets)
+    if base in ("jsonpath", "jsonpath-as-json"):
+        if not arg and fmt.find("=") < 0:
+            raise OutputError("template format specified but no template given")
+        out = []
+        for t in targets:
+            if base == "jsonpath-as-json":
+                try:
+                    jp = JSONPath(arg, allow_missing_keys=allow_missing_keys)
+                    jp.begin_range = jp.in_range = jp.end_range = 0
+                    jp.last_end = None
+                    jp.nodes_view = list(jp.root.nodes)
+                    groups = jp._find(t)
+                except JSONPathError as exc:
+                    raise OutputError(f"error parsing jsonpath {arg}, {exc}\n")
+                out.extend(to_json([v for g in groups for v in g]) for _ in [0])
+            else:
+                out.append(jsonpath_text(arg, t, allow_missing_keys))
+        return "".join(out)
+    validate_format(fmt)
+    return ""
+
+
+def print_objects(target, objs: list[dict], fmt: str, **kw) -> int:
+    """Print objects with -o fmt to target's stdout (an Invocation or a Proc); errors go to stderr, exit 1."""
+    try:
+        text = render(objs, fmt, **kw)
+    except OutputError as exc:
+        msg = str(exc)
+        target.err("error: " + msg + ("" if msg.endswith("\n") else "\n"))
+        return 1
+    target.out(text)
+    return 0
