@@ -152,7 +152,7 @@ def posix_to_python(pat: str, extended: bool) -> str:
         elif c == "$":
             out.append("$" if extended or i == n or pat.startswith("\\)", i) or pat.startswith("\\|", i)
                        else r"\$")
-        elif c in ".*":
+        elif c in ".*+?":
             out.append(c)
         elif c == "|":
             out.append("|")
@@ -331,7 +331,7 @@ def _prefix(name: str, no: int, sep: str, many: bool, flags: set) -> str:
 
 # ---- head / tail ---------------------------------------------------------------------------------
 def _head_tail(proc: Proc, tool: str) -> int:
-    args = [("-n" + a[1:]) if re.fullmatch(r"-\d+", a) else a for a in proc.argv[1:]]
+    args = [("-n" + a[1:]) if k == 0 and re.fullmatch(r"-\d+", a) else a for k, a in enumerate(proc.argv[1:])]
     args = [("-n" + a) if re.fullmatch(r"\+\d+", a) and tool == "tail" and k == 0 else a
             for k, a in enumerate(args)]
     try:
@@ -785,7 +785,7 @@ def cut(proc: Proc) -> int:
     mode = modes[0]
     spans = _ranges(o[mode])
     if spans is None:
-        msg = "fields and positions are numbered from 1" if re.search(r"(^|[,-])0", o[mode]) else \
+        msg = ("fields are numbered from 1" if mode == "f" else "byte/character positions are numbered from 1") if re.search(r"(^|[,-])0", o[mode]) else \
             f"invalid field value ‘{o[mode]}’" if mode == "f" else f"invalid byte/character position ‘{o[mode]}’"
         return usage_error(proc, "cut", msg)
     delim = o.get("d", "\t")
