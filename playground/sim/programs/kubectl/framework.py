@@ -147,12 +147,15 @@ def _find_command(words: list[str]) -> tuple[Command | None, int]:
 
 
 def _convert(flag: Flag, raw: str, label: str) -> Any:
-    if flag.kind == "int":
-        try:
-            return int(raw, 10) if raw.strip() == raw and raw not in ("", "+", "-") else int("x")
-        except ValueError:
+    if flag.kind in ("int", "int32"):
+        value = _go_parse_int(raw)
+        bits = 32 if flag.kind == "int32" else 64
+        problem = "invalid syntax" if value is None else \
+            "value out of range" if not -(1 << (bits - 1)) <= value < (1 << (bits - 1)) else ""
+        if problem:
             raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: strconv.ParseInt: parsing '
-                               f'"{raw}": invalid syntax', usage="usage")
+                               f'"{raw}": {problem}', usage="usage")
+        return value
     if flag.kind == "bool":
         low = raw
         if low in ("1", "t", "T", "true", "TRUE", "True"):
@@ -162,6 +165,24 @@ def _convert(flag: Flag, raw: str, label: str) -> Any:
         raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: strconv.ParseBool: parsing '
                            f'"{raw}": invalid syntax', usage="usage")
     return raw
+
+
+def _go_parse_int(raw: str) -> int | None:
+    """strconv.ParseInt(raw, 0, ...) as pflag calls it: sign, then 0x/0o/0b/0 prefixes, `_` between digits."""
+    import re
+    m = re.fullmatch(r"([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)", raw)
+    if not m:
+        return None
+    body = m.group(2)
+    if "_" in body and (body.endswith("_") or "__" in body or (body[0] != "0" and "_" in body[:1])):
+        return None
+    digits = body.replace("_", "")
+    if "_" in body and not (len(body) > 1 and body[0] == "0"):
+        return None                       # underscores only with a base prefix
+    base = {"x": 16, "o": 8, "b": 2}.get(digits[1:2].lower(), 8 if len(digits) > 1 and digits[0] == "0" else 10)
+    digits = digits[2:] if base != 10 and digits[1:2].isalpha() else digits
+    value = int(digits or "0", base)
+    return -value if m.group(1) == "-" else value
 
 
 def _assign(values: dict, changed: set, flag: Flag, raw: str, label: str) -> None:
