@@ -52,7 +52,7 @@
     if (!workspace) return;
     const hooks = window.podscape = {
       connected: false, helloCount: 0, lastResult: null, results: [], commands: [], traces: [],
-      lastHello: null, diagram: null, lessonUpdates: 0,
+      lastHello: null, diagram: null, lessonUpdates: 0, errors: [],
     };
     const status = document.querySelector("[data-connection]");
     const socket = new window.PodscapeSocket(workspace.dataset.wsUrl);
@@ -63,6 +63,7 @@
     socket.on("reconnecting", (m) => setStatus(status, "offline", "reconnecting in " + Math.ceil(m.delay / 1000) + "s…"));
     socket.on("refused", () => setStatus(status, "offline", "not allowed"));
     socket.on("hello", (m) => { hooks.lastHello = m; });
+    socket.on("error", (m) => { hooks.errors.push(m); });
 
     hooks.editor = new window.PodscapeEditor(document.getElementById("editor-pane"));
     hooks.diagram = null;
@@ -72,6 +73,22 @@
     const terminal = new window.PodscapeTerminal(document.getElementById("terminal"), socket, hooks);
     hooks.terminal = terminal;
     hooks.run = (line) => terminal.runLine(line);
+    // what the terminal shows, as text (wrapped rows joined back into lines)
+    hooks.screenText = () => {
+      const buf = terminal.term.buffer.active;
+      const lines = [];
+      for (let i = 0; i < buf.length; i++) {
+        const row = buf.getLine(i);
+        if (!row) continue;
+        const next = buf.getLine(i + 1);
+        const text = row.translateToString(!(next && next.isWrapped));
+        if (row.isWrapped && lines.length) lines[lines.length - 1] += text;
+        else lines.push(text);
+      }
+      while (lines.length && !lines[lines.length - 1]) lines.pop();
+      return lines.join("\n");
+    };
+    hooks.currentLine = () => ({ text: terminal.buffer, cursor: terminal.cursor, ready: terminal.ready });
 
     // the lesson pane (htmx) reloads itself on this event whenever the server reports lesson state
     const lessonChanged = (m) => {

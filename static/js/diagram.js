@@ -140,7 +140,7 @@
       window.cytoscape.use(window.cytoscapeFcose);
       this.cy = window.cytoscape({
         container: this.container, elements: [], style: STYLE,
-        minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3, boxSelectionEnabled: false,
+        minZoom: 0.2, maxZoom: 2.5, boxSelectionEnabled: false,
       });
       window.cy = this.cy;
 
@@ -270,16 +270,66 @@
         if (eles.empty()) return;
         const first = !this.laidOut;
         this.laidOut = true;
-        const layout = eles.layout({
-          name: "fcose", quality: "proof", randomize: first, animate: !first, animationDuration: 400,
-          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: true,
-          nodeRepulsion: 6000, idealEdgeLength: 90, edgeElasticity: 0.3, nestingFactor: 0.6,
-          gravity: 0.3, tile: true, tilingPaddingVertical: 12, tilingPaddingHorizontal: 12,
-        });
+        if (first) this.seedPositions(eles);
+        const layout = eles.layout(Object.assign({
+          name: "fcose", quality: "proof", randomize: false, animate: !first, animationDuration: 400,
+          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: false,
+          nodeRepulsion: 4500, idealEdgeLength: 70, edgeElasticity: 0.45, nestingFactor: 0.1,
+          gravity: 0.4, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
+          tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
+        }, this.constraints(eles)));
         layout.one("layoutstop", () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; });
         layout.run();
       };
       if (now) run(); else this.layoutTimer = setTimeout(run, 250);
+    }
+
+    // the first layout starts from a tidy arrangement (machine | Services | pods grouped by owner), which
+    // fcose then relaxes; a random start gives a different picture every time the page opens
+    seedPositions(eles) {
+      const nodes = eles.nodes();
+      const host = nodes.filter("#host");
+      host.position({ x: 0, y: 0 });
+      const svcs = nodes.filter(".service").sort((a, b) =>
+        a.hasClass("system") - b.hasClass("system") || String(a.data("name")).localeCompare(b.data("name")));
+      svcs.forEach((n, i) => n.position({ x: 200, y: (i - (svcs.length - 1) / 2) * 90 }));
+      const groups = new Map();
+      nodes.filter(".pod").forEach((p) => {
+        const key = (p.hasClass("system") ? "1" : "0") + p.data("namespace") + "/" +
+          String(p.data("name")).replace(/-[a-z0-9]{5}$/, "").replace(/-[a-z0-9]{8,10}$/, "");
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(p);
+      });
+      const keys = [...groups.keys()].sort();
+      let row = 0;
+      const placed = [];
+      for (const k of keys) {
+        const pods = groups.get(k);
+        pods.forEach((p, j) => placed.push([p, 420 + (j % 4) * 80, Math.floor(j / 4)]));
+        row += Math.ceil(pods.length / 4);
+        placed.slice(-pods.length).forEach((e) => { e[2] += row - Math.ceil(pods.length / 4); });
+      }
+      // system pods (one per group, mostly) go in a compact grid below the learner's pods
+      const rows = Math.max(1, row);
+      placed.forEach(([p, x, r]) => p.position({ x, y: (r - (rows - 1) / 2) * 60 }));
+    }
+
+    // reading order left to right: your machine, then the Services (one column), then the pods they select
+    constraints(eles) {
+      const ids = new Set(eles.map((e) => e.id()));
+      const host = this.cy.getElementById("host");
+      const services = eles.nodes(".service").map((n) => n.id());
+      const rel = [];
+      for (const svc of services) {
+        if (ids.has("host") && host.nonempty()) rel.push({ left: "host", right: svc, gap: 70 });
+        this.cy.getElementById(svc).outgoers("edge.selects").targets().forEach((pod) => {
+          if (ids.has(pod.id()) && pod.isChildless()) rel.push({ left: svc, right: pod.id(), gap: 60 });
+        });
+      }
+      const out = {};
+      if (rel.length) out.relativePlacementConstraint = rel;
+      if (services.length > 1) out.alignmentConstraint = { vertical: [services] };
+      return out;
     }
 
     fitSoon() {
