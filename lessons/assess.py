@@ -162,6 +162,11 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return _verdict("detour", sid, message, None, sid, False)
 
     if editor:
+        problems = _editor_errors(editor)
+        if problems:
+            return mistake("kubectl could not save that.",
+                           "The editor reopened with kubectl's error on top: " + " ".join(problems)
+                           + " Fix it and save again, or close the editor to cancel.")
         return detour("The editor is open: make your change and save it (or close it to cancel).")
     failed = code != 0
     for m in step["mistakes"]:
@@ -201,6 +206,21 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return detour(f"That belongs to a later step (\"{later['title']}\"). "
                       f"For now: {step['title']}.")
     return detour(f"Fine, but not part of this step. Current step: {step['title']}.")
+
+
+def _editor_errors(editor) -> list[str]:
+    """The failures kubectl edit writes at the top of a reopened file (`# * spec.ports[0].nodePort: ...`)."""
+    content = editor.get("content", "") if isinstance(editor, dict) else ""
+    out = []
+    for line in content.splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith("* "):
+            out.append(text[2:])
+        elif text.startswith("error:"):
+            out.append(text)
+    return out
 
 
 def _reference_names(step: dict) -> set[str]:

@@ -235,3 +235,20 @@ def test_lesson_view_flags_done_and_current_steps(lesson1):
     assert flags == [("create-deployment", True, False), ("expose-deployment", True, False),
                      ("get-service", False, True), ("docker-ps", False, False)]
     assert view["title"] == "Services: ClusterIP and NodePort" and view["completed"] is False
+
+
+def test_an_invalid_save_reopens_the_editor_and_is_a_mistake_with_kubectls_reason(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app")
+    progress = at_step(lesson1, "make-nodeport")
+    reopened = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
+                "# and an empty file will abort the edit. If an error occurs while saving this file will be\n"
+                "# reopened with the relevant failures.\n#\n"
+                '# services "nginx-app" was not valid:\n'
+                "# * spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range. "
+                "The range of valid ports is 30000-32767\n#\napiVersion: v1\n")
+    v = assess.assess(lesson1, progress, "kubectl edit service nginx-app",
+                      h.failed("", 1) | {"editor": {"title": "x", "content": reopened, "language": "yaml"}}, eng)
+    assert v["verdict"] == "mistake"
+    assert "spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range." in v["hint"]
