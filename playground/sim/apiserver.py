@@ -1,10 +1,13 @@
-"""The API server's write path: validation, defaulting, allocation and storage, with its error wording.
+"""The API server's write path: decoding, validation, defaulting, allocation and storage, with its wording.
 
-Programs never write `cluster.objects` directly; they call create/update/delete here so that every
-route (create, apply, edit, patch) validates and allocates the same way.
+Programs never write `cluster.objects` directly; they call create/update/patch/delete here so that every
+route (create, apply, edit, patch, scale, label) decodes, validates and allocates the same way.
+Per-kind rules live in playground/sim/validation/ (one module per kind) and register into VALIDATORS
+and ALLOCATORS below.
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from . import defaults, resources as res
@@ -12,20 +15,42 @@ from .cluster import Cluster
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-MAX_OBJECTS = 1000
+MAX_OBJECTS = 1000          # objects in one sandbox (events not counted)
+MAX_PODS = 100              # pods in one sandbox, counting the replicas workloads ask for
+QUOTA_NAME = "podscape-sandbox"
+PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# Types whose status is a subresource: a write to the object itself keeps the stored status.
+NO_STATUS = {"configmaps", "secrets", "serviceaccounts", "endpoints", "endpointslices", "events", "limitranges",
+             "podtemplates", "controllerrevisions", "ingressclasses"}
 
 
 class ApiError(Exception):
-    """An API error: `Error from server (<reason>): <message>` as kubectl prints it."""
+    """An API error. str() is what kubectl prints for it (cmdutil.CheckErr), without a trailing newline."""
 
-    def __init__(self, reason: str, message: str, code: int = 422):
+    def __init__(self, reason: str, message: str, code: int = 422, *, kind: str = "", name: str = "",
+                 causes: list[str] | None = None):
         super().__init__(message)
         self.reason = reason        # NotFound, AlreadyExists, Invalid, BadRequest, Forbidden, Conflict
         self.message = message
         self.code = code
+        self.kind = kind            # details.kind for Invalid: "Deployment"
+        self.name = name
+        self.causes = causes or []  # "spec.replicas: Invalid value: -1: must be ..."
 
     def __str__(self) -> str:
-        return f"Error from server ({self.reason}): {self.message}"
+        return self.render()
+
+    def render(self, source: str = "", verb: str = "creating") -> str:
+        """kubectl's rendering; `source` is the manifest file for `error when creating "x.yaml": ...`."""
+        if self.reason == "Invalid" and self.kind:
+            head = f'The {self.kind} "{self.name}" is invalid'
+            if not self.causes:
+                return head
+            if len(self.causes) == 1:
+                return f"{head}: {self.causes[0]}"
+            return f"{head}: \n" + "\n".join(f"* {c}" for c in self.causes)
+        message = f'error when {verb} "{source}": {self.message}' if source else self.message
+        return f"Error from server ({self.reason}): {message}"
 
 
 def not_found(r: res.Resource, name: str) -> ApiError:
@@ -37,16 +62,24 @@ def already_exists(r: res.Resource, name: str) -> ApiError:
 
 
 def invalid(r: res.Resource, name: str, causes: list[str]) -> ApiError:
-    """`The Service "x" is invalid: spec.ports[0].nodePort: Invalid value: ...` (one cause or a list)."""
-    if len(causes) == 1:
-        detail = causes[0]
-    else:
-        detail = "[" + ", ".join(causes) + "]"
-    return ApiError("Invalid", f'{r.kind} "{name}" is invalid: {detail}', 422)
+    """422 Invalid: `The Service "x" is invalid: spec.ports[0].nodePort: Invalid value: ...`."""
+    detail = causes[0] if len(causes) == 1 else "[" + ", ".join(causes) + "]"
+    return ApiError("Invalid", f'{r.kind} "{name}" is invalid: {detail}', 422, kind=r.kind, name=name,
+                    causes=list(causes))
+
+
+def bad_request(r: res.Resource, problem: str) -> ApiError:
+    return ApiError("BadRequest", f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: {problem}',
+                    400)
+
+
+def forbidden_quota(r: res.Resource, name: str, resource: str, requested: int, used: int, limit: int) -> ApiError:
+    return ApiError("Forbidden", f'{r.qualified} "{name}" is forbidden: exceeded quota: {QUOTA_NAME}, requested: '
+                                 f"{resource}={requested}, used: {resource}={used}, limited: {resource}={limit}", 403)
 
 
 def name_causes(r: res.Resource, name: str) -> list[str]:
-    """metadata.name validation (most kinds: DNS-1123 subdomain; Service/Namespace: DNS-1123 label)."""
+    """metadata.name validation (most kinds: DNS-1123 subdomain; Service: DNS-1035; Namespace: DNS-1123 label)."""
     if not name:
         return ["metadata.name: Required value: name or generateName is required"]
     label_kinds = {"Service", "Namespace"}
@@ -86,24 +119,92 @@ def _check_namespace(cluster: Cluster, r: res.Resource, obj: dict) -> None:
 def _check_quota(cluster: Cluster) -> None:
     used = cluster.count() - len(cluster.objects.get("events", {}))
     if used >= MAX_OBJECTS:
-        raise ApiError("Forbidden", f"exceeded quota: podscape-sandbox, requested: count/objects=1, "
+        raise ApiError("Forbidden", f"exceeded quota: {QUOTA_NAME}, requested: count/objects=1, "
                                     f"used: count/objects={used}, limited: count/objects={MAX_OBJECTS}", 403)
 
 
-# Per-kind validation and allocation hooks: fn(cluster, obj, old_or_None) -> list of causes.
+def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
+    """Pods that belong to a workload (directly, or through its ReplicaSets)."""
+    uid = obj.get("metadata", {}).get("uid")
+    if not uid:
+        return 0
+    owners = {uid}
+    for rs in cluster.objects.get("replicasets", {}).values():
+        if any(ref.get("uid") == uid for ref in rs["metadata"].get("ownerReferences") or []):
+            owners.add(rs["metadata"].get("uid"))
+    return sum(1 for p in cluster.objects.get("pods", {}).values()
+               if any(ref.get("uid") in owners for ref in p["metadata"].get("ownerReferences") or []))
+
+
+def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
+    """The sandbox's pod quota, checked when a pod or a workload's replicas ask for more pods."""
+    pods = len(cluster.objects.get("pods", {}))
+    name = obj["metadata"].get("name", "")
+    if r.plural == "pods" and old is None:
+        if pods + 1 > MAX_PODS:
+            raise forbidden_quota(r, name, "pods", 1, pods, MAX_PODS)
+        return
+    if r.plural not in ("deployments", "replicasets", "statefulsets"):
+        return
+    replicas = (obj.get("spec") or {}).get("replicas", 1)
+    if not isinstance(replicas, int) or replicas <= 0:
+        return
+    old_replicas = (old or {}).get("spec", {}).get("replicas", 0) if old else 0
+    if old is not None and isinstance(old_replicas, int) and replicas <= old_replicas:
+        return
+    used = pods - (_owned_pod_count(cluster, old) if old is not None else 0)
+    if used + replicas > MAX_PODS:
+        raise forbidden_quota(r, name, "pods", replicas, used, MAX_PODS)
+
+
+# Per-kind validation and allocation hooks: fn(cluster, obj, old_or_None) -> list of causes (validators).
 VALIDATORS: dict[str, callable] = {}
 ALLOCATORS: dict[str, callable] = {}
 
 
-def create(cluster: Cluster, obj: dict) -> dict:
+def _load_validation() -> None:
+    from . import validation
+    validation.load()
+
+
+def _resource(obj: dict) -> res.Resource:
     r = res.for_object(obj)
     if r is None:
         raise ApiError("BadRequest", f'no kind "{obj.get("kind")}" is registered for version '
-                                     f'"{obj.get("apiVersion")}"', 400)
+                                     f'"{obj.get("apiVersion")}" in scheme "pkg/api/legacyscheme/scheme.go:30"', 400)
+    return r
+
+
+def decode(obj: dict) -> res.Resource:
+    """What the server does before anything else: find the type and decode the body strictly."""
+    _load_validation()
+    r = _resource(obj)
+    from .validation import schema
+    problem = schema.decode_errors(obj)
+    if problem:
+        raise bad_request(r, problem)
+    return r
+
+
+def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
+    from .validation.meta import validate_object_meta
+    name = obj["metadata"].get("name", "")
+    causes = validate_object_meta(obj)
+    causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+    if causes:
+        raise invalid(r, name, causes)
+
+
+def create(cluster: Cluster, obj: dict) -> dict:
+    r = decode(obj)
     meta = obj.setdefault("metadata", {})
     name = meta.get("name", "")
     if r.namespaced:
         meta.setdefault("namespace", "default")
+    else:
+        meta.pop("namespace", None)
+    for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
+        meta.pop(field, None)
     causes = name_causes(r, name)
     if causes:
         raise invalid(r, name, causes)
@@ -112,9 +213,8 @@ def create(cluster: Cluster, obj: dict) -> dict:
         raise already_exists(r, name)
     _check_quota(cluster)
     defaults.apply_defaults(r.plural, obj)
-    causes = VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, None)
-    if causes:
-        raise invalid(r, name, causes)
+    _validate(cluster, r, obj, None)
+    check_pod_quota(cluster, r, obj, None)
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
     if r.plural == "pods":
         from .controllers import create_pod
@@ -123,24 +223,92 @@ def create(cluster: Cluster, obj: dict) -> dict:
 
 
 def update(cluster: Cluster, obj: dict) -> dict:
-    r = res.for_object(obj)
-    if r is None:
-        raise ApiError("BadRequest", f'no kind "{obj.get("kind")}" is registered', 400)
+    """PUT: replace the stored object (status kept, identity fields checked), validated as an update."""
+    r = decode(obj)
     meta = obj.setdefault("metadata", {})
     name = meta.get("name", "")
-    old = cluster.get(r.plural, meta.get("namespace") if r.namespaced else None, name)
+    ns = meta.get("namespace", "default") if r.namespaced else None
+    if r.namespaced:
+        meta["namespace"] = ns
+    old = cluster.get(r.plural, ns, name)
     if old is None:
         raise not_found(r, name)
+    rv = meta.get("resourceVersion")
+    if rv and rv != old["metadata"].get("resourceVersion"):
+        raise ApiError("Conflict", f'Operation cannot be fulfilled on {r.qualified} "{name}": the object has been '
+                                   "modified; please apply your changes to the latest version and try again", 409)
+    uid = meta.get("uid")
+    if uid and uid != old["metadata"].get("uid"):
+        raise invalid(r, name, [f'metadata.uid: Invalid value: "{uid}": field is immutable'])
+    for field in ("uid", "creationTimestamp", "ownerReferences"):
+        if field in old["metadata"] and field not in meta:
+            meta[field] = copy.deepcopy(old["metadata"][field])
+    meta["creationTimestamp"] = old["metadata"].get("creationTimestamp")
+    if r.plural not in NO_STATUS:
+        if "status" in old:
+            obj["status"] = copy.deepcopy(old["status"])
+        else:
+            obj.pop("status", None)
+    if r.plural == "pods":
+        # The scheduler's and kubelet's fields are not the learner's to drop.
+        for field in ("nodeName", "volumes", "serviceAccountName", "serviceAccount", "tolerations", "priority",
+                      "enableServiceLinks", "preemptionPolicy"):
+            spec = obj.setdefault("spec", {})
+            if field not in spec and field in old.get("spec", {}):
+                spec[field] = copy.deepcopy(old["spec"][field])
     defaults.apply_defaults(r.plural, obj)
-    causes = VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
-    if causes:
-        raise invalid(r, name, causes)
+    _validate(cluster, r, obj, old)
+    check_pod_quota(cluster, r, obj, old)
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
+    if obj == old:
+        return old
     return cluster.put(obj, new=False)
 
 
+def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, patch_type: str, body) -> tuple[dict, bool]:
+    """PATCH: apply a json / merge / strategic patch to the stored object; returns (object, changed)."""
+    from . import merge
+    current = cluster.get(r.plural, namespace if r.namespaced else None, name)
+    if current is None:
+        raise not_found(r, name)
+    try:
+        if patch_type == "json":
+            patched = merge.json_patch(current, body)
+        elif patch_type == "merge":
+            patched = merge.json_merge_patch(current, body)
+        else:
+            patched = merge.strategic_merge_patch(current, body)
+    except merge.PatchError as exc:
+        raise ApiError("UnprocessableEntity" if patch_type == "json" else "BadRequest", exc.message,
+                       422 if patch_type == "json" else 400)
+    if not isinstance(patched, dict):
+        raise bad_request(r, "json: cannot unmarshal array into Go value of type map[string]interface {}")
+    patched.setdefault("metadata", {})
+    meta = patched["metadata"]
+    if meta.get("name") != name:
+        raise bad_request(r, f'the name of the object ({meta.get("name")}) does not match the name on the URL '
+                             f"({name})") if meta.get("name") else invalid(r, name, ["metadata.name: Required value"])
+    patched["apiVersion"], patched["kind"] = current["apiVersion"], current["kind"]
+    meta["resourceVersion"] = current["metadata"].get("resourceVersion")
+    if r.namespaced:
+        meta["namespace"] = namespace
+    before = copy.deepcopy(current)
+    stored = update(cluster, patched)
+    return stored, _comparable(stored) != _comparable(before)
+
+
+def _comparable(obj: dict) -> dict:
+    o = copy.deepcopy(obj)
+    o.get("metadata", {}).pop("resourceVersion", None)
+    o.get("metadata", {}).pop("generation", None)
+    return o
+
+
 def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) -> dict:
+    if r.plural == "namespaces" and name in PROTECTED_NAMESPACES and cluster.get(r.plural, None, name) is not None:
+        raise ApiError("Forbidden", f'namespaces "{name}" is forbidden: this namespace may not be deleted', 403)
     obj = cluster.remove(r.plural, namespace if r.namespaced else None, name)
     if obj is None:
         raise not_found(r, name)
+    cluster.bump()
     return obj

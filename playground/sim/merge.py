@@ -1,0 +1,324 @@
+"""Patches as the API server applies them: JSON merge patch (RFC 7386), strategic merge patch, JSON
+patch (RFC 6902), plus the two-way and three-way diffs that `kubectl edit` and `kubectl apply` send.
+
+Strategic merge knows the lists that matter in this playground by their patchMergeKey (containers by
+name, container ports by containerPort, Service ports by port, env by name, volumes by name, ...);
+any other list is replaced whole, as for types without a merge key.
+"""
+from __future__ import annotations
+
+import copy
+
+_MISSING = object()
+
+
+class PatchError(Exception):
+    """A patch the server refuses; `message` is the server's wording."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---- merge keys: (parent field name, list field name) -> key; parent "*" matches anywhere ------------------
+MERGE_KEYS: dict[tuple[str, str], str] = {
+    ("*", "containers"): "name",
+    ("*", "initContainers"): "name",
+    ("*", "ephemeralContainers"): "name",
+    ("*", "env"): "name",
+    ("*", "volumes"): "name",
+    ("*", "volumeMounts"): "mountPath",
+    ("*", "volumeDevices"): "devicePath",
+    ("*", "imagePullSecrets"): "name",
+    ("*", "hostAliases"): "ip",
+    ("*", "ownerReferences"): "uid",
+    ("*", "conditions"): "type",
+    ("*", "topologySpreadConstraints"): "topologyKey",
+    ("*", "resourceClaims"): "name",
+    ("containers", "ports"): "containerPort",
+    ("initContainers", "ports"): "containerPort",
+    ("spec", "ports"): "port",               # a Service's ports
+}
+# Lists of scalars merged as sets (patchStrategy: merge without a key).
+MERGE_SCALARS = {"finalizers"}
+
+
+def merge_key(parent: str, field: str) -> str | None:
+    return MERGE_KEYS.get((parent, field)) or MERGE_KEYS.get(("*", field))
+
+
+# ---- RFC 7386 -------------------------------------------------------------------------------------------
+def json_merge_patch(target, patch):
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = json_merge_patch(out.get(k), v)
+    return out
+
+
+def create_merge_patch(original, modified):
+    """jsonpatch.CreateMergePatch: the RFC 7386 patch that turns original into modified."""
+    if not isinstance(original, dict) or not isinstance(modified, dict):
+        return copy.deepcopy(modified)
+    patch = {}
+    for k in original:
+        if k not in modified:
+            patch[k] = None
+    for k, v in modified.items():
+        if k not in original:
+            patch[k] = copy.deepcopy(v)
+        elif original[k] != v:
+            if isinstance(v, dict) and isinstance(original[k], dict):
+                patch[k] = create_merge_patch(original[k], v)
+            else:
+                patch[k] = copy.deepcopy(v)
+    return patch
+
+
+# ---- strategic merge patch ----------------------------------------------------------------------------
+def strategic_merge_patch(target, patch, parent: str = ""):
+    """Apply a strategic merge patch (with `$patch: replace|delete` directives) to a copy of target."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if patch.get("$patch") == "replace":
+        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+    if patch.get("$patch") == "delete":
+        return None
+    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if k.startswith("$"):
+            continue
+        if k.startswith("$setElementOrder/"):
+            continue
+        if v is None:
+            out.pop(k, None)
+            continue
+        current = out.get(k, _MISSING)
+        if isinstance(v, dict):
+            merged = strategic_merge_patch(current if isinstance(current, dict) else None, v, k)
+            if merged is None:
+                out.pop(k, None)
+            else:
+                out[k] = merged
+        elif isinstance(v, list):
+            out[k] = _merge_list(current if isinstance(current, list) else [], v, parent, k)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _merge_list(current: list, patch: list, parent: str, field: str) -> list:
+    key = merge_key(parent, field)
+    if field in MERGE_SCALARS:
+        out = list(current)
+        for item in patch:
+            if item not in out:
+                out.append(copy.deepcopy(item))
+        return out
+    if key is None or not all(isinstance(i, dict) for i in patch):
+        return copy.deepcopy(patch)
+    if any(i.get("$patch") == "replace" for i in patch):
+        return [copy.deepcopy({k: v for k, v in i.items() if k != "$patch"}) for i in patch
+                if i.get("$patch") != "replace"]
+    out = copy.deepcopy(current)
+    for item in patch:
+        if key not in item:
+            raise PatchError(f"map: {_go_map(item)} does not contain declared merge key: {key}")
+        idx = next((n for n, c in enumerate(out) if isinstance(c, dict) and c.get(key) == item[key]), None)
+        if item.get("$patch") == "delete":
+            if idx is not None:
+                out.pop(idx)
+            continue
+        if idx is None:
+            out.append(strategic_merge_patch({}, item, field))
+        else:
+            out[idx] = strategic_merge_patch(out[idx], item, field)
+    return out
+
+
+def _go_map(item: dict) -> str:
+    inner = " ".join(f"{k}:{v}" for k, v in sorted(item.items()))
+    return f"map[{inner}]"
+
+
+def create_two_way_patch(original, modified, parent: str = ""):
+    """The strategic patch from original to modified (what `kubectl edit` sends), lists with keys by item."""
+    if not isinstance(original, dict) or not isinstance(modified, dict):
+        return copy.deepcopy(modified)
+    patch = {}
+    for k in original:
+        if k not in modified:
+            patch[k] = None
+    for k, v in modified.items():
+        o = original.get(k, _MISSING)
+        if o is _MISSING:
+            patch[k] = copy.deepcopy(v)
+        elif o != v:
+            if isinstance(v, dict) and isinstance(o, dict):
+                patch[k] = create_two_way_patch(o, v, k)
+            elif isinstance(v, list) and isinstance(o, list) and merge_key(parent, k) and \
+                    all(isinstance(i, dict) for i in o + v):
+                patch[k] = _list_diff(o, v, merge_key(parent, k), k)
+            else:
+                patch[k] = copy.deepcopy(v)
+    return patch
+
+
+def _list_diff(original: list, modified: list, key: str, field: str) -> list:
+    """Items changed or added (as partial patches), items removed as `$patch: delete`, then the order."""
+    out = []
+    orig_by_key = {i.get(key): i for i in original}
+    mod_keys = [i.get(key) for i in modified]
+    for item in modified:
+        o = orig_by_key.get(item.get(key))
+        if o is None:
+            out.append(copy.deepcopy(item))
+        elif o != item:
+            p = create_two_way_patch(o, item, field)
+            p[key] = item.get(key)
+            out.append(p)
+    for k, o in orig_by_key.items():
+        if k not in mod_keys:
+            out.append({key: k, "$patch": "delete"})
+    if [i.get(key) for i in original if i.get(key) in mod_keys] != [k for k in mod_keys if k in orig_by_key] \
+            or not out:
+        # Order changed (or nothing to say about items): send the whole list.
+        return copy.deepcopy(modified)
+    return out
+
+
+def three_way_apply(original: dict | None, modified: dict, current: dict) -> dict:
+    """`kubectl apply`: fields removed since the last apply are deleted; the new manifest is merged in."""
+    patch = copy.deepcopy(modified)
+    if original:
+        _mark_deletions(original, patch)
+    return strategic_merge_patch(current, patch)
+
+
+def _mark_deletions(original: dict, patch: dict) -> None:
+    for k, v in original.items():
+        if k not in patch:
+            patch[k] = None
+        elif isinstance(v, dict) and isinstance(patch[k], dict):
+            _mark_deletions(v, patch[k])
+
+
+# ---- RFC 6902 -----------------------------------------------------------------------------------------
+def _pointer(path: str) -> list[str]:
+    if path == "":
+        return []
+    if not path.startswith("/"):
+        raise PatchError(f'JSON pointer must be empty or start with a "/": {path!r}')
+    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
+
+
+def _parent(doc, parts: list[str], path: str, op: str):
+    node = doc
+    for p in parts[:-1]:
+        if isinstance(node, dict):
+            if p not in node:
+                raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+            node = node[p]
+        elif isinstance(node, list):
+            try:
+                node = node[int(p)]
+            except (ValueError, IndexError):
+                raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+        else:
+            raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+    return node
+
+
+def _get(doc, path: str, op: str):
+    parts = _pointer(path)
+    if not parts:
+        return doc
+    node = _parent(doc, parts, path, op)
+    last = parts[-1]
+    if isinstance(node, dict) and last in node:
+        return node[last]
+    if isinstance(node, list):
+        try:
+            return node[int(last)]
+        except (ValueError, IndexError):
+            pass
+    raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+
+
+def _list_index(node: list, last: str, path: str, allow_end: bool) -> int:
+    if last == "-" and allow_end:
+        return len(node)
+    try:
+        i = int(last)
+    except ValueError:
+        raise PatchError(f"Unable to access invalid index: {last}: invalid index referenced")
+    if i < 0 or i > len(node) or (i == len(node) and not allow_end):
+        raise PatchError(f"Unable to access invalid index: {i}: invalid index referenced")
+    return i
+
+
+def _add(doc, path: str, value, op: str = "add"):
+    parts = _pointer(path)
+    if not parts:
+        return copy.deepcopy(value)
+    node = _parent(doc, parts, path, op)
+    last = parts[-1]
+    if isinstance(node, dict):
+        node[last] = copy.deepcopy(value)
+    elif isinstance(node, list):
+        node.insert(_list_index(node, last, path, True), copy.deepcopy(value))
+    else:
+        raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+    return doc
+
+
+def _remove(doc, path: str, op: str = "remove"):
+    parts = _pointer(path)
+    node = _parent(doc, parts, path, op)
+    last = parts[-1] if parts else ""
+    if isinstance(node, dict) and last in node:
+        return doc, node.pop(last)
+    if isinstance(node, list):
+        i = _list_index(node, last, path, False)
+        return doc, node.pop(i)
+    raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
+
+
+def json_patch(doc, ops) -> dict:
+    """Apply an RFC 6902 patch to a copy of doc; errors worded as the API server's json-patch library."""
+    if not isinstance(ops, list):
+        raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+    doc = copy.deepcopy(doc)
+    for op in ops:
+        if not isinstance(op, dict):
+            raise PatchError("json: cannot unmarshal into Go value of type jsonpatch.Operation")
+        kind = op.get("op")
+        path = op.get("path")
+        if kind not in ("add", "remove", "replace", "move", "copy", "test"):
+            raise PatchError(f"Unexpected kind: {kind}")
+        if not isinstance(path, str):
+            raise PatchError(f"{kind} operation does not apply: doc is missing path: \"\": missing value")
+        if kind in ("add", "replace", "test") and "value" not in op:
+            raise PatchError(f"{kind} operation does not apply: doc is missing path: \"{path}\": missing value"
+                             if kind != "add" else "add operation does not apply: value is missing")
+        if kind == "add":
+            doc = _add(doc, path, op["value"])
+        elif kind == "remove":
+            doc, _ = _remove(doc, path)
+        elif kind == "replace":
+            _get(doc, path, "replace")
+            doc, _ = _remove(doc, path, "replace")
+            doc = _add(doc, path, op["value"], "replace")
+        elif kind == "move":
+            doc, value = _remove(doc, op.get("from", ""), "move")
+            doc = _add(doc, path, value, "move")
+        elif kind == "copy":
+            doc = _add(doc, path, _get(doc, op.get("from", ""), "copy"), "copy")
+        elif kind == "test":
+            if _get(doc, path, "test") != op["value"]:
+                raise PatchError(f"testing value {path} failed: test failed")
+    return doc

@@ -1,0 +1,159 @@
+"""`kubectl create -f` and `kubectl apply -f`: manifests from files, directories or stdin, document by
+document, each created (or three-way merged) through the API server, errors listed at the end."""
+from __future__ import annotations
+
+import copy
+import json
+
+from ... import apiserver, merge
+from ...manifests import MAX_OBJECT_BYTES, go_json
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy, print_created
+from .objrefs import Ref, manifest_refs, print_errors
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+NO_ANNOTATION_WARNING = ("Warning: resource {res} is missing the " + LAST_APPLIED + " annotation which is required "
+                         "by kubectl apply. kubectl apply should only be used on resources created declaratively "
+                         "by either kubectl create --save-config or kubectl apply. The missing annotation will be "
+                         "patched automatically.\n")
+FILENAME_KINDS = {"filename": "stringSlice"}
+
+
+def _too_large(ref: Ref, verb: str) -> str | None:
+    if len(go_json(ref.obj)) > MAX_OBJECT_BYTES:
+        return (f'Error from server (RequestEntityTooLarge): error when {verb} "{ref.source}": Request entity too '
+                f"large: limit is {MAX_OBJECT_BYTES}")
+    return None
+
+
+def with_last_applied(obj: dict) -> dict:
+    """kubectl's GetModifiedConfiguration: the manifest with its own JSON in the annotation."""
+    obj = copy.deepcopy(obj)
+    ann = obj.setdefault("metadata", {}).get("annotations") or {}
+    ann.pop(LAST_APPLIED, None)
+    obj["metadata"]["annotations"] = ann
+    value = go_json(obj) + "\n"
+    obj["metadata"]["annotations"] = dict(ann, **{LAST_APPLIED: value})
+    return obj
+
+
+class _Printer:
+    """Prints each object; YAML documents after the first are separated by `---`."""
+
+    def __init__(self, inv: Invocation, dry: str):
+        self.inv, self.dry, self.count = inv, dry, 0
+
+    def __call__(self, ref: Ref, obj: dict, verb: str) -> None:
+        if self.inv.flags.get("output") == "yaml" and self.count:
+            self.inv.out("---\n")
+        self.count += 1
+        print_created(self.inv, ref.r, copy.deepcopy(obj), self.dry, verb)
+
+
+def _start(inv: Invocation, what: str):
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    filenames = inv.flags.get("filename") or []
+    if inv.args:
+        raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]", usage="help")
+    if inv.flags.get("kustomize"):
+        raise KubectlError("kustomize directories are not available in the playground; use -f with a file")
+    if not filenames:
+        raise KubectlError("must specify one of -f and -k")
+    found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
+    return dry, found
+
+
+# ---- kubectl create -f -------------------------------------------------------------------------------
+@command("create", flags=flags_from_help("create", FILENAME_KINDS))
+def create_from_files(inv: Invocation) -> int:
+    if inv.flags.get("raw"):
+        raise KubectlError("--raw is not available in the playground")
+    if inv.flags.get("edit"):
+        raise KubectlError("--edit is not available in the playground; create the object, then kubectl edit it")
+    dry, found = _start(inv, "create")
+    errors = []
+    printer = _Printer(inv, dry)
+    created = 0
+    for ref in found.refs:
+        big = _too_large(ref, "creating")
+        if big:
+            errors.append(big)
+            continue
+        obj = copy.deepcopy(ref.obj)
+        if inv.flags.get("save-config"):
+            obj = with_last_applied(obj)
+        if dry == "client":
+            printer(ref, obj, "created")
+            created += 1
+            continue
+        try:
+            stored = apiserver.create(inv.cluster, obj)
+        except apiserver.ApiError as exc:
+            errors.append(exc.render(ref.source, "creating"))
+            continue
+        printer(ref, stored, "created")
+        created += 1
+    errors = errors + found.errors
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to create")
+    return print_errors(inv, errors)
+
+
+# ---- kubectl apply -f --------------------------------------------------------------------------------
+@command("apply", flags=flags_from_help("apply", FILENAME_KINDS))
+def apply(inv: Invocation) -> int:
+    if inv.flags.get("server-side"):
+        raise KubectlError("--server-side is not available in the playground; use client-side apply")
+    if inv.flags.get("prune"):
+        raise KubectlError("--prune is not available in the playground")
+    dry, found = _start(inv, "apply")
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to apply")
+    errors = []
+    printer = _Printer(inv, dry)
+    for ref in found.refs:
+        big = _too_large(ref, "creating")
+        if big:
+            errors.append(big)
+            continue
+        modified = with_last_applied(ref.obj)
+        current = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+        if current is None:
+            if dry == "client":
+                printer(ref, modified, "created")
+                continue
+            try:
+                stored = apiserver.create(inv.cluster, copy.deepcopy(modified))
+            except apiserver.ApiError as exc:
+                errors.append(exc.render(ref.source, "creating"))
+                continue
+            printer(ref, stored, "created")
+            continue
+        ann = (current["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if ann is None:
+            inv.err(NO_ANNOTATION_WARNING.format(res=f"{ref.r.qualified}/{ref.name}"))
+        if dry == "client":
+            printer(ref, current, "configured")
+            continue
+        try:
+            original = json.loads(ann) if ann else None
+        except ValueError:
+            original = None
+        try:
+            patched = merge.three_way_apply(original, modified, current)
+        except merge.PatchError as exc:
+            errors.append(f'error when applying patch to "{ref.source}": {exc.message}')
+            continue
+        if patched == current:
+            printer(ref, current, "unchanged")
+            continue
+        patched["metadata"]["resourceVersion"] = current["metadata"].get("resourceVersion")
+        try:
+            stored = apiserver.update(inv.cluster, patched)
+        except apiserver.ApiError as exc:
+            errors.append(exc.render(ref.source, "patching"))
+            continue
+        printer(ref, stored, "configured")
+    return print_errors(inv, errors + found.errors)

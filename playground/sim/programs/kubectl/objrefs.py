@@ -1,0 +1,195 @@
+"""Which objects a write command acts on, as kubectl's resource builder finds them.
+
+`TYPE NAME...`, `TYPE/NAME...`, `TYPE -l sel`, `TYPE --all`, and `-f FILE|DIR|-` (manifests read with
+playground/sim/manifests.py). Shared by apply/create -f, delete, edit, patch, label, annotate, scale and
+set image. Errors are collected the way the builder does (ContinueOnError) and printed at the end.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from ... import apiserver, manifests, resources as res
+from ...labels import SelectorError, parse_selector, requirements_match
+from .framework import Invocation, KubectlError
+
+MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
+
+
+@dataclass
+class Ref:
+    r: res.Resource
+    name: str
+    namespace: str | None
+    obj: dict | None = None          # the manifest (from -f) or the live object
+    source: str = ""                 # the file it came from, for `error when creating "x.yaml"`
+
+
+@dataclass
+class Found:
+    refs: list[Ref] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)   # printed after the work, as kubectl aggregates them
+
+
+def resolve_type(word: str) -> res.Resource:
+    r = res.lookup(word)
+    if r is None:
+        raise KubectlError(f'the server doesn\'t have a resource type "{word}"')
+    return r
+
+
+def split_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
+    """ResourceTypeOrNameArgs: `TYPE[,TYPE] [NAME...]` or `TYPE/NAME...` -> [(resource, name or None)]."""
+    if not args:
+        return []
+    if "/" in args[0]:
+        out = []
+        for a in args:
+            if "/" not in a:
+                raise KubectlError("there is no need to specify a resource type as a separate argument when "
+                                   "passing arguments in resource/name form (e.g. 'kubectl get resource/"
+                                   "<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
+            t, _, n = a.partition("/")
+            if not n:
+                raise KubectlError(f"arguments in resource/name form must have a single resource and name")
+            out.append((resolve_type(t), n))
+        return out
+    types = [resolve_type(t) for t in args[0].split(",") if t]
+    if len(args) == 1:
+        return [(r, None) for r in types]
+    if len(types) > 1:
+        return [(r, n) for r in types for n in args[1:]]
+    return [(types[0], n) for n in args[1:]]
+
+
+def live(inv: Invocation, r: res.Resource, name: str, namespace: str | None = None) -> dict | None:
+    ns = (namespace or inv.namespace) if r.namespaced else None
+    return inv.cluster.get(r.plural, ns, name)
+
+
+def select(inv: Invocation, r: res.Resource, selector: str, all_namespaces: bool = False) -> list[dict]:
+    try:
+        reqs = parse_selector(selector) if selector else []
+    except SelectorError as exc:
+        raise KubectlError(str(exc))
+    ns = None if all_namespaces or not r.namespaced else inv.namespace
+    return [o for o in inv.cluster.list(r.plural, ns) if requirements_match(reqs, o["metadata"].get("labels") or {})]
+
+
+def find(inv: Invocation, args: list[str], *, selector: str = "", all_: bool = False,
+         all_namespaces: bool = False) -> Found:
+    """Live objects named by args (+ -l / --all); missing names become NotFound errors in order."""
+    found = Found()
+    pairs = split_args(args)
+    for r, name in pairs:
+        if name is None:
+            for obj in select(inv, r, selector, all_namespaces):
+                found.refs.append(Ref(r, obj["metadata"]["name"], obj["metadata"].get("namespace"), obj))
+            continue
+        obj = live(inv, r, name)
+        if obj is None:
+            found.errors.append(str(apiserver.not_found(r, name)))
+        else:
+            found.refs.append(Ref(r, name, obj["metadata"].get("namespace"), obj))
+    return found
+
+
+# ---- -f: files, directories, stdin ----------------------------------------------------------------------
+def _listing(inv: Invocation, path: str, recursive: bool) -> list[str]:
+    host = inv.proc.host
+    prefix = path.rstrip("/") + "/"
+    files = []
+    for f in sorted(host.files):
+        if not f.startswith(prefix):
+            continue
+        rest = f[len(prefix):]
+        if "/" in rest and not recursive:
+            continue
+        if f.endswith(MANIFEST_EXTENSIONS):
+            files.append(f)
+    return files
+
+
+def read_filenames(inv: Invocation, filenames: list[str], recursive: bool = False) -> list:
+    """Every manifest entry from -f arguments: Manifest objects and ManifestErrors, in kubectl's order."""
+    host = inv.proc.host
+    sources: list[tuple[str, str]] = []
+    for name in filenames:
+        if name == "-":
+            sources.append((inv.proc.stdin or "", "STDIN"))
+            continue
+        if name.startswith(("http://", "https://")):
+            raise KubectlError(f'unable to read URL "{name}": the playground has no internet access; '
+                               "create the file in the sandbox and use it instead")
+        path = host.abspath(name)
+        if path in host.files:
+            sources.append((host.files[path], name))
+        elif path in host.dirs:
+            for f in _listing(inv, path, recursive):
+                shown = name.rstrip("/") + f[len(path.rstrip("/")):]
+                sources.append((host.files[f], shown))
+        else:
+            raise KubectlError(f'the path "{name}" does not exist')
+    entries = []
+    for text, source in sources:
+        entries.extend(manifests.read_stream(text, source))
+    return entries
+
+
+def mapping_error(obj: dict, source: str) -> str | None:
+    """The builder's RESTMapping failure for a kind/version the cluster does not serve."""
+    kind = obj.get("kind", "")
+    api_version = obj.get("apiVersion", "")
+    r = res.BY_KIND.get(kind)
+    if r is not None and (not api_version or api_version == r.api_version):
+        return None
+    meta = obj.get("metadata") or {}
+    group, _, version = api_version.rpartition("/")
+    where = f'in version "{api_version}"' if api_version else 'in version ""'
+    return (f'resource mapping not found for name: "{meta.get("name", "")}" namespace: "{meta.get("namespace", "")}" '
+            f'from "{source}": no matches for kind "{kind}" {where}\nensure CRDs are installed first')
+
+
+def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False) -> Found:
+    """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors."""
+    found = Found()
+    for entry in read_filenames(inv, filenames, recursive):
+        if isinstance(entry, manifests.ManifestError):
+            found.errors.append(entry.message)
+            continue
+        obj = copy.deepcopy(entry.obj)
+        problem = mapping_error(obj, entry.source)
+        if problem:
+            found.errors.append(problem)
+            continue
+        r = res.BY_KIND[obj["kind"]]
+        obj.setdefault("apiVersion", r.api_version)
+        meta = obj.setdefault("metadata", {})
+        ns = None
+        if r.namespaced:
+            given = meta.get("namespace")
+            if given and inv.namespace_explicit and given != inv.namespace:
+                raise KubectlError(f'the namespace from the provided object "{given}" does not match the namespace '
+                                   f'"{inv.namespace}". You must pass \'--namespace={given}\' to perform this '
+                                   "operation.")
+            ns = given or inv.namespace
+            meta["namespace"] = ns
+        found.refs.append(Ref(r, meta.get("name", ""), ns, obj, entry.source))
+    return found
+
+
+def print_errors(inv: Invocation, errors: list[str]) -> int:
+    """cmdutil.CheckErr on the aggregate: one error gets `error: `, several are listed bare."""
+    if not errors:
+        return 0
+    if len(errors) == 1:
+        e = errors[0]
+        inv.err((e if e.startswith(("Error from server", "The ")) else f"error: {e}") + "\n")
+    else:
+        for e in errors:
+            inv.err(e + "\n")
+    return 1
+
+
+def api_error_text(exc: apiserver.ApiError, source: str = "", verb: str = "creating") -> str:
+    return exc.render(source, verb)
