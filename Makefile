@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate chromium clean
+.PHONY: run test test-scale install migrate chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ chromium:
 
 test: install chromium
 	$(VENV)/bin/pytest tests -q -p no:cacheprovider
+
+# The scale path: PostgreSQL and the Redis channel layer (the services this machine runs locally).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/podscape
+SCALE_REDIS_URL    ?= redis://127.0.0.1:6379/0
+test-scale: install
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(VENV)/bin/pytest tests/web -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

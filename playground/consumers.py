@@ -11,7 +11,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import services
+from . import ratelimit, services
 from .models import Sandbox
 from .sim.engine import MAX_LINE, Engine
 
@@ -73,6 +73,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             return
         kind, msg_id = content.get("type"), content.get("id")
         try:
+            if kind in ("command", "editor.save") and not await self._allowed():
+                raise ValueError(ratelimit.MESSAGE.strip())
             if kind == "command":
                 line = content.get("line")
                 if not isinstance(line, str):
@@ -116,6 +118,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
     async def _run(self, action, arg) -> dict:
         user = self.scope.get("user")
         return await database_sync_to_async(action)(self.sandbox_id, user, arg)
+
+    @database_sync_to_async
+    def _allowed(self) -> bool:
+        return ratelimit.allow(getattr(self.scope.get("user"), "pk", None))
 
     @database_sync_to_async
     def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:

@@ -78,7 +78,8 @@ ASGI_APPLICATION = "playground.asgi.application"
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # No persistent connections: under ASGI each request's sync work runs in a thread pool (Django's advice).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     DATABASES = {
         "default": {

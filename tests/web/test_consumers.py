@@ -1,6 +1,8 @@
 """The sandbox WebSocket: owners only, and a change reaches every socket of that sandbox and no other."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -49,7 +51,23 @@ async def test_hello_gives_the_page_everything_it_needs():
     await comm.disconnect()
 
 
-async def test_a_command_pushes_the_diagram_to_every_socket_of_the_sandbox_and_no_other(create_deploy_line):
+@pytest.fixture(params=["in-memory", "redis"])
+def channel_layer_kind(request, settings):
+    """Run a test over the in-memory layer and, when REDIS_URL is set, over Redis (several workers)."""
+    if request.param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("set REDIS_URL to test the Redis channel layer (make test-scale does)")
+        from channels.layers import channel_layers
+
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                               "CONFIG": {"hosts": [url], "prefix": f"podscape-test-{os.getpid()}"}}}
+        channel_layers.backends.clear()
+    return request.param
+
+
+async def test_a_command_pushes_the_diagram_to_every_socket_of_the_sandbox_and_no_other(create_deploy_line,
+                                                                                         channel_layer_kind):
     mine = await make_sandbox("alice", "one")
     other = await make_sandbox("alice", "two")
     session = await login_cookie("alice")

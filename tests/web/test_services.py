@@ -135,3 +135,13 @@ def test_two_tabs_typing_at_once_lose_nothing(alice, create_deploy_line):
     assert sandbox.version == 10
     assert sorted(sandbox.commands.values_list("seq", flat=True)) == list(range(1, 11))
     assert sorted(sandbox.history()) == sorted(f"echo tab{n}-{i}" for n in range(2) for i in range(5))
+
+
+def test_the_rate_limit_stops_a_flood_but_not_a_typist(alice, settings):
+    from playground import ratelimit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "ratelimit-test"}}
+    assert all(ratelimit.allow(alice.pk, limit=5, window=60) for _ in range(5))
+    assert not ratelimit.allow(alice.pk, limit=5, window=60)
+    assert ratelimit.allow(alice.pk + 1, limit=5, window=60)      # someone else is not slowed down
