@@ -19,6 +19,9 @@ from . import checks
 READ_ONLY_VERBS = {"kubectl get", "kubectl describe", "kubectl explain", "kubectl logs", "kubectl version",
                    "kubectl api-resources", "kubectl cluster-info", "kubectl help", "minikube ip",
                    "minikube status", "minikube service", "docker ps"}
+# Commands that make or reshape an object (a label or an annotation does not change what a step checks).
+SHAPING_VERBS = {"kubectl create", "kubectl expose", "kubectl apply", "kubectl edit", "kubectl patch",
+                 "kubectl replace", "kubectl set", "kubectl scale", "kubectl run"}
 KNOWN_COMMANDS = ("kubectl", "minikube", "curl", "docker", "cat", "echo", "grep", "history", "clear")
 
 
@@ -196,8 +199,8 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return mistake(f"The {what} is gone.",
                        f"The step \"{s['title']}\" made {what}, and later steps need it. "
                        f"Create it again with: {s['commands'][0]}")
-    if not failed and (pattern_hit or (not step["check"]["command"] and this_verb in verbs
-                                       and this_verb not in READ_ONLY_VERBS)):
+    if not failed and (pattern_hit or (this_verb not in READ_ONLY_VERBS and (
+            (not step["check"]["command"] and this_verb in verbs) or _touches_step_objects(step, norm)))):
         reasons = [r for r in failures if r != "command"]
         return mistake("The command ran, but the step is not done yet.",
                        "; ".join(r[0].upper() + r[1:] for r in reasons) + f". This step uses: {step['commands'][0]}")
@@ -206,6 +209,15 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return detour(f"That belongs to a later step (\"{later['title']}\"). "
                       f"For now: {step['title']}.")
     return detour(f"Fine, but not part of this step. Current step: {step['title']}.")
+
+
+def _touches_step_objects(step: dict, norm: str) -> bool:
+    """The command names an object the step's state predicates are about (so a change to it matters)."""
+    if checks.verb(norm) not in SHAPING_VERBS:
+        return False
+    words = set(re.split(r"[ /=]", norm))
+    return any(next(iter(p)) in ("service", "deployment") and p[next(iter(p))] in words
+               for p in step["check"]["state"])
 
 
 def _editor_errors(editor) -> list[str]:

@@ -252,3 +252,24 @@ def test_an_invalid_save_reopens_the_editor_and_is_a_mistake_with_kubectls_reaso
                       h.failed("", 1) | {"editor": {"title": "x", "content": reopened, "language": "yaml"}}, eng)
     assert v["verdict"] == "mistake"
     assert "spec.ports[0].nodePort: Invalid value: 40000: provided port is not in the valid range." in v["hint"]
+
+
+def test_changing_the_steps_object_another_way_into_the_wrong_state_is_a_mistake(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app", type_="NodePort")
+    progress = at_step(lesson1, "expose-deployment")
+    v = assess.assess(lesson1, progress, "kubectl create service nodeport nginx-app --tcp=80:80",
+                      h.ok("service/nginx-app created\n"), eng)
+    assert v["verdict"] == "mistake"
+    assert "Service nginx-app is of type NodePort, not ClusterIP" in v["hint"]
+
+
+def test_creating_an_unrelated_object_is_a_detour(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "web", type_="NodePort")
+    progress = at_step(lesson1, "expose-deployment")
+    v = assess.assess(lesson1, progress, "kubectl create service nodeport web --tcp=80:80",
+                      h.ok("service/web created\n"), eng)
+    assert v["verdict"] == "detour"
