@@ -1,0 +1,207 @@
+"""`kubectl get`: tables computed as the API server's table convertor does, and -o yaml|json|name|wide|
+jsonpath|custom-columns, with kubectl's grouping, errors and "No resources found" messages (get.go)."""
+from __future__ import annotations
+
+from ... import apiserver, resources as res
+from ...labels import SelectorError, parse_selector, requirements_match
+from ...printers import tables
+from ...printers.output import GET_FORMATS, OutputError, render, validate_format
+from ...printers.jsonpath import JSONPath, JSONPathError
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+
+ENDPOINTS_WARNING = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+NO_TYPE = ('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
+           'supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for '
+           "a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help "
+           "and examples\n")
+# `kubectl get all`: the "all" category in discovery order (core, apps, autoscaling, batch).
+ALL_ORDER = ["pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets",
+             "statefulsets", "horizontalpodautoscalers", "cronjobs", "jobs"]
+
+
+def resolve_type(word: str) -> list[res.Resource]:
+    if word.lower() == "all":
+        return [res.BY_PLURAL[p] for p in ALL_ORDER if p in res.BY_PLURAL]
+    r = res.lookup(word)
+    if r is None:
+        raise KubectlError(f'the server doesn\'t have a resource type "{word}"')
+    return [r]
+
+
+def parse_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
+    """ResourceTypeOrNameArgs: `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME...`."""
+    if any("/" in a for a in args):
+        out = []
+        for a in args:
+            if "/" not in a:
+                raise KubectlError("there is no need to specify a resource type as a separate argument when passing "
+                                   "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+                                   "instead of 'kubectl get resource resource/<resource_name>'")
+            t, _, n = a.partition("/")
+            if not t or not n:
+                raise KubectlError("arguments in resource/name form must have a single resource and name")
+            out.extend((r, n) for r in resolve_type(t))
+        return out
+    types = [r for t in args[0].split(",") if t for r in resolve_type(t)]
+    names = args[1:]
+    if not names:
+        return [(r, None) for r in types]
+    return [(r, n) for r in types for n in names]
+
+
+def field_filter(expr: str):
+    """--field-selector for the fields every kind supports (metadata.name/namespace) and a few pod fields."""
+    if not expr:
+        return lambda obj: True
+    reqs = []
+    for part in expr.split(","):
+        if "!=" in part:
+            k, v = part.split("!=", 1)
+            reqs.append((k.strip(), False, v.strip()))
+        elif "==" in part:
+            k, v = part.split("==", 1)
+            reqs.append((k.strip(), True, v.strip()))
+        elif "=" in part:
+            k, v = part.split("=", 1)
+            reqs.append((k.strip(), True, v.strip()))
+        else:
+            raise KubectlError(f"invalid selector: '{expr}'; can't understand '{part}'")
+
+    def value(obj: dict, key: str) -> str:
+        cur = obj
+        for p in key.split("."):
+            cur = cur.get(p) if isinstance(cur, dict) else None
+        return "" if cur is None else str(cur)
+
+    return lambda obj: all((value(obj, k) == v) == eq for k, eq, v in reqs)
+
+
+def _sort(objs: list[dict], expr: str) -> list[dict]:
+    import re
+    m = re.match(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$", expr)
+    if not m:
+        raise KubectlError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' "
+                           "or '{.name1.name2}'")
+    path = "{." + (m.group(1) or m.group(2)) + "}"
+    try:
+        jp = JSONPath(path)
+    except JSONPathError as exc:
+        raise KubectlError(str(exc))
+
+    def key(obj):
+        jp.begin_range = jp.in_range = jp.end_range = 0
+        jp.last_end = None
+        jp.nodes_view = list(jp.root.nodes)
+        found = [v for g in jp._find(obj) for v in g]
+        v = found[0] if found else None
+        if isinstance(v, bool) or v is None:
+            return (0, 0, "")
+        if isinstance(v, (int, float)):
+            return (1, v, "")
+        return (2, 0, str(v))
+    if objs and all(key(o)[0] == 0 for o in objs):
+        raise KubectlError(f"couldn't find any field with path \"{path}\" in the list of objects")
+    return sorted(objs, key=key)
+
+
+@command("get", flags=flags_from_help("get", kinds={"label-columns": "stringSlice", "filename": "stringSlice"}))
+def get(inv: Invocation) -> int:
+    f = inv.flags
+    out_fmt = f["output"]
+    if out_fmt:
+        try:
+            validate_format(out_fmt, GET_FORMATS)
+        except OutputError as exc:
+            raise KubectlError(str(exc))
+    if f["filename"] or f["kustomize"] or f["raw"]:
+        raise KubectlError("the playground does not simulate `kubectl get -f`, -k or --raw; name the resource "
+                           "type instead (e.g. kubectl get pods)")
+    if not inv.args:
+        inv.err(NO_TYPE)
+        return 1
+    all_ns = f["all-namespaces"]
+    pairs = parse_args(inv.args)
+    named = any(n is not None for _, n in pairs)
+    if named and f["selector"]:
+        raise KubectlError("name cannot be provided when a selector is specified")
+    if named and all_ns:
+        raise KubectlError("a resource cannot be retrieved by name across all namespaces")
+    try:
+        reqs = parse_selector(f["selector"]) if f["selector"] else []
+    except SelectorError as exc:
+        raise KubectlError(str(exc))
+    fields = field_filter(f["field-selector"])
+    ns = inv.namespace
+    cluster = inv.cluster
+
+    # Visit in argument order, as the builder does; NotFound errors are printed after the output.
+    groups: list[tuple[res.Resource, list[dict]]] = []
+    errors: list[str] = []
+    for r, name in pairs:
+        scope = (None if all_ns else ns) if r.namespaced else None
+        if name is None:
+            objs = [o for o in cluster.list(r.plural, scope)
+                    if requirements_match(reqs, o["metadata"].get("labels") or {}) and fields(o)]
+        else:
+            obj = cluster.get(r.plural, scope, name)
+            objs = [obj] if obj is not None and fields(obj) else []
+            if obj is None and not f["ignore-not-found"]:
+                errors.append(str(apiserver.not_found(r, name)))
+        if groups and groups[-1][0] is r:
+            groups[-1][1].extend(objs)
+        else:
+            groups.append((r, objs))
+    if any(r.plural == "endpoints" for r, _ in groups):
+        inv.warn(ENDPOINTS_WARNING)
+    if f["sort-by"]:
+        groups = [(r, _sort(objs, f["sort-by"])) for r, objs in groups]
+
+    base = out_fmt.split("=", 1)[0]
+    if out_fmt and base not in ("wide", "custom-columns"):
+        objs = [o for _, objs in groups for o in objs]
+        single = len(pairs) == 1 and pairs[0][1] is not None
+        if single and not objs and errors:
+            return _fail(inv, errors)
+        try:
+            inv.out(render(objs, out_fmt, as_list=not single, allow_missing_keys=f["allow-missing-template-keys"]))
+        except OutputError as exc:
+            msg = str(exc)
+            inv.err("error: " + msg + ("" if msg.endswith("\n") else "\n"))
+            return 1
+        return _fail(inv, errors) if errors else 0
+
+    if base == "custom-columns":
+        objs = [o for _, objs in groups for o in objs]
+        try:
+            text = render(objs, out_fmt, no_headers=f["no-headers"]) if objs else ""
+        except OutputError as exc:
+            raise KubectlError(str(exc))
+        inv.out(text)
+    else:
+        kinds = {r.plural for r, objs in groups if objs}
+        with_kind = len(kinds) > 1 or f["show-kind"]
+        chunks = []
+        for r, objs in groups:
+            if not objs:
+                continue
+            lines = tables.table_lines(
+                r.plural, objs, cluster.now, wide=base == "wide", with_namespace=all_ns and r.namespaced,
+                kind_prefix=r.type_name if with_kind else "", show_labels=f["show-labels"],
+                label_columns=f["label-columns"], no_headers=f["no-headers"])
+            chunks.append(tables.align(lines))
+        text = ("" if f["no-headers"] else "\n").join(chunks)
+        inv.out(text)
+        if not text and not errors:
+            namespaced = not all_ns and all(r.namespaced for r, _ in groups)
+            inv.err(f"No resources found in {ns} namespace.\n" if namespaced else "No resources found\n")
+    if f["watch"] or f["watch-only"]:
+        inv.err("(watch is not simulated in the playground: this is the current state; run the command again "
+                "to see changes)\n")
+    return _fail(inv, errors) if errors else 0
+
+
+def _fail(inv: Invocation, errors: list[str]) -> int:
+    for e in errors:
+        inv.err(e + "\n")
+    return 1
