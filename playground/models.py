@@ -35,7 +35,9 @@ class Sandbox(models.Model):
         lines = self.state.get("host", {}).get("history") or []
         if lines:
             return lines[-limit:]
-        recent = self.commands.order_by("-seq").values_list("line", flat=True)[:limit]
+        # A reset starts a new machine with no history: offer what was typed before it.
+        recent = (self.commands.exclude(line__startswith="# editor:").order_by("-seq")
+                  .values_list("line", flat=True)[:limit])
         return list(reversed(recent))
 
 

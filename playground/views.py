@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
@@ -79,7 +80,10 @@ def sandbox_reset(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     messages.success(request, f"Sandbox {sandbox.name} is a fresh minikube cluster again.")
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
-    return redirect(request.POST.get("next") or reverse("sandbox_page", args=[sandbox.pk]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("sandbox_page", args=[sandbox.pk])
+    return redirect(target)
 
 
 @login_required

@@ -135,3 +135,21 @@ def test_an_unknown_lesson_is_refused(alice_client, alice):
     response = alice_client.post(reverse("start_lesson", args=["no-such-lesson"]), follow=True)
     assert "There is no lesson &#x27;no-such-lesson&#x27;" in response.content.decode()
     assert not Sandbox.objects.filter(owner=alice).exists()
+
+
+def test_reset_never_redirects_off_site(alice_client, alice_sandbox):
+    response = alice_client.post(reverse("sandbox_reset", args=[alice_sandbox.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("sandbox_page", args=[alice_sandbox.pk])
+
+
+def test_demo_users_are_created_once_and_can_log_in(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("ensure_demo_users", stdout=open("/dev/null", "w"))
+    call_command("ensure_demo_users", stdout=open("/dev/null", "w"))
+    User = get_user_model()
+    assert User.objects.filter(username__in=["learner", "instructor"]).count() == 2
+    assert User.objects.get(username="instructor").is_staff and not User.objects.get(username="learner").is_staff
+    assert client.login(username="learner", password="podscape-learner")
+    assert client.login(username="instructor", password="podscape-instructor")

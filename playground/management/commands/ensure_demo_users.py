@@ -1,5 +1,6 @@
 """Create the demo learner and instructor (idempotent) and print how to log in as them."""
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 
 DEMO_USERS = (
@@ -20,5 +21,8 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.is_staff = staff
                 user.save()
+            if staff:   # instructors may read sandboxes, commands and progress in the admin
+                user.user_permissions.add(*Permission.objects.filter(
+                    content_type__app_label__in=("playground", "lessons"), codename__startswith="view_"))
             role = "instructor" if staff else "learner"
             self.stdout.write(f"  demo {role:<10}  username: {username:<11} password: {password}")
