@@ -110,3 +110,14 @@ def test_starting_a_lesson_opens_a_sandbox_for_it(alice_client, alice):
     r = alice_client.post(f"/lessons/{L1}/start/")
     sandbox = Sandbox.objects.get(owner=alice, lesson_slug=L1)
     assert r.status_code == 302 and r["Location"] == f"/sandboxes/{sandbox.pk}/"
+
+
+def test_commands_run_through_the_sandbox_services_are_assessed_and_stored(alice, l1_sandbox):
+    r = services.run_command(l1_sandbox.pk, alice, "kubectl create deploy nginx-app --image=nginx:latest --replicas=3")
+    assert r["output"] == "deployment.apps/nginx-app created\n"
+    assert r["assessment"]["verdict"] == "complete" and r["assessment"]["next_step"] == "expose-deployment"
+    assert r["lesson"]["current"] == "expose-deployment"
+    assert l1_sandbox.commands.get().assessment == r["assessment"]
+    r = services.run_command(l1_sandbox.pk, alice, "kubectl get pods")
+    assert r["assessment"]["verdict"] == "detour"
+    assert progress.lesson_state(Sandbox.objects.get(pk=l1_sandbox.pk))["last"]["verdict"] == "detour"

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from django.core.management.base import BaseCommand, CommandError
 
-from playground.sim.engine import CLOCK_STEP, Engine
+from playground.sim.engine import CLOCK_STEP, Engine, Result
 
 # The fake clock's start: fixed so that ages, timestamps and generated names repeat exactly.
 SIM_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc).timestamp()
@@ -129,18 +129,22 @@ class Command(BaseCommand):
         for command in split_script(stdin.read()):
             now += CLOCK_STEP
             first = command.split("\n", 1)[0].strip()
-            if first.startswith(EDITOR_SAVE):
-                result = engine.save_editor(editor_body(command), now=now)
-                judged_line = editor_line
-            elif first.startswith(EDITOR_CANCEL):
-                result = engine.save_editor(None, now=now)
-                judged_line = editor_line
-            else:
-                prompt = engine.host.prompt()
-                result = engine.run(command, now=now)
+            prompt = engine.host.prompt()
+            try:
+                if first.startswith(EDITOR_SAVE):
+                    result = engine.save_editor(editor_body(command), now=now)
+                    judged_line = editor_line
+                elif first.startswith(EDITOR_CANCEL):
+                    result = engine.save_editor(None, now=now)
+                    judged_line = editor_line
+                else:
+                    result = engine.run(command, now=now)
+                    judged_line = command
+                    if result.editor:
+                        editor_line = command
+            except Exception as exc:      # an engine bug must not hide the rest of the script's output
+                result = Result(output=f"podscape: internal error ({type(exc).__name__}: {exc})\n", exit_code=1)
                 judged_line = command
-                if result.editor:
-                    editor_line = command
             record = {"command": command, "output": result.output, "exit_code": result.exit_code}
             if result.editor:
                 record["editor"] = result.editor
