@@ -1,0 +1,130 @@
+"""`kubectl label` and `kubectl annotate`: add (key=value), overwrite (--overwrite), remove (key-)."""
+from __future__ import annotations
+
+import copy
+
+from ... import apiserver
+from ...manifests import go_json
+from ...validation.meta import label_value_errors
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy, print_created
+from .objrefs import find, manifest_refs, print_errors
+
+
+def _split(args: list[str], has_files: bool) -> tuple[list[str], list[str]]:
+    """cmdutil.GetResourcesAndPairs: `k=v` and `k-` are updates, the rest name resources."""
+    resources, pairs = [], []
+    for a in args:
+        if "=" in a or a.endswith("-"):
+            pairs.append(a)
+        else:
+            resources.append(a)
+    return resources, pairs
+
+
+def _parse(pairs: list[str], what: str) -> tuple[dict, list[str]]:
+    new, remove = {}, []
+    for p in pairs:
+        if "=" in p:
+            parts = p.split("=")
+            if len(parts) != 2:
+                raise KubectlError(f"invalid {what} spec: {p}")
+            if what == "label":
+                errs = label_value_errors(parts[1])
+                if errs:
+                    raise KubectlError(f'invalid label value: "{p}": ' + "; ".join(errs))
+            new[parts[0]] = parts[1]
+        else:
+            remove.append(p[:-1])
+    if what == "label":
+        for k in remove:
+            if k in new:
+                raise KubectlError("can not both modify and remove a label in the same command")
+    else:
+        for k in remove:
+            if k in new:
+                raise KubectlError("can not both modify and remove an annotation in the same command")
+    return new, remove
+
+
+def _run(inv: Invocation, what: str) -> int:
+    f = inv.flags
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    field = "labels" if what == "label" else "annotations"
+    filenames = f.get("filename") or []
+    resources, pairs = _split(inv.args, bool(filenames))
+    if f.get("all") and f.get("selector"):
+        raise KubectlError("cannot set --all and --selector at the same time")
+    if not resources and not filenames:
+        raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    new, remove = _parse(pairs, what)
+    if not new and not remove and not f.get("list"):
+        raise KubectlError(f"at least one {what} update is required")
+    if filenames:
+        found = manifest_refs(inv, filenames, f.get("recursive", False))
+        for ref in found.refs:
+            ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+            if ref.obj is None:
+                found.errors.append(str(apiserver.not_found(ref.r, ref.name)))
+        found.refs = [ref for ref in found.refs if ref.obj is not None]
+    else:
+        found = find(inv, resources, selector=f.get("selector", ""), all_=f.get("all", False),
+                     all_namespaces=f.get("all-namespaces", False))
+    errors = list(found.errors)
+    for ref in found.refs:
+        obj = copy.deepcopy(ref.obj)
+        current = dict(obj["metadata"].get(field) or {})
+        if f.get("list"):
+            for k, v in sorted(current.items()):
+                inv.out(f"{k}={v}\n")
+            continue
+        if not f.get("overwrite"):
+            clashes = [k for k, v in new.items() if k in current and current[k] != v]
+            if clashes:
+                if what == "label":
+                    raise KubectlError(f"'{clashes[0]}' already has a value ({current[clashes[0]]}), and "
+                                       "--overwrite is false")
+                raise KubectlError("--overwrite is false but found the following declared annotation(s): " +
+                                   "; ".join(f"'{k}' already has a value ({current[k]})" for k in clashes))
+        updated = dict(current)
+        for k in remove:
+            if k not in updated:
+                if what == "label":
+                    inv.out(f'label "{k}" not found.\n')
+                continue
+            del updated[k]
+        updated.update(new)
+        old_json = go_json(obj)
+        if updated:
+            obj["metadata"][field] = updated
+        else:
+            obj["metadata"].pop(field, None)
+        new_json = go_json(obj)
+        if what == "label":
+            verb = "not labeled"
+            if old_json != new_json:
+                verb = "unlabeled" if not f.get("overwrite") and len(new_json) < len(old_json) else "labeled"
+        else:
+            verb = "annotated"
+        if dry == "none" and old_json != new_json:
+            try:
+                obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
+                                         {"metadata": {field: {**{k: None for k in remove if k in current},
+                                                               **new}}})
+            except apiserver.ApiError as exc:
+                errors.append(str(exc))
+                continue
+        print_created(inv, ref.r, obj, dry, verb)
+    return print_errors(inv, errors)
+
+
+@command("label", flags=flags_from_help("label", {"filename": "stringSlice"}))
+def label(inv: Invocation) -> int:
+    return _run(inv, "label")
+
+
+@command("annotate", flags=flags_from_help("annotate", {"filename": "stringSlice"}))
+def annotate(inv: Invocation) -> int:
+    return _run(inv, "annotate")

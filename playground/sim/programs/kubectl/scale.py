@@ -1,0 +1,61 @@
+"""`kubectl scale`: set a workload's replicas (--replicas, --current-replicas precondition)."""
+from __future__ import annotations
+
+from ... import apiserver
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy, print_created
+from .objrefs import find, manifest_refs, print_errors
+from .delete import NO_RESOURCES
+
+SCALABLE = {"deployments", "replicasets", "statefulsets", "replicationcontrollers"}
+
+
+@command("scale", flags=flags_from_help("scale", {"filename": "stringSlice"}))
+def scale(inv: Invocation) -> int:
+    f = inv.flags
+    check_output(inv)
+    if "replicas" not in inv.changed:
+        raise KubectlError('required flag(s) "replicas" not set')
+    dry = dry_run_strategy(inv)
+    replicas = f["replicas"]
+    if replicas < 0:
+        raise KubectlError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    filenames = f.get("filename") or []
+    if not inv.args and not filenames:
+        raise KubectlError(NO_RESOURCES)
+    if filenames:
+        found = manifest_refs(inv, filenames, f.get("recursive", False))
+        for ref in found.refs:
+            ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+            if ref.obj is None:
+                found.errors.append(str(apiserver.not_found(ref.r, ref.name)))
+        found.refs = [ref for ref in found.refs if ref.obj is not None]
+    else:
+        if len(inv.args) == 1 and "/" not in inv.args[0] and not f.get("all") and not f.get("selector"):
+            raise KubectlError("resource(s) were provided, but no name was specified")
+        found = find(inv, inv.args, selector=f.get("selector", ""), all_=f.get("all", False))
+    errors = list(found.errors)
+    current = f.get("current-replicas", -1)
+    for ref in found.refs:
+        if ref.r.plural not in SCALABLE:
+            errors.append(f'no scaler has been implemented for {{"{ref.r.group}" "{ref.r.kind}"}}')
+            continue
+        have = (ref.obj.get("spec") or {}).get("replicas", 1)
+        if current >= 0 and have != current:
+            errors.append(f"Expected replicas to be {current}, was {have}")
+            continue
+        obj = ref.obj
+        if dry == "none":
+            try:
+                obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
+                                         {"spec": {"replicas": replicas}})
+            except apiserver.ApiError as exc:
+                errors.append(str(exc))
+                continue
+        if f.get("output"):
+            print_created(inv, ref.r, obj, dry, "scaled")
+        else:
+            suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
+            inv.out(f"{ref.r.type_name}/{ref.name} scaled{suffix}\n")
+    return print_errors(inv, errors)

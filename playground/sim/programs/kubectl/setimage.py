@@ -1,0 +1,75 @@
+"""`kubectl set image`: change container images of pods and workloads (`deployment.apps/x image updated`)."""
+from __future__ import annotations
+
+import copy
+
+from ... import apiserver
+from .framework import COMMANDS, Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy, print_created
+from .objrefs import find, manifest_refs, print_errors
+
+try:                                    # `kubectl set` alone prints its help, as cobra groups do
+    from .create import group_command
+    group_command("set")
+except ImportError:                     # the create commands are another part's; without them, no group help
+    pass
+
+
+def _pod_spec(obj: dict) -> dict | None:
+    kind = obj.get("kind")
+    spec = obj.get("spec") or {}
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        return spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec")
+    return (spec.get("template") or {}).get("spec")
+
+
+@command("set image", flags=flags_from_help("set image", {"filename": "stringSlice"}))
+def set_image(inv: Invocation) -> int:
+    f = inv.flags
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    filenames = f.get("filename") or []
+    resources = [a for a in inv.args if "=" not in a]
+    images = {}
+    for a in inv.args:
+        if "=" in a:
+            name, _, image = a.partition("=")
+            images[name] = image
+    if not resources and not filenames:
+        raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not images:
+        raise KubectlError("at least one image update is required")
+    if filenames:
+        found = manifest_refs(inv, filenames, f.get("recursive", False))
+        for ref in found.refs:
+            ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+            if ref.obj is None:
+                found.errors.append(str(apiserver.not_found(ref.r, ref.name)))
+        found.refs = [ref for ref in found.refs if ref.obj is not None]
+    else:
+        found = find(inv, resources, selector=f.get("selector", ""), all_=f.get("all", False))
+    errors = list(found.errors)
+    for ref in found.refs:
+        obj = copy.deepcopy(ref.obj)
+        spec = _pod_spec(obj)
+        if spec is None:
+            errors.append(f"error: {ref.r.type_name}/{ref.name} does not have a pod template")
+            continue
+        containers = (spec.get("initContainers") or []) + (spec.get("containers") or [])
+        for name, image in images.items():
+            hits = [c for c in containers if name == "*" or c.get("name") == name]
+            if not hits:
+                raise KubectlError(f'unable to find container named "{name}"')
+            for c in hits:
+                c["image"] = image
+        if dry == "none":
+            try:
+                obj = apiserver.update(inv.cluster, obj)
+            except apiserver.ApiError as exc:
+                errors.append(str(exc))
+                continue
+        print_created(inv, ref.r, obj, dry, "image updated")
+    return print_errors(inv, errors)
