@@ -1,0 +1,192 @@
+"""`kubectl run NAME --image=...`: one Pod from kubectl's BasicPod generator (and a Service with --expose).
+
+Attaching (-i/-t/--attach/--rm) belongs with exec/logs and is refused here for now.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .create import port_name_errors, require_flags, submit  # noqa: F401
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy
+
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+_NAME = rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*"
+# distribution/reference.ReferenceRegexp
+IMAGE_REFERENCE = re.compile(rf"^{_NAME}(?::[\w][\w.-]{{0,127}})?"
+                             rf"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{{32,}})?$")
+ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+
+FLAGS = flags_from_help("run", kinds={"port": "string"})
+for _f in FLAGS:
+    if _f.name == "dry-run":
+        _f.no_opt = None          # run's --dry-run is a plain string flag: `--dry-run` alone takes the next word
+
+
+def parse_labels(spec: str) -> dict[str, str]:
+    """generate.ParseLabels: `k=v,k2=v2`."""
+    labels = {}
+    for part in spec.split(","):
+        kv = part.split("=")
+        if len(kv) != 2:
+            raise KubectlError(f"unexpected label spec: {part}")
+        if not kv[0]:
+            raise KubectlError("unexpected empty label key")
+        labels[kv[0]] = kv[1]
+    return labels
+
+
+def parse_envs(envs: list[str]) -> list[dict]:
+    out = []
+    for env in envs:
+        name, eq, value = env.partition("=")
+        if not eq or not name or not ENV_NAME.match(name):
+            raise KubectlError(f"invalid env: {env}")
+        out.append({"name": name, "value": value})
+    return out
+
+
+def _parse_port(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text):
+        raise KubectlError(f'strconv.ParseUint: parsing "{text}": invalid syntax')
+    if int(text) > 65535:
+        raise KubectlError(f'strconv.ParseUint: parsing "{text}": value out of range')
+    return int(text)
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch, as --overrides with the default --override-type=merge applies it."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            result.pop(k, None)
+        else:
+            result[k] = merge_patch(result.get(k), v)
+    return result
+
+
+def build_pod(inv: Invocation, name: str) -> dict:
+    f = inv.flags
+    args = inv.args[1:]
+    labels = parse_labels(f["labels"]) if f["labels"] else {"run": name}
+    container: dict = {"name": name, "image": f["image"]}
+    if args:
+        container["command" if f["command"] else "args"] = list(args)
+    envs = parse_envs(f["env"])
+    if envs:
+        container["env"] = envs
+    if f["port"]:
+        container["ports"] = [{"containerPort": _parse_port(f["port"])}]
+    container["resources"] = {}
+    if f["image-pull-policy"]:
+        container["imagePullPolicy"] = f["image-pull-policy"]
+    if f["privileged"]:
+        container["securityContext"] = {"privileged": True}
+    meta: dict = {"name": name, "labels": labels}
+    annotations = {}
+    for a in f["annotations"]:
+        k, eq, v = a.partition("=")
+        if not eq:
+            raise KubectlError(f"invalid annotation spec: {a}")
+        annotations[k] = v
+    if annotations:
+        meta["annotations"] = annotations
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": meta,
+           "spec": {"containers": [container], "restartPolicy": f["restart"] or "Always",
+                    "dnsPolicy": "ClusterFirst"},
+           "status": {}}
+    if f["overrides"]:
+        try:
+            patch = json.loads(f["overrides"])
+        except ValueError as exc:
+            raise KubectlError(f"error decoding --overrides: {exc}")
+        pod = merge_patch(pod, patch)
+    return pod
+
+
+def build_service(name: str, labels: str, port: str) -> dict:
+    """The expose generator (ServiceGeneratorV2) as `run --expose` calls it: ClusterIP on --port."""
+    selector = parse_labels(labels) if labels else {"run": name}
+    p = _parse_port(port)
+    meta: dict = {"name": name}
+    if labels:
+        meta["labels"] = parse_labels(labels)
+    return {"kind": "Service", "apiVersion": "v1", "metadata": meta,
+            "spec": {"ports": [{"protocol": "TCP", "port": p, "targetPort": p}], "selector": selector},
+            "status": {"loadBalancer": {}}}
+
+
+@command("run", flags=FLAGS, needs_server=False)
+def run(inv: Invocation) -> int:
+    f = inv.flags
+    require_flags(inv, "image")
+    dry = dry_run_strategy(inv)
+    check_output(inv)
+    if not inv.args or inv.dash_index == 0:
+        raise KubectlError("NAME is required for run")
+    if not f["image"]:
+        raise KubectlError("--image is required")
+    if not IMAGE_REFERENCE.match(f["image"]):
+        raise KubectlError(f'Invalid image name "{f["image"]}": invalid reference format')
+    if f["tty"] and not f["stdin"]:
+        raise KubectlError("-i/--stdin is required for containers with -t/--tty=true")
+    if f["expose"] and not f["port"]:
+        raise KubectlError("--port must be set when exposing a service")
+    if f["restart"] not in ("", "Always", "OnFailure", "Never"):
+        raise KubectlError(f"invalid restart policy: {f['restart']}")
+    if not f["attach"] and f["rm"]:
+        raise KubectlError("--rm should only be used for attached containers")
+    if f["attach"] and dry != "none":
+        raise KubectlError("--dry-run=[server|client] can't be used with attached containers options "
+                           "(--attach, --stdin, or --tty)")
+    if f["image-pull-policy"] not in ("", "Always", "IfNotPresent", "Never"):
+        raise KubectlError(f"invalid image pull policy: {f['image-pull-policy']}")
+    if f["attach"] or f["stdin"]:
+        raise KubectlError("attaching to a pod (-i, -t, --attach) is not available in the playground yet; "
+                           "run the pod without them and use 'kubectl logs'")
+    name = inv.args[0]
+    pod = build_pod(inv, name)
+    if f["expose"]:
+        # run creates the pod, then creates and prints the service, then prints the pod.
+        from ... import resources as res
+        from .objout import print_created
+        created = _create_silently(inv, pod, dry)
+        if created is None:
+            return 1
+        svc = build_service(name, f["labels"], f["port"])
+        code = submit(inv, svc, dry)
+        if f["output"] == "yaml":
+            inv.out("---\n---\n")   # the YAML printer separates documents too
+        print_created(inv, res.lookup("pods"), created, dry)
+        return code
+    return submit(inv, pod, dry)
+
+
+def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
+    """Create the pod without printing (run prints it last when it also exposes it)."""
+    import copy
+    from ... import apiserver
+    if dry == "client":
+        if inv.namespace_explicit:
+            pod["metadata"]["namespace"] = inv.namespace
+        return pod
+    if not inv.cluster.running:
+        from .create import unreachable_error
+        inv.err(unreachable_error())
+        return None
+    pod["metadata"]["namespace"] = inv.namespace
+    try:
+        if dry == "server":
+            from ...cluster import Cluster
+            scratch = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
+            return copy.deepcopy(apiserver.create(scratch, pod))
+        return copy.deepcopy(apiserver.create(inv.cluster, pod))
+    except apiserver.ApiError as exc:
+        inv.err(str(exc) + "\n")
+        return None

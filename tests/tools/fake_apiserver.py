@@ -1,0 +1,124 @@
+"""A minimal Kubernetes API server for the kubectl oracle: discovery plus GET of a few fixed objects.
+
+`kubectl run --dry-run=client` and `kubectl expose --dry-run=client` need the server's discovery (and
+expose the object it exposes) even though they create nothing; this serves just that, so the oracle's
+output can be compared with the playground's. Use as a context manager:
+
+    with FakeApiServer(objects) as srv:
+        env = {"KUBECONFIG": srv.kubeconfig}
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from playground.sim import resources as res
+
+
+def _resource_list(group_version: str) -> dict:
+    out = []
+    for r in res.RESOURCES:
+        if r.api_version != group_version:
+            continue
+        out.append({"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced, "kind": r.kind,
+                    "verbs": list(r.verbs), **({"shortNames": list(r.short_names)} if r.short_names else {}),
+                    **({"categories": list(r.categories)} if r.categories else {})})
+    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": out}
+
+
+def _groups() -> dict:
+    groups = sorted({r.group for r in res.RESOURCES if r.group})
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+        {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}} for g in groups]}
+
+
+class FakeApiServer:
+    def __init__(self, objects: list[dict] | None = None):
+        self.objects = objects or []
+
+    def _lookup(self, path: str) -> dict | None:
+        parts = path.strip("/").split("/")
+        # /api/v1/namespaces/NS/PLURAL/NAME or /apis/G/V/namespaces/NS/PLURAL/NAME
+        if "namespaces" in parts and len(parts) >= parts.index("namespaces") + 4:
+            i = parts.index("namespaces")
+            ns, plural, name = parts[i + 1], parts[i + 2], parts[i + 3]
+            for obj in self.objects:
+                r = res.for_object(obj)
+                if r and r.plural == plural and obj["metadata"]["name"] == name and \
+                        obj["metadata"].get("namespace", "default") == ns:
+                    return obj
+            return {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+                    "message": f'{(res.lookup(plural).qualified if res.lookup(plural) else plural)} "{name}" not found',
+                    "details": {"name": name, "kind": plural}, "metadata": {}}
+        return None
+
+    def __enter__(self) -> "FakeApiServer":
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                path = self.path.split("?", 1)[0]
+                status = 200
+                if path == "/api":
+                    body = {"kind": "APIVersions", "versions": ["v1"],
+                            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "x:1"}]}
+                elif path == "/apis":
+                    body = _groups()
+                elif path == "/api/v1":
+                    body = _resource_list("v1")
+                elif path.startswith("/apis/") and path.count("/") == 3:
+                    body = _resource_list(path[len("/apis/"):])
+                elif path == "/version":
+                    body = {"major": "1", "minor": "35", "gitVersion": "v1.35.0"}
+                else:
+                    body = server._lookup(path)
+                    if body is None:
+                        status, body = 404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                             "reason": "NotFound", "code": 404, "message": "not found"}
+                    elif body.get("kind") == "Status":
+                        status = 404
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        port = self.httpd.server_address[1]
+        self.dir = tempfile.mkdtemp(prefix="fakeapi-")
+        self.kubeconfig = os.path.join(self.dir, "config")
+        with open(self.kubeconfig, "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: http://127.0.0.1:{port}
+  name: fake
+contexts:
+- context:
+    cluster: fake
+    user: fake
+    namespace: default
+  name: fake
+current-context: fake
+users:
+- name: fake
+  user: {{}}
+""")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        import shutil
+        shutil.rmtree(self.dir, ignore_errors=True)
