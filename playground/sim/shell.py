@@ -38,7 +38,12 @@ ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
 
 
 class ShellSyntaxError(Exception):
-    """A message bash prints for input it cannot parse (exit 2)."""
+    """A message bash prints for input it cannot parse (exit 2, or `status`)."""
+
+    def __init__(self, message: str, status: int = 2, eof: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.eof = eof          # the input ended too early: an interactive bash would ask for more
 
 
 class ExpansionError(Exception):
@@ -78,6 +83,7 @@ class Heredoc:
     delim: str
     quoted: bool          # <<'EOF': the body is taken literally
     strip_tabs: bool      # <<-EOF
+    line: int = 1         # where the << was, for bash's warning
     body: str = ""
 
 
@@ -136,7 +142,7 @@ def scan_nested(s: str, i: int, closer: str) -> int:
             i += 1
         if not stack:
             return i
-    raise ShellSyntaxError(f"unexpected EOF while looking for matching `{stack[-1]}'")
+    raise ShellSyntaxError(f"unexpected EOF while looking for matching `{stack[-1]}'", eof=True)
 
 
 class Lexer:
@@ -222,7 +228,7 @@ class Lexer:
         raw = self._word()
         quoted = any(q in raw for q in "'\"\\")
         delim = re.sub(r"""\\(.)|['"]""", lambda m: m.group(1) or "", raw)
-        doc = Heredoc(delim, quoted, op == "<<-")
+        doc = Heredoc(delim, quoted, op == "<<-", self.line_no)
         self.pending.append(doc)
         return Tok("redir", op, fd, doc)
 
@@ -233,7 +239,7 @@ class Lexer:
             lines: list[str] = []
             while True:
                 if self.i >= len(s):
-                    self.warnings.append(f"bash: warning: here-document at line {self.line_no} delimited by "
+                    self.warnings.append(f"bash: warning: here-document at line {doc.line} delimited by "
                                          f"end-of-file (wanted `{doc.delim}')")
                     break
                 end = s.find("\n", self.i)
@@ -320,10 +326,12 @@ class Parser:
     def is_word(self, *values: str) -> bool:
         return self.tok.kind == "word" and self.tok.text in values
 
-    def error(self, tok: Tok | None = None) -> ShellSyntaxError:
+    def error(self, tok: Tok | None = None, eof_is_newline: bool = False) -> ShellSyntaxError:
         tok = tok or self.tok
+        if tok.kind == "eof" and eof_is_newline:
+            return ShellSyntaxError("syntax error near unexpected token `newline'")
         if tok.kind == "eof":
-            return ShellSyntaxError("syntax error: unexpected end of file")
+            return ShellSyntaxError("syntax error: unexpected end of file", eof=True)
         text = "newline" if tok.kind == "newline" else tok.text
         return ShellSyntaxError(f"syntax error near unexpected token `{text}'")
 
@@ -449,7 +457,7 @@ class Parser:
             if self.tok.kind != "word" or not NAME_RE.fullmatch(self.tok.text):
                 bad = self.tok
                 if bad.kind == "word":
-                    raise ShellSyntaxError(f"`{bad.text}': not a valid identifier")
+                    raise ShellSyntaxError(f"`{bad.text}': not a valid identifier", status=1)
                 raise self.error()
             var = self.advance().text
             items = None
@@ -480,8 +488,10 @@ class Parser:
         t = self.advance()
         if t.heredoc is not None:
             return Redir(t.text, t.fd, heredoc=t.heredoc)
+        if t.text in ("<<", "<<-"):
+            raise self.error(eof_is_newline=True)
         if self.tok.kind != "word":
-            raise self.error()
+            raise self.error(eof_is_newline=True)
         return Redir(t.text, t.fd, self.advance().text)
 
     def simple(self) -> Simple:
@@ -499,7 +509,8 @@ class Parser:
                     words.append(t.text)
                 self.advance()
             elif t.kind == "op" and t.text == "(" and words:
-                raise self.error()
+                self.advance()          # `name (` starts a function definition bash then rejects
+                raise self.error(eof_is_newline=True)
             else:
                 break
         return Simple(assigns, words, redirs, " ".join(words))
@@ -509,6 +520,20 @@ def parse(src: str) -> tuple[Seq, list[str]]:
     lexer = Lexer(src)
     toks = lexer.tokens()
     return Parser(toks).parse(), lexer.warnings
+
+
+def incomplete(src: str) -> bool:
+    """Would an interactive bash ask for more (`> `)? Open quotes, a trailing | or &&, an open if/for,
+    a heredoc still waiting for its delimiter. The terminal may use it to collect continuation lines."""
+    lexer = Lexer(src)
+    try:
+        toks = lexer.tokens()
+        Parser(toks).parse()
+    except ShellSyntaxError as exc:
+        return exc.eof
+    except RecursionError:
+        return False
+    return bool(lexer.warnings)
 
 
 # ================================================================================================
@@ -846,7 +871,10 @@ class Shell:
             for base in bases:
                 real = self.host.abspath(base or ".")
                 if any(ch in part for ch in "*?[") and not part.startswith("\\"):
-                    rx = re.compile(glob_to_regex(part), re.S)
+                    try:
+                        rx = re.compile(glob_to_regex(part), re.S)
+                    except re.error:
+                        return []
                     names = [nm for nm in vfs.listdir(self.host, real)
                              if rx.fullmatch(nm) and (part.startswith(".") or not nm.startswith("."))]
                 else:
@@ -876,7 +904,7 @@ class Shell:
             tree, warnings = parse(src)
         except ShellSyntaxError as exc:
             io.err.write(f"bash: {exc}\n")
-            return 2
+            return exc.status
         for w in warnings:
             io.err.write(w + "\n")
         self.depth += 1
@@ -885,6 +913,9 @@ class Shell:
             return self.run_seq(tree, io)
         except ExitShell as stop:
             return stop.status
+        except ExpansionError as exc:
+            io.err.write(str(exc) + "\n")
+            return exc.status
         finally:
             self.restore_state(saved)
             self.depth -= 1
@@ -924,6 +955,9 @@ class Shell:
                     status = self.run_command(cmd, IO(stdin, out, io.err, tty_out=last and io.tty_out))
                 except ExitShell as stop:
                     status = stop.status
+                except ExpansionError as exc:
+                    io.err.write(str(exc) + "\n")
+                    status = exc.status
                 finally:
                     self.restore_state(saved)
                 stdin = out.text if not last else None
@@ -949,6 +983,9 @@ class Shell:
                     return self.run_seq(node.body, io2)
                 except ExitShell as stop:
                     return stop.status
+                except ExpansionError as exc:
+                    io2.err.write(str(exc) + "\n")
+                    return exc.status
                 finally:
                     self.restore_state(saved)
             if node.kind == "group":
@@ -1006,9 +1043,6 @@ class Shell:
                     value = (assigns.get(m.group(1)) or self.var(m.group(1)) or "") + value
                 assigns[m.group(1)] = value
             argv = self.expand_words(cmd.words)
-        except ExpansionError as exc:
-            io.err.write(str(exc) + "\n")
-            return exc.status
         except ShellSyntaxError as exc:
             io.err.write(f"bash: {exc}\n")
             return 2
@@ -1184,9 +1218,6 @@ class Shell:
                     io2.err = sink
                 elif fd == 0:
                     io2.stdin = ""
-            except ExpansionError as exc:
-                io.err.write(str(exc) + "\n")
-                return None
             except ShellSyntaxError as exc:
                 io.err.write(f"bash: {exc}\n")
                 return None
@@ -1244,7 +1275,8 @@ def glob_to_regex(pat: str) -> str:
         elif c == "?":
             out.append(".")
         elif c == "[":
-            j = pat.find("]", i + 2 if i + 1 < n and pat[i + 1] in "!^" else i + 1)
+            start = i + 2 if i + 1 < n and pat[i + 1] in "!^" else i + 1
+            j = pat.find("]", start + 1)      # a ] right after [ or [! is a member, not the end
             if j < 0:
                 out.append(r"\[")
             else:
@@ -1268,7 +1300,9 @@ def glob_to_regex(pat: str) -> str:
 # Arithmetic: $(( ))
 # ================================================================================================
 class Arith:
-    TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<=|>=|==|!=|&&|\|\||<<|>>|[-+*/%()<>!~&|^?:])")
+    TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|\+\+|--|[-+*/%]=|<=|>=|==|!=|&&|\|\||"
+                       r"<<|>>|[-+*/%()<>!~&|^?:=])")
+    ASSIGN = ("=", "+=", "-=", "*=", "/=", "%=")
 
     def __init__(self, expr: str, sh: Shell):
         self.expr = expr
@@ -1305,6 +1339,14 @@ class Arith:
         return v
 
     def ternary(self) -> int:
+        if NAME_RE.fullmatch(self.peek() or "-") and self.i + 1 < len(self.toks) and \
+                self.toks[self.i + 1] in self.ASSIGN:
+            name = self.take()
+            op = self.take()
+            rhs = self.ternary()
+            value = rhs if op == "=" else self.apply(op[0], self.read(name), rhs)
+            self.sh.host.vars[name] = str(value)
+            return value
         c = self.binary(0)
         if self.peek() == "?":
             self.take()
@@ -1357,8 +1399,21 @@ class Arith:
             return ((pow(base, min(exp, 64), 2**64) + 2**63) % 2**64) - 2**63
         return base
 
+    def read(self, name: str) -> int:
+        raw = self.sh.var(name) or "0"
+        try:
+            return int(raw.strip() or "0")
+        except ValueError:
+            return 0
+
     def unary(self) -> int:
         t = self.peek()
+        if t in ("++", "--") and self.i + 1 < len(self.toks) and NAME_RE.fullmatch(self.toks[self.i + 1]):
+            self.take()
+            name = self.take()
+            value = self.read(name) + (1 if t == "++" else -1)
+            self.sh.host.vars[name] = str(value)
+            return value
         if t in ("-", "+", "!", "~"):
             self.take()
             self.depth += 1
@@ -1383,11 +1438,10 @@ class Arith:
         if t[:2].lower() == "0x":
             return int(t, 16)
         if t and NAME_RE.fullmatch(t):
-            raw = self.sh.var(t) or "0"
-            try:
-                return int(raw.strip() or "0")
-            except ValueError:
-                return 0
+            value = self.read(t)
+            if self.peek() in ("++", "--"):
+                self.sh.host.vars[t] = str(value + (1 if self.take() == "++" else -1))
+            return value
         raise ExpansionError(f"bash: {self.expr.strip()}: syntax error: operand expected (error token is "
                              f"\"{t or self.expr.strip()}\")")
 
@@ -1623,7 +1677,7 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
         tree, warnings = parse(line)
     except ShellSyntaxError as exc:
         term.write(f"bash: {exc}\n")
-        return 2
+        return exc.status
     except RecursionError:
         term.write("bash: podscape: input nested too deeply\n")
         return 2

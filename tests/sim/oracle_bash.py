@@ -25,7 +25,7 @@ def real(script: str, files: dict[str, str] | None = None) -> tuple[str, int]:
         proc = subprocess.run([BASH, "--norc", "--noprofile", "-c", script], cwd=d, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
         # bash -c names itself by path and line; the learner's interactive bash says just "bash: "
-        out = re.sub(r"^(?:/usr)?/bin/bash: (?:line \d+: )?", "bash: ", proc.stdout.decode(), flags=re.M)
+        out = re.sub(r"^(?:(?:/usr)?/bin/)?bash: (?:-c: )?(?:line \d+: )?", "bash: ", proc.stdout.decode(), flags=re.M)
         return out, proc.returncode
 
 
