@@ -196,9 +196,11 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     lost = _lost_objects(lesson, progress, cluster)
     if lost:
         s, what = lost[0]
-        return mistake(f"The {what} is gone.",
-                       f"The step \"{s['title']}\" made {what}, and later steps need it. "
-                       f"Create it again with: {s['commands'][0]}")
+        again = f"The step \"{s['title']}\" made {what}, and later steps need it. " \
+                f"Create it again with: {s['commands'][0]}"
+        if this_verb in READ_ONLY_VERBS:
+            return detour(f"Note: the {what} is gone. {again}")
+        return mistake(f"The {what} is gone.", again)
     if not failed and (pattern_hit or (this_verb not in READ_ONLY_VERBS and (
             (not step["check"]["command"] and this_verb in verbs) or _touches_step_objects(step, norm)))):
         reasons = [r for r in failures if r != "command"]

@@ -273,3 +273,11 @@ def test_creating_an_unrelated_object_is_a_detour(lesson1):
     v = assess.assess(lesson1, progress, "kubectl create service nodeport web --tcp=80:80",
                       h.ok("service/web created\n"), eng)
     assert v["verdict"] == "detour"
+
+
+def test_looking_around_after_a_deletion_is_a_detour_with_a_reminder(lesson1):
+    eng = h.engine()
+    progress = at_step(lesson1, "expose-deployment")          # the Deployment was made, then deleted
+    v = assess.assess(lesson1, progress, "kubectl get deploy", h.ok("No resources found in default namespace.\n"),
+                      eng)
+    assert v["verdict"] == "detour" and "deployment nginx-app is gone" in v["message"]
