@@ -86,12 +86,12 @@ def _delete_all(inv: Invocation, found: Found, grace: int, dry: str) -> int:
             inv.out(f"{kind_string}/{ref.name}\n")
             continue
         operation = "force deleted" if grace == 0 else "deleted"
+        if ref.r.namespaced:
+            operation += f" from {ref.namespace} namespace"
         if dry == "client":
             operation += " (dry run)"
         elif dry == "server":
             operation += " (server dry run)"
-        if ref.r.namespaced:
-            operation += f" from {ref.namespace} namespace"
         inv.out(f'{kind_string} "{ref.name}" {operation}\n')
     if not done and not errors:
         inv.out("No resources found\n")
