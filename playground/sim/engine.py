@@ -153,6 +153,9 @@ class Engine:
             term.write("podscape: no editor is open\n")
             return self._finish(term, 1)
         self.host.pending_editor = None
+        if pending["handler"] not in EDITOR_HANDLERS:   # a fresh process: programs register their handlers
+            from .programs import load_all
+            load_all()
         handler = EDITOR_HANDLERS[pending["handler"]]
         code = handler(self, content, pending.get("context", {}), term)
         self.host.last_exit = code
