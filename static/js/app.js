@@ -73,8 +73,9 @@
     const terminal = new window.PodscapeTerminal(document.getElementById("terminal"), socket, hooks);
     hooks.terminal = terminal;
     hooks.run = (line) => terminal.runLine(line);
-    // what the terminal shows, as text (wrapped rows joined back into lines)
-    hooks.screenText = () => {
+    // what the terminal shows, as text (wrapped rows joined back into lines), once pending writes are drawn
+    hooks.screenText = () => new Promise((resolve) => terminal.term.write("", () => resolve(screenNow())));
+    const screenNow = () => {
       const buf = terminal.term.buffer.active;
       const lines = [];
       for (let i = 0; i < buf.length; i++) {

@@ -432,7 +432,8 @@
       if (!this.traceLog) return;
       const row = document.createElement("div");
       row.className = "trace " + (verdict === "ok" ? "trace-ok" : "trace-bad");
-      const what = trace.summary || trace.request || trace.to || trace.destination || "request";
+      const src = trace.source === "host" ? "your machine" : String(trace.source || "");
+      const what = (src ? src + " → " : "") + String(trace.dest || trace.destination || "request");
       row.textContent = (verdict === "ok" ? "✓ " : "✗ ") + String(what) + (reason ? " — " + reason : "");
       row.title = reason;
       this.traceLog.prepend(row);
