@@ -381,8 +381,10 @@ class JSONPath:
             for v in values:
                 if isinstance(v, dict):
                     out.extend(v[key] for key in sorted(v))
-                elif isinstance(v, (list, str)):
+                elif isinstance(v, list):
                     out.extend(v)
+                elif isinstance(v, str):
+                    out.extend(v.encode())     # Go indexes a string by byte (uint8)
             return out
         if k == "recursive":
             return self._recursive(values)
@@ -458,8 +460,10 @@ class JSONPath:
             children = []
             if isinstance(v, dict):
                 children = [v[k] for k in sorted(v)]
-            elif isinstance(v, (list, str)):
+            elif isinstance(v, list):
                 children = list(v)
+            elif isinstance(v, str):
+                children = list(v.encode())
             if children:
                 out.append(v)
                 out.extend(self._recursive(children))
