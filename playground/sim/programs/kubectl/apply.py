@@ -10,7 +10,7 @@ from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import Ref, manifest_refs, print_errors
+from .objrefs import Ref, manifest_refs, print_errors, print_object
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 NO_ANNOTATION_WARNING = ("Warning: resource {res} is missing the " + LAST_APPLIED + " annotation which is required "
@@ -39,16 +39,34 @@ def with_last_applied(obj: dict) -> dict:
 
 
 class _Printer:
-    """Prints each object; YAML documents after the first are separated by `---`."""
+    """create prints each object (YAML documents separated by `---`); apply -o yaml|json collects them
+    and prints one object, or a List of them, at the end."""
 
-    def __init__(self, inv: Invocation, dry: str):
+    def __init__(self, inv: Invocation, dry: str, collect: bool = False):
         self.inv, self.dry, self.count = inv, dry, 0
+        self.collect = collect and inv.flags.get("output") in ("yaml", "json")
+        self.objects: list[tuple[Ref, dict]] = []
 
     def __call__(self, ref: Ref, obj: dict, verb: str) -> None:
+        if self.collect:
+            self.objects.append((ref, copy.deepcopy(obj)))
+            return
         if self.inv.flags.get("output") == "yaml" and self.count:
             self.inv.out("---\n")
         self.count += 1
-        print_created(self.inv, ref.r, copy.deepcopy(obj), self.dry, verb)
+        print_object(self.inv, ref.r, obj, self.dry, verb)
+
+    def flush(self) -> None:
+        if not self.objects:
+            return
+        if len(self.objects) == 1:
+            ref, obj = self.objects[0]
+            print_object(self.inv, ref.r, obj, self.dry, "")
+            return
+        from .objout import to_yaml
+        from .objrefs import unstructured_json
+        lst = {"apiVersion": "v1", "items": [o for _, o in self.objects], "kind": "List", "metadata": {}}
+        self.inv.out(to_yaml(lst) if self.inv.flags.get("output") == "yaml" else unstructured_json(lst))
 
 
 def _start(inv: Invocation, what: str):
@@ -112,7 +130,7 @@ def apply(inv: Invocation) -> int:
     if not found.refs and not found.errors:
         raise KubectlError("no objects passed to apply")
     errors = []
-    printer = _Printer(inv, dry)
+    printer = _Printer(inv, dry, collect=True)
     for ref in found.refs:
         big = _too_large(ref, "creating")
         if big:
@@ -156,4 +174,5 @@ def apply(inv: Invocation) -> int:
             errors.append(exc.render(ref.source, "patching"))
             continue
         printer(ref, stored, "configured")
+    printer.flush()
     return print_errors(inv, errors + found.errors)

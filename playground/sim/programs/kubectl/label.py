@@ -9,7 +9,7 @@ from ...validation.meta import label_value_errors
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors
+from .objrefs import find, manifest_refs, print_errors, print_object
 
 
 def _split(args: list[str], has_files: bool) -> tuple[list[str], list[str]]:
@@ -116,7 +116,7 @@ def _run(inv: Invocation, what: str) -> int:
             except apiserver.ApiError as exc:
                 errors.append(str(exc))
                 continue
-        print_created(inv, ref.r, obj, dry, verb)
+        print_object(inv, ref.r, obj, dry, verb)
     return print_errors(inv, errors)
 
 

@@ -193,3 +193,20 @@ def print_errors(inv: Invocation, errors: list[str]) -> int:
 
 def api_error_text(exc: apiserver.ApiError, source: str = "", verb: str = "creating") -> str:
     return exc.render(source, verb)
+
+
+def unstructured_json(obj) -> str:
+    """kubectl's JSON printer for objects it read as unstructured (files, the server): sorted keys."""
+    import json
+    text = json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+
+
+def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: str) -> None:
+    """`pod/x created (dry run)`, or the object for -o; JSON in sorted-key (unstructured) order."""
+    from .objout import print_created
+    if inv.flags.get("output") == "json":
+        inv.out(unstructured_json(obj))
+        return
+    print_created(inv, r, copy.deepcopy(obj), dry, verb)

@@ -6,7 +6,7 @@ from ...manifests import ManifestError, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, split_args
+from .objrefs import find, manifest_refs, print_errors, split_args, print_object
 
 PATCH_TYPES = ("json", "merge", "strategic")
 
@@ -56,5 +56,5 @@ def patch(inv: Invocation) -> int:
         except apiserver.ApiError as exc:
             errors.append(str(exc))
             continue
-        print_created(inv, ref.r, obj, dry, "patched" if changed else "patched (no change)")
+        print_object(inv, ref.r, obj, dry, "patched" if changed else "patched (no change)")
     return print_errors(inv, errors)

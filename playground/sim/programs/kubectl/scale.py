@@ -5,7 +5,7 @@ from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors
+from .objrefs import find, manifest_refs, print_errors, print_object
 from .delete import NO_RESOURCES
 
 SCALABLE = {"deployments", "replicasets", "statefulsets", "replicationcontrollers"}
@@ -54,7 +54,7 @@ def scale(inv: Invocation) -> int:
                 errors.append(str(exc))
                 continue
         if f.get("output"):
-            print_created(inv, ref.r, obj, dry, "scaled")
+            print_object(inv, ref.r, obj, dry, "scaled")
         else:
             suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
             inv.out(f"{ref.r.type_name}/{ref.name} scaled{suffix}\n")

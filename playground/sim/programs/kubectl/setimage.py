@@ -7,7 +7,7 @@ from ... import apiserver
 from .framework import COMMANDS, Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors
+from .objrefs import find, manifest_refs, print_errors, print_object
 
 try:                                    # `kubectl set` alone prints its help, as cobra groups do
     from .create import group_command
@@ -71,5 +71,5 @@ def set_image(inv: Invocation) -> int:
             except apiserver.ApiError as exc:
                 errors.append(str(exc))
                 continue
-        print_created(inv, ref.r, obj, dry, "image updated")
+        print_object(inv, ref.r, obj, dry, "image updated")
     return print_errors(inv, errors)
