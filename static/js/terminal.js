@@ -146,8 +146,9 @@
       }
       const prefix = commonPrefix(matches);
       if (prefix.length > word.length && prefix.startsWith(word)) {
+        // bash completes the common part; a second Tab on the same line then lists the choices
         this.replaceRange(start, this.cursor, prefix);
-        this.lastTabLine = null;
+        this.lastTabLine = this.buffer + "\0" + this.cursor;
         return;
       }
       if (this.lastTabLine === this.buffer + "\0" + this.cursor) {

@@ -144,3 +144,39 @@ def test_a_refused_request_is_drawn_with_its_reason(terminal):
     row.wait_for()
     assert row.text_content() == "✗ your machine → 10.96.0.10:53 — a ClusterIP only exists inside the cluster"
     page.wait_for_function("window.cy.nodes('.packet.stopped').length === 1")
+
+
+STUB_COMPLETION = """(answers) => {
+    // the server's completer answers from a table here, so this checks only what the terminal does with it
+    const sock = window.podscape.socket;
+    const send = sock.send.bind(sock);
+    window.completionRequests = [];
+    sock.send = (m) => {
+        if (m.type !== 'complete') return send(m);
+        const id = sock.nextId++;
+        window.completionRequests.push({line: m.line, cursor: m.cursor});
+        const [start, matches] = answers[m.line] || [m.cursor, []];
+        setTimeout(() => sock.emit('completion', {type: 'completion', id, start, matches}), 5);
+        return id;
+    };
+}"""
+
+
+def test_tab_inserts_a_unique_match_or_the_common_prefix_then_lists_like_bash(terminal):
+    page = terminal
+    page.evaluate(STUB_COMPLETION, {"kubectl get no": [12, ["nodes"]],
+                                    "kubectl get dep": [12, ["deploy", "deployments"]],
+                                    "kubectl get deploy": [12, ["deploy", "deployments"]]})
+    type_line(page, "kubectl get no")
+    press(page, "Tab")
+    page.wait_for_function("window.podscape.currentLine().text === 'kubectl get nodes '")
+    assert page.evaluate("window.completionRequests") == [{"line": "kubectl get no", "cursor": 14}]
+    press(page, "Control+u")
+    page.keyboard.type("kubectl get dep")
+    press(page, "Tab")
+    page.wait_for_function("window.podscape.currentLine().text === 'kubectl get deploy'")
+    press(page, "Tab")
+    page.wait_for_function("window.completionRequests.length === 3")
+    page.wait_for_timeout(100)
+    assert screen(page).endswith(PROMPT + "kubectl get deploy\ndeploy       deployments\n" + PROMPT + "kubectl get deploy")
+    assert current_line(page)["text"] == "kubectl get deploy"
