@@ -16,9 +16,6 @@ import re
 import pytest
 from django.core.management import call_command
 
-# TEMPORARY while the kubectl/docker/curl programs land (other helpers); replaced by precise strict xfails.
-pytestmark = pytest.mark.xfail(strict=False, reason="engine commands still landing")
-
 # ---- the tutorial's outputs, verbatim (with its stripped addresses) ------------------------------------
 TUTORIAL_GET_SERVICE = "nginx-app   ClusterIP   <none>        80/TCP    8s\n"
 TUTORIAL_DOCKER_PS = (

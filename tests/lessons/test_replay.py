@@ -5,13 +5,9 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 from django.core.management import call_command
 
 from lessons import format
-
-# TEMPORARY while the kubectl/docker/curl programs land (other helpers); replaced by precise strict xfails.
-pytestmark = pytest.mark.xfail(strict=False, reason="engine commands still landing")
 
 
 def sim(script: str, slug: str) -> list[dict]:
