@@ -32,9 +32,10 @@ def kubectl_binary() -> str:
     return path
 
 
-def run_help(kubectl: str, words: list[str]) -> str:
+def run_help(kubectl: str, words: list[str], flag: str = "--help") -> str:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/home/student", "KUBECONFIG": "/dev/null"}
-    res = subprocess.run([kubectl, *words, "--help"], capture_output=True, text=True, env=env, check=True)
+    res = subprocess.run([kubectl, *words, *([flag] if flag else [])], capture_output=True, text=True, env=env,
+                         check=True)
     return res.stdout
 
 
@@ -76,6 +77,8 @@ def main() -> None:
     for extra in (["options"], ["help"]):
         text = run_help(kubectl, extra)
         (OUT / f"{'_'.join(extra)}.txt").write_text(text)
+    # `kubectl options` prints the global flags (its own --help prints nothing).
+    (OUT / "options_list.txt").write_text(run_help(kubectl, ["options"], flag=""))
     print(f"captured {count} help texts into {OUT.relative_to(ROOT)}")
 
 

@@ -42,6 +42,13 @@ class FakeApiServer:
 
     def _lookup(self, path: str) -> dict | None:
         parts = path.strip("/").split("/")
+        if "namespaces" in parts and len(parts) == parts.index("namespaces") + 3:      # a namespaced list
+            ns, plural = parts[parts.index("namespaces") + 1], parts[parts.index("namespaces") + 2]
+            items = [o for o in self.objects if (r := res.for_object(o)) and r.plural == plural
+                     and o["metadata"].get("namespace", "default") == ns]
+            r = res.lookup(plural)
+            return {"kind": f"{r.kind}List" if r else "List", "apiVersion": r.api_version if r else "v1",
+                    "metadata": {"resourceVersion": "1"}, "items": items}
         # /api/v1/namespaces/NS/PLURAL/NAME or /apis/G/V/namespaces/NS/PLURAL/NAME
         if "namespaces" in parts and len(parts) >= parts.index("namespaces") + 4:
             i = parts.index("namespaces")
@@ -76,7 +83,7 @@ class FakeApiServer:
                 elif path.startswith("/apis/") and path.count("/") == 3:
                     body = _resource_list(path[len("/apis/"):])
                 elif path == "/version":
-                    body = {"major": "1", "minor": "35", "gitVersion": "v1.35.0"}
+                    body = {"major": "1", "minor": "35", "emulationMajor": "1", "emulationMinor": "35", "minCompatibilityMajor": "1", "minCompatibilityMinor": "34", "gitVersion": "v1.35.0", "gitCommit": "abc", "gitTreeState": "clean", "buildDate": "2025-12-17T12:32:06Z", "goVersion": "go1.25.5", "compiler": "gc", "platform": "linux/amd64"}
                 else:
                     body = server._lookup(path)
                     if body is None:

@@ -1,0 +1,259 @@
+"""`kubectl config ...`: the learner's kubeconfig, as `minikube start` writes it.
+
+The file lives at ~/.kube/config in the learner's files once a command changes it (before that, the
+one minikube wrote is implied). The current context's namespace is mirrored into host.namespace, which
+every namespaced command uses as its default (`config set-context --current --namespace=dev`).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+
+import yaml
+
+from ...host import HOME
+from .framework import Invocation, KubectlError, command
+from .helpflags import flags_from_help
+from .objout import to_yaml
+
+PATH = f"{HOME}/.kube/config"
+SERVER = "https://192.168.49.2:8443"
+
+
+def _minikube_version() -> str:
+    try:
+        from ...bootstrap import MINIKUBE_VERSION
+        return MINIKUBE_VERSION
+    except ImportError:
+        return "v1.37.0"
+
+
+def _extension(inv: Invocation, name: str) -> dict:
+    node = inv.cluster.get("nodes", None, "minikube")
+    ts = inv.cluster.now
+    if node and node["metadata"].get("creationTimestamp"):
+        from ...cluster import parse_rfc3339
+        ts = parse_rfc3339(node["metadata"]["creationTimestamp"])
+    when = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S UTC")
+    return {"name": name, "extension": {"last-update": when, "provider": "minikube.sigs.k8s.io",
+                                        "version": _minikube_version()}}
+
+
+def default_config(inv: Invocation) -> dict:
+    return {
+        "apiVersion": "v1", "kind": "Config", "current-context": "minikube",
+        "clusters": [{"name": "minikube", "cluster": {
+            "certificate-authority": f"{HOME}/.minikube/ca.crt", "extensions": [_extension(inv, "cluster_info")],
+            "server": SERVER}}],
+        "contexts": [{"name": "minikube", "context": {
+            "cluster": "minikube", "extensions": [_extension(inv, "context_info")],
+            "namespace": inv.proc.host.namespace or "default", "user": "minikube"}}],
+        "users": [{"name": "minikube", "user": {
+            "client-certificate": f"{HOME}/.minikube/profiles/minikube/client.crt",
+            "client-key": f"{HOME}/.minikube/profiles/minikube/client.key"}}],
+    }
+
+
+def load(inv: Invocation) -> dict:
+    text = inv.proc.host.files.get(PATH)
+    if text is None:
+        return default_config(inv)
+    try:
+        cfg = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise KubectlError(f"error loading config file \"{PATH}\": {exc}")
+    if not isinstance(cfg, dict):
+        raise KubectlError(f"error loading config file \"{PATH}\": couldn't get version/kind; json parse error")
+    for key in ("clusters", "contexts", "users"):
+        cfg[key] = cfg.get(key) or []
+    return cfg
+
+
+def save(inv: Invocation, cfg: dict) -> None:
+    host = inv.proc.host
+    host.dirs.add(f"{HOME}/.kube")
+    host.files[PATH] = to_yaml({**cfg, "preferences": {}})
+    ctx = _find(cfg["contexts"], cfg.get("current-context", ""))
+    host.namespace = ((ctx or {}).get("context") or {}).get("namespace") or "default"
+
+
+def _find(entries: list[dict], name: str) -> dict | None:
+    return next((e for e in entries if e.get("name") == name), None)
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "".join("".join(c.ljust(w + 3) for c, w in zip(r[:-1], widths)) + r[-1] + "\n" for r in rows)
+
+
+def _no_args(inv: Invocation) -> None:
+    if inv.args:
+        raise KubectlError(f"unexpected arguments: [{' '.join(inv.args)}]", usage="help")
+
+
+# ---- the group and its commands ----------------------------------------------------------------------
+@command("config", needs_server=False)
+def config_group(inv: Invocation) -> int:
+    from . import help_text
+    if inv.args:
+        raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
+    inv.err(help_text("config") or "")
+    return 1
+
+
+def _view_order(cfg: dict) -> dict:
+    """clientcmdapi v1 Config field order, for -o json."""
+    def entry(e: dict, body: str, order: list[str]) -> dict:
+        inner = dict(e.get(body) or {})
+        if "extensions" in inner:
+            inner["extensions"] = [{"name": x.get("name"), "extension": x.get("extension")}
+                                   for x in inner["extensions"] or []]
+        return {"name": e.get("name"), body: {k: inner[k] for k in order if k in inner} |
+                {k: v for k, v in inner.items() if k not in order}}
+    out: dict = {"kind": "Config", "apiVersion": "v1"}
+    out["clusters"] = [entry(c, "cluster", ["server", "certificate-authority", "extensions"])
+                       for c in cfg["clusters"]]
+    out["users"] = [entry(u, "user", ["client-certificate", "client-key"]) for u in cfg["users"]]
+    out["contexts"] = [entry(c, "context", ["cluster", "user", "namespace", "extensions"]) for c in cfg["contexts"]]
+    out["current-context"] = cfg.get("current-context", "")
+    return out
+
+
+@command("config view", flags=flags_from_help("config view"), needs_server=False)
+def config_view(inv: Invocation) -> int:
+    _no_args(inv)
+    cfg = load(inv)
+    if inv.flags["minify"]:
+        current = cfg.get("current-context", "")
+        ctx = _find(cfg["contexts"], current)
+        if not current or ctx is None:
+            raise KubectlError("current-context must exist in order to minify")
+        body = ctx.get("context") or {}
+        cfg = {**cfg, "contexts": [ctx],
+               "clusters": [c for c in cfg["clusters"] if c.get("name") == body.get("cluster")],
+               "users": [u for u in cfg["users"] if u.get("name") == body.get("user")]}
+    fmt = inv.flags["output"]
+    data = {k: v for k, v in cfg.items() if k != "preferences"}
+    if fmt == "json":
+        inv.out(json.dumps(_view_order(data), indent=4) + "\n")
+    elif fmt == "yaml":
+        inv.out(to_yaml(data))
+    else:
+        raise KubectlError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
+                           "are: json,yaml")
+    return 0
+
+
+@command("config current-context", flags=flags_from_help("config current-context"), needs_server=False)
+def config_current_context(inv: Invocation) -> int:
+    cfg = load(inv)
+    if not cfg.get("current-context"):
+        raise KubectlError("current-context is not set")
+    inv.out(cfg["current-context"] + "\n")
+    return 0
+
+
+@command("config get-contexts", flags=flags_from_help("config get-contexts"), needs_server=False)
+def config_get_contexts(inv: Invocation) -> int:
+    cfg = load(inv)
+    fmt = inv.flags["output"]
+    if fmt not in ("", "name"):
+        raise KubectlError(f"output must be one of '' or 'name': {fmt}")
+    wanted = inv.args or [c.get("name") for c in cfg["contexts"]]
+    rows = [] if inv.flags["no-headers"] or fmt == "name" else [["CURRENT", "NAME", "CLUSTER", "AUTHINFO",
+                                                                   "NAMESPACE"]]
+    missing = []
+    names = []
+    for name in sorted(wanted):
+        ctx = _find(cfg["contexts"], name)
+        if ctx is None:
+            missing.append(name)
+            continue
+        body = ctx.get("context") or {}
+        names.append(name)
+        rows.append(["*" if name == cfg.get("current-context") else "", name, body.get("cluster", ""),
+                     body.get("user", ""), body.get("namespace", "")])
+    if fmt == "name":
+        inv.out("".join(n + "\n" for n in names))
+    elif rows:
+        inv.out(_table(rows))
+    if missing:
+        inv.err("".join(f"error: context {n} not found\n" for n in missing))
+        return 1
+    return 0
+
+
+def _names(inv: Invocation, key: str) -> int:
+    cfg = load(inv)
+    inv.out("NAME\n" + "".join(e.get("name", "") + "\n" for e in cfg[key]))
+    return 0
+
+
+@command("config get-clusters", flags=flags_from_help("config get-clusters"), needs_server=False)
+def config_get_clusters(inv: Invocation) -> int:
+    return _names(inv, "clusters")
+
+
+@command("config get-users", flags=flags_from_help("config get-users"), needs_server=False)
+def config_get_users(inv: Invocation) -> int:
+    return _names(inv, "users")
+
+
+@command("config use-context", aliases=("config use",), flags=flags_from_help("config use-context"),
+         needs_server=False)
+def config_use_context(inv: Invocation) -> int:
+    if len(inv.args) != 1:
+        raise KubectlError("Unexpected args: " + ("[" + " ".join(inv.args) + "]" if inv.args else "[]"))
+    cfg = load(inv)
+    name = inv.args[0]
+    if _find(cfg["contexts"], name) is None:
+        raise KubectlError(f'no context exists with the name: "{name}"')
+    cfg["current-context"] = name
+    save(inv, cfg)
+    inv.out(f'Switched to context "{name}".\n')
+    return 0
+
+
+@command("config set-context", flags=flags_from_help("config set-context"), needs_server=False)
+def config_set_context(inv: Invocation) -> int:
+    from . import help_text
+    if len(inv.args) > 1:
+        inv.out(help_text("config set-context") or "")
+        raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]")
+    cfg = load(inv)
+    current = inv.flags["current"]
+    if inv.args and current:
+        raise KubectlError("you cannot specify both a context name and --current")
+    if not inv.args and not current:
+        raise KubectlError("you must specify a non-empty context name or --current")
+    name = inv.args[0] if inv.args else cfg.get("current-context", "")
+    if current and not name:
+        raise KubectlError("no current context is set")
+    ctx = _find(cfg["contexts"], name)
+    created = ctx is None
+    if created:
+        ctx = {"name": name, "context": {}}
+        cfg["contexts"].append(ctx)
+    body = ctx.setdefault("context", {}) or {}
+    ctx["context"] = body
+    for flag, key in (("cluster", "cluster"), ("user", "user"), ("namespace", "namespace")):
+        if flag in inv.changed:
+            if inv.flags[flag]:
+                body[key] = inv.flags[flag]
+            else:
+                body.pop(key, None)
+    save(inv, cfg)
+    inv.out(f'Context "{name}" {"created" if created else "modified"}.\n')
+    return 0
+
+
+def _not_simulated(path: str) -> None:
+    def handler(inv: Invocation) -> int:
+        raise KubectlError(f"'kubectl {path}' is not simulated in the playground; the sandbox has the one "
+                           "minikube context (see 'kubectl config get-contexts')")
+    command(path, flags=flags_from_help(path), needs_server=False)(handler)
+
+
+for _path in ("config delete-cluster", "config delete-context", "config delete-user", "config rename-context",
+              "config set", "config set-cluster", "config set-credentials", "config unset"):
+    _not_simulated(_path)
