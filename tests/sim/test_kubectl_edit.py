@@ -1,0 +1,107 @@
+"""`kubectl edit` end to end: the editor pane opens with kubectl's header and the live object; saves go
+through the API server; invalid saves reopen with kubectl's error block (editoptions.go)."""
+from __future__ import annotations
+
+from playground.sim.programs.kubectl.edit import HEADER
+
+from .writehelpers import sandbox
+
+
+def test_edit_opens_the_editor_with_the_header_and_live_object():
+    engine = sandbox()
+    result = engine.run("kubectl edit service nginx-app")
+    assert (result.output, result.exit_code) == ("", 0)
+    content = result.editor["content"]
+    assert content.startswith(HEADER + "apiVersion: v1\nkind: Service\nmetadata:\n")
+    assert "  type: ClusterIP\n" in content and "  uid: " in content
+    assert result.editor["title"].startswith("/tmp/kubectl-edit-") and result.editor["title"].endswith(".yaml")
+
+
+def test_changing_the_service_to_nodeport_32000_applies_it():
+    engine = sandbox()
+    content = engine.run("kubectl edit svc/nginx-app").editor["content"]
+    edited = content.replace("type: ClusterIP", "type: NodePort").replace("  - port: 80\n",
+                                                                           "  - nodePort: 32000\n    port: 80\n")
+    result = engine.save_editor(edited)
+    assert (result.output, result.exit_code, result.editor) == ("service/nginx-app edited\n", 0, None)
+    svc = engine.cluster.get("services", "default", "nginx-app")
+    assert svc["spec"]["type"] == "NodePort" and svc["spec"]["ports"][0]["nodePort"] == 32000
+    assert "80:32000/TCP" in engine.run("kubectl get svc nginx-app").output
+
+
+def test_an_invalid_save_reopens_with_kubectls_error_block():
+    engine = sandbox()
+    content = engine.run("kubectl edit service nginx-app").editor["content"]
+    edited = content.replace("type: ClusterIP", "type: NodePort").replace("  - port: 80\n",
+                                                                           "  - nodePort: 32768\n    port: 80\n")
+    result = engine.save_editor(edited)
+    assert result.output == 'error: services "nginx-app" is invalid\n'
+    assert result.editor["content"] == (
+        HEADER + '# services "nginx-app" was not valid:\n'
+        "# * spec.ports[0].nodePort: Invalid value: 32768: provided port is not in the valid range. "
+        "The range of valid ports is 30000-32767\n#\n" + edited[len(HEADER):])
+    assert engine.cluster.get("services", "default", "nginx-app")["spec"]["type"] == "ClusterIP"
+    # Saving the same buffer again gives up, keeping a copy, as kubectl does.
+    again = engine.save_editor(result.editor["content"])
+    path = result.editor["title"]
+    assert again.output == (f'A copy of your changes has been stored to "{path}"\n'
+                            "error: Edit cancelled, no valid changes were saved.\n")
+    assert again.exit_code == 1 and path in engine.host.files
+
+
+def test_a_syntax_error_reopens_with_the_parse_error():
+    engine = sandbox()
+    content = engine.run("kubectl edit service nginx-app").editor["content"]
+    result = engine.save_editor(content.replace("  sessionAffinity: None\n", "  sessionAffinity: None\n  oops\n"))
+    assert result.output == ""
+    head = result.editor["content"].split("apiVersion:")[0]
+    assert head.startswith(HEADER + "# The edited file had a syntax error: error parsing edited-file: error "
+                                    "converting YAML to JSON: yaml: line ")
+    assert head.endswith(": could not find expected ':'\n#\n")
+
+
+def test_cancel_unchanged_and_empty_saves():
+    engine = sandbox()
+    r = engine.run("kubectl edit deploy nginx-app")
+    assert engine.save_editor(None).output == "Edit cancelled, no changes made.\n"
+    engine.run("kubectl edit deploy nginx-app")
+    assert engine.save_editor(r.editor["content"] + "\n# a comment\n").output == "Edit cancelled, no changes made.\n"
+    engine.run("kubectl edit deploy nginx-app")
+    assert engine.save_editor("# nothing\n").output == "Edit cancelled, saved file was empty.\n"
+
+
+def test_renaming_in_the_editor_is_refused():
+    engine = sandbox()
+    content = engine.run("kubectl edit svc nginx-app").editor["content"]
+    result = engine.save_editor(content.replace("  name: nginx-app\n", "  name: renamed\n"))
+    assert result.exit_code == 1
+    assert result.output.endswith("error: At least one of apiVersion, kind and name was changed\n")
+    assert engine.cluster.get("services", "default", "renamed") is None
+
+
+def test_editing_the_template_rolls_out_a_new_replicaset():
+    engine = sandbox()
+    before = {rs["metadata"]["name"] for rs in engine.cluster.list("replicasets", "default")}
+    content = engine.run("kubectl edit deployment nginx-app").editor["content"]
+    result = engine.save_editor(content.replace("image: nginx:1.25", "image: nginx:1.26"))
+    assert result.output == "deployment.apps/nginx-app edited\n"
+    after = {rs["metadata"]["name"] for rs in engine.cluster.list("replicasets", "default")}
+    assert len(after - before) == 1
+
+
+def test_unknown_field_cannot_be_patched():
+    engine = sandbox()
+    content = engine.run("kubectl edit deploy nginx-app").editor["content"]
+    result = engine.save_editor(content.replace("  replicas: 3\n", "  replicas: 3\n  foo: 1\n"))
+    path = engine.host.pending_editor is None and [p for p in engine.host.files if "kubectl-edit" in p][0]
+    assert result.output == ('error: deployments.apps "nginx-app" could not be patched: Deployment in version "v1" '
+                             'cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"\n'
+                             f"You can run `kubectl replace -f {path}` to try this update again.\n")
+    assert result.exit_code == 1
+
+
+def test_edit_json_has_no_header_and_missing_objects_fail():
+    engine = sandbox()
+    assert engine.run("kubectl edit svc nginx-app -o json").editor["content"].startswith('{\n    "apiVersion": "v1",')
+    result = engine.run("kubectl edit svc nope")
+    assert (result.output, result.exit_code) == ('Error from server (NotFound): services "nope" not found\n', 1)
