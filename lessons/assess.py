@@ -68,8 +68,13 @@ def _advance(lesson: dict, progress: dict, cluster) -> list[dict]:
     return finished
 
 
+ERROR_LINE = re.compile(r"^(error:|Error from server|Error:|curl: \(|bash: |The \w+ \"[^\"]*\" is invalid)")
+
+
 def _first_line(output: str) -> str:
-    return next((l.strip() for l in output.splitlines() if l.strip()), "")
+    """The line that says what went wrong (kubectl's `error: ...`), else the first line printed."""
+    lines = [l.strip() for l in output.splitlines() if l.strip()]
+    return next((l for l in lines if ERROR_LINE.match(l)), lines[0] if lines else "")
 
 
 def _similar(norm: str, names: set[str]) -> tuple[str, str] | None:

@@ -281,3 +281,15 @@ def test_looking_around_after_a_deletion_is_a_detour_with_a_reminder(lesson1):
     v = assess.assess(lesson1, progress, "kubectl get deploy", h.ok("No resources found in default namespace.\n"),
                       eng)
     assert v["verdict"] == "detour" and "deployment nginx-app is gone" in v["message"]
+
+
+def test_the_hint_quotes_kubectls_error_line_not_the_preamble(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app")
+    progress = at_step(lesson1, "make-nodeport")
+    out = ('A copy of your changes has been stored to "/tmp/kubectl-edit-2510795109.yaml"\n'
+           "error: no original object found for the edited object: its metadata.uid was changed\n")
+    v = assess.assess(lesson1, progress, "kubectl edit svc nginx-app", h.failed(out), eng)
+    assert v["verdict"] == "mistake"
+    assert v["hint"].startswith("The command failed with: error: no original object found for the edited object")
