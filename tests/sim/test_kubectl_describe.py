@@ -1,0 +1,131 @@
+"""`kubectl describe` end to end through Engine.run, checked against describe.go's layout."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from playground.sim.engine import Engine
+from playground.sim.printers.describe import PrefixWriter, describe_events
+
+T0 = 1_700_000_000
+
+
+@pytest.fixture
+def engine():
+    e = Engine.new(seed=11, now=T0)
+    e.clock = T0
+
+    def run(line: str, dt: float = 5):
+        e.clock += dt
+        return e.run(line, now=e.clock)
+    e.sh = run
+    return e
+
+
+def _nginx_app(engine):
+    assert engine.sh("kubectl create deployment nginx-app --image=nginx --replicas=3").exit_code == 0
+    assert engine.sh("kubectl expose deployment nginx-app --port=80 --type=NodePort").exit_code == 0
+    engine.sh("true", dt=30)
+
+
+def _mask(text: str) -> str:
+    text = re.sub(r"10\.244\.0\.\d+", "POD_IP", text)
+    text = re.sub(r"10\.\d+\.\d+\.\d+", "CLUSTER_IP", text)
+    return re.sub(r"3\d{4}/TCP", "NODE_PORT/TCP", text)
+
+
+def test_service_describes_as_v1_35_with_endpoints_from_slices(engine):
+    _nginx_app(engine)
+    r = engine.sh("kubectl describe service nginx-app")
+    assert r.exit_code == 0
+    assert _mask(r.output) == (
+        "Name:                     nginx-app\n"
+        "Namespace:                default\n"
+        "Labels:                   app=nginx-app\n"
+        "Annotations:              <none>\n"
+        "Selector:                 app=nginx-app\n"
+        "Type:                     NodePort\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        "IP:                       CLUSTER_IP\n"
+        "IPs:                      CLUSTER_IP\n"
+        "Port:                     <unset>  80/TCP\n"
+        "TargetPort:               80/TCP\n"
+        "NodePort:                 <unset>  NODE_PORT/TCP\n"
+        "Endpoints:                POD_IP:80,POD_IP:80,POD_IP:80\n"
+        "Session Affinity:         None\n"
+        "External Traffic Policy:  Cluster\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n")
+
+
+def test_deployment_shows_template_conditions_replicasets_and_events(engine):
+    _nginx_app(engine)
+    out = engine.sh("kubectl describe deploy nginx-app").output
+    assert "Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable\n" in out
+    assert "RollingUpdateStrategy:  25% max unavailable, 25% max surge\nPod Template:\n  Labels:  app=nginx-app\n" in out
+    assert "  Containers:\n   nginx:\n    Image:         nginx\n    Port:          <none>\n" in out
+    assert ("Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n"
+            "  Available      True    MinimumReplicasAvailable\n"
+            "  Progressing    True    NewReplicaSetAvailable\n") in out
+    assert re.search(r"OldReplicaSets:  <none>\nNewReplicaSet:   nginx-app-\w+ \(3/3 replicas created\)\n", out)
+    assert re.search(r"Events:\n  Type    Reason             Age   From                   Message\n"
+                     r"  ----    ------             ----  ----                   -------\n"
+                     r"  Normal  ScalingReplicaSet  \d+s   deployment-controller  Scaled up replica set "
+                     r"nginx-app-\w+ from 0 to 3\n$", out)
+
+
+def test_pod_describe_has_the_long_layout(engine):
+    _nginx_app(engine)
+    name = engine.sh("kubectl get pods -o name").output.splitlines()[0].split("/")[1]
+    out = engine.sh(f"kubectl describe pod {name}").output
+    assert out.startswith(f"Name:             {name}\nNamespace:        default\nPriority:         0\n"
+                          "Service Account:  default\nNode:             minikube/192.168.49.2\nStart Time:       ")
+    assert re.search(r"IP:               10\.244\.0\.\d+\nIPs:\n  IP:           10\.244\.0\.\d+\n"
+                     r"Controlled By:  ReplicaSet/nginx-app-\w+\nContainers:\n  nginx:\n", out)
+    assert "    State:          Running\n      Started:      " in out
+    assert "Conditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n" in out
+    assert re.search(r"    Type:                    Projected \(a volume that contains injected data from multiple "
+                     r"sources\)\n    TokenExpirationSeconds:  3607\n", out)
+    assert ("QoS Class:                   BestEffort\nNode-Selectors:              <none>\n"
+            "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+            "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n") in out
+    assert "  Normal  Scheduled  " in out and "default-scheduler  Successfully assigned default/" in out
+
+
+def test_describe_by_prefix_and_not_found(engine):
+    _nginx_app(engine)
+    out = engine.sh("kubectl describe pod nginx-app").output
+    assert out.count("Name:             nginx-app-") == 3
+    assert "Events:" not in out      # several objects: kubectl leaves events out
+    r = engine.sh("kubectl describe svc nope")
+    assert (r.output, r.exit_code) == ('Error from server (NotFound): services "nope" not found\n', 1)
+    r = engine.sh("kubectl describe")
+    assert r.exit_code == 1 and r.output.startswith("error: You must specify the type of resource to describe.")
+
+
+def test_node_describe_lists_capacity_pods_and_allocations(engine):
+    out = engine.sh("kubectl describe node minikube").output
+    assert out.startswith("Name:               minikube\nRoles:              control-plane\n")
+    assert "Addresses:\n  InternalIP:  192.168.49.2\n  Hostname:    minikube\n" in out
+    assert "Non-terminated Pods:          (7 in total)\n" in out
+    assert "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n" in out
+    assert "  Kubelet Version:            v1.35.0\n" in out
+
+
+def test_namespace_describe(engine):
+    assert engine.sh("kubectl describe ns default").output == (
+        "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\n"
+        "Status:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n")
+
+
+def test_repeated_events_show_count_and_span():
+    w = PrefixWriter()
+    w.write(0, "Name:\tx\n")
+    describe_events(w, [{"type": "Warning", "reason": "BackOff", "count": 5, "message": "Back-off pulling image",
+                         "firstTimestamp": "2023-11-14T22:10:00Z", "lastTimestamp": "2023-11-14T22:13:00Z",
+                         "source": {"component": "kubelet"}, "involvedObject": {}}], now=T0)
+    assert w.value() == ("Name:  x\nEvents:\n  Type     Reason   Age                  From     Message\n"
+                         "  ----     ------   ----                 ----     -------\n"
+                         "  Warning  BackOff  20s (x5 over 3m20s)  kubelet  Back-off pulling image\n")
