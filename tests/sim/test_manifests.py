@@ -167,7 +167,7 @@ spec:
       labels: {app: web}
     spec:
       containers:
-      - {name: n, image: "nginx:1.25", ports: [{containerPort: 80}]}
+      - {name: web, image: "nginx:1.25", ports: [{containerPort: 80}]}
 """
 POD_JSON = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"j","annotations":{"note":"<b>&"}},' \
            '"spec":{"containers":[{"name":"a","image":"nginx","args":["on","yes","1.0"]}]}}'

@@ -1,0 +1,119 @@
+"""`kubectl create -f` / `kubectl apply -f` end to end through the engine."""
+from __future__ import annotations
+
+import json
+
+from playground.sim.programs.kubectl.apply import LAST_APPLIED
+
+from .test_manifests import DEPLOYMENT, TUTORIAL_EXAMPLE
+from .writehelpers import sandbox, write
+
+
+def test_the_tutorial_example_creates_three_objects_then_already_exists():
+    engine = sandbox(with_app=False)
+    write(engine, "ckad/nwpolicy-complete-example.yaml", TUTORIAL_EXAMPLE)
+    r = engine.run("kubectl create -f ckad/nwpolicy-complete-example.yaml")
+    assert (r.output, r.exit_code) == ("networkpolicy.networking.k8s.io/access-nginx created\npod/nginx created\n"
+                                       "pod/busybox created\n", 0)
+    engine.run("kubectl delete pod busybox")
+    r = engine.run("kubectl create -f ckad/nwpolicy-complete-example.yaml")
+    assert r.exit_code == 1
+    assert r.output == (
+        "pod/busybox created\n"
+        'Error from server (AlreadyExists): error when creating "ckad/nwpolicy-complete-example.yaml": '
+        'networkpolicies.networking.k8s.io "access-nginx" already exists\n'
+        'Error from server (AlreadyExists): error when creating "ckad/nwpolicy-complete-example.yaml": '
+        'pods "nginx" already exists\n')
+
+
+def test_apply_creates_then_is_unchanged_then_configured():
+    engine = sandbox(with_app=False)
+    write(engine, "web.yaml", DEPLOYMENT)
+    assert engine.run("kubectl apply -f web.yaml").output == "deployment.apps/web created\n"
+    dep = engine.cluster.get("deployments", "default", "web")
+    applied = dep["metadata"]["annotations"][LAST_APPLIED]
+    assert applied.endswith("}\n") and json.loads(applied)["metadata"] == {
+        "annotations": {}, "labels": {"app": "web"}, "name": "web", "namespace": "default"}
+    assert engine.run("kubectl apply -f web.yaml").output == "deployment.apps/web unchanged\n"
+    write(engine, "web.yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 4"))
+    assert engine.run("kubectl apply -f web.yaml").output == "deployment.apps/web configured\n"
+    assert engine.cluster.get("deployments", "default", "web")["spec"]["replicas"] == 4
+
+
+def test_apply_removes_fields_dropped_from_the_manifest():
+    engine = sandbox(with_app=False)
+    write(engine, "web.yaml", DEPLOYMENT.replace("  labels: {app: web}\n", "  labels: {app: web, tier: a}\n", 1))
+    engine.run("kubectl apply -f web.yaml")
+    write(engine, "web.yaml", DEPLOYMENT)
+    engine.run("kubectl apply -f web.yaml")
+    assert engine.cluster.get("deployments", "default", "web")["metadata"]["labels"] == {"app": "web"}
+
+
+def test_apply_over_an_imperative_object_warns_and_patches():
+    engine = sandbox()
+    write(engine, "svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx-app\nspec:\n"
+                              "  type: NodePort\n  selector: {app: nginx-app}\n  ports:\n  - port: 80\n"
+                              "    nodePort: 32000\n")
+    r = engine.run("kubectl apply -f svc.yaml")
+    assert r.output == ("Warning: resource services/nginx-app is missing the kubectl.kubernetes.io/last-applied-"
+                        "configuration annotation which is required by kubectl apply. kubectl apply should only be "
+                        "used on resources created declaratively by either kubectl create --save-config or kubectl "
+                        "apply. The missing annotation will be patched automatically.\n"
+                        "service/nginx-app configured\n")
+    assert engine.cluster.get("services", "default", "nginx-app")["spec"]["ports"][0]["nodePort"] == 32000
+
+
+def test_heredoc_on_stdin():
+    engine = sandbox(with_app=False)
+    r = engine.run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: hd\nspec:\n"
+                   "  containers:\n  - name: a\n    image: nginx\nEOF")
+    assert (r.output, r.exit_code) == ("pod/hd created\n", 0)
+
+
+def test_server_side_errors_are_worded_as_the_api_server_does():
+    engine = sandbox(with_app=False)
+    write(engine, "bad.yaml", DEPLOYMENT.replace("    metadata:\n      labels: {app: web}",
+                                                 "    metadata:\n      labels: {app: other}"))
+    r = engine.run("kubectl create -f bad.yaml")
+    assert r.output == ('The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
+                        'map[string]string{"app":"other"}: `selector` does not match template `labels`\n')
+    write(engine, "foo.yaml", DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  foo: 1\n"))
+    r = engine.run("kubectl create -f foo.yaml")
+    assert r.output == ('Error from server (BadRequest): error when creating "foo.yaml": Deployment in version "v1" '
+                        'cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"\n')
+    write(engine, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: {}\n")
+    r = engine.run("kubectl create -f pod.yaml")
+    assert (r.output, r.exit_code) == ('The Pod "p" is invalid: spec.containers: Required value\n', 1)
+
+
+def test_several_causes_are_listed_one_per_line():
+    engine = sandbox(with_app=False)
+    write(engine, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: Sometimes\n"
+                              "  containers:\n  - name: A\n")
+    r = engine.run("kubectl create -f pod.yaml")
+    assert r.output.startswith('The Pod "p" is invalid: \n* spec.containers[0].name: Invalid value: "A": ')
+    assert "* spec.containers[0].image: Required value\n" in r.output
+    assert r.output.endswith('* spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", '
+                             '"OnFailure", "Never"\n')
+
+
+def test_directories_and_namespaces():
+    engine = sandbox(with_app=False)
+    write(engine, "d/a.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")
+    write(engine, "d/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: team\n")
+    write(engine, "d/notes.txt", "not a manifest")
+    r = engine.run("kubectl apply -f d")
+    assert r.output == "namespace/team created\nconfigmap/c created\n"
+    r = engine.run("kubectl apply -f d/b.yaml -n default")
+    assert r.output == ('error: the namespace from the provided object "team" does not match the namespace '
+                        "\"default\". You must pass '--namespace=team' to perform this operation.\n")
+
+
+def test_workload_replicas_are_limited_per_sandbox():
+    engine = sandbox(with_app=False)
+    write(engine, "big.yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 100000"))
+    r = engine.run("kubectl apply -f big.yaml")
+    assert r.exit_code == 1
+    assert r.output.startswith('Error from server (Forbidden): error when creating "big.yaml": deployments.apps '
+                               '"web" is forbidden: exceeded quota: podscape-sandbox, requested: pods=100000, used: ')
+    assert engine.cluster.get("deployments", "default", "web") is None
