@@ -31,11 +31,12 @@ class Host:
         self.pending_editor: dict | None = None
         self.shell_stack: list[dict] = []     # `kubectl exec -it pod -- sh` pushes an in-pod shell
         self.namespace = "default"            # the kubeconfig context's namespace (config set-context)
+        self.aliases: dict[str, str] = {}     # `alias k=kubectl` (the shell adds Ubuntu's .bashrc ones)
 
     def to_dict(self) -> dict:
         return {"files": self.files, "dirs": sorted(self.dirs), "vars": self.vars, "history": self.history[-1000:],
                 "cwd": self.cwd, "last_exit": self.last_exit, "pending_editor": self.pending_editor,
-                "shell_stack": self.shell_stack, "namespace": self.namespace}
+                "shell_stack": self.shell_stack, "namespace": self.namespace, "aliases": self.aliases}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Host":
@@ -48,6 +49,7 @@ class Host:
         h.last_exit = data.get("last_exit", 0)
         h.pending_editor = data.get("pending_editor")
         h.shell_stack = data.get("shell_stack", [])
+        h.aliases = data.get("aliases", {})
         h.namespace = data.get("namespace", "default")
         return h
 

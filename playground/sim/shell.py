@@ -29,6 +29,10 @@ PID = 4242                 # $$ of the learner's shell
 # run_line hands the line to POD_SHELL(engine, line, term) if it is set.
 POD_SHELL: Callable[[Engine, str, Stream], int] | None = None
 
+# Ubuntu's ~/.bashrc defines these (`alert` left out: it needs a desktop)
+UBUNTU_ALIASES = {"egrep": "egrep --color=auto", "fgrep": "fgrep --color=auto", "grep": "grep --color=auto",
+                  "l": "ls -CF", "la": "ls -A", "ll": "ls -alF", "ls": "ls --color=auto"}
+
 OPERATORS = ("&&", "||", ";;", "|&", "|", "&", ";", "(", ")")
 REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
 META = set(" \t\n|&;()<>")
@@ -1030,8 +1034,35 @@ class Shell:
             raise Abort(f"podscape: stopped after {MAX_COMMANDS} commands (the playground's limit for one "
                         f"line)", 1)
 
+    def aliases(self) -> dict[str, str]:
+        merged = UBUNTU_ALIASES | self.host.aliases
+        return {k: v for k, v in merged.items() if v is not None}
+
+    def expand_aliases(self, cmd: Simple) -> "Simple | str":
+        """Replace an alias in command position (bash does it on the unquoted word, one level per name).
+        Returns the new command, or source text to run when the alias holds operators (`a; b`)."""
+        table = self.aliases()
+        seen: set[str] = set()
+        while cmd.words and cmd.words[0] in table and cmd.words[0] not in seen:
+            name = cmd.words[0]
+            seen.add(name)
+            try:
+                toks = Lexer(table[name]).tokens()
+            except ShellSyntaxError:
+                toks = []
+            if not toks or any(t.kind not in ("word", "eof") for t in toks):
+                return " ".join([table[name]] + cmd.words[1:])
+            words = [t.text for t in toks if t.kind == "word"]
+            cmd = Simple(cmd.assigns, words + cmd.words[1:], cmd.redirs, cmd.source)
+        return cmd
+
     def run_simple(self, cmd: Simple, io: "IO") -> int:
         self.tick()
+        if cmd.words and (cmd.words[0] in UBUNTU_ALIASES or self.host.aliases):
+            expanded = self.expand_aliases(cmd)
+            if isinstance(expanded, str):
+                return self.run_nested(expanded, io)
+            cmd = expanded
         self.current_err = io.err
         self.subst_status = None
         try:
@@ -1462,9 +1493,9 @@ HELP_TEXT = """Podscape playground shell (GNU bash, version 5.2.21(1)-release, s
 This terminal is a simulated Ubuntu machine with minikube. What works:
   kubectl, minikube, curl, docker          the cluster and its network
   echo printf cat ls pwd cd mkdir touch rm cp mv tee
-  grep head tail wc sort uniq tr cut awk sed-free pipes, seq xargs
+  grep head tail wc sort uniq tr cut rev seq xargs, a little awk and sed
   test [ ] true false sleep date whoami hostname env export unset
-  history clear help exit sudo which type
+  history clear help exit sudo which type alias
 Shell syntax: quotes, $VAR, ${VAR}, $(...), `...`, $((...)), pipes |, ; && ||,
   > >> < 2> 2>&1 &> heredocs (<<EOF), if/for/while, ~ and * globbing.
 Files live in your home directory (/home/student) and /tmp; /etc/hosts needs sudo.
@@ -1626,7 +1657,9 @@ def _type(sh: Shell, argv: list[str], io: IO) -> int:
             return 0
     status = 0
     for name in [a for a in args if not a.startswith("-")]:
-        if name in BUILTINS and argv[0] != "which":
+        if argv[0] == "type" and name in sh.aliases():
+            io.out.write(f"{name} is aliased to `{sh.aliases()[name]}'\n")
+        elif name in BUILTINS and argv[0] != "which":
             io.out.write(f"{name} is a shell builtin\n" if argv[0] == "type" else f"{name}\n")
         elif name in PROGRAMS or name == "sudo":
             where = "/usr/local/bin" if name in ("kubectl", "minikube") else "/usr/bin"
@@ -1638,7 +1671,56 @@ def _type(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-@builtin("set", "shopt", "alias", "unalias", "hash", "ulimit", "umask", "wait", "jobs", "trap")
+def _alias_line(name: str, value: str) -> str:
+    return f"alias {name}='" + value.replace("'", "'\\''") + "'\n"
+
+
+@builtin("alias")
+def _alias(sh: Shell, argv: list[str], io: IO) -> int:
+    table = sh.aliases()
+    args = [a for a in argv[1:] if a != "-p"]
+    if not args:
+        io.out.write("".join(_alias_line(k, v) for k, v in sorted(table.items())))
+        return 0
+    status = 0
+    for a in args:
+        name, eq, value = a.partition("=")
+        if eq:
+            if not name or any(ch in name for ch in " \t\n/$`=|&;()<>'\""):
+                io.err.write(f"bash: alias: `{name}': invalid alias name\n")
+                status = 1
+                continue
+            sh.host.aliases[name] = value
+        elif name in table:
+            io.out.write(_alias_line(name, table[name]))
+        else:
+            io.err.write(f"bash: alias: {name}: not found\n")
+            status = 1
+    return status
+
+
+@builtin("unalias")
+def _unalias(sh: Shell, argv: list[str], io: IO) -> int:
+    args = argv[1:]
+    if not args:
+        io.err.write("unalias: usage: unalias [-a] name [name ...]\n")
+        return 2
+    if args[0] == "-a":
+        sh.host.aliases = {k: None for k in UBUNTU_ALIASES}
+        return 0
+    status = 0
+    for name in args:
+        if name not in sh.aliases():
+            io.err.write(f"bash: unalias: {name}: not found\n")
+            status = 1
+        elif name in UBUNTU_ALIASES:
+            sh.host.aliases[name] = None
+        else:
+            sh.host.aliases.pop(name, None)
+    return status
+
+
+@builtin("set", "shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap")
 def _accepted(sh: Shell, argv: list[str], io: IO) -> int:
     """Accepted quietly: they change nothing a learner can observe here."""
     return 0

@@ -202,7 +202,7 @@ def test_ls_lists_home_and_errors():
     lines = e.run("ls -l").output.splitlines()
     assert lines[0] == "total 4"
     assert lines[2].startswith("-rw-rw-r-- 1 student student    0 ") and lines[2].endswith(" a.yaml")
-    assert lines[1].startswith("drwxrwxr-x 2 student student 4096 ")
+    assert lines[1].startswith("drwxrwxr-x 3 student student 4096 ")     # app and app/conf: 3 links
     assert e.run("ls -a").output.split() == [".", "..", "app", "a.yaml", "b.yaml"]
     assert e.run("ls app").output == "conf\n"
     assert e.run("ls /etc").output == "hosts\n"

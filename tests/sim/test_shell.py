@@ -322,3 +322,23 @@ def test_arbitrary_unicode_lines(line):
     e = new()
     assert isinstance(e.run(line).exit_code, int)
     json.dumps(e.to_state())
+
+
+def test_ubuntu_aliases_and_alias_builtin():
+    e = new()
+    e.run("mkdir app; touch notes.txt")
+    out, code = run(e, "ll")
+    assert code == 0 and out.startswith("total ") and out.splitlines()[-1].endswith(" notes.txt")
+    assert out.splitlines()[1].endswith(" ./") and out.splitlines()[3].endswith(" app/")
+    assert run(e, "l") == ("app/  notes.txt\n", 0)
+    assert run(e, "alias k=kubectl") == ("", 0)
+    out, code = run(e, "k get svc kubernetes --no-headers | wc -l")
+    assert (out, code) == ("1\n", 0)
+    assert run(e, "alias k") == ("alias k='kubectl'\n", 0)
+    assert run(e, "type k") == ("k is aliased to `kubectl'\n", 0)
+    assert run(e, "alias nope") == ("bash: alias: nope: not found\n", 1)
+    assert run(e, "unalias ll; ll") == ("bash: ll: command not found\n", 127)
+    assert run(e, "'k' version") == ("bash: k: command not found\n", 127)     # quoted: no alias
+    restored = Engine.from_state(json.loads(json.dumps(e.to_state())))
+    assert restored.run("alias k").output == "alias k='kubectl'\n"
+    assert restored.run("ll").exit_code == 127

@@ -209,10 +209,12 @@ def cat(proc: Proc) -> int:
 
 # ---- ls ------------------------------------------------------------------------------------------
 def _owner(path: str) -> str:
-    return USER if vfs.writable(path, False) else "root"
+    return USER if vfs.writable(path, False) and path != "/tmp" else "root"
 
 
 def _mode(host, path: str) -> str:
+    if path == HOME:
+        return "drwxr-x---"
     if vfs.is_dir(host, path):
         return "drwxrwxr-x" if _owner(path) == USER else ("drwxrwxrwt" if path == "/tmp" else "drwxr-xr-x")
     return "-rw-rw-r--" if _owner(path) == USER else "-rw-r--r--"
@@ -250,7 +252,7 @@ def _columns(names: list[str], width: int) -> str:
 @program("ls")
 def ls(proc: Proc) -> int:
     try:
-        opts, paths = parse(proc.argv[1:], "laAdh1FRrtS", {"all": "a", "almost-all": "A", "directory": "d",
+        opts, paths = parse(proc.argv[1:], "laAdh1CFRrtS", {"all": "a", "almost-all": "A", "directory": "d",
                                                            "human-readable": "h", "color": "C", "color=": "C",
                                                            "reverse": "r"})
     except OptError as exc:
@@ -267,7 +269,9 @@ def ls(proc: Proc) -> int:
         is_d = vfs.is_dir(host, path)
         size = 4096 if is_d else len(host.files.get(path, "").encode())
         owner = _owner(path)
-        return (_mode(host, path), "2" if is_d else "1", owner, owner, str(size), stamp, shown)
+        links = 2 + sum(1 for n in vfs.listdir(host, path) if vfs.is_dir(host, path.rstrip("/") + "/" + n)) \
+            if is_d else 1
+        return (_mode(host, path), str(links), owner, owner, str(size), stamp, shown)
 
     def render(entries: list[tuple[str, str]]) -> None:
         if long:
@@ -314,7 +318,7 @@ def ls(proc: Proc) -> int:
         names = order(names)
         if "a" in flags:
             names = [".", ".."] + names
-        entries = [(host.abspath(p + "/" + n) if n not in (".", "..") else p, n) for n in names]
+        entries = [(host.abspath(p + "/" + n), n) for n in names]
         if long:
             blocks = sum(4 if vfs.is_dir(host, e[0]) or host.files.get(e[0]) else 0 for e in entries)
             proc.out(f"total {blocks}\n")

@@ -27,6 +27,8 @@ def parse(argv: list[str], short: str, long: dict[str, str] | None = None,
         if a.startswith("--"):
             name, eq, value = a[2:].partition("=")
             exact = [k for k in long if k.rstrip("=") == name]
+            if len(exact) > 1:     # "color" and "color=": an optional argument
+                exact = [k for k in exact if k.endswith("=") == bool(eq)]
             cands = exact or [k for k in long if k.rstrip("=").startswith(name)]
             if not cands:
                 raise OptError(f"unrecognized option '{a}'")
