@@ -63,7 +63,8 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
         spec = by_id[s["id"]]
         steps.append(s | {"number": number, "html": markdown.render(spec["prose"]),
                           "note_html": markdown.render(spec["note"]) if spec["note"] else ""})
-    context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox,
+    next_lesson = Lesson.objects.filter(order__gt=lesson.order).order_by("order", "slug").first()
+    context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox, "next_lesson": next_lesson,
                "intro_html": markdown.render(lesson.spec.get("intro", "")),
                "done_count": sum(1 for s in steps if s["done"])}
     return render(request, "lessons/pane.html", context)

@@ -121,3 +121,16 @@ def test_commands_run_through_the_sandbox_services_are_assessed_and_stored(alice
     r = services.run_command(l1_sandbox.pk, alice, "kubectl get pods")
     assert r["assessment"]["verdict"] == "detour"
     assert progress.lesson_state(Sandbox.objects.get(pk=l1_sandbox.pk))["last"]["verdict"] == "detour"
+
+
+def test_a_completed_lesson_offers_the_next_one(alice_client, l1_sandbox):
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.get(slug=L1)
+    LessonProgress.objects.create(user=l1_sandbox.owner, lesson=lesson, sandbox=l1_sandbox,
+                                  state={"current": None, "done": [s["id"] for s in lesson.spec["steps"]],
+                                         "completed": True, "last": None})
+    html = alice_client.get(f"/lessons/{L1}/pane/{l1_sandbox.pk}/").content.decode()
+    assert "Lesson complete! Well done." in html and "7 of 7 steps done" in html
+    assert 'action="/lessons/services-microservices/start/"' in html
+    assert "Next lesson: Services in a microservices architecture" in html
