@@ -13,7 +13,7 @@ from typing import Callable
 from .. import bootstrap, controllers, network
 from ..cluster import Cluster, rfc3339
 from ..engine import Proc
-from . import PROGRAMS, program
+from . import PROGRAMS, load_all, program
 
 MINIKUBE_VERSION = bootstrap.MINIKUBE_VERSION
 K8S_VERSION = bootstrap.K8S_VERSION
@@ -562,6 +562,8 @@ def _disable(proc: Proc, name: str) -> int:
 def do_kubectl(proc: Proc, args: list[str]) -> int:
     if args[:1] == ["--"]:
         args = args[1:]
+    if "kubectl" not in PROGRAMS:
+        load_all()
     kubectl = PROGRAMS.get("kubectl")
     if kubectl is None:
         proc.err("podscape: kubectl is not available in this playground build.\n")
