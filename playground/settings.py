@@ -75,18 +75,21 @@ WSGI_APPLICATION = "playground.wsgi.application"
 ASGI_APPLICATION = "playground.asgi.application"
 
 # ---- database: SQLite by default, DATABASE_URL for PostgreSQL ----------------------------------------
+# Two tabs writing at once wait for SQLite's lock (taken at BEGIN) instead of failing "database is locked".
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     # No persistent connections: under ASGI each request's sync work runs in a thread pool (Django's advice).
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Two tabs writing at once wait for the lock instead of failing with "database is locked".
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
             # Tests use a file too (one per test process): SQLite's shared in-memory database answers
             # concurrent writers with "table is locked" instead of waiting, unlike the real thing.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH")

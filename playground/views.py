@@ -58,10 +58,14 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("sandbox_page", sandbox_id=sandbox.pk)
-    sandboxes = Sandbox.objects.filter(owner=request.user).defer("state")
+    lessons = lesson_choices()
+    titles = dict(lessons)
+    sandboxes = list(Sandbox.objects.filter(owner=request.user).defer("state"))
+    for sandbox in sandboxes:
+        sandbox.lesson_title = titles.get(sandbox.lesson_slug, sandbox.lesson_slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "playground/sandbox_list.html", {"form": form, "sandboxes": sandboxes,
-                                                            "lessons": lesson_choices()}, status=status)
+                                                            "lessons": lessons}, status=status)
 
 
 @login_required
