@@ -31,6 +31,8 @@ A lesson file is YAML front matter, an optional introduction, then one `## ` sec
         hint: The tutorial uses the image nginx:latest.
         failed: false                 # optional: only when the command failed (true) / succeeded (false)
     note: Where kubectl v1.35 prints something different from the tutorial's older output.
+    solution:                         # optional: what `manage.py checklessons` runs for this step when
+      - kubectl patch ...             #   the first command cannot be replayed (it opens the editor)
     ```
     Prose in Markdown: everything in the section except the ```step block.
 
@@ -50,7 +52,7 @@ from . import checks
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup"}
-STEP_KEYS = {"id", "commands", "check", "mistakes", "note"}
+STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code"}
 MISTAKE_KEYS = {"match", "hint", "failed"}
 FENCE_RE = re.compile(r"^(```|~~~)")
@@ -200,7 +202,8 @@ def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
         raise LessonFormatError(source, "note must be text", sid)
     if not title:
         raise LessonFormatError(source, "the step heading has no title", sid)
-    return {"id": sid, "title": title, "prose": prose, "commands": commands,
+    solution = _str_list(raw.get("solution"), source, sid, "solution") or commands[:1]
+    return {"id": sid, "title": title, "prose": prose, "commands": commands, "solution": solution,
             "check": _parse_check(raw["check"], source, sid),
             "mistakes": _parse_mistakes(raw.get("mistakes"), source, sid),
             "note": (note or "").strip()}
