@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_NAME = 63
 MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
+MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
 QUOTA_NAME = "podscape-sandbox"
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
 
@@ -222,7 +223,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         sandbox.state = engine.to_state()
         sandbox.version += 1
         sandbox.save(update_fields=["state", "version", "updated"])
-        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=record_line,
+        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=record_line[:MAX_STORED_LINE],
                                      output=result.output[:MAX_STORED_OUTPUT], exit_code=result.exit_code,
                                      assessment=assessment)
         new_elements = topology.elements(engine.cluster) if result.changed and not quota else None

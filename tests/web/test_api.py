@@ -122,3 +122,11 @@ def test_bad_bodies_get_json_errors(alice_client, alice_sandbox):
     assert post(alice_client, url, {"line": 42}).status_code == 400
     assert post(alice_client, "/api/sandboxes", {"name": ""}).status_code == 400
     assert alice_client.put(url).status_code == 405
+
+
+def test_an_overlong_line_is_answered_not_stored_whole(alice_client, alice_sandbox):
+    line = "echo " + "x" * 50_000
+    body = post(alice_client, f"/api/sandboxes/{alice_sandbox.pk}/commands", {"line": line}).json()
+    assert body["exit_code"] != 0 and "too long" in body["output"]
+    record = Sandbox.objects.get(pk=alice_sandbox.pk).commands.get()
+    assert len(record.line) < len(line)
