@@ -188,6 +188,9 @@ def decode(obj: dict) -> res.Resource:
 
 def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
     from .validation.meta import validate_object_meta
+    for field in ("labels", "annotations"):          # ObjectMeta's maps are omitempty
+        if obj["metadata"].get(field) == {}:
+            del obj["metadata"][field]
     name = obj["metadata"].get("name", "")
     causes = validate_object_meta(obj)
     causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)

@@ -1,0 +1,47 @@
+"""`kubectl delete` end to end (wording checked against kubectl v1.35)."""
+from __future__ import annotations
+
+from .writehelpers import sandbox, write
+
+
+def test_delete_by_name_type_slash_name_and_several_names():
+    engine = sandbox()
+    r = engine.run("kubectl delete deployment nginx-app")
+    assert (r.output, r.exit_code) == ('deployment.apps "nginx-app" deleted from default namespace\n', 0)
+    assert engine.cluster.list("pods", "default") == []          # the garbage collector took the pods
+    r = engine.run("kubectl delete svc/nginx-app svc/nope")
+    assert r.output == ('service "nginx-app" deleted from default namespace\n'
+                        'Error from server (NotFound): services "nope" not found\n')
+    assert r.exit_code == 1
+
+
+def test_delete_by_selector_all_and_namespace_scope():
+    engine = sandbox()
+    r = engine.run("kubectl delete pods -l app=nginx-app --force --grace-period=0")
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Warning: Immediate deletion does not wait")
+    assert len(lines) == 4 and all(line.endswith("force deleted from default namespace") for line in lines[1:])
+    assert engine.run("kubectl delete svc --all -n kube-public").output == "No resources found\n"
+    r = engine.run("kubectl delete namespace default")
+    assert r.output == 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n'
+
+
+def test_delete_from_a_file_and_dry_run():
+    engine = sandbox()
+    write(engine, "svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx-app\n")
+    r = engine.run("kubectl delete -f svc.yaml --dry-run=client")
+    assert r.output == 'service "nginx-app" deleted from default namespace (dry run)\n'
+    assert engine.cluster.get("services", "default", "nginx-app") is not None
+    assert engine.run("kubectl delete -f svc.yaml").output == 'service "nginx-app" deleted from default namespace\n'
+
+
+def test_argument_errors():
+    engine = sandbox()
+    assert engine.run("kubectl delete pod").output == "error: resource(s) were provided, but no name was specified\n"
+    assert engine.run("kubectl delete pod x -l a=b").output == \
+        "error: name cannot be provided when a selector is specified\n"
+    assert engine.run("kubectl delete").output.startswith(
+        "error: You must provide one or more resources by argument or filename.\n")
+    assert engine.run("kubectl delete pod x -o yaml").output == \
+        "error: unexpected -o output mode: yaml. We only support '-o name'\n"
+    assert engine.run("kubectl delete foo x").output == 'error: the server doesn\'t have a resource type "foo"\n'
