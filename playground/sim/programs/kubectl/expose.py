@@ -102,7 +102,7 @@ def generate_service(inv: Invocation, obj: dict) -> dict:
         port_list = f["port"].split(",")
     else:
         if not object_ports and not headless:
-            raise KubectlError("couldn't find port via --port flag or introspection", usage="help")
+            raise KubectlError("couldn't find port via --port flag or introspection")
         port_list = [p for p, _ in object_ports]
     labels_text = f["labels"] or ",".join(f"{k}={v}" for k, v in sorted((obj["metadata"].get("labels") or {}).items()))
     labels = parse_labels(labels_text) if labels_text else None

@@ -129,25 +129,26 @@ def run(inv: Invocation) -> int:
     dry = dry_run_strategy(inv)
     check_output(inv)
     if not inv.args or inv.dash_index == 0:
-        raise KubectlError("NAME is required for run")
+        raise KubectlError("NAME is required for run", usage="help")
     if not f["image"]:
         raise KubectlError("--image is required")
     if not IMAGE_REFERENCE.match(f["image"]):
         raise KubectlError(f'Invalid image name "{f["image"]}": invalid reference format')
     if f["tty"] and not f["stdin"]:
-        raise KubectlError("-i/--stdin is required for containers with -t/--tty=true")
+        raise KubectlError("-i/--stdin is required for containers with -t/--tty=true", usage="help")
     if f["expose"] and not f["port"]:
-        raise KubectlError("--port must be set when exposing a service")
+        raise KubectlError("--port must be set when exposing a service", usage="help")
     if f["restart"] not in ("", "Always", "OnFailure", "Never"):
-        raise KubectlError(f"invalid restart policy: {f['restart']}")
-    if not f["attach"] and f["rm"]:
-        raise KubectlError("--rm should only be used for attached containers")
-    if f["attach"] and dry != "none":
+        raise KubectlError(f"invalid restart policy: {f['restart']}", usage="help")
+    attach = f["attach"] if "attach" in inv.changed else f["stdin"]     # -i implies --attach
+    if not attach and f["rm"]:
+        raise KubectlError("--rm should only be used for attached containers", usage="help")
+    if attach and dry != "none":
         raise KubectlError("--dry-run=[server|client] can't be used with attached containers options "
-                           "(--attach, --stdin, or --tty)")
+                           "(--attach, --stdin, or --tty)", usage="help")
     if f["image-pull-policy"] not in ("", "Always", "IfNotPresent", "Never"):
-        raise KubectlError(f"invalid image pull policy: {f['image-pull-policy']}")
-    if f["attach"] or f["stdin"]:
+        raise KubectlError(f"invalid image pull policy: {f['image-pull-policy']}", usage="help")
+    if attach or f["stdin"]:
         raise KubectlError("attaching to a pod (-i, -t, --attach) is not available in the playground yet; "
                            "run the pod without them and use 'kubectl logs'")
     name = inv.args[0]
