@@ -329,7 +329,7 @@ SERVERS: dict[str, Server] = {
 
 # What each image's main process listens on (TCP), whatever the pod spec declares: nginx listens on 80
 # even when containerPort says 8080. "http" ports are answered by SERVERS; the others speak their own
-# protocol, which curl reports as the real tool does.
+# protocol, which curl reports as the real tool does. "https" ports are served by SERVERS behind TLS.
 LISTENS: dict[str, dict[int, str]] = {
     "nginx": {80: "http"},
     "httpd": {80: "http"},
@@ -367,7 +367,7 @@ def serve(image: str, port: int, req: Request, now: float, hostname: str, pod_ip
     """One HTTP exchange with the image's server on `port`."""
     kind = listens(image).get(port, "")
     repo = images.repository(image)
-    if kind == "http" and repo in SERVERS:
+    if kind in ("http", "https") and repo in SERVERS:
         if repo == "traefik/whoami":
             return serve_whoami(image, req, now, hostname, pod_ip)
         return SERVERS[repo](image, req, now, hostname)

@@ -219,3 +219,19 @@ def test_old_nginx_images_serve_their_own_page():
     assert webcontent.nginx_version("nginx:1.17") == "1.17.10"
     assert "the nginx web server is successfully installed" in webcontent.nginx_index("1.17.10")
     assert webcontent.nginx_version("nginx") == webcontent.NGINX_LATEST
+
+
+def test_the_api_server_port_needs_tls_and_a_trusted_ca():
+    e = new_engine()
+    plain = run(e, "curl http://192.168.49.2:8443/")
+    assert (plain.exit_code, plain.output) == (0, "Client sent an HTTP request to an HTTPS server.\n")
+    r = run(e, "curl https://192.168.49.2:8443/")
+    assert r.exit_code == 60
+    assert r.output == ("curl: (60) SSL certificate problem: unable to get local issuer certificate\n"
+                        "More details here: https://curl.se/docs/sslcerts.html\n\n"
+                        "curl failed to verify the legitimacy of the server and therefore could not\n"
+                        "establish a secure connection to it. To learn more about this situation and\n"
+                        "how to fix it, please visit the web page mentioned above.\n")
+    assert run(e, "curl -k https://192.168.49.2:8443/livez").output == "ok"
+    forbidden = run(e, "curl -sk https://192.168.49.2:8443/api")
+    assert '"code": 403' in forbidden.output and 'system:anonymous' in forbidden.output

@@ -50,6 +50,10 @@ PROTOCOLS = {"dict", "file", "ftp", "ftps", "gopher", "gophers", "http", "https"
 # TLS in the node's own daemons (apiserver, dockerd, kubelet): plain HTTP gets Go's canned 400.
 TLS_DAEMONS = {"kube-apiserver", "dockerd", "kubelet"}
 SSH_BANNER = "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.13\r\n"
+CA_CERT_ERRORMSG = ("More details here: https://curl.se/docs/sslcerts.html\n\n"
+                    "curl failed to verify the legitimacy of the server and therefore could not\n"
+                    "establish a secure connection to it. To learn more about this situation and\n"
+                    "how to fix it, please visit the web page mentioned above.\n")
 
 # ---- options -------------------------------------------------------------------------------------
 # long name -> takes an argument. Only these are simulated; KNOWN_UNSIMULATED are real curl options that
@@ -143,8 +147,6 @@ def _apply(o: Opts, name: str, value: str | None, shown: str) -> None:
     if name in ("silent", "show-error", "verbose", "head", "include", "location", "fail", "insecure",
                 "remote-name", "get"):
         setattr(o, name.replace("-", "_"), True)
-        if name == "verbose":
-            pass
     elif name == "fail-with-body":
         o.fail_with_body = True
     elif name == "no-progress-meter":
@@ -366,6 +368,7 @@ class Transfer:
     redirects: int = 0
     elapsed_ms: int = 0
     local_port: int = 0
+    method: str = "GET"
 
 
 class Curl:
@@ -502,6 +505,7 @@ class Curl:
         backend = w.backend
         assert backend is not None
         method, hdrs = self._request_headers(url)
+        t.method = method
         req = webcontent.Request(method=method, path=url.path, host=dict((k.lower(), v) for k, v in hdrs).get("host", ""),
                                  headers=hdrs, client_ip=w.client_ip or network.HOST_BRIDGE_IP,
                                  body="&".join(self.o.data))
@@ -518,6 +522,13 @@ class Curl:
                                                            ("X-Content-Type-Options", "nosniff"),
                                                            ("Date", webcontent.http_date(now)),
                                                            ("Content-Length", "19")], "404 page not found\n")
+            elif not daemon and webcontent.listens(backend.image).get(backend.port) == "https":
+                self._tls_trace()
+                if not self.o.insecure:     # ingress-nginx's default "Fake Certificate" is self-signed
+                    t.code, t.error = 60, "SSL certificate problem: self-signed certificate"
+                    return
+                t.response = webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip)
+                network.record_access(cluster, backend.namespace, backend.pod, t.response.log_line)
             else:
                 self._tls_trace(plain=True)
                 t.code, t.error = 35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number"
@@ -607,7 +618,7 @@ def write_out(fmt: str, t: Transfer, proc: Proc) -> str:
         "local_ip": network.HOST_BRIDGE_IP if t.status else "", "local_port": str(t.local_port) if t.status else "",
         "url_effective": url.text() if url else "", "url": url.text() if url else "",
         "num_redirects": str(t.redirects), "exitcode": str(t.code), "errormsg": t.error,
-        "method": (proc and "GET") or "GET", "scheme": (url.scheme.upper() if url else ""),
+        "method": t.method, "scheme": (url.scheme.upper() if url else ""),
         "http_version": "1.1" if t.status else "0", "num_connects": "1" if t.status else "0",
         "time_total": f"{t.elapsed_ms / 1000:.6f}", "time_connect": f"{t.elapsed_ms / 2000:.6f}",
         "time_namelookup": "0.000010", "time_starttransfer": f"{t.elapsed_ms / 1000:.6f}",
@@ -725,6 +736,8 @@ def _one(c: Curl, raw: str) -> int:
                 proc.err("* Closing connection\n")
         if not o.silent or o.show_error:
             proc.err(f"curl: ({t.code}) {t.error}\n")
+            if t.code == 60:
+                proc.err(CA_CERT_ERRORMSG)
         if o.write_out:
             proc.out(write_out(o.write_out, t, proc))
         return t.code
