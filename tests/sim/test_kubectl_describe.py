@@ -129,3 +129,33 @@ def test_repeated_events_show_count_and_span():
     assert w.value() == ("Name:  x\nEvents:\n  Type     Reason   Age                  From     Message\n"
                          "  ----     ------   ----                 ----     -------\n"
                          "  Warning  BackOff  20s (x5 over 3m20s)  kubelet  Back-off pulling image\n")
+
+
+def test_network_policy_describes_its_rules(engine):
+    from playground.sim import apiserver
+    apiserver.create(engine.cluster, {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "test-network-policy", "namespace": "default"},
+        "spec": {"podSelector": {"matchLabels": {"role": "db"}}, "policyTypes": ["Ingress", "Egress"],
+                 "ingress": [{"from": [{"ipBlock": {"cidr": "172.17.0.0/16", "except": ["172.17.1.0/24"]}},
+                                       {"namespaceSelector": {"matchLabels": {"project": "myproject"}}},
+                                       {"podSelector": {"matchLabels": {"role": "frontend"}}}],
+                              "ports": [{"protocol": "TCP", "port": 6379}]}],
+                 "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/24"}}], "ports": [{"protocol": "TCP", "port": 5978}]}]}})
+    out = engine.sh("kubectl describe netpol test-network-policy").output
+    assert re.fullmatch(
+        r"Name:         test-network-policy\nNamespace:    default\nCreated on:   \d{4}-\d\d-\d\d \d\d:\d\d:\d\d "
+        r"\+0000 UTC\nLabels:       <none>\nAnnotations:  <none>\nSpec:\n  PodSelector:     role=db\n"
+        r"  Allowing ingress traffic:\n    To Port: 6379/TCP\n    From:\n      IPBlock:\n        CIDR: 172.17.0.0/16\n"
+        r"        Except: 172.17.1.0/24\n    From:\n      NamespaceSelector: project=myproject\n    From:\n"
+        r"      PodSelector: role=frontend\n  Allowing egress traffic:\n    To Port: 5978/TCP\n    To:\n      IPBlock:\n"
+        r"        CIDR: 10.0.0.0/24\n        Except: \n  Policy Types: Ingress, Egress\n", out), out
+
+
+def test_events_in_describe_are_in_the_order_they_happened(engine):
+    engine.sh("kubectl create deployment web --image=nginx")
+    engine.sh("true", dt=30)
+    name = engine.sh("kubectl get pods -o name").output.split("/")[1].strip()
+    out = engine.sh(f"kubectl describe pod {name}").output
+    reasons = [l.split()[1] for l in out.split("Events:\n", 1)[1].splitlines()[2:]]
+    assert reasons == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]

@@ -141,3 +141,21 @@ def test_nodes_and_namespaces(engine):
 def test_watch_says_it_is_not_simulated(engine):
     r = engine.sh("kubectl get pods -A -w")
     assert "kube-system" in r.output and "watch is not simulated" in r.output
+
+
+def test_sort_by_and_label_columns(engine):
+    out = engine.sh("kubectl get pods -n kube-system --sort-by=.metadata.name -L tier").output.splitlines()
+    names = [l.split()[0] for l in out[1:]]
+    assert names == sorted(names)
+    assert out[0].endswith("AGE     TIER") or out[0].split()[-1] == "TIER"
+    assert out[2].split()[0] == "etcd-minikube" and out[2].split()[-1] == "control-plane"
+
+
+def test_events_list_per_object_oldest_first(engine):
+    engine.sh("kubectl create deployment web --image=nginx")
+    engine.sh("true", dt=30)
+    out = engine.sh("kubectl get events").output.splitlines()
+    assert out[0] == "LAST SEEN   TYPE     REASON              OBJECT                      MESSAGE"
+    pod_reasons = [l.split()[2] for l in out[1:] if " pod/" in l]
+    assert pod_reasons == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+    assert [l.split()[3].split("/")[0] for l in out[-2:]] == ["replicaset", "deployment"]

@@ -107,12 +107,19 @@ def taints_multiline(w: PrefixWriter, title: str, taints: list | None) -> None:
         w.write(0, s + "\n")
 
 
+def event_order(e: dict):
+    """kubectl sorts by lastTimestamp; equal times keep the API's order, which is creation order."""
+    rv = str(e.get("metadata", {}).get("resourceVersion") or "0")
+    return (e.get("lastTimestamp") or e.get("firstTimestamp") or "", e.get("firstTimestamp") or "",
+            int(rv) if rv.isdigit() else 0)
+
+
 def describe_events(w: PrefixWriter, events: list[dict], now: float) -> None:
     if not events:
         w.write(0, "Events:\t<none>\n")
         return
     w.flush()
-    events = sorted(events, key=lambda e: e.get("lastTimestamp") or "")
+    events = sorted(events, key=event_order)
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for e in events:
@@ -795,17 +802,247 @@ def describe_generic(cluster: Cluster, obj: dict, events: list | None) -> str:
     return w.value()
 
 
+def go_time_string(ts: str | None) -> str:
+    """metav1.Time printed with %s (time.Time.String) on a UTC machine: `2022-03-20 10:00:00 +0000 UTC`."""
+    if not ts:
+        return "0001-01-01 00:00:00 +0000 UTC"
+    return _time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", _time.gmtime(parse_rfc3339(ts)))
+
+
+def _peers(w: PrefixWriter, rules: list | None, key: str, word: str, isolated: str, unrestricted: str) -> None:
+    indent = "    "
+    if not rules:
+        w.write(0, f"{indent}<none> (Selected pods are isolated for {isolated} connectivity)\n")
+        return
+    for i, rule in enumerate(rules):
+        ports = rule.get("ports") or []
+        if not ports:
+            w.write(0, f"{indent}To Port: <any> (traffic allowed to all ports)\n")
+        for p in ports:
+            proto = p.get("protocol") or "TCP"
+            port = p.get("port", "<nil>")
+            if p.get("endPort") is None:
+                w.write(0, f"{indent}To Port: {port}/{proto}\n")
+            else:
+                w.write(0, f"{indent}To Port Range: {port}-{p['endPort']}/{proto}\n")
+        peers = rule.get(key) or []
+        if not peers:
+            w.write(0, f"{indent}{word}: <any> (traffic not restricted by {unrestricted})\n")
+        for peer in peers:
+            w.write(0, f"{indent}{word}:\n")
+            pod_sel, ns_sel = peer.get("podSelector"), peer.get("namespaceSelector")
+            if pod_sel is not None and ns_sel is not None:
+                w.write(1, f"{indent}NamespaceSelector: {format_label_selector(ns_sel)}\n")
+                w.write(1, f"{indent}PodSelector: {format_label_selector(pod_sel)}\n")
+            elif pod_sel is not None:
+                w.write(1, f"{indent}PodSelector: {format_label_selector(pod_sel)}\n")
+            elif ns_sel is not None:
+                w.write(1, f"{indent}NamespaceSelector: {format_label_selector(ns_sel)}\n")
+            elif peer.get("ipBlock") is not None:
+                w.write(1, f"{indent}IPBlock:\n")
+                w.write(2, f"{indent}CIDR: {peer['ipBlock'].get('cidr', '')}\n")
+                w.write(2, f"{indent}Except: {', '.join(peer['ipBlock'].get('except') or [])}\n")
+        if i != len(rules) - 1:
+            w.write(0, f"{indent}----------\n")
+
+
+def describe_networkpolicy(cluster: Cluster, np_: dict, events: list | None) -> str:
+    w = PrefixWriter()
+    meta, spec = np_["metadata"], np_.get("spec") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"Created on:\t{go_time_string(meta.get('creationTimestamp'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, "Spec:\n")
+    w.write(1, "PodSelector: ")
+    sel = spec.get("podSelector") or {}
+    if not sel.get("matchLabels") and not sel.get("matchExpressions"):
+        w.write(2, "<none> (Allowing the specific traffic to all pods in this namespace)\n")
+    else:
+        w.write(2, f"{format_label_selector(sel)}\n")
+    types = spec.get("policyTypes") or []
+    if "Ingress" in types:
+        w.write(1, "Allowing ingress traffic:\n")
+        _peers(w, spec.get("ingress"), "from", "From", "ingress", "source")
+    else:
+        w.write(1, "Not affecting ingress traffic\n")
+    if "Egress" in types:
+        w.write(1, "Allowing egress traffic:\n")
+        _peers(w, spec.get("egress"), "to", "To", "egress", "destination")
+    else:
+        w.write(1, "Not affecting egress traffic\n")
+    w.write(1, f"Policy Types: {', '.join(types) or '<none>'}\n")
+    return w.value()
+
+
+def _ingress_backend(cluster: Cluster, ns: str, backend: dict) -> str:
+    svc_ref = backend.get("service")
+    if svc_ref:
+        port = svc_ref.get("port") or {}
+        sb = f"{svc_ref.get('name', '')}:{port.get('number') or port.get('name', '')}"
+        svc = cluster.get("services", ns, svc_ref.get("name", ""))
+        if svc is None:
+            return f'{sb} (<error: services "{svc_ref.get("name", "")}" not found>)'
+        sp_name = ""
+        for sp in (svc.get("spec") or {}).get("ports") or []:
+            if port.get("number") and port["number"] == sp.get("port"):
+                sp_name = sp.get("name", "")
+            elif port.get("name") and port["name"] == sp.get("name"):
+                sp_name = sp.get("name", "")
+        slices = [s for s in cluster.list("endpointslices", ns)
+                  if (s["metadata"].get("labels") or {}).get("kubernetes.io/service-name") == svc_ref.get("name")]
+        return f"{sb} ({format_endpoint_slices(slices, sp_name)})"
+    res_ref = backend.get("resource")
+    if res_ref:
+        return f"APIGroup: {res_ref.get('apiGroup') or '<none>'}, Kind: {res_ref.get('kind')}, Name: {res_ref.get('name')}"
+    return ""
+
+
+def describe_ingress(cluster: Cluster, ing: dict, events: list | None) -> str:
+    from .tables import _lb_status
+    w = PrefixWriter()
+    meta, spec = ing["metadata"], ing.get("spec") or {}
+    ns = meta.get("namespace", "")
+    w.write(0, f"Name:\t{meta['name']}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    w.write(0, f"Namespace:\t{ns}\n")
+    w.write(0, f"Address:\t{_lb_status(ing.get('status') or {}, True)}\n")
+    w.write(0, f"Ingress Class:\t{spec.get('ingressClassName') or '<none>'}\n")
+    default = _ingress_backend(cluster, ns, spec["defaultBackend"]) if spec.get("defaultBackend") else "<default>"
+    w.write(0, f"Default backend:\t{default}\n")
+    if spec.get("tls"):
+        w.write(0, "TLS:\n")
+        for t in spec["tls"]:
+            hosts = ",".join(t.get("hosts") or [])
+            w.write(1, f"{t['secretName']} terminates {hosts}\n" if t.get("secretName") else f"SNI routes {hosts}\n")
+    w.write(0, "Rules:\n  Host\tPath\tBackends\n")
+    w.write(1, "----\t----\t--------\n")
+    count = 0
+    for rule in spec.get("rules") or []:
+        if not rule.get("http"):
+            continue
+        count += 1
+        w.write(1, f"{rule.get('host') or '*'}\t\n")
+        for path in rule["http"].get("paths") or []:
+            w.write(2, f"\t{path.get('path', '')} \t{_ingress_backend(cluster, ns, path.get('backend') or {})}\n")
+    if count == 0:
+        w.write(1, f"*\t*\t{default}\n")
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
+def describe_endpointslice(cluster: Cluster, eps: dict, events: list | None) -> str:
+    w = PrefixWriter()
+    meta = eps["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
+    if not eps.get("ports"):
+        w.write(0, "Ports: <unset>\n")
+    else:
+        w.write(0, "Ports:\n")
+        w.write(1, "Name\tPort\tProtocol\n")
+        w.write(1, "----\t----\t--------\n")
+        for p in eps["ports"]:
+            port = "<unset>" if p.get("port") is None else str(p["port"])
+            w.write(1, f"{p.get('name') or '<unset>'}\t{port}\t{p.get('protocol', 'TCP')}\n")
+    if not eps.get("endpoints"):
+        w.write(0, "Endpoints: <none>\n")
+    else:
+        w.write(0, "Endpoints:\n")
+        for e in eps["endpoints"]:
+            w.write(1, f"- Addresses:\t{', '.join(e.get('addresses') or []) or '<none>'}\n")
+            w.write(2, "Conditions:\n")
+            ready = (e.get("conditions") or {}).get("ready")
+            w.write(3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}\n")
+            w.write(2, f"Hostname:\t{e.get('hostname') or '<unset>'}\n")
+            if e.get("targetRef"):
+                w.write(2, f"TargetRef:\t{e['targetRef'].get('kind')}/{e['targetRef'].get('name')}\n")
+            w.write(2, f"NodeName:\t{e.get('nodeName') or '<unset>'}\n")
+            w.write(2, f"Zone:\t{e.get('zone') or '<unset>'}\n")
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
+def describe_configmap(cluster: Cluster, cm: dict, events: list | None) -> str:
+    w = PrefixWriter()
+    meta = cm["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, "\nData\n====\n")
+    for k in sorted(cm.get("data") or {}):
+        w.write(0, f"{k}:\n----\n")
+        w.write(0, f"{cm['data'][k]}\n")
+        w.write(0, "\n")
+    w.write(0, "\nBinaryData\n====\n")
+    for k in sorted(cm.get("binaryData") or {}):
+        import base64
+        w.write(0, f"{k}: {len(base64.b64decode(cm['binaryData'][k]))} bytes\n")
+    w.write(0, "\n")
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
+def describe_secret(cluster: Cluster, secret: dict, events: list | None) -> str:
+    import base64
+    w = PrefixWriter()
+    meta = secret["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"\nType:\t{secret.get('type', '')}\n")
+    w.write(0, "\nData\n====\n")
+    for k in sorted(secret.get("data") or {}):
+        raw = base64.b64decode(secret["data"][k] or "")
+        if k == "token" and secret.get("type") == "kubernetes.io/service-account-token":
+            w.write(0, f"{k}:\t{raw.decode(errors='replace')}\n")
+        else:
+            w.write(0, f"{k}:\t{len(raw)} bytes\n")
+    return w.value()
+
+
+def describe_serviceaccount(cluster: Cluster, sa: dict, events: list | None) -> str:
+    w = PrefixWriter()
+    meta = sa["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    names = [s.get("name", "") for s in sa.get("imagePullSecrets") or []]
+    if not names:
+        w.write(0, "Image pull secrets:\t<none>\n")
+    for i, n in enumerate(names):
+        w.write(0, f"{'Image pull secrets:' if i == 0 else ' ' * 19}\t{n}\n")
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
 DESCRIBERS = {
     "pods": describe_pod, "services": describe_service, "deployments": describe_deployment,
     "replicasets": describe_replicaset, "daemonsets": describe_daemonset, "nodes": describe_node,
-    "namespaces": describe_namespace, "endpoints": describe_endpoints,
+    "namespaces": describe_namespace, "endpoints": describe_endpoints, "networkpolicies": describe_networkpolicy,
+    "ingresses": describe_ingress, "endpointslices": describe_endpointslice, "configmaps": describe_configmap,
+    "secrets": describe_secret, "serviceaccounts": describe_serviceaccount,
 }
+# Describers that never look events up (describe.go passes them no event list).
+NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}
 
 
 def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True) -> str:
     from ..controllers import events_for
     events = None
-    if show_events and plural != "namespaces":
+    if show_events and plural not in NO_EVENTS:
         events = events_for(cluster, obj)
         if plural == "nodes":
             events = events + [e for e in cluster.objects.get("events", {}).values()

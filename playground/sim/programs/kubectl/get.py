@@ -148,6 +148,8 @@ def get(inv: Invocation) -> int:
             objs = [obj] if obj is not None and fields(obj) else []
             if obj is None and not f["ignore-not-found"]:
                 errors.append(str(apiserver.not_found(r, name)))
+        if r.plural == "events":
+            objs.sort(key=_event_name_order)
         if groups and groups[-1][0] is r:
             groups[-1][1].extend(objs)
         else:
@@ -199,6 +201,14 @@ def get(inv: Invocation) -> int:
         inv.err("(watch is not simulated in the playground: this is the current state; run the command again "
                 "to see changes)\n")
     return _fail(inv, errors) if errors else 0
+
+
+def _event_name_order(ev: dict):
+    """The API lists events by name, `<object>.<hex of the creation time in ns>`: per object, oldest first."""
+    rv = str(ev["metadata"].get("resourceVersion") or "0")
+    obj = (ev.get("involvedObject") or {}).get("name") or ev["metadata"]["name"].rsplit(".", 1)[0]
+    return (ev["metadata"].get("namespace", ""), obj + ".", ev.get("firstTimestamp") or "",
+            int(rv) if rv.isdigit() else 0)
 
 
 def _fail(inv: Invocation, errors: list[str]) -> int:
