@@ -208,6 +208,10 @@ def create(cluster: Cluster, obj: dict) -> dict:
         meta.pop("namespace", None)
     for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
         meta.pop(field, None)
+    if not name and meta.get("generateName"):
+        name = meta["name"] = meta["generateName"] + cluster.rand_suffix(5)
+    if r.plural not in NO_STATUS:
+        obj.pop("status", None)       # status is the controllers' to write
     causes = name_causes(r, name)
     if causes:
         raise invalid(r, name, causes)

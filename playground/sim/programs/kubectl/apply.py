@@ -83,6 +83,14 @@ def _start(inv: Invocation, what: str):
     return dry, found
 
 
+def _target(inv: Invocation, dry: str):
+    """The cluster a write goes to: a throw-away copy for --dry-run=server (validated, never stored)."""
+    if dry != "server":
+        return inv.cluster
+    from ...cluster import Cluster
+    return Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
+
+
 # ---- kubectl create -f -------------------------------------------------------------------------------
 @command("create", flags=flags_from_help("create", FILENAME_KINDS))
 def create_from_files(inv: Invocation) -> int:
@@ -107,7 +115,7 @@ def create_from_files(inv: Invocation) -> int:
             created += 1
             continue
         try:
-            stored = apiserver.create(inv.cluster, obj)
+            stored = apiserver.create(_target(inv, dry), obj)
         except apiserver.ApiError as exc:
             errors.append(exc.render(ref.source, "creating"))
             continue
@@ -143,7 +151,7 @@ def apply(inv: Invocation) -> int:
                 printer(ref, modified, "created")
                 continue
             try:
-                stored = apiserver.create(inv.cluster, copy.deepcopy(modified))
+                stored = apiserver.create(_target(inv, dry), copy.deepcopy(modified))
             except apiserver.ApiError as exc:
                 errors.append(exc.render(ref.source, "creating"))
                 continue
@@ -169,7 +177,7 @@ def apply(inv: Invocation) -> int:
             continue
         patched["metadata"]["resourceVersion"] = current["metadata"].get("resourceVersion")
         try:
-            stored = apiserver.update(inv.cluster, patched)
+            stored = apiserver.update(_target(inv, dry), patched)
         except apiserver.ApiError as exc:
             errors.append(exc.render(ref.source, "patching"))
             continue

@@ -39,7 +39,7 @@ def scale(inv: Invocation) -> int:
     current = f.get("current-replicas", -1)
     for ref in found.refs:
         if ref.r.plural not in SCALABLE:
-            errors.append(f'no scaler has been implemented for {{"{ref.r.group}" "{ref.r.kind}"}}')
+            errors.append("Error from server (NotFound): the server could not find the requested resource")
             continue
         have = (ref.obj.get("spec") or {}).get("replicas", 1)
         if current >= 0 and have != current:

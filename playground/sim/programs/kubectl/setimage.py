@@ -65,6 +65,8 @@ def set_image(inv: Invocation) -> int:
                 raise KubectlError(f'unable to find container named "{name}"')
             for c in hits:
                 c["image"] = image
+        if obj == ref.obj:
+            continue                    # nothing to change: kubectl prints nothing for this object
         if dry == "none":
             try:
                 obj = apiserver.update(inv.cluster, obj)
