@@ -30,9 +30,18 @@
       const ports = d.ports ? " " + d.ports : "";
       return name + "\n" + type + ports;
     }
+    if (d.kind === "pod") return podLabel(name);
     if (d.kind === "node") return String(d.label || name);
     if (d.kind === "host") return String(d.label || "your machine");
     return name;
+  }
+
+  // Pod names are long and alike: the workload's name on one line, what tells the copies apart below.
+  function podLabel(name) {
+    let m = /^(.+)-([a-z0-9]{6,10}-[a-z0-9]{5})$/.exec(name);      // deployment-<hash>-<suffix>
+    if (!m) m = /^(.+)-([a-z0-9]{5})$/.exec(name);                 // daemonset / replicaset pods
+    if (!m && name.length > 18) m = /^(.+)-([^-]+)$/.exec(name);    // kube-apiserver-minikube
+    return m ? m[1] + "\n" + m[2] : name;
   }
 
   function tooltipText(d) {
@@ -66,7 +75,8 @@
       "label": "data(display)", "color": "#d8dee9", "font-size": 11, "text-wrap": "wrap",
       "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
       "font-family": "ui-sans-serif, system-ui, sans-serif", "min-zoomed-font-size": 6,
-      "text-background-color": "#0d1117", "text-background-opacity": 0.6, "text-background-padding": 1,
+      "text-background-color": "#0d1117", "text-background-opacity": 0.75, "text-background-padding": 1,
+      "text-background-shape": "roundrectangle",
     } },
     { selector: "node.host", style: {
       "shape": "round-rectangle", "width": 70, "height": 44, "background-color": COLORS.host,
@@ -93,6 +103,7 @@
     { selector: "node.service", style: {
       "shape": "hexagon", "width": 46, "height": 40, "background-color": COLORS.service,
       "border-width": 2, "border-color": "#58a6ff", "font-size": 10,
+      "text-valign": "top", "text-margin-y": -4, "z-compound-depth": "top",
     } },
     { selector: "node.service.nodeport, node.service.loadbalancer", style: {
       "shape": "diamond", "width": 50, "height": 50, "border-color": "#a5d6ff", "border-width": 3,
@@ -271,64 +282,108 @@
         const first = !this.laidOut;
         this.laidOut = true;
         if (first) this.seedPositions(eles);
-        const layout = eles.layout(Object.assign({
+        const options = {
           name: "fcose", quality: "proof", randomize: false, animate: !first, animationDuration: 400,
           fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: false,
           nodeRepulsion: 4500, idealEdgeLength: 70, edgeElasticity: 0.45, nestingFactor: 0.1,
           gravity: 0.4, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
           tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
-        }, this.constraints(eles)));
-        layout.one("layoutstop", () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; });
-        layout.run();
+        };
+        const done = () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; };
+        try {
+          const layout = eles.layout(Object.assign({}, options, this.constraints(eles)));
+          layout.one("layoutstop", done);
+          layout.run();
+        } catch (err) {
+          // constraints fcose cannot satisfy together: lay out without them rather than not at all
+          console.warn("podscape: constrained layout failed", err);
+          const layout = eles.layout(options);
+          layout.one("layoutstop", done);
+          layout.run();
+        }
       };
       if (now) run(); else this.layoutTimer = setTimeout(run, 250);
     }
 
-    // the first layout starts from a tidy arrangement (machine | Services | pods grouped by owner), which
-    // fcose then relaxes; a random start gives a different picture every time the page opens
-    seedPositions(eles) {
-      const nodes = eles.nodes();
-      const host = nodes.filter("#host");
-      host.position({ x: 0, y: 0 });
-      const svcs = nodes.filter(".service").sort((a, b) =>
-        a.hasClass("system") - b.hasClass("system") || String(a.data("name")).localeCompare(b.data("name")));
-      svcs.forEach((n, i) => n.position({ x: 200, y: (i - (svcs.length - 1) / 2) * 90 }));
-      const groups = new Map();
+    // Pods in rows inside their node: each workload's pods together (at most 5 a row), the learner's
+    // first, then the system pods in rows of 4. Used for the first positions and as layout constraints.
+    podRows(nodes) {
+      const byParent = new Map();
       nodes.filter(".pod").forEach((p) => {
-        const key = (p.hasClass("system") ? "1" : "0") + p.data("namespace") + "/" +
-          String(p.data("name")).replace(/-[a-z0-9]{5}$/, "").replace(/-[a-z0-9]{8,10}$/, "");
+        const parent = p.data("parent") || "";
+        if (!byParent.has(parent)) byParent.set(parent, new Map());
+        const system = p.hasClass("system");
+        const key = (system ? "1~" : "0~" + p.data("namespace") + "/" + String(p.data("name")).replace(/-[a-z0-9]{5}$/, ""));
+        const groups = byParent.get(parent);
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(p);
       });
-      const keys = [...groups.keys()].sort();
-      let row = 0;
-      const placed = [];
-      for (const k of keys) {
-        const pods = groups.get(k);
-        pods.forEach((p, j) => placed.push([p, 420 + (j % 4) * 80, Math.floor(j / 4)]));
-        row += Math.ceil(pods.length / 4);
-        placed.slice(-pods.length).forEach((e) => { e[2] += row - Math.ceil(pods.length / 4); });
+      const out = [];
+      for (const [parent, groups] of byParent) {
+        const rows = [];
+        for (const key of [...groups.keys()].sort()) {
+          const pods = groups.get(key).sort((a, b) => String(a.data("name")).localeCompare(b.data("name")));
+          const width = 4;
+          for (let i = 0; i < pods.length; i += width) rows.push(pods.slice(i, i + width));
+        }
+        out.push({ parent, rows });
       }
-      // system pods (one per group, mostly) go in a compact grid below the learner's pods
-      const rows = Math.max(1, row);
-      placed.forEach(([p, x, r]) => p.position({ x, y: (r - (rows - 1) / 2) * 60 }));
+      return out;
     }
 
-    // reading order left to right: your machine, then the Services (one column), then the pods they select
+    // the learner's Services first, then the API server's `kubernetes`, then kube-system's
+    orderedServices(nodes) {
+      const rank = (n) => (n.hasClass("system") ? 2 : n.id() === "service/default/kubernetes" ? 1 : 0);
+      return nodes.filter(".service").sort((a, b) =>
+        rank(a) - rank(b) || String(a.data("name")).localeCompare(b.data("name")));
+    }
+
+    // the first layout starts from a tidy arrangement (machine | Services | pods in rows), which fcose
+    // then relaxes; a random start would give a different picture every time the page opens
+    seedPositions(eles) {
+      const nodes = eles.nodes();
+      nodes.filter("#host").position({ x: 0, y: 0 });
+      const svcs = this.orderedServices(nodes);
+      svcs.forEach((n, i) => n.position({ x: 200, y: (i - (svcs.length - 1) / 2) * 90 }));
+      let top = 0;
+      for (const { rows } of this.podRows(nodes)) {
+        const start = top - ((rows.length - 1) * 60) / 2;
+        rows.forEach((row, r) => row.forEach((p, j) => p.position({ x: 420 + j * 100, y: start + r * 60 })));
+        top += rows.length * 60 + 120;
+      }
+    }
+
+    // reading order left to right: your machine, the Services in one column, then the pods they select
     constraints(eles) {
+      const nodes = eles.nodes();
       const ids = new Set(eles.map((e) => e.id()));
-      const host = this.cy.getElementById("host");
-      const services = eles.nodes(".service").map((n) => n.id());
       const rel = [];
+      const horizontal = [];
+      const services = this.orderedServices(nodes).map((n) => n.id());
       for (const svc of services) {
-        if (ids.has("host") && host.nonempty()) rel.push({ left: "host", right: svc, gap: 70 });
+        if (ids.has("host")) rel.push({ left: "host", right: svc, gap: 80 });
         this.cy.getElementById(svc).outgoers("edge.selects").targets().forEach((pod) => {
           if (ids.has(pod.id()) && pod.isChildless()) rel.push({ left: svc, right: pod.id(), gap: 60 });
         });
       }
+      for (let i = 1; i < services.length; i++) rel.push({ top: services[i - 1], bottom: services[i], gap: 30 });
+      if (ids.has("host") && services.length) horizontal.push(["host", services[0]]);
+      for (const { rows } of this.podRows(nodes)) {
+        rows.forEach((row, r) => {
+          const rowIds = row.map((p) => p.id());
+          if (rowIds.length > 1) horizontal.push(rowIds);
+          // room for the labels, which are wider than the pods (fcose measures gaps between the nodes' bodies)
+          const gap = row[0].hasClass("system") ? 48 : 58;
+          for (let j = 1; j < rowIds.length; j++) rel.push({ left: rowIds[j - 1], right: rowIds[j], gap });
+          if (r > 0) rel.push({ top: rows[r - 1][0].id(), bottom: rowIds[0], gap: 30 });
+        });
+      }
       const out = {};
       if (rel.length) out.relativePlacementConstraint = rel;
-      if (services.length > 1) out.alignmentConstraint = { vertical: [services] };
+      const align = {};
+      if (services.length > 1) align.vertical = [services];
+      if (horizontal.length) align.horizontal = horizontal;
+      if (align.vertical || align.horizontal) out.alignmentConstraint = align;
       return out;
     }
 

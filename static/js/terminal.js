@@ -45,7 +45,7 @@
         convertEol: false,
         fontFamily: getComputedStyle(document.documentElement).getPropertyValue("--mono").trim() ||
           "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
-        fontSize: 14,
+        fontSize: 13,
         scrollback: 5000,
         allowProposedApi: false,
         theme: {
