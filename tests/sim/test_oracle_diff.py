@@ -246,3 +246,27 @@ def test_config_commands_match_kubectl(kubectl_oracle, tmp_path):
         want = oracle(kubectl_oracle, args, str(config))
         got = simulate(args, engine)
         assert got == want, f"kubectl {' '.join(args)}"
+
+
+# ---- a cluster that is down: the request errors, and what still works offline ----------------------------
+OFFLINE = [
+    ["create", "deploy", "x", "--image=nginx"],
+    ["create", "svc", "nodeport", "x", "--tcp=80"],
+    ["create", "cm", "c", "--from-literal=a=b"],
+    ["create", "secret", "generic", "s", "--from-literal=a=b"],
+    ["create", "ns", "foo"],
+    ["create", "deploy", "x", "--image=nginx", "--dry-run=client", "-o", "yaml"],
+    ["expose", "deploy", "x"],
+    ["run", "x", "--image=nginx"],
+    ["run", "x", "--image=nginx", "--port=80", "--expose"],
+    ["version"],
+    ["cluster-info"],
+]
+
+
+@pytest.mark.parametrize("args", OFFLINE, ids=lambda a: " ".join(a))
+def test_unreachable_cluster_matches_kubectl(kubectl_oracle, args):
+    """KUBECONFIG=/dev/null makes real kubectl talk to localhost:8080, as a stopped minikube leaves it."""
+    engine = Engine.new(seed=5, now=NOW)
+    engine.cluster.running = False
+    assert_same(kubectl_oracle, args, engine)

@@ -48,15 +48,18 @@ def prepare(inv: Invocation) -> tuple[str, str]:
     return name, dry
 
 
-def unreachable_error() -> str:
+def unreachable_error(cluster=None, klog_lines: int = 0) -> str:
+    """The refused-connection error; `klog_lines` discovery warnings first (run logs 1, get-like commands 5)."""
     try:
         from ...network import cluster_unreachable_error
-        return cluster_unreachable_error()
+        text = cluster_unreachable_error(cluster, discovery=klog_lines > 0)
     except ImportError:
-        return "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
+        return "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:-1][:klog_lines] + lines[-1:])
 
 
-def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, rest_path: str = "") -> int:
+def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_lines: int = 0) -> int:
     """Send `obj` to the API server (or not, for --dry-run=client) and print what kubectl prints.
 
     `wrap` is the prefix some generators put on server errors (`failed to create deployment: `);
@@ -72,10 +75,15 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, rest_p
         if wrap is not None:
             ns = f"/namespaces/{inv.namespace}" if r.namespaced else ""
             base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
-            inv.err(f'error: {wrap}Post "https://192.168.49.2:8443{base}{ns}/{r.plural}?fieldManager='
-                    f'kubectl-create": dial tcp 192.168.49.2:8443: connect: connection refused\n')
+            path = f"{base}{ns}/{r.plural}?fieldManager=kubectl-create&fieldValidation=Strict"
+            try:
+                from ...network import dial_error
+                inv.err(f"error: {wrap}{dial_error('Post', path)}\n")
+            except ImportError:
+                inv.err(f'error: {wrap}Post "http://localhost:8080{path}": dial tcp 127.0.0.1:8080: connect: '
+                        "connection refused\n")
         else:
-            inv.err(unreachable_error())
+            inv.err(unreachable_error(inv.cluster, klog_lines))
         return 1
     if r.namespaced:
         meta["namespace"] = inv.namespace

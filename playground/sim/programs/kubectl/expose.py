@@ -149,10 +149,14 @@ def generate_service(inv: Invocation, obj: dict) -> dict:
     return svc
 
 
-@command("expose", flags=flags_from_help("expose"))
+@command("expose", flags=flags_from_help("expose"), needs_server=False)
 def expose(inv: Invocation) -> int:
     dry = dry_run_strategy(inv)
     check_output(inv)
+    if not inv.cluster.running:          # even --dry-run=client reads the object from the server
+        from .create import unreachable_error
+        inv.err(unreachable_error(inv.cluster, 5))
+        return 1
     if inv.flags["filename"]:
         raise KubectlError("expose -f is not available in the playground; name the object: kubectl expose TYPE NAME")
     pairs = targets(inv.args)

@@ -166,7 +166,7 @@ def run(inv: Invocation) -> int:
             inv.out("---\n---\n")   # the YAML printer separates documents too
         print_created(inv, res.lookup("pods"), created, dry)
         return code
-    return submit(inv, pod, dry)
+    return submit(inv, pod, dry, klog_lines=1)
 
 
 def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
@@ -179,7 +179,7 @@ def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
         return pod
     if not inv.cluster.running:
         from .create import unreachable_error
-        inv.err(unreachable_error())
+        inv.err(unreachable_error(inv.cluster, 1))
         return None
     pod["metadata"]["namespace"] = inv.namespace
     try:
