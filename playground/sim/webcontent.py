@@ -317,7 +317,20 @@ def serve_whoami(image: str, req: Request, now: float, hostname: str, pod_ip: st
     return Response(200, "OK", headers, "" if req.method == "HEAD" else body, "")
 
 
+@dataclass
+class ServeContext:
+    """The world a server that talks to others needs (the ingress controller proxies to Services): the
+    cluster, the learner's files (for the walk's resolver), the serving pod, and the trace callback
+    (engine.trace) so the onward hop shows in the diagram."""
+    cluster: object
+    host_files: dict
+    pod: dict | None
+    trace: Callable[[dict], None] | None = None
+
+
 Server = Callable[[str, Request, float, str], Response]
+# Image repository -> fn(ctx, image, port, request, now) for servers that need the world (proxies).
+CONTEXT_SERVERS: dict[str, Callable[[ServeContext, str, int, Request, float], Response]] = {}
 # Image repository -> its HTTP server. Other parts (the ingress controller) add theirs here.
 SERVERS: dict[str, Server] = {
     "nginx": serve_nginx,
@@ -363,10 +376,13 @@ def container_listening(pod: dict, port: int) -> dict | None:
     return None
 
 
-def serve(image: str, port: int, req: Request, now: float, hostname: str, pod_ip: str = "") -> Response:
+def serve(image: str, port: int, req: Request, now: float, hostname: str, pod_ip: str = "",
+          ctx: ServeContext | None = None) -> Response:
     """One HTTP exchange with the image's server on `port`."""
     kind = listens(image).get(port, "")
     repo = images.repository(image)
+    if ctx is not None and repo in CONTEXT_SERVERS and kind in ("http", "https"):
+        return CONTEXT_SERVERS[repo](ctx, image, port, req, now)
     if kind in ("http", "https") and repo in SERVERS:
         if repo == "traefik/whoami":
             return serve_whoami(image, req, now, hostname, pod_ip)

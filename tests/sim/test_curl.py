@@ -235,3 +235,22 @@ def test_the_api_server_port_needs_tls_and_a_trusted_ca():
     assert run(e, "curl -k https://192.168.49.2:8443/livez").output == "ok"
     forbidden = run(e, "curl -sk https://192.168.49.2:8443/api")
     assert '"code": 403' in forbidden.output and 'system:anonymous' in forbidden.output
+
+
+def test_a_proxy_image_can_walk_onward_from_its_pod(monkeypatch):
+    """The hook the ingress controller uses: a context server proxies to a Service from its own pod."""
+    e, _ = nginx_nodeport()
+    add_deployment(e, "proxy", "hashicorp/http-echo", 1)
+    add_service(e, "proxy", type_="NodePort", node_port=30900, target=5678)
+
+    def proxy(ctx, image, port, req, now):
+        onward = network.walk(ctx.cluster, ctx.host_files, network.pod_source(ctx.pod), "nginx-app", 80)
+        ctx.trace(onward.as_trace())
+        b = onward.backend
+        return webcontent.serve(b.image, b.port, req, now, b.pod, b.ip)
+
+    monkeypatch.setitem(webcontent.LISTENS, "hashicorp/http-echo", {5678: "http"})
+    monkeypatch.setitem(webcontent.CONTEXT_SERVERS, "hashicorp/http-echo", proxy)
+    r = run(e, "curl -s http://192.168.49.2:30900/")
+    assert hashlib.md5(r.output.encode()).hexdigest() == NGINX_1314_INDEX_MD5
+    assert [t["source"] for t in r.traces] == ["host", f"pod/default/{next(iter(pod_names(e, 'proxy')))}"]

@@ -527,7 +527,8 @@ class Curl:
                 if not self.o.insecure:     # ingress-nginx's default "Fake Certificate" is self-signed
                     t.code, t.error = 60, "SSL certificate problem: self-signed certificate"
                     return
-                t.response = webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip)
+                t.response = webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip,
+                                              self._context(backend))
                 network.record_access(cluster, backend.namespace, backend.pod, t.response.log_line)
             else:
                 self._tls_trace(plain=True)
@@ -536,7 +537,8 @@ class Curl:
         elif daemon:
             t.response = self._daemon_plain(backend.pod, req, now)
         else:
-            t.response = webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip)
+            t.response = webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip,
+                                          self._context(backend))
             network.record_access(cluster, backend.namespace, backend.pod, t.response.log_line)
         resp = t.response
         self._send_trace(method, url, hdrs, req.body)
@@ -550,6 +552,11 @@ class Curl:
         t.body = resp.body
         t.header_size = len(resp.head().encode())
         t.elapsed_ms = 1 + cluster.randint(0, 3)
+
+    def _context(self, backend: network.Backend) -> webcontent.ServeContext:
+        return webcontent.ServeContext(self.proc.cluster, self.proc.host.files,
+                                       self.proc.cluster.get("pods", backend.namespace, backend.pod),
+                                       self.proc.engine.trace)
 
     def _tls_trace(self, plain: bool = False) -> None:
         self.info("ALPN: curl offers h2,http/1.1")
