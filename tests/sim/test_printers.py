@@ -215,3 +215,37 @@ def test_endpoints_show_three_addresses_then_a_count():
                                                     "ports": [{"port": 80}]}]}
     assert tables.format_endpoints(ep) == "10.244.0.3:80,10.244.0.4:80,10.244.0.5:80 + 2 more..."
     assert tables.format_endpoints({"metadata": {"name": "x"}}) == "<none>"
+
+
+FILES = {"f1.txt": "line one\n  indented\n\ttabbed\nlast line   \n", "f2.txt": "\n\nstarts with blank lines\n\n\n",
+         "f3.txt": "no newline at end", "f4.txt": "trailing spaces   \nnext\n", "f5.txt": "x " * 100 + "\n",
+         "f6.txt": "# comment\nkey: value\n- item\n", "f7.txt": "a\r\nb\r\n", "f8.txt": "emoji 🙂 line\nsecond\n"}
+ORACLE_COMMANDS = [
+    ["create", "configmap", "files"],      # + --from-file for FILES
+    ["run", "x", "--image=busybox", "--labels=a=b,c=d", "--annotations=note=" + "word " * 30, "--env=A=1",
+     "--env=B=yes", "--port=80", "--command", "--", "sh", "-c", "echo hello; sleep 3600", "x y", "long " * 30],
+    ["run", "y", "--image=nginx", "--restart=Never", "--", "arg1", "- dash", "", "#x"],
+    ["create", "deployment", "d", "--image=nginx", "--image=busybox", "--replicas=3", "--port=8080"],
+    ["create", "service", "nodeport", "s", "--tcp=80:8080,443:8443", "--node-port=32000"],
+    ["create", "service", "externalname", "e", "--external-name=example.com"],
+    ["create", "secret", "generic", "s", "--from-literal=password=yes", "--from-literal=x="],
+    ["create", "ingress", "i", "--rule=foo.com/bar=svc:80", "--rule=*.example.com/*=svc2:http"],
+    ["create", "quota", "q", "--hard=cpu=1,memory=1G,pods=2"],
+    ["create", "poddisruptionbudget", "p", "--selector=app=x", "--min-available=50%"],
+]
+
+
+@pytest.mark.parametrize("args", ORACLE_COMMANDS, ids=lambda a: " ".join(a[:3]))
+def test_yaml_and_json_of_real_kubectl_objects_match(run_oracle, tmp_path, args):
+    args = list(args)
+    if args[:2] == ["create", "configmap"]:
+        for name, text in FILES.items():
+            (tmp_path / name).write_text(text)
+            args.append(f"--from-file={name}={tmp_path / name}")
+    cut = args.index("--") if "--" in args else len(args)
+    as_json, code = run_oracle(args[:cut] + ["--dry-run=client", "-o", "json"] + args[cut:])
+    assert code == 0, as_json
+    as_yaml, code = run_oracle(args[:cut] + ["--dry-run=client", "-o", "yaml"] + args[cut:])
+    obj = json.loads(as_json)
+    assert to_yaml(obj) == as_yaml
+    assert to_json(obj, sort_keys=False) == as_json
