@@ -235,7 +235,22 @@ def _clf_time(ts: float) -> str:
 
 
 def _path_only(path: str) -> str:
-    return path.split("?", 1)[0].split("#", 1)[0] or "/"
+    """The request path as servers match it: no query, slashes merged, `.`/`..` resolved (nginx's
+    merge_slashes and URI normalisation; httpd does the same for these cases)."""
+    raw = path.split("?", 1)[0].split("#", 1)[0] or "/"
+    parts: list[str] = []
+    for seg in raw.split("/")[1:]:
+        if seg in ("", "."):
+            continue
+        if seg == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(seg)
+    out = "/" + "/".join(parts)
+    if raw.endswith("/") and out != "/":
+        out += "/"
+    return out
 
 
 def serve_nginx(image: str, req: Request, now: float, hostname: str) -> Response:

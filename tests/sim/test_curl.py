@@ -254,3 +254,10 @@ def test_a_proxy_image_can_walk_onward_from_its_pod(monkeypatch):
     r = run(e, "curl -s http://192.168.49.2:30900/")
     assert hashlib.md5(r.output.encode()).hexdigest() == NGINX_1314_INDEX_MD5
     assert [t["source"] for t in r.traces] == ["host", f"pod/default/{next(iter(pod_names(e, 'proxy')))}"]
+
+
+def test_paths_are_normalised_as_curl_and_nginx_do():
+    e, _ = nginx_nodeport()
+    r = run(e, "curl -v http://192.168.49.2:32000/a/../index.html")
+    assert "> GET /index.html HTTP/1.1\r\n" in r.output and "< HTTP/1.1 200 OK\r\n" in r.output
+    assert "Welcome to nginx!" in run(e, "curl -s http://192.168.49.2:32000//").output

@@ -271,6 +271,26 @@ class Url:
         return f"{self.scheme}://{self.host_header()}{self.path}"
 
 
+def dedot(path: str) -> str:
+    """RFC 3986 remove_dot_segments, which curl applies to the URL path (unless --path-as-is)."""
+    p, q, query = path.partition("?")
+    out: list[str] = []
+    segs = p.split("/")
+    for i, seg in enumerate(segs[1:], 1):
+        last = i == len(segs) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 0:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    return "/" + "/".join(out) + (q + query)
+
+
 def parse_url(raw: str) -> Url:
     if any(c in raw for c in " \t\r\n") or not raw:
         raise UrlError(3, "URL rejected: Malformed input to a URL function")
@@ -292,6 +312,7 @@ def parse_url(raw: str) -> Url:
         path = "/" + path
     if not path:
         path = "/"
+    path = dedot(path)
     if "@" in authority:
         authority = authority.rsplit("@", 1)[1]
     explicit = False
