@@ -513,10 +513,13 @@ def access_log(cluster: Cluster, namespace: str, pod: str) -> list[str]:
 STOPPED_SERVER = "localhost:8080"
 
 
-def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = True) -> str:
+def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = True, klog_lines: int = 5) -> str:
     """What kubectl v1.35 prints on stderr for a command that needs the API server while minikube is
-    stopped or deleted (exit code 1). With a cluster (for its clock) and `discovery`, the five klog lines
-    the discovery client logs come first, as for `kubectl get`; the last line is always the same."""
+    stopped or deleted (exit code 1). With a cluster (for its clock) and `discovery`, the klog lines the
+    discovery client logs come first; the last line is always the same. Checked against kubectl v1.35:
+    get, describe, delete, expose, scale, label, api-resources log 5 lines (cluster-info too, then adds
+    its own tail); `run` logs 1; `version` logs none (after its Client/Kustomize lines); `create <kind>`
+    prints `error: failed to create <what>: ` + dial_error(...) instead."""
     last = f"The connection to the server {STOPPED_SERVER} was refused - did you specify the right host or port?\n"
     if cluster is None or not discovery:
         return last
@@ -526,7 +529,7 @@ def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = 
     pid = 10000 + int(hashlib.blake2b(f"{cluster.seed}:{int(ts)}".encode(), digest_size=4).hexdigest(), 16) % 50000
     micros = int((ts - int(ts)) * 1_000_000) or 723654
     lines = []
-    for i in range(5):
+    for i in range(klog_lines):
         lines.append(
             f"E{t.tm_mon:02d}{t.tm_mday:02d} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}."
             f"{(micros + i * 417) % 1_000_000:06d} {pid:7d} memcache.go:265] \"Unhandled Error\" "
