@@ -222,9 +222,8 @@ FILES = {"f1.txt": "line one\n  indented\n\ttabbed\nlast line   \n", "f2.txt": "
          "f6.txt": "# comment\nkey: value\n- item\n", "f7.txt": "a\r\nb\r\n", "f8.txt": "emoji 🙂 line\nsecond\n"}
 ORACLE_COMMANDS = [
     ["create", "configmap", "files"],      # + --from-file for FILES
-    ["run", "x", "--image=busybox", "--labels=a=b,c=d", "--annotations=note=" + "word " * 30, "--env=A=1",
-     "--env=B=yes", "--port=80", "--command", "--", "sh", "-c", "echo hello; sleep 3600", "x y", "long " * 30],
-    ["run", "y", "--image=nginx", "--restart=Never", "--", "arg1", "- dash", "", "#x"],
+    ["create", "deployment", "x", "--image=busybox", "--port=80", "--", "sh", "-c", "echo hello; sleep 3600",
+     "x y", "long " * 30, "- dash", "", "#x", "a\nb"],
     ["create", "deployment", "d", "--image=nginx", "--image=busybox", "--replicas=3", "--port=8080"],
     ["create", "service", "nodeport", "s", "--tcp=80:8080,443:8443", "--node-port=32000"],
     ["create", "service", "externalname", "e", "--external-name=example.com"],
