@@ -233,8 +233,10 @@ def route(cluster: Cluster, w: Walk) -> None:
     if ip == NODE_IP:
         _to_node(cluster, w)
         return
-    if from_host and ip == HOST_BRIDGE_IP:
-        w.fail("refused", "that is your own machine's address on the minikube network; nothing listens there",
+    if ip == HOST_BRIDGE_IP:
+        if not from_host:
+            w.hop("host", "host", HOST.label, ip)
+        w.fail("refused", "that is the learner's machine on the minikube network; nothing listens there",
                "Connection refused")
         return
     if addr in SERVICE_CIDR:
