@@ -140,6 +140,9 @@ def _services(cluster: Cluster) -> Iterable[dict]:
                 "selector": spec.get("selector") or {}, "system": ns == "kube-system"}
         if type_ == "ExternalName":
             data["externalName"] = spec.get("externalName", "")
+        if type_ == "LoadBalancer":   # minikube without `minikube tunnel` leaves it <pending>
+            ingress = (svc.get("status", {}).get("loadBalancer") or {}).get("ingress") or []
+            data["externalIP"] = ",".join(i.get("ip") or i.get("hostname", "") for i in ingress) or "<pending>"
         classes = ["service", type_.lower()] + (["system"] if ns == "kube-system" else [])
         yield {"group": "nodes", "data": data, "classes": " ".join(classes)}
 

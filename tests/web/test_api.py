@@ -130,3 +130,14 @@ def test_an_overlong_line_is_answered_not_stored_whole(alice_client, alice_sandb
     assert body["exit_code"] != 0 and "too long" in body["output"]
     record = Sandbox.objects.get(pk=alice_sandbox.pk).commands.get()
     assert len(record.line) < len(line)
+
+
+def test_a_logged_in_user_gets_an_api_token(alice, alice_sandbox):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.get("/api/token").json() == {"token": None}
+    assert client.post("/api/token").status_code == 403                  # CSRF, like any form
+    client.get("/sandboxes/")
+    key = client.post("/api/token", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value).json()["token"]
+    listed = Client().get("/api/sandboxes", HTTP_AUTHORIZATION=f"Token {key}").json()["sandboxes"]
+    assert [s["id"] for s in listed] == [alice_sandbox.pk]

@@ -138,3 +138,12 @@ def test_a_reparented_pod_is_removed_and_added_with_its_edges():
     assert pod_id in d["remove"] and pod_id in ids(d["add"])
     assert edge_id in d["remove"] and edge_id in ids(d["add"])
     assert [e["data"]["id"] for e in d["add"]].index(pod_id) < [e["data"]["id"] for e in d["add"]].index(edge_id)
+
+
+def test_a_load_balancer_without_a_tunnel_is_pending_and_reachable_on_its_node_port():
+    engine = Engine.new(seed=4, now=NOW)
+    deploy(engine, "web", replicas=1)
+    service(engine, "web", {"app": "web"}, "LoadBalancer", 31000)
+    e = by_id(topology.elements(engine.cluster))
+    assert e["service/default/web"]["data"]["externalIP"] == "<pending>"
+    assert e["edge/host->service/default/web"]["data"]["nodePorts"] == [31000]
