@@ -248,3 +248,11 @@ def test_yaml_and_json_of_real_kubectl_objects_match(run_oracle, tmp_path, args)
     obj = json.loads(as_json)
     assert to_yaml(obj) == as_yaml
     assert to_json(obj, sort_keys=False) == as_json
+
+
+def test_every_table_has_as_many_cells_as_columns():
+    for plural in tables.COLUMNS:
+        for wide in (False, True):
+            obj = {"metadata": {"name": "x", "creationTimestamp": rfc3339(NOW)}, "spec": {}, "status": {}}
+            cols = [c for c in tables.columns(plural) if wide or c[1] == 0]
+            assert len(tables.row(plural, obj, NOW, wide)) == len(cols), plural

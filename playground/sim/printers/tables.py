@@ -230,8 +230,20 @@ def _job(j: dict, now: float, wide: bool) -> list[str]:
     succeeded = st.get("succeeded", 0)
     comp = f"{succeeded}/{completions}" if completions is not None else f"{succeeded}/1 of {spec.get('parallelism', 1)}"
     conds = {c.get("type"): c.get("status") for c in st.get("conditions", []) or []}
-    status = ("Complete" if conds.get("Complete") == "True" else "Failed" if conds.get("Failed") == "True"
-              else "Suspended" if conds.get("Suspended") == "True" else "Running")
+    if conds.get("Complete") == "True":
+        status = "Complete"
+    elif conds.get("Failed") == "True":
+        status = "Failed"
+    elif j.get("metadata", {}).get("deletionTimestamp"):
+        status = "Terminating"
+    elif conds.get("Suspended") == "True":
+        status = "Suspended"
+    elif conds.get("FailureTarget") == "True":
+        status = "FailureTarget"
+    elif conds.get("SuccessCriteriaMet") == "True":
+        status = "SuccessCriteriaMet"
+    else:
+        status = "Running"
     duration = ""
     if st.get("startTime"):
         end = parse_rfc3339(st["completionTime"]) if st.get("completionTime") else now
@@ -240,6 +252,22 @@ def _job(j: dict, now: float, wide: bool) -> list[str]:
     if wide:
         names, images = _containers(spec.get("template", {}).get("spec", {}) or {})
         cells += [names, images, format_label_selector(spec.get("selector"))]
+    return cells
+
+
+def _bool_ptr(v) -> str:
+    return "<unset>" if v is None else ("True" if v else "False")
+
+
+def _cronjob(cj: dict, now: float, wide: bool) -> list[str]:
+    spec, st = cj.get("spec", {}) or {}, cj.get("status", {}) or {}
+    last = translate_timestamp_since(st["lastScheduleTime"], now) if st.get("lastScheduleTime") else "<none>"
+    cells = [cj["metadata"]["name"], spec.get("schedule", ""), spec.get("timeZone") or "<none>",
+             _bool_ptr(spec.get("suspend")), str(len(st.get("active") or [])), last, _age(cj, now)]
+    if wide:
+        job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+        names, images = _containers((job_spec.get("template") or {}).get("spec") or {})
+        cells += [names, images, format_label_selector(job_spec.get("selector"))]
     return cells
 
 
@@ -451,7 +479,7 @@ def _default(obj: dict, now: float, wide: bool) -> list[str]:
 
 ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "pods": _pod, "deployments": _deployment, "replicasets": _replicaset, "replicationcontrollers": _replicaset,
-    "daemonsets": _daemonset, "statefulsets": _statefulset, "jobs": _job, "services": _service,
+    "daemonsets": _daemonset, "statefulsets": _statefulset, "jobs": _job, "cronjobs": _cronjob, "services": _service,
     "endpoints": _endpoints, "endpointslices": _endpointslice, "nodes": _node, "namespaces": _namespace,
     "events": _event, "ingresses": _ingress, "ingressclasses": _ingressclass, "networkpolicies": _networkpolicy,
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,

@@ -181,8 +181,10 @@ def get(inv: Invocation) -> int:
             raise KubectlError(str(exc))
         inv.out(text)
     else:
-        kinds = {r.plural for r, objs in groups if objs}
-        with_kind = len(kinds) > 1 or f["show-kind"]
+        # The server answers each list with a table (even an empty one) and each found name with one, so
+        # kubectl prefixes names with their type whenever more than one type answered.
+        answered = {r.plural for r, n in pairs if n is None} | {r.plural for r, objs in groups if objs}
+        with_kind = len(answered) > 1 or f["show-kind"]
         chunks = []
         for r, objs in groups:
             if not objs:
