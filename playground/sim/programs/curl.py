@@ -213,7 +213,7 @@ def parse(argv: list[str]) -> tuple[Opts, str | None]:
                     setattr(o, name[3:].replace("-", "_"), False)
                 continue
             if name in KNOWN_UNSIMULATED:
-                raise UsageError(f"@option {a}: is not simulated in the playground")
+                raise UsageError(f"@curl's option {a} is not simulated in the playground")
             raise UsageError(f"option {a}: is unknown")
         if a.startswith("-") and len(a) > 1:
             j = 1
@@ -223,7 +223,7 @@ def parse(argv: list[str]) -> tuple[Opts, str | None]:
                 name = SHORT.get(ch)
                 if name is None:
                     if ch in KNOWN_UNSIMULATED:
-                        raise UsageError(f"@option -{ch}: is not simulated in the playground")
+                        raise UsageError(f"@curl's option -{ch} is not simulated in the playground")
                     raise UsageError(f"option -{a[1:]}: is unknown")
                 if LONG[name]:
                     if j < len(a):
@@ -701,7 +701,7 @@ def curl(proc: Proc) -> int:
     except UsageError as exc:
         text = str(exc)
         if text.startswith("@"):
-            proc.err(f"curl: {text[1:]}\n")
+            proc.err(f"podscape: {text[1:]}\n")
         else:
             proc.err(f"curl: {text}\n{TRY_HELP}")
         return 2
@@ -746,7 +746,7 @@ def _one(c: Curl, raw: str) -> int:
     target, target_err = _output_target(c, raw)
     if target_err:
         if not o.silent or o.show_error:
-            proc.err(f"curl: {target_err}!\n")
+            proc.err(f"curl: {target_err}\n")
         return 23
     to_file = target is not None and target not in ("-", "/dev/stdout")
     stdout_tty = c.tty and not to_file
