@@ -32,7 +32,7 @@
       ]);
       return new CM.EditorView({
         doc: content,
-        extensions: [keys, CM.basicSetup, CM.yaml(), CM.theme, CM.EditorState.tabSize.of(2)],
+        extensions: [keys, CM.basicSetup, CM.yaml(), CM.theme, CM.EditorState.tabSize.of(2), CM.EditorView.lineWrapping],
         parent: this.host,
       });
     }
