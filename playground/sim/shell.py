@@ -187,6 +187,8 @@ class Lexer:
             self._read_heredocs()
             self.line_no += 1
             return Tok("newline", "\n")
+        if s.startswith("<(", self.i) or s.startswith(">(", self.i):
+            return Tok("word", self._word())
         fd = None
         m = re.match(r"\d+(?=[<>])", s[self.i:self.i + 12])
         if m:
@@ -209,6 +211,9 @@ class Lexer:
         i = self.i
         while i < n:
             c = s[i]
+            if c in "<>" and s.startswith("(", i + 1) and (i == start or s[i - 1] not in "0123456789"):
+                i = scan_nested(s, i + 2, ")")          # <(...) process substitution
+                continue
             if c in META:
                 break
             if c == "\\":
@@ -587,6 +592,10 @@ class Shell:
         self.depth = 0
         self.commands = 0
         self.subst_status: int | None = None
+        self.root = False            # inside `sudo sh -c '...'`: even redirections are root's
+        self.dialect = "bash"        # "sh" inside `sh -c`: dash words its errors differently
+        self.line_prefix = ""        # "line 1: " inside `bash -c`, as a non-interactive bash reports
+        self.temp_files: list[str] = []   # /dev/fd/N of process substitutions, removed after the line
 
     # ---- variables ---------------------------------------------------------------------------
     def var(self, name: str) -> str | None:
@@ -600,8 +609,10 @@ class Shell:
             return "bash"
         if name in ("@", "*", "-", "!") or name.isdigit():
             return {"-": "himBHs"}.get(name, "")
-        if name == "RANDOM":
-            return str(self.engine.cluster.randint(0, 32767))
+        if name == "RANDOM":     # deterministic, and without drawing from the cluster's dice
+            self.random_draws = getattr(self, "random_draws", 0) + 1
+            seed = (len(self.host.history) * 1_000_003 + self.random_draws * 7919 + self.commands) % 2**31
+            return str((seed * 1103515245 + 12345) % 2**31 % 32768)
         if name in self.host.vars:
             return self.host.vars[name]
         extra = {"OLDPWD": self.host.vars.get("OLDPWD"), "UID": "1000", "EUID": "1000", "PPID": "4241",
@@ -668,6 +679,12 @@ class Shell:
                 body = re.sub(r"\\([$`\\])", r"\1", s[i + 1:end - 1])
                 flush()
                 pieces.append(Piece(self.command_subst(body), in_quotes, not in_quotes))
+                i = end
+                continue
+            if c in "<>" and mode == "word" and s.startswith("(", i + 1):
+                end = scan_nested(s, i + 2, ")")
+                flush()
+                pieces.append(Piece(self.process_subst(s[i + 2:end - 1], c), True))
                 i = end
                 continue
             if c == "$" and i + 1 < n:
@@ -800,6 +817,21 @@ class Shell:
         status = self.run_nested(src, IO(None, out, self.current_err))
         self.status = self.subst_status = status
         return out.text.rstrip("\n")
+
+    def process_subst(self, src: str, direction: str) -> str:
+        """<(cmd): the command's output as a file, /dev/fd/63 and down, removed when the line ends."""
+        path = f"/dev/fd/{63 - len(self.temp_files)}"
+        if re.fullmatch(r"\s*(kubectl|minikube|helm)\s+completion\s+(bash|zsh)\s*", src):
+            content = "# completion is built into the Podscape terminal: press Tab\n"
+        elif direction == ">":
+            content = ""
+        else:
+            out = Stream()
+            self.run_nested(src, IO(None, out, self.current_err))
+            content = out.text
+        self.host.files[path] = content[:vfs.MAX_FILE]
+        self.temp_files.append(path)
+        return path
 
     def expand_words(self, raws: list[str]) -> list[str]:
         fields: list[str] = []
@@ -1088,6 +1120,9 @@ class Shell:
     def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
                  as_root: bool = False, builtins: bool = True) -> int:
         name = argv[0]
+        as_root = as_root or self.root
+        if name in ("bash", "sh", "dash") or name in ("/bin/bash", "/bin/sh", "/usr/bin/bash"):
+            return self.sub_shell(argv, io, as_root)
         if builtins and name in BUILTINS:
             saved = dict(self.host.vars)
             self.host.vars.update(assigns or {})
@@ -1119,9 +1154,13 @@ class Shell:
                     return 126
                 io.err.write(f"bash: {name}: {vfs.NOENT}\n")
                 return 127
-            prefix = "sudo" if as_root else "bash"
-            io.err.write(f"{prefix}: {name}: command not found\n")
-            return 1 if as_root else 127
+            if as_root and not self.root:
+                io.err.write(f"sudo: {name}: command not found\n")
+            elif self.dialect == "sh":
+                io.err.write(f"sh: 1: {name}: not found\n")
+            else:
+                io.err.write(f"bash: {self.line_prefix}{name}: command not found\n")
+            return 1 if as_root and not self.root else 127
         env = self.env(assigns)
         if as_root:
             env.update({"USER": "root", "HOME": "/root", "LOGNAME": "root", "SUDO_USER": USER})
@@ -1174,10 +1213,49 @@ class Shell:
         if not args:
             io.err.write(SUDO_USAGE)
             return 1
-        if args[0] in ("su", "bash", "sh", "-i"):
+        if args[0] in ("su", "-i"):
             io.err.write("podscape: a root shell is not simulated; put sudo in front of each command\n")
             return 1
         return self.run_argv(args, io, extra, as_root=True, builtins=False)
+
+    def diagnostic(self, target: str, err: str, verb: str) -> str:
+        """A redirection failure, worded by the shell that runs it."""
+        if self.dialect == "sh":
+            what = "cannot create" if verb == "create" else "cannot open"
+            if verb == "create" and err == vfs.NOENT:
+                err = "Directory nonexistent"
+            return f"sh: 1: {what} {target}: {err}\n"
+        return f"bash: {self.line_prefix}{target}: {err}\n"
+
+    def sub_shell(self, argv: list[str], io: "IO", as_root: bool) -> int:
+        """`bash -c 'cmd'`, `sh script.sh`, and `sudo sh -c 'echo x >> /etc/hosts'` (the classic fix)."""
+        args = argv[1:]
+        while args and args[0] in ("-e", "-x", "-u", "-l", "--login", "--norc", "--noprofile", "-o", "pipefail"):
+            args.pop(0)
+        if args and args[0] == "-c":
+            if len(args) < 2:
+                io.err.write(f"{argv[0]}: -c: option requires an argument\n")
+                return 2
+            src = args[1]
+        elif args:
+            content, err = vfs.read(self.host, self.host.abspath(args[0]))
+            if err:
+                io.err.write(f"{argv[0]}: {args[0]}: {err}\n" if argv[0] == "bash" else
+                             f"{argv[0]}: 0: cannot open {args[0]}: {err}\n")
+                return 127 if err == vfs.NOENT else 126
+            src = content
+        else:
+            io.err.write("podscape: this terminal is already a bash shell; a nested interactive shell is not "
+                         "simulated (use bash -c '...' or sh -c '...')\n")
+            return 1
+        saved = self.root, self.dialect, self.line_prefix
+        self.root = as_root
+        self.dialect = "sh" if argv[0].endswith(("sh", "dash")) and not argv[0].endswith("bash") else "bash"
+        self.line_prefix = "line 1: " if self.dialect == "bash" else ""
+        try:
+            return self.run_nested(src, io)
+        finally:
+            self.root, self.dialect, self.line_prefix = saved
 
     # ---- redirections ------------------------------------------------------------------------
     def redirect(self, redirs: list[Redir], io: "IO") -> "IO | None":
@@ -1218,15 +1296,15 @@ class Shell:
                 if r.op == "<":
                     content, err = vfs.read(self.host, path)
                     if err:
-                        io.err.write(f"bash: {target}: {err}\n")
+                        io.err.write(self.diagnostic(target, err, "open"))
                         return None
                     io2.stdin = content
                     continue
                 if r.op == "<>":
                     continue
-                err = vfs.check_write(self.host, path, root=False)
+                err = vfs.check_write(self.host, path, root=self.root)
                 if err:
-                    io.err.write(f"bash: {target}: {err}\n")
+                    io.err.write(self.diagnostic(target, err, "create"))
                     return None
                 append = r.op in (">>", "&>>")
                 sink: Stream = FileStream(self, path, target)
@@ -1238,7 +1316,7 @@ class Shell:
                     sink = io2.err
                 else:
                     if not append:
-                        vfs.write(self.host, path, "", append=False, root=False)
+                        vfs.write(self.host, path, "", append=False, root=self.root)
                 if r.op in ("&>", "&>>", ">&"):
                     io2.out = io2.err = sink
                     io2.tty_out = False
@@ -1266,12 +1344,13 @@ class FileStream(Stream):
     def __init__(self, sh: "Shell", path: str, shown: str):
         super().__init__()
         self.sh, self.path, self.shown = sh, path, shown
+        self.root = sh.root
         self.failed = False
 
     def write(self, text: str) -> None:
         if not text or self.failed:
             return
-        err = vfs.write(self.sh.host, self.path, text, append=True, root=False)
+        err = vfs.write(self.sh.host, self.path, text, append=True, root=self.root)
         if err:
             self.failed = True
             self.sh.term.write(f"bash: {self.shown}: {err}\n")
@@ -1720,7 +1799,7 @@ def _unalias(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-@builtin("set", "shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap")
+@builtin("set", "shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap", "complete", "compopt")
 def _accepted(sh: Shell, argv: list[str], io: IO) -> int:
     """Accepted quietly: they change nothing a learner can observe here."""
     return 0
@@ -1742,6 +1821,96 @@ def _source(sh: Shell, argv: list[str], io: IO) -> int:
 
 
 # ================================================================================================
+# History expansion: !! !n !-n !string !$ !^ !* and :N designators, as an interactive bash does
+# ================================================================================================
+class EventNotFound(Exception):
+    pass
+
+
+EVENT_RE = re.compile(r"!(!|-?\d+|\?[^?\n]*\??|[^\s!:$^*=()\"'|;&<>0-9-][^\s:;&|<>()\"']*|[$^*]|#)")
+
+
+def _history_words(cmd: str) -> list[str]:
+    try:
+        toks = Lexer(cmd).tokens()
+    except ShellSyntaxError:
+        return cmd.split()
+    return [t.text for t in toks if t.kind in ("word", "op", "redir")]
+
+
+def history_expand(line: str, history: list[str]) -> str:
+    """Expand history events outside single quotes; raises EventNotFound("!x")."""
+    if "!" not in line:
+        return line
+    out: list[str] = []
+    i, n = 0, len(line)
+    in_single = in_double = False
+    while i < n:
+        c = line[i]
+        if c == "\\" and i + 1 < n and not in_single:
+            out.append(line[i:i + 2])
+            i += 2
+            continue
+        if c == "'" and not in_double:
+            in_single = not in_single
+        elif c == '"':
+            in_double = not in_double
+        if c != "!" or in_single or i + 1 >= n or line[i + 1] in " \t\n=(" or \
+                (in_double and line[i + 1] == '"'):
+            out.append(c)
+            i += 1
+            continue
+        m = EVENT_RE.match(line, i)
+        if not m:
+            out.append(c)
+            i += 1
+            continue
+        ev = m.group(1)
+        if ev == "#":
+            out.append("".join(out))
+            i = m.end()
+            continue
+        designator = None
+        if ev in ("$", "^", "*"):
+            cmd, designator = (history[-1] if history else None), ev
+        elif ev == "!":
+            cmd = history[-1] if history else None
+        elif re.fullmatch(r"-?\d+", ev):
+            k = int(ev)
+            idx = k - 1 if k > 0 else len(history) + k
+            cmd = history[idx] if 0 <= idx < len(history) else None
+        elif ev.startswith("?"):
+            needle = ev.strip("?")
+            cmd = next((h for h in reversed(history) if needle in h), None)
+        else:
+            cmd = next((h for h in reversed(history) if h.startswith(ev)), None)
+        if cmd is None:
+            raise EventNotFound(m.group(0))
+        end = m.end()
+        if designator is None:
+            dm = re.match(r":(\d+|\$|\^|\*)", line[end:])
+            if dm:
+                designator = dm.group(1)
+                end += dm.end()
+        if designator is not None:
+            words = _history_words(cmd)
+            if designator == "$":
+                cmd = words[-1] if words else ""
+            elif designator == "^":
+                cmd = words[1] if len(words) > 1 else ""
+            elif designator == "*":
+                cmd = " ".join(words[1:])
+            else:
+                k = int(designator)
+                if k >= len(words):
+                    raise EventNotFound(line[i:end])
+                cmd = words[k]
+        out.append(cmd)
+        i = end
+    return "".join(out)
+
+
+# ================================================================================================
 # Entry point
 # ================================================================================================
 def run_line(engine: Engine, line: str, term: Stream) -> int:
@@ -1750,11 +1919,29 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
     host = engine.host
     if host.shell_stack and POD_SHELL is not None:
         return POD_SHELL(engine, line, term)
+    if "!" in line:
+        try:
+            expanded = history_expand(line, host.history)
+        except EventNotFound as exc:
+            term.write(f"bash: {exc}: event not found\n")
+            return host.last_exit
+        if expanded != line:
+            term.write(expanded + "\n")       # bash shows the command it is about to run
+            line = expanded
     if line.strip():
         host.history.append(line.rstrip("\n"))
         del host.history[:-HISTORY_CAP]
     sh = Shell(engine, term)
     sh.current_err = term
+    try:
+        return _run(sh, line, term)
+    finally:
+        for path in sh.temp_files:
+            host.files.pop(path, None)
+
+
+def _run(sh: Shell, line: str, term: Stream) -> int:
+    host = sh.host
     try:
         tree, warnings = parse(line)
     except ShellSyntaxError as exc:

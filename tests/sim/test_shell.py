@@ -3,6 +3,7 @@ against real bash (the oracle); host-specific ones (files, /etc/hosts, history) 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -342,3 +343,64 @@ def test_ubuntu_aliases_and_alias_builtin():
     restored = Engine.from_state(json.loads(json.dumps(e.to_state())))
     assert restored.run("alias k").output == "alias k='kubectl'\n"
     assert restored.run("ll").exit_code == 127
+
+
+def test_history_expansion_like_interactive_bash():
+    e = new()
+    e.run("echo hi there")
+    assert run(e, "!!") == ("echo hi there\nhi there\n", 0)
+    assert run(e, "echo last !$") == ("echo last there\nlast there\n", 0)
+    assert run(e, "echo 'a!b' \"wow!\" ! x") == ("a!b wow! ! x\n", 0)
+    e.run("false")
+    assert run(e, "echo a!zzz") == ("bash: !zzz: event not found\n", 1)     # keeps $?
+    assert run(e, "!-3") == ("echo last there\nlast there\n", 0)
+    assert run(e, "!1") == ("echo hi there\nhi there\n", 0)
+    assert run(e, "!ech") == ("echo hi there\nhi there\n", 0)
+    e.run('echo "1.2.3.4 x" > /etc/hosts')
+    assert run(e, "sudo !!") == ('sudo echo "1.2.3.4 x" > /etc/hosts\nbash: /etc/hosts: Permission denied\n', 1)
+    assert e.host.history[-1] == 'sudo echo "1.2.3.4 x" > /etc/hosts'
+
+
+def test_sudo_sh_c_is_the_working_fix_and_sub_shells():
+    e = new()
+    assert run(e, "sudo sh -c 'echo 10.0.0.1 web.demo >> /etc/hosts'") == ("", 0)
+    assert e.host.files["/etc/hosts"].endswith("10.0.0.1 web.demo\n")
+    assert run(e, "sh -c 'echo x >> /etc/hosts'") == ("sh: 1: cannot create /etc/hosts: Permission denied\n", 1)
+    assert run(e, "bash -c 'echo x > /etc/hosts'") == ("bash: line 1: /etc/hosts: Permission denied\n", 1)
+    assert run(e, "bash -c 'echo $0 ran; exit 3'; echo $?") == ("bash ran\n3\n", 0)
+    assert run(e, "sh -c nosuch") == ("sh: 1: nosuch: not found\n", 127)
+    e.run("printf 'echo from script\\n' > s.sh")
+    assert run(e, "bash s.sh") == ("from script\n", 0)
+    assert run(e, "./s.sh") == ("bash: ./s.sh: Permission denied\n", 126)
+    out, code = run(e, "bash")
+    assert code == 1 and "bash -c" in out
+
+
+def test_process_substitution_and_completion_setup():
+    e = new()
+    assert run(e, "source <(kubectl completion bash)") == ("", 0)
+    assert run(e, "complete -o default -F __start_kubectl k") == ("", 0)
+    assert run(e, "cat <(echo from procsub) <(echo second)") == ("from procsub\nsecond\n", 0)
+    assert not any(p.startswith("/dev/fd/") for p in e.host.files)
+
+
+def test_watch_less_base64():
+    e = new()
+    out, code = run(e, "watch -n 1 echo hi")
+    head, blank, rest = out.split("\n", 2)
+    assert re.fullmatch(r"Every 1\.0s: echo hi +ubuntu: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}", head)
+    assert len(head) == 80
+    assert (blank, rest, code) == ("", "hi\n", 0)
+    assert run(e, "echo -n admin | base64") == ("YWRtaW4=\n", 0)
+    assert run(e, "echo YWRtaW4= | base64 -d") == ("admin", 0)
+    assert run(e, "echo '%%%' | base64 -d") == ("base64: invalid input\n", 1)
+    assert run(e, "head -1 /etc/hosts | less") == ("127.0.0.1\tlocalhost\n", 0)
+
+
+@pytest.mark.skipif(BASH is None, reason="real bash is not installed")
+@pytest.mark.parametrize("script", [
+    "echo -n admin | base64", "printf 'hello world, a longer line to wrap %.0s' 1 2 3 4 | base64",
+    "echo aGVsbG8K | base64 -d", "echo -n '' | base64",
+])
+def test_base64_matches_real(script):
+    assert sim(script) == real(script)

@@ -961,3 +961,118 @@ class NotFound:
         if text == f"bash: {self.name}: command not found\n":
             text = f"xargs: {self.name}: {vfs.NOENT}\n"
         self.errs.write(text)
+
+
+# ---- pagers, watch, base64 -----------------------------------------------------------------------
+@program("less", "more", "most")
+def pager(proc: Proc) -> int:
+    """A pager on a terminal would wait for keys; the playground shows the whole text at once."""
+    names = [a for a in proc.argv[1:] if not a.startswith("-") or a == "-"]
+    status = 0
+    for name, content, err in files_or_stdin(proc, names):
+        if err:
+            proc.err(f"{name}: {err}\n")
+            status = 1
+            continue
+        if len(names) > 1 and proc.argv[0] == "more":
+            proc.out(f"::::::::::::::\n{name}\n::::::::::::::\n")
+        proc.out(content)
+    if not names and proc.stdin_is_tty:
+        proc.err("Missing filename (\"less --help\" for help)\n" if proc.argv[0] == "less" else
+                 "more: bad usage\nTry 'more --help' for more information.\n")
+        return 1
+    return status
+
+
+@program("watch")
+def watch(proc: Proc) -> int:
+    """One refresh of procps' watch: the header line, a blank line, then the command's output."""
+    args = proc.argv[1:]
+    interval = "2.0"
+    title = True
+    while args and args[0].startswith("-"):
+        a = args.pop(0)
+        if a in ("-n", "--interval") and args:
+            interval = args.pop(0)
+        elif a.startswith("-n") and len(a) > 2:
+            interval = a[2:]
+        elif a in ("-t", "--no-title"):
+            title = False
+        elif a == "--":
+            break
+    if not args:
+        proc.err("Usage:\n watch [options] command\n")
+        return 1
+    try:
+        interval = f"{max(float(interval), 0.1):.1f}"
+    except ValueError:
+        proc.err(f"watch: failed to parse argument: '{interval}'\n")
+        return 1
+    command = " ".join(args)
+    if title:
+        left = f"Every {interval}s: {command}"
+        right = f"{HOSTNAME}: " + time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(proc.cluster.now))
+        width = int(proc.env.get("COLUMNS", "80")) if proc.env.get("COLUMNS", "80").isdigit() else 80
+        gap = max(1, width - len(left) - len(right))
+        proc.out(left + " " * gap + right + "\n\n")
+    shell = getattr(proc, "shell", None)
+    if shell is None:
+        return 1
+    from ..shell import IO
+    shell.run_nested(command, IO(None, proc.stdout, proc.stdout))
+    return 0
+
+
+@program("base64")
+def base64_(proc: Proc) -> int:
+    import base64 as b64
+    import binascii
+    try:
+        opts, names = parse(proc.argv[1:], "diw:", {"decode": "d", "ignore-garbage": "i", "wrap=": "w"})
+    except OptError as exc:
+        return usage_error(proc, "base64", str(exc))
+    o = dict(opts)
+    if len(names) > 1:
+        return usage_error(proc, "base64", f"extra operand ‘{names[1]}’")
+    name, content, err = next(iter(files_or_stdin(proc, names)))
+    if err:
+        proc.err(f"base64: {name}: {err}\n")
+        return 1
+    if "d" in o:
+        data = "".join(content.split())
+        try:
+            raw = b64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            proc.err("base64: invalid input\n")
+            return 1
+        proc.out(raw.decode("utf-8", errors="replace"))
+        return 0
+    wrap = o.get("w", "76")
+    if not wrap.isdigit():
+        proc.err(f"base64: invalid wrap size: ‘{wrap}’\n")
+        return 1
+    text = b64.b64encode(content.encode()).decode()
+    w = int(wrap)
+    lines = [text[k:k + w] for k in range(0, len(text), w)] if w else [text]
+    proc.out("".join(line + "\n" for line in lines if line) if w else text + ("\n" if text else ""))
+    return 0
+
+
+@program("chmod", "chown")
+def chmod(proc: Proc) -> int:
+    """Modes are not modelled; the file must exist and be the learner's (or sudo's)."""
+    args = [a for a in proc.argv[1:] if not a.startswith("-")]
+    tool = proc.argv[0]
+    if len(args) < 2:
+        return usage_error(proc, tool, "missing operand" if not args else f"missing operand after ‘{args[0]}’")
+    status = 0
+    for name in args[1:]:
+        path = proc.host.abspath(name)
+        if not vfs.exists(proc.host, path):
+            proc.err(f"{tool}: cannot access {q(name)}: {vfs.NOENT}\n")
+            status = 1
+        elif not vfs.writable(path, vfs.is_root(proc)):
+            verb = "changing permissions of" if tool == "chmod" else "changing ownership of"
+            proc.err(f"{tool}: {verb} {q(name)}: Operation not permitted\n")
+            status = 1
+    return status
