@@ -54,8 +54,11 @@ def _emphasis(escaped: str) -> str:
     return _EM_RE.sub(r"<em>\1</em>", escaped)
 
 
-def render(text: str) -> str:
-    """Markdown (the subset above) -> HTML that is safe to mark as safe in a template."""
+def render(text: str, runnable: frozenset[str] | set[str] = frozenset()) -> str:
+    """Markdown (the subset above) -> HTML that is safe to mark as safe in a template.
+
+    A fenced block holding exactly one of the `runnable` commands gets `data-run`, so a click types it
+    into the terminal."""
     lines = (text or "").replace("\r\n", "\n").split("\n")
     out: list[str] = []
     para: list[str] = []
@@ -89,7 +92,10 @@ def render(text: str) -> str:
                 body.append(lines[i])
                 i += 1
             cls = f' class="language-{html.escape(lang)}"' if re.match(r"^[\w-]+$", lang) else ""
-            out.append(f"<pre><code{cls}>{html.escape(chr(10).join(body))}</code></pre>")
+            code = chr(10).join(body)
+            run = (f' data-run="{html.escape(code.strip())}" title="Click to run it in the terminal"'
+                   if code.strip() in runnable else "")
+            out.append(f"<pre{run}><code{cls}>{html.escape(code)}</code></pre>")
             i += 1
             continue
         if not stripped:

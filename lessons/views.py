@@ -61,10 +61,12 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     steps = []
     for number, s in enumerate(view["steps"], 1):
         spec = by_id[s["id"]]
-        steps.append(s | {"number": number, "html": markdown.render(spec["prose"]),
+        html = markdown.render(spec["prose"], runnable=set(spec["commands"]))
+        steps.append(s | {"number": number, "html": html, "button": f'data-run="' not in html,
                           "note_html": markdown.render(spec["note"]) if spec["note"] else ""})
     next_lesson = Lesson.objects.filter(order__gt=lesson.order).order_by("order", "slug").first()
+    done_count = sum(1 for s in steps if s["done"])
     context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox, "next_lesson": next_lesson,
-               "intro_html": markdown.render(lesson.spec.get("intro", "")),
-               "done_count": sum(1 for s in steps if s["done"])}
+               "intro_html": markdown.render(lesson.spec.get("intro", "")), "intro_open": done_count == 0,
+               "done_count": done_count}
     return render(request, "lessons/pane.html", context)

@@ -23,3 +23,9 @@ def test_raw_html_and_script_links_are_neutralised():
     html = render('<script>alert(1)</script> [x](javascript:alert(1)) `<b>`')
     assert "<script>" not in html and "javascript:" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<code>&lt;b&gt;</code>" in html
+
+
+def test_a_fenced_command_of_the_step_can_be_run_with_a_click():
+    html = render("```\nkubectl get pods\n```\n\n```\nkubectl get nodes\n```", runnable={"kubectl get pods"})
+    assert html == ('<pre data-run="kubectl get pods" title="Click to run it in the terminal"><code>kubectl get pods'
+                    '</code></pre>\n<pre><code>kubectl get nodes</code></pre>')

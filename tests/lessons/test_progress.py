@@ -82,7 +82,7 @@ def test_the_pane_shows_steps_current_done_and_the_last_message(alice_client, l1
     assert 'id="step-expose-deployment" class="lesson-step current"' in html
     assert "Done: Run nginx as a Deployment. Next: Put a Service in front of the pods." in html
     assert '<code>kubectl expose</code>' in html                       # prose rendered from Markdown
-    assert 'data-run="kubectl expose deploy nginx-app --port=80"' in html
+    assert '<pre data-run="kubectl expose deploy nginx-app --port=80"' in html
     assert "1 of 7 steps done" in html
 
 
