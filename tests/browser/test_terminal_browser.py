@@ -180,3 +180,23 @@ def test_tab_inserts_a_unique_match_or_the_common_prefix_then_lists_like_bash(te
     page.wait_for_timeout(100)
     assert screen(page).endswith(PROMPT + "kubectl get deploy\ndeploy       deployments\n" + PROMPT + "kubectl get deploy")
     assert current_line(page)["text"] == "kubectl get deploy"
+
+
+def test_tab_completes_commands_and_names_from_the_sandbox(terminal):
+    page = terminal
+    type_line(page, "kub")
+    press(page, "Tab")
+    page.wait_for_function("window.podscape.currentLine().text === 'kubectl '")
+    page.keyboard.type("get svc ku")
+    press(page, "Tab")
+    page.wait_for_function("window.podscape.currentLine().text === 'kubectl get svc kubernetes '")
+    press(page, "Control+u")
+    page.keyboard.type("kubectl get pods -n kube-")
+    press(page, "Tab")
+    page.wait_for_timeout(300)
+    assert current_line(page)["text"] == "kubectl get pods -n kube-"     # ambiguous: nothing to add yet
+    press(page, "Tab")
+    page.wait_for_function("window.podscape.screenText().then((t) => t.includes('kube-system'))")
+    listing = screen(page).split("\n")[-2]
+    assert listing.split() == ["kube-node-lease", "kube-public", "kube-system"]
+    assert current_line(page)["text"] == "kubectl get pods -n kube-"
