@@ -78,3 +78,44 @@ def test_a_wrong_port_in_a_replay_gets_the_specific_hint():
     assert records[1]["output"] == "service/nginx-app exposed\n"
     assert records[1]["assessment"]["verdict"] == "mistake"
     assert "nginx listens on port 80" in records[1]["assessment"]["hint"]
+
+
+def test_a_learner_who_strays_gets_detours_and_specific_hints_and_still_finishes():
+    script = """\
+kubectl create deploy nginx-app --image=nginx:latest --replicas=3
+kubectl expose deploy nginx-app --port=80 --type=NodePort
+kubectl delete svc nginx-app
+kubectl expose deploy nginx-app --port=80
+kubectl get pods
+kubectl get svc ngnix-app
+kubectl get svc nginx-app
+docker ps
+kubectl patch svc nginx-app -p '{"spec":{"type":"NodePort","ports":[{"port":80,"nodePort":32000}]}}'
+kubectl get svc
+curl http://$(minikube ip):30000
+curl http://nginx-app:32000
+curl http://$(minikube ip):32000
+"""
+    records = sim(script, "services-clusterip-nodeport")
+    got = [(r["assessment"]["verdict"], r["assessment"]["step"]) for r in records]
+    assert got == [
+        ("complete", "create-deployment"),
+        ("mistake", "expose-deployment"),         # NodePort too early
+        ("detour", "expose-deployment"),          # removing the wrong Service is fine
+        ("complete", "expose-deployment"),
+        ("detour", "get-service"),
+        ("mistake", "get-service"),               # typo in the name
+        ("complete", "get-service"),
+        ("complete", "docker-ps"),
+        ("complete", "make-nodeport"),            # patch instead of edit: judged on state
+        ("complete", "get-service-nodeport"),
+        ("mistake", "curl-nodeport"),             # wrong port
+        ("mistake", "curl-nodeport"),             # a Service name from outside the cluster
+        ("complete", "curl-nodeport"),
+    ]
+    hints = [r["assessment"]["hint"] for r in records]
+    assert "default type, ClusterIP" in hints[1]
+    assert "you typed 'ngnix-app', the lesson uses 'nginx-app'" in hints[5]
+    assert "The NodePort you gave the Service is 32000" in hints[10]
+    assert "Service names only resolve inside the cluster" in hints[11]
+    assert records[-1]["assessment"]["lesson_complete"] is True
