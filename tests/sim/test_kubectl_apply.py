@@ -76,7 +76,7 @@ def test_server_side_errors_are_worded_as_the_api_server_does():
                                                  "    metadata:\n      labels: {app: other}"))
     r = engine.run("kubectl create -f bad.yaml")
     assert r.output == ('The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
-                        'map[string]string{"app":"other"}: `selector` does not match template `labels`\n')
+                        '{"app":"other"}: `selector` does not match template `labels`\n')
     write(engine, "foo.yaml", DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  foo: 1\n"))
     r = engine.run("kubectl create -f foo.yaml")
     assert r.output == ('Error from server (BadRequest): error when creating "foo.yaml": Deployment in version "v1" '

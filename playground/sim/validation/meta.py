@@ -16,10 +16,10 @@ TOTAL_ANNOTATION_BYTES = 256 * 1024
 QUALIFIED_NAME_MSG = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
                       "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
                       "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
-QUALIFIED_FULL_MSG = ("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and "
-                      "end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used "
-                      "for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain "
-                      "prefix and '/' (e.g. 'example.com/MyName')")
+QUALIFIED_FULL_MSG = ("a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start "
+                      "and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
+                      "used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS "
+                      "subdomain prefix and '/' (e.g. 'example.com/MyName')")
 SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
                  "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
                  "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
@@ -31,7 +31,9 @@ LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanum
                    "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
 
 
-# ---- Go formatting of invalid values ------------------------------------------------------------------
+# ---- how field errors print values -----------------------------------------------------------------
+# Since v1.34 (apimachinery field.ErrorBody) numbers and bools print bare, strings quoted, and anything
+# else as its JSON: `Invalid value: {"app":"y"}`, `Invalid value: {"matchLabels":{"app":"b"}}`.
 def go_quote(s: str) -> str:
     """strconv.Quote for the common cases."""
     out = []
@@ -52,42 +54,27 @@ def go_quote(s: str) -> str:
 
 
 def go_value(v) -> str:
-    """How field.Invalid prints a value: strings quoted, numbers and bools bare, maps as %#v."""
-    if v is None:
-        return "null"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return str(v)
     if isinstance(v, str):
         return go_quote(v)
-    if isinstance(v, dict):
-        return go_string_map(v)
-    return str(v)
+    from ..manifests import go_json
+    return go_json(v)          # None -> null, maps and lists -> JSON
 
 
-def go_string_map(m: dict | None) -> str:
-    if m is None:
-        return "map[string]string(nil)"
-    return "map[string]string{" + ", ".join(f"{go_quote(str(k))}:{go_quote(str(v))}"
-                                             for k, v in sorted(m.items())) + "}"
-
-
-def go_label_selector(sel: dict | None) -> str:
+def label_selector_value(sel: dict | None) -> str:
+    """A LabelSelector as JSON, its empty fields omitted (omitempty)."""
+    from ..manifests import go_json
     sel = sel or {}
-    ml = go_string_map(sel.get("matchLabels")) if sel.get("matchLabels") is not None else "map[string]string(nil)"
-    exprs = sel.get("matchExpressions")
-    if exprs is None:
-        me = "[]v1.LabelSelectorRequirement(nil)"
-    else:
-        items = []
-        for e in exprs:
-            values = e.get("values")
-            vals = "[]string(nil)" if values is None else "[]string{" + ", ".join(go_quote(str(x)) for x in values) + "}"
-            items.append(f'v1.LabelSelectorRequirement{{Key:{go_quote(str(e.get("key", "")))}, '
-                         f'Operator:{go_quote(str(e.get("operator", "")))}, Values:{vals}}}')
-        me = "[]v1.LabelSelectorRequirement{" + ", ".join(items) + "}"
-    return f"v1.LabelSelector{{MatchLabels:{ml}, MatchExpressions:{me}}}"
+    out: dict = {}
+    if sel.get("matchLabels"):
+        out["matchLabels"] = sel["matchLabels"]
+    if sel.get("matchExpressions"):
+        out["matchExpressions"] = [{k: e[k] for k in ("key", "operator", "values") if e.get(k)}
+                                   for e in sel["matchExpressions"]]
+    return go_json(out)
 
 
 def invalid(path: str, value, detail: str) -> str:
@@ -105,27 +92,25 @@ def unsupported(path: str, value, supported: list[str]) -> str:
 
 # ---- names and labels ---------------------------------------------------------------------------------
 def qualified_name_errors(key: str) -> list[str]:
-    """validation.IsQualifiedName."""
+    """content.IsLabelKey (validation.IsQualifiedName) as apimachinery v0.35 words it."""
     parts = key.split("/")
+    errs: list[str] = []
     if len(parts) == 1:
         name = parts[0]
     elif len(parts) == 2:
         prefix, name = parts
         if not prefix:
-            return ["prefix part must be non-empty"]
-        errs = []
-        if len(prefix) > 253:
-            errs.append("prefix part must be no more than 253 characters")
-        if not DNS1123_SUBDOMAIN.match(prefix):
-            errs.append("prefix part " + SUBDOMAIN_MSG)
-        if errs:
-            return errs
+            errs.append("prefix part must be non-empty")
+        else:
+            if len(prefix) > 253:
+                errs.append("prefix part must be no more than 253 characters")
+            if not DNS1123_SUBDOMAIN.match(prefix):
+                errs.append("prefix part " + SUBDOMAIN_MSG)
     else:
         return [QUALIFIED_FULL_MSG]
     if not name:
-        return ["name part must be non-empty"]
-    errs = []
-    if len(name) > 63:
+        errs.append("name part must be non-empty")
+    elif len(name) > 63:
         errs.append("name part must be no more than 63 characters")
     if not QUALIFIED_NAME.match(name):
         errs.append(QUALIFIED_NAME_MSG)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import apiserver
 from ..labels import selector_matches
-from .meta import (go_label_selector, go_string_map, invalid, required, unsupported, validate_labels,
+from .meta import (label_selector_value, invalid, required, unsupported, validate_labels,
                    validate_annotations, validate_object_meta, validate_selector)
 from .pods import validate_pod_spec
 
@@ -35,7 +35,7 @@ def _template(spec: dict, path: str, restart: list[str] | None) -> list[str]:
         return [required(f"{path}.template")]
     if selector and (selector.get("matchLabels") or selector.get("matchExpressions")) \
             and not selector_matches(selector, labels):
-        causes.append(invalid(f"{path}.template.metadata.labels", labels or None,
+        causes.append(invalid(f"{path}.template.metadata.labels", tmeta.get("labels"),
                               "`selector` does not match template `labels`"))
     causes += validate_labels(tmeta.get("labels"), f"{path}.template.metadata.labels")
     causes += validate_annotations(tmeta.get("annotations"), f"{path}.template.metadata.annotations")
@@ -54,7 +54,7 @@ def _replicas_and_selector(spec: dict, kind: str) -> list[str]:
     else:
         causes += validate_selector(selector, "spec.selector")
         if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-            causes.append(f"spec.selector: Invalid value: {go_label_selector(selector)}: "
+            causes.append(f"spec.selector: Invalid value: {label_selector_value(selector)}: "
                           f"empty selector is invalid for {kind}")
     return causes
 
@@ -65,7 +65,7 @@ def _selector_immutable(obj: dict, old: dict | None) -> list[str]:
     new_sel = (obj.get("spec") or {}).get("selector")
     old_sel = (old.get("spec") or {}).get("selector")
     if _norm(new_sel) != _norm(old_sel):
-        return [f"spec.selector: Invalid value: {go_label_selector(new_sel)}: field is immutable"]
+        return [f"spec.selector: Invalid value: {label_selector_value(new_sel)}: field is immutable"]
     return []
 
 
