@@ -32,3 +32,7 @@ def test_editor_directives_are_commands_with_their_body():
     assert cmds == ["kubectl edit svc web", "#podscape:editor-save <<'EOF'\nspec:\n  type: NodePort\nEOF",
                     "#podscape:editor-cancel"]
     assert editor_body(cmds[1]) == "spec:\n  type: NodePort\n"
+
+
+def test_a_shift_in_arithmetic_is_not_a_heredoc():
+    assert split_script("echo $((x<<y))\nls\n") == ["echo $((x<<y))", "ls"]

@@ -54,7 +54,7 @@ def _heredoc_delimiters(line: str) -> list[tuple[str, bool]]:
         elif line.startswith("<<<", i):
             i += 3
             continue
-        elif line.startswith("<<", i):
+        elif line.startswith("<<", i) and line[:i].count("((") <= line[:i].count("))"):   # not $((a<<b))
             m = HEREDOC_RE.match(line, i)
             if m:
                 word = next(g for g in (m.group(2), m.group(3), m.group(4)) if g is not None)
