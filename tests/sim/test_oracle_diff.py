@@ -270,3 +270,18 @@ def test_unreachable_cluster_matches_kubectl(kubectl_oracle, args):
     engine = Engine.new(seed=5, now=NOW)
     engine.cluster.running = False
     assert_same(kubectl_oracle, args, engine)
+
+
+# ---- explain: kubectl renders the same schemas (served as OpenAPI v3 by the fake server) -----------------
+EXPLAIN_FORMS = [["explain", kind] for kind in ("pods", "deployments", "rs", "svc", "endpoints", "nodes", "ns")] + [
+    ["explain", "svc.spec.type"], ["explain", "svc.spec"], ["explain", "svc.spec.ports.targetPort"],
+    ["explain", "deploy.spec.template"], ["explain", "pods.spec.containers.ports"], ["explain", "svc", "--recursive"],
+    ["explain", "svc.spec.nope"], ["explain", "foo"], ["explain", "a", "b"], ["explain"],
+]
+
+
+@pytest.mark.parametrize("args", EXPLAIN_FORMS, ids=lambda a: " ".join(a))
+def test_explain_matches_kubectl(kubectl_oracle, args):
+    with FakeApiServer([]) as server:
+        want = oracle(kubectl_oracle, args, server.kubeconfig)
+    assert simulate(args) == want, f"kubectl {' '.join(args)}"

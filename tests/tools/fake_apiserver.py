@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from playground.sim import resources as res
@@ -34,6 +35,46 @@ def _groups() -> dict:
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
         {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
          "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}} for g in groups]}
+
+
+def _openapi_v3(group_version: str) -> dict:
+    """An OpenAPI v3 document for one group/version, from the playground's explain schemas."""
+    schemas = json.loads((Path(res.__file__).parent / "programs/kubectl/explain_schemas.json").read_text())
+    prefix = "#/components/schemas/io.k8s.api.x."
+
+    def conv(s: dict) -> dict:
+        out: dict = {}
+        if "ref" in s:
+            out = {"allOf": [{"$ref": prefix + s["ref"]}], "default": {}}
+        elif "items" in s:
+            out = {"type": "array", "items": conv(s["items"])}
+        elif "additionalProperties" in s:
+            out = {"type": "object", "additionalProperties": conv(s["additionalProperties"])}
+        else:
+            out = {k: s[k] for k in ("type", "format") if k in s}
+        if s.get("description"):
+            out["description"] = s["description"]
+        return out
+
+    components, paths = {}, {}
+    for name, t in schemas.items():
+        entry: dict = {"type": "object", "properties": {k: conv(v) for k, v in t["properties"].items()}}
+        if t.get("description"):
+            entry["description"] = t["description"]
+        if t.get("required"):
+            entry["required"] = t["required"]
+        gvk = t.get("gvk")
+        if gvk:
+            entry["x-kubernetes-group-version-kind"] = [gvk]
+            gv = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            if gv == group_version:
+                r = res.BY_KIND[gvk["kind"]]
+                base = f"/apis/{gv}" if gvk["group"] else f"/api/{gv}"
+                path = f"{base}/namespaces/{{namespace}}/{r.plural}" if r.namespaced else f"{base}/{r.plural}"
+                paths[path] = {"get": {"x-kubernetes-group-version-kind": gvk}}
+        components["io.k8s.api.x." + name] = entry
+    return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.35.0"}, "paths": paths,
+            "components": {"schemas": components}}
 
 
 class FakeApiServer:
@@ -82,6 +123,12 @@ class FakeApiServer:
                     body = _resource_list("v1")
                 elif path.startswith("/apis/") and path.count("/") == 3:
                     body = _resource_list(path[len("/apis/"):])
+                elif path == "/openapi/v3":
+                    body = {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=1"},
+                                      "apis/apps/v1": {"serverRelativeURL": "/openapi/v3/apis/apps/v1?hash=1"}}}
+                elif path.startswith("/openapi/v3/"):
+                    rest = path[len("/openapi/v3/"):]
+                    body = _openapi_v3(rest[len("api/"):] if rest.startswith("api/") else rest[len("apis/"):])
                 elif path == "/version":
                     body = {"major": "1", "minor": "35", "emulationMajor": "1", "emulationMinor": "35", "minCompatibilityMajor": "1", "minCompatibilityMinor": "34", "gitVersion": "v1.35.0", "gitCommit": "abc", "gitTreeState": "clean", "buildDate": "2025-12-17T12:32:06Z", "goVersion": "go1.25.5", "compiler": "gc", "platform": "linux/amd64"}
                 else:
