@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from playground.sim.programs.kubectl.apply import LAST_APPLIED
-
 from .test_manifests import DEPLOYMENT, TUTORIAL_EXAMPLE
 from .writehelpers import sandbox, write
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 def test_the_tutorial_example_creates_three_objects_then_already_exists():

@@ -2,9 +2,12 @@
 through the API server; invalid saves reopen with kubectl's error block (editoptions.go)."""
 from __future__ import annotations
 
-from playground.sim.programs.kubectl.edit import HEADER
-
 from .writehelpers import sandbox
+
+# kubectl's header (staging/src/k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go, editHeader.writeTo)
+HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
+          "# and an empty file will abort the edit. If an error occurs while saving this file will be\n"
+          "# reopened with the relevant failures.\n#\n")
 
 
 def test_edit_opens_the_editor_with_the_header_and_live_object():
