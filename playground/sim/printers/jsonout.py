@@ -1,23 +1,24 @@
 """JSON exactly as kubectl -o json prints it: Go's json.MarshalIndent(obj, "", "    ") of a map."""
 from __future__ import annotations
 
+import json
 import math
-
-_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+import re
 
 
 def _string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in _SHORT:
-            out.append(_SHORT[ch])
-        elif ord(ch) < 0x20 or ch in "<>&\u2028\u2029":
-            # encoding/json escapes control characters and, by default, HTML-significant ones.
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    # Python's encoder escapes exactly Go's set (quote, backslash, controls as \n \r \t \b \f or \u00xx);
+    # Go also escapes the HTML-significant <, >, & and the JavaScript line separators.
+    text = json.dumps(s, ensure_ascii=False)
+    if _EXTRA.search(text):
+        text = _EXTRA.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+_EXTRA = re.compile("[<>&\u2028\u2029]")
+# A float value in indented JSON (after `": ` or alone on a line). Go prints floats differently
+# (3.0 -> 3, 1e-07 -> 1e-7), so those rare objects take the slow path.
+_FLOAT_TOKEN = re.compile(r'(?:": |^\s+)-?\d+(?:\.\d|[eE])', re.M)
 
 
 def _number(v) -> str:
@@ -36,7 +37,9 @@ def _number(v) -> str:
         if "e" in r:
             mant, exp = r.split("e")
             sign = "-" if exp.startswith("-") else "+"
-            return f"{mant}e{sign}{exp.lstrip('+-').lstrip('0').zfill(2)}"
+            digits = exp.lstrip("+-").lstrip("0") or "0"
+            # Go: 'e' format, then "e-07" is cleaned up to "e-7" (positive exponents keep two digits).
+            return f"{mant}e{sign}{digits if sign == '-' else digits.zfill(2)}"
         return r
     return repr(v)
 
@@ -82,6 +85,21 @@ def to_json(obj, sort_keys: bool = True) -> str:
     client (`create ... --dry-run=client -o json`) print in Go struct field order: pass sort_keys=False
     and build the dict in that order (kind, apiVersion, metadata, spec, status).
     """
-    out: list[str] = []
-    _encode(obj, "", out, sort_keys)
-    return "".join(out) + "\n"
+    try:
+        # The stdlib encoder writes the same text as encoding/json for JSON-shaped data (sorted keys sort by
+        # code point, which is UTF-8 byte order); only Go's HTML-safe escapes are added afterwards.
+        text = json.dumps(obj, indent=4, sort_keys=sort_keys, ensure_ascii=False, separators=(",", ": "),
+                          allow_nan=False, default=_not_json)
+    except (TypeError, ValueError):
+        text = None
+    if text is None or _FLOAT_TOKEN.search(text):
+        out: list[str] = []
+        _encode(obj, "", out, sort_keys)
+        text = "".join(out)
+    elif _EXTRA.search(text):
+        text = _EXTRA.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
+
+
+def _not_json(value):
+    raise TypeError(f"not JSON: {type(value).__name__}")

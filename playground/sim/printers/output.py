@@ -8,7 +8,6 @@ Objects are printed as the API returns them (no managedFields).
 """
 from __future__ import annotations
 
-import copy
 import re
 
 from .. import resources as res
@@ -53,8 +52,11 @@ def _as_list(objs: list[dict]) -> dict:
 
 
 def _clean(obj: dict) -> dict:
-    obj = copy.deepcopy(obj)
-    obj.get("metadata", {}).pop("managedFields", None)
+    """The object as `get` shows it: without managedFields (kubectl's --show-managed-fields=false)."""
+    if "managedFields" not in obj.get("metadata", {}):
+        return obj
+    obj = dict(obj, metadata=dict(obj["metadata"]))
+    del obj["metadata"]["managedFields"]
     return obj
 
 

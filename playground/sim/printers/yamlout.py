@@ -7,6 +7,7 @@ plain/quoted scalars at column 80 (best_width), which kubectl does show.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -105,10 +106,20 @@ def _key_less(a: str, b: str) -> bool:
     return len(ar) < len(br)
 
 
+_LETTERS = re.compile(r"^[A-Za-z]+$")
+
+
 def sorted_keys(d: dict) -> list:
-    import functools
-    return sorted(d.keys(), key=functools.cmp_to_key(
-        lambda x, y: -1 if _key_less(str(x), str(y)) else (1 if _key_less(str(y), str(x)) else 0)))
+    keys = list(d.keys())
+    if all(isinstance(k, str) and _LETTERS.match(k) for k in keys):
+        return sorted(keys)        # letters only: keyList.Less is plain code-point order
+    return list(_sorted_keys(tuple(keys)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sorted_keys(keys: tuple) -> tuple:
+    return tuple(sorted(keys, key=functools.cmp_to_key(
+        lambda x, y: -1 if _key_less(str(x), str(y)) else (1 if _key_less(str(y), str(x)) else 0))))
 
 
 # ---- scalar analysis: yaml_emitter_analyze_scalar ---------------------------------------------------
@@ -195,6 +206,33 @@ def _analyze(value: str) -> dict:
     return r
 
 
+_SAFE_PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./=@-]*$")
+
+
+@functools.lru_cache(maxsize=8192)
+def _style(s: str, simple_key: bool) -> str:
+    """go-yaml v2's scalar style for a string: stringv's choice refined by select_scalar_style."""
+    if _SAFE_PLAIN.match(s) and s not in _MAP_WORDS:
+        return "plain"
+    if "\n" in s:
+        style = "literal"
+    elif not _resolves_to_non_string(s) and not _BASE60_RE.match(s):
+        style = "plain"
+    else:
+        style = "double"
+    a = _analyze(s)
+    if style == "plain":
+        if not a["block_plain"]:
+            style = "single"
+        if not s and simple_key:
+            style = "single"
+    if style == "single" and not a["single"]:
+        style = "double"
+    if style == "literal" and (not a["block"] or simple_key):
+        style = "double"
+    return style
+
+
 class _Emitter:
     def __init__(self):
         self.buf: list[str] = []
@@ -244,22 +282,7 @@ class _Emitter:
             self.plain(_format_float(value), indent, False)
             return
         s = str(value)
-        if "\n" in s:
-            style = "literal"
-        elif not _resolves_to_non_string(s) and not _BASE60_RE.match(s):
-            style = "plain"
-        else:
-            style = "double"
-        a = _analyze(s)
-        if style == "plain":
-            if not a["block_plain"]:
-                style = "single"
-            if not s and simple_key:
-                style = "single"
-        if style == "single" and not a["single"]:
-            style = "double"
-        if style == "literal" and (not a["block"] or simple_key):
-            style = "double"
+        style = _style(s, simple_key)
         allow_breaks = not simple_key
         if style == "plain":
             self.plain(s, indent, allow_breaks)
@@ -273,6 +296,12 @@ class _Emitter:
     def plain(self, s: str, indent: int, allow_breaks: bool) -> None:
         if not self.whitespace:
             self.put(" ")
+        if not allow_breaks or " " not in s or self.column + len(s) <= BEST_WIDTH:
+            # No space can fall past column 80, so nothing folds: write it whole.
+            self.put(s)
+            self.whitespace = False
+            self.indention = False
+            return
         spaces = False
         i, n = 0, len(s)
         while i < n:
