@@ -36,3 +36,8 @@ def test_editor_directives_are_commands_with_their_body():
 
 def test_a_shift_in_arithmetic_is_not_a_heredoc():
     assert split_script("echo $((x<<y))\nls\n") == ["echo $((x<<y))", "ls"]
+
+
+def test_an_open_quote_or_a_trailing_pipe_continues_as_in_bash():
+    assert split_script("echo 'one\ntwo'\nkubectl get pods |\n  grep nginx\nls\n") == [
+        "echo 'one\ntwo'", "kubectl get pods |\n  grep nginx", "ls"]

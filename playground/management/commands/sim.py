@@ -19,7 +19,8 @@ HEREDOC_RE = re.compile(r"<<(-?)\s*(?:'([^']*)'|\"([^\"]*)\"|([A-Za-z_][A-Za-z0-
 HELP = """Run a shell script (read from stdin) in a fresh simulated minikube sandbox.
 
 One command per line; a heredoc's body belongs to the line that opens it (<<WORD, <<'WORD', <<-WORD),
-and a line ending in a backslash continues on the next. Blank lines and # comments are skipped.
+a line ending in a backslash continues on the next, and so does one bash would read on for (an open
+quote, a trailing | or &&). Blank lines and # comments are skipped.
 The clock starts at a fixed time and advances a few seconds per command, so output is repeatable.
 
 `kubectl edit` opens an editor; in a script, say what happens to it with a directive line (a comment
@@ -87,8 +88,21 @@ def split_script(text: str) -> list[str]:
                 parts.append(body)
                 if (body.lstrip("\t") if strip_tabs else body) == word:
                     break
-        commands.append("\n".join(parts))
+        command = "\n".join(parts)
+        # Whatever else bash would read on for (an open quote, a trailing | or &&, an unfinished if/for).
+        while i < len(lines) and not stripped.startswith("#") and _incomplete(command):
+            command += "\n" + lines[i]
+            i += 1
+        commands.append(command)
     return commands
+
+
+def _incomplete(command: str) -> bool:
+    try:
+        from playground.sim.shell import incomplete
+    except ImportError:
+        return False
+    return incomplete(command)
 
 
 def editor_body(command: str) -> str:
