@@ -836,7 +836,8 @@ class Shell:
     def expand_words(self, raws: list[str]) -> list[str]:
         fields: list[str] = []
         for raw in raws:
-            fields.extend(self.expand_word(raw))
+            for word in (brace_expand(raw) if "{" in raw else [raw]):
+                fields.extend(self.expand_word(word))
             if len(fields) > MAX_WORDS:
                 raise ExpansionError("podscape: too many words after expansion", 1)
         return fields
@@ -1364,6 +1365,95 @@ class IO:
         self.tty_out = tty_out
 
 
+SEQ_RE = re.compile(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?|([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?")
+
+
+def _brace_body(raw: str, open_at: int) -> tuple[int, list[int]] | None:
+    """The matching } of the { at open_at, and the top-level commas inside; quotes and $(...) skipped."""
+    depth, i, commas = 0, open_at, []
+    n = len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "'\"`":
+            i = scan_nested(raw, i + 1, c)
+            continue
+        if c == "$" and i + 1 < n and raw[i + 1] in "({":
+            i = scan_nested(raw, i + 2, ")" if raw[i + 1] == "(" else "}")
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i, commas
+        elif c == "," and depth == 1:
+            commas.append(i)
+        i += 1
+    return None
+
+
+def _sequence(body: str) -> list[str] | None:
+    m = SEQ_RE.fullmatch(body)
+    if not m:
+        return None
+    if m.group(1) is not None:
+        a, b = int(m.group(1)), int(m.group(2))
+        step = abs(int(m.group(3) or 1)) or 1
+        width = max(len(m.group(1)), len(m.group(2))) if re.match(r"-?0\d", m.group(1)) or \
+            re.match(r"-?0\d", m.group(2)) else 0
+        if abs(b - a) // step > MAX_WORDS:
+            raise ExpansionError("podscape: brace expansion too large")
+        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+        return [str(x).zfill(width) if width else str(x) for x in rng]
+    a, b = ord(m.group(4)), ord(m.group(5))
+    step = abs(int(m.group(6) or 1)) or 1
+    rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+    return [chr(x) for x in rng]
+
+
+def brace_expand(raw: str, budget: list[int] | None = None) -> list[str]:
+    """{a,b} and {1..5}: bash's first expansion, on the raw word (so quoted braces stay literal)."""
+    budget = budget if budget is not None else [MAX_WORDS]
+    i, n = 0, len(raw)
+    try:
+        while i < n:
+            c = raw[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c in "'\"`":
+                i = scan_nested(raw, i + 1, c)
+                continue
+            if c == "$" and i + 1 < n and raw[i + 1] in "({":
+                i = scan_nested(raw, i + 2, ")" if raw[i + 1] == "(" else "}")
+                continue
+            if c == "{":
+                found = _brace_body(raw, i)
+                if found:
+                    close, commas = found
+                    body = raw[i + 1:close]
+                    if commas:
+                        cuts = [i] + commas + [close]
+                        alts = [raw[cuts[k] + 1:cuts[k + 1]] for k in range(len(cuts) - 1)]
+                    else:
+                        alts = _sequence(body)
+                    if alts is not None:
+                        out: list[str] = []
+                        for alt in alts:
+                            budget[0] -= 1
+                            if budget[0] < 0:
+                                raise ExpansionError("podscape: brace expansion too large")
+                            out.extend(brace_expand(raw[:i] + alt + raw[close + 1:], budget))
+                        return out
+            i += 1
+    except ShellSyntaxError:
+        return [raw]
+    return [raw]
+
+
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[\\])", r"\\\1", text)
 
@@ -1706,6 +1796,56 @@ def _exit(sh: Shell, argv: list[str], io: IO) -> int:
         else:
             code = int(argv[1]) % 256
     raise ExitShell(code)
+
+
+@builtin("read")
+def _read(sh: Shell, argv: list[str], io: IO) -> int:
+    """Reads one line of the command's input; `while read line` loops consume it line by line."""
+    args = argv[1:]
+    raw = False
+    names: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a in ("-p", "-t", "-n", "-N", "-d", "-u", "-a") and k + 1 < len(args):
+            if a == "-p" and io.stdin is None:
+                io.err.write(args[k + 1] + "\n")     # nobody can type an answer: it reads end-of-file
+            k += 2
+            continue
+        if re.fullmatch(r"-[rse]+", a):
+            raw = raw or "r" in a
+        elif a.startswith("-"):
+            io.err.write(f"bash: read: {a}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] "
+                         f"[-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n")
+            return 2
+        else:
+            if not _valid_name(a):
+                io.err.write(f"bash: read: `{a}': not a valid identifier\n")
+                return 1
+            names.append(a)
+        k += 1
+    text = io.stdin or ""
+    if not text:
+        for name in names or ["REPLY"]:
+            sh.host.vars[name] = ""
+        return 1
+    line, sep, rest = text.partition("\n")
+    while not raw and line.endswith("\\") and sep:       # backslash-newline joins lines
+        more, sep, rest = rest.partition("\n")
+        line = line[:-1] + more
+    io.stdin = rest
+    if not raw:
+        line = re.sub(r"\\(.)", r"\1", line)
+    if not names:
+        sh.host.vars["REPLY"] = line
+    else:
+        ifs = sh.host.vars.get("IFS", " \t\n")
+        stripped = line.strip(ifs) if ifs else line
+        parts = [stripped] if len(names) == 1 or not ifs else \
+            re.split(f"[{re.escape(ifs)}]+", stripped, maxsplit=len(names) - 1)
+        for j, name in enumerate(names):
+            sh.host.vars[name] = parts[j] if j < len(parts) else ""
+    return 0 if sep else 1
 
 
 @builtin("true", ":")

@@ -108,6 +108,19 @@ ORACLE = [
     "touch a.txt b.txt c.log; echo *.txt; echo *.nope; echo \"*.txt\"; echo ?.log",
     "touch a.txt b.txt; for f in *.txt; do echo \"file $f\"; done",
     "mkdir -p d/e; touch d/x d/y; echo d/*; echo */",
+    # brace expansion
+    "echo {a,b}{1,2} x{1..3}y {5..1..2} {a..e} {01..10} \"{a,b}\" \\{a,b\\} {a} {} a{,b} ${X}{x,y}",
+    "echo {a,{b,c}d} {1..3}{a,b}; echo '{a,b}' {x,'y z'}",
+    "for i in {1..3}; do echo n$i; done",
+    "mkdir -p app/{src,test}; ls -1 app",
+    # read
+    "printf 'a b c\\nd e\\n' > f; while read x y; do echo \"[$x|$y]\"; done < f",
+    "printf 'a b c\\nd e\\n' | while read l; do echo \"<$l>\"; done",
+    "echo hi | read v; echo \"[$v]\"",
+    "printf 'a\\nb\\n' > f; read v < f; echo $v; read v < f; echo $v",
+    "printf 'x\\ny' | while read l; do echo $l; done",
+    "printf 'x\\\\ty\\n' | (read -r a; echo \"$a\")",
+    "read a b <<< 'one two three'; echo $b",
     # syntax errors (interactive bash prints the first line only; the oracle agrees on it)
     "| a", ";;", "echo a; ;", "fi", "done", ")", "& echo", "echo a || || b", "echo >", "cat <",
     "echo a }",
@@ -404,3 +417,21 @@ def test_watch_less_base64():
 ])
 def test_base64_matches_real(script):
     assert sim(script) == real(script)
+
+
+def test_editors_open_the_pane_and_save_with_the_right_permissions():
+    e = new()
+    r = e.run("nano svc.yaml")
+    assert (r.output, r.exit_code) == ("", 0)
+    assert r.editor == {"title": "nano svc.yaml", "content": "", "language": "yaml"}
+    assert (e.save_editor("kind: Service\n").output, e.host.files[f"{HOME}/svc.yaml"]) == ("", "kind: Service\n")
+    assert e.run("vi svc.yaml").editor["content"] == "kind: Service\n"
+    assert e.save_editor(None).exit_code == 0 and e.host.files[f"{HOME}/svc.yaml"] == "kind: Service\n"
+    e.run("nano /etc/hosts")
+    r = e.save_editor("broken\n")
+    assert (r.output, r.exit_code) == ("[ Error writing /etc/hosts: Permission denied ]\n", 1)
+    e.run("sudo nano /etc/hosts")
+    assert e.save_editor("127.0.0.1 localhost\n").exit_code == 0
+    assert e.host.files["/etc/hosts"] == "127.0.0.1 localhost\n"
+    e.run("vim /etc/hosts")
+    assert e.save_editor("x\n").output == '"/etc/hosts" E212: Can\'t open file for writing\n'
