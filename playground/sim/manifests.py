@@ -274,6 +274,24 @@ def read_stream(text: str, source: str) -> list[Manifest | ManifestError]:
         return [ManifestError(f"error reading {source}: the playground reads at most {MAX_STREAM_BYTES} bytes "
                               "of manifests at a time")]
     out: list[Manifest | ManifestError] = []
+    if text.lstrip().startswith("{"):
+        # YAMLOrJSONDecoder: a stream that starts with `{` is read as concatenated JSON values; at the
+        # first value that is not JSON it carries on as YAML (a truncated value is `unexpected EOF`).
+        decoder = json.JSONDecoder()
+        pos = len(text) - len(text.lstrip())
+        while pos < len(text):
+            try:
+                value, end = decoder.raw_decode(text, pos)
+            except ValueError as exc:
+                if getattr(exc, "pos", 0) >= len(text.rstrip()):
+                    out.append(ManifestError(f"error parsing {source}: unexpected EOF"))
+                    return out
+                break
+            out.extend(_decode(value, source))
+            pos = end
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        text = text[pos:]
     for doc in split_documents(text):
         if not doc.strip():
             continue

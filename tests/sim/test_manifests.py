@@ -192,6 +192,8 @@ DRY_RUN_CASES = [
     ("create", LIST, []), ("create", LIST, ["-o", "yaml"]), ("create", NAMESPACE, ["-o", "yaml"]),
     ("apply", DEPLOYMENT, ["-o", "yaml"]), ("apply", POD_JSON, ["-o", "json"]), ("apply", TUTORIAL_EXAMPLE, []),
     ("apply", LIST, ["-o", "yaml"]), ("apply", NAMESPACE, ["-o", "json"]),
+    ("create", POD_JSON + "\n" + POD_JSON.replace('"j"', '"k"'), []),
+    ("create", POD_JSON + "\n---\n" + NAMESPACE, []),
 ]
 
 
@@ -209,7 +211,8 @@ MALFORMED = [
     "kind: Pod\napiVersion: v1\nmetadata:\n  name: x\n  name: y\n", "a: b\n  - c\n", "key: value\n@bad\n",
     "a: |\n b\nc\n", "a: 'x\n", "hello\n", "- a\n- b\n", "apiVersion: v1\nmetadata:\n  name: nokind\n",
     "apiVersion: v1\nkind: Foo\nmetadata:\n  name: x\n", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: x\n",
-    "", "# only a comment\n---\n",
+    "", "# only a comment\n---\n", '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}\n',
+    '{"apiVersion":"v1","kind":"Pod",}', '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}\n{"kind": ',
     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n",
 ]
 

@@ -206,7 +206,12 @@ def unstructured_json(obj) -> str:
 def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: str) -> None:
     """`pod/x created (dry run)`, or the object for -o; JSON in sorted-key (unstructured) order."""
     from .objout import print_created
-    if inv.flags.get("output") == "json":
+    fmt = inv.flags.get("output") or ""
+    if fmt == "json":
         inv.out(unstructured_json(obj))
+        return
+    if fmt in ("", "name") and not (obj.get("metadata") or {}).get("name"):
+        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""
+        inv.out(f"{r.type_name}/<unknown>" + (f" {verb}{suffix}" if fmt == "" else "") + "\n")
         return
     print_created(inv, r, copy.deepcopy(obj), dry, verb)
