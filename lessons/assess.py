@@ -14,6 +14,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from playground.sim import resources
+
 from . import checks
 
 READ_ONLY_VERBS = {"kubectl get", "kubectl describe", "kubectl explain", "kubectl logs", "kubectl version",
@@ -98,8 +100,9 @@ def _error_hint(output: str, step: dict, norm: str, names: set[str]) -> str:
     if typo:
         parts.append(f"Check the name: you typed {typo[0]!r}, the lesson uses {typo[1]!r}.")
     elif "already exists" in low:
-        m = re.search(r'(\w+)(?:\.\w+)* "([^"]+)" already exists', first)
-        what = f"{m.group(1).rstrip('s')} {m.group(2)}" if m else "that object"
+        m = re.search(r'(\w+)(?:\.[\w.]+)? "([^"]+)" already exists', first)
+        kind = resources.lookup(m.group(1)) if m else None
+        what = f"{kind.singular if kind else m.group(1)} {m.group(2)}" if m else "that object"
         parts.append(f"The {what} is already there: carry on with it, or delete it first "
                      f"(kubectl delete {what}) to create it again.")
     elif "not found" in low:
@@ -117,17 +120,18 @@ def _error_hint(output: str, step: dict, norm: str, names: set[str]) -> str:
 
 
 def _lost_objects(lesson: dict, progress: dict, cluster) -> list[tuple[dict, str]]:
-    """Objects created by completed steps that are gone now (the learner deleted them)."""
-    lost = []
+    """(step, "service nginx-app") for objects completed steps made that are gone now (deleted)."""
+    lost: dict[str, dict] = {}
     for sid in progress["done"]:
         step = _step(lesson, sid)
         for pred in step["check"]["state"]:
             kind = next(iter(pred))
-            if kind in ("service", "deployment") and pred.get("exists") is not False:
+            what = f"{kind} {pred[kind]}"
+            if kind in ("service", "deployment") and pred.get("exists") is not False and what not in lost:
                 probe = {kind: pred[kind], "namespace": pred.get("namespace", "default")}
-                if checks.evaluate(probe, cluster) and (kind, pred[kind]) not in [(k, n) for _, (k, n) in lost]:
-                    lost.append((step, (kind, pred[kind])))
-    return [(s, f"{k} {n}") for s, (k, n) in lost]
+                if checks.evaluate(probe, cluster):
+                    lost[what] = step
+    return [(step, what) for what, step in lost.items()]
 
 
 def _step_verbs(step: dict) -> set[str]:
