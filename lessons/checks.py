@@ -156,9 +156,16 @@ def _deployment(cluster, p: dict) -> str | None:
             return f"Deployment {name} has {ready} ready replica(s) so far, the step expects {p['readyReplicas']}"
     if "image" in p:
         imgs = [c.get("image") for c in dep["spec"]["template"]["spec"].get("containers", [])]
-        if p["image"] not in imgs:
+        if _image_ref(p["image"]) not in {_image_ref(i or "") for i in imgs}:
             return f"Deployment {name} runs {', '.join(map(str, imgs))}, not {p['image']}"
     return None
+
+
+def _image_ref(image: str) -> tuple[str, str]:
+    """`nginx`, `nginx:latest` and `docker.io/library/nginx:latest` name the same image."""
+    from playground.sim import images
+
+    return images.repository(image), images.tag(image)
 
 
 def _pods(cluster, p: dict) -> str | None:

@@ -293,3 +293,19 @@ def test_the_hint_quotes_kubectls_error_line_not_the_preamble(lesson1):
     v = assess.assess(lesson1, progress, "kubectl edit svc nginx-app", h.failed(out), eng)
     assert v["verdict"] == "mistake"
     assert v["hint"].startswith("The command failed with: error: no original object found for the edited object")
+
+
+def test_nginx_and_nginx_latest_are_the_same_image(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app", image="nginx")
+    v = assess.assess(lesson1, assess.new_progress(lesson1), "kubectl create deploy nginx-app --image=nginx --replicas=3",
+                      h.ok("deployment.apps/nginx-app created\n"), eng)
+    assert v["verdict"] == "complete"
+
+
+def test_another_image_gets_the_image_hint(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app", image="httpd")
+    v = assess.assess(lesson1, assess.new_progress(lesson1), "kubectl create deploy nginx-app --image=httpd --replicas=3",
+                      h.ok("deployment.apps/nginx-app created\n"), eng)
+    assert v["verdict"] == "mistake" and "Use the image nginx:latest" in v["hint"]
