@@ -159,3 +159,14 @@ def test_events_in_describe_are_in_the_order_they_happened(engine):
     out = engine.sh(f"kubectl describe pod {name}").output
     reasons = [l.split()[1] for l in out.split("Events:\n", 1)[1].splitlines()[2:]]
     assert reasons == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+
+
+def test_describe_by_file(engine):
+    from tests.sim.test_kubectl_get import NWPOLICY
+    engine.host.files[engine.host.abspath("np.yaml")] = NWPOLICY
+    engine.sh("kubectl create -f np.yaml")
+    out = engine.sh("kubectl describe -f np.yaml").output
+    assert out.startswith("Name:         access-nginx\n")
+    assert ("Spec:\n  PodSelector:     app=nginx\n  Allowing ingress traffic:\n"
+            "    To Port: <any> (traffic allowed to all ports)\n    From:\n      PodSelector: access=true\n"
+            "  Not affecting egress traffic\n  Policy Types: Ingress\n\n\nName:             nginx\n") in out

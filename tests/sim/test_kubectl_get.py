@@ -159,3 +159,50 @@ def test_events_list_per_object_oldest_first(engine):
     pod_reasons = [l.split()[2] for l in out[1:] if " pod/" in l]
     assert pod_reasons == ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
     assert [l.split()[3].split("/")[0] for l in out[-2:]] == ["replicaset", "deployment"]
+
+
+NWPOLICY = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: access-nginx
+spec:
+  podSelector:
+    matchLabels:
+      app: nginx
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          access: "true"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  containers:
+  - name: nwp-nginx
+    image: nginx:1.17
+"""
+
+
+def test_get_by_file_lists_each_object_with_its_type(engine):
+    engine.host.files[engine.host.abspath("np.yaml")] = NWPOLICY
+    r = engine.sh("kubectl get -f np.yaml")
+    assert r.exit_code == 1 and r.output == (
+        'Error from server (NotFound): networkpolicies.networking.k8s.io "access-nginx" not found\n'
+        'Error from server (NotFound): pods "nginx" not found\n')
+    assert engine.sh("kubectl create -f np.yaml").exit_code == 0
+    out = engine.sh("kubectl get -f np.yaml", dt=20).output.splitlines()
+    assert out[0] == "NAME                                           POD-SELECTOR   AGE"
+    assert out[1] == "networkpolicy.networking.k8s.io/access-nginx   app=nginx      20s"
+    assert out[2] == "" and out[3].startswith("NAME        READY   STATUS")
+    assert engine.sh("kubectl get networkpolicy").output.splitlines()[1] == "access-nginx   app=nginx      25s"
+
+
+def test_a_type_that_answered_empty_still_prefixes_the_others(engine):
+    out = engine.sh("kubectl get pods,svc").output.splitlines()
+    assert out[1].startswith("service/kubernetes   ClusterIP   10.96.0.1")
+    assert engine.sh("kubectl get svc kubernetes").output.splitlines()[1].startswith("kubernetes   ClusterIP")

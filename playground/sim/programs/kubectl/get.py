@@ -7,6 +7,7 @@ from ...labels import SelectorError, parse_selector, requirements_match
 from ...printers import tables
 from ...printers.output import GET_FORMATS, OutputError, render, validate_format
 from ...printers.jsonpath import JSONPath, JSONPathError
+from . import objrefs
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 
@@ -114,32 +115,43 @@ def get(inv: Invocation) -> int:
             validate_format(out_fmt, GET_FORMATS)
         except OutputError as exc:
             raise KubectlError(str(exc))
-    if f["filename"] or f["kustomize"] or f["raw"]:
-        raise KubectlError("the playground does not simulate `kubectl get -f`, -k or --raw; name the resource "
-                           "type instead (e.g. kubectl get pods)")
-    if not inv.args:
+    if f["kustomize"] or f["raw"]:
+        raise KubectlError("the playground does not simulate `kubectl get -k` or --raw; name the resource type "
+                           "instead (e.g. kubectl get pods)")
+    if not inv.args and not f["filename"]:
         inv.err(NO_TYPE)
         return 1
     all_ns = f["all-namespaces"]
-    pairs = parse_args(inv.args)
+    ns = inv.namespace
+    errors: list[str] = []
+    # (resource, name or None for a list, namespace) in the order the builder visits them.
+    requests: list[tuple[res.Resource, str | None, str | None]] = []
+    if f["filename"]:
+        if inv.args:
+            raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
+                               "arguments as well")
+        found = objrefs.manifest_refs(inv, f["filename"], f["recursive"])
+        errors.extend(found.errors)
+        requests = [(ref.r, ref.name, ref.namespace) for ref in found.refs]
+    else:
+        requests = [(r, n, None) for r, n in parse_args(inv.args)]
+    pairs = [(r, n) for r, n, _ in requests]
     named = any(n is not None for _, n in pairs)
-    if named and f["selector"]:
+    if named and f["selector"] and not f["filename"]:
         raise KubectlError("name cannot be provided when a selector is specified")
-    if named and all_ns:
+    if named and all_ns and not f["filename"]:
         raise KubectlError("a resource cannot be retrieved by name across all namespaces")
     try:
         reqs = parse_selector(f["selector"]) if f["selector"] else []
     except SelectorError as exc:
         raise KubectlError(str(exc))
     fields = field_filter(f["field-selector"])
-    ns = inv.namespace
     cluster = inv.cluster
 
     # Visit in argument order, as the builder does; NotFound errors are printed after the output.
     groups: list[tuple[res.Resource, list[dict]]] = []
-    errors: list[str] = []
-    for r, name in pairs:
-        scope = (None if all_ns else ns) if r.namespaced else None
+    for r, name, where in requests:
+        scope = ((where or ns) if name is not None else (None if all_ns else ns)) if r.namespaced else None
         if name is None:
             objs = [o for o in cluster.list(r.plural, scope)
                     if requirements_match(reqs, o["metadata"].get("labels") or {}) and fields(o)]
@@ -162,7 +174,13 @@ def get(inv: Invocation) -> int:
     base = out_fmt.split("=", 1)[0]
     if out_fmt and base not in ("wide", "custom-columns"):
         objs = [o for _, objs in groups for o in objs]
-        single = len(pairs) == 1 and pairs[0][1] is not None
+        if f["filename"]:
+            # One file (not a directory) with one object prints it bare, as the builder's singleItemImplied.
+            host = inv.proc.host
+            single = (len(pairs) == 1 and len(f["filename"]) == 1 and f["filename"][0] != "-"
+                      and host.abspath(f["filename"][0]) in host.files)
+        else:
+            single = len(pairs) == 1 and pairs[0][1] is not None
         if single and not objs and errors:
             return _fail(inv, errors)
         try:
