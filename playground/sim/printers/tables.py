@@ -423,9 +423,10 @@ def _event(ev: dict, now: float, wide: bool) -> list[str]:
     msg = (ev.get("message") or "").strip()
     if wide:
         src = ev.get("source", {}) or {}
-        source = src.get("component", "") or ev.get("reportingComponent", "")
-        if src.get("host"):
-            source = f"{source}, {src['host']}"
+        source = src.get("component") or ev.get("reportingComponent") or ev.get("reportingController") or ""
+        instance = src.get("host") or ev.get("reportingInstance") or ""
+        if instance:
+            source = f"{source}, {instance}"
         return [last, ev.get("type", ""), ev.get("reason", ""), target, io.get("fieldPath", ""), source, msg, first,
                 str(count), ev["metadata"]["name"]]
     return [last, ev.get("type", ""), ev.get("reason", ""), target, msg]
