@@ -39,7 +39,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     lessons = _lessons()
     mine: dict[int, list[dict]] = {}
     if request.user.is_authenticated:
-        for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox"):
+        for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox", "lesson"):
             state = progress.fit_progress(row.lesson.spec, row.state) if row.lesson_id else {}
             total = len(row.lesson.spec.get("steps", []))
             mine.setdefault(row.lesson_id, []).append(

@@ -134,3 +134,13 @@ def test_a_completed_lesson_offers_the_next_one(alice_client, l1_sandbox):
     assert "Lesson complete! Well done." in html and "7 of 7 steps done" in html
     assert 'action="/lessons/services-microservices/start/"' in html
     assert "Next lesson: Services in a microservices architecture" in html
+
+
+def test_a_lesson_sandbox_starts_with_the_lessons_setup_done_but_not_in_the_history(alice):
+    sandbox = services.create_sandbox(alice, "lesson-two", "services-microservices")
+    eng = engine_of(sandbox)
+    dep = eng.cluster.get("deployments", "default", "nginx-app")
+    assert dep["spec"]["replicas"] == 3
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:latest"
+    assert eng.host.history == []
+    assert progress.lesson_state(sandbox)["current"] == "pod-labels"
