@@ -45,3 +45,25 @@ def test_argument_errors():
     assert engine.run("kubectl delete pod x -o yaml").output == \
         "error: unexpected -o output mode: yaml. We only support '-o name'\n"
     assert engine.run("kubectl delete foo x").output == 'error: the server doesn\'t have a resource type "foo"\n'
+
+
+def test_delete_all_expands_the_category_and_the_kubernetes_service_comes_back():
+    engine = sandbox()
+    r = engine.run("kubectl delete all --all")
+    assert r.output.splitlines()[-4:] == [
+        'service "kubernetes" deleted from default namespace', 'service "nginx-app" deleted from default namespace',
+        'deployment.apps "nginx-app" deleted from default namespace',
+        f'replicaset.apps "{r.output.split("replicaset.apps ")[1].split(chr(34))[1]}" deleted from default namespace']
+    assert r.output.startswith('pod "nginx-app-')
+    svc = engine.cluster.get("services", "default", "kubernetes")
+    assert svc is not None and svc["spec"]["clusterIP"] == "10.96.0.1"
+    assert engine.cluster.list("pods", "default") == []
+
+
+def test_cascade_orphan_keeps_the_replicaset_and_pods():
+    engine = sandbox()
+    engine.run("kubectl delete deployment nginx-app --cascade=orphan")
+    assert len(engine.cluster.list("replicasets", "default")) == 1
+    assert len(engine.cluster.list("pods", "default")) == 3
+    assert engine.run("kubectl delete deploy x --cascade=bad").output == \
+        'error: invalid cascade value (bad). Must be "background", "foreground", or "orphan".\n'

@@ -46,6 +46,9 @@ def delete(inv: Invocation) -> int:
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")
     if pairs and not named and not selector and not all_:
         raise KubectlError("resource(s) were provided, but no name was specified")
+    if f.get("cascade") not in ("background", "foreground", "orphan", "true", "false"):
+        raise KubectlError(f'invalid cascade value ({f.get("cascade")}). Must be "background", "foreground", '
+                           'or "orphan".')
     if f.get("force") and grace == 0:
         inv.err(FORCE_WARNING)
     if filenames:
@@ -77,6 +80,8 @@ def _delete_all(inv: Invocation, found: Found, grace: int, dry: str) -> int:
         kind_string = f"{kind}.{ref.r.group}" if ref.r.group else kind
         if dry == "none":
             try:
+                if inv.flags.get("cascade") == "orphan" and ref.obj is not None:
+                    apiserver.orphan_dependents(inv.cluster, ref.obj)
                 apiserver.delete(inv.cluster, ref.r, ref.namespace, ref.name)
             except apiserver.ApiError as exc:
                 errors.append(exc.render(ref.source, "deleting") if ref.source else str(exc))

@@ -54,7 +54,12 @@ def split_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
                 raise KubectlError(f"arguments in resource/name form must have a single resource and name")
             out.append((resolve_type(t), n))
         return out
-    types = [resolve_type(t) for t in args[0].split(",") if t]
+    types = []
+    for t in args[0].split(","):
+        if t == "all":              # the `all` category, in discovery order
+            types.extend(r for r in res.RESOURCES if "all" in r.categories and r not in types)
+        elif t:
+            types.append(resolve_type(t))
     if len(args) == 1:
         return [(r, None) for r in types]
     if len(types) > 1:
