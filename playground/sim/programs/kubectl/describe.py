@@ -72,6 +72,4 @@ def describe(inv: Invocation) -> int:
     inv.out("\n\n".join(describe_object(cluster, p, o, show_events) for p, o in found))
     if not found and not errors:
         inv.err("No resources found\n" if all_ns else f"No resources found in {ns} namespace.\n")
-    for e in errors:
-        inv.err(e + "\n")
-    return 1 if errors else 0
+    return objrefs.print_errors(inv, errors)

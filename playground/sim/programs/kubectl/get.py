@@ -232,6 +232,5 @@ def _event_name_order(ev: dict):
 
 
 def _fail(inv: Invocation, errors: list[str]) -> int:
-    for e in errors:
-        inv.err(e + "\n")
-    return 1
+    """cmdutil.CheckErr on the aggregate: a lone non-API error gets `error: `, several are listed bare."""
+    return objrefs.print_errors(inv, errors)
