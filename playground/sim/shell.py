@@ -37,6 +37,7 @@ OPERATORS = ("&&", "||", ";;", "|&", "|", "&", ";", "(", ")")
 REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
 META = set(" \t\n|&;()<>")
 RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!"}
+PLAIN_WORD_SPECIALS = re.compile(r"[$'\"\\`*?\[~<>]")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
 
@@ -187,10 +188,12 @@ class Lexer:
             self._read_heredocs()
             self.line_no += 1
             return Tok("newline", "\n")
+        if c not in "<>&|;()0123456789":
+            return Tok("word", self._word())       # the common case: a plain word
         if s.startswith("<(", self.i) or s.startswith(">(", self.i):
             return Tok("word", self._word())
         fd = None
-        m = re.match(r"\d+(?=[<>])", s[self.i:self.i + 12])
+        m = re.match(r"\d+(?=[<>])", s[self.i:self.i + 12]) if c.isdigit() else None
         if m:
             fd = int(m.group()) if len(m.group()) < 6 else 99999
             self.i += m.end()
@@ -843,6 +846,8 @@ class Shell:
         return fields
 
     def expand_word(self, raw: str) -> list[str]:
+        if not PLAIN_WORD_SPECIALS.search(raw):
+            return [raw]            # nothing to expand: most words
         raw = self.tilde(raw)
         pieces = self.expand_pieces(raw)
         ifs = self.host.vars.get("IFS", " \t\n")
@@ -887,6 +892,9 @@ class Shell:
         return "".join(p.text for p in self.expand_pieces(self.tilde(raw, assignment=True)))
 
     def tilde(self, raw: str, assignment: bool = False) -> str:
+        if "~" not in raw:
+            return raw
+
         def one(word: str) -> str:
             m = re.match(r"~([A-Za-z0-9_]*)(?=/|$)", word)
             if not m:
