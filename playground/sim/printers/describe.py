@@ -340,10 +340,9 @@ def pod_template(w: PrefixWriter, template: dict | None) -> None:
         w.write(1, "<unset>")
         return
     meta, spec = template.get("metadata") or {}, template.get("spec") or {}
-    labels_multiline(w, "Labels", meta.get("labels"), "  ")
+    labels_multiline(w, "  Labels", meta.get("labels"))
     if meta.get("annotations"):
-        w.write(0, "  ")
-        annotations_multiline(w, "Annotations", meta["annotations"])
+        annotations_multiline(w, "  Annotations", meta["annotations"])
     if spec.get("serviceAccountName"):
         w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
     if spec.get("initContainers"):
@@ -352,8 +351,8 @@ def pod_template(w: PrefixWriter, template: dict | None) -> None:
     describe_volumes(w, spec.get("volumes"), "  ")
     if spec.get("priorityClassName"):
         w.write(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"), "  ")
-    tolerations_multiline(w, "Tolerations", spec.get("tolerations"), "  ")
+    labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
+    tolerations_multiline(w, "  Tolerations", spec.get("tolerations"))
 
 
 def _qos(pod: dict) -> str:
