@@ -92,6 +92,16 @@ def tabbed(pairs: list[tuple[str, str]]) -> str:
     return "".join(f"{k.ljust(width)}{v}\n" for k, v in pairs)
 
 
+def object_pattern(yaml_text: str) -> str:
+    """The reconstructed object as a regex: its timestamp, resourceVersion, uid and ClusterIP (captured
+    twice: clusterIP and clusterIPs) vary per sandbox; every other character must match."""
+    pattern = re.escape(yaml_text)
+    for value, shape in (('"2022-03-20T10:00:00Z"', f'"{TIMESTAMP}"'), ('"6160"', '"[0-9]+"'),
+                         ("8d2e2744-328d-4e1f-b8f8-96404515faae", UID), ("10.104.18.101", f"({CLUSTER_IP})")):
+        pattern = pattern.replace(re.escape(value), shape)
+    return pattern
+
+
 def in_service_cidr(ip: str) -> bool:
     return ipaddress.ip_address(ip) in ipaddress.ip_network("10.96.0.0/12")
 
@@ -196,11 +206,7 @@ def test_edit_opens_the_live_service_in_the_editor(replay):
     before = (TUTORIAL_SERVICE_YAML.replace("  externalTrafficPolicy: Cluster\n", "")
               .replace("  - nodePort: 32000\n    port: 80\n", "  - port: 80\n")
               .replace("  type: NodePort\n", "  type: ClusterIP\n"))
-    pattern = re.escape(before)
-    for value, shape in (('"2022-03-20T10:00:00Z"', f'"{TIMESTAMP}"'), ('"6160"', '"[0-9]+"'),
-                         ("8d2e2744-328d-4e1f-b8f8-96404515faae", UID), ("10.104.18.101", f"({CLUSTER_IP})")):
-        pattern = pattern.replace(re.escape(value), shape)
-    m = re.fullmatch(pattern, body)
+    m = re.fullmatch(object_pattern(before), body)
     assert m, body
     assert m.group(1) == m.group(2) and in_service_cidr(m.group(1))      # clusterIP and clusterIPs agree
 
@@ -277,3 +283,19 @@ def test_describe_the_service_created_by_name(replay):
     assert node_port and 30000 <= int(node_port.group(1)) <= 32767, out
     # kubectl create service names the port after --tcp ("80-80"); the selector app=nginx-app finds the 3 pods.
     assert out == tabbed(describe_pairs("80-80", node_port.group(1), ip, eps))
+
+
+def test_the_changed_service_is_the_tutorials_reconstructed_object(replay):
+    """The end of tutorial.md reconstructs the Service after the edit; reopening the editor shows just that
+    (with this sandbox's uid, resourceVersion, timestamp and ClusterIP), including the externalTrafficPolicy
+    the API server defaults when the type becomes NodePort."""
+    live = replay["first-pass-editor"]["content"]
+    records = sim(PART_1 + f"#podscape:editor-save <<'EOF'\n{edited(live)}EOF\n"
+                  "kubectl edit service nginx-app\n#podscape:editor-cancel\n")
+    reopened, cancelled = records[-2], records[-1]
+    assert reopened["editor"]["content"].startswith(TUTORIAL_EDIT_HEADER + "#\n")
+    body = reopened["editor"]["content"][len(TUTORIAL_EDIT_HEADER) + 2:]
+    m = re.fullmatch(object_pattern(TUTORIAL_SERVICE_YAML), body)
+    assert m, body
+    assert m.group(1) == m.group(2)
+    assert (cancelled["output"], cancelled["exit_code"]) == ("Edit cancelled, no changes made.\n", 0)
