@@ -9,7 +9,8 @@ from .cluster import Cluster
 from .controllers import NODE_IP, NODE_NAME
 
 K8S_VERSION = "v1.35.0"
-MINIKUBE_VERSION = "v1.37.0"
+MINIKUBE_VERSION = "v1.38.0"          # the first release whose default Kubernetes is v1.35.0
+MINIKUBE_COMMIT = "de81223c61ab1bd97dcfcfa6d9d5c59e5da4a0cf"
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.13.1"
 ETCD_IMAGE = "registry.k8s.io/etcd:3.6.6-0"
 BOOT_SECONDS = 60          # how long ago the cluster came up when the learner first looks
@@ -36,7 +37,7 @@ def _node(cluster: Cluster) -> dict:
             "labels": {
                 "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": NODE_NAME, "kubernetes.io/os": "linux",
-                "minikube.k8s.io/commit": "65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3",
+                "minikube.k8s.io/commit": MINIKUBE_COMMIT,
                 "minikube.k8s.io/name": "minikube", "minikube.k8s.io/primary": "true",
                 "minikube.k8s.io/updated_at": time.strftime("%Y_%m_%dT%H_%M_%S_0700", time.gmtime(cluster.now)),
                 "minikube.k8s.io/version": MINIKUBE_VERSION,

@@ -66,7 +66,7 @@ def test_start_after_stop_restarts_the_pods_and_keeps_the_objects():
     r = run(e, "minikube start", dt=30)
     assert r.exit_code == 0
     lines = r.output.splitlines()
-    assert lines[0].startswith("😄  minikube v1.37.0 on ")
+    assert lines[0].startswith("😄  minikube v1.38.0 on ")
     assert "✨  Using the docker driver based on existing profile" in lines
     assert '🔄  Restarting existing docker container for "minikube" ...' in lines
     assert "🐳  Preparing Kubernetes v1.35.0 on Docker 28.4.0 ..." in lines
@@ -98,7 +98,7 @@ def test_delete_removes_everything_and_start_builds_a_fresh_cluster():
         "✨  Automatically selected the docker driver. Other choices: ssh, none",
         "📌  Using Docker driver with root privileges",
         '👍  Starting "minikube" primary control-plane node in "minikube" cluster',
-        "🚜  Pulling base image v0.0.48 ...",
+        "🚜  Pulling base image v0.0.49 ...",
         "🔥  Creating docker container (CPUs=2, Memory=5900MB) ...",
         "🐳  Preparing Kubernetes v1.35.0 on Docker 28.4.0 ...",
     ]
@@ -198,8 +198,8 @@ def test_minikube_kubectl_runs_kubectl():
 
 def test_version_and_unsimulated_commands():
     e = new_engine()
-    assert run(e, "minikube version").output == ("minikube version: v1.37.0\n"
-                                                 "commit: 65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3\n")
+    assert run(e, "minikube version").output == ("minikube version: v1.38.0\n"
+                                                 "commit: de81223c61ab1bd97dcfcfa6d9d5c59e5da4a0cf\n")
     r = run(e, "minikube dashboard")
     assert r.exit_code == 1 and "not simulated" in r.output
 
@@ -215,7 +215,7 @@ def test_docker_ps_lines_up_like_the_tutorial():
     expected_header = next(line for line in tutorial if line.startswith("CONTAINER ID"))
     assert header == expected_header
     expected_row = next(line for line in tutorial if line.startswith("4680f20c93ff"))
-    prefix = expected_row[: expected_row.index(">22/tcp")].replace("v0.0.30", "v0.0.48")
+    prefix = expected_row[: expected_row.index(">22/tcp")].replace("v0.0.30", "v0.0.49")
     assert row[12:].startswith(prefix[12:])
     assert row.endswith("127.0.0.1:32772->22/tcp, 127.0.0.1:32771->2376/tcp, 127.0.0.1:32770->5000/tcp, "
                         "127.0.0.1:32769->8443/tcp, 127.0.0.1:32768->32443/tcp   minikube")

@@ -91,7 +91,7 @@ def kubectl(proc: Proc) -> int:
         inv = Invocation(proc, cmd, args, values, changed, after, dash)
         if cmd.needs_server and not proc.cluster.running:
             from ...network import cluster_unreachable_error   # the minikube helper owns its wording
-            proc.err(cluster_unreachable_error())
+            proc.err(cluster_unreachable_error(proc.cluster))
             return 1
         return cmd.handler(inv)
     except KubectlError as exc:
