@@ -120,6 +120,18 @@ def complete(engine: Engine, line: str, cursor: int | None = None) -> tuple[int,
     while k < len(args) and (re.match(r"[A-Za-z_][A-Za-z0-9_]*=", args[k]) or args[k] == "sudo"):
         k += 1
     cmd_args = args[k:]
+    if cmd_args:                      # `alias k=kubectl`: complete k like kubectl
+        from .shell import UBUNTU_ALIASES
+        table = {a: v for a, v in (UBUNTU_ALIASES | engine.host.aliases).items() if v}
+        if cmd_args[0] in table:
+            cmd_args = table[cmd_args[0]].split() + cmd_args[1:]
+    dollar = word.rfind("$")
+    if dollar >= 0 and re.fullmatch(r"\{?[A-Za-z0-9_]*", word[dollar + 1:]):
+        names = set(engine.host.env()) | {"HOME", "USER", "PWD", "OLDPWD", "PATH", "SHELL", "HOSTNAME"}
+        var = word[dollar:]
+        brace = var.startswith("${")
+        stem = var[2:] if brace else var[1:]
+        return start + dollar, sorted(("${" + n + "}" if brace else "$" + n) for n in names if n.startswith(stem))
     if prev in ("<", ">") or word.startswith(("/", "./", "../", "~")):
         matches = _paths(engine, word)
     elif not cmd_args:

@@ -98,3 +98,13 @@ def test_cursor_in_the_middle(engine):
 def test_never_raises(line, cursor):
     start, matches = complete(FRESH, line, cursor)
     assert 0 <= start <= len(line) and isinstance(matches, list)
+
+
+def test_aliases_and_variables():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    e.run("alias k=kubectl")
+    assert complete(e, "k desc", 6) == (2, ["describe"])
+    assert complete(e, "k get svc kube", 14) == (10, ["kubernetes"])
+    assert complete(e, "echo $HO", 8) == (5, ["$HOME", "$HOSTNAME"])
+    e.run("P=32000")
+    assert complete(e, "curl 192.168.49.2:${P", 21) == (18, ["${P}", "${PATH}", "${PWD}"])
