@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lessons import assess, format
 
@@ -309,3 +311,15 @@ def test_another_image_gets_the_image_hint(lesson1):
     v = assess.assess(lesson1, assess.new_progress(lesson1), "kubectl create deploy nginx-app --image=httpd --replicas=3",
                       h.ok("deployment.apps/nginx-app created\n"), eng)
     assert v["verdict"] == "mistake" and "Use the image nginx:latest" in v["hint"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
+       code=st.sampled_from([0, 1, 2, 127]), output=st.text(max_size=60))
+def test_any_line_gets_a_well_formed_verdict(lesson1, line, code, output):
+    eng = h.engine()
+    progress = at_step(lesson1, "expose-deployment")
+    v = assess.assess(lesson1, progress, line, {"output": output, "exit_code": code, "editor": None}, eng)
+    assert set(v) == {"verdict", "step", "message", "hint", "next_step", "lesson_complete"}
+    assert v["verdict"] in ("complete", "detour", "mistake") and v["message"]
+    assert (v["hint"] is not None) == (v["verdict"] == "mistake")
