@@ -131,7 +131,7 @@ def complete(engine: Engine, line: str, cursor: int | None = None) -> tuple[int,
         var = word[dollar:]
         brace = var.startswith("${")
         stem = var[2:] if brace else var[1:]
-        return start + dollar, sorted(("${" + n + "}" if brace else "$" + n) for n in names if n.startswith(stem))
+        return start + dollar, [("${" + n + "}" if brace else "$" + n) for n in sorted(names) if n.startswith(stem)]
     if prev in ("<", ">") or word.startswith(("/", "./", "../", "~")):
         matches = _paths(engine, word)
     elif not cmd_args:
