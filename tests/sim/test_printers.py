@@ -126,16 +126,17 @@ def test_jsonpath_errors_read_as_kubectl_prints_them():
 
 
 @pytest.mark.parametrize("template", [
+    "as-json={.metadata.name} {.spec.template.spec.containers[*].name}{.metadata.labels}",
     "{.metadata.name} {.spec.replicas}", "{.spec.template.spec.containers}", "{.metadata.labels}",
     "{range .spec.template.spec.containers[*]}{.name}:{.image}{end}", "{.spec.template.spec.containers[3]}",
     "{.items[}", "{.status}", "{..image}", "{.metadata.labels.*}",
 ])
 def test_jsonpath_output_and_errors_match_real_kubectl(run_oracle, template):
-    want, code = run_oracle(["create", "deploy", "x", "--image=nginx", "--dry-run=client", "-o",
-                             f"jsonpath={template}"])
+    fmt = "jsonpath-" + template if template.startswith("as-json=") else f"jsonpath={template}"
+    want, code = run_oracle(["create", "deploy", "x", "--image=nginx", "--dry-run=client", "-o", fmt])
     obj, _ = run_oracle(["create", "deploy", "x", "--image=nginx", "--dry-run=client", "-o", "json"])
     try:
-        got, got_code = render([json.loads(obj)], f"jsonpath={template}"), 0
+        got, got_code = render([json.loads(obj)], fmt), 0
     except OutputError as exc:
         got, got_code = "error: " + str(exc), 1
     assert (got, got_code) == (want, code)

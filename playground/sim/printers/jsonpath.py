@@ -311,6 +311,14 @@ class JSONPath:
             out.append(self._print(results))
         return "".join(out)
 
+    def execute_json(self, data) -> str:
+        """EnableJSONOutput: every result group printed as an indented JSON array."""
+        from .jsonout import to_json
+        self.begin_range = self.in_range = self.end_range = 0
+        self.last_end = None
+        self.nodes_view = list(self.root.nodes)
+        return "".join(to_json(list(results)) for results in self._find(data))
+
     def _find(self, data) -> list[list]:
         cur = [data]
         nodes = self.nodes_view

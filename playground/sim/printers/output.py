@@ -106,12 +106,15 @@ def custom_columns(spec: str, objs: list[dict], no_headers: bool = False) -> str
     return format_text("\n".join(lines) + "\n", 6, 3)
 
 
-def jsonpath_text(template: str, data, allow_missing: bool = True) -> str:
+def jsonpath_text(template: str, data, allow_missing: bool = True, as_json: bool = False) -> str:
+    """-o jsonpath=TEMPLATE (or jsonpath-as-json: each result group as an indented JSON array)."""
     try:
         jp = JSONPath(template, allow_missing_keys=allow_missing)
     except JSONPathError as exc:
         raise OutputError(f"error parsing jsonpath {template}, {exc}\n")
     try:
+        if as_json:
+            return jp.execute_json(data)
         return jp.execute(data)
     except JSONPathError as exc:
         raise OutputError(
@@ -142,22 +145,9 @@ def render(objs: list[dict], fmt: str, *, as_list: bool = False, no_headers: boo
     if base == "json":
         return "".join(to_json(t, sort_keys=not typed) for t in targets)
     if base in ("jsonpath", "jsonpath-as-json"):
-        if not arg and fmt.find("=") < 0:
+        if not arg:
             raise OutputError("template format specified but no template given")
-        out = []
-        for t in targets:
-            if base == "jsonpath-as-json":
-                try:
-                    jp = JSONPath(arg, allow_missing_keys=allow_missing_keys)
-                    jp.begin_range = jp.in_range = jp.end_range = 0
-                    jp.last_end = None
-                    jp.nodes_view = list(jp.root.nodes)
-                    groups = jp._find(t)
-                except JSONPathError as exc:
-                    raise OutputError(f"error parsing jsonpath {arg}, {exc}\n")
-                out.extend(to_json([v for g in groups for v in g]) for _ in [0])
-            else:
-                out.append(jsonpath_text(arg, t, allow_missing_keys))
+        out = [jsonpath_text(arg, t, allow_missing_keys, as_json=base == "jsonpath-as-json") for t in targets]
         return "".join(out)
     validate_format(fmt)
     return ""
