@@ -117,3 +117,58 @@ def test_workload_replicas_are_limited_per_sandbox():
     assert r.output.startswith('Error from server (Forbidden): error when creating "big.yaml": deployments.apps '
                                '"web" is forbidden: exceeded quota: podscape-sandbox, requested: pods=100000, used: ')
     assert engine.cluster.get("deployments", "default", "web") is None
+
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: multihost
+spec:
+  rules:
+  - host: foo.example.com
+    http:
+      paths:
+      - path: /
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: nginx-app
+            port: {number: 80}
+"""
+
+
+def test_ingress_validation_and_editing_the_path_type():
+    engine = sandbox()
+    write(engine, "bad.yaml", INGRESS.replace("        pathType: ImplementationSpecific\n", "")
+          .replace("path: /", "path: foo"))
+    r = engine.run("kubectl apply -f bad.yaml")
+    assert r.output == ('The Ingress "multihost" is invalid: spec.rules[0].http.paths[0].pathType: Required value: '
+                        "pathType must be specified\n")
+    write(engine, "ing.yaml", INGRESS)
+    assert engine.run("kubectl apply -f ing.yaml").output == "ingress.networking.k8s.io/multihost created\n"
+    content = engine.run("kubectl edit ingress multihost").editor["content"]
+    edited = content.replace("        pathType: ImplementationSpecific\n", "        pathType: Prefix\n")
+    assert engine.save_editor(edited).output == "ingress.networking.k8s.io/multihost edited\n"
+    ing = engine.cluster.get("ingresses", "default", "multihost")
+    assert ing["spec"]["rules"][0]["http"]["paths"][0]["pathType"] == "Prefix"
+    content = engine.run("kubectl edit ingress multihost").editor["content"]
+    r = engine.save_editor(content.replace("        pathType: Prefix\n", "        pathType: Regex\n"))
+    assert "# * spec.rules[0].http.paths[0].pathType: Unsupported value: \"Regex\": supported values: \"Exact\", " \
+           "\"ImplementationSpecific\", \"Prefix\"\n" in r.editor["content"]
+
+
+def test_networkpolicy_configmap_and_secret_validation():
+    engine = sandbox(with_app=False)
+    write(engine, "np.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\nspec:\n"
+                             "  podSelector: {}\n  ingress:\n  - from:\n    - {}\n    ports:\n    - port: 70000\n")
+    assert engine.run("kubectl apply -f np.yaml").output == (
+        'The NetworkPolicy "np" is invalid: \n'
+        "* spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n"
+        "* spec.ingress[0].from[0]: Required value: must specify a peer\n")
+    write(engine, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  'bad key': x\n")
+    assert engine.run("kubectl create -f cm.yaml").output.startswith(
+        'The ConfigMap "c" is invalid: data[bad key]: Invalid value: "bad key": a valid config key must consist')
+    write(engine, "s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  a: '!!!'\n")
+    assert engine.run("kubectl create -f s.yaml").output == (
+        'Error from server (BadRequest): error when creating "s.yaml": Secret in version "v1" cannot be handled as a '
+        "Secret: illegal base64 data at input byte 0\n")

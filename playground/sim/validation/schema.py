@@ -156,6 +156,11 @@ def decode_errors(obj: dict) -> str | None:
     w.walk(obj, schema, "", "", schema["__name__"])
     if w.type_error:
         return w.type_error
+    if obj.get("kind") == "Secret":
+        from .config import secret_decode_error
+        problem = secret_decode_error(obj)
+        if problem:
+            return problem
     if w.unknown:
         return "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in w.unknown)
     return None
