@@ -215,7 +215,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         reasons = [r for r in failures if r != "command"]
         return mistake("The command ran, but the step is not done yet.",
                        "; ".join(r[0].upper() + r[1:] for r in reasons) + f". This step uses: {step['commands'][0]}")
-    later = _later_match(lesson, step, norm)
+    later = _later_match(lesson, step, norm, cluster if not failed and this_verb in SHAPING_VERBS else None)
     if later:
         return detour(f"That belongs to a later step (\"{later['title']}\"). "
                       f"For now: {step['title']}.")
@@ -258,9 +258,12 @@ def _reference_names(step: dict) -> set[str]:
     return out
 
 
-def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
+def _later_match(lesson: dict, step: dict, norm: str, cluster=None) -> dict | None:
+    """A later step this command belongs to (by its pattern), or whose state it just brought about."""
     for later in lesson["steps"][_index(lesson, step["id"]) + 1:]:
         if later["check"]["command"] and checks.command_matches(later["check"]["command"], norm):
+            return later
+        if cluster is not None and checks.state_only(later["check"]) and checks.state_holds(later["check"], cluster):
             return later
     return None
 

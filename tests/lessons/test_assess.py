@@ -323,3 +323,13 @@ def test_any_line_gets_a_well_formed_verdict(lesson1, line, code, output):
     assert set(v) == {"verdict", "step", "message", "hint", "next_step", "lesson_complete"}
     assert v["verdict"] in ("complete", "detour", "mistake") and v["message"]
     assert (v["hint"] is not None) == (v["verdict"] == "mistake")
+
+
+def test_doing_a_later_state_step_early_is_a_detour_that_says_so_and_counts_later(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app", type_="NodePort", node_port=32000)
+    progress = at_step(lesson1, "get-service")
+    v = assess.assess(lesson1, progress, "kubectl patch svc nginx-app -p '{...}'", h.ok("service/nginx-app patched\n"),
+                      eng)
+    assert v["verdict"] == "detour" and 'later step ("Turn the Service into a NodePort")' in v["message"]
