@@ -278,6 +278,11 @@ def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, p
     current = cluster.get(r.plural, namespace if r.namespaced else None, name)
     if current is None:
         raise not_found(r, name)
+    wanted_rv = body.get("metadata", {}).get("resourceVersion") if isinstance(body, dict) and \
+        isinstance(body.get("metadata"), dict) else None
+    if wanted_rv and wanted_rv != current["metadata"].get("resourceVersion"):
+        raise ApiError("Conflict", f'Operation cannot be fulfilled on {r.qualified} "{name}": the object has been '
+                                   "modified; please apply your changes to the latest version and try again", 409)
     try:
         if patch_type == "json":
             patched = merge.json_patch(current, body)

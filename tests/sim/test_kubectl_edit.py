@@ -108,3 +108,15 @@ def test_edit_json_has_no_header_and_missing_objects_fail():
     assert engine.run("kubectl edit svc nginx-app -o json").editor["content"].startswith('{\n    "apiVersion": "v1",')
     result = engine.run("kubectl edit svc nope")
     assert (result.output, result.exit_code) == ('Error from server (NotFound): services "nope" not found\n', 1)
+
+
+def test_a_stale_resource_version_conflicts():
+    engine = sandbox()
+    content = engine.run("kubectl edit svc nginx-app").editor["content"]
+    rv = engine.cluster.get("services", "default", "nginx-app")["metadata"]["resourceVersion"]
+    edited = content.replace(f'resourceVersion: "{rv}"', 'resourceVersion: "1"').replace("ClusterIP\n", "NodePort\n")
+    result = engine.save_editor(edited)
+    assert result.exit_code == 1
+    assert result.output.startswith('error: services "nginx-app" could not be patched: Operation cannot be fulfilled '
+                                    'on services "nginx-app": the object has been modified; please apply your '
+                                    "changes to the latest version and try again\nYou can run `kubectl replace -f ")
