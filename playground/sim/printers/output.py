@@ -2,7 +2,8 @@
 
     print_objects(inv_or_proc, [obj], "yaml")                  # a single object prints bare
     print_objects(inv, objs, "json", as_list=True)             # `get` without names: a v1 List
-    print_objects(inv, objs, "name", verb="created")           # `deployment.apps/x created`
+    print_objects(inv, [obj], "json", typed=True)              # client-built object: Go struct order
+    print_objects(inv, objs, "jsonpath={.metadata.name}")      # errors go to stderr, exit 1
 
 Objects are printed as the API returns them (no managedFields).
 """
