@@ -1,6 +1,8 @@
 """`kubectl label`, `annotate`, `scale` and `set image` end to end."""
 from __future__ import annotations
 
+import pytest
+
 from .writehelpers import sandbox
 
 
@@ -72,3 +74,23 @@ def test_set_image_rolls_out_and_checks_container_names():
     assert (r.output, r.exit_code) == ('error: unable to find container named "web"\n', 1)
     assert engine.run("kubectl set image deployment/nginx-app").output == \
         "error: at least one image update is required\n"
+
+
+# Argument errors kubectl reports before it talks to a server: compared with the real binary.
+OFFLINE_ERRORS = [
+    "delete", "delete pod x --now --grace-period=5", "delete pod x --cascade=bad", "label pod", "label pod x app",
+    "label pod x a==b", "label pod x 'a=bad value'", "label pod x a=1 a-", "label pods --all -l x=y a=b", "label",
+    "annotate pod x a=1 a-", "annotate pod", "annotate", "scale deploy d", "scale --replicas=2",
+    "scale deploy d --replicas=-1", "scale deploy d --replicas=x", "set image", "set image deploy/d a", "patch pod x",
+    "patch pod x -p '{}' --type foo", "patch", "edit", "apply", "apply -f x.yaml extra", "create", "create foo",
+    "create -f nothere.yaml", "apply -f nothere.yaml", "delete -f nothere.yaml", "label -f nothere.yaml a=b",
+    "edit -f nothere.yaml",
+]
+
+
+@pytest.mark.parametrize("line", OFFLINE_ERRORS)
+def test_argument_errors_match_kubectl(run_oracle, line):
+    import shlex
+    want = run_oracle(shlex.split(line))
+    result = sandbox().run("kubectl " + line)
+    assert (result.output, result.exit_code) == want

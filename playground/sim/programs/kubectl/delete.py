@@ -48,7 +48,7 @@ def delete(inv: Invocation) -> int:
         raise KubectlError("resource(s) were provided, but no name was specified")
     if f.get("cascade") not in ("background", "foreground", "orphan", "true", "false"):
         raise KubectlError(f'invalid cascade value ({f.get("cascade")}). Must be "background", "foreground", '
-                           'or "orphan".')
+                           'or "orphan"')
     if f.get("force") and grace == 0:
         inv.err(FORCE_WARNING)
     if filenames:

@@ -78,9 +78,10 @@ def _header(reasons: list[dict]) -> str:
 def edit(inv: Invocation) -> int:
     f = inv.flags
     fmt = f.get("output") or "yaml"
-    if fmt not in ("yaml", "json"):
+    if fmt not in ("yaml", "json", "kyaml"):
         raise KubectlError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
-                           "are: json,yaml")
+                           "are: json,kyaml,yaml")
+    fmt = "json" if fmt == "json" else "yaml"      # KYAML is shown as YAML in the playground
     filenames = f.get("filename") or []
     if not inv.args and not filenames:
         from .delete import NO_RESOURCES

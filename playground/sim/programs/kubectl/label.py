@@ -42,9 +42,10 @@ def _parse(pairs: list[str], what: str) -> tuple[dict, list[str]]:
             if k in new:
                 raise KubectlError("can not both modify and remove a label in the same command")
     else:
-        for k in remove:
-            if k in new:
-                raise KubectlError("can not both modify and remove an annotation in the same command")
+        both = [k for k in remove if k in new]
+        if both:
+            raise KubectlError("can not both modify and remove the following annotation(s) in the same command: "
+                               + ", ".join(both))
     return new, remove
 
 
@@ -61,7 +62,7 @@ def _run(inv: Invocation, what: str) -> int:
         raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
     new, remove = _parse(pairs, what)
     if not new and not remove and not f.get("list"):
-        raise KubectlError(f"at least one {what} update is required")
+        raise KubectlError(f"at least one {'label' if what == 'label' else 'annotation'} update is required")
     if filenames:
         found = manifest_refs(inv, filenames, f.get("recursive", False))
         for ref in found.refs:

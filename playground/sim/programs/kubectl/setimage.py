@@ -7,7 +7,7 @@ from ... import apiserver
 from .framework import COMMANDS, Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, print_object
+from .objrefs import find, manifest_refs, print_errors, print_object, split_args
 
 try:                                    # `kubectl set` alone prints its help, as cobra groups do
     from .create import group_command
@@ -39,7 +39,10 @@ def set_image(inv: Invocation) -> int:
             name, _, image = a.partition("=")
             images[name] = image
     if not resources and not filenames:
-        raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+        from .delete import NO_RESOURCES
+        raise KubectlError(NO_RESOURCES)
+    if resources:
+        split_args(resources)            # the builder's argument errors come before the image check
     if not images:
         raise KubectlError("at least one image update is required")
     if filenames:
