@@ -36,6 +36,7 @@ UBUNTU_ALIASES = {"egrep": "egrep --color=auto", "fgrep": "fgrep --color=auto", 
 OPERATORS = ("&&", "||", ";;", "|&", "|", "&", ";", "(", ")")
 REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
 META = set(" \t\n|&;()<>")
+FUNCTIONS_NOTE = "podscape: shell functions are not simulated; use an alias or a script (bash script.sh)"
 RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!"}
 PLAIN_WORD_SPECIALS = re.compile(r"[$'\"\\`*?\[~<>]")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -49,6 +50,11 @@ class ShellSyntaxError(Exception):
         super().__init__(message)
         self.status = status
         self.eof = eof          # the input ended too early: an interactive bash would ask for more
+
+
+def syntax_message(exc: Exception) -> str:
+    text = str(exc)
+    return (text if text.startswith("podscape:") else f"bash: {text}") + "\n"
 
 
 class ExpansionError(Exception):
@@ -190,6 +196,15 @@ class Lexer:
             return Tok("newline", "\n")
         if c not in "<>&|;()0123456789":
             return Tok("word", self._word())       # the common case: a plain word
+        if s.startswith("((", self.i):
+            try:
+                end = scan_nested(s, self.i + 1, ")")
+            except ShellSyntaxError:
+                end = -1
+            if end > 0 and s[end - 2:end] == "))":
+                body = s[self.i + 2:end - 2]
+                self.i = end
+                return Tok("arith", body)
         if s.startswith("<(", self.i) or s.startswith(">(", self.i):
             return Tok("word", self._word())
         fd = None
@@ -413,6 +428,13 @@ class Parser:
             raise self.error()
         if t.kind == "op" and t.text != "(":
             raise self.error()
+        if t.kind == "arith":
+            self.advance()
+            return self.redirects(Compound("arith", items=[t.text]))
+        if t.kind == "word" and t.text == "[[":
+            return self.conditional()
+        if t.kind == "word" and t.text == "function":
+            raise ShellSyntaxError(FUNCTIONS_NOTE)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ShellSyntaxError("podscape: commands nested too deeply")
@@ -429,6 +451,26 @@ class Parser:
             return self.simple()
         finally:
             self.depth -= 1
+
+    def conditional(self) -> "Compound":
+        """[[ ... ]]: operators inside are words of the test, not the shell's."""
+        self.advance()
+        items: list[tuple[str, str]] = []
+        while not self.is_word("]]"):
+            t = self.tok
+            if t.kind in ("eof", "newline"):
+                if t.kind == "eof":
+                    raise ShellSyntaxError("syntax error: unexpected end of file", eof=True)
+                raise ShellSyntaxError("syntax error in conditional expression: unexpected token `newline'")
+            if t.kind == "word":
+                items.append(("word", t.text))
+            elif t.text in ("&&", "||", "(", ")", "<", ">", "!"):
+                items.append(("op", t.text))
+            else:
+                raise ShellSyntaxError(f"syntax error in conditional expression: unexpected token `{t.text}'")
+            self.advance()
+        self.advance()
+        return self.redirects(Compound("cond", items=items))
 
     def compound(self, word: str):
         if word == "{":
@@ -466,6 +508,16 @@ class Parser:
             return self.redirects(Compound(word, body, parts=[cond]))
         if word == "for":
             self.advance()
+            if self.tok.kind == "arith":            # for ((i=0; i<3; i++))
+                parts = self.advance().text.split(";")
+                if len(parts) != 3:
+                    raise ShellSyntaxError("syntax error: arithmetic expression required")
+                if self.tok.kind == "op" and self.tok.text == ";":
+                    self.advance()
+                self.expect_word("do")
+                body = self.sequence(stop=("done",))
+                self.expect_word("done")
+                return self.redirects(Compound("cfor", body, items=parts))
             if self.tok.kind != "word" or not NAME_RE.fullmatch(self.tok.text):
                 bad = self.tok
                 if bad.kind == "word":
@@ -521,8 +573,12 @@ class Parser:
                     words.append(t.text)
                 self.advance()
             elif t.kind == "op" and t.text == "(" and words:
-                self.advance()          # `name (` starts a function definition bash then rejects
+                self.advance()          # `name (` starts a function definition
+                if len(words) == 1 and self.tok.kind == "op" and self.tok.text == ")":
+                    raise ShellSyntaxError(FUNCTIONS_NOTE)
                 raise self.error(eof_is_newline=True)
+            elif t.kind == "op" and t.text == "(" and assigns and assigns[-1].endswith("="):
+                raise ShellSyntaxError("podscape: bash arrays are not simulated; use a plain variable")
             else:
                 break
         return Simple(assigns, words, redirs, " ".join(words))
@@ -948,7 +1004,7 @@ class Shell:
         try:
             tree, warnings = parse(src)
         except ShellSyntaxError as exc:
-            io.err.write(f"bash: {exc}\n")
+            io.err.write(syntax_message(exc))
             return exc.status
         for w in warnings:
             io.err.write(w + "\n")
@@ -1035,6 +1091,29 @@ class Shell:
                     self.restore_state(saved)
             if node.kind == "group":
                 return self.run_seq(node.body, io2)
+            if node.kind == "arith":
+                self.tick()
+                return 0 if int(self.arith(node.items[0])) != 0 else 1
+            if node.kind == "cond":
+                self.tick()
+                return self.run_cond(node.items, io2)
+            if node.kind == "cfor":
+                init, cond, step = node.items
+                if init.strip():
+                    self.arith(init)
+                status = 0
+                while not cond.strip() or int(self.arith(cond)) != 0:
+                    self.tick()
+                    try:
+                        status = self.run_seq(node.body, io2)
+                    except LoopControl as lc:
+                        if lc.levels > 1:
+                            raise LoopControl(lc.kind, lc.levels - 1) from None
+                        if lc.kind == "break":
+                            break
+                    if step.strip():
+                        self.arith(step)
+                return status
             if node.kind == "if":
                 for cond, body in node.parts:
                     if self.run_seq(cond, io2) == 0:
@@ -1068,6 +1147,94 @@ class Shell:
                         return status
         finally:
             self.depth -= 1
+
+    # ---- [[ ... ]] ------------------------------------------------------------------------------
+    def run_cond(self, items: list[tuple[str, str]], io: "IO") -> int:
+        pos = [0]
+
+        def peek() -> tuple[str, str] | None:
+            return items[pos[0]] if pos[0] < len(items) else None
+
+        def take() -> tuple[str, str]:
+            pos[0] += 1
+            return items[pos[0] - 1]
+
+        def value(raw: str) -> str:
+            return self.expand_string(raw)
+
+        def pattern(raw: str) -> str:
+            return "".join(glob_escape(p.text) if p.quoted else p.text for p in self.expand_pieces(self.tilde(raw)))
+
+        def primary() -> bool:
+            t = peek()
+            if t is None:
+                raise ExpansionError("bash: syntax error in conditional expression", 2)
+            if t[1] == "!":
+                take()
+                return not primary()
+            if t == ("op", "("):
+                take()
+                v = disjunction()
+                if take() != ("op", ")"):
+                    raise ExpansionError("bash: syntax error in conditional expression", 2)
+                return v
+            a = take()[1]
+            nxt = peek()
+            if a in TEST_UNARY and nxt is not None and nxt[0] == "word" and not (
+                    pos[0] + 1 < len(items) and items[pos[0] + 1][1] in TEST_BINARY and items[pos[0] + 1][0] in
+                    ("word", "op")):
+                return TEST_UNARY_FN(self, a, value(take()[1]))
+            if nxt is not None and (nxt[1] in TEST_BINARY or nxt[1] in ("<", ">")) and \
+                    (nxt[0] == "word" or nxt[1] in ("<", ">")):
+                op = take()[1]
+                if peek() is None:
+                    raise ExpansionError(f"bash: unexpected argument to conditional binary operator", 2)
+                rhs = take()[1]
+                left = value(a)
+                if op in ("==", "=", "!="):
+                    try:
+                        hit = bool(re.fullmatch(glob_to_regex(pattern(rhs)), left, re.S))
+                    except re.error:
+                        hit = left == value(rhs)
+                    return hit == (op != "!=")
+                if op == "=~":
+                    from .programs.textutils import BadRegex, posix_to_python
+                    try:
+                        return re.search(posix_to_python(value(rhs), True), left) is not None
+                    except (BadRegex, re.error):
+                        return False
+                if op in ("<", ">"):
+                    return (left < value(rhs)) if op == "<" else (left > value(rhs))
+                if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
+                    x, y = int(self.arith(left or "0")), int(self.arith(value(rhs) or "0"))
+                    return {"-eq": x == y, "-ne": x != y, "-lt": x < y, "-le": x <= y, "-gt": x > y,
+                            "-ge": x >= y}[op]
+                return False
+            return value(a) != ""
+
+        def conjunction() -> bool:
+            v = primary()
+            while peek() == ("op", "&&"):
+                take()
+                rhs = primary()
+                v = v and rhs
+            return v
+
+        def disjunction() -> bool:
+            v = conjunction()
+            while peek() == ("op", "||"):
+                take()
+                rhs = conjunction()
+                v = v or rhs
+            return v
+
+        if not items:
+            return 1
+        result = disjunction()
+        if pos[0] != len(items):
+            io.err.write(f"bash: syntax error in conditional expression: unexpected token `{items[pos[0]][1]}'\n")
+            return 2
+        return 0 if result else 1
 
     def tick(self) -> None:
         self.commands += 1
@@ -1116,7 +1283,7 @@ class Shell:
                 assigns[m.group(1)] = value
             argv = self.expand_words(cmd.words)
         except ShellSyntaxError as exc:
-            io.err.write(f"bash: {exc}\n")
+            io.err.write(syntax_message(exc))
             return 2
         io2 = self.redirect(cmd.redirs, io)
         if io2 is None:
@@ -1337,7 +1504,7 @@ class Shell:
                 elif fd == 0:
                     io2.stdin = ""
             except ShellSyntaxError as exc:
-                io.err.write(f"bash: {exc}\n")
+                io.err.write(syntax_message(exc))
                 return None
         return io2
 
@@ -1806,6 +1973,38 @@ def _exit(sh: Shell, argv: list[str], io: IO) -> int:
     raise ExitShell(code)
 
 
+TEST_UNARY = {"-z", "-n", "-f", "-d", "-e", "-s", "-r", "-w", "-x", "-a", "-L", "-h", "-v"}
+TEST_BINARY = {"==", "=", "!=", "=~", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot"}
+
+
+def TEST_UNARY_FN(sh: Shell, op: str, arg: str) -> bool:
+    host = sh.host
+    path = host.abspath(arg) if arg else ""
+    if op == "-z":
+        return arg == ""
+    if op == "-n":
+        return arg != ""
+    if op == "-v":
+        return sh.var(arg) is not None
+    if not arg:
+        return False
+    return {"-f": path in host.files, "-d": vfs.is_dir(host, path), "-e": vfs.exists(host, path),
+            "-a": vfs.exists(host, path), "-s": bool(host.files.get(path)) or vfs.is_dir(host, path),
+            "-r": vfs.exists(host, path), "-w": vfs.exists(host, path) and vfs.writable(path, sh.root),
+            "-x": vfs.is_dir(host, path)}.get(op, False)
+
+
+@builtin("let")
+def _let(sh: Shell, argv: list[str], io: IO) -> int:
+    if len(argv) < 2:
+        io.err.write("bash: let: expression expected\n")
+        return 1
+    value = 0
+    for expr in argv[1:]:
+        value = int(Arith(expr, sh).value())
+    return 0 if value != 0 else 1
+
+
 @builtin("read")
 def _read(sh: Shell, argv: list[str], io: IO) -> int:
     """Reads one line of the command's input; `while read line` loops consume it line by line."""
@@ -2093,10 +2292,10 @@ def _run(sh: Shell, line: str, term: Stream) -> int:
     try:
         tree, warnings = parse(line)
     except ShellSyntaxError as exc:
-        term.write(f"bash: {exc}\n")
+        term.write(syntax_message(exc))
         return exc.status
     except RecursionError:
-        term.write("bash: podscape: input nested too deeply\n")
+        term.write("podscape: input nested too deeply\n")
         return 2
     for w in warnings:
         term.write(w + "\n")
@@ -2120,5 +2319,5 @@ def _run(sh: Shell, line: str, term: Stream) -> int:
         term.write(str(exc) + "\n")
         return exc.status
     except RecursionError:
-        term.write("bash: podscape: input nested too deeply\n")
+        term.write("podscape: input nested too deeply\n")
         return 2

@@ -121,6 +121,16 @@ ORACLE = [
     "printf 'x\\ny' | while read l; do echo $l; done",
     "printf 'x\\\\ty\\n' | (read -r a; echo \"$a\")",
     "read a b <<< 'one two three'; echo $b",
+    # [[ ]], (( )), let, C-style for
+    "[[ abc == a* ]]; echo $?; [[ abc == \"a*\" ]]; echo $?",
+    "[[ v1.2 =~ ^v[0-9]+\\. ]] && echo match",
+    "x=5; (( x > 3 )) && echo big; ((x++)); echo $x; (( 0 )); echo $?",
+    "for ((i=0; i<3; i++)); do echo c$i; done",
+    "let y=2*3; echo $y",
+    "[[ -n $HOME && ( a == b || 1 -eq 1 ) ]] && echo ok",
+    "x='a b'; [[ $x == 'a b' ]] && echo same; [[ 10 -lt 9 ]]; echo $?; [[ b > a ]] && echo gt",
+    "[[ ! -d /nope || x = y ]]; echo $?",
+    "touch f; [[ -f f && ! -d f ]] && echo file",
     # syntax errors (interactive bash prints the first line only; the oracle agrees on it)
     "| a", ";;", "echo a; ;", "fi", "done", ")", "& echo", "echo a || || b", "echo >", "cat <",
     "echo a }",
@@ -162,6 +172,13 @@ def test_unterminated_input_as_interactive_bash_reports_it(line, message):
 
 def test_expansion_errors_abort_the_line():
     assert run(new(), "echo ${x:?oops}; echo no") == ("bash: x: oops\n", 1)
+
+
+def test_functions_and_arrays_are_reported_as_not_simulated():
+    out, code = run(new(), "f() { echo hi; }")
+    assert code == 2 and out.startswith("podscape: shell functions are not simulated")
+    out, code = run(new(), "a=(1 2)")
+    assert code == 2 and out.startswith("podscape: bash arrays are not simulated")
 
 
 def test_for_with_bad_name():
