@@ -1337,6 +1337,10 @@ class Shell:
             else:
                 io.err.write(f"bash: {self.line_prefix}{name}: command not found\n")
             return 1 if as_root and not self.root else 127
+        if "--help" in argv and self.wants_gnu_help(argv, fn):
+            from .programs.gnuhelp import HELP
+            io.out.write(HELP[name])
+            return 0
         env = self.env(assigns)
         if as_root:
             env.update({"USER": "root", "HOME": "/root", "LOGNAME": "root", "SUDO_USER": USER})
@@ -1355,6 +1359,17 @@ class Shell:
             io.err.write(f"podscape: {name} failed unexpectedly ({type(exc).__name__})\n")
             return 1
         return code if isinstance(code, int) else 0
+
+    @staticmethod
+    def wants_gnu_help(argv: list[str], fn) -> bool:
+        """`grep --help`: GNU tools print their help whatever else is on the line (up to `--`)."""
+        from .programs.gnuhelp import HELP
+        if argv[0] not in HELP or not getattr(fn, "__module__", "").endswith(("coreutils", "textutils")):
+            return False
+        args = argv[1:argv.index("--")] if "--" in argv else argv[1:]
+        if argv[0] in ("env", "xargs", "printenv"):
+            return bool(args) and args[0] == "--help"
+        return "--help" in args
 
     def sudo(self, argv: list[str], io: "IO", assigns: dict[str, str] | None) -> int:
         args = argv[1:]

@@ -304,3 +304,17 @@ def test_file_size_limits_give_clear_errors():
     assert r.output == "touch: cannot touch 'newfile': No space left on device\n"
     r = e.run("echo x > other")
     assert (r.output, r.exit_code) == ("bash: other: No space left on device\n", 1)
+
+
+@pytest.mark.skipif(BASH is None, reason="real bash is not installed")
+@pytest.mark.parametrize("script", ["grep --help", "ls --help", "wc -l --help", "sort --help | head -3",
+                                    "cut --help | tail -2", "xargs --help | head -1"])
+def test_help_texts_are_the_real_ones(script):
+    assert sim(script) == real(script)
+
+
+def test_help_is_not_taken_from_other_commands():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    out = e.run("echo --help").output
+    assert out == "--help\n"
+    assert e.run("grep -e x -- --help").exit_code == 2      # a pattern, then a missing file
