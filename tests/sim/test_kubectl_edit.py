@@ -52,15 +52,20 @@ def test_an_invalid_save_reopens_with_kubectls_error_block():
     assert again.exit_code == 1 and path in engine.host.files
 
 
-def test_a_syntax_error_reopens_with_the_parse_error():
+def test_a_syntax_error_fails_validation_and_reopens():
+    # kubectl v1.35 validates the saved bytes first (schema.ValidateBytes on the comment-stripped text), so a
+    # YAML error is reported as a validation failure, its line counted without the comment lines.
     engine = sandbox()
     content = engine.run("kubectl edit service nginx-app").editor["content"]
-    result = engine.save_editor(content.replace("  sessionAffinity: None\n", "  sessionAffinity: None\n  oops\n"))
-    assert result.output == ""
-    head = result.editor["content"].split("apiVersion:")[0]
-    assert head.startswith(HEADER + "# The edited file had a syntax error: error parsing edited-file: error "
-                                    "converting YAML to JSON: yaml: line ")
-    assert head.endswith(": could not find expected ':'\n#\n")
+    edited = content.replace("  sessionAffinity: None\n", "  sessionAffinity: None\n  oops\n")
+    result = engine.save_editor(edited)
+    assert result.output == 'error: services "nginx-app" is invalid\n'
+    stripped = [line for line in edited.split("\n") if not line.startswith("#")]
+    line = stripped.index("  oops") + 2
+    assert result.editor["content"] == (
+        HEADER + '# services "nginx-app" was not valid:\n'
+        f'# * <nil>: Invalid value: "The edited file failed validation": yaml: line {line}: could not find '
+        "expected ':'\n#\n" + edited[len(HEADER):])
 
 
 def test_cancel_unchanged_and_empty_saves():
@@ -70,7 +75,12 @@ def test_cancel_unchanged_and_empty_saves():
     engine.run("kubectl edit deploy nginx-app")
     assert engine.save_editor(r.editor["content"] + "\n# a comment\n").output == "Edit cancelled, no changes made.\n"
     engine.run("kubectl edit deploy nginx-app")
-    assert engine.save_editor("# nothing\n").output == "Edit cancelled, saved file was empty.\n"
+    emptied = engine.save_editor("# nothing\n")          # v1.35 validates before its emptiness check
+    assert emptied.output == 'error: deployments.apps "nginx-app" is invalid\n'
+    assert '# * <nil>: Invalid value: "The edited file failed validation": invalid object to validate\n' in \
+        emptied.editor["content"]
+    assert engine.save_editor(emptied.editor["content"]).output.endswith(
+        "error: Edit cancelled, no valid changes were saved.\n")
 
 
 def test_renaming_in_the_editor_is_refused():

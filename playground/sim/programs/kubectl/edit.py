@@ -12,7 +12,7 @@ import json
 
 from ... import apiserver, merge, resources as res
 from ...engine import EDITOR_HANDLERS, Engine, Stream
-from ...manifests import Manifest, ManifestError, read_stream, yaml_to_json
+from ...manifests import ManifestError, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find, manifest_refs, print_errors
@@ -57,6 +57,34 @@ def strip_comments(text: str):
         return json.dumps(yaml_to_json(text), sort_keys=True)
     except ManifestError:
         return manual_strip(text)
+
+
+def _validate_bytes(edited: str) -> str | None:
+    """kubectl's schema.ValidateBytes(StripComments(edited)), run before anything else on a save: the YAML
+    must parse (line numbers count the comment-stripped text) into an object with apiVersion and kind."""
+    def first_doc(text: str):
+        for doc in split_documents(text):
+            if doc.strip():
+                return yaml_to_json(doc)
+        return None
+    try:
+        try:
+            value = first_doc(edited)
+        except ManifestError:
+            value = first_doc(manual_strip(edited))
+    except ManifestError as exc:
+        return exc.message.replace("error converting YAML to JSON: ", "", 1)
+    if not isinstance(value, dict) or not value:
+        return "invalid object to validate"
+    errors = []
+    for field in ("apiVersion", "kind"):
+        if value.get(field) is None:
+            errors.append(f"{field} not set")
+        elif not isinstance(value[field], str):
+            errors.append(f"{field} isn't string type")
+    if not errors:
+        return None
+    return errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
 
 
 def _has_lines(text: str) -> bool:
@@ -129,6 +157,16 @@ def save(engine: Engine, edited: str | None, context: dict, term: Stream) -> int
         _preserve(engine, term, context, edited)
         term.write("error: Edit cancelled, no valid changes were saved.\n")
         return 1
+    problem = _validate_bytes(edited)
+    if problem is not None:
+        first = context["originals"][0]
+        ro = res.for_object(first)
+        name = first["metadata"]["name"]
+        term.write(f'error: {ro.qualified} "{name}" is invalid\n')
+        _reopen(engine, context, edited, [{
+            "head": f'{ro.qualified} "{name}" was not valid',
+            "other": [f'<nil>: Invalid value: "The edited file failed validation": {problem}']}])
+        return 0
     if strip_comments(context["original_text"]) == strip_comments(edited):
         term.write("Edit cancelled, no changes made.\n")
         return 0
