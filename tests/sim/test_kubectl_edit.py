@@ -130,3 +130,98 @@ def test_a_stale_resource_version_conflicts():
     assert result.output.startswith('error: services "nginx-app" could not be patched: Operation cannot be fulfilled '
                                     'on services "nginx-app": the object has been modified; please apply your '
                                     "changes to the latest version and try again\nYou can run `kubectl replace -f ")
+
+
+# ---- differential: real kubectl edit against a fake API server that serves the simulated object ----------
+def _fake_server(obj: dict, patch_status: dict | None):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from .test_manifests import GROUPS, _resource_list
+
+    path = f"/api/v1/namespaces/default/services/{obj['metadata']['name']}"
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, code, body):
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            p = self.path.split("?")[0]
+            if p == "/api":
+                return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
+            if p == "/api/v1":
+                return self._send(200, _resource_list("v1", GROUPS[""][1]))
+            if p == "/apis":
+                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": []})
+            if p == path:
+                return self._send(200, obj)
+            return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
+                                    "code": 404, "message": "not found"})
+
+        def do_PATCH(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self._send(patch_status["code"], patch_status)
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def test_edit_buffer_and_invalid_save_match_real_kubectl(kubectl_oracle, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    engine = sandbox()
+    opened = engine.run("kubectl edit service nginx-app").editor["content"]
+    edited = opened.replace("type: ClusterIP", "type: NodePort").replace("  - port: 80\n",
+                                                                         "  - nodePort: 32768\n    port: 80\n")
+    reopened = engine.save_editor(edited)
+    svc = engine.cluster.get("services", "default", "nginx-app")
+    cause = "spec.ports[0].nodePort"
+    status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Invalid", "code": 422,
+              "message": "invalid", "details": {"name": "nginx-app", "kind": "Service", "causes": [
+                  {"reason": "FieldValueInvalid", "field": cause,
+                   "message": "Invalid value: 32768: provided port is not in the valid range. The range of valid "
+                              "ports is 30000-32767"}]}}
+    srv = _fake_server(svc, status)
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"""import os, sys
+path = sys.argv[-1]
+n = len(os.listdir({str(seen)!r}))
+text = open(path).read()
+open(os.path.join({str(seen)!r}, f"{{n}}.txt"), "w").write(text)
+if n == 0:
+    open(path, "w").write({edited!r})
+""")
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
+                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
+                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    try:
+        proc = subprocess.run([kubectl_oracle, "edit", "service", "nginx-app", "--validate=false"],
+                              capture_output=True, text=True, timeout=60,
+                              env={"KUBECONFIG": str(kubeconfig), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+                                   "EDITOR": f"{sys.executable} {editor}"})
+    finally:
+        srv.shutdown()
+    first, second = (seen / "0.txt").read_text(), (seen / "1.txt").read_text()
+    assert opened == first                                   # header + the object as kubectl prints it
+    assert reopened.editor["content"] == second              # the error block on top of the learner's text
+    assert reopened.output == proc.stderr.splitlines(keepends=True)[0]
+    final = engine.save_editor(reopened.editor["content"])
+    path = reopened.editor["title"]
+    real_tail = "".join(proc.stderr.splitlines(keepends=True)[1:])
+    assert final.output == real_tail.replace(real_tail.split('"')[1], path)
+    assert (final.exit_code, proc.returncode) == (1, 1)
