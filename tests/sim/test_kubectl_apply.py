@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .test_manifests import DEPLOYMENT, TUTORIAL_EXAMPLE
 from .writehelpers import sandbox, write
 
@@ -172,3 +174,112 @@ def test_networkpolicy_configmap_and_secret_validation():
     assert engine.run("kubectl create -f s.yaml").output == (
         'Error from server (BadRequest): error when creating "s.yaml": Secret in version "v1" cannot be handled as a '
         "Secret: illegal base64 data at input byte 0\n")
+
+
+# ---- differential: the patch real kubectl apply computes, applied to the live object, gives our result ----
+def _recording_server(objects: dict[str, dict], patches: list):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from .test_manifests import GROUPS, _resource_list
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, code, body):
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            p = self.path.split("?")[0]
+            if p == "/api":
+                return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
+            if p == "/api/v1":
+                return self._send(200, _resource_list("v1", GROUPS[""][1]))
+            if p == "/apis":
+                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                    {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+                     "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})
+            if p == "/apis/apps/v1":
+                return self._send(200, _resource_list("apps/v1", GROUPS["apps"][1]))
+            if p in objects:
+                return self._send(200, objects[p])
+            return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
+                                    "code": 404, "message": "not found"})
+
+        def do_PATCH(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            patches.append((self.headers.get("Content-Type"), json.loads(body)))
+            self._send(200, objects[self.path.split("?")[0]])
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+APPLY_CASES = [
+    # (first manifest or None for the imperative nginx-app, second manifest)
+    (DEPLOYMENT.replace("  labels: {app: web}\n", "  labels: {app: web, tier: a}\n", 1),
+     DEPLOYMENT.replace("replicas: 2", "replicas: 3").replace("nginx:1.25", "nginx:1.26")),
+    (DEPLOYMENT, DEPLOYMENT.replace("      - {name: web,", "      - {name: side, image: busybox}\n      - {name: web,")),
+    (None, "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx-app\nspec:\n  type: NodePort\n"
+           "  selector: {app: nginx-app}\n  ports:\n  - port: 80\n    nodePort: 32000\n"),
+]
+
+
+@pytest.mark.parametrize("first,second", APPLY_CASES)
+def test_three_way_apply_matches_kubectls_patch(kubectl_oracle, tmp_path, first, second):
+    import copy
+    import subprocess
+
+    from playground.sim import merge, resources
+    from playground.sim.manifests import yaml_to_json
+
+    engine = sandbox(with_app=first is None)
+    if first is not None:
+        write(engine, "m.yaml", first)
+        assert engine.run("kubectl apply -f m.yaml").exit_code == 0
+    doc = yaml_to_json(second)
+    r = resources.BY_KIND[doc["kind"]]
+    live = copy.deepcopy(engine.cluster.get(r.plural, "default", doc["metadata"]["name"]))
+    base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
+    path = f"{base}/namespaces/default/{r.plural}/{doc['metadata']['name']}"
+    patches: list = []
+    srv = _recording_server({path: live}, patches)
+    (tmp_path / "m.yaml").write_text(second)
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
+                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
+                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    try:
+        subprocess.run([kubectl_oracle, "apply", "-f", "m.yaml", "--validate=false"], capture_output=True,
+                       text=True, timeout=60, cwd=tmp_path,
+                       env={"KUBECONFIG": str(kubeconfig), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    finally:
+        srv.shutdown()
+    assert len(patches) == 1 and patches[0][0] == "application/strategic-merge-patch+json"
+    expected = merge.strategic_merge_patch(live, patches[0][1])
+    write(engine, "m.yaml", second)
+    assert engine.run("kubectl apply -f m.yaml").output.endswith(" configured\n")
+    got = copy.deepcopy(engine.cluster.get(r.plural, "default", doc["metadata"]["name"]))
+    assert got["spec"] != live["spec"]
+    for obj in (expected, got):
+        for field in ("resourceVersion", "generation"):
+            obj["metadata"].pop(field, None)
+        obj.pop("status", None)
+    assert _comparable(got) == _comparable(expected)
+
+
+def _comparable(obj: dict) -> dict:
+    """What the write path adds after the patch (defaults, allocations) is left out of the comparison."""
+    import copy
+    from playground.sim import defaults, resources
+    o = copy.deepcopy(obj)
+    defaults.apply_defaults(resources.BY_KIND[o["kind"]].plural, o)
+    return o
