@@ -32,11 +32,13 @@ class Host:
         self.shell_stack: list[dict] = []     # `kubectl exec -it pod -- sh` pushes an in-pod shell
         self.namespace = "default"            # the kubeconfig context's namespace (config set-context)
         self.aliases: dict[str, str] = {}     # `alias k=kubectl` (the shell adds Ubuntu's .bashrc ones)
+        self.exported: list[str] = []         # names in vars that `export` put into programs' environment
 
     def to_dict(self) -> dict:
         return {"files": self.files, "dirs": sorted(self.dirs), "vars": self.vars, "history": self.history[-1000:],
                 "cwd": self.cwd, "last_exit": self.last_exit, "pending_editor": self.pending_editor,
-                "shell_stack": self.shell_stack, "namespace": self.namespace, "aliases": self.aliases}
+                "shell_stack": self.shell_stack, "namespace": self.namespace, "aliases": self.aliases,
+                "exported": self.exported}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Host":
@@ -50,6 +52,7 @@ class Host:
         h.pending_editor = data.get("pending_editor")
         h.shell_stack = data.get("shell_stack", [])
         h.aliases = data.get("aliases", {})
+        h.exported = data.get("exported", [])
         h.namespace = data.get("namespace", "default")
         return h
 

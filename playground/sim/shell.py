@@ -38,6 +38,10 @@ REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<",
 META = set(" \t\n|&;()<>")
 FUNCTIONS_NOTE = "podscape: shell functions are not simulated; use an alias or a script (bash script.sh)"
 RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!"}
+# exported at login on Ubuntu (assigning to them keeps them exported)
+LOGIN_ENV = {"HOME", "USER", "LOGNAME", "HOSTNAME", "PWD", "OLDPWD", "SHELL", "PATH", "TERM", "KUBECONFIG", "LANG",
+             "SHLVL", "MAIL", "XDG_RUNTIME_DIR", "EDITOR"}
+DECLARATION_BUILTINS = {"export", "declare", "typeset", "local", "readonly"}
 PLAIN_WORD_SPECIALS = re.compile(r"[$'\"\\`*?\[~<>]")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
@@ -680,7 +684,10 @@ class Shell:
         return self.host.env().get(name, extra.get(name))
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = self.host.env()
+        """What programs get: the login environment plus exported variables, not every shell variable."""
+        exported = set(self.host.exported)
+        env = {k: v for k, v in self.host.env().items()
+               if k not in self.host.vars or k in exported or k in LOGIN_ENV}
         if extra:
             env.update(extra)
         return env
@@ -1281,7 +1288,12 @@ class Shell:
                 if m.group(2):
                     value = (assigns.get(m.group(1)) or self.var(m.group(1)) or "") + value
                 assigns[m.group(1)] = value
-            argv = self.expand_words(cmd.words)
+            if cmd.words and cmd.words[0] in DECLARATION_BUILTINS:
+                argv = self.expand_words(cmd.words[:1]) + [
+                    self.expand_string(w) if ASSIGN_RE.match(w) else x
+                    for w in cmd.words[1:] for x in ([None] if ASSIGN_RE.match(w) else self.expand_words([w]))]
+            else:
+                argv = self.expand_words(cmd.words)
         except ShellSyntaxError as exc:
             io.err.write(syntax_message(exc))
             return 2
@@ -1298,7 +1310,7 @@ class Shell:
         name = argv[0]
         as_root = as_root or self.root
         if name in ("bash", "sh", "dash") or name in ("/bin/bash", "/bin/sh", "/usr/bin/bash"):
-            return self.sub_shell(argv, io, as_root)
+            return self.sub_shell(argv, io, as_root, assigns)
         if builtins and name in BUILTINS:
             saved = dict(self.host.vars)
             self.host.vars.update(assigns or {})
@@ -1418,7 +1430,7 @@ class Shell:
             return f"sh: 1: {what} {target}: {err}\n"
         return f"bash: {self.line_prefix}{target}: {err}\n"
 
-    def sub_shell(self, argv: list[str], io: "IO", as_root: bool) -> int:
+    def sub_shell(self, argv: list[str], io: "IO", as_root: bool, assigns: dict[str, str] | None = None) -> int:
         """`bash -c 'cmd'`, `sh script.sh`, and `sudo sh -c 'echo x >> /etc/hosts'` (the classic fix)."""
         args = argv[1:]
         while args and args[0] in ("-e", "-x", "-u", "-l", "--login", "--norc", "--noprofile", "-o", "pipefail"):
@@ -1440,6 +1452,11 @@ class Shell:
                          "simulated (use bash -c '...' or sh -c '...')\n")
             return 1
         saved = self.root, self.dialect, self.line_prefix
+        outer_vars, outer_exported = self.host.vars, self.host.exported
+        # a new bash sees only the environment: exported variables, not the caller's shell variables
+        self.host.vars = {k: v for k, v in outer_vars.items() if k in outer_exported or k in LOGIN_ENV}
+        self.host.vars.update(assigns or {})
+        self.host.exported = list(outer_exported) + [k for k in (assigns or {}) if k not in outer_exported]
         self.root = as_root
         self.dialect = "sh" if argv[0].endswith(("sh", "dash")) and not argv[0].endswith("bash") else "bash"
         self.line_prefix = "line 1: " if self.dialect == "bash" else ""
@@ -1447,6 +1464,7 @@ class Shell:
             return self.run_nested(src, io)
         finally:
             self.root, self.dialect, self.line_prefix = saved
+            self.host.vars, self.host.exported = outer_vars, outer_exported
 
     # ---- redirections ------------------------------------------------------------------------
     def redirect(self, redirs: list[Redir], io: "IO") -> "IO | None":
@@ -1911,12 +1929,25 @@ def _valid_name(name: str) -> bool:
 
 @builtin("export", "declare", "typeset", "local", "readonly")
 def _export(sh: Shell, argv: list[str], io: IO) -> int:
+    flags = "".join(a[1:] for a in argv[1:] if re.fullmatch(r"-[a-zA-Z]+", a))
     args = [a for a in argv[1:] if not re.fullmatch(r"-[a-zA-Z]+", a)]
+    export = argv[0] == "export" or "x" in flags
+    unexport = argv[0] == "export" and "n" in flags
+    exported = sh.host.exported
     if not args:
-        for k, v in sorted(sh.env().items()):
-            if _valid_name(k):
-                escaped = v.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+        if export or argv[0] == "export":
+            env = sh.env()
+            for k in sorted(set(env) | set(exported)):
+                if not _valid_name(k):
+                    continue
+                if k not in env:
+                    io.out.write(f"declare -x {k}\n")
+                    continue
+                escaped = env[k].replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
                 io.out.write(f'declare -x {k}="{escaped}"\n')
+        else:
+            for k in sorted(sh.host.vars):
+                io.out.write(f"{k}={sh.host.vars[k]}\n")
         return 0
     status = 0
     for a in args:
@@ -1927,8 +1958,11 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
             continue
         if eq:
             sh.host.vars[name] = value
-        elif name not in sh.host.vars and sh.var(name) is None:
-            sh.host.vars[name] = ""
+        if unexport:
+            if name in exported:
+                exported.remove(name)
+        elif export and name not in exported:
+            exported.append(name)
     return status
 
 
@@ -1943,6 +1977,8 @@ def _unset(sh: Shell, argv: list[str], io: IO) -> int:
             status = 1
             continue
         sh.host.vars.pop(a, None)
+        if a in sh.host.exported:
+            sh.host.exported.remove(a)
     return status
 
 

@@ -452,3 +452,18 @@ def test_editors_open_the_pane_and_save_with_the_right_permissions():
     assert e.host.files["/etc/hosts"] == "127.0.0.1 localhost\n"
     e.run("vim /etc/hosts")
     assert e.save_editor("x\n").output == '"/etc/hosts" E212: Can\'t open file for writing\n'
+
+
+@pytest.mark.skipif(BASH is None, reason="real bash is not installed")
+@pytest.mark.parametrize("script", [
+    "P=1; env | grep ^P=; echo \"[$P]\"; export P; env | grep ^P=",
+    "Q=2 env | grep ^Q=; echo \"[$Q]\"",
+    "export A=$(echo a b); echo \"$A\"",
+    "export P=1; bash -c 'echo [$P]'; R=5; bash -c 'echo [$R]'; R=6 bash -c 'echo [$R]'; echo $R",
+    "bash -c 'Z=1; export Y=2'; echo \"[$Z$Y]\"",
+    "export P=1; export -n P; env | grep ^P=; echo $?",
+    "export X; export | grep 'X$'",
+    "export 1x=2; echo $?",
+])
+def test_exported_variables_like_bash(script):
+    assert sim(script) == real(script)
