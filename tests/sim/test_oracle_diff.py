@@ -93,6 +93,12 @@ CREATE_FORMS = [
     ["create", "secret", "generic", "db", "--from-literal=user=admin", "--from-literal=password=s3cr3t!", *DRY],
     ["create", "secret", "generic", "typed", "--from-literal=k=v", "--type=Opaque", "--append-hash",
      "--dry-run=client", "-o", "json"],
+    ["create", "deploy", "saved", "--image=nginx", "--save-config", *DRY],
+    ["create", "svc", "nodeport", "unsaved", "--tcp=80", "--save-config", "--dry-run=client", "-o", "json"],
+    ["create", "cm", "saved", "--from-literal=a=<b>", "--save-config", *DRY],
+    ["create", "deploy", "blanks", "--image=a,,b", *DRY],
+    ["create", "deploy", "quoted", '--image="nginx:1.25",busybox', *DRY],
+    ["create", "deploy", "jp", "--image=nginx", "--dry-run=client", "-o", "jsonpath={.spec.template.spec}"],
 ]
 
 
@@ -123,6 +129,9 @@ MALFORMED = [
     ["create", "svc", "clusterip", "s", "--tcp=80:70000", "--dry-run=client"],
     ["create", "svc", "clusterip", "s", "--tcp=80:abc_d", "--dry-run=client"],
     ["create", "svc", "clusterip", "s", "--tcp=80,", "--dry-run=client"],
+    ["create", "svc", "clusterip", "s", '--tcp="80', "--dry-run=client"],     # CSV errors, as encoding/csv
+    ["create", "deploy", "x", '--image=8"0'],
+    ["create", "deploy", "x", '--image="é"x'],
     ["create", "svc", "nodeport", "s", "--clusterip=None"],               # flag of another type
     ["create", "svc", "nodeport", "s", "--tcp=80", "--node-port=abc"],
     ["create", "svc", "externalname", "s", "--external-name=Bad_Name", "--dry-run=client"],

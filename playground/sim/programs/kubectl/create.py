@@ -59,7 +59,8 @@ def unreachable_error(cluster=None, klog_lines: int = 0) -> str:
     return "".join(lines[:-1][:klog_lines] + lines[-1:])
 
 
-def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_lines: int = 0) -> int:
+def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_lines: int = 0,
+           save: bool = True) -> int:
     """Send `obj` to the API server (or not, for --dry-run=client) and print what kubectl prints.
 
     `wrap` is the prefix some generators put on server errors (`failed to create deployment: `);
@@ -67,6 +68,8 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
     """
     r = res.for_object(obj)
     meta = obj["metadata"]
+    if save and inv.flags.get("save-config"):       # (create service never reads --save-config)
+        save_config(obj)
     if dry == "client":
         if r.namespaced and inv.namespace_explicit:
             meta["namespace"] = inv.namespace
@@ -101,6 +104,16 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
             raise KubectlError(f"{wrap}{message}")
         raise KubectlError(str(exc), raw=True)
     return print_created(inv, r, copy.deepcopy(stored), dry)
+
+
+def save_config(obj: dict) -> None:
+    """--save-config: util.CreateOrUpdateAnnotation stores the object's JSON as the last-applied annotation."""
+    from .objout import go_order
+    text = json.dumps(go_order(obj, obj.get("kind")), separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    meta = obj["metadata"]
+    meta["annotations"] = {**(meta.get("annotations") or {}),
+                           "kubectl.kubernetes.io/last-applied-configuration": text + "\n"}
 
 
 def group_command(path: str, aliases: tuple[str, ...] = ()):
@@ -143,7 +156,7 @@ def create_deployment(inv: Invocation) -> int:
         cname = container_name(image)
         if "_" in cname or "." in cname:
             cname = cname.replace("_", "-").replace(".", "-") + "-" + inv.cluster.rand_suffix(5)
-        c = {"name": cname, "image": image}
+        c = {"name": cname, "image": image} if image else {"name": cname}     # image is omitempty
         if command_args:
             c["command"] = list(command_args)
         c["resources"] = {}
@@ -234,7 +247,7 @@ def _create_service(inv: Invocation, svc_type: str) -> int:
         spec["externalName"] = external_name
     obj = {"kind": "Service", "apiVersion": "v1", "metadata": {"name": name, "labels": {"app": name}},
            "spec": spec, "status": {"loadBalancer": {}}}
-    return submit(inv, obj, dry, wrap=f"failed to create {svc_type} service: ")
+    return submit(inv, obj, dry, wrap=f"failed to create {svc_type} service: ", save=False)
 
 
 def _service_command(kind: str, svc_type: str, required: tuple[str, ...] = ()):

@@ -199,13 +199,49 @@ def _assign(values: dict, changed: set, flag: Flag, raw: str, label: str) -> Non
 
 
 def _csv_split(raw: str, label: str) -> list[str]:
+    """pflag's readAsCSV: one record of Go's encoding/csv, with its error wording and byte columns."""
     if raw == "":
         return []
-    import csv
-    try:
-        return next(csv.reader([raw], strict=True))
-    except (csv.Error, StopIteration) as exc:
-        raise KubectlError(f'invalid argument "{raw}" for "{label}" flag: {exc}', usage="usage")
+    fields: list[str] = []
+    data = raw.encode()
+    i = 0
+
+    def fail(col: int, what: str) -> KubectlError:
+        quoted = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return KubectlError(f'invalid argument {quoted} for "{label}" flag: parse error on line 1, column {col}: '
+                            f"{what}", usage="usage")
+    while True:
+        if data[i:i + 1] != b'"':                      # a plain field runs to the next comma
+            j = data.find(b",", i)
+            field = data[i:] if j < 0 else data[i:j]
+            q = field.find(b'"')
+            if q >= 0:
+                raise fail(i + q + 1, 'bare " in non-quoted-field')
+            fields.append(field.decode())
+            if j < 0:
+                return fields
+            i = j + 1
+            continue
+        i += 1                                         # a quoted field: "" is a quote, " ends it
+        buf = b""
+        while True:
+            k = data.find(b'"', i)
+            if k < 0:
+                raise fail(len(data) + 1, 'extraneous or missing " in quoted-field')
+            buf += data[i:k]
+            i = k + 1
+            if data[i:i + 1] == b'"':
+                buf += b'"'
+                i += 1
+            elif data[i:i + 1] == b",":
+                fields.append(buf.decode())
+                i += 1
+                break
+            elif i >= len(data):
+                fields.append(buf.decode())
+                return fields
+            else:
+                raise fail(k + 1, 'extraneous or missing " in quoted-field')
 
 
 def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, list[str], int]:

@@ -169,5 +169,5 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
             from ...printers.output import print_objects
         except ImportError:
             raise KubectlError(f"output format {fmt.split('=')[0]} is not available in the playground yet")
-        print_objects(inv, [obj], fmt)
+        return print_objects(inv, [obj], fmt)
     return 0

@@ -46,7 +46,7 @@ def parse_envs(envs: list[str]) -> list[dict]:
         name, eq, value = env.partition("=")
         if not eq or not name or not ENV_NAME.match(name):
             raise KubectlError(f"invalid env: {env}")
-        out.append({"name": name, "value": value})
+        out.append({"name": name, "value": value} if value else {"name": name})     # value is omitempty
     return out
 
 
@@ -166,7 +166,7 @@ def run(inv: Invocation) -> int:
             inv.out("---\n---\n")   # the YAML printer separates documents too
         print_created(inv, res.lookup("pods"), created, dry)
         return code
-    return submit(inv, pod, dry, klog_lines=1)
+    return submit(inv, pod, dry, klog_lines=1, save=dry != "client")
 
 
 def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
