@@ -6,6 +6,7 @@ screen text and current line, the editor pane, and the diagram's pods, Services 
 from __future__ import annotations
 
 import re
+import time
 
 USER, PASSWORD = "learner", "podscape-learner"     # manage.py ensure_demo_users
 LESSON1_TITLE = "ClusterIP and NodePort"
@@ -19,6 +20,16 @@ def log_in(page, base: str, username: str = USER, password: str = PASSWORD) -> N
     page.click("form button[type=submit]")
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, "login failed"
+
+
+def sign_up(page, base: str, username: str, password: str = "orbit-lantern-kettle-42") -> None:
+    """A new account through the sign-up form (each test its own learner, so sandboxes never run out)."""
+    page.goto(base + "/accounts/signup/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/sandboxes/$"))
 
 
 def open_lesson(page, base: str, title_part: str = LESSON1_TITLE) -> None:
@@ -63,6 +74,17 @@ def run(page, line: str, timeout: float = 15000) -> dict:
 def screen(page) -> str:
     """The terminal's text as the learner sees it (wrapped rows joined)."""
     return page.evaluate("window.podscape.screenText()")
+
+
+def wait_screen(page, text: str, timeout: float = 5.0) -> str:
+    """Waits until the terminal shows `text`; returns the screen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = screen(page)
+        if text in shown:
+            return shown
+        assert time.monotonic() < deadline, f"the terminal never showed {text!r}:\n{shown}"
+        page.wait_for_timeout(50)
 
 
 def current_line(page) -> dict:

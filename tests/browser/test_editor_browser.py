@@ -2,17 +2,20 @@
 kubectl's error on top, and fixing it there and saving applies the change."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from .learner import log_in, open_free_sandbox, run, screen, wait_ready
+from .learner import open_free_sandbox, sign_up, run, screen, wait_ready
 
 PROMPT = "student@ubuntu:~$ "
+LEARNERS = itertools.count(1)
 
 
 @pytest.fixture
 def service(server, page):
-    log_in(page, server["base"])
-    open_free_sandbox(page, server["base"], f"edit-{id(page) % 100000}")
+    sign_up(page, server["base"], f"editor{next(LEARNERS)}")
+    open_free_sandbox(page, server["base"], "playground")
     run(page, "kubectl create deploy web --image=nginx --replicas=2")
     run(page, "kubectl expose deploy web --port=80")
     return page

@@ -2,17 +2,21 @@
 headless Chromium against the real server. Commands are checked by what the terminal sent and shows."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from .learner import current_line, log_in, open_free_sandbox, run, screen, sent_commands, type_line, wait_ready
+from .learner import (current_line, open_free_sandbox, run, screen, sent_commands, sign_up, type_line, wait_ready,
+                      wait_screen)
 
 PROMPT = "student@ubuntu:~$ "
+LEARNERS = itertools.count(1)
 
 
 @pytest.fixture
 def terminal(server, page):
-    log_in(page, server["base"])
-    open_free_sandbox(page, server["base"], f"term-{id(page) % 100000}")
+    sign_up(page, server["base"], f"term{next(LEARNERS)}")
+    open_free_sandbox(page, server["base"], "playground")
     return page
 
 
@@ -196,7 +200,18 @@ def test_tab_completes_commands_and_names_from_the_sandbox(terminal):
     page.wait_for_timeout(300)
     assert current_line(page)["text"] == "kubectl get pods -n kube-"     # ambiguous: nothing to add yet
     press(page, "Tab")
-    page.wait_for_function("window.podscape.screenText().then((t) => t.includes('kube-system'))")
-    listing = screen(page).split("\n")[-2]
+    listing = wait_screen(page, "kube-system").split("\n")[-2]
     assert listing.split() == ["kube-node-lease", "kube-public", "kube-system"]
     assert current_line(page)["text"] == "kubectl get pods -n kube-"
+
+
+def test_a_command_button_in_the_side_pane_runs_in_the_terminal(terminal):
+    page = terminal
+    page.get_by_role("button", name="kubectl get nodes -o wide").click()
+    page.wait_for_function("window.podscape.results.length === 1")
+    wait_ready(page)
+    assert sent_commands(page) == ["kubectl get nodes -o wide"]
+    text = screen(page)
+    assert text.startswith(PROMPT + "kubectl get nodes -o wide\nNAME ")
+    assert "\nminikube " in text and "192.168.49.2" in text
+    assert text.endswith("\n" + PROMPT)
