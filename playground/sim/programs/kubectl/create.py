@@ -400,3 +400,26 @@ def create_secret_generic(inv: Invocation) -> int:
     if secret_type:
         obj["type"] = secret_type
     return submit(inv, obj, dry, wrap="failed to create secret ")
+
+
+# ---- the other generators: parsed like kubectl (so --help and flag errors are right), not simulated -----
+def _not_simulated(path: str) -> None:
+    def handler(inv: Invocation) -> int:
+        if path == "create cronjob":
+            require_flags(inv, "image", "schedule")
+        name_from_args(inv)
+        raise KubectlError(f"'kubectl {path}' is not simulated in the playground yet; write the object as YAML "
+                           "and use 'kubectl apply -f'")
+    if path not in COMMANDS:
+        alias = ALIASES.get(path)
+        command(path, aliases=(alias,) if alias else (), flags=flags_from_help(path), needs_server=False)(handler)
+
+
+ALIASES = {"create serviceaccount": "create sa", "create poddisruptionbudget": "create pdb",
+           "create priorityclass": "create pc", "create quota": "create resourcequota",
+           "create cronjob": "create cj", "create ingress": "create ing"}
+for _path in ("create clusterrole", "create clusterrolebinding", "create cronjob", "create ingress", "create job",
+              "create poddisruptionbudget", "create priorityclass", "create quota", "create role",
+              "create rolebinding", "create serviceaccount", "create token", "create secret docker-registry",
+              "create secret tls"):
+    _not_simulated(_path)
