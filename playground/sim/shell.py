@@ -655,6 +655,8 @@ class Shell:
         self.depth = 0
         self.commands = 0
         self.subst_status: int | None = None
+        self.positional: list[str] = []   # $1 $2 ... (set --, bash -c '...' name args, bash script args)
+        self.arg0 = "bash"
         self.root = False            # inside `sudo sh -c '...'`: even redirections are root's
         self.dialect = "bash"        # "sh" inside `sh -c`: dash words its errors differently
         self.line_prefix = ""        # "line 1: " inside `bash -c`, as a non-interactive bash reports
@@ -667,10 +669,15 @@ class Shell:
         if name == "$":
             return str(PID)
         if name == "#":
-            return "0"
+            return str(len(self.positional))
         if name == "0":
-            return "bash"
-        if name in ("@", "*", "-", "!") or name.isdigit():
+            return self.arg0
+        if name in ("@", "*"):
+            return " ".join(self.positional)
+        if name.isdigit():
+            k = int(name)
+            return self.positional[k - 1] if 0 < k <= len(self.positional) else None
+        if name in ("-", "!"):
             return {"-": "himBHs"}.get(name, "")
         if name == "RANDOM":     # deterministic, and without drawing from the cluster's dice
             self.random_draws = getattr(self, "random_draws", 0) + 1
@@ -821,7 +828,8 @@ class Shell:
         op_s, arg = op.group(), rest[op.end():]
         if op_s in (":-", "-", ":=", "=", ":+", "+", ":?", "?"):
             unset = value is None or (op_s.startswith(":") and value == "")
-            word = "".join(p.text for p in self.expand_pieces(arg, "dquote")) if op_s[-1] in "-=+?" else ""
+            # the word loses its own quotes: ${v:-"two words"}
+            word = "".join(p.text for p in self.expand_pieces(self.tilde(arg), "word")) if op_s[-1] in "-=+?" else ""
             if op_s[-1] == "-":
                 return word if unset else value
             if op_s[-1] == "=":
@@ -1440,6 +1448,7 @@ class Shell:
                 io.err.write(f"{argv[0]}: -c: option requires an argument\n")
                 return 2
             src = args[1]
+            arg0, params = (args[2], args[3:]) if len(args) > 2 else (argv[0], [])
         elif args:
             content, err = vfs.read(self.host, self.host.abspath(args[0]))
             if err:
@@ -1447,11 +1456,13 @@ class Shell:
                              f"{argv[0]}: 0: cannot open {args[0]}: {err}\n")
                 return 127 if err == vfs.NOENT else 126
             src = content
+            arg0, params = args[0], args[1:]
         else:
             io.err.write("podscape: this terminal is already a bash shell; a nested interactive shell is not "
                          "simulated (use bash -c '...' or sh -c '...')\n")
             return 1
-        saved = self.root, self.dialect, self.line_prefix
+        saved = self.root, self.dialect, self.line_prefix, self.arg0, self.positional
+        self.arg0, self.positional = arg0, list(params)
         outer_vars, outer_exported = self.host.vars, self.host.exported
         # a new bash sees only the environment: exported variables, not the caller's shell variables
         self.host.vars = {k: v for k, v in outer_vars.items() if k in outer_exported or k in LOGIN_ENV}
@@ -1463,7 +1474,7 @@ class Shell:
         try:
             return self.run_nested(src, io)
         finally:
-            self.root, self.dialect, self.line_prefix = saved
+            self.root, self.dialect, self.line_prefix, self.arg0, self.positional = saved
             self.host.vars, self.host.exported = outer_vars, outer_exported
 
     # ---- redirections ------------------------------------------------------------------------
@@ -1709,7 +1720,7 @@ def glob_to_regex(pat: str) -> str:
 # ================================================================================================
 class Arith:
     TOKEN = re.compile(r"\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|\*\*|\+\+|--|[-+*/%]=|<=|>=|==|!=|&&|\|\||"
-                       r"<<|>>|[-+*/%()<>!~&|^?:=])")
+                       r"<<|>>|[-+*/%()<>!~&|^?:=#])")
     ASSIGN = ("=", "+=", "-=", "*=", "/=", "%=")
 
     def __init__(self, expr: str, sh: Shell):
@@ -1841,6 +1852,13 @@ class Arith:
             if self.take() != ")":
                 raise ExpansionError(f"bash: {self.expr.strip()}: missing `)' (error token is \"{self.expr}\")")
             return v
+        if t.isdigit() and self.peek() == "#" and self.i + 1 < len(self.toks):     # base#digits
+            digits = self.take() and self.take()
+            try:
+                return int(digits, int(t))
+            except ValueError:
+                raise ExpansionError(f"bash: {t}#{digits}: value too great for base (error token is "
+                                     f"\"{t}#{digits}\")") from None
         if t.isdigit():
             return int(t, 8) if len(t) > 1 and t.startswith("0") and set(t) <= set("01234567") else int(t)
         if t[:2].lower() == "0x":
@@ -2197,7 +2215,30 @@ def _unalias(sh: Shell, argv: list[str], io: IO) -> int:
     return status
 
 
-@builtin("set", "shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap", "complete", "compopt")
+@builtin("set")
+def _set(sh: Shell, argv: list[str], io: IO) -> int:
+    args = argv[1:]
+    if not args:
+        for k in sorted(sh.host.vars):
+            io.out.write(f"{k}={sh.host.vars[k]}\n")
+        return 0
+    if args[0] == "--":
+        sh.positional = args[1:]
+    elif not args[0].startswith(("-", "+")):
+        sh.positional = args
+    return 0        # options (-e, -x, -o pipefail) are accepted and not modelled
+
+
+@builtin("shift")
+def _shift(sh: Shell, argv: list[str], io: IO) -> int:
+    n = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
+    if n > len(sh.positional):
+        return 1
+    sh.positional = sh.positional[n:]
+    return 0
+
+
+@builtin("shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap", "complete", "compopt")
 def _accepted(sh: Shell, argv: list[str], io: IO) -> int:
     """Accepted quietly: they change nothing a learner can observe here."""
     return 0

@@ -1004,7 +1004,7 @@ def sed(proc: Proc) -> int:
                 if op == "p":
                     printed.append(line)
                 elif op == "s":
-                    line = rx.sub(rep, line, count=0 if gflag else 1)
+                    line = _sed_substitute(rx, rep, line, *gflag)
             if deleted:
                 continue
             out.extend(p + "\n" for p in printed)
@@ -1021,6 +1021,35 @@ def sed(proc: Proc) -> int:
     return status
 
 
+def _sed_replacement(text: str):
+    """sed's replacement: & is the match, \\1..\\9 groups, \\& a literal &, \\n a newline."""
+    def expand(m: re.Match) -> str:
+        out, i = [], 0
+        while i < len(text):
+            c = text[i]
+            if c == "\\" and i + 1 < len(text):
+                nxt = text[i + 1]
+                out.append(m.group(int(nxt)) or "" if nxt.isdigit() and int(nxt) <= (m.re.groups or 0) else
+                           "\n" if nxt == "n" else "\t" if nxt == "t" else nxt)
+                i += 2
+                continue
+            out.append(m.group(0) if c == "&" else c)
+            i += 1
+        return "".join(out)
+    return expand
+
+
+def _sed_substitute(rx: re.Pattern, rep, line: str, global_: bool, nth: int) -> str:
+    count = [0]
+
+    def one(m: re.Match) -> str:
+        count[0] += 1
+        if count[0] < nth or (count[0] > nth and not global_):
+            return m.group(0)
+        return rep(m)
+    return rx.sub(one, line)
+
+
 def _sed_parse(part: str, extended: bool):
     addr = None
     m = re.match(r"(\d+)|/((?:[^/\\]|\\.)*)/", part)
@@ -1033,12 +1062,12 @@ def _sed_parse(part: str, extended: bool):
         if part.startswith("s") and len(part) > 1:
             d = part[1]
             pieces = re.split(r"(?<!\\)" + re.escape(d), part[2:])
-            if len(pieces) != 3 or not re.fullmatch(r"[gI]*", pieces[2]):
+            if len(pieces) != 3 or not re.fullmatch(r"[gI]*\d*[gI]*", pieces[2]):
                 return None
             rx = re.compile(posix_to_python(pieces[0], extended), re.I if "I" in pieces[2] else 0)
-            rep = re.sub(r"\\(\d)", r"\\g<\1>", pieces[1].replace("\\" + d, d)).replace("&", r"\g<0>")
-            rep = rep.replace("\\&", "&")
-            return addr, "s", rx, rep, "g" in pieces[2]
+            nth = re.search(r"\d+", pieces[2])
+            return addr, "s", rx, _sed_replacement(pieces[1].replace("\\" + d, d)), \
+                ("g" in pieces[2], int(nth.group()) if nth else 1)
     except (BadRegex, re.error):
         return None
     return None
