@@ -64,7 +64,8 @@ def already_exists(r: res.Resource, name: str) -> ApiError:
 def invalid(r: res.Resource, name: str, causes: list[str]) -> ApiError:
     """422 Invalid: `The Service "x" is invalid: spec.ports[0].nodePort: Invalid value: ...`."""
     detail = causes[0] if len(causes) == 1 else "[" + ", ".join(causes) + "]"
-    return ApiError("Invalid", f'{r.kind} "{name}" is invalid: {detail}', 422, kind=r.kind, name=name,
+    qualified_kind = f"{r.kind}.{r.group}" if r.group else r.kind
+    return ApiError("Invalid", f'{qualified_kind} "{name}" is invalid: {detail}', 422, kind=r.kind, name=name,
                     causes=list(causes))
 
 

@@ -283,3 +283,15 @@ def _comparable(obj: dict) -> dict:
     o = copy.deepcopy(obj)
     defaults.apply_defaults(resources.BY_KIND[o["kind"]].plural, o)
     return o
+
+
+def test_an_invalid_object_among_other_errors_is_listed_as_the_server_words_it():
+    engine = sandbox(with_app=False)
+    bad = DEPLOYMENT.replace("    metadata:\n      labels: {app: web}", "    metadata:\n      labels: {app: other}")
+    write(engine, "two.yaml", bad + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: {}\n")
+    r = engine.run("kubectl create -f two.yaml")
+    assert r.output == (
+        'Error from server (Invalid): error when creating "two.yaml": Deployment.apps "web" is invalid: '
+        'spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`\n'
+        'Error from server (Invalid): error when creating "two.yaml": Pod "p" is invalid: spec.containers: Required '
+        "value\n")

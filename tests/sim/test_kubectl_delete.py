@@ -66,4 +66,4 @@ def test_cascade_orphan_keeps_the_replicaset_and_pods():
     assert len(engine.cluster.list("replicasets", "default")) == 1
     assert len(engine.cluster.list("pods", "default")) == 3
     assert engine.run("kubectl delete deploy x --cascade=bad").output == \
-        'error: invalid cascade value (bad). Must be "background", "foreground", or "orphan".\n'
+        'error: invalid cascade value (bad). Must be "background", "foreground", or "orphan"\n'

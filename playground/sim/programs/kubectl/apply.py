@@ -10,7 +10,7 @@ from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import Ref, manifest_refs, print_errors, print_object
+from .objrefs import ApiFailure, Ref, manifest_refs, print_errors, print_object
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 NO_ANNOTATION_WARNING = ("Warning: resource {res} is missing the " + LAST_APPLIED + " annotation which is required "
@@ -117,7 +117,7 @@ def create_from_files(inv: Invocation) -> int:
         try:
             stored = apiserver.create(_target(inv, dry), obj)
         except apiserver.ApiError as exc:
-            errors.append(exc.render(ref.source, "creating"))
+            errors.append(ApiFailure(exc, ref.source, "creating"))
             continue
         printer(ref, stored, "created")
         created += 1
@@ -153,7 +153,7 @@ def apply(inv: Invocation) -> int:
             try:
                 stored = apiserver.create(_target(inv, dry), copy.deepcopy(modified))
             except apiserver.ApiError as exc:
-                errors.append(exc.render(ref.source, "creating"))
+                errors.append(ApiFailure(exc, ref.source, "creating"))
                 continue
             printer(ref, stored, "created")
             continue
@@ -179,7 +179,7 @@ def apply(inv: Invocation) -> int:
         try:
             stored = apiserver.update(_target(inv, dry), patched)
         except apiserver.ApiError as exc:
-            errors.append(exc.render(ref.source, "patching"))
+            errors.append(ApiFailure(exc, ref.source, "patching"))
             continue
         printer(ref, stored, "configured")
     printer.flush()

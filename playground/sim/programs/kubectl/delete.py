@@ -5,7 +5,7 @@ from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import dry_run_strategy
-from .objrefs import Found, find, manifest_refs, print_errors, split_args
+from .objrefs import ApiFailure, Found, find, manifest_refs, print_errors, split_args
 
 FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
                  "terminated. The resource may continue to run on the cluster indefinitely.\n")
@@ -84,7 +84,7 @@ def _delete_all(inv: Invocation, found: Found, grace: int, dry: str) -> int:
                     apiserver.orphan_dependents(inv.cluster, ref.obj)
                 apiserver.delete(inv.cluster, ref.r, ref.namespace, ref.name)
             except apiserver.ApiError as exc:
-                errors.append(exc.render(ref.source, "deleting") if ref.source else str(exc))
+                errors.append(ApiFailure(exc, ref.source, "deleting"))
                 continue
         done += 1
         if inv.flags.get("output") == "name":

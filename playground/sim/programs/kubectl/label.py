@@ -9,7 +9,7 @@ from ...validation.meta import label_value_errors
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, print_object
+from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object
 
 
 def _split(args: list[str], has_files: bool) -> tuple[list[str], list[str]]:
@@ -115,7 +115,7 @@ def _run(inv: Invocation, what: str) -> int:
                                          {"metadata": {field: {**{k: None for k in remove if k in current},
                                                                **new}}})
             except apiserver.ApiError as exc:
-                errors.append(str(exc))
+                errors.append(ApiFailure(exc, verb="patching"))
                 continue
         print_object(inv, ref.r, obj, dry, verb)
     return print_errors(inv, errors)

@@ -183,16 +183,33 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
     return found
 
 
-def print_errors(inv: Invocation, errors: list[str]) -> int:
-    """cmdutil.CheckErr on the aggregate: one error gets `error: `, several are listed bare."""
+@dataclass
+class ApiFailure:
+    """An API error met while visiting one object: kubectl words it differently alone and in a list."""
+    exc: apiserver.ApiError
+    source: str = ""
+    verb: str = "creating"
+
+    def alone(self) -> str:
+        return self.exc.render(self.source, self.verb)
+
+    def in_list(self) -> str:
+        where = f'error when {self.verb} "{self.source}": ' if self.source else ""
+        return f"Error from server ({self.exc.reason}): {where}{self.exc.message}"
+
+
+def print_errors(inv: Invocation, errors: list) -> int:
+    """cmdutil.CheckErr on the aggregate: one error gets `error: ` (an Invalid one `The X "n" is invalid`),
+    several are listed one per line as StandardErrorMessage words them."""
     if not errors:
         return 0
     if len(errors) == 1:
         e = errors[0]
+        e = e.alone() if isinstance(e, ApiFailure) else e
         inv.err((e if e.startswith(("Error from server", "The ")) else f"error: {e}") + "\n")
     else:
         for e in errors:
-            inv.err(e + "\n")
+            inv.err((e.in_list() if isinstance(e, ApiFailure) else e) + "\n")
     return 1
 
 

@@ -6,7 +6,7 @@ from ...manifests import ManifestError, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, split_args, print_object
+from .objrefs import ApiFailure, find, manifest_refs, print_errors, split_args, print_object
 
 PATCH_TYPES = ("json", "merge", "strategic")
 
@@ -54,7 +54,7 @@ def patch(inv: Invocation) -> int:
         try:
             obj, changed = apiserver.patch(cluster, ref.r, ref.namespace, ref.name, ptype, body)
         except apiserver.ApiError as exc:
-            errors.append(str(exc))
+            errors.append(ApiFailure(exc, verb="patching"))
             continue
         print_object(inv, ref.r, obj, dry, "patched" if changed else "patched (no change)")
     return print_errors(inv, errors)

@@ -5,7 +5,7 @@ from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, print_object
+from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object
 from .delete import NO_RESOURCES
 
 SCALABLE = {"deployments", "replicasets", "statefulsets", "replicationcontrollers"}
@@ -51,7 +51,7 @@ def scale(inv: Invocation) -> int:
                 obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
                                          {"spec": {"replicas": replicas}})
             except apiserver.ApiError as exc:
-                errors.append(str(exc))
+                errors.append(ApiFailure(exc, verb="scaling"))
                 continue
         if f.get("output"):
             print_object(inv, ref.r, obj, dry, "scaled")

@@ -7,7 +7,7 @@ from ... import apiserver
 from .framework import COMMANDS, Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
-from .objrefs import find, manifest_refs, print_errors, print_object, split_args
+from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object, split_args
 
 try:                                    # `kubectl set` alone prints its help, as cobra groups do
     from .create import group_command
@@ -74,7 +74,7 @@ def set_image(inv: Invocation) -> int:
             try:
                 obj = apiserver.update(inv.cluster, obj)
             except apiserver.ApiError as exc:
-                errors.append(str(exc))
+                errors.append(ApiFailure(exc, verb="patching"))
                 continue
         print_object(inv, ref.r, obj, dry, "image updated")
     return print_errors(inv, errors)
