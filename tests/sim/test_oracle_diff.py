@@ -294,3 +294,17 @@ def test_explain_matches_kubectl(kubectl_oracle, args):
     with FakeApiServer([]) as server:
         want = oracle(kubectl_oracle, args, server.kubeconfig)
     assert simulate(args) == want, f"kubectl {' '.join(args)}"
+
+
+# ---- discovery: kubectl prints the resource table the fake server serves from resources.RESOURCES --------
+DISCOVERY_FORMS = [["api-resources"], ["api-resources", "-o", "wide"], ["api-resources", "--namespaced=false", "-o",
+                   "name"], ["api-resources", "--api-group=apps", "--no-headers"], ["api-resources", "--sort-by=kind"],
+                   ["api-resources", "--verbs=list", "--categories=all"], ["api-resources", "extra"],
+                   ["api-versions"], ["api-versions", "extra"]]
+
+
+@pytest.mark.parametrize("args", DISCOVERY_FORMS, ids=lambda a: " ".join(a))
+def test_discovery_commands_match_kubectl(kubectl_oracle, args):
+    with FakeApiServer([]) as server:
+        want = oracle(kubectl_oracle, args, server.kubeconfig)
+    assert simulate(args) == want, f"kubectl {' '.join(args)}"
