@@ -49,6 +49,15 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
     "configmaps": [("Name", 0), ("Data", 0), ("Age", 0)],
     "secrets": [("Name", 0), ("Type", 0), ("Data", 0), ("Age", 0)],
     "serviceaccounts": [("Name", 0), ("Secrets", 0), ("Age", 0)],
+    "controllerrevisions": [("Name", 0), ("Controller", 0), ("Revision", 0), ("Age", 0)],
+    "podtemplates": [("Name", 0), ("Containers", 0), ("Images", 0), ("Pod Labels", 0)],
+    "limitranges": [("Name", 0), ("Created At", 0)],
+    "resourcequotas": [("Name", 0), ("Age", 0), ("Request", 0), ("Limit", 0)],
+    "persistentvolumeclaims": [("Name", 0), ("Status", 0), ("Volume", 0), ("Capacity", 0), ("Access Modes", 0),
+                               ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Age", 0), ("VolumeMode", 1)],
+    "persistentvolumes": [("Name", 0), ("Capacity", 0), ("Access Modes", 0), ("Reclaim Policy", 0), ("Status", 0),
+                          ("Claim", 0), ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Reason", 0),
+                          ("Age", 0), ("VolumeMode", 1)],
 }
 # Kinds without a table handler print the default table: NAME and AGE.
 DEFAULT_COLUMNS = [("Name", 0), ("Age", 0)]
@@ -474,6 +483,72 @@ def _serviceaccount(sa: dict, now: float, wide: bool) -> list[str]:
     return [sa["metadata"]["name"], str(len(sa.get("secrets") or [])), _age(sa, now)]
 
 
+def _controllerrevision(cr: dict, now: float, wide: bool) -> list[str]:
+    ref = next((r for r in cr["metadata"].get("ownerReferences") or [] if r.get("controller")), None)
+    owner = "<none>"
+    if ref:
+        group = ref.get("apiVersion", "").rpartition("/")[0]
+        owner = f"{ref.get('kind', '').lower()}{'.' + group if group else ''}/{ref.get('name', '')}"
+    return [cr["metadata"]["name"], owner, str(cr.get("revision", 0)), _age(cr, now)]
+
+
+def _podtemplate(pt: dict, now: float, wide: bool) -> list[str]:
+    tmpl = pt.get("template") or {}
+    names, images = _containers(tmpl.get("spec") or {})
+    return [pt["metadata"]["name"], names, images, format_labels((tmpl.get("metadata") or {}).get("labels"))]
+
+
+def _limitrange(lr: dict, now: float, wide: bool) -> list[str]:
+    return [lr["metadata"]["name"], lr["metadata"].get("creationTimestamp", "")]
+
+
+def _resourcequota(q: dict, now: float, wide: bool) -> list[str]:
+    hard = (q.get("spec") or {}).get("hard") or {}
+    used = (q.get("status") or {}).get("used") or {}
+    requests, limits = [], []
+    for name in sorted(hard):
+        target = limits if name.split(".")[0] == "limits" and "." in name else requests
+        target.append(f"{name}: {used.get(name, '0')}/{hard[name]}")
+    return [q["metadata"]["name"], _age(q, now), ", ".join(requests), ", ".join(limits)]
+
+
+_ACCESS_MODES = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
+                 ("ReadWriteOncePod", "RWOP")]
+
+
+def _access_modes(modes: list | None) -> str:
+    modes = modes or []
+    return ",".join(short for full, short in _ACCESS_MODES if full in modes)
+
+
+def _pvc(pvc: dict, now: float, wide: bool) -> list[str]:
+    spec, st = pvc.get("spec") or {}, pvc.get("status") or {}
+    phase = "Terminating" if pvc["metadata"].get("deletionTimestamp") else st.get("phase", "")
+    capacity = modes = ""
+    if spec.get("volumeName"):
+        modes = _access_modes(st.get("accessModes"))
+        capacity = (st.get("capacity") or {}).get("storage", "")
+    cells = [pvc["metadata"]["name"], phase, spec.get("volumeName", ""), capacity, modes,
+             spec.get("storageClassName") or "", spec.get("volumeAttributesClassName") or "<unset>", _age(pvc, now)]
+    if wide:
+        cells.append(spec.get("volumeMode") or "<unset>")
+    return cells
+
+
+def _pv(pv: dict, now: float, wide: bool) -> list[str]:
+    spec, st = pv.get("spec") or {}, pv.get("status") or {}
+    claim = spec.get("claimRef")
+    claim_str = f"{claim.get('namespace', '')}/{claim.get('name', '')}" if claim else ""
+    phase = "Terminating" if pv["metadata"].get("deletionTimestamp") else st.get("phase", "")
+    cells = [pv["metadata"]["name"], (spec.get("capacity") or {}).get("storage", "0"),
+             _access_modes(spec.get("accessModes")), spec.get("persistentVolumeReclaimPolicy", ""), phase,
+             claim_str, spec.get("storageClassName") or "", spec.get("volumeAttributesClassName") or "<unset>",
+             st.get("reason", ""), _age(pv, now)]
+    if wide:
+        cells.append(spec.get("volumeMode") or "<unset>")
+    return cells
+
+
 def _default(obj: dict, now: float, wide: bool) -> list[str]:
     return [obj["metadata"]["name"], _age(obj, now)]
 
@@ -484,6 +559,8 @@ ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "endpoints": _endpoints, "endpointslices": _endpointslice, "nodes": _node, "namespaces": _namespace,
     "events": _event, "ingresses": _ingress, "ingressclasses": _ingressclass, "networkpolicies": _networkpolicy,
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,
+    "controllerrevisions": _controllerrevision, "podtemplates": _podtemplate, "limitranges": _limitrange,
+    "resourcequotas": _resourcequota, "persistentvolumeclaims": _pvc, "persistentvolumes": _pv,
 }
 
 
