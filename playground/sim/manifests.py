@@ -89,6 +89,10 @@ _Loader.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag
                                        and tag != "tag:yaml.org,2002:bool"]
                                    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("yYnNtTfFoO"))
+# go-yaml also reads exponent forms without a dot (`1e3`) as numbers.
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"),
+                              list("-+.0123456789"))
 
 
 def _alias_ratio(decodes: int) -> float:
@@ -157,9 +161,17 @@ class _Converter:
         if tag == "tag:yaml.org,2002:null":
             return None
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError:
             return node.value
+        if isinstance(value, float):
+            # json.Marshal: no Inf/NaN; an integral float is written (and read back) as an integer.
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ManifestError("json: unsupported value: " + ("NaN" if value != value else
+                                                                   "+Inf" if value > 0 else "-Inf"))
+            if value.is_integer() and abs(value) < 2 ** 63:
+                return int(value)
+        return value
 
 
 _PY_TO_GO = [

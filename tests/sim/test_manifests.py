@@ -194,6 +194,8 @@ DRY_RUN_CASES = [
     ("apply", LIST, ["-o", "yaml"]), ("apply", NAMESPACE, ["-o", "json"]),
     ("create", POD_JSON + "\n" + POD_JSON.replace('"j"', '"k"'), []),
     ("create", POD_JSON + "\n---\n" + NAMESPACE, []),
+    ("create", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: f\nspec:\n  terminationGracePeriodSeconds: 2.0\n"
+               "  containers:\n  - name: a\n    image: nginx\n    args: [1e3, 0.5, 0x10, 010, y, n, ~, '']\n", ["-o", "yaml"]),
 ]
 
 
@@ -212,7 +214,7 @@ MALFORMED = [
     "a: |\n b\nc\n", "a: 'x\n", "hello\n", "- a\n- b\n", "apiVersion: v1\nmetadata:\n  name: nokind\n",
     "apiVersion: v1\nkind: Foo\nmetadata:\n  name: x\n", "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: x\n",
     "", "# only a comment\n---\n", '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}\n',
-    '{"apiVersion":"v1","kind":"Pod",}', '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}\n{"kind": ',
+    '{"apiVersion":"v1","kind":"Pod",}', "apiVersion: v1\nkind: Pod\nmetadata:\n  name: f\nspec:\n  x: .inf\n",'{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}\n{"kind": ',
     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n",
 ]
 
