@@ -206,3 +206,12 @@ def test_a_type_that_answered_empty_still_prefixes_the_others(engine):
     out = engine.sh("kubectl get pods,svc").output.splitlines()
     assert out[1].startswith("service/kubernetes   ClusterIP   10.96.0.1")
     assert engine.sh("kubectl get svc kubernetes").output.splitlines()[1].startswith("kubernetes   ClusterIP")
+
+
+def test_field_selectors_filter_and_reject_unknown_fields(engine):
+    out = engine.sh("kubectl get pods -A --field-selector spec.hostNetwork=false").output.splitlines()
+    assert [l.split()[1].rsplit("-", 2)[0] for l in out[1:]] == ["coredns"]
+    r = engine.sh("kubectl get pods --field-selector foo=bar")
+    assert r.exit_code == 1 and r.output == (
+        'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field '
+        'selector "foo=bar": field label not supported: foo\n')
