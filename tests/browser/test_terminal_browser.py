@@ -60,6 +60,10 @@ def test_ctrl_c_abandons_the_line_and_ctrl_l_clears_the_screen(terminal):
     press(page, "Control+l")
     assert screen(page) == PROMPT + "kubectl get nodes"
     assert current_line(page)["text"] == "kubectl get nodes"
+    press(page, "Control+u")
+    run(page, "clear")
+    wait_ready(page)
+    assert screen(page) == PROMPT
 
 
 def test_history_comes_back_on_the_arrow_keys_and_survives_a_reload(terminal):
@@ -97,6 +101,14 @@ def test_a_heredoc_is_collected_and_sent_as_one_command(terminal):
     assert sent_commands(page) == ["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n"
                                    "  name: demo\nEOF"]
     wait_ready(page)
+    assert screen(page).endswith("\n> EOF\nnamespace/demo created\n" + PROMPT)
+    # a quoted delimiter: the body is passed through as typed
+    for line in ["cat <<'END'", "<b>$HOME</b>"]:
+        page.keyboard.type(line)
+        press(page, "Enter")
+    r = run(page, "END")
+    assert sent_commands(page)[-1] == "cat <<'END'\n<b>$HOME</b>\nEND"
+    assert r["output"] == "<b>$HOME</b>\n"
 
 
 def test_a_multi_line_paste_runs_line_by_line(terminal):
