@@ -203,6 +203,10 @@ EXPOSE_FORMS = [
     ["expose", "svc", "nginx-app-svc", "--name=again", *DRY],
     ["expose", "deploy", "nginx-app", "--dry-run=client"],
     ["expose", "deploy", "nope", "--dry-run=client"],
+    ["expose", "deploy", "coredns", "-n", "kube-system", *DRY],            # 53/UDP+53/TCP: port-1-udp, port-1-tcp
+    ["expose", "svc", "kube-dns", "-n", "kube-system", "--name=dns2", "--protocol=UDP", *DRY],
+    ["expose", "svc", "kube-dns", "-n", "kube-system", "--name=dns3", "--port=53", "-o", "json",
+     "--dry-run=client"],
     ["expose", "deploy", "nginx-app", "--session-affinity=x", "--dry-run=client"],
     ["expose", "deploy", "nginx-app", "--port=abc", "--dry-run=client"],
     ["expose", "deploy", "nginx-app", "--selector=a", "--dry-run=client"],
@@ -226,8 +230,7 @@ def cluster_engine():
 
 
 def _objects(engine: Engine) -> list[dict]:
-    return [o for plural in ("deployments", "pods", "services")
-            for o in engine.cluster.list(plural, "default")]
+    return [o for plural in ("deployments", "pods", "services") for o in engine.cluster.list(plural)]
 
 
 @pytest.mark.parametrize("args", RUN_FORMS + EXPOSE_FORMS, ids=lambda a: " ".join(a[:4]))

@@ -97,24 +97,30 @@ def generate_service(inv: Invocation, obj: dict) -> dict:
     selector = parse_labels(f["selector"] or selector_for(obj))
     headless = f["cluster-ip"] == "None"
     object_ports = ports_for(obj)
-    protocols = dict(object_ports)
+    protocols: dict[str, list[str]] = {}          # port -> every protocol the object uses on it, in order
+    for port, proto in object_ports:
+        protocols.setdefault(port, []).append(proto)
     if f["port"]:
         port_list = f["port"].split(",")
     else:
         if not object_ports and not headless:
             raise KubectlError("couldn't find port via --port flag or introspection")
-        port_list = [p for p, _ in object_ports]
+        port_list = list(protocols)
     labels_text = f["labels"] or ",".join(f"{k}={v}" for k, v in sorted((obj["metadata"].get("labels") or {}).items()))
     labels = parse_labels(labels_text) if labels_text else None
     ports = []
     for i, text in enumerate(port_list):
         number = _atoi(text)
-        port: dict = {}
-        if len(port_list) > 1:
-            port["name"] = f"port-{i + 1}"
-        port["protocol"] = f["protocol"] or protocols.get(text, "TCP")
-        port["port"] = number
-        ports.append(port)
+        protos = [f["protocol"]] if f["protocol"] else protocols.get(text) or ["TCP"]
+        for proto in protos:
+            port: dict = {}
+            if len(protos) > 1:               # one port, several protocols: port-1-udp, port-1-tcp
+                port["name"] = f"port-{i + 1}-{proto.lower()}"
+            elif len(port_list) > 1:
+                port["name"] = f"port-{i + 1}"
+            port["protocol"] = proto
+            port["port"] = number
+            ports.append(port)
     target = f["target-port"]
     for p in ports:
         if target:
