@@ -6,12 +6,15 @@ wherever kubectl's does (after lines without a tab, and at the flush before an E
 """
 from __future__ import annotations
 
+import base64
+import copy
 import time as _time
 
 from ..cluster import Cluster, parse_rfc3339
+from ..controllers import events_for, owned_by
 from ..labels import format_labels
 from .age import translate_timestamp_since
-from .tables import format_label_selector, node_roles, selector_string
+from .tables import _lb_status, format_label_selector, node_roles, selector_string
 from .tabwriter import TabWriter
 
 MAX_ANNOTATION_LEN = 140
@@ -533,7 +536,6 @@ def _rs_summary(rss: list[dict]) -> str:
 
 
 def describe_deployment(cluster: Cluster, d: dict, events: list | None) -> str:
-    from ..controllers import owned_by
     w = PrefixWriter()
     meta, spec, st = d["metadata"], d.get("spec") or {}, d.get("status") or {}
     w.write(0, f"Name:\t{meta['name']}\n")
@@ -572,7 +574,6 @@ def describe_deployment(cluster: Cluster, d: dict, events: list | None) -> str:
 
 def _same_template(rs: dict, template: dict, labels: dict) -> bool:
     """deploymentutil.EqualIgnoreHash: the RS template equals the deployment's, minus pod-template-hash."""
-    import copy
     t = copy.deepcopy((rs.get("spec") or {}).get("template") or {})
     (t.get("metadata") or {}).get("labels", {}).pop("pod-template-hash", None)
     d = copy.deepcopy(template)
@@ -899,7 +900,6 @@ def _ingress_backend(cluster: Cluster, ns: str, backend: dict) -> str:
 
 
 def describe_ingress(cluster: Cluster, ing: dict, events: list | None) -> str:
-    from .tables import _lb_status
     w = PrefixWriter()
     meta, spec = ing["metadata"], ing.get("spec") or {}
     ns = meta.get("namespace", "")
@@ -983,7 +983,6 @@ def describe_configmap(cluster: Cluster, cm: dict, events: list | None) -> str:
         w.write(0, "\n")
     w.write(0, "\nBinaryData\n====\n")
     for k in sorted(cm.get("binaryData") or {}):
-        import base64
         w.write(0, f"{k}: {len(base64.b64decode(cm['binaryData'][k]))} bytes\n")
     w.write(0, "\n")
     if events is not None:
@@ -992,7 +991,6 @@ def describe_configmap(cluster: Cluster, cm: dict, events: list | None) -> str:
 
 
 def describe_secret(cluster: Cluster, secret: dict, events: list | None) -> str:
-    import base64
     w = PrefixWriter()
     meta = secret["metadata"]
     w.write(0, f"Name:\t{meta['name']}\n")
@@ -1039,7 +1037,6 @@ NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}
 
 
 def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True) -> str:
-    from ..controllers import events_for
     events = None
     if show_events and plural not in NO_EVENTS:
         events = events_for(cluster, obj)

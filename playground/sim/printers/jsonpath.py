@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .jsonout import _string as _json_string
+from .jsonout import _string as _json_string, to_json
 
 
 class JSONPathError(Exception):
@@ -313,7 +313,6 @@ class JSONPath:
 
     def execute_json(self, data) -> str:
         """EnableJSONOutput: every result group printed as an indented JSON array."""
-        from .jsonout import to_json
         self.begin_range = self.in_range = self.end_range = 0
         self.last_end = None
         self.nodes_view = list(self.root.nodes)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..cluster import parse_rfc3339
 from ..labels import format_labels
-from .age import translate_timestamp_since
+from .age import human_duration, translate_timestamp_since
 from .tabwriter import format_text
 
 LOAD_BALANCER_WIDTH = 16
@@ -232,8 +233,6 @@ def _statefulset(s: dict, now: float, wide: bool) -> list[str]:
 
 
 def _job(j: dict, now: float, wide: bool) -> list[str]:
-    from ..cluster import parse_rfc3339
-    from .age import human_duration
     spec, st = j.get("spec", {}), j.get("status", {}) or {}
     completions = spec.get("completions")
     succeeded = st.get("succeeded", 0)

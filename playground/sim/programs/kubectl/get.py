@@ -2,6 +2,8 @@
 jsonpath|custom-columns, with kubectl's grouping, errors and "No resources found" messages (get.go)."""
 from __future__ import annotations
 
+import re
+
 from ... import apiserver, resources as res
 from ...labels import SelectorError, parse_selector, requirements_match
 from ...printers import tables
@@ -109,7 +111,6 @@ def field_filter(expr: str, r: res.Resource, label_selector: str):
 
 
 def _sort(objs: list[dict], expr: str) -> list[dict]:
-    import re
     m = re.match(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$", expr)
     if not m:
         raise KubectlError("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' "
