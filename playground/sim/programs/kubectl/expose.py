@@ -54,20 +54,22 @@ def selector_for(obj: dict) -> str:
         labels = obj["metadata"].get("labels") or {}
         if not labels:
             raise KubectlError("couldn't retrieve selectors via --selector flag or introspection: the pod has no "
-                               "labels and cannot be exposed", usage="help")
+                               "labels and cannot be exposed")
         return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
     if kind in ("Service", "ReplicationController"):
         sel = obj.get("spec", {}).get("selector") or {}
         if not sel:
             what = "service" if kind == "Service" else "replication controller"
             raise KubectlError(f"couldn't retrieve selectors via --selector flag or introspection: the {what} has "
-                               "no pod selector set", usage="help")
+                               "no pod selector set")
         return ",".join(f"{k}={v}" for k, v in sorted(sel.items()))
     sel = obj.get("spec", {}).get("selector") or {}
     if sel.get("matchExpressions"):
+        exprs = " ".join("{Key:%s Operator:%s Values:[%s]}" % (e.get("key", ""), e.get("operator", ""),
+                                                              " ".join(e.get("values") or []))
+                         for e in sel["matchExpressions"])
         raise KubectlError("couldn't retrieve selectors via --selector flag or introspection: couldn't convert "
-                           "expressions - \"" + str(sel["matchExpressions"]) + "\", to map-based selector format",
-                           usage="help")
+                           f'expressions - "[{exprs}]" to map-based selector format')
     return ",".join(f"{k}={v}" for k, v in sorted((sel.get("matchLabels") or {}).items()))
 
 
