@@ -13,7 +13,7 @@ import time as _time
 from ..cluster import Cluster, parse_rfc3339
 from ..controllers import events_for, owned_by
 from ..labels import format_labels
-from .age import translate_timestamp_since
+from .age import human_duration, translate_timestamp_since
 from .tables import _lb_status, format_label_selector, node_roles, selector_string
 from .tabwriter import TabWriter
 
@@ -1025,12 +1025,52 @@ def describe_serviceaccount(cluster: Cluster, sa: dict, events: list | None) -> 
     return w.value()
 
 
+def describe_job(cluster: Cluster, job: dict, events: list | None) -> str:
+    w = PrefixWriter()
+    meta, spec, st = job["metadata"], job.get("spec") or {}, job.get("status") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    ctl = _controller(job)
+    if ctl:
+        w.write(0, f"Controlled By:\t{ctl}\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    w.write(0, f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")
+    if spec.get("completionMode"):
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if st.get("startTime"):
+        w.write(0, f"Start Time:\t{rfc1123z(st['startTime'])}\n")
+    if st.get("completionTime"):
+        w.write(0, f"Completed At:\t{rfc1123z(st['completionTime'])}\n")
+    if st.get("startTime") and st.get("completionTime"):
+        w.write(0, f"Duration:\t{human_duration(parse_rfc3339(st['completionTime']) - parse_rfc3339(st['startTime']))}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    counts = f"{st.get('active', 0)} Active"
+    if st.get("ready") is not None:
+        counts += f" ({st['ready']} Ready)"
+    w.write(0, f"Pods Statuses:\t{counts} / {st.get('succeeded', 0)} Succeeded / {st.get('failed', 0)} Failed\n")
+    pod_template(w, spec.get("template"))
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
 DESCRIBERS = {
     "pods": describe_pod, "services": describe_service, "deployments": describe_deployment,
     "replicasets": describe_replicaset, "daemonsets": describe_daemonset, "nodes": describe_node,
     "namespaces": describe_namespace, "endpoints": describe_endpoints, "networkpolicies": describe_networkpolicy,
     "ingresses": describe_ingress, "endpointslices": describe_endpointslice, "configmaps": describe_configmap,
-    "secrets": describe_secret, "serviceaccounts": describe_serviceaccount,
+    "secrets": describe_secret, "serviceaccounts": describe_serviceaccount, "jobs": describe_job,
 }
 # Describers that never look events up (describe.go passes them no event list).
 NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}
