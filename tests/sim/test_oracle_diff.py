@@ -190,6 +190,13 @@ RUN_FORMS = [
      "--dry-run=client", "-o", "json"],
     ["run", "ann", "--image=nginx", "--annotations=team=blue", "--dry-run=client", "-o", "name"],
     ["run", "plain", "--image=nginx", "--dry-run=client"],
+    ["run", "wrap", "--image=nginx", "--port=99999999999", *DRY],            # Atoi, then int32() wraps
+    ["run", "bad-port", "--image=nginx", "--port=abc", "--dry-run=client"],
+    ["run", "over", "--image=nginx", '--overrides={"spec":{"nodeName":"minikube"},"metadata":{"labels":null}}', *DRY],
+    ["run", "bad-over", "--image=nginx", "--overrides=bad", "--dry-run=client"],
+    ["run", "env", "--image=nginx", "--env=A", "--dry-run=client"],
+    ["run", "digest", "--image=localhost:5000/x/y@sha256:" + "0123456789abcdef" * 4, "--dry-run=client", "-o",
+     "name"],
 ]
 
 EXPOSE_FORMS = [

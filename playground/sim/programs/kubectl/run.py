@@ -51,11 +51,14 @@ def parse_envs(envs: list[str]) -> list[dict]:
 
 
 def _parse_port(text: str) -> int:
-    if not re.fullmatch(r"[0-9]+", text):
-        raise KubectlError(f'strconv.ParseUint: parsing "{text}": invalid syntax')
-    if int(text) > 65535:
-        raise KubectlError(f'strconv.ParseUint: parsing "{text}": value out of range')
-    return int(text)
+    """strconv.Atoi, then Go's int32() conversion (which wraps): what run does with --port."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise KubectlError(f'strconv.Atoi: parsing "{text}": invalid syntax')
+    value = int(text)
+    if not -(1 << 63) <= value < (1 << 63):
+        raise KubectlError(f'strconv.Atoi: parsing "{text}": value out of range')
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def merge_patch(target, patch):
@@ -93,7 +96,7 @@ def build_pod(inv: Invocation, name: str) -> dict:
     for a in f["annotations"]:
         k, eq, v = a.partition("=")
         if not eq:
-            raise KubectlError(f"invalid annotation spec: {a}")
+            raise KubectlError(f"invalid annotations format: {a}")
         annotations[k] = v
     if annotations:
         meta["annotations"] = annotations
@@ -104,8 +107,8 @@ def build_pod(inv: Invocation, name: str) -> dict:
     if f["overrides"]:
         try:
             patch = json.loads(f["overrides"])
-        except ValueError as exc:
-            raise KubectlError(f"error decoding --overrides: {exc}")
+        except ValueError:
+            raise KubectlError("Invalid JSON Patch")
         pod = merge_patch(pod, patch)
     return pod
 
