@@ -287,3 +287,9 @@ def test_every_registered_command_has_its_help_captured():
     _load_commands()
     missing = [c.path for c in COMMANDS.values() if not (HELP_DIR / (c.path.replace(" ", "_") + ".txt")).exists()]
     assert missing == []
+
+
+def test_one_node_port_for_two_ports_is_a_duplicate(engine):
+    out, code = run(engine, "kubectl create svc nodeport web --tcp=80,81 --node-port=32000")
+    assert (out, code) == ('error: failed to create NodePort service: Service "web" is invalid: '
+                           "spec.ports[1].nodePort: Duplicate value: 32000\n", 1)

@@ -71,6 +71,7 @@ def _ports(spec: dict, svc_type: str) -> list[str]:
         causes.append("spec.ports: Required value")
     names: set[str] = set()
     seen: set[tuple] = set()
+    node_ports: set[tuple] = set()
     for i, p in enumerate(ports):
         path = f"spec.ports[{i}]"
         name = p.get("name", "")
@@ -100,6 +101,9 @@ def _ports(spec: dict, svc_type: str) -> list[str]:
             causes.append(f"{path}.nodePort: Forbidden: may not be used when `type` is '{svc_type}'")
         elif node_port is not None and (not _is_int(node_port) or not 0 <= node_port <= 65535):
             causes.append(invalid(f"{path}.nodePort", node_port, PORT_RANGE_MSG))
+        if node_port and (node_port, protocol) in node_ports:
+            causes.append(f"{path}.nodePort: Duplicate value: {node_port}")
+        node_ports.add((node_port, protocol))
         key = (port, protocol)
         if key in seen:
             causes.append(f'{path}: Duplicate value: core.ServicePort{{Name:"", Protocol:"{protocol}", '
@@ -169,7 +173,7 @@ def _node_ports(cluster: Cluster, obj: dict, old: dict | None) -> list[str]:
         if not lo <= np <= hi:
             causes.append(invalid(path, np, f"provided port is not in the valid range. The range of valid ports "
                                             f"is {lo}-{hi}"))
-        elif np in used or np in mine:
+        elif np in used:
             causes.append(invalid(path, np, "provided port is already allocated"))
         mine.add(np)
     return causes
