@@ -76,6 +76,19 @@ def echo(proc: Proc) -> int:
     return 0
 
 
+def shell_quote(value: str) -> str:
+    """printf %q: bash's backslash quoting, $'...' for control characters."""
+    if value == "":
+        return "''"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        body = value.replace("\\", "\\\\").replace("'", "\\'")
+        for ch, esc in (("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\x1b", "\\E")):
+            body = body.replace(ch, esc)
+        body = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):03o}", body)
+        return f"$'{body}'"
+    return re.sub(r"([^A-Za-z0-9_./:=@%+,-])", r"\\\1", value)
+
+
 PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXeEfFgGcsbq%])")
 
 
@@ -141,8 +154,7 @@ def printf(proc: Proc) -> int:
                 if conv == "b":
                     value, stop = backslash_escapes(value)
                 elif conv == "q":
-                    value = value if re.fullmatch(r"[A-Za-z0-9_./:=@%+,-]+", value) else \
-                        "'" + value.replace("'", "'\\''") + "'" if value else "''"
+                    value = shell_quote(value)
                 text.append((spec + "s") % value)
                 if stop:
                     break
@@ -307,10 +319,12 @@ def ls(proc: Proc) -> int:
     files.sort(key=lambda e: collate_key(e[1]))
     render(files)
     dirs.sort(key=lambda e: collate_key(e[1]))
-    for k, (p, t) in enumerate(dirs):
+    k = 0
+    while k < len(dirs):
+        p, t = dirs[k]
         if files or k > 0:
             proc.out("\n")
-        if len(dirs) + len(files) > 1 or status:
+        if len(dirs) + len(files) > 1 or status or "R" in flags:
             proc.out(f"{t}:\n")
         names = vfs.listdir(host, p)
         if "a" not in flags and "A" not in flags:
@@ -323,6 +337,11 @@ def ls(proc: Proc) -> int:
             blocks = sum(4 if vfs.is_dir(host, e[0]) or host.files.get(e[0]) else 0 for e in entries)
             proc.out(f"total {blocks}\n")
         render(entries)
+        if "R" in flags:        # depth first, as GNU ls -R walks
+            subdirs = [(e[0], t.rstrip("/") + "/" + e[1]) for e in entries
+                       if e[1] not in (".", "..") and vfs.is_dir(host, e[0])]
+            dirs[k + 1:k + 1] = subdirs
+        k += 1
     return status
 
 
@@ -567,13 +586,17 @@ def tee(proc: Proc) -> int:
 @program("seq")
 def seq(proc: Proc) -> int:
     args = proc.argv[1:]
-    sep, width = "\n", False
+    sep, width, fmt = "\n", False, None
     nums: list[str] = []
     k = 0
     while k < len(args):
         a = args[k]
         if a in ("-s", "--separator") and k + 1 < len(args):
             sep = args[k + 1]
+            k += 2
+            continue
+        if a in ("-f", "--format") and k + 1 < len(args):
+            fmt = args[k + 1]
             k += 2
             continue
         if a.startswith("-s") and len(a) > 2:
@@ -606,7 +629,13 @@ def seq(proc: Proc) -> int:
     x = first
     count = 0
     while (step > 0 and x <= last) or (step < 0 and x >= last):
-        text = f"{x:.{decimals}f}" if is_float else str(x)
+        if fmt:
+            try:
+                text = fmt % x if re.search(r"%[-+ #0-9.]*[eEfFgGaA]", fmt) else fmt
+            except (TypeError, ValueError):
+                return usage_error(proc, "seq", f"format ‘{fmt}’ has unknown %{fmt[-1:]} directive")
+        else:
+            text = f"{x:.{decimals}f}" if is_float else str(x)
         out.append(text)
         total += len(text) + len(sep)
         count += 1
@@ -726,8 +755,10 @@ def dirname(proc: Proc) -> int:
         return usage_error(proc, "dirname", "missing operand")
     for a in args:
         s = a.rstrip("/")
-        proc.out(("/" if a.startswith("/") and "/" not in s[1:] and s.startswith("/") else
-                  (s.rsplit("/", 1)[0].rstrip("/") or "/") if "/" in s else ".") + "\n")
+        if not s:
+            proc.out(("/" if a else ".") + "\n")
+            continue
+        proc.out(((s.rsplit("/", 1)[0].rstrip("/") or "/") if "/" in s else ".") + "\n")
     return 0
 
 

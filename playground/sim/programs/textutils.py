@@ -54,6 +54,8 @@ class BadRegex(Exception):
 
 def _bracket(pat: str, i: int) -> tuple[str, int]:
     """A POSIX bracket expression starting at pat[i] == "[" -> (python class, index after it)."""
+    if i + 1 >= len(pat):
+        raise BadRegex("Invalid regular expression")
     j = i + 1
     out = ["["]
     if j < len(pat) and pat[j] == "^":
@@ -84,14 +86,17 @@ def _bracket(pat: str, i: int) -> tuple[str, int]:
     raise BadRegex("Unmatched [, [^, [:, [., or [=")
 
 
-def posix_to_python(pat: str, extended: bool) -> str:
-    """Translate a GNU BRE/ERE into Python's syntax."""
+def posix_to_python(pat: str, extended: bool, warnings: list[str] | None = None) -> str:
+    """Translate a GNU BRE/ERE into Python's syntax; GNU's warnings (ERE `*` at the start) are collected."""
+    warnings = warnings if warnings is not None else []
     out: list[str] = []
     i, n = 0, len(pat)
     depth = 0
     while i < n:
         c = pat[i]
         at_start = not out or out[-1] in ("(", "|", "^")
+        if c == "\\" and i + 1 >= n:
+            raise BadRegex("Trailing backslash")
         if c == "\\" and i + 1 < n:
             nxt = pat[i + 1]
             i += 2
@@ -123,12 +128,15 @@ def posix_to_python(pat: str, extended: bool) -> str:
         if c == "[":
             cls, i = _bracket(pat, i - 1)
             out.append(cls)
-        elif c == "*" and at_start:
+        elif c == "*" and at_start and not extended:
             out.append(r"\*")
         elif c in "+?" and not extended:
             out.append("\\" + c)
-        elif c in "+?{" and extended and at_start:
-            out.append("\\" + c)
+        elif c in "*+?" and extended and at_start:
+            warnings.append(f"{c} at start of expression")      # GNU ignores it
+        elif c == "{" and extended and at_start and re.match(r"\d*(,\d*)?\}", pat[i:]):
+            warnings.append("{...} at start of expression")
+            i += re.match(r"\d*(,\d*)?\}", pat[i:]).end()
         elif c in "(){}|" and not extended:
             out.append("\\" + c)
         elif c == "(":
@@ -165,10 +173,11 @@ def posix_to_python(pat: str, extended: bool) -> str:
     return "".join(out)
 
 
-def compile_patterns(patterns: list[str], mode: str, icase: bool, word: bool, line: bool) -> re.Pattern:
+def compile_patterns(patterns: list[str], mode: str, icase: bool, word: bool, line: bool,
+                     warnings: list[str] | None = None) -> re.Pattern:
     parts = []
     for p in patterns:
-        rx = re.escape(p) if mode == "F" else posix_to_python(p, mode == "E")
+        rx = re.escape(p) if mode == "F" else posix_to_python(p, mode == "E", warnings)
         parts.append(rx)
     rx = "|".join(f"(?:{p})" for p in parts) if len(parts) > 1 else parts[0]
     if word:
@@ -236,11 +245,14 @@ def grep(proc: Proc) -> int:
             return 2
         patterns = args.pop(0).split("\n")
     icase = bool(flags & {"i", "y"})
+    warnings: list[str] = []
     try:
-        rx = compile_patterns(patterns, mode, icase, "w" in flags, "x" in flags)
+        rx = compile_patterns(patterns, mode, icase, "w" in flags, "x" in flags, warnings)
     except BadRegex as exc:
         proc.err(f"grep: {exc}\n")
         return 2
+    for w in dict.fromkeys(warnings):
+        proc.err(f"grep: warning: {w}\n")
     if flags & {"r", "R"} and not args:
         args = ["."]
     if flags & {"r", "R"}:
@@ -818,6 +830,48 @@ def cut(proc: Proc) -> int:
                 out.append("".join(ch for k, ch in enumerate(line, 1) if wanted(k)) + "\n")
     proc.out("".join(out))
     return status
+
+
+@program("tac")
+def tac(proc: Proc) -> int:
+    status = 0
+    for name, content, err in files_or_stdin(proc, proc.argv[1:]):
+        if err:
+            proc.err(f"tac: failed to open {_q(name)} for reading: {err}\n")
+            status = 1
+            continue
+        proc.out("".join(line + "\n" for line in reversed(lines_of(content))))
+    return status
+
+
+@program("paste")
+def paste(proc: Proc) -> int:
+    try:
+        opts, names = parse(proc.argv[1:], "sd:", {"serial": "s", "delimiters=": "d"})
+    except OptError as exc:
+        return usage_error(proc, "paste", str(exc))
+    o = dict(opts)
+    delims = (o.get("d", "\t").replace("\\t", "\t").replace("\\n", "\n")) or "\0"
+    columns = []
+    for name, content, err in files_or_stdin(proc, names):
+        if err:
+            proc.err(f"paste: {name}: {err}\n")
+            return 1
+        columns.append(lines_of(content))
+
+    def join(items: list[str]) -> str:
+        out = items[0] if items else ""
+        for k, item in enumerate(items[1:]):
+            d = delims[k % len(delims)]
+            out += ("" if d == "\0" else d) + item
+        return out
+
+    if "s" in o:
+        proc.out("".join(join(col) + "\n" for col in columns))
+    else:
+        rows = max((len(c) for c in columns), default=0)
+        proc.out("".join(join([c[r] if r < len(c) else "" for c in columns]) + "\n" for r in range(rows)))
+    return 0
 
 
 @program("rev")
