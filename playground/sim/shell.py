@@ -11,6 +11,7 @@ from programs.PROGRAMS. Hostile input is bounded: nesting depth, commands per li
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -22,6 +23,7 @@ from .programs import vfs
 MAX_DEPTH = 24             # nesting of $(...), subshells, groups and compound commands
 MAX_COMMANDS = 5_000       # simple commands one line may run (loops, xargs)
 MAX_WORDS = 50_000         # fields one expansion may produce
+MAX_SECONDS = 3.0          # wall time one line may take before loops are stopped
 HISTORY_CAP = 1000
 PID = 4242                 # $$ of the learner's shell
 
@@ -654,6 +656,7 @@ class Shell:
         self.status = self.host.last_exit
         self.depth = 0
         self.commands = 0
+        self.started = time.monotonic()
         self.subst_status: int | None = None
         self.positional: list[str] = []   # $1 $2 ... (set --, bash -c '...' name args, bash script args)
         self.arg0 = "bash"
@@ -1253,6 +1256,8 @@ class Shell:
 
     def tick(self) -> None:
         self.commands += 1
+        if self.commands % 64 == 0 and time.monotonic() - self.started > MAX_SECONDS:
+            raise Abort(f"podscape: stopped after {MAX_SECONDS:g} seconds (the playground's limit for one line)", 1)
         if self.commands > MAX_COMMANDS:
             raise Abort(f"podscape: stopped after {MAX_COMMANDS} commands (the playground's limit for one "
                         f"line)", 1)
