@@ -184,6 +184,8 @@ def decode(obj: dict) -> res.Resource:
     problem = schema.decode_errors(obj)
     if problem:
         raise bad_request(r, problem)
+    from .validation.quantity import canonicalize_resources
+    canonicalize_resources(obj)
     return r
 
 

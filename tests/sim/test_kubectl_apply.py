@@ -295,3 +295,21 @@ def test_an_invalid_object_among_other_errors_is_listed_as_the_server_words_it()
         'spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`\n'
         'Error from server (Invalid): error when creating "two.yaml": Pod "p" is invalid: spec.containers: Required '
         "value\n")
+
+
+def test_container_resources_are_decoded_validated_and_canonicalized():
+    engine = sandbox(with_app=False)
+    base = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n  - name: a\n    image: nginx\n"
+            "    resources:\n")
+    write(engine, "a.yaml", base + "      requests: {cpu: 2}\n      limits: {cpu: 1}\n")
+    assert engine.run("kubectl create -f a.yaml").output == (
+        'The Pod "q" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: "2": must be less than '
+        "or equal to cpu limit of 1\n")
+    write(engine, "b.yaml", base + "      requests: {cpu: 2x}\n")
+    assert engine.run("kubectl create -f b.yaml").output == (
+        'Error from server (BadRequest): error when creating "b.yaml": Pod in version "v1" cannot be handled as a '
+        "Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n")
+    write(engine, "c.yaml", base + "      requests: {cpu: 0.5, memory: 1024Mi}\n      limits: {cpu: 1, memory: 2.5Gi}\n")
+    assert engine.run("kubectl create -f c.yaml").output == "pod/q created\n"
+    res = engine.cluster.get("pods", "default", "q")["spec"]["containers"][0]["resources"]
+    assert res == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "2560Mi"}}

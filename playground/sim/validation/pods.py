@@ -28,6 +28,32 @@ def _port_name_errors(name: str) -> list[str]:
     return errs
 
 
+STANDARD_RESOURCES = {"cpu", "memory", "ephemeral-storage", "storage"}
+
+
+def _resources(res: dict, path: str) -> list[str]:
+    """ValidateResourceRequirements: known names, non-negative, requests not above limits."""
+    from .quantity import parse, text
+    causes = []
+    limits, requests = res.get("limits") or {}, res.get("requests") or {}
+    for section, values in (("limits", limits), ("requests", requests)):
+        for name in sorted(values):
+            p = f"{path}.{section}[{name}]"
+            if name not in STANDARD_RESOURCES and "/" not in name and not name.startswith("hugepages-"):
+                causes.append(invalid(p, name, "must be a standard resource type or fully qualified"))
+                continue
+            q = parse(values[name])
+            if q is not None and q < 0:
+                causes.append(invalid(p, text(values[name]), "must be greater than or equal to 0"))
+    for name in sorted(requests):
+        if name in limits:
+            req, lim = parse(requests[name]), parse(limits[name])
+            if req is not None and lim is not None and req > lim:
+                causes.append(invalid(f"{path}.requests[{name}]", text(requests[name]),
+                                      f"must be less than or equal to {name} limit of {text(limits[name])}"))
+    return causes
+
+
 def _container(c: dict, path: str, seen: set) -> list[str]:
     causes = []
     name = c.get("name")
@@ -66,6 +92,7 @@ def _container(c: dict, path: str, seen: set) -> list[str]:
     for j, e in enumerate(c.get("env") or []):
         if isinstance(e, dict) and not e.get("name"):
             causes.append(required(f"{path}.env[{j}].name"))
+    causes += _resources(c.get("resources") or {}, f"{path}.resources")
     policy = c.get("imagePullPolicy")
     if policy is not None and policy not in PULL_POLICIES:
         causes.append(unsupported(f"{path}.imagePullPolicy", policy, PULL_POLICIES))

@@ -147,6 +147,29 @@ class _Walk:
             self.mismatch(value, schema, struct_name, go_path, _GO_TYPES[schema])
 
 
+def _pod_specs(obj: dict) -> list[dict]:
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    if obj.get("kind") == "Pod":
+        return [spec]
+    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    return [template["spec"]] if isinstance(template.get("spec"), dict) else []
+
+
+def _bad_quantity(obj: dict) -> str | None:
+    """Container resources are resource.Quantity values: a malformed one fails decoding."""
+    from .quantity import PARSE_ERROR, parse
+    for spec in _pod_specs(obj):
+        for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+            res = c.get("resources") if isinstance(c, dict) else None
+            if not isinstance(res, dict):
+                continue
+            for section in ("limits", "requests"):
+                for v in (res.get(section) or {}).values() if isinstance(res.get(section), dict) else []:
+                    if parse(v) is None:
+                        return PARSE_ERROR
+    return None
+
+
 def decode_errors(obj: dict) -> str | None:
     """The decode failure the API server reports for obj, or None when it decodes strictly."""
     schema = KINDS.get(obj.get("kind", ""))
@@ -156,6 +179,9 @@ def decode_errors(obj: dict) -> str | None:
     w.walk(obj, schema, "", "", schema["__name__"])
     if w.type_error:
         return w.type_error
+    bad_quantity = _bad_quantity(obj)
+    if bad_quantity:
+        return bad_quantity
     if obj.get("kind") == "Secret":
         from .config import secret_decode_error
         problem = secret_decode_error(obj)
