@@ -181,6 +181,8 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
                            + " Fix it and save again, or close the editor to cancel.")
         return detour("The editor is open: make your change and save it (or close it to cancel).")
     failed = code != 0
+    if not failed and output.startswith("Edit cancelled, no changes made."):
+        return detour(f"You closed the editor without a change. Current step: {step['title']}.")
     for m in step["mistakes"]:
         if m["failed"] is not None and m["failed"] != failed:
             continue

@@ -333,3 +333,13 @@ def test_doing_a_later_state_step_early_is_a_detour_that_says_so_and_counts_late
     v = assess.assess(lesson1, progress, "kubectl patch svc nginx-app -p '{...}'", h.ok("service/nginx-app patched\n"),
                       eng)
     assert v["verdict"] == "detour" and 'later step ("Turn the Service into a NodePort")' in v["message"]
+
+
+def test_closing_the_editor_without_a_change_is_a_detour(lesson1):
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app")
+    progress = at_step(lesson1, "make-nodeport")
+    v = assess.assess(lesson1, progress, "kubectl edit service nginx-app",
+                      h.ok("Edit cancelled, no changes made.\n"), eng)
+    assert v["verdict"] == "detour" and "without a change" in v["message"]
