@@ -313,3 +313,27 @@ def test_container_resources_are_decoded_validated_and_canonicalized():
     assert engine.run("kubectl create -f c.yaml").output == "pod/q created\n"
     res = engine.cluster.get("pods", "default", "q")["spec"]["containers"][0]["resources"]
     assert res == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "2560Mi"}}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_view_last_applied_matches_kubectl(kubectl_oracle, tmp_path, fmt):
+    import copy
+    import subprocess
+
+    engine = sandbox(with_app=False)
+    write(engine, "web.yaml", DEPLOYMENT)
+    engine.run("kubectl apply -f web.yaml")
+    live = copy.deepcopy(engine.cluster.get("deployments", "default", "web"))
+    srv = _recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [])
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
+                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
+                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    try:
+        proc = subprocess.run([kubectl_oracle, "apply", "view-last-applied", "deployment/web", "-o", fmt],
+                              capture_output=True, text=True, timeout=60,
+                              env={"KUBECONFIG": str(kubeconfig), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    finally:
+        srv.shutdown()
+    result = engine.run(f"kubectl apply view-last-applied deployment/web -o {fmt}")
+    assert (result.output, result.exit_code) == (proc.stdout + proc.stderr, proc.returncode)

@@ -184,3 +184,49 @@ def apply(inv: Invocation) -> int:
         printer(ref, stored, "configured")
     printer.flush()
     return print_errors(inv, errors + found.errors)
+
+
+# ---- kubectl apply view-last-applied ------------------------------------------------------------------
+@command("apply view-last-applied", flags=flags_from_help("apply view-last-applied", FILENAME_KINDS))
+def view_last_applied(inv: Invocation) -> int:
+    from .objrefs import find
+    fmt = inv.flags.get("output") or "yaml"
+    if fmt not in ("yaml", "json"):
+        raise KubectlError(f"Unexpected -o output mode: {fmt}, the flag 'output' must be one of yaml|json")
+    filenames = inv.flags.get("filename") or []
+    if not inv.args and not filenames:
+        from .delete import NO_RESOURCES
+        raise KubectlError(NO_RESOURCES)
+    if filenames:
+        found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
+        for ref in found.refs:
+            ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+        found.refs = [ref for ref in found.refs if ref.obj is not None]
+    else:
+        found = find(inv, inv.args, selector=inv.flags.get("selector", ""), all_=inv.flags.get("all", False))
+    if found.errors:
+        return print_errors(inv, found.errors)
+    for ref in found.refs:
+        ann = (ref.obj["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if ann is None:
+            raise KubectlError(f"no last-applied-configuration annotation found on resource: {ref.name}")
+        try:
+            value = json.loads(ann)
+        except ValueError:
+            raise KubectlError(f"no last-applied-configuration annotation found on resource: {ref.name}")
+        if fmt == "json":      # json.Indent of the annotation: two spaces, its own key order and escapes
+            text = json.dumps(value, indent=2, ensure_ascii=False)
+            inv.out(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n")
+        else:
+            from .objout import to_yaml
+            inv.out(to_yaml(value))
+    return 0
+
+
+def _not_here(inv: Invocation) -> int:
+    raise KubectlError(f"kubectl {inv.cmd.path} is not available in the playground; edit the manifest and run "
+                       "kubectl apply -f again")
+
+
+for _path in ("apply edit-last-applied", "apply set-last-applied"):
+    command(_path, flags=flags_from_help(_path, FILENAME_KINDS))(_not_here)
