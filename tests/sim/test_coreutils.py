@@ -205,7 +205,7 @@ def test_ls_lists_home_and_errors():
     assert lines[1].startswith("drwxrwxr-x 3 student student 4096 ")     # app and app/conf: 3 links
     assert e.run("ls -a").output.split() == [".", "..", "app", "a.yaml", "b.yaml"]
     assert e.run("ls app").output == "conf\n"
-    assert e.run("ls /etc").output == "hosts\n"
+    assert e.run("ls /etc").output == "hostname  hosts  lsb-release  os-release  passwd  resolv.conf  shells\n"
 
 
 def test_ls_columns_like_gnu_for_a_terminal():
@@ -245,7 +245,7 @@ def test_file_programs_and_permissions():
     assert r.output == "rm: cannot remove '/etc/hosts': Permission denied\n"
     r = e.run("touch /etc/x")
     assert r.output == "touch: cannot touch '/etc/x': Permission denied\n"
-    assert e.run("sudo touch /etc/x && ls /etc").output == "hosts  x\n"
+    assert e.run("sudo touch /etc/x && ls /etc | tail -1").output == "x\n"
     r = e.run("cp h /etc/h")
     assert r.output == "cp: cannot create regular file '/etc/h': Permission denied\n"
     r = e.run("tee /etc/hosts < h")
@@ -429,3 +429,13 @@ TEXT_ORACLE = [
 @pytest.mark.parametrize("script", TEXT_ORACLE)
 def test_text_tool_corners_same_as_real(script):
     assert sim(script) == real(script)
+
+
+def test_stock_ubuntu_files_are_readable_and_root_owned():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    assert e.run("grep VERSION_ID /etc/os-release").output == 'VERSION_ID="24.04"\n'
+    assert e.run("tail -1 /etc/resolv.conf").output == "search .\n"
+    r = e.run("echo x >> /etc/hostname")
+    assert (r.output, r.exit_code) == ("bash: /etc/hostname: Permission denied\n", 1)
+    assert e.run("echo web | sudo tee -a /etc/hostname > /dev/null; cat /etc/hostname").output == "ubuntu\nweb\n"
+    assert e.run("rm /etc/passwd").output == "rm: cannot remove '/etc/passwd': Permission denied\n"

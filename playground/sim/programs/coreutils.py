@@ -279,7 +279,7 @@ def ls(proc: Proc) -> int:
 
     def entry_line(path: str, shown: str) -> tuple:
         is_d = vfs.is_dir(host, path)
-        size = 4096 if is_d else len(host.files.get(path, "").encode())
+        size = 4096 if is_d else len((vfs.read(host, path)[0] or "").encode())
         owner = _owner(path)
         links = 2 + sum(1 for n in vfs.listdir(host, path) if vfs.is_dir(host, path.rstrip("/") + "/" + n)) \
             if is_d else 1
@@ -334,7 +334,7 @@ def ls(proc: Proc) -> int:
             names = [".", ".."] + names
         entries = [(host.abspath(p + "/" + n), n) for n in names]
         if long:
-            blocks = sum(4 if vfs.is_dir(host, e[0]) or host.files.get(e[0]) else 0 for e in entries)
+            blocks = sum(4 if vfs.is_dir(host, e[0]) or vfs.read(host, e[0])[0] else 0 for e in entries)
             proc.out(f"total {blocks}\n")
         render(entries)
         if "R" in flags:        # depth first, as GNU ls -R walks

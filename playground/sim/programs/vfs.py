@@ -17,6 +17,40 @@ NOSPC = "No space left on device"
 NOTEMPTY = "Directory not empty"
 EXIST = "File exists"
 
+# Read-only files of a stock Ubuntu 24.04 host; writing one (as root) shadows it in host.files.
+SYSTEM_FILES = {
+    "/etc/os-release": 'PRETTY_NAME="Ubuntu 24.04.1 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'
+                       'VERSION="24.04.1 LTS (Noble Numbat)"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n'
+                       'HOME_URL="https://www.ubuntu.com/"\nSUPPORT_URL="https://help.ubuntu.com/"\n'
+                       'BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"\n'
+                       'PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"\n'
+                       'UBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n',
+    "/etc/lsb-release": "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=24.04\nDISTRIB_CODENAME=noble\n"
+                        'DISTRIB_DESCRIPTION="Ubuntu 24.04.1 LTS"\n',
+    "/etc/hostname": "ubuntu\n",
+    "/etc/resolv.conf": "# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).\n"
+                        "# Do not edit.\n#\n"
+                        "# This file might be symlinked as /etc/resolv.conf. If you're looking at\n"
+                        "# /etc/resolv.conf and seeing this text, you have followed the symlink.\n#\n"
+                        "# This is a dynamic resolv.conf file for connecting local clients to the\n"
+                        "# internal DNS stub resolver of systemd-resolved. This file lists all\n"
+                        "# configured search domains.\n#\n"
+                        "# Run \"resolvectl status\" to see details about the uplink DNS servers\n"
+                        "# currently in use.\n#\n"
+                        "# Third party programs should typically not access this file directly, but only\n"
+                        "# through the symlink at /etc/resolv.conf. To manage man:resolv.conf(5) in a\n"
+                        "# different way, replace this symlink by a static file or a different symlink.\n#\n"
+                        "# See man:systemd-resolved.service(8) for details about the supported modes of\n"
+                        "# operation for /etc/resolv.conf.\n\n"
+                        "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n",
+    "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                   "bin:x:2:2:bin:/bin:/usr/sbin/nologin\nsys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+                   "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+                   "student:x:1000:1000:student:/home/student:/bin/bash\n",
+    "/etc/shells": "# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n"
+                   "/bin/rbash\n/usr/bin/rbash\n/usr/bin/dash\n",
+}
+
 DEV_FILES = {"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/stdin"}
 WRITABLE_ROOTS = (HOME, "/tmp")
 
@@ -39,7 +73,7 @@ def is_dir(host: Host, path: str) -> bool:
 
 
 def is_file(host: Host, path: str) -> bool:
-    return path in host.files or path in DEV_FILES
+    return path in host.files or path in DEV_FILES or path in SYSTEM_FILES
 
 
 def exists(host: Host, path: str) -> bool:
@@ -64,6 +98,8 @@ def read(host: Host, path: str) -> tuple[str | None, str | None]:
         return "", None
     if path in host.files:
         return host.files[path], None
+    if path in SYSTEM_FILES:
+        return SYSTEM_FILES[path], None
     if is_dir(host, path):
         return None, ISDIR
     return None, _path_error(host, path) or NOENT
@@ -84,7 +120,7 @@ def check_write(host: Host, path: str, root: bool) -> str | None:
     err = _path_error(host, path)
     if err:
         return err
-    if not writable(path, root) or (path not in host.files and not writable(parent(path) + "/x", root)):
+    if not writable(path, root):
         return ACCES
     if path not in host.files and len(host.files) >= MAX_FILES:
         return NOSPC
@@ -98,7 +134,7 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
     err = check_write(host, path, root)
     if err:
         return err
-    new = (host.files.get(path, "") + content) if append else content
+    new = (host.files.get(path, SYSTEM_FILES.get(path, "")) + content) if append else content
     if len(new) > MAX_FILE:
         host.files[path] = new[:MAX_FILE]
         return FBIG
@@ -108,8 +144,8 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
 
 def listdir(host: Host, path: str) -> list[str]:
     prefix = path.rstrip("/") + "/"
-    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs)
-             if p.startswith(prefix) and p != prefix and len(p) > len(prefix)}
+    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs) + list(SYSTEM_FILES)
+             if p.startswith(prefix) and p != prefix and len(p) > len(prefix) and not p.startswith("/dev/fd/")}
     return sorted(names)
 
 
@@ -128,6 +164,8 @@ def mkdir(host: Host, path: str, root: bool) -> str | None:
 
 
 def remove_file(host: Host, path: str, root: bool) -> str | None:
+    if path in SYSTEM_FILES and path not in host.files:
+        return ACCES if not root else "Operation not permitted"
     if path in host.files:
         if not writable(path, root):
             return ACCES
