@@ -37,7 +37,8 @@ def test_command_names(engine):
 
 def test_paths(engine):
     assert c(engine, "cat /et") == (4, ["/etc/"])
-    assert c(engine, "cat /etc/ho") == (4, ["/etc/hosts"])
+    assert c(engine, "cat /etc/ho") == (4, ["/etc/hostname", "/etc/hosts"])
+    assert c(engine, "cat /etc/hosts") == (4, ["/etc/hosts"])
     assert c(engine, "cat ~/ck") == (4, ["~/ckad/"])
     assert c(engine, "ls ck") == (3, ["ckad/"])
     assert c(engine, "cat ckad/") == (4, ["ckad/nwpolicy.yaml"])
