@@ -439,3 +439,13 @@ def test_stock_ubuntu_files_are_readable_and_root_owned():
     assert (r.output, r.exit_code) == ("bash: /etc/hostname: Permission denied\n", 1)
     assert e.run("echo web | sudo tee -a /etc/hostname > /dev/null; cat /etc/hostname").output == "ubuntu\nweb\n"
     assert e.run("rm /etc/passwd").output == "rm: cannot remove '/etc/passwd': Permission denied\n"
+
+
+def test_uname_ps_time():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    assert e.run("uname").output == "Linux\n"
+    assert e.run("uname -sr").output == "Linux 6.8.0-49-generic\n"
+    assert e.run("uname -a").output.startswith("Linux ubuntu 6.8.0-49-generic #49-Ubuntu SMP")
+    assert e.run("ps").output.splitlines()[0] == "    PID TTY          TIME CMD"
+    r = e.run("time true")
+    assert (r.output, r.exit_code) == ("\nreal\t0m0.004s\nuser\t0m0.002s\nsys\t0m0.001s\n", 0)

@@ -1107,3 +1107,50 @@ def chmod(proc: Proc) -> int:
             proc.err(f"{tool}: {verb} {q(name)}: Operation not permitted\n")
             status = 1
     return status
+
+
+# ---- system information --------------------------------------------------------------------------
+UNAME = {"s": "Linux", "n": HOSTNAME, "r": "6.8.0-49-generic",
+         "v": "#49-Ubuntu SMP PREEMPT_DYNAMIC Mon Nov  4 02:06:24 UTC 2024", "m": "x86_64", "p": "x86_64",
+         "i": "x86_64", "o": "GNU/Linux"}
+
+
+@program("uname")
+def uname(proc: Proc) -> int:
+    try:
+        opts, rest = parse(proc.argv[1:], "asnrvmpio", {"all": "a", "kernel-name": "s", "nodename": "n",
+                                                       "kernel-release": "r", "kernel-version": "v",
+                                                       "machine": "m", "processor": "p",
+                                                       "hardware-platform": "i", "operating-system": "o"})
+    except OptError as exc:
+        return usage_error(proc, "uname", str(exc))
+    if rest:
+        return usage_error(proc, "uname", f"extra operand ‘{rest[0]}’")
+    keys = {k for k, _ in opts}
+    order = "snrvmpio" if "a" in keys else [k for k in "snrvmpio" if k in keys] or ["s"]
+    proc.out(" ".join(UNAME[k] for k in order) + "\n")
+    return 0
+
+
+@program("ps")
+def ps(proc: Proc) -> int:
+    args = proc.argv[1:]
+    user = "root" if vfs.is_root(proc) else USER
+    if any(a in ("aux", "-ef", "-e", "-A", "ax", "-aux") for a in args):
+        rows = [("root", 1, "/sbin/init"), ("root", 712, "/usr/bin/containerd"),
+                ("root", 845, "/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock"),
+                ("root", 2210, "/usr/bin/containerd-shim-runc-v2 -namespace moby -id minikube"),
+                (USER, 4242, "-bash"), (user, 4310, "ps " + " ".join(args))]
+        if "-ef" in args or "-e" in args or "-A" in args:
+            proc.out("UID          PID    PPID  C STIME TTY          TIME CMD\n")
+            for u, pid, cmd in rows:
+                tty = "pts/0" if u in (USER, user) and pid >= 4242 else "?"
+                proc.out(f"{u:<8} {pid:>7} {1 if pid < 4242 else 4241:>7}  0 08:00 {tty:<8} 00:00:00 {cmd}\n")
+        else:
+            proc.out("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n")
+            for u, pid, cmd in rows:
+                tty = "pts/0" if pid >= 4242 else "?"
+                proc.out(f"{u:<10} {pid:>6}  0.0  0.1  22000  5000 {tty:<8} Ss   08:00   0:00 {cmd}\n")
+        return 0
+    proc.out("    PID TTY          TIME CMD\n   4242 pts/0    00:00:00 bash\n   4310 pts/0    00:00:00 ps\n")
+    return 0
