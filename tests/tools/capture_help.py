@@ -10,7 +10,6 @@ HOME is the learner's (/home/student) so defaults such as --cache-dir read as in
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from .create import port_name_errors, require_flags, submit  # noqa: F401
+from .create import require_flags, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
