@@ -90,12 +90,8 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
         return 1
     if r.namespaced:
         meta["namespace"] = inv.namespace
-    cluster = inv.cluster
-    if dry == "server":
-        from ...cluster import Cluster
-        cluster = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
     try:
-        stored = apiserver.create(cluster, obj)
+        stored = create_on_server(inv, obj, dry)
     except apiserver.ApiError as exc:
         if wrap is not None:
             message = exc.message
@@ -103,7 +99,19 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
                 message = f"{r.kind}.{r.group}" + message[len(r.kind):]    # err.Error() names Deployment.apps
             raise KubectlError(f"{wrap}{message}")
         raise KubectlError(str(exc), raw=True)
-    return print_created(inv, r, copy.deepcopy(stored), dry)
+    return print_created(inv, r, stored, dry)
+
+
+def create_on_server(inv: Invocation, obj: dict, dry: str) -> dict:
+    """apiserver.create, or for --dry-run=server the same on a scratch copy (nothing persists, and the
+    answer has no resourceVersion, as a dry-run create returns it). Returns a copy safe to print."""
+    if dry != "server":
+        return copy.deepcopy(apiserver.create(inv.cluster, obj))
+    from ...cluster import Cluster
+    scratch = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
+    stored = copy.deepcopy(apiserver.create(scratch, obj))
+    stored["metadata"].pop("resourceVersion", None)
+    return stored
 
 
 def save_config(obj: dict) -> None:

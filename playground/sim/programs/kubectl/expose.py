@@ -11,6 +11,7 @@ import re
 
 from ... import apiserver, resources as res
 from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
+from .create import create_on_server
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
@@ -192,16 +193,12 @@ def expose(inv: Invocation) -> int:
             print_created(inv, svc_r, svc, dry, verb="exposed")
             continue
         svc["metadata"]["namespace"] = inv.namespace
-        cluster = inv.cluster
-        if dry == "server":
-            from ...cluster import Cluster
-            cluster = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
         try:
-            stored = apiserver.create(cluster, svc)
+            stored = create_on_server(inv, svc, dry)
         except apiserver.ApiError as exc:
             errors.append(str(exc))
             continue
-        print_created(inv, svc_r, copy.deepcopy(stored), dry, verb="exposed")
+        print_created(inv, svc_r, stored, dry, verb="exposed")
     if errors:
         inv.err("".join(e + "\n" for e in errors))
         code = 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from .create import require_flags, submit
+from .create import create_on_server, require_flags, submit, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
@@ -174,23 +174,17 @@ def run(inv: Invocation) -> int:
 
 def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
     """Create the pod without printing (run prints it last when it also exposes it)."""
-    import copy
     from ... import apiserver
     if dry == "client":
         if inv.namespace_explicit:
             pod["metadata"]["namespace"] = inv.namespace
         return pod
     if not inv.cluster.running:
-        from .create import unreachable_error
         inv.err(unreachable_error(inv.cluster, 1))
         return None
     pod["metadata"]["namespace"] = inv.namespace
     try:
-        if dry == "server":
-            from ...cluster import Cluster
-            scratch = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
-            return copy.deepcopy(apiserver.create(scratch, pod))
-        return copy.deepcopy(apiserver.create(inv.cluster, pod))
+        return create_on_server(inv, pod, dry)
     except apiserver.ApiError as exc:
         inv.err(str(exc) + "\n")
         return None
