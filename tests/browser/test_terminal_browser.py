@@ -227,3 +227,25 @@ def test_a_command_button_in_the_side_pane_runs_in_the_terminal(terminal):
     assert text.startswith(PROMPT + "kubectl get nodes -o wide\nNAME ")
     assert "\nminikube " in text and "192.168.49.2" in text
     assert text.endswith("\n" + PROMPT)
+
+
+def test_a_line_longer_than_the_terminal_wraps_and_still_edits_in_place(terminal):
+    page = terminal
+    cols = page.evaluate("window.podscape.terminal.term.cols")
+    word = "".join(chr(ord("a") + i % 26) for i in range(2 * cols))      # every position tells
+    type_line(page, "echo " + word)
+    press(page, "Home")
+    page.keyboard.type("A")
+    press(page, "End")
+    page.keyboard.type("B")
+    for _ in range(cols + 3):
+        press(page, "ArrowLeft")
+    press(page, "Backspace")
+    line = "Aecho " + word + "B"
+    cursor = len(line) - (cols + 3)
+    expected = line[:cursor - 1] + line[cursor:]
+    assert current_line(page)["text"] == expected
+    assert screen(page) == PROMPT + expected
+    r = run(page, "")
+    assert r["output"].startswith("bash: Aecho: command not found")
+    assert screen(page).startswith(PROMPT + expected + "\nbash: Aecho: command not found\n")
