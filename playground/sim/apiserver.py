@@ -195,8 +195,12 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
         if obj["metadata"].get(field) == {}:
             del obj["metadata"][field]
     name = obj["metadata"].get("name", "")
-    causes = validate_object_meta(obj)
-    causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+    try:
+        causes = validate_object_meta(obj)
+        causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError):
+        # A value of the wrong shape somewhere our decoding tables leave open: the real decoder refuses it.
+        raise bad_request(r, "json: cannot unmarshal a value of the wrong type in the request body")
     if causes:
         raise invalid(r, name, causes)
 
@@ -299,6 +303,10 @@ def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, p
     if not isinstance(patched, dict):
         raise bad_request(r, "json: cannot unmarshal array into Go value of type map[string]interface {}")
     patched.setdefault("metadata", {})
+    from .validation import schema
+    problem = schema.decode_errors(dict(patched, apiVersion=current["apiVersion"], kind=current["kind"]))
+    if problem:
+        raise bad_request(r, problem)
     meta = patched["metadata"]
     if meta.get("name") != name:
         raise bad_request(r, f'the name of the object ({meta.get("name")}) does not match the name on the URL '

@@ -261,8 +261,12 @@ def _decode(value, source: str) -> list[Manifest | ManifestError]:
     if not kind or not isinstance(kind, str):
         return [ManifestError(f'unable to decode "{source}": {_missing("Kind", value)}', stops=False)]
     if kind == "List" or (kind.endswith("List") and isinstance(value.get("items"), list)):
+        items = value.get("items")
+        if items is not None and not isinstance(items, list):
+            return [ManifestError(f'unable to decode "{source}": json: cannot unmarshal {_json_kind(items)} into '
+                                  "Go struct field List.items of type []runtime.RawExtension", stops=False)]
         out: list[Manifest | ManifestError] = []
-        for item in value.get("items") or []:
+        for item in items or []:
             out.extend(_decode(item, source))
         return out
     meta = value.get("metadata")
@@ -277,7 +281,30 @@ def _decode(value, source: str) -> list[Manifest | ManifestError]:
                 "array" if isinstance(v, list) else "object"
             return [ManifestError(f'unable to decode "{source}": json: cannot unmarshal {go} into Go struct field '
                                   f"ObjectMeta.metadata.{field} of type string", stops=False)]
+    for field in ("labels", "annotations"):
+        v = (meta or {}).get(field)
+        if v is None:
+            continue
+        if not isinstance(v, dict):
+            return [ManifestError(f'unable to decode "{source}": json: cannot unmarshal {_json_kind(v)} into Go '
+                                  f"struct field ObjectMeta.metadata.{field} of type map[string]string", stops=False)]
+        for item in v.values():
+            if item is not None and not isinstance(item, str):
+                return [ManifestError(f'unable to decode "{source}": json: cannot unmarshal {_json_kind(item)} into '
+                                      f"Go struct field ObjectMeta.metadata.{field} of type string", stops=False)]
     return [Manifest(value, source, len(go_json(value)))]
+
+
+def _json_kind(v) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object"
 
 
 def read_stream(text: str, source: str) -> list[Manifest | ManifestError]:

@@ -62,3 +62,26 @@ def test_strategic_delete_directive_and_two_way_diff():
     edited = {"spec": {"containers": [{"name": "a", "image": "z"}, {"name": "b", "image": "y"}]}}
     patch = merge.create_two_way_patch(current, edited)
     assert merge.strategic_merge_patch(current, patch) == edited
+
+
+HOSTILE_PATCHES = ['5', '[]', '[5]', '[{"op":"add"}]', '[{"op":"add","path":5,"value":1}]', '{"metadata":5}',
+                   '{"metadata":{"name":"zz"}}', '{"spec":{"template":{"spec":{"containers":[5]}}}}',
+                   '{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}', '{"spec":null}', 'null', '"x"',
+                   '{"$patch":"delete"}', '[{"op":"remove","path":"/spec/template/spec/containers/0"}]',
+                   '[{"op":"move","from":"/spec","path":"/spec/x"}]', '{"spec":{"ports":[{"port":"eighty"}]}}']
+
+
+@pytest.mark.parametrize("body", HOSTILE_PATCHES)
+@pytest.mark.parametrize("ptype", ["json", "merge", "strategic"])
+def test_hostile_patches_are_refused_cleanly_and_change_nothing(body, ptype):
+    import copy
+    engine = sandbox()
+    for target, plural in (("deploy nginx-app", "deployments"), ("svc nginx-app", "services")):
+        before = copy.deepcopy(engine.cluster.get(plural, "default", "nginx-app")["spec"])
+        r = engine.run(f"kubectl patch {target} --type {ptype} -p '{body}'")
+        assert "unexpectedly" not in r.output
+        if r.exit_code == 0:
+            assert r.output.endswith((" patched\n", " patched (no change)\n"))
+        else:
+            assert r.output.startswith(("Error from server", "The ", "error: "))
+            assert engine.cluster.get(plural, "default", "nginx-app")["spec"] == before

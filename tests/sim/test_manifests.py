@@ -292,3 +292,27 @@ def test_yaml_11_booleans_and_strings_convert_as_go_yaml_does():
 
 def test_documents_split_only_on_bare_separators():
     assert manifests.split_documents("a: 1\n--- # c\nb: 2\n---x\n") == ["a: 1\n", "b: 2\n---x\n"]
+
+
+HOSTILE_DOCS = [
+    "apiVersion: v1\nkind: Pod\nmetadata: []", "apiVersion: v1\nkind: List\nitems: 5",
+    "apiVersion: v1\nkind: List\nitems: [1, 'a', null]", "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: 5",
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [5, null, {name: 3}]}",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: 5, template: []}",
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec: {rules: [5, {http: {paths: [5]}}]}",
+    "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec: {ingress: [{from: 5}]}",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {a: [1]}, annotations: 5}\ndata: 5",
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: 5}",
+    "apiVersion: v1\nkind: Pod\nmetadata: {generateName: g-}\nspec: {containers: [{name: a, image: b, resources: "
+    "{limits: 5, requests: {cpu: [1]}}}]}",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_DOCS)
+@pytest.mark.parametrize("verb", ["create", "apply", "delete", "label", "edit"])
+def test_hostile_manifests_never_crash_a_command(text, verb):
+    extra = " a=b" if verb == "label" else ""
+    out, code = sim(f"kubectl {verb} -f bad.yaml{extra}", {"bad.yaml": text})
+    assert code == 1 and "unexpectedly" not in out
+    for line in out.splitlines():      # one error, or kubectl's list of them
+        assert line.startswith(("Error from server", "The ", "error: ", "unable to decode", "* ")), line

@@ -60,6 +60,21 @@ SERVICE_SPEC = struct("ServiceSpec", ports=lst(SERVICE_PORT), selector=MAP, clus
                       trafficDistribution=S)
 
 
+BACKEND = struct("IngressBackend", service=struct("IngressServiceBackend", name=S, port=struct(
+    "ServiceBackendPort", name=S, number=I32)), resource=OPEN)
+INGRESS_SPEC = struct("IngressSpec", ingressClassName=S, defaultBackend=BACKEND,
+                      tls=lst(struct("IngressTLS", hosts=lst(S), secretName=S)),
+                      rules=lst(struct("IngressRule", host=S, http=struct(
+                          "HTTPIngressRuleValue", paths=lst(struct("HTTPIngressPath", path=S, pathType=S,
+                                                                   backend=BACKEND))))))
+NP_PORT = struct("NetworkPolicyPort", protocol=S, port=INT_OR_STR, endPort=I32)
+NP_PEER = struct("NetworkPolicyPeer", podSelector=SELECTOR, namespaceSelector=SELECTOR,
+                 ipBlock=struct("IPBlock", cidr=S, **{"except": lst(S)}))
+NP_SPEC = struct("NetworkPolicySpec", podSelector=SELECTOR, policyTypes=lst(S),
+                 ingress=lst(struct("NetworkPolicyIngressRule", ports=lst(NP_PORT), **{"from": lst(NP_PEER)})),
+                 egress=lst(struct("NetworkPolicyEgressRule", ports=lst(NP_PORT), to=lst(NP_PEER))))
+
+
 def top(go_name: str, /, **fields) -> dict:
     return struct(go_name, apiVersion=S, kind=S, metadata=META, **fields)
 
@@ -72,9 +87,8 @@ KINDS: dict[str, dict] = {
     "Namespace": top("Namespace", spec=struct("NamespaceSpec", finalizers=lst(S)), status=OPEN),
     "ConfigMap": top("ConfigMap", immutable=B, data=MAP, binaryData=MAP),
     "Secret": top("Secret", immutable=B, data=MAP, stringData=MAP, type=S),
-    "NetworkPolicy": top("NetworkPolicy", spec=struct(
-        "NetworkPolicySpec", podSelector=SELECTOR, ingress=OPEN, egress=OPEN, policyTypes=lst(S)), status=OPEN),
-    "Ingress": top("Ingress", spec=OPEN, status=OPEN),
+    "NetworkPolicy": top("NetworkPolicy", spec=NP_SPEC, status=OPEN),
+    "Ingress": top("Ingress", spec=INGRESS_SPEC, status=OPEN),
     "DaemonSet": top("DaemonSet", spec=OPEN, status=OPEN),
 }
 
