@@ -1931,6 +1931,9 @@ def _cd(sh: Shell, argv: list[str], io: IO) -> int:
     if target == "":
         return 0
     path = sh.host.abspath(target)
+    if vfs.is_dir(sh.host, path) and vfs.private(path, sh.root):
+        io.err.write(f"bash: cd: {target}: Permission denied\n")
+        return 1
     if not vfs.is_dir(sh.host, path):
         why = vfs.NOTDIR if path in sh.host.files else vfs.NOENT
         io.err.write(f"bash: cd: {target}: {why}\n")

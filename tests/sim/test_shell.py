@@ -222,8 +222,13 @@ def test_etc_hosts_needs_sudo_tee_not_sudo_echo():
     assert run(e, 'echo "192.168.49.2 nginx-app.demo" | sudo tee -a /etc/hosts') == \
         ("192.168.49.2 nginx-app.demo\n", 0)
     assert e.host.files["/etc/hosts"].endswith("192.168.49.2\tminikube\n192.168.49.2 nginx-app.demo\n")
-    assert run(e, "echo x > /root/f") == ("bash: /root/f: No such file or directory\n", 1)
-    assert run(e, "echo x > /usr/f") == ("bash: /usr/f: No such file or directory\n", 1)
+    assert run(e, "echo x > /root/f") == ("bash: /root/f: Permission denied\n", 1)
+    assert run(e, "echo x > /usr/f") == ("bash: /usr/f: Permission denied\n", 1)
+    assert run(e, "echo x > /nonexistent/f") == ("bash: /nonexistent/f: No such file or directory\n", 1)
+    assert run(e, "cd /root") == ("bash: cd: /root: Permission denied\n", 1)
+    assert run(e, "ls /root") == ("ls: cannot open directory '/root': Permission denied\n", 2)
+    assert run(e, "ls /") == ("bin   dev  home  lib64  mnt  proc  run   snap  sys  usr\n"
+                              "boot  etc  lib   media  opt  root  sbin  srv   tmp  var\n", 0)
     assert run(e, "echo x > /f") == ("bash: /f: Permission denied\n", 1)
     assert run(e, "sudo cd /") == ("sudo: cd: command not found\n", 1)
     assert run(e, "sudo nosuch") == ("sudo: nosuch: command not found\n", 1)

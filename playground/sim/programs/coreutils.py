@@ -227,6 +227,8 @@ def _owner(path: str) -> str:
 def _mode(host, path: str) -> str:
     if path == HOME:
         return "drwxr-x---"
+    if path in vfs.PRIVATE_DIRS:
+        return "drwx------"
     if vfs.is_dir(host, path):
         return "drwxrwxr-x" if _owner(path) == USER else ("drwxrwxrwt" if path == "/tmp" else "drwxr-xr-x")
     return "-rw-rw-r--" if _owner(path) == USER else "-rw-r--r--"
@@ -311,6 +313,9 @@ def ls(proc: Proc) -> int:
         if not vfs.exists(host, p) or (t.endswith("/") and not vfs.is_dir(host, p)):
             why = vfs.NOTDIR if vfs.exists(host, p) else vfs.NOENT
             proc.err(f"ls: cannot access {q(t)}: {why}\n")
+            status = 2
+        elif vfs.is_dir(host, p) and "d" not in flags and vfs.private(p, vfs.is_root(proc)):
+            proc.err(f"ls: cannot open directory {q(t)}: Permission denied\n")
             status = 2
         elif vfs.is_dir(host, p) and "d" not in flags:
             dirs.append((p, t))

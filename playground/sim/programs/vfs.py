@@ -51,6 +51,12 @@ SYSTEM_FILES = {
                    "/bin/rbash\n/usr/bin/rbash\n/usr/bin/dash\n",
 }
 
+# The rest of a stock Ubuntu tree, so `ls /` and `cd /usr` behave; their contents are not modelled.
+SYSTEM_DIRS = {"/bin", "/boot", "/dev", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run",
+               "/sbin", "/snap", "/srv", "/sys", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin",
+               "/usr/sbin", "/usr/share", "/var", "/var/lib", "/var/log", "/var/tmp"}
+PRIVATE_DIRS = {"/root"}          # drwx------ root: the student may not enter or list it
+
 DEV_FILES = {"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/stdin"}
 WRITABLE_ROOTS = (HOME, "/tmp")
 
@@ -69,7 +75,12 @@ def basename(path: str) -> str:
 
 
 def is_dir(host: Host, path: str) -> bool:
-    return path in host.dirs or path == "/dev"
+    return path in host.dirs or path in SYSTEM_DIRS
+
+
+def private(path: str, root: bool) -> bool:
+    """Inside /root as the student: Permission denied."""
+    return not root and any(path == d or path.startswith(d + "/") for d in PRIVATE_DIRS)
 
 
 def is_file(host: Host, path: str) -> bool:
@@ -144,7 +155,8 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
 
 def listdir(host: Host, path: str) -> list[str]:
     prefix = path.rstrip("/") + "/"
-    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs) + list(SYSTEM_FILES)
+    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs) + list(SYSTEM_FILES) +
+             list(SYSTEM_DIRS)
              if p.startswith(prefix) and p != prefix and len(p) > len(prefix) and not p.startswith("/dev/fd/")}
     return sorted(names)
 
