@@ -32,7 +32,8 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
             return
     ev = {
         "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": f"{meta['name']}.{cluster.hex_id(16)}", "namespace": ns},
+        # The recorder names events `<object>.<creation time in Unix nanoseconds, hex>`.
+        "metadata": {"name": f"{meta['name']}.{_event_nanos(cluster):x}", "namespace": ns},
         "involvedObject": {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), "name": meta["name"],
                            "namespace": ns, "resourceVersion": meta.get("resourceVersion"), "uid": meta.get("uid")},
         "reason": reason, "message": message, "type": type_,
@@ -41,6 +42,12 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
         "reportingComponent": component, "reportingInstance": NODE_NAME if component == "kubelet" else "",
     }
     cluster.put(ev, new=True)
+
+
+def _event_nanos(cluster: Cluster) -> int:
+    """Creation time in nanoseconds, made unique within the sandbox (events of one command share a second)."""
+    cluster.runtime["event_seq"] = seq = cluster.runtime.get("event_seq", 0) + 1
+    return int(cluster.now) * 1_000_000_000 + (seq * 7_919_113) % 1_000_000_000
 
 
 def events_for(cluster: Cluster, obj: dict) -> list[dict]:
@@ -308,6 +315,20 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
             if not status.get("podIP") and not host_network:
                 ip = cluster.allocate_pod_ip()
                 status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
+            if "startTime" not in status:
+                # The sandbox is up; only the image is missing: the kubelet reports what describe shows.
+                status["startTime"] = rfc3339(created)
+                when = rfc3339(created + 1)
+                conds = status.setdefault("conditions", [])
+                unready = f"containers with unready status: [{' '.join(c['name'] for c in containers)}]"
+                for t, st in (("PodReadyToStartContainers", "True"), ("Initialized", "True"), ("Ready", "False"),
+                              ("ContainersReady", "False"), ("PodScheduled", "True")):
+                    _set_condition(conds, t, st, when)
+                for c in conds:
+                    if c["type"] in ("Ready", "ContainersReady"):
+                        c["reason"], c["message"] = "ContainersNotReady", unready
+                order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+                conds.sort(key=lambda c: order.index(c["type"]) if c["type"] in order else 9)
             cluster.touch(pod)
         return changed
     delay = max(images.startup_seconds(c.get("image", "")) for c in containers) if containers else 0
@@ -574,11 +595,18 @@ def _rollup_deployment(cluster: Cluster, dep: dict) -> bool:
     status = {k: v for k, v in status.items() if v or k in ("conditions", "observedGeneration", "replicas")}
     if "collisionCount" in old:
         status["collisionCount"] = old["collisionCount"]
+    changed = False
+    revision = new_rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision") if new_rs else None
+    ann = dep["metadata"].setdefault("annotations", {})
+    if revision and ann.get("deployment.kubernetes.io/revision") != revision:
+        ann["deployment.kubernetes.io/revision"] = revision
+        changed = True
     if old != status:
         dep["status"] = status
+        changed = True
+    if changed:
         cluster.touch(dep)
-        return True
-    return False
+    return changed
 
 
 def _max_unavailable(dep: dict, want: int) -> int:

@@ -282,6 +282,8 @@ def _comparable(obj: dict) -> dict:
     from playground.sim import defaults, resources
     o = copy.deepcopy(obj)
     defaults.apply_defaults(resources.BY_KIND[o["kind"]].plural, o)
+    # The deployment controller stamps the rollout's revision after every template change.
+    o["metadata"].get("annotations", {}).pop("deployment.kubernetes.io/revision", None)
     return o
 
 
