@@ -1890,16 +1890,20 @@ SUDO_USAGE = ("usage: sudo -h | -K | -k | -V\n"
 
 HELP_TEXT = """Podscape playground shell (GNU bash, version 5.2.21(1)-release, simulated)
 
-This terminal is a simulated Ubuntu machine with minikube. What works:
-  kubectl, minikube, curl, docker          the cluster and its network
-  echo printf cat ls pwd cd mkdir touch rm cp mv tee
-  grep head tail wc sort uniq tr cut rev seq xargs, a little awk and sed
-  test [ ] true false sleep date whoami hostname env export unset
-  history clear help exit sudo which type alias
-Shell syntax: quotes, $VAR, ${VAR}, $(...), `...`, $((...)), pipes |, ; && ||,
-  > >> < 2> 2>&1 &> heredocs (<<EOF), if/for/while, ~ and * globbing.
-Files live in your home directory (/home/student) and /tmp; /etc/hosts needs sudo.
-Keys: Up/Down for history, Tab to complete, Ctrl-C to cancel, Ctrl-L to clear.
+This terminal is a simulated Ubuntu 24.04 machine running minikube. What works:
+  kubectl, minikube, curl, docker      the cluster and the network to it
+  echo printf cat ls cd pwd mkdir rmdir touch rm cp mv tee chmod
+  grep head tail wc sort uniq tr cut paste tac rev seq xargs base64
+  a little awk ('{print $1}') and sed (s/old/new/g), less, watch
+  nano and vi (they open the editor pane), sudo, sh -c, bash -c
+  test [ ] [[ ]] true false read sleep date whoami id hostname uname ps
+  env export unset alias history clear help exit which type time
+Shell syntax: quotes, $VAR, ${VAR:-default}, $(...), `...`, $((...)), {a,b} {1..5},
+  ~ and * globbing, | ; && || !, > >> < 2> 2>&1 &> heredocs (<<EOF), <<<,
+  if/for/while/until, (( )), history expansion (!! !$), aliases (ll, k=kubectl).
+Not simulated: shell functions, arrays, job control, sending Ctrl-C to a running command.
+Your files live in /home/student and /tmp; /etc/hosts needs sudo (sudo tee -a /etc/hosts).
+Keys: Up/Down for history, Tab to complete, Ctrl-L to clear the screen.
 """
 
 Builtin = Callable[[Shell, list, IO], int]
