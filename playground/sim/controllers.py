@@ -652,6 +652,10 @@ def _expire_events(cluster: Cluster) -> None:
 
 
 # ---- the loop ------------------------------------------------------------------------------------
+# Controllers other parts add (the ingress controller's status sync): fn(cluster) -> changed.
+RECONCILERS: list = []
+
+
 def reconcile(cluster: Cluster) -> None:
     """Run every controller until the state stops changing (bounded, as a safety net)."""
     if not cluster.running:
@@ -674,6 +678,8 @@ def reconcile(cluster: Cluster) -> None:
             changed |= _rollup_daemonset(cluster, ds)
         for svc in cluster.list("services"):
             changed |= _reconcile_endpoints(cluster, svc)
+        for extra in RECONCILERS:
+            changed |= bool(extra(cluster))
         if not changed:
             break
     _expire_events(cluster)
