@@ -57,9 +57,10 @@ DEFAULT_ADDONS = ("storage-provisioner", "default-storageclass")
 # The images minikube names when enabling an addon (registry + image, digest removed).
 ADDON_IMAGES = {
     "storage-provisioner": ["gcr.io/k8s-minikube/storage-provisioner:v5"],
-    "ingress": ["registry.k8s.io/ingress-nginx/controller:v1.13.2",
-                "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.2",
-                "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.2"],
+    # minikube v1.38.0 pins controller v1.14.1 and certgen v1.6.5 (pkg/minikube/assets/addons.go)
+    "ingress": ["registry.k8s.io/ingress-nginx/controller:v1.14.1",
+                "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.5",
+                "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.5"],
     "ingress-dns": ["docker.io/kicbase/minikube-ingress-dns:0.0.4"],
     "metrics-server": ["registry.k8s.io/metrics-server/metrics-server:v0.8.0"],
     "dashboard": ["docker.io/kubernetesui/dashboard:v2.7.0", "docker.io/kubernetesui/metrics-scraper:v1.0.8"],
