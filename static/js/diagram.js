@@ -284,9 +284,9 @@
         if (first) this.seedPositions(eles);
         const options = {
           name: "fcose", quality: "proof", randomize: false, animate: !first, animationDuration: 400,
-          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: false,
+          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: true,
           nodeRepulsion: 4500, idealEdgeLength: 70, edgeElasticity: 0.45, nestingFactor: 0.1,
-          gravity: 0.4, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
+          gravity: 2, gravityRange: 1.5, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
           tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
         };
         const done = () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; };

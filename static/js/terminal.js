@@ -94,7 +94,10 @@
         this.histIndex = this.history.length;
       }
       if (first) this.term.write("\r\x1b[K");
-      else if (!this.waiting) this.term.write("\r\n\x1b[2m[reconnected]\x1b[0m\r\n");
+      else if (!this.waiting) {
+        const fresh = this.shown === 0 && this.promptCol === 0;    // a notice just ended its line
+        this.term.write((fresh ? "" : "\r\n") + "\x1b[2m[reconnected]\x1b[0m\r\n");
+      }
       if (this.waiting && !this.editorOpen) {
         // the reply to the command in flight was lost with the old socket
         this.term.write("\r\n\x1b[2m[connection lost before the command finished; check its effect]\x1b[0m\r\n");
@@ -478,6 +481,12 @@
       }
       this.histIndex = this.history.length;
       this.draft = "";
+      if (!this.socket.connected) {
+        // never queue a command for later: the learner would not know when (or whether) it ran
+        this.notice("not connected: the command was not run; it is in your history (↑) to retry");
+        this.showPrompt(false);
+        return;
+      }
       this.ready = false;
       this.hooks.commands.push(command);
       this.waiting = this.socket.send({ type: "command", line: command });
