@@ -1,0 +1,362 @@
+"""ingress-nginx, as minikube's ingress addon runs it: which Ingresses it serves, how it routes a request
+(host, then path), and what the learner's curl gets back.
+
+    route = match(cluster, "foo.example.com", "/lololol")   # Route(backend, rule, ingress, fallback)
+    resp = serve_controller(ctx, image, port, request, now)   # registered in webcontent.CONTEXT_SERVERS
+
+Routing as the controller's generated nginx.conf does it:
+  - Ingresses of class `nginx` (the class whose controller is k8s.io/ingress-nginx), and Ingresses with no
+    class at all (the addon runs with --watch-ingress-without-class=true); oldest Ingress first, so for a
+    host/path defined twice the older one wins.
+  - One nginx `server` per host. A rule without a host goes to the catch-all server `_`; a request whose
+    Host matches no named server lands there. A wildcard `*.example.com` matches exactly one more label.
+  - Paths: Exact is `location = /p`; Prefix is element-wise (`/foo` matches `/foo`, `/foo/`, `/foo/bar`,
+    not `/foobar`; a trailing slash in the rule is ignored); ImplementationSpecific is nginx's plain
+    prefix. Exact beats a prefix of the same length; otherwise the longest path wins. When any Ingress of
+    a host has `nginx.ingress.kubernetes.io/use-regex: "true"` (or a rewrite-target), every path of that
+    host becomes a case-insensitive regex anchored at the start, tried longest first.
+  - Nothing matches: the server's default backend (an Ingress's spec.defaultBackend), else the controller's
+    own 404 page. A backend Service that is missing, has no such port or no ready endpoints: 503.
+    An endpoint that refuses: 502; one that never answers (NetworkPolicy): 504 after proxy_connect_timeout.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from . import network, webcontent
+from .cluster import Cluster, parse_rfc3339
+
+CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
+CONTROLLER_NAME = "k8s.io/ingress-nginx"
+INGRESS_NAMESPACE = "ingress-nginx"
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+USE_REGEX = "nginx.ingress.kubernetes.io/use-regex"
+REWRITE_TARGET = "nginx.ingress.kubernetes.io/rewrite-target"
+DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+PROXY_CONNECT_TIMEOUT_MS = 5_000
+
+
+# ---- which Ingresses the controller serves ----------------------------------------------------------
+def controller_pods(cluster: Cluster) -> list[dict]:
+    """Running ingress-nginx controller pods (the image decides; the addon makes one)."""
+    from . import images
+    out = []
+    for pod in cluster.list("pods"):
+        if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
+            continue
+        if any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
+               for c in pod.get("spec", {}).get("containers", []) or []):
+            out.append(pod)
+    return out
+
+
+def nginx_classes(cluster: Cluster) -> set[str]:
+    return {ic["metadata"]["name"] for ic in cluster.list("ingressclasses")
+            if (ic.get("spec") or {}).get("controller") == CONTROLLER_NAME}
+
+
+def default_class(cluster: Cluster) -> str | None:
+    """The IngressClass marked default (the admission plugin refuses to pick when two are)."""
+    found = [ic["metadata"]["name"] for ic in cluster.list("ingressclasses")
+             if (ic["metadata"].get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true"]
+    return found[0] if len(found) == 1 else None
+
+
+def served(cluster: Cluster, ing: dict, classes: set[str] | None = None) -> bool:
+    """Whether ingress-nginx picks this Ingress up."""
+    classes = nginx_classes(cluster) if classes is None else classes
+    name = (ing.get("spec") or {}).get("ingressClassName")
+    annotated = (ing["metadata"].get("annotations") or {}).get(CLASS_ANNOTATION)
+    if name:
+        return name in classes
+    if annotated:
+        return annotated in classes or annotated == "nginx"
+    return True          # --watch-ingress-without-class=true
+
+
+def served_ingresses(cluster: Cluster) -> list[dict]:
+    classes = nginx_classes(cluster)
+    ings = [i for i in cluster.list("ingresses") if served(cluster, i, classes)]
+    ings.sort(key=lambda i: (parse_rfc3339(i["metadata"]["creationTimestamp"]), i["metadata"]["namespace"],
+                             i["metadata"]["name"]))
+    return ings
+
+
+# ---- the routing table --------------------------------------------------------------------------------
+@dataclass
+class Location:
+    path: str
+    path_type: str               # Exact | Prefix | ImplementationSpecific
+    backend: dict                # the IngressBackend
+    ingress: dict
+    regex: bool = False
+
+    @property
+    def namespace(self) -> str:
+        return self.ingress["metadata"]["namespace"]
+
+
+@dataclass
+class Route:
+    """The verdict for one request: the backend (None: the controller's 404), and why."""
+    backend: dict | None
+    ingress: dict | None
+    location: Location | None
+    server: str                  # the nginx server_name that took the request ("_" for the catch-all)
+
+    @property
+    def namespace(self) -> str:
+        return self.ingress["metadata"]["namespace"] if self.ingress else ""
+
+
+def _host_matches(pattern: str, host: str) -> bool:
+    if pattern.startswith("*."):
+        suffix = pattern[1:]
+        head = host[: -len(suffix)] if host.endswith(suffix) else ""
+        return bool(head) and "." not in head
+    return pattern == host
+
+
+def _servers(ings: list[dict]) -> dict[str, list[Location]]:
+    """host -> its locations (first Ingress to define a host/path/type wins)."""
+    servers: dict[str, list[Location]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for ing in ings:
+        for rule in (ing.get("spec") or {}).get("rules") or []:
+            host = (rule.get("host") or "_").lower()
+            locs = servers.setdefault(host, [])
+            for p in ((rule.get("http") or {}).get("paths") or []):
+                path = p.get("path") or "/"
+                ptype = p.get("pathType") or "ImplementationSpecific"
+                key = (host, path, "Exact" if ptype == "Exact" else "prefix")
+                if key in seen:
+                    continue
+                seen.add(key)
+                locs.append(Location(path, ptype, p.get("backend") or {}, ing))
+    return servers
+
+
+def _uses_regex(locs: list[Location]) -> bool:
+    for loc in locs:
+        ann = loc.ingress["metadata"].get("annotations") or {}
+        if ann.get(USE_REGEX) == "true" or ann.get(REWRITE_TARGET):
+            return True
+    return False
+
+
+def _prefix_elementwise(rule: str, path: str) -> bool:
+    want = [s for s in rule.split("/") if s]
+    have = [s for s in path.split("/") if s]
+    return have[: len(want)] == want
+
+
+def _match_location(locs: list[Location], path: str) -> Location | None:
+    if _uses_regex(locs):
+        for loc in sorted(locs, key=lambda l: -len(l.path)):
+            try:
+                if re.match(loc.path, path, re.IGNORECASE):
+                    return loc
+            except re.error:
+                continue
+        return None
+    for loc in locs:
+        if loc.path_type == "Exact" and loc.path == path:
+            return loc
+    best: Location | None = None
+    best_len = -1
+    for loc in locs:
+        if loc.path_type == "Prefix":
+            ok = _prefix_elementwise(loc.path, path)
+            length = len(loc.path.rstrip("/")) or 1
+        elif loc.path_type == "ImplementationSpecific":
+            ok = path.startswith(loc.path)
+            length = len(loc.path)
+        else:
+            continue
+        if ok and length > best_len:
+            best, best_len = loc, length
+    return best
+
+
+def _default_backend(ings: list[dict], host: str) -> tuple[dict | None, dict | None]:
+    """The default backend of a server: for a named host, that of an Ingress declaring the host; for the
+    catch-all server, the oldest Ingress's spec.defaultBackend."""
+    for ing in ings:
+        spec = ing.get("spec") or {}
+        if not spec.get("defaultBackend"):
+            continue
+        hosts = {(r.get("host") or "_").lower() for r in spec.get("rules") or []}
+        if host == "_" or host in hosts:
+            return spec["defaultBackend"], ing
+    return None, None
+
+
+def match(cluster: Cluster, host: str, path: str) -> Route:
+    """Route one request (Host header without port, path without query) as the controller would."""
+    ings = served_ingresses(cluster)
+    servers = _servers(ings)
+    host = (host or "").lower().rstrip(".")
+    if ":" in host and not host.startswith("["):
+        host = host.rsplit(":", 1)[0]
+    name = host if host in servers else None
+    if name is None:
+        for pattern in servers:
+            if pattern.startswith("*.") and _host_matches(pattern, host):
+                name = pattern
+                break
+    if name is None:
+        name = "_"
+    loc = _match_location(servers.get(name, []), webcontent._path_only(path).split("?", 1)[0])
+    if loc is not None:
+        return Route(loc.backend, loc.ingress, loc, name)
+    backend, ing = _default_backend(ings, name)
+    if backend is None and name != "_":
+        backend, ing = _default_backend(ings, "_")
+    return Route(backend, ing, None, name)
+
+
+def backend_label(backend: dict | None) -> str:
+    svc = (backend or {}).get("service") or {}
+    port = svc.get("port") or {}
+    return f"{svc.get('name', '')}:{port.get('number') or port.get('name') or ''}"
+
+
+# ---- the controller's responses ----------------------------------------------------------------------
+def error_page(code: int) -> str:
+    """nginx's canned page with server_tokens off, as ingress-nginx serves it (CRLF line ends)."""
+    reason = webcontent.REASONS[code]
+    return (f"<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+
+
+def _error(code: int, req: webcontent.Request, now: float) -> webcontent.Response:
+    body = error_page(code)
+    # ingress-nginx clears the Server header when server-tokens is off (its default).
+    headers = [("Date", webcontent.http_date(now)), ("Content-Type", "text/html"),
+               ("Content-Length", str(len(body.encode()))), ("Connection", "keep-alive")]
+    return webcontent.Response(code, webcontent.REASONS[code], headers, "" if req.method == "HEAD" else body)
+
+
+def _proxied(up: webcontent.Response, now: float) -> webcontent.Response:
+    """An upstream answer as nginx relays it: its own Date, no Server, Connection: keep-alive."""
+    up_headers = {k.lower(): (k, v) for k, v in up.headers}
+    headers = [("Date", webcontent.http_date(now))]
+    for key in ("content-type", "content-length", "last-modified"):
+        if key in up_headers:
+            headers.append(up_headers[key])
+    headers.append(("Connection", "keep-alive"))
+    for k, v in up.headers:
+        if k.lower() not in ("date", "server", "connection", "content-type", "content-length", "last-modified",
+                             "keep-alive", "transfer-encoding"):
+            headers.append((k, v))
+    return webcontent.Response(up.status, up.reason, headers, up.body, up.log_line)
+
+
+def _service_port(svc: dict, port: dict) -> dict | None:
+    for sp in (svc.get("spec") or {}).get("ports") or []:
+        if port.get("number") and int(sp.get("port", 0)) == int(port["number"]):
+            return sp
+        if port.get("name") and sp.get("name") == port["name"]:
+            return sp
+    return None
+
+
+def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request, now: float
+            ) -> tuple[webcontent.Response | int, network.Walk | None]:
+    """From the controller pod to one endpoint of the backend Service (ingress-nginx balances over the
+    endpoints itself, not through the ClusterIP). Returns the upstream's answer or an error code."""
+    cluster: Cluster = ctx.cluster          # type: ignore[assignment]
+    svc_ref = (route.backend or {}).get("service")
+    if not svc_ref:
+        return 503, None
+    pod = ctx.pod or {}
+    source = network.pod_source(pod) if pod else network.HOST
+    port = svc_ref.get("port") or {}
+    w = network.Walk(source=source, dest=f"{svc_ref.get('name')}.{route.namespace}",
+                     port=int(port.get("number") or 0))
+    w.hop(source.id, source.kind, source.label, source.ip)
+    svc = cluster.get("services", route.namespace, svc_ref.get("name", ""))
+    if svc is None:
+        w.fail("refused", f"Service {svc_ref.get('name')} does not exist: ingress-nginx answers 503")
+        return 503, w
+    w.hop(network._svc_id(svc), "service", svc["metadata"]["name"], f"{backend_label(route.backend)}")
+    w.service = f"{route.namespace}/{svc['metadata']['name']}"
+    sp = _service_port(svc, port)
+    candidates = network.ready_endpoints(cluster, svc, sp) if sp else []
+    if not candidates:
+        why = "has no such port" if sp is None else "has no ready endpoints"
+        w.fail("refused", f"Service {svc['metadata']['name']} {why}: ingress-nginx answers 503")
+        return 503, w
+    target, tport = network.pick(cluster, svc, candidates, source.ip)
+    w.port = tport
+    w.client_ip = source.ip
+    w.hop(network._pod_id(target), "pod", target["metadata"]["name"], f"{target['status'].get('podIP')}:{tport}")
+    network._into_pod(cluster, w, target, tport, via_service=True, hopped=True)
+    if not w.ok or w.backend is None:
+        return (504 if w.verdict == "timeout" else 502), w
+    up_req = webcontent.Request(method=req.method, path=req.path, host=req.host,
+                                headers=_forwarded(req, source.ip), client_ip=source.ip, body=req.body)
+    b = w.backend
+    up = webcontent.serve(b.image, b.port, up_req, now, b.pod, b.ip)
+    network.record_access(cluster, b.namespace, b.pod, up.log_line)
+    return up, w
+
+
+def _forwarded(req: webcontent.Request, controller_ip: str) -> list[tuple[str, str]]:
+    """The headers ingress-nginx sends upstream (proxy_set_header lines of its template)."""
+    out = [("Host", req.host or "")]
+    out += [("X-Request-ID", "0" * 32), ("X-Real-IP", req.client_ip), ("X-Forwarded-For", req.client_ip),
+            ("X-Forwarded-Host", req.host or ""), ("X-Forwarded-Port", "80"), ("X-Forwarded-Proto", "http"),
+            ("X-Forwarded-Scheme", "http"), ("X-Scheme", "http")]
+    out += [(k, v) for k, v in req.headers if k.lower() not in ("host", "connection")]
+    return out
+
+
+def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.Request,
+                     now: float) -> webcontent.Response:
+    """The controller pod's nginx on 80/443: route, proxy, or answer with its own page."""
+    cluster: Cluster = ctx.cluster          # type: ignore[assignment]
+    host = req.host or req.header("Host") or ""
+    route = match(cluster, host, req.path)
+    if route.backend is None:
+        resp = _error(404, req, now)
+        upstream, walk = "upstream-default-backend", None
+    else:
+        got, walk = _onward(ctx, route, req, now)
+        resp = _error(got, req, now) if isinstance(got, int) else _proxied(got, now)
+        upstream = f"{route.namespace}-{backend_label(route.backend).replace(':', '-')}"
+    if walk is not None and ctx.trace is not None:
+        ctx.trace(walk.as_trace())
+    pod = ctx.pod or {}
+    if pod:
+        network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
+                              _access_line(req, resp, now, upstream, walk))
+    return resp
+
+
+def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float, upstream: str,
+                 walk: network.Walk | None) -> str:
+    """ingress-nginx's log-format-upstream line (what `kubectl logs` of the controller shows)."""
+    from datetime import datetime, timezone
+    t = datetime.fromtimestamp(int(now), tz=timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    ua = req.header("User-Agent") or ""
+    sent = len(resp.body.encode())
+    up_addr = f"{walk.backend.ip}:{walk.backend.port}" if walk is not None and walk.backend else "-"
+    up_status = str(resp.status) if up_addr != "-" else "-"
+    up_len = str(sent) if up_addr != "-" else "-"
+    up_time = "0.001" if up_addr != "-" else "-"
+    return (f'{req.client_ip} - - [{t}] "{req.method} {req.path} HTTP/1.1" {resp.status} {sent} "-" "{ua}" '
+            f'{78 + len(req.path) + len(req.host or "")} 0.001 [{upstream}] [] {up_addr} {up_len} {up_time} '
+            f'{up_status} {hashlib.md5(f"{now}:{req.path}:{req.host}".encode()).hexdigest()}')
+
+
+def register() -> None:
+    webcontent.CONTEXT_SERVERS[CONTROLLER_IMAGE_REPO] = serve_controller
+    # 80/443 serve Ingresses; 10254 is the health/metrics port; 8443 the admission webhook (TLS).
+    webcontent.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
+                                                 10254: "http-unsimulated"}
+
+
+register()
