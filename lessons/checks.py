@@ -26,6 +26,9 @@ SERVICE_KEYS = {"service", "namespace", "type", "port", "targetPort", "nodePort"
                 "endpoints", "exists"}
 DEPLOYMENT_KEYS = {"deployment", "namespace", "replicas", "readyReplicas", "image", "exists"}
 PODS_KEYS = {"pods", "namespace", "count", "ready"}
+# {ingress: NAME, pathType: Prefix, host: foo.example.com, class: nginx, exists: true}: pathType must hold
+# for every path (of the rule for `host`, when given).
+INGRESS_KEYS = {"ingress", "namespace", "pathType", "host", "class", "exists"}
 
 
 def normalise(line: str) -> str:
@@ -74,7 +77,7 @@ def validate_predicate(pred) -> str | None:
         return "each predicate must be a mapping such as {service: nginx-app, type: NodePort}"
     kind = next(iter(pred))
     allowed = {"service": SERVICE_KEYS, "deployment": DEPLOYMENT_KEYS, "pods": PODS_KEYS,
-               "output_contains": {"output_contains"}}.get(kind)
+               "ingress": INGRESS_KEYS, "output_contains": {"output_contains"}}.get(kind)
     if allowed is None:
         return f"unknown predicate {kind!r} (use service, deployment, pods or output_contains)"
     if not isinstance(pred[kind], str) or not pred[kind]:
@@ -188,9 +191,35 @@ def _pods(cluster, p: dict) -> str | None:
     return None
 
 
+def _ingress(cluster, p: dict) -> str | None:
+    name, ns = p["ingress"], p.get("namespace", "default")
+    ing = cluster.get("ingresses", ns, name)
+    if p.get("exists") is False:
+        return f"Ingress {name} still exists" if ing else None
+    if ing is None:
+        return f"there is no Ingress named {name}" + ("" if ns == "default" else f" in namespace {ns}")
+    spec = ing.get("spec") or {}
+    if "class" in p and spec.get("ingressClassName") != p["class"]:
+        return f"Ingress {name} has class {spec.get('ingressClassName') or '<none>'}, not {p['class']}"
+    rules = spec.get("rules") or []
+    if "host" in p:
+        rules = [r for r in rules if r.get("host") == p["host"]]
+        if not rules:
+            return f"Ingress {name} has no rule for host {p['host']}"
+    if "pathType" in p:
+        for r in rules:
+            for path in (r.get("http") or {}).get("paths") or []:
+                if path.get("pathType") != p["pathType"]:
+                    return (f"Ingress {name} has path {path.get('path')} of {r.get('host') or 'any host'} with "
+                            f"pathType {path.get('pathType')}, not {p['pathType']}")
+    return None
+
+
 def evaluate(pred: dict, cluster, output: str = "") -> str | None:
     """None when the predicate holds, else a short reason a learner can act on."""
     kind = next(iter(pred))
+    if kind == "ingress":
+        return _ingress(cluster, pred)
     if kind == "service":
         return _service(cluster, pred)
     if kind == "deployment":
@@ -235,6 +264,6 @@ def names_in(lesson: dict) -> set[str]:
     for step in lesson["steps"]:
         for pred in step["check"]["state"]:
             kind = next(iter(pred))
-            if kind in ("service", "deployment"):
+            if kind in ("service", "deployment", "ingress"):
                 names.add(pred[kind])
     return names
