@@ -254,7 +254,10 @@ def test_heredoc_history_is_one_entry():
     assert e.host.history == ["cat <<EOF\na\nEOF"]
 
 
-def test_clear_help_exit():
+def test_clear_help_exit(monkeypatch):
+    from playground.sim.programs import load_all
+    load_all()                                        # before patching: programs/container installs its hook
+    monkeypatch.setattr(shell, "POD_SHELL", None)     # the in-pod shell (programs/container) is tested there
     e = new()
     r = e.run("clear")
     assert r.clear and r.exit_code == 0
