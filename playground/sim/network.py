@@ -94,6 +94,7 @@ class Walk:
     elapsed_ms: int = 0                 # how long the client waited for the verdict
     errno: str = ""                     # the socket error a client reports ("Connection refused", ...)
     client_ip: str = ""                 # the source address the backend sees
+    explanation: str = ""               # why NetworkPolicy let it through or dropped it (policy.py)
 
     def hop(self, id_: str, kind: str, label: str, detail: str = "") -> None:
         self.hops.append({"id": id_, "kind": kind, "label": label, "detail": detail})
@@ -107,8 +108,11 @@ class Walk:
         return self.verdict == "ok"
 
     def as_trace(self) -> dict:
-        return {"source": self.source.id, "dest": f"{self.dest}:{self.port}", "protocol": self.protocol,
-                "hops": list(self.hops), "verdict": self.verdict, "reason": self.reason}
+        trace = {"source": self.source.id, "dest": f"{self.dest}:{self.port}", "protocol": self.protocol,
+                 "hops": list(self.hops), "verdict": self.verdict, "reason": self.reason}
+        if self.explanation:
+            trace["why"] = self.explanation
+        return trace
 
 
 # ---- extension points ----------------------------------------------------------------------------
