@@ -1,0 +1,332 @@
+"""Programs that run inside a pod's container (`kubectl exec POD -- CMD`, the in-pod shell).
+
+Each image ships its own tools: busybox's applets (ash, nslookup, wget, ping, ...), Debian's dash/bash,
+coreutils and curl in nginx, nothing at all in hello-app. `run(engine, pod, container, argv, term, tty)`
+runs one command the way the container runtime would start it (exec, no shell), and `shell.run_pod_line`
+serves the interactive shell `kubectl exec -it POD -- sh` opens.
+
+Programs here get a `PodProc`: `proc.pod`, `proc.container`, `proc.fs` (the container's files),
+`proc.net_source` (the pod as a network source for network.walk) and `proc.tty`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ... import dns, images
+from ...engine import Engine, Proc, Stream
+from ...network import pod_source
+
+# name -> fn(proc) for the in-container programs
+CONTAINER_PROGRAMS: dict[str, Callable] = {}
+
+# What each image has on its PATH (only what the playground simulates; the rest is "not found").
+BUSYBOX_APPLETS = {"sh", "ash", "nslookup", "wget", "ping", "cat", "hostname", "env", "printenv", "ls", "echo",
+                   "sleep", "true", "false", "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep",
+                   "wc", "ps", "nc", "traceroute", "ifconfig", "ip", "route", "netstat", "vi", "touch", "mkdir",
+                   "rm", "cp", "mv", "sort", "which", "top", "free", "df", "du", "tee", "printf", "test", "[",
+                   "telnet", "clear", "reset", "exit"}
+DEBIAN_TOOLS = {"sh", "dash", "bash", "cat", "hostname", "env", "printenv", "ls", "echo", "sleep", "true", "false",
+                "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep", "wc", "touch", "mkdir", "rm", "cp",
+                "mv", "sort", "which", "tee", "printf", "test", "[", "df", "du", "clear"}
+TOOLBOX: dict[str, set[str]] = {
+    "busybox": BUSYBOX_APPLETS,
+    "alpine": BUSYBOX_APPLETS,
+    "curlimages/curl": BUSYBOX_APPLETS | {"curl"},
+    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash"},
+    "nginx": DEBIAN_TOOLS | {"curl", "nginx"},           # the nginx image installs curl for its healthchecks
+    "httpd": DEBIAN_TOOLS | {"httpd"},
+    "ubuntu": DEBIAN_TOOLS,
+    "debian": DEBIAN_TOOLS,
+    "redis": DEBIAN_TOOLS | {"redis-cli", "redis-server"},
+    "mariadb": DEBIAN_TOOLS | {"mariadb", "mysql"},
+    "mysql": DEBIAN_TOOLS | {"mysql"},
+    "postgres": DEBIAN_TOOLS | {"psql"},
+    "wordpress": DEBIAN_TOOLS | {"curl"},
+    "php": DEBIAN_TOOLS,
+    "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
+    "node": DEBIAN_TOOLS | {"node", "curl"},
+}
+# Images built FROM scratch/distroless: no shell, no tools.
+BARE_IMAGES = {"gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
+               "traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause",
+               "registry.k8s.io/coredns/coredns", "registry.k8s.io/echoserver", "k8s.gcr.io/echoserver"}
+
+
+def container_program(*names: str):
+    def register(fn):
+        for n in names:
+            CONTAINER_PROGRAMS[n] = fn
+        return fn
+    return register
+
+
+def flavor(image: str) -> str:
+    """Which userland the image has: "busybox" (ash and applets), "debian" (dash, bash), or "none"."""
+    repo = images.repository(image)
+    if repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/")):
+        return "none"
+    tools = TOOLBOX.get(repo)
+    if tools is None:
+        return "debian"
+    return "busybox" if "ash" in tools else "debian"
+
+
+def has_program(image: str, name: str) -> bool:
+    repo = images.repository(image)
+    if flavor(image) == "none":
+        return False
+    base = name.rsplit("/", 1)[-1]
+    return base in TOOLBOX.get(repo, DEBIAN_TOOLS)
+
+
+# ---- the container's files ---------------------------------------------------------------------------
+BUSYBOX_ROOT = ["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"]
+DEBIAN_ROOT = ["bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root", "run",
+               "sbin", "srv", "sys", "tmp", "usr", "var"]
+NGINX_EXTRA_ROOT = ["docker-entrypoint.d", "docker-entrypoint.sh"]
+
+
+class PodFS:
+    """The container's writable layer (files the learner wrote, kept in cluster.runtime) over what the
+    image and the kubelet put there (/etc/resolv.conf, /etc/hosts, /etc/hostname)."""
+
+    def __init__(self, cluster, pod: dict, container: dict):
+        self.pod, self.container = pod, container
+        key = f"{pod['metadata'].get('uid', '')}/{container.get('name', '')}"
+        self.written: dict[str, str] = cluster.runtime.setdefault("podfs", {}).setdefault(key, {})
+
+    def base_files(self) -> dict[str, str]:
+        files = {"/etc/resolv.conf": dns.resolv_conf(self.pod), "/etc/hosts": dns.etc_hosts(self.pod),
+                 "/etc/hostname": dns.pod_hostname(self.pod) + "\n"}
+        repo = images.repository(self.container.get("image", ""))
+        if repo == "nginx":
+            from ... import webcontent
+            files["/usr/share/nginx/html/index.html"] = webcontent.nginx_index(
+                webcontent.nginx_version(self.container.get("image", "")))
+        if repo == "httpd":
+            from ... import webcontent
+            files["/usr/local/apache2/htdocs/index.html"] = webcontent.HTTPD_INDEX
+        return files
+
+    def read(self, path: str) -> str | None:
+        if path in self.written:
+            return self.written[path]
+        return self.base_files().get(path)
+
+    def write(self, path: str, content: str, append: bool = False) -> None:
+        old = self.read(path) if append else None
+        self.written[path] = ((old or "") + content)[:200_000]
+        if len(self.written) > 100:
+            self.written.pop(next(iter(self.written)))
+
+    def is_dir(self, path: str) -> bool:
+        if path == "/":
+            return True
+        prefix = path.rstrip("/") + "/"
+        if path.strip("/") in self.root_entries():
+            return path.strip("/") not in NGINX_EXTRA_ROOT[1:]
+        return any(p.startswith(prefix) for p in list(self.base_files()) + list(self.written))
+
+    def root_entries(self) -> list[str]:
+        fl = flavor(self.container.get("image", ""))
+        names = list(BUSYBOX_ROOT if fl == "busybox" else DEBIAN_ROOT)
+        if images.repository(self.container.get("image", "")) == "nginx":
+            names += NGINX_EXTRA_ROOT
+        return sorted(names)
+
+    def listdir(self, path: str) -> list[str] | None:
+        if path == "/":
+            entries = set(self.root_entries())
+        elif not self.is_dir(path):
+            return None
+        else:
+            entries = set()
+        prefix = path.rstrip("/") + "/"
+        for p in list(self.base_files()) + list(self.written):
+            if p.startswith(prefix):
+                entries.add(p[len(prefix):].split("/", 1)[0])
+        return sorted(entries)
+
+
+# ---- the process environment ------------------------------------------------------------------------
+def _env_name(svc_name: str) -> str:
+    return svc_name.upper().replace("-", "_")
+
+
+def service_env(cluster, pod: dict) -> list[tuple[str, str]]:
+    """The docker-links style variables the kubelet sets for each Service that existed when the pod's
+    containers started (its namespace's, plus `kubernetes` from default), when enableServiceLinks."""
+    from ...cluster import parse_rfc3339
+    spec = pod.get("spec", {})
+    ns = pod["metadata"]["namespace"]
+    started = pod.get("status", {}).get("startTime") or pod["metadata"].get("creationTimestamp")
+    t0 = parse_rfc3339(started) if started else cluster.now
+    svcs = []
+    for svc in cluster.list("services", ns) if spec.get("enableServiceLinks", True) is not False else []:
+        svcs.append(svc)
+    master = cluster.get("services", "default", "kubernetes")
+    if master is not None and ns != "default":
+        svcs.append(master)
+    out: list[tuple[str, str]] = []
+    for svc in sorted(svcs, key=lambda s: s["metadata"]["name"]):
+        created = svc["metadata"].get("creationTimestamp")
+        if created and parse_rfc3339(created) > t0:
+            continue
+        ip = svc["spec"].get("clusterIP")
+        if ip in (None, "", "None") or svc["spec"].get("type") == "ExternalName":
+            continue
+        ports = svc["spec"].get("ports") or []
+        if not ports:
+            continue
+        name = _env_name(svc["metadata"]["name"])
+        first = ports[0]
+        out.append((f"{name}_SERVICE_HOST", ip))
+        out.append((f"{name}_SERVICE_PORT", str(first["port"])))
+        for p in ports:
+            if p.get("name"):
+                out.append((f"{name}_SERVICE_PORT_{_env_name(p['name'])}", str(p["port"])))
+        proto = first.get("protocol", "TCP").lower()
+        out.append((f"{name}_PORT", f"{proto}://{ip}:{first['port']}"))
+        for p in ports:
+            pr = p.get("protocol", "TCP")
+            base = f"{name}_PORT_{p['port']}_{pr}"
+            out += [(base, f"{pr.lower()}://{ip}:{p['port']}"), (f"{base}_PROTO", pr.lower()),
+                    (f"{base}_PORT", str(p["port"])), (f"{base}_ADDR", ip)]
+    return out
+
+
+IMAGE_ENV = {
+    "nginx": [("NGINX_VERSION", None), ("NJS_VERSION", "0.9.4"), ("NJS_RELEASE", "1~trixie"),
+              ("PKG_RELEASE", "1~trixie"), ("DYNPKG_RELEASE", "1~trixie")],
+    "httpd": [("HTTPD_PREFIX", "/usr/local/apache2"), ("HTTPD_VERSION", None)],
+}
+PATH_DEFAULT = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def container_env(cluster, pod: dict, container: dict, tty: bool) -> list[tuple[str, str]]:
+    """The exec'd process's environment in the order the runtime builds it."""
+    repo = images.repository(container.get("image", ""))
+    env: list[tuple[str, str]] = [("PATH", PATH_DEFAULT if repo != "httpd" else
+                                   "/usr/local/apache2/bin:" + PATH_DEFAULT),
+                                  ("HOSTNAME", dns.pod_hostname(pod))]
+    if tty:
+        env.append(("TERM", "xterm"))
+    from ... import webcontent
+    for k, v in IMAGE_ENV.get(repo, []):
+        if v is None:
+            v = webcontent.nginx_version(container.get("image", "")) if repo == "nginx" else webcontent.HTTPD_VERSION
+        env.append((k, v))
+    for e in container.get("env", []) or []:
+        if "value" in e or "valueFrom" not in e:
+            env.append((e.get("name", ""), str(e.get("value", ""))))
+    env += service_env(cluster, pod)
+    env.append(("HOME", "/root"))
+    seen: dict[str, str] = {}
+    for k, v in env:
+        seen.setdefault(k, v)           # the first definition wins (container env over service links)
+    return list(seen.items())
+
+
+# ---- running a program in the container ---------------------------------------------------------------
+class PodHost:
+    """What a host-side program (curl) sees as `proc.host` when it runs in a pod: the pod's files."""
+
+    def __init__(self, fs: PodFS, cwd: str = "/"):
+        self.fs = fs
+        self.cwd = cwd
+        self.vars: dict[str, str] = {}
+        self.namespace = fs.pod["metadata"]["namespace"]
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.fs.base_files() | self.fs.written
+
+    @property
+    def dirs(self) -> set[str]:
+        return {"/", "/tmp", "/root", "/etc"}
+
+    def abspath(self, path: str) -> str:
+        if not path.startswith("/"):
+            path = f"{self.cwd.rstrip('/')}/{path}"
+        parts: list[str] = []
+        for part in path.split("/"):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if parts:
+                    parts.pop()
+            else:
+                parts.append(part)
+        return "/" + "/".join(parts)
+
+
+class PodProc(Proc):
+    """A Proc whose world is one container: its files, its environment, the pod as the network source."""
+    pod: dict
+    container: dict
+    fs: PodFS
+    cwd: str
+    tty: bool
+
+    @property
+    def host(self):           # programs shared with the host (curl) read files from here
+        return self._pod_host
+
+    def abspath(self, path: str) -> str:
+        return self._pod_host.abspath(path)
+
+
+def make_proc(engine: Engine, pod: dict, container: dict, argv: list[str], stdin: str, out: Stream, err: Stream,
+              env: dict[str, str], cwd: str, tty: bool) -> PodProc:
+    proc = PodProc(engine, argv, stdin, out, err, env)
+    proc.pod, proc.container, proc.tty = pod, container, tty
+    proc.fs = PodFS(engine.cluster, pod, container)
+    proc.cwd = cwd
+    proc._pod_host = PodHost(proc.fs, cwd)
+    proc.net_source = pod_source(pod)
+    proc.stdout_is_tty = tty
+    proc.stdin_is_tty = tty
+    return proc
+
+
+@dataclass
+class ExecOutcome:
+    code: int
+    missing: bool = False          # the executable is not in the image: the runtime's exec error
+
+
+def run(engine: Engine, pod: dict, container: dict, argv: list[str], term: Stream, tty: bool,
+        stdin: str = "") -> ExecOutcome:
+    """Start argv[0] in the container as the runtime would (no shell)."""
+    from . import sh as _sh  # noqa: F401  (registers the shells)
+    image = container.get("image", "")
+    name = argv[0]
+    if not has_program(image, name) and name != "exit":
+        return ExecOutcome(126, missing=True)
+    env = dict(container_env(engine.cluster, pod, container, tty))
+    proc = make_proc(engine, pod, container, argv, stdin, term, term, env, "/", tty)
+    return ExecOutcome(dispatch(proc))
+
+
+def dispatch(proc: PodProc) -> int:
+    name = proc.argv[0].rsplit("/", 1)[-1]
+    fn = CONTAINER_PROGRAMS.get(name)
+    if fn is None:
+        if name == "curl":
+            from .. import PROGRAMS, load_all
+            if not PROGRAMS:
+                load_all()
+            fn = PROGRAMS.get("curl")
+        if fn is None:
+            proc.err(f"podscape: `{name}` exists in this image, but the playground does not simulate it "
+                     "inside containers\n")
+            return 1
+    try:
+        return fn(proc)
+    except Exception as exc:  # a program bug must not take the sandbox down
+        proc.err(f"podscape: {name} failed inside the simulation ({type(exc).__name__})\n")
+        return 1
+
+
+from . import basic, net, sh  # noqa: E402,F401  (register the programs)
