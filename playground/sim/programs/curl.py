@@ -489,7 +489,8 @@ class Curl:
             self.info(f"Added {url.host}:{url.port}:{pinned} to DNS cache")
             self.info(f"Hostname {url.host} was found in DNS cache")
         dest = pinned or url.host
-        w = network.walk(cluster, self.proc.host.files, network.HOST, dest, url.port)
+        source = getattr(self.proc, "net_source", None) or network.HOST   # a pod when run by kubectl exec
+        w = network.walk(cluster, self.proc.host.files, source, dest, url.port)
         engine.trace(w.as_trace())
         t.walk = w
         t.local_port = cluster.randint(32768, 60999)
@@ -528,7 +529,7 @@ class Curl:
         method, hdrs = self._request_headers(url)
         t.method = method
         req = webcontent.Request(method=method, path=url.path, host=dict((k.lower(), v) for k, v in hdrs).get("host", ""),
-                                 headers=hdrs, client_ip=w.client_ip or network.HOST_BRIDGE_IP,
+                                 headers=hdrs, client_ip=w.client_ip or source.ip,
                                  body="&".join(self.o.data))
         now = cluster.now
         daemon = backend.namespace == "" and backend.container == ""
