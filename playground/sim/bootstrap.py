@@ -205,7 +205,8 @@ def fresh_cluster(seed: int, now: float | None = None, cni: str = "") -> Cluster
         pod["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "controller": True, "kind": "Node",
                                                "name": NODE_NAME, "uid": node["metadata"]["uid"]}]
         controllers.create_pod(cluster, pod)
-    for plural, obj in _workloads():
+    from . import cni as cni_plugins           # the plugin's own pods (calico-node, ...), by --cni
+    for plural, obj in _workloads() + cni_plugins.workloads(cni):
         if plural == "pods":
             controllers.create_pod(cluster, obj)
         else:

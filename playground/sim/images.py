@@ -11,7 +11,8 @@ KNOWN_REPOSITORIES = {
     "node", "python", "registry.k8s.io/pause",
 }
 # Cluster components' images, which minikube preloads.
-SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/")
+SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/",
+                     "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/")     # CNI plugins (cni.py)
 # Images whose default command exits at once (a shell with no terminal).
 SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot"}
 
