@@ -890,6 +890,16 @@ class Shell:
         return str(Arith(expr, self).value())
 
     def command_subst(self, src: str) -> str:
+        m = re.fullmatch(r"\s*<\s*(\S+)\s*", src)
+        if m:                      # $(<file): the file's content, without running cat
+            name = self.expand_string(m.group(1))
+            content, err = vfs.read(self.host, self.host.abspath(name))
+            if err:
+                self.current_err.write(f"bash: {name}: {err}\n")
+                self.status = self.subst_status = 1
+                return ""
+            self.status = self.subst_status = 0
+            return content.rstrip("\n")
         out = Stream()
         status = self.run_nested(src, IO(None, out, self.current_err))
         self.status = self.subst_status = status
@@ -942,10 +952,10 @@ class Shell:
                 globbable = globbable or any(ch in p.text for ch in "*?[")
                 started = started or bool(p.text)
                 continue
-            chunks = re.split(f"[{re.escape(ifs)}]+", p.text) if ifs else [p.text]
+            chunks, hard = ifs_split(p.text, ifs)
             for k, chunk in enumerate(chunks):
                 if k > 0:
-                    if started or text:
+                    if started or text or hard[k - 1]:
                         fields.append(("".join(text), "".join(pat) if globbable else "", True))
                     text, pat, started, globbable = [], [], False, False
                 if chunk:
@@ -1676,6 +1686,35 @@ def brace_expand(raw: str, budget: list[int] | None = None) -> list[str]:
     except ShellSyntaxError:
         return [raw]
     return [raw]
+
+
+def ifs_split(text: str, ifs: str) -> tuple[list[str], list[bool]]:
+    """Field splitting. Returns the chunks between separators and, per separator, whether it holds a
+    non-whitespace IFS character: such a separator ends a field even when it is empty ("a,,b" with IFS=,
+    is three fields), while runs of IFS whitespace only separate. A trailing separator adds no field."""
+    if not ifs:
+        return [text], []
+    white = "".join(ch for ch in ifs if ch in " \t\n")
+    other = "".join(ch for ch in ifs if ch not in " \t\n")
+    w = f"[{re.escape(white)}]*" if white else ""
+    alternatives = []
+    if other:
+        alternatives.append(f"{w}[{re.escape(other)}]{w}")
+    if white:
+        alternatives.append(f"[{re.escape(white)}]+")
+    chunks: list[str] = []
+    hard: list[bool] = []
+    pos = 0
+    for m in re.finditer("|".join(alternatives), text):
+        if not m.group():
+            continue
+        chunks.append(text[pos:m.start()])
+        hard.append(bool(other) and any(ch in other for ch in m.group()))
+        pos = m.end()
+    chunks.append(text[pos:])
+    if len(chunks) > 1 and chunks[-1] == "" and hard[-1]:
+        hard[-1] = False            # "a,b," is two fields, not three
+    return chunks, hard
 
 
 def glob_escape(text: str) -> str:

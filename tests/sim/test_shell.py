@@ -479,6 +479,10 @@ def test_exported_variables_like_bash(script):
 
 # more corners, checked against real bash the same way
 MORE_ORACLE = [
+    'IFS=,; x=",a"; for i in $x; do echo "[$i]"; done; x="a,,b,"; for i in $x; do echo "[$i]"; done',
+    'IFS=", "; x=" a , b"; for i in $x; do echo "<$i>"; done; x="a ,, b"; for i in $x; do echo "{$i}"; done',
+    'IFS=; x="a b"; for i in $x; do echo "[$i]"; done',
+    'echo hi > f; X=$(<f); echo $X; Y=$(< nope); echo $?',
     'IFS=,; x="a,b,c"; for i in $x; do echo $i; done',
     'x="  lead and trail  "; echo [$x]; echo "[$x]"',
     'a=1; b=$a$a; echo ${b}',
