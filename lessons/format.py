@@ -70,7 +70,7 @@ def _front_matter(text: str, source: str) -> tuple[dict, str]:
     if not lines or lines[0].strip() != "---":
         raise LessonFormatError(source, "the file must start with YAML front matter between '---' lines")
     for i in range(1, len(lines)):
-        if lines[i].strip() == "---":
+        if lines[i].rstrip() == "---":          # an indented --- belongs to a block scalar (a file)
             try:
                 meta = yaml.safe_load("\n".join(lines[1:i])) or {}
             except yaml.YAMLError as exc:
