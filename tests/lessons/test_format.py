@@ -43,8 +43,9 @@ GOOD = textwrap.dedent("""\
 
 def test_the_shipped_lessons_parse_in_order():
     lessons = format.load_all()
-    assert [(l["order"], l["slug"]) for l in lessons] == [(1, "services-clusterip-nodeport"),
-                                                         (2, "services-microservices")]
+    assert [(l["order"], l["slug"]) for l in lessons][:2] == [(1, "services-clusterip-nodeport"),
+                                                             (2, "services-microservices")]
+    assert [l["order"] for l in lessons] == sorted(l["order"] for l in lessons)
     l1 = lessons[0]
     assert [s["id"] for s in l1["steps"]] == ["create-deployment", "expose-deployment", "get-service", "docker-ps",
                                               "make-nodeport", "get-service-nodeport", "curl-nodeport"]
