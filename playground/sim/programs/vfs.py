@@ -75,7 +75,10 @@ def basename(path: str) -> str:
 
 
 def is_dir(host: Host, path: str) -> bool:
-    return path in host.dirs or path in SYSTEM_DIRS
+    if path in host.dirs or path in SYSTEM_DIRS:
+        return True
+    prefix = path.rstrip("/") + "/"       # a directory implied by a file placed without it (lesson files)
+    return any(f.startswith(prefix) for f in host.files)
 
 
 def private(path: str, root: bool) -> bool:
