@@ -3,10 +3,14 @@
     run_line(engine, line, term) -> exit code
 
 `line` may hold several lines separated by "\\n" (a heredoc's body follows the line that opens it).
-Supported: quoting, $VAR/${VAR...}/$(...)/`...`/$((...)), word splitting, ~ and globbing over the virtual
-filesystem, pipes, ; && || !, ( ) and { }, if/for/while/until, redirections (> >> < 2> 2>&1 &> <<EOF <<-EOF
-<<'EOF' <<<), `VAR=x cmd`, builtins (cd, export, history, ...), `sudo`. Everything else is a program
-from programs.PROGRAMS. Hostile input is bounded: nesting depth, commands per line, output size.
+Supported: quoting, $VAR/${VAR...}/$(...)/`...`/$((...))/<(...), brace expansion, word splitting, ~ and
+globbing over the virtual filesystem, pipes, ; && || !, ( ) and { }, if/for/while/until, [[ ]], (( )),
+redirections (> >> < 2> 2>&1 &> <<EOF <<-EOF <<'EOF' <<<), `VAR=x cmd`, history expansion (!!), aliases,
+builtins (cd, export, read, history, ...), `sudo`, `sh -c`. Everything else is a program from
+programs.PROGRAMS. Hostile input is bounded: nesting depth, commands and seconds per line, output size.
+
+Layout: Tokenizer (Lexer) -> Parser (Simple/Pipeline/AndOr/Seq/Compound nodes) -> Shell (expansion and
+execution) -> Arith ($(( ))) -> builtins -> history expansion -> run_line.
 """
 from __future__ import annotations
 
@@ -611,7 +615,7 @@ def incomplete(src: str) -> bool:
 
 
 # ================================================================================================
-# Expansion
+# The Shell: expansion and execution
 # ================================================================================================
 class Piece:
     """A run of expanded text: quoted text is never split or globbed; `split` marks unquoted results."""
