@@ -449,3 +449,12 @@ def test_uname_ps_time():
     assert e.run("ps").output.splitlines()[0] == "    PID TTY          TIME CMD"
     r = e.run("time true")
     assert (r.output, r.exit_code) == ("\nreal\t0m0.004s\nuser\t0m0.002s\nsys\t0m0.001s\n", 0)
+
+
+def test_ls_human_sizes_and_size_order():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    e.run("seq 3000 > big; echo x > small; mkdir d")
+    lines = e.run("ls -lh").output.splitlines()
+    assert lines[0] == "total 24K"          # 16K + 4K + 4K, as on ext4
+    assert lines[1].split()[4:5] == ["14K"] and lines[2].split()[4:5] == ["4.0K"]
+    assert e.run("ls -S | cat").output == "big\nd\nsmall\n"

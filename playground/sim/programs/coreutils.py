@@ -3,6 +3,7 @@ sleep, env, test/[, xargs, whoami, hostname, id, basename, dirname. Messages and
 (en_US.UTF-8: mkdir and seq quote with ‘’, file names in rm/cp/ls errors with '')."""
 from __future__ import annotations
 
+import math
 import re
 import time
 
@@ -234,6 +235,20 @@ def _mode(host, path: str) -> str:
     return "-rw-rw-r--" if _owner(path) == USER else "-rw-r--r--"
 
 
+def _human(size: int) -> str:
+    """ls -h: 1023, 4.0K, 12K, 1.5M (rounded up, as GNU does)."""
+    if size < 1024:
+        return str(size)
+    value = float(size)
+    for unit in "KMGT":
+        value /= 1024
+        if value < 1024 or unit == "T":
+            if value < 10:
+                return f"{math.ceil(value * 10) / 10:.1f}{unit}"
+            return f"{math.ceil(value)}{unit}"
+    return str(size)
+
+
 def _columns(names: list[str], width: int) -> str:
     """GNU ls's vertical columns for a terminal `width` wide."""
     if not names:
@@ -285,7 +300,8 @@ def ls(proc: Proc) -> int:
         owner = _owner(path)
         links = 2 + sum(1 for n in vfs.listdir(host, path) if vfs.is_dir(host, path.rstrip("/") + "/" + n)) \
             if is_d else 1
-        return (_mode(host, path), str(links), owner, owner, str(size), stamp, shown)
+        return (_mode(host, path), str(links), owner, owner, _human(size) if "h" in flags else str(size), stamp,
+                shown)
 
     def render(entries: list[tuple[str, str]]) -> None:
         if long:
@@ -301,8 +317,13 @@ def ls(proc: Proc) -> int:
         names = [s + ("/" if "F" in flags and vfs.is_dir(host, p) else "") for p, s in entries]
         proc.out("".join(n + "\n" for n in names) if one else _columns(names, width))
 
-    def order(items: list[str]) -> list[str]:
+    def size_of(path: str) -> int:
+        return 4096 if vfs.is_dir(host, path) else len((vfs.read(host, path)[0] or "").encode())
+
+    def order(items: list[str], base: str) -> list[str]:
         items = sorted(items, key=collate_key)
+        if "S" in flags:        # largest first; stable, so names break ties
+            items.sort(key=lambda n: -size_of(host.abspath(base + "/" + n)))
         return items[::-1] if "r" in flags else items
 
     targets = paths or ["."]
@@ -334,13 +355,14 @@ def ls(proc: Proc) -> int:
         names = vfs.listdir(host, p)
         if "a" not in flags and "A" not in flags:
             names = [n for n in names if not n.startswith(".")]
-        names = order(names)
+        names = order(names, p)
         if "a" in flags:
             names = [".", ".."] + names
         entries = [(host.abspath(p + "/" + n), n) for n in names]
         if long:
-            blocks = sum(4 if vfs.is_dir(host, e[0]) or vfs.read(host, e[0])[0] else 0 for e in entries)
-            proc.out(f"total {blocks}\n")
+            # 1K blocks, files taking whole 4K filesystem blocks
+            blocks = sum(4 if vfs.is_dir(host, e[0]) else -(-size_of(e[0]) // 4096) * 4 for e in entries)
+            proc.out(f"total {_human(blocks * 1024) if 'h' in flags and blocks else blocks}\n")
         render(entries)
         if "R" in flags:        # depth first, as GNU ls -R walks
             subdirs = [(e[0], t.rstrip("/") + "/" + e[1]) for e in entries
