@@ -245,9 +245,12 @@ class Verdict:
     cni: str
     egress: Side | None = None
     ingress: Side | None = None
+    loopback: bool = False        # a pod reaching itself: never subject to its policies
 
     @property
     def policy_allows(self) -> bool:
+        if self.loopback:
+            return True
         return (self.egress is None or self.egress.allowed) and (self.ingress is None or self.ingress.allowed)
 
     @property
@@ -276,6 +279,9 @@ class Verdict:
             if self.policy_allows:
                 return "\n".join(lines) + "\n"
             lines.append("With an enforcing CNI the policies below would drop it.")
+        if self.loopback:
+            lines.append("A pod can always reach itself: NetworkPolicy does not apply to its own traffic.")
+            return "\n".join(lines) + "\n"
         lines += _side_lines(self.egress, "Egress", "from", self.source)
         lines += _side_lines(self.ingress, "Ingress", "to", self.dest)
         if self.enforced:
@@ -339,6 +345,8 @@ def evaluate(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol
     ctx = ctx or Context(cluster)
     protocol = protocol.upper()
     v = Verdict(src, dst, int(port), protocol, enforced(cluster), cni_label(cluster))
+    v.loopback = src.pod is not None and src.pod is dst.pod or (
+        src.pod is not None and dst.pod is not None and src.name == dst.name)
     if src.pod is not None:
         v.egress = _side(ctx, src.pod, "egress", dst, v.port, protocol, dst.pod)
     if dst.pod is not None:
@@ -592,7 +600,7 @@ def matrix(cluster: Cluster, ports: list[tuple[int, str]] | None = None, pods: l
                 for rules in iso_out[s]:
                     for ports_, pm in rules:
                         out_mask |= pm & port_mask(ports_)
-            rows.append(out_mask & accepted_by[s])
+            rows.append((out_mask & accepted_by[s]) | (1 << s))     # a pod always reaches itself
         result[(port, proto)] = rows
     return Matrix(names, [(p, pr.upper()) for p, pr in ports], result, True)
 
