@@ -95,6 +95,36 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float",
                               list("-+.0123456789"))
 
 
+# libyaml (when PyYAML has it) is a C parser and, like go-yaml, a port of libyaml: faster, same wording.
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):
+        pass
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+else:                                   # pragma: no cover - the pure-Python composer is used instead
+    _CLoader = None
+
+_NESTING_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_NESTING_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_depth(doc: str) -> None:
+    """Walk the event stream (no recursion) and refuse nesting deeper than MAX_DEPTH before composing."""
+    loader = _CLoader(doc)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NESTING_START):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _DepthError()
+            elif isinstance(event, _NESTING_END):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def _alias_ratio(decodes: int) -> float:
     """go-yaml's allowedAliasRatio: generous for small documents, strict for large ones."""
     if decodes <= 400_000:
@@ -107,19 +137,25 @@ def _alias_ratio(decodes: int) -> float:
 class _Converter:
     """Composed YAML nodes -> JSON-able Python values, as sigs.k8s.io/yaml converts YAML to JSON."""
 
-    def __init__(self, loader: _Loader):
+    def __init__(self, loader):
         self.loader = loader
         self.decodes = 0
         self.aliases = 0
+        self.seen: set[int] = set()          # nodes already decoded once: a second visit is an alias
 
     def value(self, node, depth: int = 0):
         self.decodes += 1
-        if isinstance(node, _Alias):
+        if isinstance(node, _Alias):             # the pure-Python composer marks aliases
+            node = node.node
+            alias = True
+        else:                                    # the C composer shares the anchored node object
+            alias = id(node) in self.seen and not isinstance(node, yaml.ScalarNode)
+            self.seen.add(id(node))
+        if alias:
             self.aliases += 1
             if (self.aliases > 100 and self.decodes > 1000 and self.aliases / self.decodes > _alias_ratio(self.decodes)) \
                     or self.decodes > MAX_NODES:
                 raise ManifestError("yaml: document contains excessive aliasing")
-            return self.value(node.node, depth)
         if depth > MAX_DEPTH:
             raise _DepthError()
         if isinstance(node, yaml.MappingNode):
@@ -227,8 +263,13 @@ def split_documents(text: str) -> list[str]:
 
 def yaml_to_json(doc: str):
     """One YAML document -> JSON-able value (None for an empty document); raises ManifestError."""
-    loader = _Loader(doc)
+    loader = None
     try:
+        if _CLoader is not None:
+            _check_depth(doc)
+            loader = _CLoader(doc)
+        else:
+            loader = _Loader(doc)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -238,11 +279,18 @@ def yaml_to_json(doc: str):
     except _DepthError:
         raise ManifestError(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):
+            raise ManifestError(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
+        if exc.problem == "found undefined alias" and exc.problem_mark is not None:
+            # libyaml leaves the name out; go-yaml names it
+            name = re.match(r"\*?([^\s,\]}]*)", doc[exc.problem_mark.index:]).group(1)
+            raise ManifestError(f"error converting YAML to JSON: yaml: unknown anchor '{name}' referenced")
         raise ManifestError(f"error converting YAML to JSON: {_go_yaml_message(exc)}")
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise ManifestError(f"error converting YAML to JSON: yaml: {exc}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # ---- the resource builder's stream visitor ---------------------------------------------------------------
