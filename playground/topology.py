@@ -238,3 +238,7 @@ def diff(old: list[dict], new: list[dict]) -> dict:
 
 def is_empty(d: dict) -> bool:
     return not (d["add"] or d["update"] or d["remove"])
+
+
+# Kinds drawn by other modules register their builders on import.
+from . import topology_ingress  # noqa: E402,F401  (Ingresses, their routes and the controller)
