@@ -326,7 +326,9 @@ def _side(ctx: Context, pod: dict, direction: str, other: Endpoint, port: int, p
         pname = f"{pol['metadata']['namespace']}/{pol['metadata']['name']}"
         spec = pol.get("spec") or {}
         side.policies.append(pname)
-        side.selectors[pname] = _selector_text(spec.get("podSelector"))
+        text = _selector_text(spec.get("podSelector"))
+        side.selectors[pname] = text if text != "<none>" else \
+            f"{{}}: every pod in {pol['metadata']['namespace']}"
         for i, rule in enumerate(spec.get(direction) or []):
             rule = rule or {}
             pm = port_match(rule.get("ports"), port, protocol, dest_pod)

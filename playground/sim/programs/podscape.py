@@ -106,7 +106,7 @@ def do_why(proc, args: list[str], ns: str) -> int:
     dest_ref, port, proto = _split_port(args[1])
     out = []
     code = 0
-    if src.pod is not None and not network.is_ip(dest_ref) and _find_pod(cluster, dest_ref, ns) is None:
+    if src.pod is not None and not network.is_ip(dest_ref):      # a name: the client looks it up first
         blocked = policy.dns_blocked(cluster, src.pod)
         if blocked:
             out.append(f"DNS: {src.name} cannot resolve {dest_ref}: its queries to kube-dns (UDP 53) are "
