@@ -1,6 +1,8 @@
 """Coreutils and text filters, checked against real bash + GNU coreutils on this machine (the oracle)."""
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from playground.sim.engine import Engine
@@ -186,10 +188,23 @@ def test_same_as_real_coreutils(script):
     assert sim(script, FILES) == real(script, FILES)
 
 
-def test_sort_uses_ubuntu_locale_order():
-    # On Ubuntu (en_US.UTF-8) case only breaks ties: a A b B, not the C locale's A B a b.
-    out, code = sim("printf 'b\\nA\\na\\nB\\n' | sort")
-    assert (out, code) == ("a\nA\nb\nB\n", 0)
+@pytest.mark.parametrize("lines, expected", [
+    # what glibc's en_US.UTF-8 `sort` printed for these (captured with a generated en_US locale; this
+    # machine's CI has only C.UTF-8, so the expectations are written down)
+    ("b A a B", "a A b B"),
+    ("a.txt ab a_b a-c Ab aB _x .hidden Z 10 9", "10 9 a_b ab aB Ab a-c a.txt .hidden _x Z"),
+    ("$b $c bBB -CA$", "$b $c bBB -CA$"),
+    ("nginx-app-5d nginx-app-58 nginx-5 NAME", "NAME nginx-5 nginx-app-58 nginx-app-5d"),
+])
+def test_sort_uses_ubuntu_locale_order(lines, expected):
+    quoted = " ".join(shlex.quote(w) for w in lines.split())
+    out, code = sim("printf '%s\\n' " + quoted + " | sort | tr '\\n' ' '")
+    assert (out, code) == (expected + " ", 0)
+
+
+def test_sort_keeps_spaces_out_of_the_first_comparison():
+    out, code = sim("printf 'a b\\nab\\naa\\na c\\n' | sort")
+    assert (out, code) == ("aa\na b\nab\na c\n", 0)
 
 
 def test_ls_lists_home_and_errors():

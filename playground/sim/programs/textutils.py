@@ -35,11 +35,18 @@ def lines_of(text: str) -> list[str]:
     return parts[:-1] if text.endswith("\n") else parts
 
 
+# glibc's en_US: currency signs count like letters (before digits); other punctuation only breaks ties,
+# in ASCII order
+CURRENCY = set("$¢£¤¥€")
+PUNCT_RANK = {ch: k for k, ch in enumerate("$ !\"#%&'()*+,-./:;<=>?@[\\]^_`{|}~")}
+
+
 def collate_key(s: str) -> tuple:
-    """en_US.UTF-8 order: letters and digits first, ignoring case and punctuation; then lower before upper;
-    then the raw text."""
-    alnum = "".join(ch for ch in s if ch.isalnum())
-    return (alnum.lower(), [ch.isupper() for ch in alnum], s)
+    """en_US.UTF-8 (glibc) order: letters and digits ignoring case and punctuation; then lower before upper;
+    then where punctuation stands (a punctuation mark sorts before a letter at the same place)."""
+    primary = "".join(ch.lower() if ch.isalnum() else "\x01" for ch in s if ch.isalnum() or ch in CURRENCY)
+    position = [(1, 0) if ch.isalnum() or ch in CURRENCY else (0, PUNCT_RANK.get(ch, 100 + ord(ch))) for ch in s]
+    return (primary, [ch.isupper() for ch in s if ch.isalnum()], position, s)
 
 
 # ---- grep ----------------------------------------------------------------------------------------
