@@ -242,3 +242,4 @@ def is_empty(d: dict) -> bool:
 
 # Kinds drawn by other modules register their builders on import.
 from . import topology_ingress  # noqa: E402,F401  (Ingresses, their routes and the controller)
+from . import topology_policy  # noqa: E402,F401  (NetworkPolicies drawn on the pods they select)
