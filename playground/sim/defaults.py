@@ -103,7 +103,9 @@ def namespace(obj: dict) -> None:
     name = obj["metadata"]["name"]
     labels = obj["metadata"].setdefault("labels", {})
     labels.setdefault("kubernetes.io/metadata.name", name)
-    obj.setdefault("spec", {"finalizers": ["kubernetes"]})
+    if not obj.get("spec"):
+        obj["spec"] = {}
+    obj["spec"].setdefault("finalizers", ["kubernetes"])     # PrepareForCreate: kubectl sends `spec: {}`
     obj.setdefault("status", {"phase": "Active"})
 
 
