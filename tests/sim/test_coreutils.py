@@ -296,7 +296,7 @@ def test_test_matches_real(script):
 
 def test_date_whoami_hostname_sleep():
     e = Engine.new(seed=1, now=1_800_000_000)
-    assert e.run("date", now=1_800_000_000).output == "Fri Jan 15 08:00:00 UTC 2027\n"
+    assert e.run("date", now=1_800_000_000).output == "Fri Jan 15 08:00:00 AM UTC 2027\n"   # en_US
     assert e.run("date +%Y-%m-%d", now=1_800_000_000).output == "2027-01-15\n"
     assert e.run("whoami").output == "student\n"
     assert e.run("sudo whoami").output == "root\n"

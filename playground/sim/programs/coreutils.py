@@ -704,7 +704,7 @@ def hostname(proc: Proc) -> int:
 
 @program("date")
 def date(proc: Proc) -> int:
-    fmt = "%a %b %e %H:%M:%S %Z %Y"
+    fmt = "%a %b %e %I:%M:%S %p %Z %Y"     # en_US.UTF-8: a 12-hour clock
     for a in proc.argv[1:]:
         if a.startswith("+"):
             fmt = a[1:]
