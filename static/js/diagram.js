@@ -255,25 +255,28 @@
         const sibs = cy.nodes(".pod").filter((n) => n.data("namespace") === d.namespace &&
           String(n.data("name")).replace(/-[a-z0-9]{5}$/, "") === stem);
         if (sibs.nonempty()) {
-          const bb = sibs.boundingBox();
-          return { x: bb.x2 + 30, y: (bb.y1 + bb.y2) / 2 + (Math.random() - 0.5) * 10 };
+          const bb = sibs.boundingBox({ includeLabels: false });
+          return { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 40 };      // the bottom of the workload's column
         }
         if (d.parent) anchor = cy.getElementById(d.parent);
       } else if (d.kind === "service") {
         const others = cy.nodes(".service");
         if (others.nonempty()) {
-          const bb = others.boundingBox();
-          return { x: bb.x2 + 70, y: (bb.y1 + bb.y2) / 2 };
+          const bb = others.boundingBox({ includeLabels: false });
+          return { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 60 };
         }
       }
       if (anchor && anchor.nonempty()) {
         const p = anchor.position();
-        return { x: p.x + (Math.random() - 0.5) * 40, y: p.y + (Math.random() - 0.5) * 40 };
+        return { x: p.x, y: p.y };
       }
       const ext = cy.extent();
       return { x: (ext.x1 + ext.x2) / 2, y: (ext.y1 + ext.y2) / 2 };
     }
 
+    // The layout is a function of the graph: start from the tidy arrangement (seedPositions), let fcose
+    // relax it under the reading-order constraints, then move the nodes there from where they are now,
+    // so a change animates instead of jumping, and a reload draws the same picture.
     relayout(now) {
       clearTimeout(this.layoutTimer);
       const run = () => {
@@ -281,109 +284,148 @@
         if (eles.empty()) return;
         const first = !this.laidOut;
         this.laidOut = true;
-        if (first) this.seedPositions(eles);
+        const leaves = eles.nodes().filter((n) => n.isChildless());
+        const before = new Map(leaves.map((n) => [n.id(), Object.assign({}, n.position())]));
+        this.seedPositions(eles);
         const options = {
-          name: "fcose", quality: "proof", randomize: false, animate: !first, animationDuration: 400,
-          fit: !this.userMoved, padding: 24, nodeDimensionsIncludeLabels: true, packComponents: true,
+          name: "fcose", quality: "proof", randomize: false, animate: false, fit: false,
+          nodeDimensionsIncludeLabels: true, packComponents: true,
           nodeRepulsion: 4500, idealEdgeLength: 70, edgeElasticity: 0.45, nestingFactor: 0.1,
           gravity: 2, gravityRange: 1.5, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
           tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
         };
-        const done = () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; };
         try {
-          const layout = eles.layout(Object.assign({}, options, this.constraints(eles)));
-          layout.one("layoutstop", done);
-          layout.run();
+          eles.layout(Object.assign({}, options, this.constraints(eles))).run();
         } catch (err) {
           // constraints fcose cannot satisfy together: lay out without them rather than not at all
           console.warn("podscape: constrained layout failed", err);
-          const layout = eles.layout(options);
-          layout.one("layoutstop", done);
-          layout.run();
+          eles.layout(options).run();
         }
+        const target = new Map(leaves.map((n) => [n.id(), Object.assign({}, n.position())]));
+        const done = () => {
+          this.layoutCount = (this.layoutCount || 0) + 1;
+          window.podscape.layouts = this.layoutCount;
+          if (!this.userMoved) this.cy.animate({ fit: { eles: this.cy.elements().not(".sys-hidden"), padding: 24 } },
+            { duration: first ? 0 : 250 });
+        };
+        if (first) { this.cy.fit(eles, 24); done(); return; }
+        leaves.forEach((n) => { if (before.has(n.id())) n.position(before.get(n.id())); });
+        const layout = leaves.layout({ name: "preset", positions: (n) => target.get(n.id()), fit: false,
+          animate: true, animationDuration: 400, animationEasing: "ease-in-out-cubic" });
+        layout.one("layoutstop", done);
+        layout.run();
       };
       if (now) run(); else this.layoutTimer = setTimeout(run, 250);
     }
 
-    // Pods in rows inside their node: each workload's pods together (at most 5 a row), the learner's
-    // first, then the system pods in rows of 4. Used for the first positions and as layout constraints.
-    podRows(nodes) {
+    // Pods inside their node: each of the learner's workloads is a column (at most 4 tall, then another
+    // column), side by side; the system pods sit below them in rows of 4. Used for the first positions
+    // and as layout constraints, so the picture reads left to right: machine, Services, pods.
+    podGroups(nodes) {
       const byParent = new Map();
       nodes.filter(".pod").forEach((p) => {
         const parent = p.data("parent") || "";
         if (!byParent.has(parent)) byParent.set(parent, new Map());
-        const system = p.hasClass("system");
-        const key = (system ? "1~" : "0~" + p.data("namespace") + "/" + String(p.data("name")).replace(/-[a-z0-9]{5}$/, ""));
+        const key = p.hasClass("system") ? "~system"
+          : p.data("namespace") + "/" + String(p.data("name")).replace(/-[a-z0-9]{5}$/, "");
         const groups = byParent.get(parent);
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(p);
       });
+      // workloads in the order of the Services that select them, so the edges cross as little as possible
+      const svcRank = new Map(this.orderedServices(nodes).map((n, i) => [n.id(), i]));
+      const rank = (pods) => Math.min(Infinity, ...pods[0].incomers("edge.selects").sources()
+        .map((svc) => (svcRank.has(svc.id()) ? svcRank.get(svc.id()) : Infinity)));
       const out = [];
       for (const [parent, groups] of byParent) {
+        const columns = [];
         const rows = [];
-        for (const key of [...groups.keys()].sort()) {
+        const keys = [...groups.keys()].sort((a, b) => rank(groups.get(a)) - rank(groups.get(b)) || (a < b ? -1 : a > b));
+        for (const key of keys) {
           const pods = groups.get(key).sort((a, b) => String(a.data("name")).localeCompare(b.data("name")));
-          const width = 4;
-          for (let i = 0; i < pods.length; i += width) rows.push(pods.slice(i, i + width));
+          const into = key === "~system" ? rows : columns;
+          const size = key === "~system" ? 4 : 5;
+          for (let i = 0; i < pods.length; i += size) into.push(pods.slice(i, i + size));
         }
-        out.push({ parent, rows });
+        out.push({ parent, columns, rows });
       }
       return out;
     }
 
-    // the learner's Services first, then the API server's `kubernetes`, then kube-system's
+    // the learner's Services first (those your machine reaches on a NodePort at the top), then the API
+    // server's `kubernetes`, then kube-system's
     orderedServices(nodes) {
-      const rank = (n) => (n.hasClass("system") ? 2 : n.id() === "service/default/kubernetes" ? 1 : 0);
+      const rank = (n) => (n.hasClass("system") ? 3 : n.id() === "service/default/kubernetes" ? 2
+        : (n.data("nodePorts") || []).length ? 0 : 1);
       return nodes.filter(".service").sort((a, b) =>
         rank(a) - rank(b) || String(a.data("name")).localeCompare(b.data("name")));
     }
 
-    // the first layout starts from a tidy arrangement (machine | Services | pods in rows), which fcose
-    // then relaxes; a random start would give a different picture every time the page opens
+    // the first layout starts from this tidy arrangement, which fcose then relaxes; a random start would
+    // give a different picture every time the page opens
     seedPositions(eles) {
       const nodes = eles.nodes();
       nodes.filter("#host").position({ x: 0, y: 0 });
       const svcs = this.orderedServices(nodes);
-      svcs.forEach((n, i) => n.position({ x: 200, y: (i - (svcs.length - 1) / 2) * 90 }));
-      let top = 0;
-      for (const { rows } of this.podRows(nodes)) {
-        const start = top - ((rows.length - 1) * 60) / 2;
-        rows.forEach((row, r) => row.forEach((p, j) => p.position({ x: 420 + j * 100, y: start + r * 60 })));
-        top += rows.length * 60 + 120;
+      svcs.forEach((n, i) => n.position({ x: 200, y: i * 90 }));
+      let top = -60;
+      for (const { columns, rows } of this.podGroups(nodes)) {
+        columns.forEach((col, c) => col.forEach((p, r) => p.position({ x: 420 + c * 150, y: top + r * 70 })));
+        const height = columns.length ? Math.max(...columns.map((c) => c.length)) * 70 + 40 : 0;
+        rows.forEach((row, r) => row.forEach((p, j) => p.position({ x: 420 + j * 100, y: top + height + r * 60 })));
+        top += height + rows.length * 60 + 120;
       }
     }
 
-    // reading order left to right: your machine, the Services in one column, then the pods they select
     constraints(eles) {
       const nodes = eles.nodes();
       const ids = new Set(eles.map((e) => e.id()));
       const rel = [];
+      const vertical = [];
       const horizontal = [];
       const services = this.orderedServices(nodes).map((n) => n.id());
       for (const svc of services) {
-        if (ids.has("host")) rel.push({ left: "host", right: svc, gap: 80 });
+        if (ids.has("host")) rel.push({ left: "host", right: svc, gap: 150 });   // room for the port label
         this.cy.getElementById(svc).outgoers("edge.selects").targets().forEach((pod) => {
-          if (ids.has(pod.id()) && pod.isChildless()) rel.push({ left: svc, right: pod.id(), gap: 60 });
+          if (ids.has(pod.id()) && pod.isChildless()) rel.push({ left: svc, right: pod.id(), gap: 70 });
         });
       }
+      if (services.length > 1) vertical.push(services);
       for (let i = 1; i < services.length; i++) rel.push({ top: services[i - 1], bottom: services[i], gap: 30 });
-      if (ids.has("host") && services.length) horizontal.push(["host", services[0]]);
-      for (const { rows } of this.podRows(nodes)) {
+      // your machine and the first Service on one line, level with the middle of the pods it selects
+      const lead = [ids.has("host") ? "host" : null, services[0]].filter(Boolean);
+      const leadPods = services.length
+        ? new Set(this.cy.getElementById(services[0]).outgoers("edge.selects").targets().map((p) => p.id())) : new Set();
+      for (const { columns, rows } of this.podGroups(nodes)) {
+        columns.forEach((col, c) => {
+          const colIds = col.map((p) => p.id());
+          if (colIds.length > 1) vertical.push(colIds);
+          for (let j = 1; j < colIds.length; j++) rel.push({ top: colIds[j - 1], bottom: colIds[j], gap: 34 });
+          if (c > 0) rel.push({ left: columns[c - 1][0].id(), right: colIds[0], gap: 90 });
+          if (lead.length && colIds.length % 2 === 1 && colIds.some((id) => leadPods.has(id))) {
+            lead.push(colIds[(colIds.length - 1) / 2]);
+            leadPods.clear();
+          }
+        });
+        // room for the labels, which are wider than the pods (fcose measures gaps between the nodes' bodies)
         rows.forEach((row, r) => {
           const rowIds = row.map((p) => p.id());
           if (rowIds.length > 1) horizontal.push(rowIds);
-          // room for the labels, which are wider than the pods (fcose measures gaps between the nodes' bodies)
-          const gap = row[0].hasClass("system") ? 48 : 58;
-          for (let j = 1; j < rowIds.length; j++) rel.push({ left: rowIds[j - 1], right: rowIds[j], gap });
+          for (let j = 1; j < rowIds.length; j++) rel.push({ left: rowIds[j - 1], right: rowIds[j], gap: 48 });
           if (r > 0) rel.push({ top: rows[r - 1][0].id(), bottom: rowIds[0], gap: 30 });
         });
+        if (columns.length && rows.length) {
+          const tallest = columns.reduce((a, c) => (c.length > a.length ? c : a));
+          rel.push({ top: tallest[tallest.length - 1].id(), bottom: rows[0][0].id(), gap: 40 });
+        }
       }
+      if (lead.length > 1) horizontal.push(lead);
       const out = {};
       if (rel.length) out.relativePlacementConstraint = rel;
       const align = {};
-      if (services.length > 1) align.vertical = [services];
+      if (vertical.length) align.vertical = vertical;
       if (horizontal.length) align.horizontal = horizontal;
-      if (align.vertical || align.horizontal) out.alignmentConstraint = align;
+      if (vertical.length || horizontal.length) out.alignmentConstraint = align;
       return out;
     }
 
