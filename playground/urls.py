@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import api, views
+from . import api, matrix_views, views
 
 api_patterns = [
     path("sandboxes", api.sandboxes, name="api_sandboxes"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/", views.sandbox_page, name="sandbox_page"),
     path("sandboxes/<int:sandbox_id>/reset/", views.sandbox_reset, name="sandbox_reset"),
     path("sandboxes/<int:sandbox_id>/delete/", views.sandbox_delete, name="sandbox_delete"),
+    path("sandboxes/<int:sandbox_id>/matrix/", matrix_views.sandbox_matrix, name="sandbox_matrix"),
     path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
