@@ -22,6 +22,8 @@ def real(script: str, files: dict[str, str] | None = None) -> tuple[str, int]:
             with open(path, "w") as fh:
                 fh.write(content)
         env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": d, "USER": "student"}
+        if os.environ.get("ORACLE_EN_US_LOCPATH"):    # a generated en_US.UTF-8 locale, to check locale effects
+            env.update(LC_ALL="en_US.UTF-8", LOCPATH=os.environ["ORACLE_EN_US_LOCPATH"])
         proc = subprocess.run([BASH, "--norc", "--noprofile", "-c", script], cwd=d, env=env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
         # bash -c names itself by path and line; the learner's interactive bash says just "bash: "

@@ -325,7 +325,10 @@ def test_file_size_limits_give_clear_errors():
 @pytest.mark.parametrize("script", ["grep --help", "ls --help", "wc -l --help", "sort --help | head -3",
                                     "cut --help | tail -2", "xargs --help | head -1"])
 def test_help_texts_are_the_real_ones(script):
-    assert sim(script) == real(script)
+    out, code = real(script)
+    # the C locale adds a line for translators that an en_US.UTF-8 Ubuntu does not print
+    out = out.replace("Report any translation bugs to <https://translationproject.org/team/>\n", "")
+    assert sim(script) == (out, code)
 
 
 def test_help_is_not_taken_from_other_commands():

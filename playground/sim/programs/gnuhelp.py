@@ -22,7 +22,6 @@ HELP: dict[str, str] = {
         'from any other non-alphabet bytes in the encoded stream.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/base64>\n'
         "or available locally via: info '(coreutils) base64 invocation'\n"
     ),
@@ -46,7 +45,6 @@ HELP: dict[str, str] = {
         '  basename -a any/str1 any/str2   -> "str1" followed by "str2"\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/basename>\n'
         "or available locally via: info '(coreutils) basename invocation'\n"
     ),
@@ -74,7 +72,6 @@ HELP: dict[str, str] = {
         '  cat        Copy standard input to standard output.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/cat>\n'
         "or available locally via: info '(coreutils) cat invocation'\n"
     ),
@@ -98,7 +95,6 @@ HELP: dict[str, str] = {
         "Each MODE is of the form '[ugoa]*([-+=]([rwxXst]*|[ugo]))+|[-+=][0-7]+'.\n"
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/chmod>\n'
         "or available locally via: info '(coreutils) chmod invocation'\n"
     ),
@@ -181,7 +177,6 @@ HELP: dict[str, str] = {
         'regular file.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/cp>\n'
         "or available locally via: info '(coreutils) cp invocation'\n"
     ),
@@ -219,7 +214,6 @@ HELP: dict[str, str] = {
         "  -M    from first to M'th (included) byte, character or field\n"
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/cut>\n'
         "or available locally via: info '(coreutils) cut invocation'\n"
     ),
@@ -328,7 +322,6 @@ HELP: dict[str, str] = {
         '  $ date --date=\'TZ="America/Los_Angeles" 09:00 next Fri\'\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/date>\n'
         "or available locally via: info '(coreutils) date invocation'\n"
     ),
@@ -347,7 +340,6 @@ HELP: dict[str, str] = {
         '  dirname stdio.h            -> "."\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/dirname>\n'
         "or available locally via: info '(coreutils) dirname invocation'\n"
     ),
@@ -377,7 +369,6 @@ HELP: dict[str, str] = {
         'comma-separated.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/env>\n'
         "or available locally via: info '(coreutils) env invocation'\n"
     ),
@@ -483,7 +474,6 @@ HELP: dict[str, str] = {
         'Binary prefixes can be used, too: KiB=K, MiB=M, and so on.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/head>\n'
         "or available locally via: info '(coreutils) head invocation'\n"
     ),
@@ -507,7 +497,6 @@ HELP: dict[str, str] = {
         'Without any OPTION, print some useful set of identified information.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/id>\n'
         "or available locally via: info '(coreutils) id invocation'\n"
     ),
@@ -647,7 +636,6 @@ HELP: dict[str, str] = {
         ' 2  if serious trouble (e.g., cannot access command-line argument).\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/ls>\n'
         "or available locally via: info '(coreutils) ls invocation'\n"
     ),
@@ -668,7 +656,6 @@ HELP: dict[str, str] = {
         '      --version     output version information and exit\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/mkdir>\n'
         "or available locally via: info '(coreutils) mkdir invocation'\n"
     ),
@@ -709,7 +696,6 @@ HELP: dict[str, str] = {
         '  simple, never   always make simple backups\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/mv>\n'
         "or available locally via: info '(coreutils) mv invocation'\n"
     ),
@@ -727,7 +713,6 @@ HELP: dict[str, str] = {
         'for details about the options it supports.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/printenv>\n'
         "or available locally via: info '(coreutils) printenv invocation'\n"
     ),
@@ -769,7 +754,6 @@ HELP: dict[str, str] = {
         'assurance that the contents are truly unrecoverable, consider using shred(1).\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/rm>\n'
         "or available locally via: info '(coreutils) rm invocation'\n"
     ),
@@ -789,7 +773,6 @@ HELP: dict[str, str] = {
         '      --version     output version information and exit\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/rmdir>\n'
         "or available locally via: info '(coreutils) rmdir invocation'\n"
     ),
@@ -819,7 +802,6 @@ HELP: dict[str, str] = {
         'decimal numbers with maximum precision PREC, and to %g otherwise.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/seq>\n'
         "or available locally via: info '(coreutils) seq invocation'\n"
     ),
@@ -835,7 +817,6 @@ HELP: dict[str, str] = {
         '      --version     output version information and exit\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/sleep>\n'
         "or available locally via: info '(coreutils) sleep invocation'\n"
     ),
@@ -910,7 +891,6 @@ HELP: dict[str, str] = {
         'native byte values.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/sort>\n'
         "or available locally via: info '(coreutils) sort invocation'\n"
     ),
@@ -961,7 +941,6 @@ HELP: dict[str, str] = {
         'named file in a way that accommodates renaming, removal and creation.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/tail>\n'
         "or available locally via: info '(coreutils) tail invocation'\n"
     ),
@@ -987,7 +966,6 @@ HELP: dict[str, str] = {
         'writing to non pipe outputs.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/tee>\n'
         "or available locally via: info '(coreutils) tee invocation'\n"
     ),
@@ -1021,7 +999,6 @@ HELP: dict[str, str] = {
         'Note that the -d and -t options accept different time-date formats.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/touch>\n'
         "or available locally via: info '(coreutils) touch invocation'\n"
     ),
@@ -1077,7 +1054,6 @@ HELP: dict[str, str] = {
         'specify case conversion.  Squeezing occurs after translation or deletion.\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/tr>\n'
         "or available locally via: info '(coreutils) tr invocation'\n"
     ),
@@ -1113,7 +1089,6 @@ HELP: dict[str, str] = {
         "You may want to sort the input first, or use 'sort -u' without 'uniq'.\n"
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/uniq>\n'
         "or available locally via: info '(coreutils) uniq invocation'\n"
     ),
@@ -1140,7 +1115,6 @@ HELP: dict[str, str] = {
         '      --version     output version information and exit\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/wc>\n'
         "or available locally via: info '(coreutils) wc invocation'\n"
     ),
@@ -1153,7 +1127,6 @@ HELP: dict[str, str] = {
         '      --version     output version information and exit\n'
         '\n'
         'GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n'
-        'Report any translation bugs to <https://translationproject.org/team/>\n'
         'Full documentation <https://www.gnu.org/software/coreutils/whoami>\n'
         "or available locally via: info '(coreutils) whoami invocation'\n"
     ),
