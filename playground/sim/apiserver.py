@@ -334,6 +334,12 @@ def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) 
     if obj is None:
         raise not_found(r, name)
     cluster.bump()
+    if r.plural == "pods" and (obj["metadata"].get("annotations") or {}).get("kubernetes.io/config.source") == "file":
+        # A mirror pod: the kubelet still runs the static pod and posts its mirror again at once.
+        again = copy.deepcopy(obj)
+        for field in ("uid", "creationTimestamp", "resourceVersion"):
+            again["metadata"].pop(field, None)
+        cluster.put(again, new=True)
     if r.plural == "services" and namespace == "default" and name == "kubernetes":
         # The API server recreates its own Service at once (same ClusterIP, new identity).
         again = copy.deepcopy(obj)

@@ -67,3 +67,12 @@ def test_cascade_orphan_keeps_the_replicaset_and_pods():
     assert len(engine.cluster.list("pods", "default")) == 3
     assert engine.run("kubectl delete deploy x --cascade=bad").output == \
         'error: invalid cascade value (bad). Must be "background", "foreground", or "orphan"\n'
+
+
+def test_a_deleted_mirror_pod_comes_back_with_a_new_identity():
+    engine = sandbox()
+    before = engine.cluster.get("pods", "kube-system", "etcd-minikube")["metadata"]["uid"]
+    r = engine.run("kubectl delete pod etcd-minikube -n kube-system")
+    assert r.output == 'pod "etcd-minikube" deleted from kube-system namespace\n'
+    after = engine.cluster.get("pods", "kube-system", "etcd-minikube")
+    assert after is not None and after["metadata"]["uid"] != before
