@@ -340,6 +340,13 @@ def test_help_is_not_taken_from_other_commands():
 
 # text tools' corners and error messages
 TEXT_ORACLE = [
+    "printf 'a bb c\\nddd e f\\n' | column -t",
+    "printf 'NAME READY\\nnginx-app-1 1/1\\n' | column -t",
+    "printf 'a,b\\nccc,d\\n' | column -t -s,",
+    "printf 'a\\n\\nb\\n' | nl",
+    "printf 'a\\n\\nb\\n' | nl -ba",
+    'echo hi | md5sum; echo hi | sha256sum; echo hi > f; sha1sum f',
+    'md5sum nope; echo $?',
     "printf 'b 2\\na 10\\nc 1\\n' | sort -k2n",
     "printf 'b 2\\na 10\\nc 1\\n' | sort -k2 -n -r",
     "printf 'x\\ny\\nx\\n' | sort | uniq -c",

@@ -1132,3 +1132,90 @@ def _sed_parse(part: str, extended: bool):
     except (BadRegex, re.error):
         return None
     return None
+
+
+# ---- column, nl, checksums -----------------------------------------------------------------------
+@program("column")
+def column(proc: Proc) -> int:
+    try:
+        opts, names = parse(proc.argv[1:], "ts:o:", {"table": "t", "separator=": "s", "output-separator=": "o"})
+    except OptError as exc:
+        return usage_error(proc, "column", str(exc))
+    o = dict(opts)
+    rows: list[list[str]] = []
+    plain: list[str] = []
+    for name, content, err in files_or_stdin(proc, names):
+        if err:
+            proc.err(f"column: {name}: {err}\n")
+            return 1
+        for line in lines_of(content):
+            if not line.strip():
+                continue
+            plain.append(line)
+            if "s" in o:
+                rows.append([c for c in re.split("[" + re.escape(o["s"]) + "]+", line)])
+            else:
+                rows.append(line.split())
+    if "t" not in o:
+        proc.out("".join(line + "\n" for line in plain))     # columns across a terminal: one per line here
+        return 0
+    sep = o.get("o", "  ")
+    widths: list[int] = []
+    for r in rows:
+        for k, cell in enumerate(r):
+            if k >= len(widths):
+                widths.append(0)
+            widths[k] = max(widths[k], len(cell))
+    for r in rows:
+        cells = [cell.ljust(widths[k]) if k < len(r) - 1 else cell for k, cell in enumerate(r)]
+        proc.out(sep.join(cells) + "\n")
+    return 0
+
+
+@program("nl")
+def nl(proc: Proc) -> int:
+    all_lines = "-ba" in proc.argv or ("-b" in proc.argv and "a" in proc.argv)
+    names = [a for a in proc.argv[1:] if not a.startswith("-") and a != "a"]
+    n = 0
+    out = []
+    for name, content, err in files_or_stdin(proc, names):
+        if err:
+            proc.err(f"nl: {name}: {err}\n")
+            return 1
+        for line in lines_of(content):
+            if line or all_lines:
+                n += 1
+                out.append(f"{n:6d}\t{line}\n")
+            else:
+                out.append(" " * 7 + "\n")      # GNU nl pads an unnumbered line
+    proc.out("".join(out))
+    return 0
+
+
+def _checksum(proc: Proc, algo: str) -> int:
+    import hashlib
+    status = 0
+    names = [a for a in proc.argv[1:] if not a.startswith("-") or a == "-"]
+    for name, content, err in files_or_stdin(proc, names):
+        if err:
+            proc.err(f"{proc.argv[0]}: {name}: {err}\n")
+            status = 1
+            continue
+        digest = hashlib.new(algo, content.encode()).hexdigest()
+        proc.out(f"{digest}  {name}\n")
+    return status
+
+
+@program("md5sum")
+def md5sum(proc: Proc) -> int:
+    return _checksum(proc, "md5")
+
+
+@program("sha1sum")
+def sha1sum(proc: Proc) -> int:
+    return _checksum(proc, "sha1")
+
+
+@program("sha256sum")
+def sha256sum(proc: Proc) -> int:
+    return _checksum(proc, "sha256")
