@@ -339,3 +339,20 @@ def test_view_last_applied_matches_kubectl(kubectl_oracle, tmp_path, fmt):
         srv.shutdown()
     result = engine.run(f"kubectl apply view-last-applied deployment/web -o {fmt}")
     assert (result.output, result.exit_code) == (proc.stdout + proc.stderr, proc.returncode)
+
+
+def test_replace_puts_the_manifest_and_force_recreates_it():
+    engine = sandbox(with_app=False)
+    write(engine, "web.yaml", DEPLOYMENT)
+    r = engine.run("kubectl replace -f web.yaml")
+    assert r.output == ('Error from server (NotFound): error when replacing "web.yaml": deployments.apps "web" not '
+                        "found\n")
+    engine.run("kubectl create -f web.yaml")
+    write(engine, "web.yaml", DEPLOYMENT.replace("replicas: 2", "replicas: 1"))
+    assert engine.run("kubectl replace -f web.yaml").output == "deployment.apps/web replaced\n"
+    assert engine.cluster.get("deployments", "default", "web")["spec"]["replicas"] == 1
+    uid = engine.cluster.get("deployments", "default", "web")["metadata"]["uid"]
+    assert engine.run("kubectl replace --force -f web.yaml").output == (
+        'deployment.apps "web" deleted from default namespace\ndeployment.apps/web replaced\n')
+    assert engine.cluster.get("deployments", "default", "web")["metadata"]["uid"] != uid
+    assert engine.run("kubectl replace").output == "error: must specify one of -f and -k\n"

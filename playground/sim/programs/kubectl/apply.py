@@ -230,3 +230,39 @@ def _not_here(inv: Invocation) -> int:
 
 for _path in ("apply edit-last-applied", "apply set-last-applied"):
     command(_path, flags=flags_from_help(_path, FILENAME_KINDS))(_not_here)
+
+
+# ---- kubectl replace -f: PUT the manifest (or delete and create it with --force) ----------------------------
+@command("replace", flags=flags_from_help("replace", FILENAME_KINDS))
+def replace(inv: Invocation) -> int:
+    if inv.flags.get("raw"):
+        raise KubectlError("--raw is not available in the playground")
+    dry, found = _start(inv, "replace")
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to replace")
+    errors: list = []
+    printer = _Printer(inv, dry)
+    for ref in found.refs:
+        obj = copy.deepcopy(ref.obj)
+        if inv.flags.get("save-config"):
+            obj = with_last_applied(obj)
+        if dry == "client":
+            printer(ref, obj, "replaced")
+            continue
+        cluster = _target(inv, dry)
+        try:
+            if inv.flags.get("force"):
+                live = cluster.get(ref.r.plural, ref.namespace, ref.name)
+                if live is not None:
+                    apiserver.delete(cluster, ref.r, ref.namespace, ref.name)
+                    where = f" from {ref.namespace} namespace" if ref.r.namespaced else ""
+                    inv.out(f'{ref.r.kind.lower()}{"." + ref.r.group if ref.r.group else ""} "{ref.name}" '
+                            f"deleted{where}\n")
+                stored = apiserver.create(cluster, obj)
+            else:
+                stored = apiserver.update(cluster, obj)
+        except apiserver.ApiError as exc:
+            errors.append(ApiFailure(exc, ref.source, "replacing"))
+            continue
+        printer(ref, stored, "replaced")
+    return print_errors(inv, errors + found.errors)
