@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("PODSCAPE_CHROMIUM", "/usr/bin/chromium")     # PODSCAPE_CHROMIUM: another build
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -26,7 +26,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM) or os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(reason="headless Chromium is not installed at /usr/bin/chromium (`make chromium` "
+    skip = pytest.mark.skip(reason=f"headless Chromium is not installed at {CHROMIUM} (`make chromium` "
                                    "installs it); in CI these tests must run")
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
