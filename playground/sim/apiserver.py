@@ -263,13 +263,6 @@ def update(cluster: Cluster, obj: dict) -> dict:
             obj["status"] = copy.deepcopy(old["status"])
         else:
             obj.pop("status", None)
-    if r.plural == "pods":
-        # The scheduler's and kubelet's fields are not the learner's to drop.
-        for field in ("nodeName", "volumes", "serviceAccountName", "serviceAccount", "tolerations", "priority",
-                      "enableServiceLinks", "preemptionPolicy"):
-            spec = obj.setdefault("spec", {})
-            if field not in spec and field in old.get("spec", {}):
-                spec[field] = copy.deepcopy(old["spec"][field])
     defaults.apply_defaults(r.plural, obj)
     _validate(cluster, r, obj, old)
     check_pod_quota(cluster, r, obj, old)

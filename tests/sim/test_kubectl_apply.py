@@ -356,3 +356,19 @@ def test_replace_puts_the_manifest_and_force_recreates_it():
         'deployment.apps "web" deleted from default namespace\ndeployment.apps/web replaced\n')
     assert engine.cluster.get("deployments", "default", "web")["metadata"]["uid"] != uid
     assert engine.run("kubectl replace").output == "error: must specify one of -f and -k\n"
+
+
+def test_pods_accept_image_changes_but_not_other_spec_changes():
+    engine = sandbox(with_app=False)
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1.25\n"
+    write(engine, "p.yaml", pod)
+    engine.run("kubectl apply -f p.yaml")
+    write(engine, "p.yaml", pod.replace("nginx:1.25", "nginx:1.26"))
+    assert engine.run("kubectl apply -f p.yaml").output == "pod/p configured\n"
+    write(engine, "p.yaml", pod.replace("nginx:1.25", "nginx:1.26") + "    ports:\n    - containerPort: 80\n")
+    r = engine.run("kubectl apply -f p.yaml")
+    assert r.exit_code == 1
+    assert r.output.startswith('The Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other '
+                               "than `spec.containers[*].image`,")
+    r = engine.run("kubectl replace -f p.yaml")          # a bare manifest drops what the scheduler filled in
+    assert r.exit_code == 1 and "pod updates may not change fields" in r.output
