@@ -278,6 +278,11 @@ OFFLINE = [
     ["expose", "deploy", "x"],
     ["run", "x", "--image=nginx"],
     ["run", "x", "--image=nginx", "--port=80", "--expose"],
+    ["api-resources"],
+    ["api-versions"],
+    ["explain", "pods"],
+    ["explain", "pods", "-o", "bogus"],
+    ["cluster-info", "dump"],
     ["version"],
     ["cluster-info"],
 ]
@@ -296,6 +301,8 @@ EXPLAIN_FORMS = [["explain", kind] for kind in ("pods", "deployments", "rs", "sv
     ["explain", "svc.spec.type"], ["explain", "svc.spec"], ["explain", "svc.spec.ports.targetPort"],
     ["explain", "deploy.spec.template"], ["explain", "pods.spec.containers.ports"], ["explain", "svc", "--recursive"],
     ["explain", "svc.spec.nope"], ["explain", "foo"], ["explain", "a", "b"], ["explain"],
+    ["explain", "pods", "-o", "bogus"], ["explain", "deploy", "--api-version=apps/v2"],
+    ["explain", "deploy", "--api-version=apps/v1"],
 ]
 
 

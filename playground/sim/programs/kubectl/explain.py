@@ -157,19 +157,27 @@ class MissingField(Exception):
         self.header, self.name = header, name
 
 
-@command("explain", flags=flags_from_help("explain"))
+@command("explain", flags=flags_from_help("explain"), needs_server=False)
 def explain(inv: Invocation) -> int:
     if not inv.args:
         raise KubectlError('You must specify the type of resource to explain. Use "kubectl api-resources" for a '
                            "complete list of supported resources.")
     if len(inv.args) > 1:
         raise KubectlError("We accept only this format: explain RESOURCE")
-    if inv.flags["output"] not in ("plaintext", "plaintext-openapiv2"):
-        raise KubectlError(f"unsupported output format: {inv.flags['output']}")
+    if not inv.cluster.running:           # explain reads discovery and the server's OpenAPI
+        from .create import unreachable_error
+        inv.err(unreachable_error(inv.cluster, 2))
+        return 1
     resource, *path = inv.args[0].split(".")
     r = res.lookup(resource)
     if r is None:
         raise KubectlError(f'the server doesn\'t have a resource type "{resource}"', raw=True)
+    if inv.flags["api-version"]:
+        group, _, version = inv.flags["api-version"].rpartition("/")
+        if (group, version) != (r.group, r.version):
+            raise KubectlError(f'couldn\'t find resource for "{group}/{version}, Resource={r.plural}"')
+    if inv.flags["output"] not in ("plaintext", "plaintext-openapiv2"):
+        raise KubectlError(f"unrecognized format: {inv.flags['output']}")
     if r.kind not in schemas() or "gvk" not in schemas()[r.kind]:
         raise KubectlError(f"explain in the playground covers pods, deployments, replicasets, services, endpoints, "
                            f"nodes and namespaces; try 'kubectl explain pods'")

@@ -104,8 +104,10 @@ def cluster_info(inv: Invocation) -> int:
     return 0
 
 
-@command("cluster-info dump", flags=flags_from_help("cluster-info dump"))
+@command("cluster-info dump", flags=flags_from_help("cluster-info dump"), needs_server=False)
 def cluster_info_dump(inv: Invocation) -> int:
+    if not inv.cluster.running:
+        return _offline(inv, 0)
     raise KubectlError("'kubectl cluster-info dump' is not simulated in the playground (it prints every object "
                        "and log in the cluster); try 'kubectl get all -A' or 'kubectl describe'")
 
@@ -119,8 +121,15 @@ def _table(rows: list[list[str]]) -> str:
     return "".join("".join(c.ljust(w + 3) for c, w in zip(r[:-1], widths)) + r[-1] + "\n" for r in rows)
 
 
-@command("api-resources", flags=flags_from_help("api-resources", kinds={"verbs": "stringSlice",
-                                                                        "categories": "stringSlice"}))
+def _offline(inv: Invocation, klog_lines: int) -> int:
+    """The cluster is down: the discovery warnings this command logs, then the refused connection."""
+    from .create import unreachable_error
+    inv.err(unreachable_error(inv.cluster, klog_lines))
+    return 1
+
+
+@command("api-resources", needs_server=False, flags=flags_from_help(
+    "api-resources", kinds={"verbs": "stringSlice", "categories": "stringSlice"}))
 def api_resources(inv: Invocation) -> int:
     f = inv.flags
     if inv.args:
@@ -131,6 +140,8 @@ def api_resources(inv: Invocation) -> int:
     if fmt not in ("", "wide", "name", "json", "yaml"):
         raise KubectlError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
                            "are: json,kyaml,name,wide,yaml")
+    if not inv.cluster.running:
+        return _offline(inv, 1)
     items = list(res.RESOURCES)
     if f["api-group"]:
         items = [r for r in items if r.group == f["api-group"]]
@@ -169,10 +180,16 @@ def api_resources(inv: Invocation) -> int:
     return 0
 
 
-@command("api-versions", flags=flags_from_help("api-versions"))
+@command("api-versions", flags=flags_from_help("api-versions"), needs_server=False)
 def api_versions(inv: Invocation) -> int:
     if inv.args:
         raise KubectlError(f"unexpected arguments: [{' '.join(inv.args)}]", usage="help")
+    if not inv.cluster.running:
+        from .create import unreachable_error
+        klog = unreachable_error(inv.cluster, 1).splitlines(keepends=True)[:-1]
+        inv.err("".join(klog) + 'error: couldn\'t get available api versions from server: Get '
+                '"http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused\n')
+        return 1
     versions = sorted({r.api_version for r in res.RESOURCES})
     inv.out("".join(v + "\n" for v in versions))
     return 0
