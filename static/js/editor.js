@@ -72,6 +72,13 @@
       this.cancelBtn.disabled = !enabled;
     }
 
+    // the server refused the last save or cancel outright (it sent an error, not a result)
+    retry() {
+      this.busy = false;
+      this.setButtons(true);
+      if (this.view) this.view.focus();
+    }
+
     save() {
       if (!this.isOpen || this.busy || !this.actions) return;
       this.busy = true;

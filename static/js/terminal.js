@@ -163,8 +163,15 @@
     }
 
     onServerError(m) {
-      this.term.write("\r\n\x1b[31m" + crlf(String(m.message || "error")) + "\x1b[0m\r\n");
+      const atLineStart = this.waiting !== null || !this.ready;     // Enter already ended the command's line
+      this.term.write((atLineStart ? "" : "\r\n") + "\x1b[31m" + crlf(String(m.message || "error")) + "\x1b[0m\r\n");
       this.promptCol = 0;
+      if (this.editorOpen) {
+        // the save did not go through: the editor stays open with the learner's text, to retry or cancel
+        this.waiting = null;
+        this.hooks.editor.retry();
+        return;
+      }
       if (this.waiting !== null) { this.waiting = null; this.showPrompt(true); }
       else if (this.ready) this.redrawAfterMessage();
     }

@@ -67,3 +67,19 @@ def test_an_invalid_save_reopens_with_the_error_on_top_and_a_fixed_save_applies(
     page.locator("#editor-pane").wait_for(state="hidden")
     page.wait_for_function("""() => window.podscape.diagram.services.some((s) =>
         s.id === 'service/default/web' && s.type === 'NodePort')""")
+
+
+def test_a_save_the_server_refuses_keeps_the_editor_open_to_retry_or_cancel(service):
+    page = service
+    open_editor(page)
+    page.evaluate("window.podscape.editor.setContent('# ' + 'x'.repeat(1000001))")
+    errors = page.evaluate("window.podscape.errors.length")
+    page.click("[data-editor-save]")
+    page.wait_for_function(f"window.podscape.errors.length > {errors}")
+    assert "over 1000000 characters" in page.evaluate("window.podscape.errors.slice(-1)[0].message")
+    assert page.evaluate("window.podscape.editor.isOpen")
+    assert page.locator("[data-editor-save]").is_enabled()
+    r = result_of(page, lambda: page.click("[data-editor-cancel]"))
+    assert r["output"] == "Edit cancelled, no changes made.\n"
+    page.locator("#editor-pane").wait_for(state="hidden")
+    wait_ready(page)
