@@ -268,11 +268,23 @@ def hosts_lookup(pod: dict, name: str) -> str | None:
     return None
 
 
+def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
+    """Why the pod's queries to kube-dns get no answer (a NetworkPolicy drops them), or None."""
+    try:
+        from . import policy
+    except ImportError:
+        return None
+    check = getattr(policy, "dns_blocked", None)
+    return check(cluster, pod) if check else None
+
+
 def lookup(cluster: Cluster, pod: dict, name: str) -> str | None:
     """getaddrinfo(name) in the pod: /etc/hosts, then DNS through the search list; the first A wins."""
     found = hosts_lookup(pod, name)
     if found:
         return found
+    if dns_blocked(cluster, pod):
+        return None                                   # every query times out: "bad address"
     spec = pod.get("spec", {})
     if spec.get("dnsPolicy") == "Default" or (spec.get("hostNetwork") and spec.get("dnsPolicy") != "ClusterFirstWithHostNet"):
         return None                                   # the node's resolver knows no cluster names

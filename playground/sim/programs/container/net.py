@@ -114,7 +114,7 @@ def nslookup(proc) -> int:
 def _dns_reachable(proc) -> bool:
     """kube-dns answers when CoreDNS has a ready endpoint (and no policy drops the packets)."""
     svc = proc.cluster.get("services", "kube-system", "kube-dns")
-    if svc is None:
+    if svc is None or dns.dns_blocked(proc.cluster, proc.pod):
         return False
     for sp in svc["spec"].get("ports", []) or []:
         if sp.get("protocol") == "UDP" and int(sp.get("port", 0)) == 53:
