@@ -92,8 +92,6 @@ def strategic_merge_patch(target, patch, parent: str = ""):
     for k, v in patch.items():
         if k.startswith("$"):
             continue
-        if k.startswith("$setElementOrder/"):
-            continue
         if v is None:
             out.pop(k, None)
             continue
@@ -108,7 +106,22 @@ def strategic_merge_patch(target, patch, parent: str = ""):
             out[k] = _merge_list(current if isinstance(current, list) else [], v, parent, k)
         else:
             out[k] = copy.deepcopy(v)
+    for k, order in patch.items():
+        if k.startswith("$setElementOrder/") and isinstance(order, list):
+            field = k.split("/", 1)[1]
+            if isinstance(out.get(field), list):
+                out[field] = _reorder(out[field], order, merge_key(parent, field))
     return out
+
+
+def _reorder(items: list, order: list, key: str | None) -> list:
+    """$setElementOrder: the listed elements in that order, then any the server has beyond them."""
+    def ident(item):
+        return item.get(key) if key and isinstance(item, dict) else item
+    wanted = [o.get(key) if key and isinstance(o, dict) else o for o in order]
+    placed = [next(i for i in items if ident(i) == w) for w in wanted if any(ident(i) == w for i in items)]
+    rest = [i for i in items if ident(i) not in wanted]
+    return placed + rest
 
 
 def _merge_list(current: list, patch: list, parent: str, field: str) -> list:
@@ -192,11 +205,25 @@ def _list_diff(original: list, modified: list, key: str, field: str) -> list:
 
 
 def three_way_apply(original: dict | None, modified: dict, current: dict) -> dict:
-    """`kubectl apply`: fields removed since the last apply are deleted; the new manifest is merged in."""
+    """`kubectl apply`: fields removed since the last apply are deleted; the new manifest is merged in, its
+    keyed lists in the manifest's order (kubectl sends `$setElementOrder` directives)."""
     patch = copy.deepcopy(modified)
     if original:
         _mark_deletions(original, patch)
+    _order_directives(patch, "")
     return strategic_merge_patch(current, patch)
+
+
+def _order_directives(patch: dict, parent: str) -> None:
+    for k, v in list(patch.items()):
+        if isinstance(v, dict):
+            _order_directives(v, k)
+        elif isinstance(v, list) and all(isinstance(i, dict) for i in v):
+            key = merge_key(parent, k)
+            for item in v:
+                _order_directives(item, k)
+            if key and all(key in i for i in v):
+                patch[f"$setElementOrder/{k}"] = [{key: i[key]} for i in v]
 
 
 def _mark_deletions(original: dict, patch: dict) -> None:

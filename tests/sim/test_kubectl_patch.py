@@ -85,3 +85,11 @@ def test_hostile_patches_are_refused_cleanly_and_change_nothing(body, ptype):
         else:
             assert r.output.startswith(("Error from server", "The ", "error: "))
             assert engine.cluster.get(plural, "default", "nginx-app")["spec"] == before
+
+
+def test_set_element_order_directive_orders_keyed_lists():
+    current = {"spec": {"containers": [{"name": "web", "image": "a"}, {"name": "extra", "image": "c"}]}}
+    patch = {"spec": {"$setElementOrder/containers": [{"name": "side"}, {"name": "web"}],
+                      "containers": [{"name": "side", "image": "b"}]}}
+    merged = merge.strategic_merge_patch(current, patch)
+    assert [c["name"] for c in merged["spec"]["containers"]] == ["side", "web", "extra"]
