@@ -325,3 +325,35 @@ def test_discovery_commands_match_kubectl(kubectl_oracle, args):
     with FakeApiServer([]) as server:
         want = oracle(kubectl_oracle, args, server.kubeconfig)
     assert simulate(args) == want, f"kubectl {' '.join(args)}"
+
+
+# ---- configmaps and secrets from files: the same files on both machines ----------------------------------
+FILE_FORMS = [
+    ["create", "cm", "env", "--from-env-file={d}/app.env", *DRY],
+    ["create", "secret", "generic", "env", "--from-env-file={d}/app.env", *DRY],
+    ["create", "cm", "files", "--from-file={d}/greeting.txt", "--from-file=g2={d}/greeting.txt", *DRY],
+    ["create", "cm", "dir", "--from-file={d}/dir", *DRY],
+    ["create", "cm", "c", "--from-file=k={d}/dir", "--dry-run=client"],
+    ["create", "cm", "c", "--from-env-file={d}/bad.env", "--dry-run=client"],
+    ["create", "cm", "c", "--from-file=={d}/x", "--dry-run=client"],
+    ["create", "cm", "c", "--from-file=k=", "--dry-run=client"],
+    ["create", "cm", "c", "--from-file=a=b=c", "--dry-run=client"],
+    ["create", "cm", "c", "--from-file={d}/missing", "--dry-run=client"],
+    ["create", "secret", "generic", "s", "--from-file={d}/greeting.txt", "--from-env-file={d}/app.env",
+     "--dry-run=client"],
+]
+FILES = {"app.env": "color=blue\n# comment\n\n  size=3\nEMPTY=\nNOVAL\n", "greeting.txt": "hello\nworld\n",
+         "bad.env": "1A=x\n", "dir/one": "a", "dir/two": "b"}
+
+
+@pytest.mark.parametrize("args", FILE_FORMS, ids=lambda a: " ".join(a[:4]))
+def test_create_from_files_matches_kubectl(kubectl_oracle, tmp_path, args):
+    engine = Engine.new(seed=9, now=NOW)
+    for rel, content in FILES.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+        engine.host.files[str(path)] = content
+        engine.host.dirs.add(str(path.parent))
+    args = [a.replace("{d}", str(tmp_path)) for a in args]
+    assert_same(kubectl_oracle, args, engine)

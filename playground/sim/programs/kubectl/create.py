@@ -21,6 +21,7 @@ from .objout import check_output, dry_run_strategy, print_created
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
+ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 HELP = "Run 'kubectl create --help' for usage."
 
 
@@ -292,39 +293,52 @@ def _literal(source: str) -> tuple[str, str]:
 
 
 def _file_source(inv: Invocation, source: str) -> list[tuple[str, str]]:
-    """--from-file=[key=]path, read from the learner's machine."""
-    key, eq, path = source.partition("=")
-    if not eq:
-        key, path = "", source
-    elif not key or not path:
-        raise KubectlError(f"key names or file paths cannot be empty: {source}" if not path or not key else "")
-    full = inv.proc.host.abspath(path)
-    if full in inv.proc.host.dirs:
-        if eq:
+    """--from-file=[key=]path (util.ParseFileSource), read from the learner's machine."""
+    host = inv.proc.host
+    n = source.count("=")
+    if n == 0:
+        key, path = source.rstrip("/").split("/")[-1] or "/", source
+    elif n > 1:
+        raise KubectlError("key names or file paths cannot contain '='")
+    elif source.startswith("="):
+        raise KubectlError(f"key name for file path {source[1:]} missing")
+    elif source.endswith("="):
+        raise KubectlError(f"file path for key name {source[:-1]} missing")
+    else:
+        key, path = source.split("=")
+    full = host.abspath(path)
+    if full in host.dirs:
+        if n:
             raise KubectlError("cannot give a key name for a directory path")
         prefix = full.rstrip("/") + "/"
-        return [(p[len(prefix):], c) for p, c in sorted(inv.proc.host.files.items())
-                if p.startswith(prefix) and "/" not in p[len(prefix):]]
-    if full not in inv.proc.host.files:
+        return [(f[len(prefix):], c) for f, c in sorted(host.files.items())
+                if f.startswith(prefix) and "/" not in f[len(prefix):]]
+    if full not in host.files:
         raise KubectlError(f"error reading {path}: no such file or directory")
-    return [(key or path.rstrip("/").split("/")[-1], inv.proc.host.files[full])]
+    return [(key, host.files[full])]
 
 
 def _env_file(inv: Invocation, path: str) -> list[tuple[str, str]]:
+    """cmdutil.AddFromEnvFile: KEY=value lines, # comments, a bare KEY reads the environment."""
     full = inv.proc.host.abspath(path)
     if full in inv.proc.host.dirs:
         raise KubectlError("env config file cannot be a directory")
     if full not in inv.proc.host.files:
         raise KubectlError(f"error reading {path}: no such file or directory")
     out = []
-    for n, line in enumerate(inv.proc.host.files[full].splitlines(), 1):
+    for n, line in enumerate(inv.proc.host.files[full].split("\n")):
+        if n == 0:
+            line = line.removeprefix("\ufeff")
         line = line.lstrip()
         if not line or line.startswith("#"):
             continue
         key, eq, value = line.partition("=")
-        if not eq:
-            value = inv.proc.env.get(key, "")
-        out.append((key, value))
+        if not ENV_NAME.match(key):
+            raise KubectlError(f'"{key}" is not a valid key name: a valid environment variable name must consist of '
+                               "alphabetic characters, digits, '_', '-', or '.', and must not start with a digit "
+                               "(e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation "
+                               "is '[-._a-zA-Z][-._a-zA-Z0-9]*')")
+        out.append((key, value if eq else inv.proc.env.get(key, "")))
     return out
 
 
