@@ -117,9 +117,17 @@ class Cluster:
     def list(self, plural: str, namespace: str | None = None) -> list[dict]:
         """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
         items = self.objects.get(plural, {})
+        # Controllers list the same types many times per reconcile: reuse the sorted list while nothing was
+        # stored (resourceVersion) or dropped (size) since. Not persisted.
+        cache = self.__dict__.setdefault("_list_cache", {})
+        stamp = (id(items), self.resource_version, len(items))
+        hit = cache.get((plural, namespace))
+        if hit is not None and hit[0] == stamp:
+            return list(hit[1])
         out = [o for k, o in items.items() if namespace is None or k.split("/", 1)[0] == namespace]
         out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-        return out
+        cache[(plural, namespace)] = (stamp, out)
+        return list(out)
 
     def all_objects(self) -> Iterator[dict]:
         for items in self.objects.values():

@@ -79,6 +79,24 @@ def owned_by(obj: dict, owner: dict) -> bool:
     return any(r.get("uid") == owner["metadata"].get("uid") for r in obj["metadata"].get("ownerReferences", []))
 
 
+def owned(cluster: Cluster, plural: str, owner: dict) -> list[dict]:
+    """Objects of a type that `owner` owns, in list order: an index by owner uid, rebuilt only when the type
+    changed (the reconcile loop asks this for every ReplicaSet and Deployment on every pass)."""
+    items = cluster.objects.get(plural, {})
+    stamp = (id(items), cluster.resource_version, len(items))
+    cache = cluster.__dict__.setdefault("_owner_index", {})
+    hit = cache.get(plural)
+    if hit is None or hit[0] != stamp:
+        index: dict = {}
+        for o in cluster.list(plural):
+            for r in o["metadata"].get("ownerReferences") or []:
+                index.setdefault(r.get("uid"), []).append(o)
+        hit = (stamp, index)
+        cache[plural] = hit
+    ns = owner["metadata"].get("namespace")
+    return [o for o in hit[1].get(owner["metadata"].get("uid"), []) if o["metadata"].get("namespace") == ns]
+
+
 def controller_of(obj: dict) -> dict | None:
     for r in obj["metadata"].get("ownerReferences", []) or []:
         if r.get("controller"):
@@ -93,7 +111,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     spec = dep["spec"]
     template = copy.deepcopy(spec.get("template", {}))
     pth = template_hash(template, dep.get("status", {}).get("collisionCount", 0))
-    rs_list = [rs for rs in cluster.list("replicasets", ns) if owned_by(rs, dep)]
+    rs_list = owned(cluster, "replicasets", dep)
     current = next((rs for rs in rs_list if rs["metadata"].get("labels", {}).get("pod-template-hash") == pth), None)
     want = int(spec.get("replicas", 1))
     revision = max([int(rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", "0"))
@@ -226,7 +244,7 @@ def create_pod(cluster: Cluster, pod: dict) -> dict:
 
 def _reconcile_replicaset(cluster: Cluster, rs: dict) -> bool:
     ns = rs["metadata"]["namespace"]
-    pods = [p for p in cluster.list("pods", ns) if owned_by(p, rs) and not p["metadata"].get("deletionTimestamp")]
+    pods = [p for p in owned(cluster, "pods", rs) if not p["metadata"].get("deletionTimestamp")]
     want = int(rs["spec"].get("replicas", 1))
     changed = False
     while len(pods) < want:
@@ -440,12 +458,40 @@ def resolve_target_port(svc_port: dict, pod: dict) -> int | None:
     return None
 
 
+def _labels_match(wanted: tuple, labels: dict) -> bool:
+    """A Service's selector (plain equality, like matchLabels), without building a LabelSelector per pod."""
+    for k, v in wanted:
+        if labels.get(k) != v:
+            return False
+    return True
+
+
+def _pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
+    """Pods of a namespace carrying the rarest of the wanted label pairs (a superset of the matches), from an
+    index rebuilt only when pods change: every Service asks on every reconcile pass."""
+    items = cluster.objects.get("pods", {})
+    stamp = (id(items), cluster.resource_version, len(items))
+    cache = cluster.__dict__.setdefault("_label_index", {})
+    if cache.get("stamp") != stamp:
+        index: dict = {}
+        for pod in cluster.list("pods"):
+            meta = pod["metadata"]
+            for kv in (meta.get("labels") or {}).items():
+                index.setdefault((meta.get("namespace"),) + kv, []).append(pod)
+        cache.clear()
+        cache.update(stamp=stamp, index=index)
+    index = cache["index"]
+    lists = [index.get((ns,) + kv, []) for kv in wanted]
+    return min(lists, key=len) if lists else []
+
+
 def service_pods(cluster: Cluster, svc: dict) -> list[dict]:
     selector = svc["spec"].get("selector")
     if not selector:
         return []
-    return [p for p in cluster.list("pods", svc["metadata"]["namespace"])
-            if selector_matches({"matchLabels": selector}, p["metadata"].get("labels", {}))
+    wanted = tuple(selector.items())
+    return [p for p in _pods_with_label(cluster, svc["metadata"]["namespace"], wanted)
+            if _labels_match(wanted, p["metadata"].get("labels") or {})
             and p.get("status", {}).get("podIP") and p["status"].get("phase") not in ("Succeeded", "Failed")]
 
 
@@ -463,7 +509,7 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
         return False
     pods = service_pods(cluster, svc)
     # Group pods by their resolved port set, as the endpoints controller builds subsets.
-    subsets: dict[str, dict] = {}
+    subsets: dict[tuple, dict] = {}
     for pod in sorted(pods, key=lambda p: tuple(int(x) for x in p["status"]["podIP"].split("."))):
         ports = []
         for sp in spec.get("ports", []) or []:
@@ -474,7 +520,7 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
             if sp.get("name"):
                 ep = {"name": sp["name"]} | ep
             ports.append(ep)
-        key = json.dumps(ports, sort_keys=True)
+        key = tuple((p.get("name", ""), p["port"], p["protocol"]) for p in ports)
         subset = subsets.setdefault(key, {"ports": ports})
         bucket = "addresses" if is_ready(pod) else "notReadyAddresses"
         subset.setdefault(bucket, []).append(_endpoint_address(pod))
@@ -540,7 +586,7 @@ def _reconcile_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> bool:
 
 # ---- status roll-ups -----------------------------------------------------------------------------
 def _rollup_replicaset(cluster: Cluster, rs: dict) -> bool:
-    pods = [p for p in cluster.list("pods", rs["metadata"]["namespace"]) if owned_by(p, rs)]
+    pods = owned(cluster, "pods", rs)
     ready = sum(1 for p in pods if is_ready(p))
     status = {"replicas": len(pods), "fullyLabeledReplicas": len(pods), "readyReplicas": ready,
               "availableReplicas": ready, "observedGeneration": rs["metadata"].get("generation", 1)}
@@ -556,7 +602,7 @@ def _rollup_replicaset(cluster: Cluster, rs: dict) -> bool:
 
 def _rollup_deployment(cluster: Cluster, dep: dict) -> bool:
     ns = dep["metadata"]["namespace"]
-    rs_list = [rs for rs in cluster.list("replicasets", ns) if owned_by(rs, dep)]
+    rs_list = owned(cluster, "replicasets", dep)
     pth = template_hash(dep["spec"].get("template", {}), dep.get("status", {}).get("collisionCount", 0))
     new_rs = next((rs for rs in rs_list if rs["metadata"].get("labels", {}).get("pod-template-hash") == pth), None)
     replicas = sum(rs.get("status", {}).get("replicas", 0) for rs in rs_list)
