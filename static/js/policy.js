@@ -1,0 +1,112 @@
+// NetworkPolicies in the diagram (loaded after diagram.js): the policy nodes and their `isolates` edges to
+// the pods they select (playground/topology_policy.py), pods under a policy outlined, and the
+// why-explanation of a request (trace.why, from playground/sim/policy.py): click a red request in the
+// trace log, or the pod it was dropped at, to read which policies selected each side and which rule
+// allowed it or that none did. Text reaches the page only through textContent.
+(function () {
+  "use strict";
+  const Base = window.PodscapeDiagram;
+  if (!Base) return;
+
+  const STYLE = [
+    { selector: "node.networkpolicy", style: {
+      "shape": "octagon", "width": 26, "height": 26, "background-color": "#9e6a03",
+      "border-width": 2, "border-color": "#d29922" } },
+    { selector: "node.networkpolicy.not-enforced", style: { "background-color": "#3d4451", "border-style": "dashed" } },
+    { selector: "edge.isolates", style: {
+      "line-color": "#d29922", "line-style": "dotted", "width": 1.5, "target-arrow-shape": "tee",
+      "target-arrow-color": "#d29922", "curve-style": "bezier", "label": "" } },
+    { selector: "node.pod.policy-selected", style: { "border-color": "#d29922", "border-width": 3 } },
+    { selector: "node.pod.policy-denied", style: { "underlay-color": "#f85149", "underlay-opacity": 0.35,
+      "underlay-padding": 5 } },
+  ];
+
+  function policyTooltip(d) {
+    const lines = ["NetworkPolicy " + d.namespace + "/" + d.name,
+      "podSelector: " + d.podSelector, "policyTypes: " + d.policyTypes];
+    lines.push(d.enforced ? "enforced by the network plugin"
+      : "stored, but the network plugin does not enforce it (minikube start --cni=calico)");
+    return lines.join("\n");
+  }
+
+  class PolicyDiagram extends Base {
+    constructor(root, socket) {
+      super(root, socket);
+      this.whyByPod = new Map();         // pod id -> the explanation of the last request dropped there
+      this.cy.style().fromJson(this.cy.style().json().concat(STYLE)).update();
+      window.podscape = window.podscape || {};
+      window.podscape.whys = [];
+      const tools = root.querySelector(".diagram-tools");
+      const ws = document.getElementById("workspace");
+      if (tools && ws && ws.dataset.sandboxId) {
+        const a = document.createElement("a");
+        a.href = "/sandboxes/" + ws.dataset.sandboxId + "/matrix/";
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.className = "btn btn-quiet btn-small";
+        a.textContent = "Connectivity";
+        a.title = "Which pod may reach which, under the current NetworkPolicies";
+        a.setAttribute("data-matrix-link", "");
+        tools.appendChild(a);
+      }
+    }
+
+    applyDiff(diff) {
+      const added = super.applyDiff(diff);
+      this.markSelected();
+      return added;
+    }
+
+    markSelected() {
+      this.cy.batch(() => {
+        this.cy.nodes(".pod").forEach((n) => {
+          n.toggleClass("policy-selected", n.connectedEdges("edge.isolates").nonempty());
+        });
+      });
+    }
+
+    showTooltip(el, rendered) {
+      super.showTooltip(el, rendered);
+      if (!this.tooltip || el.hasClass("packet")) return;
+      if (el.hasClass("networkpolicy")) this.tooltip.textContent = policyTooltip(el.data());
+      const why = this.whyByPod.get(el.id());
+      if (why && !el.scratch("_traceReason")) this.tooltip.textContent += "\n\nLast request dropped here:\n" + why;
+    }
+
+    showWhy(text, anchor) {
+      if (!this.tooltip) return;
+      this.tooltip.textContent = text;
+      this.tooltip.style.left = "12px";
+      this.tooltip.style.top = (anchor ? anchor.offsetTop + anchor.offsetHeight + 16 : 48) + "px";
+      this.tooltip.hidden = false;
+      window.podscape.lastWhyShown = text;
+    }
+
+    animateTrace(trace) {
+      const why = trace && trace.why ? String(trace.why) : "";
+      const hops = (trace && trace.hops) || [];
+      const last = hops.length ? String(hops[hops.length - 1].id) : "";
+      if (why && last.startsWith("pod/")) {
+        const el = this.cy.getElementById(last);
+        if (trace.verdict === "ok") { this.whyByPod.delete(last); if (el.nonempty()) el.removeClass("policy-denied"); }
+        else { this.whyByPod.set(last, why); if (el.nonempty()) el.addClass("policy-denied"); }
+      }
+      if (why) window.podscape.whys.push({ verdict: trace.verdict, why });
+      return super.animateTrace(trace);
+    }
+
+    logTrace(trace, verdict, reason) {
+      super.logTrace(trace, verdict, reason);
+      const row = this.traceLog && this.traceLog.firstElementChild;
+      if (!row || !trace.why) return;
+      row.classList.add("has-why");
+      row.style.pointerEvents = "auto";
+      row.style.cursor = "pointer";
+      row.title = "Why? Click for the NetworkPolicy explanation";
+      const why = String(trace.why);
+      row.addEventListener("click", (e) => { e.stopPropagation(); this.showWhy(why, row); });
+    }
+  }
+
+  window.PodscapeDiagram = PolicyDiagram;
+})();
