@@ -349,3 +349,77 @@ def json_patch(doc, ops) -> dict:
             if _get(doc, path, "test") != op["value"]:
                 raise PatchError(f"testing value {path} failed: test failed")
     return doc
+
+
+# ---- the patch kubectl apply sends (strategicpatch.CreateThreeWayMergePatch) ---------------------------------
+def create_three_way_patch(original: dict | None, modified: dict, current: dict) -> dict:
+    """Changes and additions from current to modified, plus deletions from original to modified."""
+    delta = _diff(current, modified, "", deletions=False)
+    if original:
+        deletions = _diff(original, modified, "", deletions=True, additions=False)
+        delta = _merge_patches(deletions, delta)
+    return delta
+
+
+def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True) -> dict:
+    patch: dict = {}
+    old = old if isinstance(old, dict) else {}
+    if deletions:
+        for k in old:
+            if k not in new:
+                patch[k] = None
+    for k, v in new.items():
+        o = old.get(k, _MISSING)
+        if o is _MISSING:
+            if additions:
+                patch[k] = copy.deepcopy(v)
+            continue
+        if isinstance(v, dict) and isinstance(o, dict):
+            sub = _diff(o, v, k, deletions=deletions, additions=additions)
+            if sub:
+                patch[k] = sub
+        elif isinstance(v, list) and isinstance(o, list) and merge_key(parent, k) and \
+                all(isinstance(i, dict) for i in o + v):
+            sub = _diff_keyed_list(o, v, merge_key(parent, k), k, deletions=deletions, additions=additions)
+            if sub is not None:
+                items, order = sub
+                if items:
+                    patch[k] = items
+                if order is not None:
+                    patch[f"$setElementOrder/{k}"] = order
+        elif o != v and additions:
+            patch[k] = copy.deepcopy(v)
+    return patch
+
+
+def _diff_keyed_list(old: list, new: list, key: str, field: str, *, deletions: bool, additions: bool):
+    by_key = {i.get(key): i for i in old}
+    new_keys = [i.get(key) for i in new]
+    items = []
+    for item in new:
+        o = by_key.get(item.get(key))
+        if o is None:
+            if additions:
+                items.append(copy.deepcopy(item))
+            continue
+        sub = _diff(o, item, field, deletions=deletions, additions=additions)
+        if sub:
+            items.append({**sub, key: item.get(key)})
+    if deletions:
+        items += [{"$patch": "delete", key: k} for k in by_key if k not in new_keys]
+    if not items:
+        return None
+    order = [{key: k} for k in new_keys] if additions else None
+    return items, order
+
+
+def _merge_patches(a: dict, b: dict) -> dict:
+    out = copy.deepcopy(a)
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge_patches(out[k], v)
+        elif isinstance(v, list) and isinstance(out.get(k), list):
+            out[k] = out[k] + copy.deepcopy(v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out

@@ -177,7 +177,7 @@ def test_networkpolicy_configmap_and_secret_validation():
 
 
 # ---- differential: the patch real kubectl apply computes, applied to the live object, gives our result ----
-def _recording_server(objects: dict[str, dict], patches: list):
+def _recording_server(objects: dict[str, dict], patches: list, patch_status: dict | None = None):
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -216,6 +216,8 @@ def _recording_server(objects: dict[str, dict], patches: list):
         def do_PATCH(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             patches.append((self.headers.get("Content-Type"), json.loads(body)))
+            if patch_status is not None:
+                return self._send(patch_status["code"], patch_status)
             self._send(200, objects[self.path.split("?")[0]])
 
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -264,6 +266,16 @@ def test_three_way_apply_matches_kubectls_patch(kubectl_oracle, tmp_path, first,
     finally:
         srv.shutdown()
     assert len(patches) == 1 and patches[0][0] == "application/strategic-merge-patch+json"
+    import json as _json
+    from playground.sim.programs import load_all
+    load_all()                                       # before importing a program module (see writehelpers)
+    from playground.sim.programs.kubectl.apply import with_last_applied
+    manifest = yaml_to_json(second)
+    manifest["metadata"]["namespace"] = "default"
+    modified = with_last_applied(manifest)
+    original = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    ours = merge.create_three_way_patch(_json.loads(original) if original else None, modified, live)
+    assert ours == patches[0][1]                     # the very patch kubectl sends
     expected = merge.strategic_merge_patch(live, patches[0][1])
     write(engine, "m.yaml", second)
     assert engine.run("kubectl apply -f m.yaml").output.endswith(" configured\n")
@@ -372,3 +384,34 @@ def test_pods_accept_image_changes_but_not_other_spec_changes():
                                "than `spec.containers[*].image`,")
     r = engine.run("kubectl replace -f p.yaml")          # a bare manifest drops what the scheduler filled in
     assert r.exit_code == 1 and "pod updates may not change fields" in r.output
+
+
+def test_a_refused_apply_patch_is_reported_as_kubectl_does(kubectl_oracle, tmp_path):
+    import copy
+    import subprocess
+
+    engine = sandbox(with_app=False)
+    write(engine, "web.yaml", DEPLOYMENT)
+    engine.run("kubectl apply -f web.yaml")
+    live = copy.deepcopy(engine.cluster.get("deployments", "default", "web"))
+    second = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  foo: 1\n")
+    write(engine, "web.yaml", second)
+    ours = engine.run("kubectl apply -f web.yaml")
+    message = ('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field '
+               '"spec.foo"')
+    status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "BadRequest", "code": 400,
+              "message": message}
+    srv = _recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [], status)
+    (tmp_path / "web.yaml").write_text(second)
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
+                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
+                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    try:
+        proc = subprocess.run([kubectl_oracle, "apply", "-f", "web.yaml", "--validate=false"], capture_output=True,
+                              text=True, timeout=60, cwd=tmp_path,
+                              env={"KUBECONFIG": str(kubeconfig), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    finally:
+        srv.shutdown()
+    assert (ours.output, ours.exit_code) == (proc.stdout + proc.stderr, proc.returncode)
+    assert ours.output.startswith("Error from server (BadRequest): error when applying patch:\n{")

@@ -83,6 +83,13 @@ def _start(inv: Invocation, what: str):
     return dry, found
 
 
+def _info(ref: Ref) -> str:
+    """resource.Info's String(), as kubectl puts it in `error when applying patch`."""
+    r = ref.r
+    return (f'Resource: "{r.group}/{r.version}, Resource={r.plural}", GroupVersionKind: "{r.group}/{r.version}, '
+            f'Kind={r.kind}"\nName: "{ref.name}", Namespace: "{ref.namespace or ""}"')
+
+
 def _target(inv: Invocation, dry: str):
     """The cluster a write goes to: a throw-away copy for --dry-run=server (validated, never stored)."""
     if dry != "server":
@@ -167,19 +174,18 @@ def apply(inv: Invocation) -> int:
             original = json.loads(ann) if ann else None
         except ValueError:
             original = None
-        try:
-            patched = merge.three_way_apply(original, modified, current)
-        except merge.PatchError as exc:
-            errors.append(f'error when applying patch to "{ref.source}": {exc.message}')
-            continue
-        if patched == current:
+        patch = merge.create_three_way_patch(original, modified, current)
+        if not patch:
             printer(ref, current, "unchanged")
             continue
-        patched["metadata"]["resourceVersion"] = current["metadata"].get("resourceVersion")
         try:
-            stored = apiserver.update(_target(inv, dry), patched)
+            stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name, "strategic", patch)
         except apiserver.ApiError as exc:
-            errors.append(ApiFailure(exc, ref.source, "patching"))
+            # the patcher adds the source once (`error when patching`), applyOneObject again around the patch
+            inner = apiserver.ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
+                                       kind=exc.kind, name=exc.name, causes=exc.causes)
+            errors.append(ApiFailure(inner, ref.source, "applying patch:\n" + go_json(patch) + "\nto:\n" +
+                                     _info(ref) + "\nfor:"))
             continue
         printer(ref, stored, "configured")
     printer.flush()
