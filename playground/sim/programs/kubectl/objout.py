@@ -94,14 +94,8 @@ def to_json(obj: dict, type_name: str | None = None) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
-# ---- YAML as sigs.k8s.io/yaml (go-yaml v2) writes it -----------------------------------------------
-def to_yaml(obj) -> str:
-    try:
-        from ...printers.output import to_yaml as shared   # the get/describe printers' YAML, when present
-        return shared(obj)
-    except ImportError:
-        from . import yamlout
-        return yamlout.dump(obj)
+# ---- YAML as sigs.k8s.io/yaml writes it: the shared printer's ----------------------------------------
+from ...printers.output import to_yaml  # noqa: E402,F401  (re-exported for the create-like commands)
 
 
 # ---- dry run ----------------------------------------------------------------------------------------
