@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from ...printers.output import to_yaml  # noqa: F401  (YAML as sigs.k8s.io/yaml writes it; re-exported)
 from ...resources import Resource
 from .framework import Invocation, KubectlError
 
@@ -92,10 +93,6 @@ def to_json(obj: dict, type_name: str | None = None) -> str:
     text = json.dumps(data, indent=4, ensure_ascii=False, separators=(",", ": "))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
-
-
-# ---- YAML as sigs.k8s.io/yaml writes it: the shared printer's ----------------------------------------
-from ...printers.output import to_yaml  # noqa: E402,F401  (re-exported for the create-like commands)
 
 
 # ---- dry run ----------------------------------------------------------------------------------------
