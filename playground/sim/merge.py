@@ -158,50 +158,10 @@ def _go_map(item: dict) -> str:
     return f"map[{inner}]"
 
 
-def create_two_way_patch(original, modified, parent: str = ""):
-    """The strategic patch from original to modified (what `kubectl edit` sends), lists with keys by item."""
-    if not isinstance(original, dict) or not isinstance(modified, dict):
-        return copy.deepcopy(modified)
-    patch = {}
-    for k in original:
-        if k not in modified:
-            patch[k] = None
-    for k, v in modified.items():
-        o = original.get(k, _MISSING)
-        if o is _MISSING:
-            patch[k] = copy.deepcopy(v)
-        elif o != v:
-            if isinstance(v, dict) and isinstance(o, dict):
-                patch[k] = create_two_way_patch(o, v, k)
-            elif isinstance(v, list) and isinstance(o, list) and merge_key(parent, k) and \
-                    all(isinstance(i, dict) for i in o + v):
-                patch[k] = _list_diff(o, v, merge_key(parent, k), k)
-            else:
-                patch[k] = copy.deepcopy(v)
-    return patch
-
-
-def _list_diff(original: list, modified: list, key: str, field: str) -> list:
-    """Items changed or added (as partial patches), items removed as `$patch: delete`, then the order."""
-    out = []
-    orig_by_key = {i.get(key): i for i in original}
-    mod_keys = [i.get(key) for i in modified]
-    for item in modified:
-        o = orig_by_key.get(item.get(key))
-        if o is None:
-            out.append(copy.deepcopy(item))
-        elif o != item:
-            p = create_two_way_patch(o, item, field)
-            p[key] = item.get(key)
-            out.append(p)
-    for k, o in orig_by_key.items():
-        if k not in mod_keys:
-            out.append({key: k, "$patch": "delete"})
-    if [i.get(key) for i in original if i.get(key) in mod_keys] != [k for k in mod_keys if k in orig_by_key] \
-            or not out:
-        # Order changed (or nothing to say about items): send the whole list.
-        return copy.deepcopy(modified)
-    return out
+def create_two_way_patch(original, modified) -> dict:
+    """strategicpatch.CreateTwoWayMergePatch (what `kubectl edit` sends): additions, changes, deletions as null
+    or `$patch: delete`, and `$setElementOrder` for the keyed lists it touches."""
+    return _diff(original if isinstance(original, dict) else {}, modified, "", deletions=True)
 
 
 def three_way_apply(original: dict | None, modified: dict, current: dict) -> dict:

@@ -133,7 +133,7 @@ def test_a_stale_resource_version_conflicts():
 
 
 # ---- differential: real kubectl edit against a fake API server that serves the simulated object ----------
-def _fake_server(obj: dict, patch_status: dict | None):
+def _fake_server(obj: dict, patch_status: dict | None, bodies: list | None = None):
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -168,7 +168,9 @@ def _fake_server(obj: dict, patch_status: dict | None):
                                     "code": 404, "message": "not found"})
 
         def do_PATCH(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if bodies is not None:
+                bodies.append(json.loads(body))
             self._send(patch_status["code"], patch_status)
 
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -193,7 +195,8 @@ def test_edit_buffer_and_invalid_save_match_real_kubectl(kubectl_oracle, tmp_pat
                   {"reason": "FieldValueInvalid", "field": cause,
                    "message": "Invalid value: 32768: provided port is not in the valid range. The range of valid "
                               "ports is 30000-32767"}]}}
-    srv = _fake_server(svc, status)
+    bodies: list = []
+    srv = _fake_server(svc, status, bodies)
     seen = tmp_path / "seen"
     seen.mkdir()
     editor = tmp_path / "editor.py"
@@ -218,6 +221,9 @@ if n == 0:
         srv.shutdown()
     first, second = (seen / "0.txt").read_text(), (seen / "1.txt").read_text()
     assert opened == first                                   # header + the object as kubectl prints it
+    from playground.sim import merge
+    from playground.sim.manifests import yaml_to_json
+    assert bodies == [merge.create_two_way_patch(yaml_to_json(opened), yaml_to_json(edited))]   # the same patch
     assert reopened.editor["content"] == second              # the error block on top of the learner's text
     assert reopened.output == proc.stderr.splitlines(keepends=True)[0]
     final = engine.save_editor(reopened.editor["content"])
