@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .cluster import Cluster
 from .labels import selector_matches
@@ -117,17 +118,38 @@ def port_text(p: dict) -> str:
     return f"{port}/{proto}"
 
 
-def _cidr_match(block: dict, ip: str) -> bool:
+@lru_cache(maxsize=4096)
+def _compiled_block(cidr: str, excepts: tuple) -> tuple | None:
+    """(network int, mask int, [(except int, mask int)]) of an IPv4 ipBlock; None when it cannot match."""
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+        exs = [ipaddress.ip_network(e, strict=False) for e in excepts]
+    except (ValueError, TypeError):
+        return None
+    if net.version != 4:
+        return None
+    return (int(net.network_address), int(net.netmask),
+            [(int(e.network_address), int(e.netmask)) for e in exs if e.version == 4])
+
+
+@lru_cache(maxsize=65536)
+def _ip_int(ip: str) -> int | None:
     try:
         addr = ipaddress.ip_address(ip)
-        if addr not in ipaddress.ip_network(block.get("cidr", ""), strict=False):
-            return False
-        for ex in block.get("except") or []:
-            if addr in ipaddress.ip_network(ex, strict=False):
-                return False
-    except (ValueError, TypeError):
+    except ValueError:
+        return None
+    return int(addr) if addr.version == 4 else None
+
+
+def _cidr_match(block: dict, ip: str) -> bool:
+    comp = _compiled_block(str(block.get("cidr", "")), tuple(str(e) for e in block.get("except") or []))
+    addr = _ip_int(ip) if ip else None
+    if comp is None or addr is None:
         return False
-    return True
+    net, mask, excepts = comp
+    if addr & mask != net:
+        return False
+    return not any(addr & em == en for en, em in excepts)
 
 
 def named_port(pod: dict | None, name: str, protocol: str) -> int | None:
@@ -550,8 +572,14 @@ def matrix(cluster: Cluster, ports: list[tuple[int, str]] | None = None, pods: l
             if "Egress" in types:
                 iso_out[i].append(rules["egress"])
 
-    def named(ports_: list) -> bool:
-        return any(isinstance(p.get("port"), str) and not p["port"].isdigit() for p in ports_)
+    named_ports = []            # per pod: (name, protocol) -> containerPort
+    for p in pods:
+        table = {}
+        for c in (p.get("spec") or {}).get("containers") or []:
+            for cp in c.get("ports") or []:
+                if cp.get("name"):
+                    table.setdefault((cp["name"], cp.get("protocol") or "TCP"), int(cp.get("containerPort") or 0))
+        named_ports.append(table)
 
     result: dict[tuple[int, str], list[int]] = {}
     for port, proto in ports:
@@ -562,12 +590,15 @@ def matrix(cluster: Cluster, ports: list[tuple[int, str]] | None = None, pods: l
             """The destination pods on which this rule's ports admit (port, proto)."""
             k = id(ports_)
             if k not in port_cache:
-                if not named(ports_):
-                    port_cache[k] = everyone if port_match(ports_, port, proto, None) else 0
+                numeric = [p for p in ports_ if not (isinstance(p.get("port"), str) and not p["port"].isdigit())]
+                if (numeric or not ports_) and port_match(numeric, port, proto, None):
+                    port_cache[k] = everyone
                 else:
+                    wanted = [(p["port"], p.get("protocol") or "TCP") for p in ports_
+                              if (p.get("protocol") or "TCP") == proto and p not in numeric]
                     m = 0
-                    for i, p in enumerate(pods):
-                        if port_match(ports_, port, proto, p):
+                    for i, table in enumerate(named_ports):
+                        if any(table.get(w) == port for w in wanted):
                             m |= 1 << i
                     port_cache[k] = m
             return port_cache[k]
