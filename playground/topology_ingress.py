@@ -24,7 +24,7 @@ def _rule_labels(ing: dict) -> dict[str, list[str]]:
         for p in ((rule.get("http") or {}).get("paths") or []):
             svc = ((p.get("backend") or {}).get("service") or {}).get("name")
             if svc:
-                suffix = "*" if p.get("pathType") == "Prefix" and p.get("path") != "/" else ""
+                suffix = "*" if p.get("pathType") == "Prefix" else ""      # as --rule writes Prefix
                 out.setdefault(svc, []).append(f"{host}{p.get('path') or '/'}{suffix}")
     default = ((spec.get("defaultBackend") or {}).get("service") or {}).get("name")
     if default:
