@@ -89,6 +89,12 @@
       "min-width": 120, "min-height": 80,
     } },
     { selector: "node.node.st-error", style: { "border-color": COLORS.error, "border-style": "dashed" } },
+    // a namespace's pods on the node: a dashed box labelled with the namespace (node > namespace > pod)
+    { selector: "node.namespace", style: {
+      "shape": "round-rectangle", "background-color": "#0d1117", "background-opacity": 0.35, "border-width": 1,
+      "border-style": "dashed", "border-color": "#484f58", "padding": 10, "label": "data(label)",
+      "text-valign": "top", "text-halign": "center", "font-size": 9, "color": "#8b949e",
+    } },
     { selector: "node.pod", style: {
       "shape": "ellipse", "width": 28, "height": 28, "border-width": 2, "border-color": "#0d1117",
       "font-size": 9, "text-max-width": 140,
