@@ -4,7 +4,8 @@ Pure functions of the engine's state (no Django). Element ids are stable so the 
 diffs without redrawing: `host`, `node/<name>`, `pod/<namespace>/<name>`, `service/<namespace>/<name>`
 (cluster-scoped kinds have no namespace part), edges `edge/<source>-><target>`.
 
-Pods are compound children of their node (`parent`); Services sit outside the node. Kinds are drawn by
+Pods are compound children of their namespace's box on their node (`namespace/<node>/<ns>`), which is a
+child of the node: node > namespace > pod, a strict tree. Services sit outside the node. Kinds are drawn by
 the builders in NODE_BUILDERS and linked by EDGE_BUILDERS, so Ingress and NetworkPolicy add one entry each.
 """
 from __future__ import annotations
@@ -108,6 +109,26 @@ def _nodes(cluster: Cluster) -> Iterable[dict]:
                         "ip": ip, "status": status, "running": cluster.running}}
 
 
+def namespace_group_id(node: str, namespace: str) -> str:
+    """The box of one namespace's pods on one node (ids stay stable: a node and a namespace name)."""
+    return f"namespace/{node}/{namespace}"
+
+
+def _namespaces(cluster: Cluster) -> Iterable[dict]:
+    """A compound node per (node, namespace) that has pods there: node > namespace > pods, a strict tree."""
+    nodes = {n["metadata"]["name"] for n in cluster.list("nodes")}
+    seen: set[tuple[str, str]] = set()
+    for pod in cluster.list("pods"):
+        node = pod.get("spec", {}).get("nodeName")
+        ns = pod["metadata"].get("namespace", "default")
+        if node in nodes and (node, ns) not in seen:
+            seen.add((node, ns))
+            yield {"group": "nodes", "classes": "namespace" + (" system" if ns == "kube-system" else ""),
+                   "data": {"id": namespace_group_id(node, ns), "kind": "namespace", "name": ns, "label": ns,
+                            "namespace": ns, "node": node, "parent": element_id("node", node),
+                            "system": ns == "kube-system"}}
+
+
 def _pods(cluster: Cluster) -> Iterable[dict]:
     nodes = {n["metadata"]["name"] for n in cluster.list("nodes")}
     for pod in cluster.list("pods"):
@@ -124,7 +145,7 @@ def _pods(cluster: Cluster) -> Iterable[dict]:
                 "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or [])}
         node = pod.get("spec", {}).get("nodeName")
         if node in nodes:
-            data["parent"] = element_id("node", node)
+            data["parent"] = namespace_group_id(node, ns)
         classes = ["pod", "ready" if ok else "not-ready"] + (["system"] if system else [])
         yield {"group": "nodes", "data": data, "classes": " ".join(classes)}
 
@@ -150,6 +171,7 @@ def _services(cluster: Cluster) -> Iterable[dict]:
 NODE_BUILDERS: dict[str, Callable[[Cluster], Iterable[dict]]] = {
     "host": _host,
     "nodes": _nodes,
+    "namespaces": _namespaces,
     "pods": _pods,
     "services": _services,
 }

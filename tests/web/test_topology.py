@@ -46,7 +46,8 @@ def test_a_fresh_cluster_shows_the_host_the_node_and_the_system_pods():
     assert e["host"]["data"]["label"] == "student@ubuntu"
     assert e["node/minikube"]["data"]["ip"] == "192.168.49.2"
     pods = [x for x in els if x["data"].get("kind") == "pod"]
-    assert pods and all(p["data"]["parent"] == "node/minikube" for p in pods)
+    assert pods and all(p["data"]["parent"] == "namespace/minikube/kube-system" for p in pods)
+    assert e["namespace/minikube/kube-system"]["data"]["parent"] == "node/minikube"     # node > namespace > pod
     assert all(p["data"]["system"] for p in pods)
     assert "pod/kube-system/etcd-minikube" in e
     assert e["service/default/kubernetes"]["data"]["clusterIP"] == "10.96.0.1"
@@ -147,3 +148,22 @@ def test_a_load_balancer_without_a_tunnel_is_pending_and_reachable_on_its_node_p
     e = by_id(topology.elements(engine.cluster))
     assert e["service/default/web"]["data"]["externalIP"] == "<pending>"
     assert e["edge/host->service/default/web"]["data"]["nodePorts"] == [31000]
+
+
+def test_namespaces_group_their_pods_inside_the_node():
+    engine = Engine.new(seed=4, now=NOW)
+    for line in ("kubectl create ns team", "kubectl run a --image=nginx -n team", "kubectl run b --image=nginx"):
+        assert engine.run(line, now=NOW + 1).exit_code == 0
+    engine.tick(NOW + 20)
+    e = by_id(topology.elements(engine.cluster))
+    assert e["pod/team/a"]["data"]["parent"] == "namespace/minikube/team"
+    assert e["pod/default/b"]["data"]["parent"] == "namespace/minikube/default"
+    assert {e[i]["data"]["parent"] for i in ("namespace/minikube/team", "namespace/minikube/default")} == \
+        {"node/minikube"}
+    # every parent exists and parents form a tree (no element is its own ancestor)
+    for el in e.values():
+        seen, cur = set(), el
+        while cur["data"].get("parent"):
+            assert cur["data"]["parent"] in e and cur["data"]["id"] not in seen
+            seen.add(cur["data"]["id"])
+            cur = e[cur["data"]["parent"]]
