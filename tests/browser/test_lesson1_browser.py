@@ -91,7 +91,7 @@ def test_lesson1_in_the_browser(server, page):
 
     # the diagram: 3 nginx pods in the node, the Service selecting exactly them, the host reaching 32000
     pods = nginx_pods(page)
-    assert len(pods) == 3 and all(p["parent"] == "node/minikube" and p["status"] == "Running" for p in pods)
+    assert len(pods) == 3 and all(p["parent"] == "namespace/minikube/default" and p["status"] == "Running" for p in pods)
     edges = diagram(page)["edges"]
     assert {e["target"] for e in edges if e["source"] == SERVICE} == {p["id"] for p in pods}
     assert any(e["source"] == "host" and e["target"] == SERVICE and e["label"] == "32000" for e in edges)
