@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .engine import Engine, Proc, Stream
+from .engine import MAX_LINE, Engine, Proc, Stream
 from .host import HOME, HOSTNAME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
@@ -2427,6 +2427,10 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
         except EventNotFound as exc:
             term.write(f"bash: {exc}: event not found\n")
             return host.last_exit
+        if len(expanded) > MAX_LINE:             # `echo !! !!` doubles each time: keep lines bounded
+            term.write(f"podscape: command line too long after history expansion ({len(expanded)} characters; "
+                       f"the limit is {MAX_LINE})\n")
+            return 2
         if expanded != line:
             term.write(expanded + "\n")       # bash shows the command it is about to run
             line = expanded

@@ -565,3 +565,13 @@ MORE_ORACLE = [
 @pytest.mark.parametrize("script", MORE_ORACLE)
 def test_more_corners_same_as_real_bash(script):
     assert sim(script) == real(script)
+
+
+def test_history_expansion_cannot_grow_lines_without_bound():
+    e = new()
+    e.run("echo " + "x" * 3000)
+    for _ in range(3):
+        e.run("echo !! !!")
+    out, code = run(e, "echo !! !!")
+    assert code == 2 and out.startswith("podscape: command line too long after history expansion")
+    assert all(len(h) <= 10_000 for h in e.host.history)
