@@ -125,7 +125,7 @@ def main() -> None:
         t1 = time.perf_counter()
         network.walk(cluster, {}, network.pod_source(s.pod), d.ip, 80)
         walks.append((time.perf_counter() - t1) * 1000)
-    print(f"one probe with reasons (shared context): {warm * 1000:8.1f} µs   (matrix agrees on {agree}/{len(pairs)})")
+    print(f"one probe with reasons (shared context): {warm * 1000:8.1f} µs mean  (matrix agrees on {agree}/{len(pairs)})")
     print(f"one probe with reasons (cold context):   {statistics.median(cold) * 1000:8.1f} µs median")
     print(f"one network walk pod -> pod IP (admission included): {statistics.median(walks):.2f} ms median")
 
