@@ -152,3 +152,33 @@ def test_editing_an_ingress_is_synced_again():
           "-p '[{\"op\":\"replace\",\"path\":\"/spec/rules/0/http/paths/0/pathType\",\"value\":\"Prefix\"}]'")
     out = s.run("kubectl describe ingress web").output
     assert re.search(r"Sync    [0-9]+s \(x3 over [0-9]+s\)", out), out
+
+
+# ---- ingress-nginx's validating webhook, while the controller runs ---------------------------------------
+WEBHOOK = 'admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: '
+
+
+def test_strict_path_validation_refuses_dots_in_exact_and_prefix_paths():
+    s = enabled()
+    r = s.run('kubectl create ingress a --rule="/p.js=s:80"')
+    assert (r.output, r.exit_code) == (
+        "error: failed to create ingress: " + WEBHOOK +
+        "ingress contains invalid paths: path /p.js cannot be used with pathType Exact\n", 1)
+    r = s.run('kubectl create ingress a --rule="/v1.0*=s:80"')
+    assert r.output.endswith("path /v1.0 cannot be used with pathType Prefix\n") and r.exit_code == 1
+    assert s.engine.cluster.get("ingresses", "default", "a") is None
+
+
+def test_a_host_and_path_defined_twice_is_refused():
+    s = enabled()
+    assert s.run('kubectl create ingress first --rule="/=web:80"').exit_code == 0
+    r = s.run('kubectl create ingress second --rule="/=other:80"')
+    assert (r.output, r.exit_code) == (
+        "error: failed to create ingress: " + WEBHOOK + 'host "_" and path "/" is already defined in ingress default/first\n', 1)
+    assert s.run('kubectl create ingress third --rule="x.example.com/=other:80"').exit_code == 0
+
+
+def test_without_the_controller_there_is_no_webhook():
+    s = Session()
+    assert s.run('kubectl create ingress a --rule="/p.js=s:80"').exit_code == 0
+    assert s.run('kubectl create ingress b --rule="/p.js=s:80"').exit_code == 0
