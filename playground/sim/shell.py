@@ -27,6 +27,8 @@ from .programs import vfs
 MAX_DEPTH = 24             # nesting of $(...), subshells, groups and compound commands
 MAX_COMMANDS = 5_000       # simple commands one line may run (loops, xargs)
 MAX_WORDS = 50_000         # fields one expansion may produce
+MAX_VAR = 100_000          # characters in one shell variable
+MAX_VARS = 500             # shell variables in a sandbox
 MAX_SECONDS = 3.0          # wall time one line may take before loops are stopped
 HISTORY_CAP = 1000
 PID = 4242                 # $$ of the learner's shell
@@ -697,6 +699,15 @@ class Shell:
                  "HOSTTYPE": "x86_64", "OSTYPE": "linux-gnu", "LANG": "en_US.UTF-8", "SHLVL": "1"}
         return self.host.env().get(name, extra.get(name))
 
+    def assign(self, name: str, value: str) -> None:
+        """Set a shell variable; sizes are bounded so `X=$X$X` cannot grow the saved sandbox without end."""
+        if len(value) > MAX_VAR:
+            raise ExpansionError(f"podscape: {name}: value too long ({len(value)} characters; the limit is "
+                                 f"{MAX_VAR})")
+        if name not in self.host.vars and len(self.host.vars) >= MAX_VARS:
+            raise ExpansionError(f"podscape: {name}: too many variables (the limit is {MAX_VARS})")
+        self.host.vars[name] = value
+
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """What programs get: the login environment plus exported variables, not every shell variable."""
         exported = set(self.host.exported)
@@ -841,7 +852,7 @@ class Shell:
                 return word if unset else value
             if op_s[-1] == "=":
                 if unset:
-                    self.host.vars[name] = word
+                    self.assign(name, word)
                     return word
                 return value
             if op_s[-1] == "+":
@@ -1155,7 +1166,7 @@ class Shell:
             if node.kind == "for":
                 items = self.expand_words(node.items) if node.items is not None else []
                 for item in items:
-                    self.host.vars[node.var] = item
+                    self.assign(node.var, item)
                     self.tick()
                     try:
                         status = self.run_seq(node.body, io2)
@@ -1328,7 +1339,8 @@ class Shell:
         if io2 is None:
             return 1
         if not argv:
-            self.host.vars.update(assigns)
+            for name, value in assigns.items():
+                self.assign(name, value)
             return self.subst_status if self.subst_status is not None else 0
         return self.run_argv(argv, io2, assigns)
 
@@ -2030,7 +2042,7 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
             status = 1
             continue
         if eq:
-            sh.host.vars[name] = value
+            sh.assign(name, value)
         if unexport:
             if name in exported:
                 exported.remove(name)
@@ -2176,14 +2188,14 @@ def _read(sh: Shell, argv: list[str], io: IO) -> int:
     if not raw:
         line = re.sub(r"\\(.)", r"\1", line)
     if not names:
-        sh.host.vars["REPLY"] = line
+        sh.assign("REPLY", line)
     else:
         ifs = sh.host.vars.get("IFS", " \t\n")
         stripped = line.strip(ifs) if ifs else line
         parts = [stripped] if len(names) == 1 or not ifs else \
             re.split(f"[{re.escape(ifs)}]+", stripped, maxsplit=len(names) - 1)
         for j, name in enumerate(names):
-            sh.host.vars[name] = parts[j] if j < len(parts) else ""
+            sh.assign(name, parts[j] if j < len(parts) else "")
     return 0 if sep else 1
 
 
@@ -2246,6 +2258,10 @@ def _alias(sh: Shell, argv: list[str], io: IO) -> int:
         if eq:
             if not name or any(ch in name for ch in " \t\n/$`=|&;()<>'\""):
                 io.err.write(f"bash: alias: `{name}': invalid alias name\n")
+                status = 1
+                continue
+            if name not in sh.host.aliases and len(sh.host.aliases) >= 200:
+                io.err.write(f"podscape: alias: {name}: too many aliases (the limit is 200)\n")
                 status = 1
                 continue
             sh.host.aliases[name] = value

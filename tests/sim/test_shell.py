@@ -575,3 +575,13 @@ def test_history_expansion_cannot_grow_lines_without_bound():
     out, code = run(e, "echo !! !!")
     assert code == 2 and out.startswith("podscape: command line too long after history expansion")
     assert all(len(h) <= 10_000 for h in e.host.history)
+
+
+def test_variables_cannot_grow_without_bound():
+    e = new()
+    e.run("X=" + "y" * 9000)
+    for _ in range(3):
+        assert e.run("X=$X$X").exit_code == 0
+    out, code = run(e, "X=$X$X; echo after")
+    assert code == 1 and out.startswith("podscape: X: value too long")
+    assert len(e.host.vars["X"]) == 72_000
