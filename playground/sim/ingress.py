@@ -224,19 +224,39 @@ def backend_label(backend: dict | None) -> str:
 
 
 # ---- the controller's responses ----------------------------------------------------------------------
+REASONS = {**webcontent.REASONS, 308: "Permanent Redirect"}
+SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect"
+
+
 def error_page(code: int) -> str:
     """nginx's canned page with server_tokens off, as ingress-nginx serves it (CRLF line ends)."""
-    reason = webcontent.REASONS[code]
+    reason = REASONS[code]
     return (f"<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n"
             f"<center><h1>{code} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 
 
-def _error(code: int, req: webcontent.Request, now: float) -> webcontent.Response:
+def _error(code: int, req: webcontent.Request, now: float, location: str = "") -> webcontent.Response:
     body = error_page(code)
     # ingress-nginx clears the Server header when server-tokens is off (its default).
     headers = [("Date", webcontent.http_date(now)), ("Content-Type", "text/html"),
-               ("Content-Length", str(len(body.encode()))), ("Connection", "keep-alive")]
-    return webcontent.Response(code, webcontent.REASONS[code], headers, "" if req.method == "HEAD" else body)
+               ("Content-Length", str(len(body.encode())))]
+    if location:
+        headers.append(("Location", location))
+    headers.append(("Connection", "keep-alive"))
+    return webcontent.Response(code, REASONS[code], headers, "" if req.method == "HEAD" else body)
+
+
+def redirects_to_https(cluster: Cluster, route: Route) -> bool:
+    """ssl-redirect (on by default): plain HTTP for a host an Ingress terminates TLS for gets a 308."""
+    if route.server == "_" or route.ingress is None:
+        return False
+    for ing in served_ingresses(cluster):
+        if (ing["metadata"].get("annotations") or {}).get(SSL_REDIRECT) == "false":
+            continue
+        for tls in (ing.get("spec") or {}).get("tls") or []:
+            if route.server in [h.lower() for h in tls.get("hosts") or []]:
+                return True
+    return False
 
 
 def _proxied(up: webcontent.Response, now: float) -> webcontent.Response:
@@ -320,7 +340,11 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
     cluster: Cluster = ctx.cluster          # type: ignore[assignment]
     host = req.host or req.header("Host") or ""
     route = match(cluster, host, req.path)
-    if route.backend is None:
+    if port == 80 and route.backend is not None and redirects_to_https(cluster, route):
+        name = (host.rsplit(":", 1)[0] if ":" in host and not host.startswith("[") else host)
+        resp = _error(308, req, now, location=f"https://{name}{req.path}")
+        upstream, walk = "-", None
+    elif route.backend is None:
         resp = _error(404, req, now)
         upstream, walk = "upstream-default-backend", None
     else:

@@ -182,3 +182,15 @@ def test_without_the_controller_there_is_no_webhook():
     s = Session()
     assert s.run('kubectl create ingress a --rule="/p.js=s:80"').exit_code == 0
     assert s.run('kubectl create ingress b --rule="/p.js=s:80"').exit_code == 0
+
+
+def test_describe_ingressclass_as_kubectl_prints_it():
+    s = enabled()
+    assert s.run("kubectl describe ingressclass nginx").output == (
+        "Name:         nginx\n"
+        "Labels:       app.kubernetes.io/component=controller\n"
+        "              app.kubernetes.io/instance=ingress-nginx\n"
+        "              app.kubernetes.io/name=ingress-nginx\n"
+        "Annotations:  ingressclass.kubernetes.io/is-default-class: true\n"
+        "Controller:   k8s.io/ingress-nginx\n"
+        "Events:       <none>\n")

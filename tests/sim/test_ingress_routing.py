@@ -217,3 +217,15 @@ def test_without_the_controller_nothing_answers_on_port_80():
     make_ingress(e, "r", [("", [path("/", "foo")])])
     r = e.run("curl -s 192.168.49.2", now=e.cluster.now + 1)
     assert r.exit_code == 7 and r.output == ""
+
+
+def test_plain_http_to_a_tls_host_is_redirected_with_308(engine):
+    add_deployment(engine, "foo", "nginx", 1)
+    add_service(engine, "foo")
+    ing = make_ingress(engine, "tls", [("secure.test", [path("/", "foo")])])
+    ing["spec"]["tls"] = [{"hosts": ["secure.test"]}]
+    head = curl(engine, 'curl -sI -H "Host: secure.test" 192.168.49.2/a?b=1').output
+    assert head.startswith("HTTP/1.1 308 Permanent Redirect\r\n")
+    assert "Content-Length: 164\r\nLocation: https://secure.test/a?b=1\r\nConnection: keep-alive\r\n" in head
+    ing["metadata"]["annotations"] = {ingress.SSL_REDIRECT: "false"}
+    assert "Welcome to nginx!" in curl(engine, 'curl -s -H "Host: secure.test" 192.168.49.2/').output
