@@ -48,6 +48,8 @@ def find_pod(inv: Invocation, ref: str) -> dict:
     if not pods:
         raise KubectlError("timed out waiting for the condition")
     pods.sort(key=lambda p: (p.get("status", {}).get("phase") != "Running", p["metadata"]["name"]))
+    if len(pods) > 1:         # polymorphichelpers.GetFirstPod says which one it took
+        inv.err(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
     return pods[0]
 
 
