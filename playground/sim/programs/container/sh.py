@@ -118,7 +118,14 @@ class PodShell:
             tree, _ = shell.parse(text)
         except Exception as exc:       # ShellSyntaxError and anything odd in hostile input
             msg = str(exc).replace("bash: ", "")
-            self.term.write(f"sh: syntax error: {msg}\n" if self.kind == "ash" else f"sh: 1: Syntax error: {msg}\n")
+            quote = "matching `'" in msg or 'matching `"' in msg
+            if self.kind == "bash":
+                self.term.write(f"bash: {msg}\n")
+            elif self.kind == "ash":
+                self.term.write("sh: syntax error: unterminated quoted string\n" if quote else f"sh: syntax error: {msg}\n")
+            else:
+                self.term.write("sh: 1: Syntax error: Unterminated quoted string\n" if quote
+                                else f"sh: 1: Syntax error: {msg}\n")
             self.status = 2
             return 2
         for node, _bg in tree.items:
@@ -314,7 +321,11 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
         del host.history[:-1000]
     entry["lineno"] = int(entry.get("lineno", 0)) + 1
     psh = PodShell(engine, pod, container, entry, term)
-    status = psh.run_text(line) if line.strip() else psh.status
+    try:
+        status = psh.run_text(line) if line.strip() else psh.status
+    except (Exception, RecursionError) as exc:      # hostile input must not take the sandbox down
+        term.write(f"podscape: the pod's shell could not run that ({type(exc).__name__})\n")
+        status = 2
     entry["last"] = status
     if psh.exited is not None:
         host.shell_stack.pop()
