@@ -47,7 +47,7 @@ def pod(obj: dict) -> None:
 
 def _template(spec: dict) -> None:
     tmpl = spec.setdefault("template", {})
-    tmpl.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+    tmpl.setdefault("metadata", {})   # v1.35 omits the zero creationTimestamp (omitzero)
     pod_spec(tmpl.setdefault("spec", {}), in_template=True)
 
 
