@@ -164,8 +164,6 @@ def test_an_egress_policy_that_leaves_out_dns_breaks_name_lookups():
     assert r.output.endswith("remote file exists\n") and r.exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="D3's nslookup (programs/container/net.py _dns_reachable) must ask "
-                                       "policy.dns_blocked(cluster, pod) before answering")
 def test_nslookup_times_out_when_egress_blocks_dns():
     s = cluster()
     s.setup(EGRESS_ONLY_NGINX)
