@@ -668,6 +668,7 @@ class Shell:
         self.arg0 = "bash"
         self.root = False            # inside `sudo sh -c '...'`: even redirections are root's
         self.dialect = "bash"        # "sh" inside `sh -c`: dash words its errors differently
+        self.writer = "bash"         # the program writing to a redirected file, for write errors
         self.line_prefix = ""        # "line 1: " inside `bash -c`, as a non-interactive bash reports
         self.temp_files: list[str] = []   # /dev/fd/N of process substitutions, removed after the line
 
@@ -1351,6 +1352,7 @@ class Shell:
         if name in ("bash", "sh", "dash") or name in ("/bin/bash", "/bin/sh", "/usr/bin/bash"):
             return self.sub_shell(argv, io, as_root, assigns)
         if builtins and name in BUILTINS:
+            self.writer = name
             saved = dict(self.host.vars)
             self.host.vars.update(assigns or {})
             try:
@@ -1399,6 +1401,7 @@ class Shell:
         proc.as_root = as_root                       # read by programs.vfs.is_root
         proc.stdout_is_tty = io.tty_out
         proc.shell = self                            # lets xargs run commands
+        self.writer = name
         try:
             code = fn(proc)
         except (Abort, LoopControl):
@@ -1409,7 +1412,10 @@ class Shell:
         except Exception as exc:   # a program bug must not take the terminal down
             io.err.write(f"podscape: {name} failed unexpectedly ({type(exc).__name__})\n")
             return 1
-        return code if isinstance(code, int) else 0
+        code = code if isinstance(code, int) else 0
+        if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
+            code = 1                 # a write error (file too large, disk full) fails the command
+        return code
 
     @staticmethod
     def wants_gnu_help(argv: list[str], fn) -> bool:
@@ -1604,7 +1610,10 @@ class FileStream(Stream):
         err = vfs.write(self.sh.host, self.path, text, append=True, root=self.root)
         if err:
             self.failed = True
-            self.sh.term.write(f"bash: {self.shown}: {err}\n")
+            # the writing program reports it, as coreutils do on a full disk
+            writer = self.sh.writer
+            prefix = "bash: " if writer in ("echo", "printf", "pwd", "history", "type", "alias", "export") else ""
+            self.sh.term.write(f"{prefix}{writer}: write error: {err}\n")
 
 
 class IO:

@@ -310,8 +310,7 @@ def test_file_size_limits_give_clear_errors():
     from playground.sim import host
     e = Engine.new(seed=1, now=1_800_000_000)
     r = e.run(f"seq {host.MAX_FILE} > big")
-    assert r.exit_code != 0 or "File too large" in r.output
-    assert "bash: big: File too large" in r.output
+    assert (r.output, r.exit_code) == ("seq: write error: File too large\n", 1)
     assert len(e.host.files[f"{HOME}/big"]) == host.MAX_FILE
     for k in range(host.MAX_FILES):
         e.host.files[f"/tmp/f{k}"] = ""
@@ -483,3 +482,13 @@ def test_ls_human_sizes_and_size_order():
     assert lines[0] == "total 24K"          # 16K + 4K + 4K, as on ext4
     assert lines[1].split()[4:5] == ["14K"] and lines[2].split()[4:5] == ["4.0K"]
     assert e.run("ls -S | cat").output == "big\nd\nsmall\n"
+
+
+def test_a_full_disk_is_a_write_error_of_the_writer():
+    e = Engine.new(seed=1, now=1_800_000_000)
+    r = e.run("for i in 1 2 3 4 5 6; do seq 150000 > f$i; done")
+    assert (r.output, r.exit_code) == ("seq: write error: No space left on device\n", 1)
+    r = e.run("echo x >> f6")
+    assert (r.output, r.exit_code) == ("bash: echo: write error: No space left on device\n", 1)
+    r = e.run("rm f1 && echo x >> f6")
+    assert (r.output, r.exit_code) == ("", 0)

@@ -59,6 +59,7 @@ PRIVATE_DIRS = {"/root"}          # drwx------ root: the student may not enter o
 
 DEV_FILES = {"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/stdin"}
 WRITABLE_ROOTS = (HOME, "/tmp")
+MAX_TOTAL = 5_000_000      # characters in all the learner's files together (the sandbox is saved as one row)
 
 
 def is_root(proc) -> bool:
@@ -148,10 +149,17 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
     err = check_write(host, path, root)
     if err:
         return err
-    new = (host.files.get(path, SYSTEM_FILES.get(path, "")) + content) if append else content
+    old = host.files.get(path, SYSTEM_FILES.get(path, ""))
+    new = (old + content) if append else content
     if len(new) > MAX_FILE:
         host.files[path] = new[:MAX_FILE]
         return FBIG
+    if len(new) > len(old):
+        total = sum(len(v) for v in host.files.values())
+        room = MAX_TOTAL - (total - len(host.files.get(path, "")))
+        if len(new) > room:
+            host.files[path] = new[:max(room, len(old) if append else 0)]
+            return NOSPC
     host.files[path] = new
     return None
 
