@@ -76,3 +76,13 @@ def test_a_deleted_mirror_pod_comes_back_with_a_new_identity():
     assert r.output == 'pod "etcd-minikube" deleted from kube-system namespace\n'
     after = engine.cluster.get("pods", "kube-system", "etcd-minikube")
     assert after is not None and after["metadata"]["uid"] != before
+
+
+def test_field_selectors_pick_what_to_delete():
+    engine = sandbox()
+    r = engine.run("kubectl delete pods -n kube-system --field-selector=metadata.name=etcd-minikube --dry-run=client")
+    assert r.output == 'pod "etcd-minikube" deleted from kube-system namespace (dry run)\n'
+    r = engine.run("kubectl delete pods --field-selector=foo=bar")
+    assert r.output == ('Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector '
+                        '"", field selector "foo=bar": field label not supported: foo\n')
+    assert engine.run("kubectl scale deploy -l app=none --replicas=1").output == "error: no objects passed to scale\n"

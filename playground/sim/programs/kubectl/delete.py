@@ -44,7 +44,7 @@ def delete(inv: Invocation) -> int:
         raise KubectlError("name cannot be provided when a selector is specified")
     if all_ and selector:
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")
-    if pairs and not named and not selector and not all_:
+    if pairs and not named and not selector and not all_ and not f.get("field-selector"):
         raise KubectlError("resource(s) were provided, but no name was specified")
     if f.get("cascade") not in ("background", "foreground", "orphan", "true", "false"):
         raise KubectlError(f'invalid cascade value ({f.get("cascade")}). Must be "background", "foreground", '
@@ -61,7 +61,8 @@ def delete(inv: Invocation) -> int:
             for ref in missing] + found.errors
         found.refs = [ref for ref in found.refs if ref.obj is not None]
     else:
-        found = find(inv, inv.args, selector=selector, all_=all_, all_namespaces=f.get("all-namespaces", False))
+        found = find(inv, inv.args, selector=selector, all_=all_, all_namespaces=f.get("all-namespaces", False),
+                     field_selector=f.get("field-selector", ""))
     if f.get("ignore-not-found"):
         found.errors = [e for e in found.errors if "(NotFound)" not in e]
     return _delete_all(inv, found, grace, dry)

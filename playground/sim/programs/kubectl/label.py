@@ -72,7 +72,8 @@ def _run(inv: Invocation, what: str) -> int:
         found.refs = [ref for ref in found.refs if ref.obj is not None]
     else:
         found = find(inv, resources, selector=f.get("selector", ""), all_=f.get("all", False),
-                     all_namespaces=f.get("all-namespaces", False))
+                     all_namespaces=f.get("all-namespaces", False),
+                     field_selector=f.get("field-selector", ""))
     errors = list(found.errors)
     for ref in found.refs:
         obj = copy.deepcopy(ref.obj)

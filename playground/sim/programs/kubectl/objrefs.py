@@ -82,13 +82,17 @@ def select(inv: Invocation, r: res.Resource, selector: str, all_namespaces: bool
 
 
 def find(inv: Invocation, args: list[str], *, selector: str = "", all_: bool = False,
-         all_namespaces: bool = False) -> Found:
-    """Live objects named by args (+ -l / --all); missing names become NotFound errors in order."""
+         all_namespaces: bool = False, field_selector: str = "") -> Found:
+    """Live objects named by args (+ -l / --field-selector / --all); missing names become NotFound errors."""
     found = Found()
     pairs = split_args(args)
     for r, name in pairs:
         if name is None:
-            for obj in select(inv, r, selector, all_namespaces):
+            keep = lambda obj: True
+            if field_selector:
+                from .get import field_filter       # `kubectl get` owns the field-selector rules
+                keep = field_filter(field_selector, r, selector)
+            for obj in filter(keep, select(inv, r, selector, all_namespaces)):
                 found.refs.append(Ref(r, obj["metadata"]["name"], obj["metadata"].get("namespace"), obj))
             continue
         obj = live(inv, r, name)

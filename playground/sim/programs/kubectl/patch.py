@@ -44,6 +44,8 @@ def patch(inv: Invocation) -> int:
         found = manifest_refs(inv, filenames, f.get("recursive", False))
     else:
         found = find(inv, inv.args)
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to patch")
     errors = list(found.errors)
     for ref in found.refs:
         cluster = inv.cluster

@@ -35,6 +35,8 @@ def scale(inv: Invocation) -> int:
         if len(inv.args) == 1 and "/" not in inv.args[0] and not f.get("all") and not f.get("selector"):
             raise KubectlError("resource(s) were provided, but no name was specified")
         found = find(inv, inv.args, selector=f.get("selector", ""), all_=f.get("all", False))
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to scale")
     errors = list(found.errors)
     current = f.get("current-replicas", -1)
     for ref in found.refs:
