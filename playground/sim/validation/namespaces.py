@@ -1,10 +1,7 @@
-"""Namespace validation; deletion of the system namespaces is refused in apiserver.delete."""
+"""Namespace validation (finalizer names); deleting the system namespaces is refused in apiserver.delete."""
 from __future__ import annotations
 
 from .. import apiserver
-from .meta import validate_object_meta
-
-PROTECTED = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 def validate_namespace(cluster, obj: dict, old: dict | None) -> list[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import apiserver
-from .meta import (DNS1123_LABEL, LABEL_MSG, invalid, required, unsupported, validate_object_meta)
+from .meta import DNS1123_LABEL, LABEL_MSG, invalid, required, unsupported
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]

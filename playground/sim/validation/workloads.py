@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from .. import apiserver
 from ..labels import selector_matches
-from .meta import (label_selector_value, invalid, required, unsupported, validate_labels,
-                   validate_annotations, validate_object_meta, validate_selector)
+from .meta import (invalid, label_selector_value, required, unsupported, validate_annotations, validate_labels,
+                   validate_selector)
 from .pods import validate_pod_spec
 
 STRATEGIES = ["Recreate", "RollingUpdate"]

@@ -9,7 +9,7 @@ from ... import apiserver, merge
 from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, Ref, manifest_refs, print_errors, print_object
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

@@ -8,7 +8,7 @@ from ...manifests import go_json
 from ...validation.meta import label_value_errors
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object
 
 

@@ -217,10 +217,6 @@ def print_errors(inv: Invocation, errors: list) -> int:
     return 1
 
 
-def api_error_text(exc: apiserver.ApiError, source: str = "", verb: str = "creating") -> str:
-    return exc.render(source, verb)
-
-
 def unstructured_json(obj) -> str:
     """kubectl's JSON printer for objects it read as unstructured (files, the server): sorted keys."""
     import json

@@ -5,7 +5,7 @@ from ... import apiserver
 from ...manifests import ManifestError, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, split_args, print_object
 
 PATCH_TYPES = ("json", "merge", "strategic")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object
 from .delete import NO_RESOURCES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import copy
 
 from ... import apiserver
-from .framework import COMMANDS, Invocation, KubectlError, command
+from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object, split_args
 
 try:                                    # `kubectl set` alone prints its help, as cobra groups do
