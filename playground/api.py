@@ -65,6 +65,8 @@ def api_view(methods: tuple[str, ...]) -> Callable:
                 return view(request, *args, **kwargs)
             except Sandbox.DoesNotExist:
                 return error("no such sandbox", 404)
+            except services.RateLimited as exc:
+                return error(str(exc), 429)
             except services.SandboxError as exc:
                 return error(str(exc), 400)
         return wrapper

@@ -1,27 +1,45 @@
-"""A small per-user rate limit on commands (a fixed window in Django's cache), so one client cannot
-monopolise a worker. Generous enough that nobody typing ever meets it."""
+"""Per-user rate limits (a fixed window in Django's cache, Redis when REDIS_URL is set so every worker
+counts together): commands, sandbox creation. Generous enough that nobody typing ever meets them."""
 from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
-COMMANDS_PER_WINDOW = 120
 WINDOW_SECONDS = 10
 MESSAGE = "podscape: too many commands; wait a few seconds and try again\n"
+CREATE_MESSAGE = "You are creating sandboxes too quickly; wait a minute and try again."
 
 
-def allow(user_id: int | None, scope: str = "commands", limit: int = COMMANDS_PER_WINDOW,
+def commands_per_window() -> int:
+    return getattr(settings, "PODSCAPE_COMMANDS_PER_WINDOW", 120)
+
+
+COMMANDS_PER_WINDOW = 120     # the default; settings.PODSCAPE_COMMANDS_PER_WINDOW decides
+
+
+def hit(key: str, window: int) -> int:
+    """Count one more event under `key` in the current window; the count so far."""
+    key = f"{key}:{int(time.time() // window)}"
+    if cache.add(key, 1, timeout=window * 2):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:         # expired between add and incr
+        cache.add(key, 1, timeout=window * 2)
+        return 1
+
+
+def allow(user_id: int | None, scope: str = "commands", limit: int | None = None,
           window: int = WINDOW_SECONDS) -> bool:
     """Count one more request for the user; False once they are over `limit` in this window."""
     if user_id is None:
         return True
-    key = f"rl:{scope}:{user_id}:{int(time.time() // window)}"
-    if cache.add(key, 1, timeout=window * 2):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:         # expired between add and incr
-        cache.add(key, 1, timeout=window * 2)
-        return True
-    return count <= limit
+    if limit is None:
+        limit = commands_per_window()
+    return hit(f"rl:{scope}:{user_id}", window) <= limit
+
+
+def allow_create(user_id: int | None) -> bool:
+    return allow(user_id, "create", getattr(settings, "PODSCAPE_CREATES_PER_MINUTE", 20), 60)

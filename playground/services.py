@@ -33,6 +33,10 @@ class SandboxError(Exception):
     """Something the learner asked for that we refuse, with a message to show them."""
 
 
+class RateLimited(SandboxError):
+    """Refused because the learner is going too fast (HTTP 429)."""
+
+
 # ---- hooks into the lessons app (guarded: the app may not provide them yet) -------------------------
 def _lesson_hook(name: str) -> Callable | None:
     try:
@@ -120,6 +124,10 @@ def _validate_name(name: str) -> str:
 
 def create_sandbox(user, name: str, lesson_slug: str = "") -> Sandbox:
     name = _validate_name(name)
+    from . import ratelimit
+
+    if not ratelimit.allow_create(getattr(user, "pk", None)):
+        raise RateLimited(ratelimit.CREATE_MESSAGE)
     lesson_slug = (lesson_slug or "").strip()
     if lesson_slug and not lesson_exists(lesson_slug):
         raise SandboxError(f"There is no lesson {lesson_slug!r}.")

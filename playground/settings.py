@@ -144,3 +144,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ---- several workers: one cache (rate limits, login throttling) shared through Redis -------------------
+# Per-process memory would let a learner spread commands over N workers and get N times the limit.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ.get("CACHE_REDIS_URL", os.environ["REDIS_URL"]),
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "podscape")}}
+
+PODSCAPE_COMMANDS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMMANDS_PER_WINDOW", "120"))   # per 10 s
+PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
+PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
+
+# ---- production (DJANGO_DEBUG=0): see README "Running at scale" -----------------------------------------
+if not DEBUG:
+    if SECRET_KEY.startswith("podscape-dev-secret-key") and env_bool("PODSCAPE_REQUIRE_SECRET", False):
+        raise RuntimeError("set SECRET_KEY in production")
+    # Static files come from `manage.py collectstatic` (STATIC_ROOT), compressed and cache-busted.
+    WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
+    if os.environ.get("STATIC_ROOT"):
+        STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
+    if not WHITENOISE_USE_FINDERS:
+        STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    # HTTPS behind a proxy (nginx sets X-Forwarded-Proto): cookies only over TLS, redirect http -> https.
+    if env_bool("DJANGO_HTTPS", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+        SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))   # opt in: 31536000
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import api, matrix_views, views
+from . import api, login_throttle, matrix_views, views
 
 api_patterns = [
     path("sandboxes", api.sandboxes, name="api_sandboxes"),
@@ -19,7 +19,7 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", login_throttle.ThrottledLoginView.as_view(), name="login"),   # 10 failures / 5 min
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sandboxes/", views.sandbox_list, name="sandbox_list"),
     path("sandboxes/<int:sandbox_id>/", views.sandbox_page, name="sandbox_page"),
