@@ -25,6 +25,16 @@ def in_memory_channel_layer(settings):
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit and login-throttle counters live in the cache: each test starts with none (user ids
+    repeat across tests, so counts would otherwise carry over)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # ---- people and their sandboxes ------------------------------------------------------------------------
 @pytest.fixture
 def alice(django_user_model):
