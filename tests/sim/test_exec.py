@@ -156,3 +156,10 @@ def test_hello_app_logs_its_start_line():
     import re
     assert re.fullmatch(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d Server listening on port 8080\n",
                         sb.out("kubectl logs hello"))
+
+
+def test_logs_of_a_shell_command_show_what_it_printed():
+    sb = Sandbox(27).setup('kubectl run b --image=busybox --command -- sh -c "echo hello from \\$HOSTNAME; sleep 3600"',
+                           "kubectl run c --image=busybox --restart=Never -- echo hi there")
+    assert sb.out("kubectl logs b") == "hello from b\n"
+    assert sb.out("kubectl logs c") == "hi there\n"

@@ -43,6 +43,8 @@ class PodShell:
             self.vars["PWD"] = entry.get("cwd", "/")
         self.status = int(entry.get("last", 0))
         self.exited: int | None = None
+        # `kubectl logs` replays a container's own command: only programs that just print are run then
+        self.log_only: set[str] | None = entry.get("log_only")
 
     # -- word expansion: quotes, $VAR, ${VAR}, $? (no globbing or command substitution) --
     def expand(self, raw: str) -> list[str]:
@@ -158,6 +160,8 @@ class PodShell:
     def run_simple(self, cmd, stdin: str, out: Stream) -> int:
         from ... import shell
         if not isinstance(cmd, shell.Simple):
+            if self.log_only is not None:
+                return 0
             self.term.write("podscape: compound commands (if, for, while, subshells) are not simulated in the "
                             "pod's shell\n")
             return 2
@@ -247,6 +251,8 @@ class PodShell:
         image = self.container.get("image", "")
         if not has_program(image, name):
             return self.not_found(name)
+        if self.log_only is not None and name.rsplit("/", 1)[-1] not in self.log_only:
+            return 0
         env = dict(self.vars) | assigns
         proc = make_proc(self.engine, self.pod, self.container, argv, stdin, out, self.term, env,
                          self.entry.get("cwd", "/"), bool(self.entry.get("tty", True)))
@@ -286,6 +292,30 @@ def sh_program(proc) -> int:
         entry = {"kind": kind, "cwd": proc.cwd, "tty": proc.tty, "vars": dict(proc.env)}
         return PodShell(proc.engine, proc.pod, proc.container, entry, proc.stdout).run_text(proc.stdin)
     return 0
+
+
+PRINTING = {"echo", "printf", "hostname", "env", "printenv", "cat", "true", "false", "sleep", "sh", "ash", "bash",
+            "dash", "pwd", "id", "whoami", "uname"}
+
+
+def main_process_output(engine: Engine, pod: dict, container: dict) -> str:
+    """What the container's own command printed when it started (its log), for programs that only print:
+    `echo hello; sleep 3600` logs `hello`. Network tools and loops are not replayed."""
+    argv = list(container.get("command") or []) + list(container.get("args") or [])
+    if not argv or not has_program(container.get("image", ""), argv[0]):
+        return ""
+    out = Stream()
+    entry = {"kind": shell_kind(container.get("image", ""), argv[0]), "cwd": "/", "tty": False,
+             "log_only": PRINTING, "vars": dict(container_env(engine.cluster, pod, container, False))}
+    psh = PodShell(engine, pod, container, entry, out)
+    try:
+        if argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) >= 3 and argv[1] == "-c":
+            psh.run_text(argv[2])
+        else:
+            psh.run_argv(argv, "", out, {})
+    except (Exception, RecursionError):
+        return ""
+    return out.text
 
 
 def open_session(engine: Engine, pod: dict, container: dict, argv0: str, tty: bool) -> dict:

@@ -106,6 +106,12 @@ def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list
     if started is None:
         return []
     lines = startup_lines(pod, container, started)
+    if not lines:
+        from ..container.sh import main_process_output
+        lines = main_process_output(inv.engine, pod, container).splitlines()
+        script = " ".join((container.get("command") or []) + (container.get("args") or []))
+        if any(w in script.split() for w in ("while", "for", "until")):
+            inv.err("podscape: what this container's loop prints is not simulated in its log\n")
     if container is (pod["spec"].get("containers") or [None])[0] or \
             webcontent.listens(container.get("image", "")):
         lines += network.access_log(inv.cluster, pod["metadata"]["namespace"], pod["metadata"]["name"])
