@@ -416,7 +416,7 @@ def admission(cluster: Cluster, w, pod: dict, port: int) -> str | None:
     return v.drop_reason()
 
 
-# ---- DNS: egress rules that leave out kube-dns break name lookups ------------------------------------
+# ---- DNS: egress rules that leave out kube-dns break name lookups (dns.lookup and nslookup ask) -------
 def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
     """Why DNS queries from `pod` (UDP 53 to kube-dns's endpoints) never get an answer, or None."""
     if pod is None or not enforced(cluster) or not on_pod_network(pod):
@@ -437,22 +437,6 @@ def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
                 return None
             reasons.append(v.drop_reason() or "")
     return reasons[0] if reasons else None
-
-
-def _gate_resolver(inner):
-    def resolve(cluster, host_files, source, name):
-        if source.kind == "pod" and source.name:
-            pod = cluster.get("pods", source.namespace, source.name)
-            if dns_blocked(cluster, pod) and not _is_literal(name):
-                return None            # the stub resolver's queries time out: getaddrinfo fails
-        return inner(cluster, host_files, source, name)
-    resolve.policy_gated = True
-    return resolve
-
-
-def _is_literal(name: str) -> bool:
-    from .network import is_ip
-    return name.lower() == "localhost" or is_ip(name.strip("[]"))
 
 
 # ---- the whole matrix, compiled to bitmasks ----------------------------------------------------------
@@ -651,16 +635,10 @@ def default_ports(cluster: Cluster, pods: list[dict]) -> list[tuple[int, str]]:
 
 # ---- wiring ------------------------------------------------------------------------------------------
 def install() -> None:
+    """Policies drop packets at the walk's admission step; name lookups ask dns_blocked (dns.py does)."""
     from . import network
-    try:
-        from . import dns  # noqa: F401  (the DNS part sets RESOLVERS["pod"] on import; gate what it set)
-    except ImportError:
-        pass
     if admission not in network.ADMISSION:
         network.ADMISSION.append(admission)
-    inner = network.RESOLVERS.get("pod")
-    if inner is not None and not getattr(inner, "policy_gated", False):
-        network.RESOLVERS["pod"] = _gate_resolver(inner)
 
 
 install()
