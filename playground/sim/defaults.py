@@ -112,9 +112,12 @@ def namespace(obj: dict) -> None:
 def networkpolicy(obj: dict) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("podSelector", {})
-    if "policyTypes" not in spec:
+    for key in ("ingress", "egress", "policyTypes"):      # empty lists are omitempty: the API drops them
+        if key in spec and not spec[key]:
+            del spec[key]
+    if not spec.get("policyTypes"):
         types = ["Ingress"]
-        if spec.get("egress") is not None:
+        if spec.get("egress"):                             # SetDefaults_NetworkPolicy: len(Egress) != 0
             types.append("Egress")
         spec["policyTypes"] = types
     for rule in (spec.get("ingress") or []) + (spec.get("egress") or []):
