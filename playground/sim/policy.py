@@ -84,7 +84,7 @@ def policy_types(spec: dict) -> list[str]:
     types = spec.get("policyTypes")
     if types:
         return list(types)
-    return ["Ingress"] + (["Egress"] if spec.get("egress") is not None else [])
+    return ["Ingress"] + (["Egress"] if spec.get("egress") else [])     # SetDefaults: len(egress) != 0
 
 
 def _selector_text(sel: dict | None) -> str:

@@ -494,6 +494,8 @@ CASES = [
         X.. ... ...
         X.. ... ...
     """}),
+    ("an empty egress list does not default policyTypes to Egress (len(egress) != 0)",
+     [("x", "empty-egress", {"podSelector": sel(pod="a"), "egress": []})], {P80: COL_XA_DENIED}),
     ("policyTypes [Ingress]: egress rules are ignored",
      [("x", "ingress-type", {"podSelector": sel(pod="a"), "policyTypes": ["Ingress"],
                              "egress": [{"to": [{"podSelector": sel(pod="b")}]}]})], {P80: COL_XA_DENIED}),
