@@ -116,6 +116,7 @@ def test_disable_removes_the_namespace_and_the_class_but_not_ingresses():
     assert s.run("kubectl get ingressclass").output == "No resources found\n"
     assert s.engine.cluster.get("ingresses", "default", "web") is not None
     assert s.run("curl -s 192.168.49.2").exit_code == 7       # nothing listens on port 80 any more
+    assert re.search(r"^web +nginx +\* +80 ", s.run("kubectl get ingress").output, re.M)   # address cleared
 
 
 def test_a_new_ingress_gets_the_default_class_and_then_an_address():

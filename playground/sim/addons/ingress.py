@@ -249,7 +249,13 @@ def enable(cluster: Cluster) -> None:
 
 def disable(cluster: Cluster) -> None:
     """`kubectl delete -f ingress-deploy.yaml`: the namespace and everything in it, and the IngressClass.
-    Ingresses stay; nothing answers them any more (their status keeps the address it had)."""
+    Ingresses stay; nothing answers them any more. The controller clears the addresses it wrote as it shuts
+    down (--update-status-on-shutdown, on by default)."""
+    for ing in routing.served_ingresses(cluster) if routing.controller_pods(cluster) else []:
+        if ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress"):
+            ing["status"]["loadBalancer"] = {}
+            cluster.touch(ing)
+    cluster.runtime.pop("ingress_sync", None)
     if cluster.get("namespaces", None, NS) is not None:
         cluster.remove("namespaces", None, NS)
         cluster.bump()
