@@ -60,7 +60,17 @@ def test_lesson5_in_the_browser(server, page):
     assert "default/access-nginx (podSelector app=nginx)" in why
     assert page.locator("[data-tooltip]").inner_text().startswith("default/busybox")
 
+    # the connectivity page, open in another tab, follows the label live
+    sandbox_id = page.evaluate("document.getElementById('workspace').dataset.sandboxId")
+    matrix = page.context.new_page()
+    matrix.goto(f"{base}/sandboxes/{sandbox_id}/matrix/")
+    cell = 'table[data-port="80/TCP"] tr:has(th[scope=row]:text-is("busybox")) td:nth-of-type(2)'
+    assert matrix.locator(cell).get_attribute("class") == "denied"
+    matrix.wait_for_function("window.podscapeMatrix && window.podscapeMatrix.connected")
+
     step(page, "kubectl label pod busybox access=true", "label-busybox", "pod/busybox labeled")
+    matrix.wait_for_selector(cell + ".allowed", timeout=10000)
+    matrix.close()
     step(page, WGET, "wget-allowed", "remote file exists")
     page.wait_for_function(f"window.podscape.traces.filter((t) => t.hops.includes('{NGINX}')).length === 2")
     assert [t["verdict"] for t in traces_to_nginx(page)] == ["timeout", "ok"]      # red, then green
@@ -70,9 +80,3 @@ def test_lesson5_in_the_browser(server, page):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "lesson5.png"))
-
-    # the connectivity page agrees
-    sandbox_id = page.evaluate("document.getElementById('workspace').dataset.sandboxId")
-    page.goto(f"{base}/sandboxes/{sandbox_id}/matrix/")
-    cell = page.locator('table[data-port="80/TCP"] tr:has(th[scope=row]:text-is("busybox")) td').nth(1)
-    assert cell.get_attribute("class") == "allowed"

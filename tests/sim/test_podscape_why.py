@@ -217,3 +217,59 @@ def test_usage_errors_say_what_is_wrong(calico):
     assert r.exit_code == 2 and "invalid port 'http'" in r.output
     assert calico.run("podscape").exit_code == 2
     assert calico.run("podscape help").output.startswith("podscape: the playground's helper")
+
+
+HOST_NETWORK_POD = """kubectl apply -f - <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hostbox
+  labels:
+    access: "true"
+spec:
+  hostNetwork: true
+  containers:
+  - name: box
+    image: busybox
+    args: [sleep, "3600"]
+EOF"""
+
+
+def test_a_host_network_pod_is_no_pod_to_a_selector_but_the_node_address_to_an_ipblock(calico):
+    calico.setup(HOST_NETWORK_POD)
+    assert calico.pod_ip("hostbox") == "192.168.49.2"
+    # access=true would let a pod in; a host-network pod's packets come from the node, which no podSelector picks
+    # (a host-network pod uses the node's resolver, which knows no cluster names: go by address)
+    nginx = calico.pod_ip("nginx")
+    r = calico.run(f"kubectl exec hostbox -- wget --spider --timeout=1 {nginx}")
+    assert "wget: download timed out\n" in r.output and r.exit_code == 1
+    assert r.traces[-1]["why"].startswith("hostbox (host network) (192.168.49.2) -> default/nginx")
+    calico.setup("""kubectl apply -f - <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: from-the-node
+spec:
+  podSelector:
+    matchLabels:
+      app: nginx
+  ingress:
+  - from:
+    - ipBlock:
+        cidr: 192.168.49.2/32
+EOF""")
+    r = calico.run(f"kubectl exec hostbox -- wget --spider --timeout=1 {nginx}")
+    assert r.output.endswith("remote file exists\n")
+    assert "from ipBlock 192.168.49.2/32" in r.traces[-1]["why"]
+    # and a podSelector {} deny-all does not select the host-network pod itself
+    calico.setup("""kubectl apply -f - <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+EOF""")
+    r = calico.run("podscape why hostbox nginx:80")
+    assert "Egress from hostbox (host network): not a pod on the pod network, no NetworkPolicy applies." in r.output
