@@ -231,3 +231,10 @@ if n == 0:
     real_tail = "".join(proc.stderr.splitlines(keepends=True)[1:])
     assert final.output == real_tail.replace(real_tail.split('"')[1], path)
     assert (final.exit_code, proc.returncode) == (1, 1)
+
+
+def test_output_patch_shows_the_strategic_patch_sent():
+    engine = sandbox()
+    content = engine.run("kubectl edit svc nginx-app --output-patch").editor["content"]
+    result = engine.save_editor(content.replace("  sessionAffinity: None\n", "  sessionAffinity: ClientIP\n"))
+    assert result.output == 'Patch: {"spec":{"sessionAffinity":"ClientIP"}}\nservice/nginx-app edited\n'

@@ -12,7 +12,7 @@ import json
 
 from ... import apiserver, merge, resources as res
 from ...engine import EDITOR_HANDLERS, Engine, Stream
-from ...manifests import ManifestError, read_stream, split_documents, yaml_to_json
+from ...manifests import ManifestError, go_json, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find, manifest_refs, print_errors
@@ -132,7 +132,8 @@ def edit(inv: Invocation) -> int:
     path = f"/tmp/kubectl-edit-{inv.cluster.randint(1_000_000_000, 4_294_967_295)}.{fmt}"
     context = {"originals": objs, "original_text": content, "format": fmt, "file": path,
                "namespace": inv.namespace, "namespace_explicit": inv.namespace_explicit,
-               "contains_error": False, "previous": "", "output": f.get("output", "")}
+               "contains_error": False, "previous": "", "output": f.get("output", ""),
+               "output_patch": bool(f.get("output-patch"))}
     inv.engine.open_editor(HANDLER, path, content, context, language=fmt)
     return 0
 
@@ -208,6 +209,8 @@ def save(engine: Engine, edited: str | None, context: dict, term: Stream) -> int
             term.write("error: At least one of apiVersion, kind and name was changed\n")
             return 1
         patch = merge.create_two_way_patch(original, obj)
+        if context.get("output_patch"):
+            term.write(f"Patch: {go_json(patch)}\n")
         name = original["metadata"]["name"]
         ns = original["metadata"].get("namespace")
         try:
