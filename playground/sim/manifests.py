@@ -176,6 +176,10 @@ class _Converter:
         return self.scalar(node)
 
     def key(self, node) -> str:
+        target = node.node if isinstance(node, _Alias) else node
+        if isinstance(target, (yaml.MappingNode, yaml.SequenceNode)):
+            # `{{ .Values.x }}` (a Helm template) parses as a mapping used as a key
+            raise ManifestError(f"yaml: invalid map key: {_go_repr(self.value(node))}")
         value = self.value(node)
         if isinstance(value, str):
             return value
@@ -208,6 +212,22 @@ class _Converter:
             if value.is_integer() and abs(value) < 2 ** 63:
                 return int(value)
         return value
+
+
+def _go_repr(v) -> str:
+    """fmt's %#v of what go-yaml decodes into interface{} values."""
+    if v is None:
+        return "interface {}(nil)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[]interface {}{" + ", ".join(_go_repr(i) for i in v) + "}"
+    return "map[interface {}]interface {}{" + ", ".join(f"{_go_repr(k)}:{_go_repr(x)}"
+                                                       for k, x in sorted(v.items())) + "}"
 
 
 _PY_TO_GO = [
