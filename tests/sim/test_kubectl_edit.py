@@ -2,6 +2,8 @@
 through the API server; invalid saves reopen with kubectl's error block (editoptions.go)."""
 from __future__ import annotations
 
+import pytest
+
 from .writehelpers import sandbox
 
 # kubectl's header (staging/src/k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go, editHeader.writeTo)
@@ -140,7 +142,10 @@ def _fake_server(obj: dict, patch_status: dict | None, bodies: list | None = Non
 
     from .test_manifests import GROUPS, _resource_list
 
-    path = f"/api/v1/namespaces/default/services/{obj['metadata']['name']}"
+    from playground.sim import resources
+    r = resources.BY_KIND[obj["kind"]]
+    base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
+    path = f"{base}/namespaces/default/{r.plural}/{obj['metadata']['name']}"
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -161,7 +166,11 @@ def _fake_server(obj: dict, patch_status: dict | None, bodies: list | None = Non
             if p == "/api/v1":
                 return self._send(200, _resource_list("v1", GROUPS[""][1]))
             if p == "/apis":
-                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": []})
+                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                    {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+                     "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})
+            if p == "/apis/apps/v1":
+                return self._send(200, _resource_list("apps/v1", GROUPS["apps"][1]))
             if p == path:
                 return self._send(200, obj)
             return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
@@ -238,3 +247,33 @@ def test_output_patch_shows_the_strategic_patch_sent():
     content = engine.run("kubectl edit svc nginx-app --output-patch").editor["content"]
     result = engine.save_editor(content.replace("  sessionAffinity: None\n", "  sessionAffinity: ClientIP\n"))
     assert result.output == 'Patch: {"spec":{"sessionAffinity":"ClientIP"}}\nservice/nginx-app edited\n'
+
+
+@pytest.mark.parametrize("what,plural", [("deployment nginx-app", "deployments"), ("pod", "pods")])
+def test_edit_buffers_of_other_kinds_match_real_kubectl(kubectl_oracle, tmp_path, what, plural):
+    import subprocess
+    import sys
+
+    engine = sandbox()
+    engine.tick(1_700_000_100)
+    name = what.split()[1] if " " in what else engine.cluster.list("pods", "default")[0]["metadata"]["name"]
+    obj = engine.cluster.get(plural, "default", name)
+    opened = engine.run(f"kubectl edit {plural} {name}").editor["content"]
+    srv = _fake_server(obj, {"code": 500})
+    seen = tmp_path / "seen.txt"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(open(sys.argv[-1]).read())\n")
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
+                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
+                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    try:
+        proc = subprocess.run([kubectl_oracle, "edit", plural, name, "--validate=false"], capture_output=True,
+                              text=True, timeout=60,
+                              env={"KUBECONFIG": str(kubeconfig), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+                                   "EDITOR": f"{sys.executable} {editor}"})
+    finally:
+        srv.shutdown()
+    assert opened == seen.read_text()
+    assert proc.stderr == "Edit cancelled, no changes made.\n"
+    assert engine.save_editor(opened).output == proc.stderr
