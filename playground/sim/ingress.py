@@ -15,8 +15,8 @@ Routing as the controller's generated nginx.conf does it:
     prefix. Exact beats a prefix of the same length; otherwise the longest path wins. When any Ingress of
     a host has `nginx.ingress.kubernetes.io/use-regex: "true"` (or a rewrite-target), every path of that
     host becomes a case-insensitive regex anchored at the start, tried longest first.
-  - Nothing matches: the server's default backend (an Ingress's spec.defaultBackend), else the controller's
-    own 404 page. A backend Service that is missing, has no such port or no ready endpoints: 503.
+  - Nothing matches: the server's default backend (for a host, the defaultBackend of the Ingress that
+    declared it; for the catch-all, that of an Ingress with no rules), else the controller's own 404 page. A backend Service that is missing, has no such port or no ready endpoints: 503.
     An endpoint that refuses: 502; one that never answers (NetworkPolicy): 504 after proxy_connect_timeout.
 """
 from __future__ import annotations
@@ -181,15 +181,18 @@ def _match_location(locs: list[Location], path: str) -> Location | None:
 
 
 def _default_backend(ings: list[dict], host: str) -> tuple[dict | None, dict | None]:
-    """The default backend of a server: for a named host, that of an Ingress declaring the host; for the
-    catch-all server, the oldest Ingress's spec.defaultBackend."""
+    """The backend of a server's root location when no path matches (createServers): for a named host,
+    the spec.defaultBackend of the (oldest) Ingress that declared the host; for the catch-all server,
+    that of the oldest Ingress with a defaultBackend and no rules at all. None: the controller's 404."""
     for ing in ings:
         spec = ing.get("spec") or {}
-        if not spec.get("defaultBackend"):
+        rules = spec.get("rules") or []
+        if host == "_":
+            if not rules and spec.get("defaultBackend"):
+                return spec["defaultBackend"], ing
             continue
-        hosts = {(r.get("host") or "_").lower() for r in spec.get("rules") or []}
-        if host == "_" or host in hosts:
-            return spec["defaultBackend"], ing
+        if host in {(r.get("host") or "_").lower() for r in rules}:
+            return (spec["defaultBackend"], ing) if spec.get("defaultBackend") else (None, None)
     return None, None
 
 
@@ -212,8 +215,6 @@ def match(cluster: Cluster, host: str, path: str) -> Route:
     if loc is not None:
         return Route(loc.backend, loc.ingress, loc, name)
     backend, ing = _default_backend(ings, name)
-    if backend is None and name != "_":
-        backend, ing = _default_backend(ings, "_")
     return Route(backend, ing, None, name)
 
 

@@ -143,10 +143,19 @@ def test_use_regex_makes_the_hosts_paths_case_insensitive_regexes(engine):
 
 def test_default_backend_catches_what_no_rule_matches(engine):
     make_ingress(engine, "rules", [("", [path("/app", "app")])])
-    make_ingress(engine, "fallback", [], default="fallback-svc")
+    make_ingress(engine, "fallback", [], default="fallback-svc")      # no rules: the catch-all's backend
     assert routed(engine, "x", "/app/1") == "app"
     assert routed(engine, "x", "/nothing") == "fallback-svc"
-    assert routed(engine, "named.test", "/") == "fallback-svc"
+    assert routed(engine, "named.test", "/") == "fallback-svc"        # no server for the name: the catch-all
+
+
+def test_a_hosts_default_backend_comes_from_the_ingress_that_declares_it(engine):
+    make_ingress(engine, "shop", [("shop.test", [path("/cart", "cart")])], default="shop-home")
+    make_ingress(engine, "blog", [("blog.test", [path("/posts", "posts")])])
+    make_ingress(engine, "fallback", [], default="fallback-svc")
+    assert routed(engine, "shop.test", "/cart") == "cart"
+    assert routed(engine, "shop.test", "/other") == "shop-home"
+    assert routed(engine, "blog.test", "/other") == ""                # its server's root: the controller's 404
 
 
 # ---- what curl prints --------------------------------------------------------------------------------
