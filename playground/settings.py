@@ -103,7 +103,9 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]],
+                       # CHANNEL_PREFIX: separate deployments (or test stacks) sharing one Redis
+                       "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
         }
     }
 else:
