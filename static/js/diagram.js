@@ -33,6 +33,7 @@
     if (d.kind === "pod") return podLabel(name);
     if (d.kind === "node") return String(d.label || name);
     if (d.kind === "host") return String(d.label || "your machine");
+    if (d.kind === "ingress") return name + "\n" + (d.hosts || "*");
     return name;
   }
 
@@ -127,6 +128,19 @@
       "target-arrow-color": "#6e7681" } },
     { selector: "edge.system", style: { "opacity": 0.35 } },
     { selector: "edge.nodeport", style: {
+      "label": "data(label)", "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2.5,
+    } },
+    // Ingresses (playground/topology_ingress.py): a tag-shaped node, edges to Services labelled with the rules
+    { selector: "node.ingress", style: {
+      "shape": "tag", "width": 50, "height": 30, "background-color": "#bf8700", "border-width": 2,
+      "border-color": "#e3b341", "font-size": 10,
+    } },
+    { selector: "node.ingress.unserved", style: { "background-opacity": 0.35, "border-style": "dashed" } },
+    { selector: "edge.routes", style: {
+      "label": "data(label)", "text-wrap": "wrap", "line-color": "#e3b341", "target-arrow-color": "#e3b341", "width": 2,
+    } },
+    { selector: "edge.serves", style: { "line-style": "dotted", "line-color": "#e3b341", "target-arrow-color": "#e3b341" } },
+    { selector: "edge.hostport", style: {
       "label": "data(label)", "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2.5,
     } },
     { selector: ".sys-hidden", style: { "display": "none" } },
