@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from . import predicates
+
 # Flags whose value may be given as the next word; normalised to `--flag=value` so one regex fits both.
 VALUE_FLAGS = {"--port", "--image", "--replicas", "--type", "--name", "--target-port", "--tcp", "--node-port",
                "--protocol", "--selector", "--namespace", "--output", "--clusterip", "--external-name",
@@ -76,10 +78,13 @@ def validate_predicate(pred) -> str | None:
     if not isinstance(pred, dict) or not pred:
         return "each predicate must be a mapping such as {service: nginx-app, type: NodePort}"
     kind = next(iter(pred))
+    if kind in predicates.KEYS:            # object, reaches, request, route (predicates.py)
+        return predicates.validate(kind, pred)
     allowed = {"service": SERVICE_KEYS, "deployment": DEPLOYMENT_KEYS, "pods": PODS_KEYS,
                "ingress": INGRESS_KEYS, "output_contains": {"output_contains"}}.get(kind)
     if allowed is None:
-        return f"unknown predicate {kind!r} (use service, deployment, pods or output_contains)"
+        return (f"unknown predicate {kind!r} (use service, deployment, pods, ingress, object, reaches, request, "
+                f"route or output_contains)")
     if not isinstance(pred[kind], str) or not pred[kind]:
         return f"{kind} needs a name (text)"
     unknown = set(pred) - allowed
@@ -215,9 +220,11 @@ def _ingress(cluster, p: dict) -> str | None:
     return None
 
 
-def evaluate(pred: dict, cluster, output: str = "") -> str | None:
+def evaluate(pred: dict, cluster, output: str = "", host_files: dict | None = None) -> str | None:
     """None when the predicate holds, else a short reason a learner can act on."""
     kind = next(iter(pred))
+    if kind in predicates.KEYS:
+        return predicates.evaluate(kind, pred, cluster, host_files)
     if kind == "ingress":
         return _ingress(cluster, pred)
     if kind == "service":

@@ -51,7 +51,8 @@ from . import checks
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup"}
+FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest"}
+KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exercise_format.py)
 STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code"}
 MISTAKE_KEYS = {"match", "hint", "failed"}
@@ -59,9 +60,9 @@ FENCE_RE = re.compile(r"^(```|~~~)")
 
 
 class LessonFormatError(ValueError):
-    def __init__(self, source: str, reason: str, step: str | None = None):
+    def __init__(self, source: str, reason: str, step: str | None = None, label: str = "step"):
         self.source, self.step, self.reason = source, step, reason
-        where = f"{source}: step {step!r}" if step else source
+        where = f"{source}: {label} {step!r}" if step else source
         super().__init__(f"{where}: {reason}")
 
 
@@ -211,8 +212,11 @@ def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
 
 def parse_lesson(text: str, source: str = "<lesson>") -> dict:
     meta, body = _front_matter(text, source)
+    kind = meta.get("kind", "lesson")
+    if kind not in KINDS:
+        raise LessonFormatError(source, "kind must be lesson or exercise")
     unknown = set(meta) - FRONT_KEYS
-    if unknown:
+    if unknown and kind == "lesson":
         raise LessonFormatError(source, f"unknown front matter key(s): {', '.join(sorted(unknown))}")
     for key in ("title", "slug", "order"):
         if key not in meta:
@@ -231,6 +235,17 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
     setup = meta.get("setup") or []
     if not isinstance(setup, list) or not all(isinstance(c, str) for c in setup):
         raise LessonFormatError(source, "setup must be a list of commands")
+    common = {"title": meta["title"].strip(), "slug": meta["slug"], "order": meta["order"],
+              "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup}
+    if kind == "exercise":
+        from .exercise_format import parse_exercise
+
+        return common | parse_exercise(meta, body, source)
+    manifest = meta.get("manifest")
+    if manifest is not None and not isinstance(manifest, str):
+        raise LessonFormatError(source, "manifest must be YAML text (use a block: `manifest: |`)")
+    if manifest:
+        common["manifest"] = manifest
     intro, sections = _sections(body)
     if not sections:
         raise LessonFormatError(source, "a lesson needs at least one '## ' step section")
@@ -240,9 +255,7 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
         if s["id"] in seen:
             raise LessonFormatError(source, "duplicate step id", s["id"])
         seen.add(s["id"])
-    return {"title": meta["title"].strip(), "slug": meta["slug"], "order": meta["order"],
-            "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup,
-            "intro": intro, "steps": steps}
+    return common | {"intro": intro, "steps": steps}
 
 
 def load_file(path: Path) -> dict:

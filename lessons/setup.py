@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from playground.sim.host import HOME
 
+START_MANIFEST = "/tmp/.podscape-start.yaml"
+
 
 def place_files(engine, lesson: dict) -> None:
     host = engine.host
@@ -21,8 +23,14 @@ def prepare(engine, lesson: dict, now: float | None = None, step: float = 0.0) -
     place_files(engine, lesson)
     history = list(engine.host.history)
     results = []
-    for i, line in enumerate(lesson.get("setup", [])):
+    lines = list(lesson.get("setup", []))
+    if lesson.get("manifest"):
+        # The starting manifest is applied from a scratch file the learner never sees.
+        engine.host.files[START_MANIFEST] = lesson["manifest"]
+        lines.insert(0, f"kubectl apply -f {START_MANIFEST}")
+    for i, line in enumerate(lines):
         results.append(engine.run(line, now=None if now is None else now + i * step))
+    engine.host.files.pop(START_MANIFEST, None)
     engine.host.history = history
     engine.host.last_exit = 0
     return results

@@ -10,7 +10,8 @@ from lessons import format, replay
 
 class Command(BaseCommand):
     help = ("Replay each lesson's solution (per step: `solution`, else the first of `commands`) in a fresh "
-            "simulated sandbox and check that every step completes. Needs no database.")
+            "simulated sandbox and check that every step completes; check that the starting state does not "
+            "already pass; for exercises, that each task's solution earns its points. Needs no database.")
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 failed.append(lesson["slug"])
                 for p in problems:
                     self.stderr.write(f"{lesson['slug']}: {p}")
+            elif lesson.get("kind") == "exercise":
+                self.stdout.write(f"ok {lesson['slug']}: {len(lesson['tasks'])} tasks, {len(records)} commands, "
+                                  f"{lesson['max_score']} points")
             else:
                 self.stdout.write(f"ok {lesson['slug']}: {len(lesson['steps'])} steps, {len(records)} commands")
         if failed:

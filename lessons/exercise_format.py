@@ -1,0 +1,160 @@
+"""Graded exercises: the same kind of file as a lesson (format.py), with `kind: exercise` in the front matter
+and one `## ` section per task holding a fenced ```task block instead of ```step:
+
+    ---
+    kind: exercise
+    title: "Exercise: publish a web server"
+    slug: exercise-publish-web
+    order: 101
+    lesson: services-clusterip-nodeport   # optional: the lesson this exercise practises
+    summary: One sentence.
+    files: {}                             # as for lessons
+    manifest: |                           # optional starting state, applied with kubectl apply before setup
+      apiVersion: apps/v1
+      ...
+    setup: []                             # commands run before the learner starts (after the manifest)
+    ---
+    The goal, in Markdown. Say what to build, not which commands to type.
+
+    ## Publish web on port 30080
+    ```task
+    id: nodeport                          # unique in the exercise
+    points: 2                             # default 1; every task is graded on its own (partial credit)
+    hints:                                # revealed one at a time, on request
+      - A Service of type NodePort opens a port on the node.
+      - kubectl expose can set the type; kubectl patch or edit can set spec.ports[0].nodePort.
+    solution:                             # the reference solution: `manage.py checklessons` runs it
+      - kubectl expose deploy web --port=80 --type=NodePort
+      - "kubectl patch svc web -p '{\"spec\":{\"ports\":[{\"port\":80,\"nodePort\":30080}]}}'"
+    check:
+      state:                              # predicates on the final state (checks.py, predicates.py)
+        - {service: web, type: NodePort, nodePort: 30080}
+        - {reaches: web, pods: "app=web"}
+      command: '^kubectl (get|describe) '   # optional: a command (regex) the learner must have run
+    ```
+    Prose for the task (what it asks, in Markdown).
+
+Graded on the state (and the history for `command`), so any correct route earns the points.
+"""
+from __future__ import annotations
+
+import yaml
+
+from . import checks
+from . import format as _format
+from .format import SLUG_RE, LessonFormatError, _sections
+
+
+def _str_list(value, source: str, task: str, what: str) -> list[str]:
+    try:
+        return _format._str_list(value, source, task, what)
+    except LessonFormatError as exc:
+        raise _err(source, exc.reason, task) from None
+
+
+def _regex(pattern: str, source: str, task: str, what: str) -> str:
+    try:
+        return _format._regex(pattern, source, task, what)
+    except LessonFormatError as exc:
+        raise _err(source, exc.reason, task) from None
+
+EXERCISE_KEYS = {"kind", "title", "slug", "order", "summary", "files", "setup", "manifest", "lesson"}
+TASK_KEYS = {"id", "points", "hints", "solution", "check"}
+TASK_CHECK_KEYS = {"command", "state"}
+
+
+def _err(source: str, reason: str, task: str | None = None) -> LessonFormatError:
+    return LessonFormatError(source, reason, task, "task")
+
+
+def _task_block(lines: list[str], source: str, title: str) -> tuple[str, str]:
+    start = next((i for i, l in enumerate(lines) if l.strip() == "```task"), None)
+    if start is None:
+        raise _err(source, f"section '## {title}' has no ```task block")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
+    if end is None:
+        raise _err(source, f"the ```task block of '## {title}' is not closed")
+    return "\n".join(lines[start + 1:end]), "\n".join(lines[:start] + lines[end + 1:]).strip()
+
+
+def _parse_check(raw, source: str, tid: str) -> dict:
+    if not isinstance(raw, dict) or not raw:
+        raise _err(source, "check must be a mapping with state and/or command", tid)
+    unknown = set(raw) - TASK_CHECK_KEYS
+    if unknown:
+        raise _err(source, f"unknown check key(s) for a task: {', '.join(sorted(unknown))} "
+                                        f"(a task is graded on state and command)", tid)
+    command = [_regex(p, source, tid, "check.command")
+               for p in _str_list(raw.get("command"), source, tid, "check.command")]
+    state = raw.get("state") or []
+    if not isinstance(state, list):
+        raise _err(source, "check.state must be a list of predicates", tid)
+    for pred in state:
+        problem = checks.validate_predicate(pred)
+        if problem:
+            raise _err(source, f"check.state: {problem}", tid)
+        if "output_contains" in pred:
+            raise _err(source, "check.state: a task is graded on the sandbox, not on one "
+                                            "command's output (drop output_contains)", tid)
+    if not state and not command:
+        raise _err(source, "check needs state predicates or a command", tid)
+    return {"command": command, "state": state}
+
+
+def _parse_task(title: str, lines: list[str], source: str, index: int) -> dict:
+    block, prose = _task_block(lines, source, title)
+    try:
+        raw = yaml.safe_load(block) or {}
+    except yaml.YAMLError as exc:
+        raise _err(source, f"the ```task block of '## {title}' is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise _err(source, f"the ```task block of '## {title}' must be a mapping")
+    tid = raw.get("id")
+    if not isinstance(tid, str) or not SLUG_RE.match(tid):
+        raise _err(source, f"task {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
+    unknown = set(raw) - TASK_KEYS
+    if unknown:
+        raise _err(source, f"unknown task key(s): {', '.join(sorted(unknown))}", tid)
+    points = raw.get("points", 1)
+    if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+        raise _err(source, "points must be a whole number of at least 1", tid)
+    solution = _str_list(raw.get("solution"), source, tid, "solution")
+    if not solution:
+        raise _err(source, "solution must list the reference commands", tid)
+    if "check" not in raw:
+        raise _err(source, "missing check", tid)
+    if not title:
+        raise _err(source, "the task heading has no title", tid)
+    return {"id": tid, "title": title, "prose": prose, "points": points,
+            "hints": [h.strip() for h in _str_list(raw.get("hints"), source, tid, "hints")],
+            "solution": solution, "check": _parse_check(raw["check"], source, tid)}
+
+
+def parse_exercise(meta: dict, body: str, source: str) -> dict:
+    unknown = set(meta) - EXERCISE_KEYS
+    if unknown:
+        raise _err(source, f"unknown front matter key(s): {', '.join(sorted(unknown))}")
+    manifest = meta.get("manifest") or ""
+    if not isinstance(manifest, str):
+        raise _err(source, "manifest must be YAML text (use a block: `manifest: |`)")
+    if manifest:
+        try:
+            docs = [d for d in yaml.safe_load_all(manifest) if d is not None]
+        except yaml.YAMLError as exc:
+            raise _err(source, f"manifest is not valid YAML: {exc}") from None
+        if not docs or not all(isinstance(d, dict) and d.get("kind") for d in docs):
+            raise _err(source, "manifest must hold Kubernetes objects (each with a kind)")
+    lesson = meta.get("lesson")
+    if lesson is not None and (not isinstance(lesson, str) or not SLUG_RE.match(lesson)):
+        raise _err(source, "lesson must be the slug of a lesson")
+    intro, sections = _sections(body)
+    if not sections:
+        raise _err(source, "an exercise needs at least one '## ' task section")
+    tasks = [_parse_task(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
+    seen: set[str] = set()
+    for t in tasks:
+        if t["id"] in seen:
+            raise _err(source, "duplicate task id", t["id"])
+        seen.add(t["id"])
+    return {"kind": "exercise", "lesson": lesson or "", "manifest": manifest, "intro": intro, "tasks": tasks,
+            "steps": [], "max_score": sum(t["points"] for t in tasks)}

@@ -1,0 +1,232 @@
+"""State predicates beyond the lesson basics (checks.py): for exercises and any lesson step.
+
+    {object: deployment/web, fields: {spec.replicas: 3, spec.template.spec.containers.0.image: nginx},
+     namespace: default, exists: true}
+        an object of any kind exists (or not, exists: false) with these fields (dotted paths, list indexes)
+    {reaches: web, pods: "app=web", namespace: default}
+        Service web sends traffic to exactly the ready pods matching the selector (at least one)
+    {request: {from: "app=frontend", to: service/db, port: 3306}, allowed: true, namespace: default}
+        a TCP connection from a ready pod matching `from` (or from: host, the learner's machine) to `to`
+        (service/NAME, pod/NAME, a label selector: its first ready pod, or an address) gets through
+        (allowed: true) or does not (allowed: false: dropped, refused or unreachable)
+    {route: "wp.example.com/blog", service: wordpress, port: 80}
+        the running ingress controller sends a request for that host and path to that Service (and port)
+
+Pure (no Django). `network.walk` is the same walk curl takes, so a predicate and the learner's curl agree;
+grading runs it on a copy of the cluster (grade.py) so a check leaves no access-log lines or random draws.
+"""
+from __future__ import annotations
+
+OBJECT_KEYS = {"object", "namespace", "fields", "exists"}
+REACHES_KEYS = {"reaches", "namespace", "pods"}
+REQUEST_KEYS = {"request", "namespace", "allowed"}
+REQUEST_PARTS = {"from", "to", "port", "protocol"}
+ROUTE_KEYS = {"route", "namespace", "service", "port"}
+KEYS = {"object": OBJECT_KEYS, "reaches": REACHES_KEYS, "request": REQUEST_KEYS, "route": ROUTE_KEYS}
+MISSING = object()
+
+
+def validate(kind: str, pred: dict) -> str | None:
+    unknown = set(pred) - KEYS[kind]
+    if unknown:
+        return f"unknown key(s) for {kind}: {', '.join(sorted(unknown))}"
+    if kind == "object":
+        if not isinstance(pred["object"], str) or pred["object"].count("/") != 1:
+            return "object must be KIND/NAME, such as deployment/web"
+        from playground.sim import resources
+
+        if resources.lookup(pred["object"].split("/")[0]) is None:
+            return f"object: unknown kind {pred['object'].split('/')[0]!r}"
+        if "fields" in pred and (not isinstance(pred["fields"], dict) or not pred["fields"]):
+            return "fields must map dotted paths to values, such as {spec.replicas: 3}"
+        if "exists" in pred and not isinstance(pred["exists"], bool):
+            return "exists must be true or false"
+    elif kind == "reaches":
+        if not isinstance(pred["reaches"], str) or not isinstance(pred.get("pods"), str):
+            return "reaches needs a Service name and pods: a label selector"
+    elif kind == "request":
+        req = pred["request"]
+        if not isinstance(req, dict) or not {"from", "to", "port"} <= set(req):
+            return "request needs from, to and port, such as {from: app=frontend, to: service/db, port: 3306}"
+        if set(req) - REQUEST_PARTS:
+            return f"unknown key(s) for request: {', '.join(sorted(set(req) - REQUEST_PARTS))}"
+        if not isinstance(req["port"], int) or isinstance(req["port"], bool):
+            return "request port must be an integer"
+        if not isinstance(pred.get("allowed"), bool):
+            return "request needs allowed: true or allowed: false"
+    elif kind == "route":
+        if not isinstance(pred["route"], str) or not pred["route"] or not isinstance(pred.get("service"), str):
+            return "route needs HOST/PATH (such as foo.example.com/) and service: NAME"
+        if "port" in pred and not isinstance(pred["port"], (int, str)):
+            return "route port must be a number or a port name"
+    return None
+
+
+# ---- object exists with fields ---------------------------------------------------------------------
+def _dig(obj, path: str):
+    cur = obj
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return MISSING
+    return cur
+
+
+def _same(have, want) -> bool:
+    if isinstance(want, (dict, list)):
+        return have == want
+    if isinstance(want, bool) or isinstance(have, bool):
+        return have is want
+    return str(have) == str(want)
+
+
+def _object(cluster, p: dict) -> str | None:
+    from playground.sim import resources
+
+    kind, name = p["object"].split("/")
+    r = resources.lookup(kind)
+    ns = p.get("namespace", "default") if r.namespaced else ""
+    obj = cluster.get(r.plural, ns, name)
+    label = f"{r.kind} {name}" + ("" if ns in ("", "default") else f" in namespace {ns}")
+    if p.get("exists") is False:
+        return f"{label} still exists" if obj else None
+    if obj is None:
+        return f"there is no {label}"
+    for path, want in (p.get("fields") or {}).items():
+        have = _dig(obj, str(path))
+        if have is MISSING:
+            return f"{label} has no {path} (the task wants {want!r})"
+        if not _same(have, want):
+            return f"{label} has {path} = {have!r}, the task wants {want!r}"
+    return None
+
+
+# ---- a Service reaches these pods --------------------------------------------------------------------
+def _matching_pods(cluster, ns: str, selector: str) -> list[dict] | str:
+    from playground.sim.labels import parse_selector, requirements_match
+
+    try:
+        reqs = parse_selector(selector)
+    except ValueError:
+        return f"bad selector {selector!r}"
+    return [x for x in cluster.list("pods", ns) if requirements_match(reqs, x["metadata"].get("labels") or {})
+            and not x["metadata"].get("deletionTimestamp")]
+
+
+def _ready(pods: list[dict]) -> list[dict]:
+    from playground.sim.controllers import is_ready
+
+    return [x for x in pods if is_ready(x)]
+
+
+def _reaches(cluster, p: dict) -> str | None:
+    name, ns = p["reaches"], p.get("namespace", "default")
+    if cluster.get("services", ns, name) is None:
+        return f"there is no Service named {name}" + ("" if ns == "default" else f" in namespace {ns}")
+    pods = _matching_pods(cluster, ns, p["pods"])
+    if isinstance(pods, str):
+        return pods
+    want = {x["metadata"]["name"] for x in _ready(pods)}
+    if not want:
+        return f"no ready pod matches {p['pods']} yet"
+    ep = cluster.get("endpoints", ns, name) or {}
+    have = {(a.get("targetRef") or {}).get("name") or a.get("ip")
+            for s in ep.get("subsets") or [] for a in s.get("addresses") or []}
+    if not have:
+        return f"Service {name} has no endpoints: its selector matches no ready pod"
+    if have != want:
+        extra, missing = sorted(have - want), sorted(want - have)
+        bits = ([f"also sends traffic to {', '.join(extra)}"] if extra else []) + \
+               ([f"does not reach {', '.join(missing)}"] if missing else [])
+        return f"Service {name} " + " and ".join(bits)
+    return None
+
+
+# ---- a request from A to B:port ----------------------------------------------------------------------
+def _first_ready(cluster, ns: str, selector: str) -> dict | str:
+    pods = _matching_pods(cluster, ns, selector)
+    if isinstance(pods, str):
+        return pods
+    ready = _ready(pods)
+    return ready[0] if ready else f"no ready pod matches {selector}"
+
+
+def _destination(cluster, ns: str, to: str) -> str | tuple[str]:
+    """The address to connect to, or (reason,) when there is nothing to connect to."""
+    if to.startswith(("service/", "svc/")):
+        svc = cluster.get("services", ns, to.split("/", 1)[1])
+        if svc is None:
+            return (f"there is no Service named {to.split('/', 1)[1]}",)
+        return svc["spec"].get("clusterIP") or ""
+    if to.startswith("pod/"):
+        pod = cluster.get("pods", ns, to.split("/", 1)[1])
+        if pod is None:
+            return (f"there is no pod named {to.split('/', 1)[1]}",)
+        return (pod.get("status") or {}).get("podIP") or ""
+    if "=" in to:
+        pod = _first_ready(cluster, ns, to)
+        return (pod,) if isinstance(pod, str) else (pod.get("status") or {}).get("podIP") or ""
+    return to
+
+
+def _request(cluster, host_files: dict, p: dict) -> str | None:
+    from playground.sim import network
+
+    req, ns = p["request"], p.get("namespace", "default")
+    src, to, port = str(req["from"]), str(req["to"]), int(req["port"])
+    what = f"a request from {src} to {to}:{port}"
+    if src == "host":
+        source = network.HOST
+    else:
+        pod = _first_ready(cluster, ns, src)
+        if isinstance(pod, str):
+            return f"{pod} to send {what.replace('a request ', 'the request ')}"
+        source = network.pod_source(pod)
+    dest = _destination(cluster, ns, to)
+    if isinstance(dest, tuple):
+        return dest[0]
+    w = network.walk(cluster, host_files, source, dest, port, req.get("protocol", "TCP"))
+    if p["allowed"] and not w.ok:
+        return f"{what} is not answered ({w.verdict}{': ' + w.reason if w.reason else ''})"
+    if not p["allowed"] and w.ok:
+        return f"{what} gets through; it should be blocked"
+    return None
+
+
+# ---- an Ingress routes host/path to a Service -------------------------------------------------------
+def _route(cluster, p: dict) -> str | None:
+    try:
+        from playground.sim import ingress
+    except ImportError:          # the ingress part is not in this build
+        return "Ingress routing is not simulated here"
+    host, _, path = p["route"].partition("/")
+    path = "/" + path
+    if not ingress.controller_pods(cluster):
+        return "no ingress controller is running (minikube addons enable ingress)"
+    r = ingress.match(cluster, host, path)
+    svc = ((r.backend or {}).get("service") or {})
+    if not svc:
+        return f"no Ingress rule sends {host}{path} to a Service"
+    if svc.get("name") != p["service"]:
+        return f"{host}{path} goes to Service {svc.get('name')}, not {p['service']}"
+    if "port" in p:
+        port = svc.get("port") or {}
+        have = port.get("number", port.get("name"))
+        if str(have) != str(p["port"]):
+            return f"{host}{path} goes to port {have} of Service {p['service']}, not {p['port']}"
+    return None
+
+
+def evaluate(kind: str, pred: dict, cluster, host_files: dict | None = None) -> str | None:
+    if kind == "object":
+        return _object(cluster, pred)
+    if kind == "reaches":
+        return _reaches(cluster, pred)
+    if kind == "route":
+        return _route(cluster, pred)
+    if kind == "request":
+        return _request(cluster, host_files or {}, pred)
+    return f"unknown predicate {kind!r}"
