@@ -2441,8 +2441,7 @@ def history_expand(line: str, history: list[str]) -> str:
 # Entry point
 # ================================================================================================
 def run_line(engine: Engine, line: str, term: Stream) -> int:
-    if not PROGRAMS:
-        load_all()
+    load_all()
     host = engine.host
     if host.shell_stack and POD_SHELL is not None:
         return POD_SHELL(engine, line, term)

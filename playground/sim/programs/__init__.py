@@ -20,10 +20,18 @@ def program(*names: str) -> Callable[[Program], Program]:
     return register
 
 
+_loaded = False
+
+
 def load_all() -> None:
-    """Import the modules that register programs (late, to keep import cycles out)."""
+    """Import the modules that register programs (late, to keep import cycles out). Idempotent and
+    cheap after the first call, so callers need not guess whether some module was imported already."""
+    global _loaded
+    if _loaded:
+        return
     import importlib
     import pkgutil
 
     for mod in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{mod.name}")
+    _loaded = True
