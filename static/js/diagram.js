@@ -310,7 +310,8 @@
         const options = {
           name: "fcose", quality: "proof", randomize: false, animate: false, fit: false,
           nodeDimensionsIncludeLabels: true, packComponents: true,
-          nodeRepulsion: 4500, idealEdgeLength: 70, edgeElasticity: 0.45, nestingFactor: 0.1,
+          nodeRepulsion: 4500, idealEdgeLength: (e) => (e.hasClass("nodeport") ? 170 : 70),
+          edgeElasticity: 0.45, nestingFactor: 0.1,
           gravity: 2, gravityRange: 1.5, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
           tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
         };
@@ -321,14 +322,16 @@
           console.warn("podscape: constrained layout failed", err);
           eles.layout(options).run();
         }
+        this.tidy(eles);
         const target = new Map(leaves.map((n) => [n.id(), Object.assign({}, n.position())]));
+        // window.podscape.layouts counts finished layouts (positions and viewport settled), for tests
+        const settled = () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; };
         const done = () => {
-          this.layoutCount = (this.layoutCount || 0) + 1;
-          window.podscape.layouts = this.layoutCount;
-          if (!this.userMoved) this.cy.animate({ fit: { eles: this.cy.elements().not(".sys-hidden"), padding: 24 } },
-            { duration: first ? 0 : 250 });
+          if (this.userMoved) { settled(); return; }
+          this.cy.animate({ fit: { eles: this.cy.elements().not(".sys-hidden").not(".packet"), padding: 24 } },
+            { duration: 250, complete: settled });
         };
-        if (first) { this.cy.fit(eles, 24); done(); return; }
+        if (first) { this.cy.fit(eles, 24); settled(); return; }
         leaves.forEach((n) => { if (before.has(n.id())) n.position(before.get(n.id())); });
         const layout = leaves.layout({ name: "preset", positions: (n) => target.get(n.id()), fit: false,
           animate: true, animationDuration: 400, animationEasing: "ease-in-out-cubic" });
@@ -336,6 +339,53 @@
         layout.run();
       };
       if (now) run(); else this.layoutTimer = setTimeout(run, 250);
+    }
+
+    // fcose treats the constraints' gaps loosely: after it, line up each column and row around its
+    // centre, evenly spaced in its order, so that no two pods (or their labels) overlap
+    tidy(eles) {
+      const nodes = eles.nodes();
+      const spread = (members, axis, step) => {
+        if (members.length < 2) return;
+        const other = axis === "y" ? "x" : "y";
+        const mid = (key) => members.reduce((a, n) => a + n.position(key), 0) / members.length;
+        const across = mid(other);
+        const along = mid(axis);
+        members.forEach((n, i) => n.position({ [axis]: along + (i - (members.length - 1) / 2) * step, [other]: across }));
+      };
+      const services = this.orderedServices(nodes).toArray();
+      spread(services, "y", 110);
+      // your machine level with the first Service (the one it reaches on a NodePort, if any)
+      const host = nodes.filter("#host");
+      if (host.nonempty() && services.length) host.position("y", services[0].position("y"));
+      const columnPods = [];
+      const rowPods = [];
+      for (const { columns, rows } of this.podGroups(nodes)) {
+        columns.forEach((col) => { spread(col, "y", 64); columnPods.push(...col); });
+        // columns side by side, far enough apart for the labels, in their order
+        let lastX = -Infinity;
+        columns.forEach((col) => {
+          const x = Math.max(col[0].position("x"), lastX + 120);
+          col.forEach((p) => p.position("x", x));
+          lastX = x;
+        });
+        rows.forEach((row) => { spread(row, "x", 90); rowPods.push(...row); });
+      }
+      const shift = (pods, axis, by) => pods.forEach((p) => p.position(axis, p.position(axis) + by));
+      const min = (pods, axis) => Math.min(...pods.map((p) => p.position(axis)));
+      if (columnPods.length && rowPods.length) {
+        // the system pods' rows (their namespace box, when the server draws one) go below the learner's
+        // pods, starting at the same left edge
+        const bottom = Math.max(...columnPods.map((p) => p.position("y")));
+        shift(rowPods, "y", bottom + 90 - min(rowPods, "y"));
+        shift(rowPods, "x", min(columnPods, "x") - min(rowPods, "x"));
+      }
+      // and every pod to the right of the Services
+      const pods = columnPods.concat(rowPods);
+      if (pods.length && services.length) {
+        const gap = services[0].position("x") + 170 - min(pods, "x");
+        if (gap > 0) shift(pods, "x", gap);
+      }
     }
 
     // Pods inside their node: each of the learner's workloads is a column (at most 4 tall, then another
@@ -357,7 +407,8 @@
       const rank = (pods) => Math.min(Infinity, ...pods[0].incomers("edge.selects").sources()
         .map((svc) => (svcRank.has(svc.id()) ? svcRank.get(svc.id()) : Infinity)));
       const out = [];
-      for (const [parent, groups] of byParent) {
+      const systemLast = [...byParent].sort(([a], [b]) => /kube-system$/.test(a) - /kube-system$/.test(b));
+      for (const [parent, groups] of systemLast) {
         const columns = [];
         const rows = [];
         const keys = [...groups.keys()].sort((a, b) => rank(groups.get(a)) - rank(groups.get(b)) || (a < b ? -1 : a > b));
