@@ -35,3 +35,68 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.lesson.slug} · sandbox {self.sandbox_id}"
+
+
+# ---- courses, exercises' attempts (issue 6) ----------------------------------------------------------
+def new_join_code() -> str:
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"      # no 0/O, 1/I: read aloud in a classroom
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Course(models.Model):
+    """A class an instructor runs: lessons and exercises with due dates, joined with a code."""
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courses_owned")
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseItem(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="items")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="course_items")
+    due = models.DateTimeField(null=True, blank=True)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "lesson__order"]
+        constraints = [models.UniqueConstraint(fields=["course", "lesson"], name="unique_lesson_per_course")]
+
+
+class Membership(models.Model):
+    LEARNER, INSTRUCTOR = "learner", "instructor"
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_memberships")
+    role = models.CharField(max_length=20, choices=[(LEARNER, "learner"), (INSTRUCTOR, "instructor")],
+                            default=LEARNER)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="unique_membership")]
+
+
+class Attempt(models.Model):
+    """One submitted exercise: the grade, the sandbox's state then and the commands that led there."""
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    exercise = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attempts")
+    sandbox = models.ForeignKey("playground.Sandbox", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="attempts")
+    score = models.IntegerField(default=0)
+    max_score = models.IntegerField(default=0)
+    results = models.JSONField(default=list)        # grade.grade(...)["tasks"]
+    snapshot = models.JSONField(default=dict)       # Sandbox.state when submitted
+    commands = models.JSONField(default=list)       # [{line, output, exit_code, assessment}] up to the submit
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.exercise.slug} · {self.score}/{self.max_score}"

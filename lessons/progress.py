@@ -8,7 +8,7 @@ Progress is one LessonProgress row per (learner, lesson, sandbox), so it survive
 """
 from __future__ import annotations
 
-from . import assess, format, setup
+from . import assess, exercises, format, setup
 from .models import Lesson, LessonProgress
 
 
@@ -33,6 +33,9 @@ def save_lesson(spec: dict, source: str) -> Lesson:
 
 def fit_progress(spec: dict, state: dict | None) -> dict:
     """A stored progress dict made to fit the lesson as it is now (steps may have been edited since)."""
+    if exercises.is_exercise(spec):
+        return dict(state or {}, done=[], current=None, completed=bool(((state or {}).get("grade") or {})
+                                                                        .get("passed")))
     ids = [s["id"] for s in spec["steps"]]
     if not state or "done" not in state:
         return assess.new_progress(spec)
@@ -59,6 +62,8 @@ def assess_command(sandbox, line: str, result, engine) -> dict | None:
     lesson = get_lesson(sandbox.lesson_slug)
     if lesson is None:
         return None
+    if exercises.is_exercise(lesson.spec):        # graded on state after every command, live
+        return exercises.assess(sandbox, lesson, engine)
     row = _progress_row(sandbox, lesson, lock=True)
     state = fit_progress(lesson.spec, row.state)
     verdict = assess.assess(lesson.spec, state, line, result, engine)
@@ -79,6 +84,8 @@ def lesson_state(sandbox) -> dict | None:
     lesson = get_lesson(sandbox.lesson_slug)
     if lesson is None:
         return None
+    if exercises.is_exercise(lesson.spec):
+        return exercises.view(sandbox, lesson)
     view = assess.lesson_view(lesson.spec, progress_for(sandbox, lesson))
     view["pane_url"] = f"/lessons/{lesson.slug}/pane/{sandbox.pk}/"
     return view

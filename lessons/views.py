@@ -45,7 +45,9 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
             mine.setdefault(row.lesson_id, []).append(
                 {"sandbox": row.sandbox, "done": len(state.get("done", [])), "total": total,
                  "completed": state.get("completed", False)})
-    items = [{"lesson": l, "steps": len(l.spec.get("steps", [])), "progress": mine.get(l.pk, [])} for l in lessons]
+    items = [{"lesson": l, "steps": len(l.spec.get("steps", [])), "progress": mine.get(l.pk, []),
+              "kind": l.spec.get("kind", "lesson"), "tasks": len(l.spec.get("tasks", [])),
+              "points": l.spec.get("max_score", 0)} for l in lessons]
     return render(request, "lessons/list.html", {"items": items})
 
 
@@ -56,6 +58,10 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     lesson = progress.get_lesson(slug)
     if lesson is None or sandbox.lesson_slug != slug:
         raise Http404("No such lesson in this sandbox")
+    if lesson.spec.get("kind") == "exercise":
+        from .exercise_views import render_pane
+
+        return render_pane(request, sandbox, lesson)
     view = assess.lesson_view(lesson.spec, progress.progress_for(sandbox, lesson))
     by_id = {s["id"]: s for s in lesson.spec["steps"]}
     steps = []

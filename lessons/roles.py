@@ -1,0 +1,50 @@
+"""Who may do what: instructors (staff or the Instructor group) author and run courses; a course's
+instructors (its owner and members with the instructor role) read its gradebook; learners see their own work.
+
+Denials: someone outside a course gets 404 (they do not learn it exists); a learner of the course asking
+for an instructor's page gets 403.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Course, Membership
+
+INSTRUCTOR_GROUP = "Instructor"
+
+
+def is_instructor(user) -> bool:
+    """May author lessons (preview) and create courses."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.groups.filter(name=INSTRUCTOR_GROUP).exists())
+
+
+def role_in(course: Course, user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if course.owner_id == user.pk:
+        return Membership.INSTRUCTOR
+    return Membership.objects.filter(course=course, user=user).values_list("role", flat=True).first()
+
+
+def course_for(user, course_id: int) -> tuple[Course, str]:
+    """(course, role) for a member; 404 for anyone else."""
+    course = Course.objects.filter(pk=course_id).first()
+    role = role_in(course, user) if course else None
+    if role is None:
+        raise Http404("No such course")
+    return course, role
+
+
+def course_for_instructor(user, course_id: int) -> Course:
+    course, role = course_for(user, course_id)
+    if role != Membership.INSTRUCTOR:
+        raise PermissionDenied("Only the course's instructors can see this.")
+    return course
+
+
+def require_instructor(user) -> None:
+    if not is_instructor(user):
+        raise PermissionDenied("Only instructors can do this.")
