@@ -124,9 +124,13 @@ class Engine:
         self.traces, self.editor, self.clear = [], None, False
         self._rv_before = self.cluster.resource_version
         self.tick(now)
+        self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
     def _finish(self, out: Stream, code: int) -> Result:
-        if self.cluster.running:
+        # the tick already reconciled this very state at this time: a command that stored nothing (get,
+        # describe, exec, curl...) needs no second pass, which halves their cost on a large cluster
+        if self.cluster.running and getattr(self, "_settled", None) != (
+                self.cluster.resource_version, self.cluster.running, self.cluster.now):
             controllers.reconcile(self.cluster)
         return Result(output=out.text, exit_code=code, editor=self.editor, traces=self.traces, clear=self.clear,
                       changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt())
