@@ -163,3 +163,10 @@ def test_logs_of_a_shell_command_show_what_it_printed():
                            "kubectl run c --image=busybox --restart=Never -- echo hi there")
     assert sb.out("kubectl logs b") == "hello from b\n"
     assert sb.out("kubectl logs c") == "hi there\n"
+
+
+def test_stdin_reaches_the_container_with_dash_i(sb):
+    assert sb.out("echo hello | kubectl exec -i testpod -- cat") == "hello\n"
+    assert sb.out("echo 'hostname; echo $((6*7))' | kubectl exec -i testpod -- sh") == "testpod\n42\n"
+    # without -i the container's stdin is empty
+    assert sb.out("echo hello | kubectl exec testpod -- cat") == ""

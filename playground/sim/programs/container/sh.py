@@ -103,6 +103,10 @@ class PodShell:
         return out
 
     def _dollar(self, raw: str, i: int) -> tuple[str, int]:
+        if raw.startswith("$((", i):
+            end = raw.find("))", i + 3)
+            if end > 0:
+                return self._arith(raw[i + 3:end]), end + 2
         m = re.match(r"\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?)|(\$))", raw[i:])
         if not m:
             return "$", i + 1
@@ -112,6 +116,57 @@ class PodShell:
             return "1", i + m.end()
         name = m.group(2) or m.group(3)
         return self.vars.get(name, ""), i + m.end()
+
+    def _arith(self, expr: str) -> str:
+        """$(( )) with + - * / % and parentheses over integers and variables (a tiny recursive descent)."""
+        toks = re.findall(r"\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%()]", expr)
+        pos = [0]
+
+        def peek() -> str:
+            return toks[pos[0]] if pos[0] < len(toks) else ""
+
+        def atom() -> int:
+            t = peek()
+            pos[0] += 1
+            if t == "(":
+                v = add()
+                pos[0] += 1
+                return v
+            if t == "-":
+                return -atom()
+            if t.isdigit():
+                return int(t)
+            val = self.vars.get(t, "0")
+            return int(val) if re.fullmatch(r"-?\d+", val) else 0
+
+        def mul() -> int:
+            v = atom()
+            while peek() in ("*", "/", "%"):
+                op = peek()
+                pos[0] += 1
+                r = atom()
+                if op == "*":
+                    v *= r
+                elif r == 0:
+                    raise ZeroDivisionError
+                else:
+                    q = abs(v) // abs(r) * (1 if (v >= 0) == (r >= 0) else -1)
+                    v = q if op == "/" else v - q * r
+            return v
+
+        def add() -> int:
+            v = mul()
+            while peek() in ("+", "-"):
+                op = peek()
+                pos[0] += 1
+                v = v + mul() if op == "+" else v - mul()
+            return v
+        try:
+            return str(add())
+        except (ZeroDivisionError, IndexError, ValueError):
+            self.term.write("sh: arithmetic syntax error\n" if self.kind == "ash" else "sh: 1: arithmetic expression: "
+                            "division by zero\n")
+            return "0"
 
     # -- running the parsed tree --
     def run_text(self, text: str) -> int:
