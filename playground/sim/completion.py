@@ -104,9 +104,15 @@ def _words(text: str) -> list[tuple[int, str]]:
     return words
 
 
+# In-pod shells (kubectl exec -it POD -- sh) complete from the container: programs/container/sh.py sets it.
+POD_COMPLETE = None
+
+
 def complete(engine: Engine, line: str, cursor: int | None = None) -> tuple[int, list[str]]:
     if not PROGRAMS:
         load_all()
+    if engine.host.shell_stack and POD_COMPLETE is not None:
+        return POD_COMPLETE(engine, line, len(line) if cursor is None else max(0, min(cursor, len(line))))
     cursor = len(line) if cursor is None else max(0, min(cursor, len(line)))
     try:
         words = _words(line[:cursor])
