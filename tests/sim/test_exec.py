@@ -170,3 +170,12 @@ def test_stdin_reaches_the_container_with_dash_i(sb):
     assert sb.out("echo 'hostname; echo $((6*7))' | kubectl exec -i testpod -- sh") == "testpod\n42\n"
     # without -i the container's stdin is empty
     assert sb.out("echo hello | kubectl exec testpod -- cat") == ""
+
+
+def test_tab_completion_in_the_pod_shell_uses_the_container(sb):
+    from playground.sim import completion
+    sb.run("kubectl exec -it testpod -- sh")
+    assert completion.complete(sb.engine, "nsl") == (0, ["nslookup"])
+    assert completion.complete(sb.engine, "cat /etc/res") == (4, ["/etc/resolv.conf"])
+    sb.run("exit")
+    assert "exec" in completion.complete(sb.engine, "kubectl ex")[1]

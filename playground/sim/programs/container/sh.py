@@ -422,9 +422,40 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     return status
 
 
+def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[str]]:
+    """Tab in the pod's shell: busybox ash and bash complete commands and paths; dash completes nothing."""
+    from . import TOOLBOX, DEBIAN_TOOLS, PodFS, PodHost
+    from ... import images
+    entry = engine.host.shell_stack[-1]
+    pod = engine.cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
+    container = next((c for c in (pod or {}).get("spec", {}).get("containers", []) or []
+                      if c.get("name") == entry.get("container")), None)
+    if container is None or entry.get("kind") == "dash":
+        return cursor, []
+    text = line[:cursor]
+    start = max(text.rfind(" "), text.rfind("\t"), text.rfind("|"), text.rfind(";")) + 1
+    word = text[start:]
+    first = not text[:start].strip() or text[:start].rstrip()[-1:] in ("|", ";", "&")
+    if first and "/" not in word:
+        tools = TOOLBOX.get(images.repository(container.get("image", "")), DEBIAN_TOOLS)
+        return start, sorted(t for t in tools | {"cd", "exit", "export"} if t.startswith(word))[:100]
+    fs = PodFS(engine.cluster, pod, container)
+    base, _, stem = word.rpartition("/")
+    directory = PodHost(fs, entry.get("cwd", "/")).abspath(base + "/" if base else ("/" if word.startswith("/") else "."))
+    names = fs.listdir(directory) or []
+    prefix = (base + "/") if base or word.startswith("/") else ""
+    out = []
+    for n in names:
+        if n.startswith(stem):
+            full = directory.rstrip("/") + "/" + n
+            out.append(prefix + n + ("/" if fs.is_dir(full) else ""))
+    return start, sorted(out)[:100]
+
+
 def install() -> None:
-    from ... import shell
+    from ... import completion, shell
     shell.POD_SHELL = run_pod_line
+    completion.POD_COMPLETE = complete_in_pod
 
 
 install()
