@@ -12,6 +12,7 @@ import ipaddress
 import time
 import uuid
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterator
 
 from . import resources as res
@@ -29,6 +30,7 @@ def rfc3339(ts: float) -> str:
     return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=8192)      # controllers re-read the same timestamps (events, pods) on every reconcile
 def parse_rfc3339(value: str) -> float:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
