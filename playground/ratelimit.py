@@ -32,12 +32,14 @@ def hit(key: str, window: int) -> int:
 
 
 def allow(user_id: int | None, scope: str = "commands", limit: int | None = None,
-          window: int = WINDOW_SECONDS) -> bool:
+          window: int | None = None) -> bool:
     """Count one more request for the user; False once they are over `limit` in this window."""
     if user_id is None:
         return True
     if limit is None:
         limit = commands_per_window()
+    if window is None:
+        window = getattr(settings, "PODSCAPE_COMMAND_WINDOW", WINDOW_SECONDS)
     return hit(f"rl:{scope}:{user_id}", window) <= limit
 
 

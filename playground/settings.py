@@ -80,8 +80,11 @@ SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    # No persistent connections: under ASGI each request's sync work runs in a thread pool (Django's advice).
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    # DB_CONN_MAX_AGE > 0 keeps a connection per worker thread (channels runs all DB work of a worker in
+    # one thread, so that is one connection per worker); a fresh PostgreSQL connection per command costs ms.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"],
+                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+                                                  conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:

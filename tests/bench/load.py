@@ -1,0 +1,147 @@
+"""Load generator: N learners, each with a sandbox, typing lesson commands over the terminal socket with
+think time. Starts its own deployment on localhost (tests/scale/stack.py), so it needs no setup:
+
+    .venv/bin/python -m tests.bench.load --setup embedded --learners 200 --think 5 --duration 60
+    .venv/bin/python -m tests.bench.load --setup pgredis --workers 2 --learners 200 --think 5 --duration 60
+    .venv/bin/python -m tests.bench.load --setup pgredis --workers 2 --find-max --target-p95 100
+
+Reports throughput, command round trip (send -> result) p50/p95/p99 and diagram-push latency (send ->
+the topology diff arriving on a second socket of the same sandbox, which for pgredis is held by the other
+worker). Run time is bounded by --duration (plus start-up); everything listens on 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.scale.stack import Stack, recv_until, ws_connect  # noqa: E402
+
+# What a learner types in lesson 3 (Services), in order; repeated with fresh names.
+LESSON = [
+    "kubectl get nodes",
+    "kubectl create deployment web{n} --image=nginx --replicas=2",
+    "kubectl get pods -o wide",
+    "kubectl expose deployment web{n} --port=80",
+    "kubectl get svc",
+    "kubectl describe svc web{n}",
+    "kubectl get endpoints web{n}",
+    "kubectl scale deployment web{n} --replicas=3",
+    "kubectl get deploy",
+    "kubectl delete svc web{n}",
+    "kubectl delete deployment web{n}",
+]
+CHANGES = {1, 3, 7, 9, 10}          # lines that change the diagram
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict) -> None:
+    workers = stack.workers
+    typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
+    rng = random.Random(index)
+    try:
+        async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
+            await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
+            await recv_until(diagram, lambda m: m["type"] == "hello", timeout=60)
+            pushes: asyncio.Queue = asyncio.Queue()
+
+            async def watch():
+                async for raw in diagram:
+                    if json.loads(raw)["type"] == "topology":
+                        pushes.put_nowait(time.perf_counter())
+            watcher = asyncio.create_task(watch())
+            await asyncio.sleep(rng.uniform(0, think))        # learners do not all start in the same ms
+            step, n = 0, 0
+            while time.perf_counter() < until:
+                text = LESSON[step].format(n=n)
+                sent = time.perf_counter()
+                await tab.send(json.dumps({"type": "command", "id": step, "line": text}))
+                msg, _ = await recv_until(tab, lambda m: m["type"] in ("result", "error"), timeout=60)
+                done = time.perf_counter()
+                if msg["type"] == "error":
+                    stats["errors"] += 1
+                else:
+                    stats["rtt"].append((done - sent) * 1000)
+                    stats["commands"] += 1
+                if step in CHANGES and msg["type"] == "result":
+                    try:
+                        while True:                           # the push for this command, not an older one
+                            at = await asyncio.wait_for(pushes.get(), 10)
+                            if at >= sent:
+                                stats["push"].append((at - sent) * 1000)
+                                break
+                    except asyncio.TimeoutError:
+                        stats["push_missing"] += 1
+                step = (step + 1) % len(LESSON)
+                n += step == 0
+                # think time: exponential around `think`, counted from the send (a command every ~think s)
+                await asyncio.sleep(max(0.0, rng.expovariate(1 / think) - (time.perf_counter() - sent)))
+            watcher.cancel()
+    except Exception as exc:      # a learner that could not connect or was cut off
+        stats["failed"] += 1
+        stats.setdefault("failures", []).append(repr(exc)[:200])
+
+
+async def run_load(stack: Stack, learners: list[dict], think: float, duration: float) -> dict:
+    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0}
+    start = time.perf_counter()
+    until = start + duration
+    await asyncio.gather(*(learner(stack, i, who, think, until, stats) for i, who in enumerate(learners)))
+    elapsed = time.perf_counter() - start
+    rtt, push = stats["rtt"], stats["push"]
+    return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
+            "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / elapsed, 1),
+            "rtt_ms": {"p50": round(pct(rtt, 50), 1), "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1),
+                       "mean": round(statistics.fmean(rtt), 1) if rtt else None},
+            "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
+                        "p99": round(pct(push, 99), 1)},
+            "errors": stats["errors"], "failed_learners": stats["failed"], "push_missing": stats["push_missing"],
+            "failures": stats.get("failures", [])[:3]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--setup", choices=["embedded", "pgredis"], default="embedded")
+    ap.add_argument("--workers", type=int, default=None, help="daphne workers (pgredis; default 2)")
+    ap.add_argument("--learners", type=int, default=200)
+    ap.add_argument("--think", type=float, default=5.0, help="mean seconds between one learner's commands")
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of load per run (bounded)")
+    ap.add_argument("--find-max", action="store_true", help="run each N in --steps; report the largest under --target-p95")
+    ap.add_argument("--steps", default="25,50,100,200,300")
+    ap.add_argument("--target-p95", type=float, default=100.0)
+    args = ap.parse_args(argv)
+    workers = args.workers or (2 if args.setup == "pgredis" else 1)
+    sizes = [int(s) for s in args.steps.split(",")] if args.find_max else [args.learners]
+    env = {"PODSCAPE_COMMANDS_PER_WINDOW": "1000", "PODSCAPE_CREATES_PER_MINUTE": "1000000"}
+    report = {"setup": args.setup, "workers": workers, "runs": []}
+    with Stack(args.setup, workers=workers, extra_env=env) as stack:
+        stack.seed(max(sizes))
+        # warm up: the first command in a process imports the engine's programs (seconds); not measured
+        asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8))
+        best = None
+        for n in sizes:
+            result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration))
+            report["runs"].append(result)
+            print(json.dumps(result), flush=True)
+            if result["rtt_ms"]["p95"] < args.target_p95 and not result["failed_learners"]:
+                best = n
+        report["largest_n_p95_under_target"] = best
+    print(json.dumps({k: v for k, v in report.items() if k != "runs"}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
