@@ -328,7 +328,7 @@ def _side_lines(side: Side | None, title: str, word: str, ep: Endpoint) -> list[
         for c in rules:
             key = "from" if side.direction == "ingress" else "to"
             if c.allows:
-                out.append(f"    {side.direction}[{c.index}] allows it: {key} {c.peer}; port {c.port}")
+                out.append(f"    {side.direction}[{c.index}] allows it: {key} {c.peer}, on {c.port}")
             elif c.port is None:
                 out.append(f"    {side.direction}[{c.index}] does not match: the port is not listed")
             else:

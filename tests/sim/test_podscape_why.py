@@ -101,7 +101,7 @@ def test_why_names_the_rule_that_allows_busybox_once_labelled(calico):
     r = calico.run("podscape why busybox nginx:80")
     assert r.exit_code == 0
     assert r.output.splitlines()[0].endswith(": ALLOWED")
-    assert "    ingress[0] allows it: from podSelector access=true; port any port\n" in r.output
+    assert "    ingress[0] allows it: from podSelector access=true, on any port\n" in r.output
     assert "  => allowed by default/access-nginx ingress[0]\n" in r.output
 
 
@@ -144,7 +144,7 @@ def test_egress_isolation_of_the_source_is_explained():
     s.setup(EGRESS_ONLY_NGINX)
     r = s.run("podscape why busybox nginx:80")
     assert "Egress from default/busybox: isolated by 1 policy:" in r.output
-    assert "    egress[0] allows it: to podSelector app=nginx; port 80/TCP" in r.output
+    assert "    egress[0] allows it: to podSelector app=nginx, on 80/TCP" in r.output
     r = s.run("podscape why busybox nginx:81")
     assert "    egress[0] does not match: the port is not listed" in r.output and r.exit_code == 1
 
