@@ -292,8 +292,7 @@ class Verdict:
                 f"from {self.source.name}")
 
     def explain(self) -> str:
-        lines = [f"{self.source.name} ({self.source.ip or 'no IP'}) -> {self.dest.name} "
-                 f"({self.dest.ip or 'no IP'}) port {self.port}/{self.protocol}: "
+        lines = [f"{_who(self.source)} -> {_who(self.dest)} port {self.port}/{self.protocol}: "
                  f"{'ALLOWED' if self.allowed else 'DENIED'}"]
         if not self.enforced:
             lines.append(f"The CNI ({self.cni}) does not enforce NetworkPolicy: policies are stored and shown "
@@ -310,6 +309,10 @@ class Verdict:
             lines.append("Replies to this connection pass: the CNI tracks it." if self.allowed else
                          "The packets are dropped silently: the client waits and times out.")
         return "\n".join(lines) + "\n"
+
+
+def _who(ep: Endpoint) -> str:
+    return ep.name if ep.name == ep.ip or ep.ip in ep.name else f"{ep.name} ({ep.ip or 'no IP'})"
 
 
 def _side_lines(side: Side | None, title: str, word: str, ep: Endpoint) -> list[str]:
@@ -459,10 +462,10 @@ class Matrix:
         """The truth table as cyclonus prints it: rows are sources, columns destinations, . allowed, X denied."""
         names = names or self.pods
         width = max([len(n) for n in names] + [3])
-        out = [" " * width + " " + " ".join(n.rjust(width) for n in names)]
+        out = [" " * width + " " + " ".join(names)]
         for s, name in enumerate(names):
-            cells = ["." if self.allowed(port, s, d) else "X" for d in range(len(names))]
-            out.append(name.ljust(width) + " " + " ".join(c.rjust(width) for c in cells))
+            cells = [("." if self.allowed(port, s, d) else "X").rjust(len(names[d])) for d in range(len(names))]
+            out.append(name.ljust(width) + " " + " ".join(cells))
         return "\n".join(out) + "\n"
 
 

@@ -204,9 +204,9 @@ def test_matrix_prints_the_truth_table(calico):
     r = calico.run("podscape matrix")
     assert r.exit_code == 0
     assert r.output == ("port 80/TCP (rows: from, columns: to; . allowed, X denied)\n"
-                        "        busybox   nginx\n"
-                        "busybox       .       X\n"
-                        "nginx         .       .\n")
+                        "        busybox nginx\n"
+                        "busybox       .     X\n"
+                        "nginx         .     .\n")
 
 
 def test_usage_errors_say_what_is_wrong(calico):

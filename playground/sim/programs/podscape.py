@@ -55,7 +55,9 @@ def _find_pod(cluster, ref: str, ns: str):
 def _source(proc, ref: str, ns: str) -> tuple[policy.Endpoint, network.Source]:
     cluster = proc.cluster
     if ref in ("host", "localhost"):
-        return policy.Endpoint(network.HOST_BRIDGE_IP, None, "your machine"), network.HOST
+        # the host has no route to pods; it reaches them through a NodePort, which SNATs to the node
+        return (policy.Endpoint(network.CNI_GATEWAY_IP, None,
+                                f"your machine via a NodePort (seen as {network.CNI_GATEWAY_IP})"), network.HOST)
     if network.is_ip(ref):
         ep = policy.ip_endpoint(cluster, ref)
         if ep.pod is not None:
@@ -92,7 +94,7 @@ def _service_backends(cluster, svc, port: int, proto: str) -> list[tuple[policy.
         if int(sp.get("port", 0)) == port and (sp.get("protocol") or "TCP") == proto:
             backends = network.ready_endpoints(cluster, svc, sp)
             if not backends:
-                raise UsageError(f"Service {name} has no ready endpoints for port {port}/{proto}")
+                raise UsageError(f"Service {name} has no ready pod endpoints for port {port}/{proto}")
             return [(policy.pod_endpoint(p), tp, f"Service {name} -> pod {p['metadata']['name']}")
                     for p, tp in backends]
     raise UsageError(f"Service {name} has no port {port}/{proto}")
@@ -117,7 +119,7 @@ def do_why(proc, args: list[str], ns: str) -> int:
         v = policy.evaluate(cluster, src, dst, dport, proto, ctx)
         if len(out):
             out.append("\n")
-        if how != f"pod {dst.pod['metadata']['name'] if dst.pod else ''}":
+        if how.startswith("Service "):
             out.append(f"via {how}:{dport}\n")
         out.append(v.explain())
         code = code or (0 if v.allowed else 1)
