@@ -268,10 +268,11 @@ class Verdict:
     egress: Side | None = None
     ingress: Side | None = None
     loopback: bool = False        # a pod reaching itself: never subject to its policies
+    node_traffic: bool = False    # to or from the node the pod runs on (host processes, host-network pods)
 
     @property
     def policy_allows(self) -> bool:
-        if self.loopback:
+        if self.loopback or self.node_traffic:
             return True
         return (self.egress is None or self.egress.allowed) and (self.ingress is None or self.ingress.allowed)
 
@@ -302,6 +303,10 @@ class Verdict:
             lines.append("With an enforcing CNI the policies below would drop it.")
         if self.loopback:
             lines.append("A pod can always reach itself: NetworkPolicy does not apply to its own traffic.")
+            return "\n".join(lines) + "\n"
+        if self.node_traffic:
+            lines.append("Traffic to and from the node a pod runs on is always allowed (kubelet probes depend "
+                         "on it), whatever the policies say.")
             return "\n".join(lines) + "\n"
         lines += _side_lines(self.egress, "Egress", "from", self.source)
         lines += _side_lines(self.ingress, "Ingress", "to", self.dest)
@@ -374,6 +379,11 @@ def evaluate(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol
     v = Verdict(src, dst, int(port), protocol, enforced(cluster), cni_label(cluster))
     v.loopback = src.pod is not None and src.pod is dst.pod or (
         src.pod is not None and dst.pod is not None and src.name == dst.name)
+    # the API docs' exception: traffic to and from the node where a pod runs is always allowed (one node
+    # here). NodePort traffic from elsewhere is not node traffic: kube-proxy SNATs it to the CNI gateway.
+    node = _node_ip()
+    v.node_traffic = (dst.pod is not None and src.pod is None and src.ip == node) or \
+        (src.pod is not None and dst.pod is None and dst.ip == node)
     if src.pod is not None:
         v.egress = _side(ctx, src.pod, "egress", dst, v.port, protocol, dst.pod)
     if dst.pod is not None:
@@ -402,6 +412,11 @@ def walk_verdict(cluster: Cluster, w, pod: dict, port: int) -> Verdict:
         v.source = egress_src if ingress_src is egress_src else Endpoint(
             client_ip, None, f"{egress_src.name} via SNAT as {client_ip}")
     return v
+
+
+def _node_ip() -> str:
+    from .network import NODE_IP
+    return NODE_IP
 
 
 def _address_label(ip: str) -> str:

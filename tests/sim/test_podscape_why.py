@@ -235,33 +235,20 @@ spec:
 EOF"""
 
 
-def test_a_host_network_pod_is_no_pod_to_a_selector_but_the_node_address_to_an_ipblock(calico):
-    calico.setup(HOST_NETWORK_POD)
+def test_traffic_from_the_pods_own_node_is_always_allowed(calico):
+    """The API docs' exception to ipBlock: traffic to and from the node where a pod runs is always allowed; a
+    host-network pod sends from the node's address, so access-nginx does not stop it (no label needed)."""
+    calico.setup(HOST_NETWORK_POD.replace('    access: "true"', '    role: node-agent'))
     assert calico.pod_ip("hostbox") == "192.168.49.2"
-    # access=true would let a pod in; a host-network pod's packets come from the node, which no podSelector picks
     # (a host-network pod uses the node's resolver, which knows no cluster names: go by address)
     nginx = calico.pod_ip("nginx")
     r = calico.run(f"kubectl exec hostbox -- wget --spider --timeout=1 {nginx}")
-    assert "wget: download timed out\n" in r.output and r.exit_code == 1
-    assert r.traces[-1]["why"].startswith("hostbox (host network) (192.168.49.2) -> default/nginx")
-    calico.setup("""kubectl apply -f - <<'EOF'
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: from-the-node
-spec:
-  podSelector:
-    matchLabels:
-      app: nginx
-  ingress:
-  - from:
-    - ipBlock:
-        cidr: 192.168.49.2/32
-EOF""")
-    r = calico.run(f"kubectl exec hostbox -- wget --spider --timeout=1 {nginx}")
-    assert r.output.endswith("remote file exists\n")
-    assert "from ipBlock 192.168.49.2/32" in r.traces[-1]["why"]
-    # and a podSelector {} deny-all does not select the host-network pod itself
+    assert r.output.endswith("remote file exists\n") and r.exit_code == 0
+    assert "Traffic to and from the node a pod runs on is always allowed" in r.traces[-1]["why"]
+    r = calico.run("podscape why hostbox nginx:80")
+    assert r.exit_code == 0 and r.output.splitlines()[0] == (
+        f"hostbox (host network) (192.168.49.2) -> default/nginx ({nginx}) port 80/TCP: ALLOWED")
+    # a podSelector {} deny-all in its namespace does not select the host-network pod itself
     calico.setup("""kubectl apply -f - <<'EOF'
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -271,5 +258,7 @@ spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 EOF""")
-    r = calico.run("podscape why hostbox nginx:80")
-    assert "Egress from hostbox (host network): not a pod on the pod network, no NetworkPolicy applies." in r.output
+    r = calico.run("kubectl exec busybox -- wget --spider --timeout=1 192.168.49.2:8443")
+    assert "download timed out" not in r.output
+    r = calico.run("podscape why nginx 192.168.49.2:10250")      # egress to the node: allowed all the same
+    assert r.exit_code == 0 and r.output.splitlines()[0].endswith(": ALLOWED")
