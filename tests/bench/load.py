@@ -52,6 +52,8 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
     workers = stack.workers
     typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
     rng = random.Random(index)
+    # learners arrive over the first think period (daphne drops a socket the app has not accepted in 5 s)
+    await asyncio.sleep(rng.uniform(0, think))
     try:
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
             await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
@@ -63,7 +65,6 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                     if json.loads(raw)["type"] == "topology":
                         pushes.put_nowait(time.perf_counter())
             watcher = asyncio.create_task(watch())
-            await asyncio.sleep(rng.uniform(0, think))        # learners do not all start in the same ms
             step, n = 0, 0
             while time.perf_counter() < until:
                 text = LESSON[step].format(n=n)
