@@ -84,8 +84,10 @@ def server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it
+    # is open, and tests collected after the browser tests call asyncio.run(), which refuses to nest.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
