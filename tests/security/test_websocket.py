@@ -1,0 +1,88 @@
+"""The terminal socket for anonymous, another learner, an instructor and the owner; the Origin check."""
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from playground import services
+from playground.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@database_sync_to_async
+def setup_people():
+    User = get_user_model()
+    alice = User.objects.create_user("alice", None, "pw-alice-1")
+    bob = User.objects.create_user("bob", None, "pw-bob-1")
+    teacher = User.objects.create_user("teacher", None, "pw-teacher-1", is_staff=True, is_superuser=True)
+    box = services.create_sandbox(alice, "alice-box")
+    cookies = {}
+    for u in (alice, bob, teacher):
+        c = Client()
+        c.force_login(u)
+        cookies[u.username] = c.cookies[settings.SESSION_COOKIE_NAME].value
+    return box, cookies
+
+
+async def open_socket(sandbox_id, session=None, origin=b"http://testserver"):
+    headers = [(b"host", b"testserver")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if session:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()))
+    comm = WebsocketCommunicator(application, f"/ws/sandboxes/{sandbox_id}/", headers=headers)
+    return comm, await comm.connect()
+
+
+@pytest.mark.parametrize("who", [None, "bob", "teacher"])
+async def test_nobody_but_the_owner_gets_the_socket(who):
+    box, cookies = await setup_people()
+    comm, (connected, code) = await open_socket(box.pk, cookies.get(who))
+    # accepted then closed with 4403, before any hello: nothing about the sandbox is sent
+    assert connected
+    assert (await comm.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4403}
+    await comm.wait()
+
+
+async def test_a_missing_sandbox_answers_like_someone_elses():
+    box, cookies = await setup_people()
+    comm, (connected, _) = await open_socket(box.pk + 1000, cookies["alice"])
+    assert (await comm.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4403}
+
+
+async def test_the_owner_gets_hello_and_can_run_commands():
+    box, cookies = await setup_people()
+    comm, (connected, _) = await open_socket(box.pk, cookies["alice"])
+    assert connected and (await comm.receive_json_from())["type"] == "hello"
+    await comm.send_json_to({"type": "command", "id": 1, "line": "kubectl get ns default -o name"})
+    assert (await comm.receive_json_from(timeout=10))["output"] == "namespace/default\n"
+    await comm.disconnect()
+
+
+@pytest.mark.parametrize("origin", [b"http://evil.example", b"null", b"http://testserver.evil.example", None])
+async def test_a_foreign_or_missing_origin_is_refused(origin):
+    """Cross-site WebSocket hijacking: the browser sends the victim's cookie from any page, so the Origin
+    must be one of ALLOWED_HOSTS; a handshake without one is refused too."""
+    box, cookies = await setup_people()
+    comm, (connected, code) = await open_socket(box.pk, cookies["alice"], origin=origin)
+    assert not connected
+
+
+async def test_command_rate_limit_on_the_socket(settings):
+    settings.PODSCAPE_COMMANDS_PER_WINDOW = 3
+    settings.PODSCAPE_COMMAND_WINDOW = 3600
+    box, cookies = await setup_people()
+    comm, (connected, _) = await open_socket(box.pk, cookies["alice"])
+    await comm.receive_json_from()
+    kinds = []
+    for i in range(4):
+        await comm.send_json_to({"type": "command", "id": i, "line": "true"})
+        kinds.append(await comm.receive_json_from(timeout=10))
+    assert [m["type"] for m in kinds] == ["result"] * 3 + ["error"]
+    assert kinds[-1]["message"] == "podscape: too many commands; wait a few seconds and try again"
+    await comm.disconnect()
