@@ -156,7 +156,9 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 def _gradebook(course: Course) -> tuple[list[Lesson], list[dict]]:
-    exercises = [i.lesson for i in course.items.select_related("lesson") if i.lesson.spec.get("kind") == "exercise"]
+    items = [i for i in course.items.select_related("lesson") if i.lesson.spec.get("kind") == "exercise"]
+    exercises = [i.lesson for i in items]
+    due = {i.lesson_id: i.due for i in items}
     members = list(course.memberships.filter(role=Membership.LEARNER).select_related("user")
                    .order_by("user__username"))
     users = [m.user for m in members]
@@ -175,7 +177,8 @@ def _gradebook(course: Course) -> tuple[list[Lesson], list[dict]]:
             if latest and (last is None or latest.created > last):
                 last = latest.created
             cells.append({"exercise": ex, "best": best, "attempts": len(mine), "latest": latest,
-                          "max_score": ex.spec.get("max_score", 0)})
+                          "max_score": ex.spec.get("max_score", 0),
+                          "late": bool(best and due[ex.pk] and best.created > due[ex.pk])})
         rows.append({"user": m.user, "cells": cells, "last_activity": last,
                      "total": sum(c["best"].score for c in cells if c["best"])})
     return exercises, rows
@@ -199,7 +202,7 @@ def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
     writer = csv.writer(response)
     header = ["learner"]
     for ex in exercises:
-        header += [f"{ex.slug} score", f"{ex.slug} max", f"{ex.slug} attempts"]
+        header += [f"{ex.slug} score", f"{ex.slug} max", f"{ex.slug} attempts"]   # best score of the attempts
     writer.writerow(header + ["last activity"])
     for row in rows:
         line = [row["user"].username]

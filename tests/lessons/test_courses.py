@@ -189,3 +189,13 @@ def test_an_instructor_sees_only_the_course_s_learners_attempts(client, teacher,
     as_user(client, teacher)
     assert client.get(f"/lessons/courses/{course.pk}/attempts/{attempt.pk}/").status_code == 404
     assert 'data-learner="alice"' not in client.get(f"/lessons/courses/{course.pk}/gradebook/").content.decode()
+
+
+def test_a_submission_after_the_due_date_is_marked_late(client, teacher, alice):
+    course = make_course(client, teacher)
+    CourseItem.objects.filter(course=course, lesson__slug=EX).update(due="2020-01-01T00:00Z")
+    join(client, alice, course)
+    sandbox, _ = solve(alice, GOOD)
+    as_user(client, alice).post(f"/lessons/{EX}/submit/{sandbox.pk}/")
+    book = as_user(client, teacher).get(f"/lessons/courses/{course.pk}/gradebook/").content.decode()
+    assert 'class="late"' in book
