@@ -171,3 +171,20 @@ def test_grading_leaves_the_sandbox_as_it_was():
     before = engine.to_state()
     grade.grade(exercise, engine)
     assert engine.to_state() == before
+
+
+@pytest.mark.parametrize("route", [
+    ["kubectl exec client -- wget -qO- api.shop"],
+    ["kubectl exec -it client -- sh", "nslookup api.shop.svc.cluster.local", "exit"],
+], ids=["exec-wget", "in-pod-shell"])
+def test_the_dns_exercise_counts_a_lookup_from_the_pod_either_way(route):
+    exercise, engine, clock = sandbox("exercise-dns-namespaces")
+    run(engine, clock, "kubectl create namespace shop", "kubectl create deploy api --image=nginx:latest -n shop",
+        "kubectl expose deploy api --port=80 -n shop")
+    by_name = grade.grade(exercise, engine)["tasks"][1]
+    assert by_name["reasons"] == ["none of your commands does what this task asks you to run"]
+    for line in route:
+        clock[0] += CLOCK_STEP
+        engine.run(line, now=clock[0])
+    result = grade.grade(exercise, engine)
+    assert (result["score"], result["max_score"]) == (4, 4), result
