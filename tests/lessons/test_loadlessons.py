@@ -65,3 +65,16 @@ def test_a_malformed_file_stops_the_load_with_file_step_and_reason(tmp_path):
     assert str(err.value) == ("malformed lesson: 02-services-microservices.md: step 'describe-service': "
                               "check.state: unknown key(s) for service: ends")
     assert Lesson.objects.count() == 0          # nothing half-loaded
+
+
+def test_exercises_load_with_their_tasks_and_reloading_keeps_attempts(alice):
+    from lessons.models import Attempt
+
+    out = load()
+    assert "created exercise capstone-wordpress (4 tasks, 9 points)" in out
+    capstone = Lesson.objects.get(slug="capstone-wordpress")
+    Attempt.objects.create(user=alice, exercise=capstone, score=3, max_score=9)
+    out = load()
+    assert "updated exercise capstone-wordpress (4 tasks, 9 points)" in out
+    assert Lesson.objects.filter(slug="capstone-wordpress").count() == 1
+    assert Attempt.objects.get(user=alice).exercise_id == capstone.pk

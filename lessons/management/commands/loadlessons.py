@@ -32,7 +32,11 @@ class Command(BaseCommand):
                 existed = Lesson.objects.filter(slug=spec["slug"]).exists()
                 progress.save_lesson(spec, sources[spec["slug"]])
                 verb = "updated" if existed else "created"
-                self.stdout.write(f"{verb} lesson {spec['slug']} ({len(spec['steps'])} steps)")
+                if spec.get("kind") == "exercise":
+                    self.stdout.write(f"{verb} exercise {spec['slug']} ({len(spec['tasks'])} tasks, "
+                                      f"{spec['max_score']} points)")
+                else:
+                    self.stdout.write(f"{verb} lesson {spec['slug']} ({len(spec['steps'])} steps)")
         stale = Lesson.objects.exclude(slug__in=[s["slug"] for s in specs])
         for lesson in stale:
             self.stdout.write(f"kept lesson {lesson.slug}: its file is gone (delete it in the admin if unwanted)")
