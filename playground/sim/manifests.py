@@ -281,6 +281,28 @@ def split_documents(text: str) -> list[str]:
     return docs
 
 
+def _expanded_size(root) -> int:
+    """Nodes the document decodes to with every alias expanded, counted without expanding (memoised per
+    node), so an alias bomb is refused in microseconds instead of walking its ~10^9 nodes."""
+    sizes: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        node = node.node if isinstance(node, _Alias) else node
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if not done:
+            sizes[key] = 1                       # provisional: a recursive alias counts once
+            stack.append((node, True))
+            stack.extend((c, False) for c in children)
+        else:
+            sizes[key] = 1 + sum(sizes.get(id(c.node if isinstance(c, _Alias) else c), 1) for c in children)
+    return sizes[id(root.node if isinstance(root, _Alias) else root)]
+
+
 def yaml_to_json(doc: str):
     """One YAML document -> JSON-able value (None for an empty document); raises ManifestError."""
     loader = None
@@ -293,6 +315,8 @@ def yaml_to_json(doc: str):
         node = loader.get_single_node()
         if node is None:
             return None
+        if _expanded_size(node) > MAX_NODES:       # a billion laughs: refuse before walking it (issue 7)
+            raise ManifestError("yaml: document contains excessive aliasing")
         return _Converter(loader).value(node)
     except ManifestError as exc:
         raise ManifestError(f"error converting YAML to JSON: {exc.message}")
