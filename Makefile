@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-scale install migrate chromium clean
+.PHONY: run test test-scale bench-load install migrate chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,14 +34,27 @@ chromium:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
+# Two passes (issue 7): the whole suite on the embedded defaults (SQLite, in-memory channel layer), then
+# everything that touches the database or the channel layer again on PostgreSQL + Redis (test-scale),
+# including the two-worker tests. Measured: see README "Running at scale".
 test: install chromium
 	$(VENV)/bin/pytest tests -q -p no:cacheprovider
+	$(MAKE) --no-print-directory test-scale
 
-# The scale path: PostgreSQL and the Redis channel layer (the services this machine runs locally).
-SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/podscape
-SCALE_REDIS_URL    ?= redis://127.0.0.1:6379/0
+# The scale path: PostgreSQL and Redis on 127.0.0.1 (trust auth). pytest-django creates and drops its own
+# database, test_podscape_<pid>, so runs never meet; Redis db 15 holds the tests' cache and channels.
+# The scale tests' daphne workers get a fresh database each (tests/scale/stack.py).
+SCALE_PG_HOST    ?= postgres://postgres@127.0.0.1:5432
+SCALE_REDIS_URL  ?= redis://127.0.0.1:6379/15
+SCALE_TESTS      ?= tests/web tests/lessons tests/security tests/scale
 test-scale: install
-	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(VENV)/bin/pytest tests/web -q -p no:cacheprovider
+	DATABASE_URL=$(SCALE_PG_HOST)/podscape_$$$$ REDIS_URL=$(SCALE_REDIS_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) \
+		$(VENV)/bin/pytest $(SCALE_TESTS) -q -p no:cacheprovider
+
+# The load benchmark (README "Running at scale"): both set-ups, N = 25..300 learners, a command every 5 s.
+bench-load: install
+	$(PY) -m tests.bench.load --setup embedded --find-max --think 5 --duration 60
+	$(PY) -m tests.bench.load --setup pgredis --workers 2 --find-max --think 5 --duration 60
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

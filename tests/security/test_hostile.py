@@ -106,16 +106,7 @@ def test_yaml_bomb_is_refused_as_go_yaml_does(box, alice):
                                 "yaml: document contains excessive aliasing\n")
     assert objects(box.pk) == before
     still_usable(box, alice)
-    assert took < 10, took          # bounded; the 100 ms target is checked below
-
-
-@pytest.mark.xfail(reason="manifests.py counts go-yaml's alias decodes by walking ~1M expanded nodes in "
-                          "Python (about 4 s); a memoised size pre-check in the engine would make it instant",
-                   strict=False)
-def test_yaml_bomb_is_refused_within_the_target(box, alice):
-    write_file(box, alice, "bomb.yaml", BOMB)
-    _, took = timed(services.run_command, box.pk, alice, "kubectl apply -f bomb.yaml")
-    assert took < BUDGET
+    assert took < BUDGET, f"{took * 1000:.0f} ms"
 
 
 def test_thousands_of_objects_meet_a_kubernetes_worded_quota(box, alice):
