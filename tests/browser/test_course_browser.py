@@ -100,3 +100,21 @@ def test_course_join_exercise_gradebook_and_csv(page, browser, server):
     assert "$ kubectl patch svc web" in body and "service/web patched" in body
     assert "5 / 5 points" in body
     assert page.errors == []
+
+
+def test_the_preview_reloads_when_the_file_is_saved(page, server):
+    import os
+
+    from lessons import format
+
+    log_in(page, server["base"], TEACHER, TEACHER_PASSWORD)
+    page.goto(server["base"] + "/lessons/preview/")
+    page.get_by_role("link", name="20-capstone-wordpress.md").click()
+    assert page.locator("h1").inner_text() == "Capstone: WordPress and MariaDB"
+    page.wait_for_function("window.podscapePreview && window.podscapePreview.polls >= 1", timeout=5000)
+    path = format.CONTENT_DIR / "20-capstone-wordpress.md"
+    stat = path.stat()
+    with page.expect_event("load", timeout=10000):
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))    # the author saves the file
+    assert page.locator("h1").inner_text() == "Capstone: WordPress and MariaDB"
+    assert page.errors == []
