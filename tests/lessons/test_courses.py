@@ -199,3 +199,22 @@ def test_a_submission_after_the_due_date_is_marked_late(client, teacher, alice):
     as_user(client, alice).post(f"/lessons/{EX}/submit/{sandbox.pk}/")
     book = as_user(client, teacher).get(f"/lessons/courses/{course.pk}/gradebook/").content.decode()
     assert 'class="late"' in book
+
+
+def test_the_instructor_edits_items_and_due_dates(client, teacher):
+    course = make_course(client, teacher)
+    resp = client.post(f"/lessons/courses/{course.pk}/edit/", {
+        "title": "Networking 102", "items": [EX, "capstone-wordpress"], "due-capstone-wordpress": "2027-02-01T08:30"})
+    assert resp.status_code == 302
+    course.refresh_from_db()
+    items = {i.lesson.slug: i.due for i in course.items.all()}
+    assert course.title == "Networking 102" and set(items) == {EX, "capstone-wordpress"}
+    assert items[EX] is None and items["capstone-wordpress"].isoformat().startswith("2027-02-01T08:30")
+    resp = client.post(f"/lessons/courses/{course.pk}/edit/", {"title": "x", "items": [EX], f"due-{EX}": "soon"})
+    assert resp.status_code == 400 and "is not a date and time" in resp.content.decode()
+
+
+def test_a_co_instructor_reads_the_gradebook(client, teacher, bob):
+    course = make_course(client, teacher)
+    Membership.objects.create(course=course, user=bob, role=Membership.INSTRUCTOR)
+    assert as_user(client, bob).get(f"/lessons/courses/{course.pk}/gradebook/").status_code == 200
