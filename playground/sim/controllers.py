@@ -311,6 +311,8 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         for cs, c in zip(status.get("containerStatuses", []), containers):
             if c in bad:
                 backoff = cluster.now - created >= 10
+                if not backoff:
+                    wake_at(cluster, created + 10)
                 reason = "ImagePullBackOff" if backoff else "ErrImagePull"
                 waiting = cs["state"].get("waiting", {})
                 if waiting.get("reason") != reason:
@@ -351,6 +353,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         return changed
     delay = max(images.startup_seconds(c.get("image", "")) for c in containers) if containers else 0
     if cluster.now - created < delay:
+        wake_at(cluster, created + delay)
         return False
     started = rfc3339(created + delay)
     ip = NODE_IP if host_network else cluster.allocate_pod_ip()
@@ -702,10 +705,26 @@ def _expire_events(cluster: Cluster) -> None:
 RECONCILERS: list = []
 
 
+def wake_at(cluster: Cluster, when: float) -> None:
+    """A controller that waits on the clock (a pod starting, a back-off) asks to run again at `when`."""
+    rt = cluster.runtime
+    rt["wake"] = when if rt.get("wake") is None else min(rt["wake"], when)
+
+
 def reconcile(cluster: Cluster) -> None:
-    """Run every controller until the state stops changing (bounded, as a safety net)."""
+    """Run every controller until the state stops changing (bounded, as a safety net).
+
+    A settled cluster is skipped: nothing was stored since the last run (same resourceVersion) and no
+    controller asked to wake before now. Reads (get, describe, curl) on a big cluster then cost nothing here.
+    """
     if not cluster.running:
         return
+    rt = cluster.runtime
+    wake = rt.get("wake")
+    if rt.get("settled") == cluster.resource_version and (wake is None or cluster.now < wake):
+        _expire_events(cluster)
+        return
+    rt.pop("wake", None)       # (JSON has no infinity: no key means nothing is waiting)
     for _ in range(10):
         changed = _collect_garbage(cluster)
         for dep in cluster.list("deployments"):
@@ -729,3 +748,4 @@ def reconcile(cluster: Cluster) -> None:
         if not changed:
             break
     _expire_events(cluster)
+    rt["settled"] = cluster.resource_version

@@ -281,6 +281,7 @@ def sync(cluster: Cluster) -> bool:
     for ing in routing.served_ingresses(cluster):
         meta = ing["metadata"]
         if parse_rfc3339(meta["creationTimestamp"]) > cluster.now:
+            controllers.wake_at(cluster, parse_rfc3339(meta["creationTimestamp"]))
             continue            # the addon's objects are being backdated: not yet, on this clock
         key = meta.get("uid", "")
         gen = str(meta.get("generation", 1))
@@ -290,6 +291,8 @@ def sync(cluster: Cluster) -> bool:
             seen[key] = mark = {"gen": gen, "at": max(cluster.now, ready_at)}
             changed = True
         lb = (ing.get("status") or {}).get("loadBalancer") or {}
+        if not lb.get("ingress") and cluster.now < mark["at"] + STATUS_SYNC_SECONDS:
+            controllers.wake_at(cluster, mark["at"] + STATUS_SYNC_SECONDS)
         if not lb.get("ingress") and cluster.now >= mark["at"] + STATUS_SYNC_SECONDS:
             ing.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": NODE_IP}]}
             cluster.touch(ing)
