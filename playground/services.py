@@ -208,6 +208,27 @@ def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
             f"limited: count/objects={limit}\n")
 
 
+def _without_nul(value):
+    """PostgreSQL's jsonb refuses U+0000 (a file written with printf '\\0', say): there, store U+FFFD instead.
+    Checked on the serialised form first, so the common case costs one scan."""
+    import json
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or "\\u0000" not in json.dumps(value):
+        return value
+
+    def clean(v):
+        if isinstance(v, str):
+            return v.replace("\x00", "\ufffd")
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {clean(k): clean(x) for k, x in v.items()}
+        return v
+    return clean(value)
+
+
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None) -> dict:
     with transaction.atomic():
@@ -228,11 +249,13 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             result = Result(output=quota, exit_code=1,
                             prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
-        sandbox.state = engine.to_state()
+        sandbox.state = _without_nul(engine.to_state())
         sandbox.version += 1
         sandbox.save(update_fields=["state", "version", "updated"])
-        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=record_line[:MAX_STORED_LINE],
-                                     output=result.output[:MAX_STORED_OUTPUT], exit_code=result.exit_code,
+        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
+                                     line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
+                                     output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
+                                     exit_code=result.exit_code,
                                      assessment=assessment)
         new_elements = topology.elements(engine.cluster) if result.changed and not quota else None
         _publish_after_commit(sandbox.pk, old_elements, new_elements, result.traces)
@@ -244,6 +267,9 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
 def run_command(sandbox_id: int, user, line: str) -> dict:
     """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs."""
     line = line if isinstance(line, str) else ""
+    # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
+    # store it either (text and jsonb refuse U+0000).
+    line = line.replace("\x00", "")
     return _execute(sandbox_id, user, line, lambda engine: engine.run(line))
 
 

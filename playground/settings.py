@@ -158,6 +158,7 @@ if os.environ.get("REDIS_URL"):
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "podscape")}}
 
 PODSCAPE_COMMANDS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMMANDS_PER_WINDOW", "120"))   # per 10 s
+PODSCAPE_COMMAND_WINDOW = int(os.environ.get("PODSCAPE_COMMAND_WINDOW", "10"))                # seconds
 PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
 PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
 

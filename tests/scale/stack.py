@@ -127,7 +127,8 @@ class Stack:
         tag = uuid.uuid4().hex[:10]
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update({"DJANGO_SETTINGS_MODULE": "playground.settings", "PYTHONUNBUFFERED": "1",
-                    "DJANGO_DEBUG": "0", "WHITENOISE_USE_FINDERS": "1", "LOG_LEVEL": "ERROR"})
+                    "DJANGO_DEBUG": "0", "WHITENOISE_USE_FINDERS": "1", "LOG_LEVEL": "ERROR",
+                    "PODSCAPE_LOGIN_FAILURES": "1000000"})
         self.db_name = None
         if kind == "pgredis":
             self.db_name = f"podscape_scale_{tag}"
@@ -190,6 +191,10 @@ class Stack:
         return self.start()
 
     def __exit__(self, *exc) -> None:
+        if exc[0] is not None:          # show what the workers said (pytest prints stderr on failure)
+            for w in self.workers:
+                if w.log_path.exists():
+                    sys.stderr.write(f"---- worker {w.index} log (tail) ----\n{w.log_path.read_text()[-4000:]}\n")
         self.close()
 
 
