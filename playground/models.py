@@ -6,11 +6,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from .fastjson import FastJSONField
+
 
 class Sandbox(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
     name = models.CharField(max_length=63)
-    state = models.JSONField(default=dict)          # Engine.to_state(): cluster objects + the learner's host
+    state = FastJSONField(default=dict)          # Engine.to_state(): cluster objects + the learner's host
     version = models.PositiveIntegerField(default=0)   # bumped by every command, so two tabs lose nothing
     seed = models.BigIntegerField(default=0)
     lesson_slug = models.CharField(max_length=100, blank=True)

@@ -2,14 +2,16 @@
 
     .venv/bin/python tests/bench/bench_engine.py [--rounds 30]
 
-Each command is measured as the server runs it: load the sandbox state (JSON), run the line, dump the
-state back to JSON. Prints p50/p95/p99/max in milliseconds; the issue's targets are p95 < 5 ms per
+Each command is measured as the server runs it: load the sandbox state (JSON, with orjson as the
+Sandbox.state field does), run the line, dump the state back to JSON. Prints p50/p95/p99/max in milliseconds; the issue's targets are p95 < 5 ms per
 command and < 20 ms for a fresh sandbox.
 """
 from __future__ import annotations
 
 import argparse
 import json
+
+import orjson
 import statistics
 import sys
 import time
@@ -69,29 +71,34 @@ def main() -> None:
     ap.add_argument("--large-rounds", type=int, default=10)
     args = ap.parse_args()
 
+    # A server process imports every program once, at its first command; measure the steady state.
+    t0 = time.perf_counter()
+    Engine.new(seed=-1).run("kubectl version --client")
+    print(f"first command in a new process (imports): {(time.perf_counter() - t0) * 1000:.0f} ms")
     create, per_cmd, run_only = [], [], []
     slowest: dict[str, float] = {}
     for r in range(args.rounds):
         t0 = time.perf_counter()
-        state = json.dumps(Engine.new(seed=r).to_state())
+        state = orjson.dumps(Engine.new(seed=r).to_state(), option=orjson.OPT_NON_STR_KEYS)
         create.append((time.perf_counter() - t0) * 1000)
         clock = 1_800_000_000.0
         for line in COMMANDS:
             clock += 3
-            t0 = time.perf_counter()
-            engine = Engine.from_state(json.loads(state))
-            t1 = time.perf_counter()
+            # CPU time of this process: what the command costs, whatever else the machine is doing.
+            t0 = time.process_time()
+            engine = Engine.from_state(orjson.loads(state))
+            t1 = time.process_time()
             engine.run(line, now=clock)
-            t2 = time.perf_counter()
-            state = json.dumps(engine.to_state())
-            t3 = time.perf_counter()
+            t2 = time.process_time()
+            state = orjson.dumps(engine.to_state(), option=orjson.OPT_NON_STR_KEYS)
+            t3 = time.process_time()
             per_cmd.append((t3 - t0) * 1000)
             run_only.append((t2 - t1) * 1000)
             slowest[line] = max(slowest.get(line, 0.0), (t3 - t0) * 1000)
     print(f"engine benchmark: {args.rounds} sandboxes x {len(COMMANDS)} commands, Python {sys.version.split()[0]}")
     report("fresh sandbox (create + dump)", create)
-    report("command (load + run + dump)", per_cmd)
-    report("command (run only)", run_only)
+    report("command (load + run + dump), CPU", per_cmd)
+    report("command (run only), CPU", run_only)
     print(f"throughput (one core): {1000 / statistics.mean(per_cmd):.0f} commands/s")
     print("slowest commands (max ms):")
     for line, ms in sorted(slowest.items(), key=lambda kv: -kv[1])[:5]:
@@ -132,7 +139,7 @@ def large_state() -> tuple[str, float]:
     engine.tick(clock)
     pods = len(engine.cluster.list("pods", "default"))
     assert pods >= LARGE_SERVICES * LARGE_REPLICAS, pods
-    return json.dumps(engine.to_state()), clock
+    return orjson.dumps(engine.to_state(), option=orjson.OPT_NON_STR_KEYS), clock
 
 
 def main_large(rounds: int) -> None:
@@ -146,11 +153,11 @@ def main_large(rounds: int) -> None:
         for line in LARGE_COMMANDS:
             clock += 3
             t0, c0 = time.perf_counter(), time.process_time()
-            engine = Engine.from_state(json.loads(state))
+            engine = Engine.from_state(orjson.loads(state))
             c1 = time.process_time()
             engine.run(line, now=clock)
             c2 = time.process_time()
-            state = json.dumps(engine.to_state())
+            state = orjson.dumps(engine.to_state(), option=orjson.OPT_NON_STR_KEYS)
             ms = (time.perf_counter() - t0) * 1000
             per_cmd[line].append((time.process_time() - c0) * 1000)
             everything.append(ms)
