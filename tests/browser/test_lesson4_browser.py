@@ -67,6 +67,9 @@ def test_lesson4_in_the_browser(server, page):
     step(page, "curl nginx-app.demo/hello", "curl-hello-503", "<title>503 Service Temporarily Unavailable</title>")
     step(page, "kubectl create deployment newdeploy --image=gcr.io/google-samples/hello-app:2.0", "create-newdeploy")
     step(page, "kubectl expose deployment newdeploy --port=8080", "expose-newdeploy")
+    # hello-app takes about two seconds to start, as on a real node; until then the Service has no
+    # ready endpoint and the controller answers 503, so give it the time a learner's typing would.
+    page.wait_for_timeout(2500)
     r = step(page, "curl nginx-app.demo/hello", "curl-hello", "Hello, world!\nVersion: 2.0.0\n")
     assert re.search(r"Hostname: newdeploy-[a-z0-9]+-[a-z0-9]{5}\n", r["output"])
 
