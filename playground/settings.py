@@ -106,7 +106,9 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]],
+            # redis-py 8 times reads out after 5 s by default, exactly channels_redis' 5 s blocking pop: an
+            # idle socket's receive then dies with "Timeout reading" (close 1011). Allow longer reads.
+            "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
                        # CHANNEL_PREFIX: separate deployments (or test stacks) sharing one Redis
                        "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
         }
