@@ -125,7 +125,7 @@ def _lost_objects(lesson: dict, progress: dict, cluster) -> list[tuple[dict, str
     for sid in progress["done"]:
         step = _step(lesson, sid)
         for pred in step["check"]["state"]:
-            kind = next(iter(pred))
+            kind = checks.predicate_kind(pred)
             what = f"{kind} {pred[kind]}"
             if kind in ("service", "deployment") and pred.get("exists") is not False and what not in lost:
                 probe = {kind: pred[kind], "namespace": pred.get("namespace", "default")}
@@ -229,7 +229,7 @@ def _touches_step_objects(step: dict, norm: str) -> bool:
     if checks.verb(norm) not in SHAPING_VERBS:
         return False
     words = set(re.split(r"[ /=]", norm))
-    return any(next(iter(p)) in ("service", "deployment") and p[next(iter(p))] in words
+    return any(checks.predicate_kind(p) in ("service", "deployment") and p[checks.predicate_kind(p)] in words
                for p in step["check"]["state"])
 
 

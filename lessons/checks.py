@@ -73,11 +73,21 @@ def verb(norm: str) -> str:
 
 
 # ---- predicates ------------------------------------------------------------------------------------
+# Which key names a predicate's kind, most specific first ({route: .., service: ..} is a route check,
+# {reaches: .., pods: ..} a reaches check). Never the mapping's first key: PostgreSQL's jsonb, where the
+# loaded lessons are stored, does not keep key order.
+KIND_ORDER = ("route", "reaches", "request", "object", "ingress", "deployment", "service", "pods", "output_contains")
+
+
+def predicate_kind(pred: dict) -> str:
+    return next((k for k in KIND_ORDER if k in pred), next(iter(pred)))
+
+
 def validate_predicate(pred) -> str | None:
     """Why a predicate is malformed (None when it is fine): used by the lesson parser."""
     if not isinstance(pred, dict) or not pred:
         return "each predicate must be a mapping such as {service: nginx-app, type: NodePort}"
-    kind = next(iter(pred))
+    kind = predicate_kind(pred)
     if kind in predicates.KEYS:            # object, reaches, request, route (predicates.py)
         return predicates.validate(kind, pred)
     allowed = {"service": SERVICE_KEYS, "deployment": DEPLOYMENT_KEYS, "pods": PODS_KEYS,
@@ -222,7 +232,7 @@ def _ingress(cluster, p: dict) -> str | None:
 
 def evaluate(pred: dict, cluster, output: str = "", host_files: dict | None = None) -> str | None:
     """None when the predicate holds, else a short reason a learner can act on."""
-    kind = next(iter(pred))
+    kind = predicate_kind(pred)
     if kind in predicates.KEYS:
         return predicates.evaluate(kind, pred, cluster, host_files)
     if kind == "ingress":
@@ -270,7 +280,7 @@ def names_in(lesson: dict) -> set[str]:
     names: set[str] = set()
     for step in lesson["steps"]:
         for pred in step["check"]["state"]:
-            kind = next(iter(pred))
+            kind = predicate_kind(pred)
             if kind in ("service", "deployment", "ingress"):
                 names.add(pred[kind])
     return names

@@ -14,7 +14,7 @@ from . import checks
 
 
 def _needs_copy(exercise: dict) -> bool:
-    return any(next(iter(p)) == "request" for t in exercise["tasks"] for p in t["check"]["state"])
+    return any(checks.predicate_kind(p) == "request" for t in exercise["tasks"] for p in t["check"]["state"])
 
 
 def task_result(task: dict, cluster, history: list[str], host_files: dict) -> dict:
