@@ -362,6 +362,9 @@ def _decode(value, source: str) -> list[Manifest | ManifestError]:
             out.extend(_decode(item, source))
         return out
     meta = value.get("metadata")
+    if meta is None and "metadata" in value:
+        # `metadata: null` decodes as no metadata at all (Go's ObjectMeta zero value).
+        value = {k: v for k, v in value.items() if k != "metadata"}
     if meta is not None and not isinstance(meta, dict):
         return [ManifestError(f'unable to decode "{source}": json: cannot unmarshal '
                               f'{"array" if isinstance(meta, list) else "string"} into Go struct field '

@@ -129,8 +129,6 @@ def test_manifest_apply(content, verb):
     assert again.to_state() == engine.to_state()
 
 
-@pytest.mark.xfail(reason="kubectl apply (engine, not issue 7's code) raises AttributeError on metadata: null; "
-                          "reported to the apply owner", strict=False)
 def test_found_by_fuzzing_metadata_null_is_refused_not_crashed():
     """Found by test_manifest_apply (dev profile): `metadata: null` made kubectl apply raise AttributeError
     (the shell printed 'podscape: kubectl failed unexpectedly'). Real kubectl refuses the object."""
