@@ -46,6 +46,9 @@ def test_lesson5_in_the_browser(server, page):
     step(page, "kubectl get networkpolicy", "get-networkpolicy", "access-nginx   app=nginx")
     step(page, "kubectl describe networkpolicy", "describe-networkpolicy", "PodSelector: access=true")
     step(page, "kubectl expose pod nginx --port=80", "expose-nginx", "service/nginx exposed")
+    # The two pods take about two seconds to start, as on a real node; typed at machine speed the exec
+    # could land before busybox runs (kubectl then says the container is not found, as it really does).
+    page.wait_for_timeout(2500)
 
     # dropped: red, and the trace log row explains why when clicked
     step(page, WGET, "wget-denied", "wget: download timed out", exit_code=1)
