@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from .recording_apiserver import recording_server, write_kubeconfig
 from .test_manifests import DEPLOYMENT, TUTORIAL_EXAMPLE
 from .writehelpers import sandbox, write
 
@@ -177,54 +178,6 @@ def test_networkpolicy_configmap_and_secret_validation():
 
 
 # ---- differential: the patch real kubectl apply computes, applied to the live object, gives our result ----
-def _recording_server(objects: dict[str, dict], patches: list, patch_status: dict | None = None):
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from .test_manifests import GROUPS, _resource_list
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def _send(self, code, body):
-            data = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            p = self.path.split("?")[0]
-            if p == "/api":
-                return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
-            if p == "/api/v1":
-                return self._send(200, _resource_list("v1", GROUPS[""][1]))
-            if p == "/apis":
-                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                    {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-                     "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})
-            if p == "/apis/apps/v1":
-                return self._send(200, _resource_list("apps/v1", GROUPS["apps"][1]))
-            if p in objects:
-                return self._send(200, objects[p])
-            return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                                    "code": 404, "message": "not found"})
-
-        def do_PATCH(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            patches.append((self.headers.get("Content-Type"), json.loads(body)))
-            if patch_status is not None:
-                return self._send(patch_status["code"], patch_status)
-            self._send(200, objects[self.path.split("?")[0]])
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
-
-
 APPLY_CASES = [
     # (first manifest or None for the imperative nginx-app, second manifest)
     (DEPLOYMENT.replace("  labels: {app: web}\n", "  labels: {app: web, tier: a}\n", 1),
@@ -253,12 +206,9 @@ def test_three_way_apply_matches_kubectls_patch(kubectl_oracle, tmp_path, first,
     base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
     path = f"{base}/namespaces/default/{r.plural}/{doc['metadata']['name']}"
     patches: list = []
-    srv = _recording_server({path: live}, patches)
+    srv = recording_server({path: live}, patches)
     (tmp_path / "m.yaml").write_text(second)
-    kubeconfig = tmp_path / "config"
-    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
-                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
-                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    kubeconfig = write_kubeconfig(tmp_path, srv)
     try:
         subprocess.run([kubectl_oracle, "apply", "-f", "m.yaml", "--validate=false"], capture_output=True,
                        text=True, timeout=60, cwd=tmp_path,
@@ -338,11 +288,8 @@ def test_view_last_applied_matches_kubectl(kubectl_oracle, tmp_path, fmt):
     write(engine, "web.yaml", DEPLOYMENT)
     engine.run("kubectl apply -f web.yaml")
     live = copy.deepcopy(engine.cluster.get("deployments", "default", "web"))
-    srv = _recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [])
-    kubeconfig = tmp_path / "config"
-    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
-                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
-                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    srv = recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [])
+    kubeconfig = write_kubeconfig(tmp_path, srv)
     try:
         proc = subprocess.run([kubectl_oracle, "apply", "view-last-applied", "deployment/web", "-o", fmt],
                               capture_output=True, text=True, timeout=60,
@@ -401,12 +348,9 @@ def test_a_refused_apply_patch_is_reported_as_kubectl_does(kubectl_oracle, tmp_p
                '"spec.foo"')
     status = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "BadRequest", "code": 400,
               "message": message}
-    srv = _recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [], status)
+    srv = recording_server({"/apis/apps/v1/namespaces/default/deployments/web": live}, [], status)
     (tmp_path / "web.yaml").write_text(second)
-    kubeconfig = tmp_path / "config"
-    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
-                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
-                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    kubeconfig = write_kubeconfig(tmp_path, srv)
     try:
         proc = subprocess.run([kubectl_oracle, "apply", "-f", "web.yaml", "--validate=false"], capture_output=True,
                               text=True, timeout=60, cwd=tmp_path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from .recording_apiserver import object_path, recording_server, write_kubeconfig
 from .writehelpers import sandbox
 
 # kubectl's header (staging/src/k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go, editHeader.writeTo)
@@ -135,60 +136,7 @@ def test_a_stale_resource_version_conflicts():
 
 
 # ---- differential: real kubectl edit against a fake API server that serves the simulated object ----------
-def _fake_server(obj: dict, patch_status: dict | None, bodies: list | None = None):
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from .test_manifests import GROUPS, _resource_list
-
-    from playground.sim import resources
-    r = resources.BY_KIND[obj["kind"]]
-    base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
-    path = f"{base}/namespaces/default/{r.plural}/{obj['metadata']['name']}"
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def _send(self, code, body):
-            data = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            p = self.path.split("?")[0]
-            if p == "/api":
-                return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
-            if p == "/api/v1":
-                return self._send(200, _resource_list("v1", GROUPS[""][1]))
-            if p == "/apis":
-                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                    {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-                     "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})
-            if p == "/apis/apps/v1":
-                return self._send(200, _resource_list("apps/v1", GROUPS["apps"][1]))
-            if p == path:
-                return self._send(200, obj)
-            return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                                    "code": 404, "message": "not found"})
-
-        def do_PATCH(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if bodies is not None:
-                bodies.append(json.loads(body))
-            self._send(patch_status["code"], patch_status)
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
-
-
 def test_edit_buffer_and_invalid_save_match_real_kubectl(kubectl_oracle, tmp_path):
-    import os
     import subprocess
     import sys
 
@@ -204,8 +152,8 @@ def test_edit_buffer_and_invalid_save_match_real_kubectl(kubectl_oracle, tmp_pat
                   {"reason": "FieldValueInvalid", "field": cause,
                    "message": "Invalid value: 32768: provided port is not in the valid range. The range of valid "
                               "ports is 30000-32767"}]}}
-    bodies: list = []
-    srv = _fake_server(svc, status, bodies)
+    patches: list = []
+    srv = recording_server({object_path(svc): svc}, patches, status)
     seen = tmp_path / "seen"
     seen.mkdir()
     editor = tmp_path / "editor.py"
@@ -217,10 +165,7 @@ open(os.path.join({str(seen)!r}, f"{{n}}.txt"), "w").write(text)
 if n == 0:
     open(path, "w").write({edited!r})
 """)
-    kubeconfig = tmp_path / "config"
-    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
-                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
-                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    kubeconfig = write_kubeconfig(tmp_path, srv)
     try:
         proc = subprocess.run([kubectl_oracle, "edit", "service", "nginx-app", "--validate=false"],
                               capture_output=True, text=True, timeout=60,
@@ -232,6 +177,7 @@ if n == 0:
     assert opened == first                                   # header + the object as kubectl prints it
     from playground.sim import merge
     from playground.sim.manifests import yaml_to_json
+    bodies = [body for _content_type, body in patches]
     assert bodies == [merge.create_two_way_patch(yaml_to_json(opened), yaml_to_json(edited))]   # the same patch
     assert reopened.editor["content"] == second              # the error block on top of the learner's text
     assert reopened.output == proc.stderr.splitlines(keepends=True)[0]
@@ -259,14 +205,11 @@ def test_edit_buffers_of_other_kinds_match_real_kubectl(kubectl_oracle, tmp_path
     name = what.split()[1] if " " in what else engine.cluster.list("pods", "default")[0]["metadata"]["name"]
     obj = engine.cluster.get(plural, "default", name)
     opened = engine.run(f"kubectl edit {plural} {name}").editor["content"]
-    srv = _fake_server(obj, {"code": 500})
+    srv = recording_server({object_path(obj): obj}, [], {"code": 500})
     seen = tmp_path / "seen.txt"
     editor = tmp_path / "editor.py"
     editor.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(open(sys.argv[-1]).read())\n")
-    kubeconfig = tmp_path / "config"
-    kubeconfig.write_text(f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:"
-                          f"{srv.server_address[1]}\n  name: f\ncontexts:\n- context:\n    cluster: f\n    user: f\n"
-                          f"    namespace: default\n  name: f\ncurrent-context: f\nusers:\n- name: f\n  user: {{}}\n")
+    kubeconfig = write_kubeconfig(tmp_path, srv)
     try:
         proc = subprocess.run([kubectl_oracle, "edit", plural, name, "--validate=false"], capture_output=True,
                               text=True, timeout=60,
