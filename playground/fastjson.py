@@ -8,6 +8,7 @@ nothing that json accepted is lost.
 from __future__ import annotations
 
 import json
+import re
 
 import orjson
 from django.db import models
@@ -20,6 +21,19 @@ def dumps(value) -> str:
         return orjson.dumps(value, option=_OPTIONS).decode()
     except TypeError:
         return json.dumps(value)
+
+
+# A JSON-escaped NUL (`\u0000` preceded by an even run of backslashes, so not a learner's literal text).
+_ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def dumps_for_postgresql(value) -> str:
+    """PostgreSQL's jsonb cannot hold U+0000 (a file written with printf '\\0'): store U+FFFD there.
+    Done on the serialised text, so the common case costs one substring scan, not a second encoding."""
+    text = dumps(value)
+    if "\\u0000" in text:
+        text = _ESCAPED_NUL.sub(r"\1\\ufffd", text)
+    return text
 
 
 def loads(text):
@@ -43,5 +57,5 @@ class FastJSONField(models.JSONField):
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 
-            return Jsonb(value, dumps=dumps)
+            return Jsonb(value, dumps=dumps_for_postgresql)
         return dumps(value)

@@ -208,27 +208,6 @@ def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
             f"limited: count/objects={limit}\n")
 
 
-def _without_nul(value):
-    """PostgreSQL's jsonb refuses U+0000 (a file written with printf '\\0', say): there, store U+FFFD instead.
-    Checked on the serialised form first, so the common case costs one scan."""
-    import json
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql" or "\\u0000" not in json.dumps(value):
-        return value
-
-    def clean(v):
-        if isinstance(v, str):
-            return v.replace("\x00", "\ufffd")
-        if isinstance(v, list):
-            return [clean(x) for x in v]
-        if isinstance(v, dict):
-            return {clean(k): clean(x) for k, x in v.items()}
-        return v
-    return clean(value)
-
-
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None) -> dict:
     with transaction.atomic():
@@ -249,7 +228,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             result = Result(output=quota, exit_code=1,
                             prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
-        sandbox.state = _without_nul(engine.to_state())
+        sandbox.state = engine.to_state()   # NUL -> U+FFFD on PostgreSQL: fastjson
         sandbox.version += 1
         sandbox.save(update_fields=["state", "version", "updated"])
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
