@@ -67,16 +67,6 @@ def _err(source: str, reason: str, task: str | None = None) -> LessonFormatError
     return LessonFormatError(source, reason, task, "task")
 
 
-def _task_block(lines: list[str], source: str, title: str) -> tuple[str, str]:
-    start = next((i for i, l in enumerate(lines) if l.strip() == "```task"), None)
-    if start is None:
-        raise _err(source, f"section '## {title}' has no ```task block")
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
-    if end is None:
-        raise _err(source, f"the ```task block of '## {title}' is not closed")
-    return "\n".join(lines[start + 1:end]), "\n".join(lines[:start] + lines[end + 1:]).strip()
-
-
 def _parse_check(raw, source: str, tid: str) -> dict:
     if not isinstance(raw, dict) or not raw:
         raise _err(source, "check must be a mapping with state and/or command", tid)
@@ -102,19 +92,7 @@ def _parse_check(raw, source: str, tid: str) -> dict:
 
 
 def _parse_task(title: str, lines: list[str], source: str, index: int) -> dict:
-    block, prose = _task_block(lines, source, title)
-    try:
-        raw = yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        raise _err(source, f"the ```task block of '## {title}' is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise _err(source, f"the ```task block of '## {title}' must be a mapping")
-    tid = raw.get("id")
-    if not isinstance(tid, str) or not SLUG_RE.match(tid):
-        raise _err(source, f"task {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
-    unknown = set(raw) - TASK_KEYS
-    if unknown:
-        raise _err(source, f"unknown task key(s): {', '.join(sorted(unknown))}", tid)
+    raw, tid, prose = _format.section_block(lines, source, title, index, "task", TASK_KEYS)
     points = raw.get("points", 1)
     if not isinstance(points, int) or isinstance(points, bool) or points < 1:
         raise _err(source, "points must be a whole number of at least 1", tid)

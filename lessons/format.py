@@ -100,16 +100,33 @@ def _sections(body: str) -> tuple[str, list[tuple[str, list[str]]]]:
     return "\n".join(intro).strip(), sections
 
 
-def _split_step_block(lines: list[str], source: str, title: str) -> tuple[str, str]:
-    """Take the ```step block out of a section: (block YAML, prose)."""
-    start = next((i for i, l in enumerate(lines) if l.strip() == "```step"), None)
+def section_block(lines: list[str], source: str, title: str, index: int, label: str,
+                  allowed: set[str]) -> tuple[dict, str, str]:
+    """A `## ` section's fenced ```step (or ```task) block, parsed: (mapping, its id, the prose around it).
+
+    Lessons and exercises share this, so both formats report a bad block with the same words."""
+    err = lambda reason, ident=None: LessonFormatError(source, reason, ident, label)  # noqa: E731
+    fence = f"```{label}"
+    start = next((i for i, l in enumerate(lines) if l.strip() == fence), None)
     if start is None:
-        raise LessonFormatError(source, f"section '## {title}' has no ```step block")
+        raise err(f"section '## {title}' has no {fence} block")
     end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
     if end is None:
-        raise LessonFormatError(source, f"the ```step block of '## {title}' is not closed")
+        raise err(f"the {fence} block of '## {title}' is not closed")
     prose = "\n".join(lines[:start] + lines[end + 1:]).strip()
-    return "\n".join(lines[start + 1:end]), prose
+    try:
+        raw = yaml.safe_load("\n".join(lines[start + 1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise err(f"the {fence} block of '## {title}' is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise err(f"the {fence} block of '## {title}' must be a mapping")
+    ident = raw.get("id")
+    if not isinstance(ident, str) or not SLUG_RE.match(ident):
+        raise err(f"{label} {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise err(f"unknown {label} key(s): {', '.join(sorted(unknown))}", ident)
+    return raw, ident, prose
 
 
 def _str_list(value, source: str, step: str, what: str) -> list[str]:
@@ -180,19 +197,7 @@ def _parse_mistakes(raw, source: str, step: str) -> list[dict]:
 
 
 def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
-    block, prose = _split_step_block(lines, source, title)
-    try:
-        raw = yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        raise LessonFormatError(source, f"the ```step block of '## {title}' is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise LessonFormatError(source, f"the ```step block of '## {title}' must be a mapping")
-    sid = raw.get("id")
-    if not isinstance(sid, str) or not SLUG_RE.match(sid):
-        raise LessonFormatError(source, f"step {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
-    unknown = set(raw) - STEP_KEYS
-    if unknown:
-        raise LessonFormatError(source, f"unknown step key(s): {', '.join(sorted(unknown))}", sid)
+    raw, sid, prose = section_block(lines, source, title, index, "step", STEP_KEYS)
     commands = _str_list(raw.get("commands"), source, sid, "commands")
     if not commands:
         raise LessonFormatError(source, "commands must list at least the reference command", sid)
