@@ -8,7 +8,7 @@ class SandboxAdmin(admin.ModelAdmin):
     list_display = ("name", "owner", "lesson_slug", "version", "updated")
     list_filter = ("lesson_slug",)
     search_fields = ("name", "owner__username")
-    exclude = ("state",)
+    exclude = ("meta",)
 
 
 @admin.register(CommandRecord)

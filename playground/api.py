@@ -100,7 +100,7 @@ def sandboxes(request: HttpRequest) -> JsonResponse:
         data = _body(request)
         sandbox = services.create_sandbox(request.user, str(data.get("name", "")), str(data.get("lesson_slug") or ""))
         return JsonResponse(sandbox_json(sandbox), status=201)
-    items = Sandbox.objects.filter(owner=request.user).defer("state")
+    items = Sandbox.objects.filter(owner=request.user).defer("meta")
     return JsonResponse({"sandboxes": [sandbox_json(s) for s in items]})
 
 

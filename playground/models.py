@@ -12,7 +12,9 @@ from .fastjson import FastJSONField
 class Sandbox(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
     name = models.CharField(max_length=63)
-    state = FastJSONField(default=dict)          # Engine.to_state(): cluster objects + the learner's host
+    # Engine.to_state() without cluster.objects (the clock, counters, runtime, the learner's host); each
+    # object is a SandboxObject row (playground/store.py), so a command writes only what it changed.
+    meta = FastJSONField(default=dict)
     version = models.PositiveIntegerField(default=0)   # bumped by every command, so two tabs lose nothing
     seed = models.BigIntegerField(default=0)
     lesson_slug = models.CharField(max_length=100, blank=True)
@@ -31,16 +33,41 @@ class Sandbox(models.Model):
         """The channel-layer group every socket showing this sandbox joins."""
         return f"sandbox-{self.pk}"
 
+    @property
+    def state(self) -> dict:
+        """The whole engine state as stored, read once per version (Engine.from_state takes it)."""
+        cached = self.__dict__.get("_state_cache")
+        if cached is None or cached[0] != self.version:
+            from .store import load_state
+
+            cached = (self.version, load_state(self))
+            self.__dict__["_state_cache"] = cached
+        return cached[1]
+
     def history(self, limit: int | None = None) -> list[str]:
         """The last commands typed (oldest first), for the terminal's arrow keys."""
         limit = limit or settings.PODSCAPE_HISTORY
-        lines = self.state.get("host", {}).get("history") or []
+        lines = self.meta.get("host", {}).get("history") or []
         if lines:
             return lines[-limit:]
         # A reset starts a new machine with no history: offer what was typed before it.
         recent = (self.commands.exclude(line__startswith="# editor:").order_by("-seq")
                   .values_list("line", flat=True)[:limit])
         return list(reversed(recent))
+
+
+class SandboxObject(models.Model):
+    """One stored cluster object of a sandbox, in its API shape (a pod, a Service, an event...)."""
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="objects_stored")
+    plural = models.CharField(max_length=63)          # "pods", "services", ...
+    key = models.CharField(max_length=320)            # "namespace/name" ("/name" for cluster-scoped)
+    body = FastJSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sandbox", "plural", "key"], name="unique_sandbox_object")]
+
+    def __str__(self) -> str:
+        return f"{self.sandbox_id}:{self.plural}/{self.key}"
 
 
 class CommandRecord(models.Model):

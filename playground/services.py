@@ -16,7 +16,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import topology
+from . import store, topology
 from .models import CommandRecord, Sandbox
 from .sim.engine import Engine, Result
 
@@ -141,8 +141,9 @@ def create_sandbox(user, name: str, lesson_slug: str = "") -> Sandbox:
                                    f"Delete one to make room.")
             sandbox = Sandbox(owner=user, name=name, seed=seed, lesson_slug=lesson_slug)
             _prepare_for_lesson(sandbox, engine)
-            sandbox.state = engine.to_state()
             sandbox.save()
+            store.write_all(sandbox, engine)
+            sandbox.save(update_fields=["meta"])
     except IntegrityError:
         raise SandboxError(f"You already have a sandbox named {name!r}.") from None
     return sandbox
@@ -156,20 +157,22 @@ def get_for_user(sandbox_id: int, user) -> Sandbox:
 
 
 def _locked(sandbox_id: int, user) -> Sandbox:
+    """The row, locked until the transaction ends; its meta is read only when the engine is not cached."""
     if not getattr(user, "is_authenticated", False):
         raise Sandbox.DoesNotExist
-    return Sandbox.objects.select_for_update().get(pk=sandbox_id, owner=user)
+    return Sandbox.objects.select_for_update().defer("meta").get(pk=sandbox_id, owner=user)
 
 
 def reset_sandbox(sandbox_id: int, user) -> Sandbox:
     """A fresh `minikube start` in place of the old cluster (same name, same lesson)."""
     with transaction.atomic():
         sandbox = _locked(sandbox_id, user)
+        store.engines.drop(sandbox.pk)
         old = topology.elements(sandbox.state)
         sandbox.seed = secrets.randbelow(2**31)
         engine = Engine.new(seed=sandbox.seed)
         _prepare_for_lesson(sandbox, engine)
-        sandbox.state = engine.to_state()
+        store.write_all(sandbox, engine)
         sandbox.version += 1
         sandbox.save()
         _publish_after_commit(sandbox.pk, old, topology.elements(engine.cluster), [])
@@ -179,6 +182,7 @@ def reset_sandbox(sandbox_id: int, user) -> Sandbox:
 def delete_sandbox(sandbox_id: int, user) -> None:
     with transaction.atomic():
         sandbox = _locked(sandbox_id, user)
+        store.engines.drop(sandbox.pk)
         sandbox.delete()
         transaction.on_commit(lambda: publish(sandbox_id, {"type": "sandbox.deleted"}))
 
@@ -212,8 +216,14 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
              assess_line: Callable[[Engine], str] | None = None) -> dict:
     with transaction.atomic():
         sandbox = _locked(sandbox_id, user)
-        engine = Engine.from_state(sandbox.state)
-        old_elements = topology.elements(engine.cluster)
+        # The engine this worker left at this version, or the stored state (another worker wrote since,
+        # or this worker never ran the sandbox). Either way this command owns it until commit.
+        entry = store.engines.take(sandbox)
+        if entry is None:
+            engine = store.load_engine(sandbox)
+            entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
+                                topology.elements(engine.cluster))
+        engine = entry.engine
         before = set(_counted(engine))
         line = assess_line(engine) if assess_line else record_line
         result = act(engine)
@@ -221,25 +231,32 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if quota:
             # Put back the cluster as it was: nothing the command created is kept.
             history = engine.host.history
-            fresh = Sandbox.objects.values_list("state", flat=True).get(pk=sandbox.pk)
-            engine = Engine.from_state(fresh)
+            sandbox.refresh_from_db(fields=["meta"])
+            engine = store.load_engine(sandbox)
             engine.host.history = history
             engine.host.pending_editor = None
             result = Result(output=quota, exit_code=1,
                             prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
-        sandbox.state = engine.to_state()   # NUL -> U+FFFD on PostgreSQL: fastjson
+        new_stamps = store.write_changes(sandbox, engine, entry.stamps)
         sandbox.version += 1
-        sandbox.save(update_fields=["state", "version", "updated"])
+        sandbox.save(update_fields=["meta", "version", "updated"])
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
                                      line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
                                      output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
                                      exit_code=result.exit_code,
                                      assessment=assessment)
-        new_elements = topology.elements(engine.cluster) if result.changed and not quota else None
-        _publish_after_commit(sandbox.pk, old_elements, new_elements, result.traces)
+        changed = result.changed and not quota
+        new_elements = topology.elements(engine.cluster) if changed else entry.elements
+        if quota:     # the engine was reloaded: the diagram is the one before the command
+            new_elements = entry.elements
+        if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
+            store.verify(sandbox, engine)
+        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces)
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
+        transaction.on_commit(lambda: store.engines.put(sandbox.pk, cached))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
-                "editor": result.editor, "clear": result.clear, "changed": result.changed and not quota,
+                "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
 
 
@@ -265,7 +282,7 @@ def save_editor(sandbox_id: int, user, content: str | None) -> dict:
 
 
 def pending_editor(sandbox: Sandbox) -> dict | None:
-    pending = sandbox.state.get("host", {}).get("pending_editor")
+    pending = sandbox.meta.get("host", {}).get("pending_editor")
     if not pending:
         return None
     return {"title": pending.get("title", ""), "content": pending.get("content", ""),
@@ -275,7 +292,7 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
 def prompt(sandbox: Sandbox) -> str:
     from .sim.host import Host
 
-    return Host.from_dict(sandbox.state.get("host", {})).prompt()
+    return Host.from_dict(sandbox.meta.get("host", {})).prompt()
 
 
 def hello(sandbox: Sandbox) -> dict:

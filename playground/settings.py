@@ -76,7 +76,11 @@ ASGI_APPLICATION = "playground.asgi.application"
 
 # ---- database: SQLite by default, DATABASE_URL for PostgreSQL ----------------------------------------
 # Two tabs writing at once wait for SQLite's lock (taken at BEGIN) instead of failing "database is locked".
-SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# WAL with synchronous=NORMAL: a commit is one append to the log, not fsyncs of a rollback journal and the
+# database, and readers never wait for the writer. A killed process loses nothing committed (only a power
+# cut can take the last commits), which is what issue 7's SIGKILL test checks.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
@@ -144,6 +148,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 PODSCAPE_MAX_SANDBOXES = int(os.environ.get("PODSCAPE_MAX_SANDBOXES", "10"))
 PODSCAPE_MAX_OBJECTS = int(os.environ.get("PODSCAPE_MAX_OBJECTS", "1000"))
 PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
+# Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
+# sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).
+PODSCAPE_ENGINE_CACHE = int(os.environ.get("PODSCAPE_ENGINE_CACHE", "200"))
+# Re-read the stored state after every command and compare it with the engine (tests turn it on).
+PODSCAPE_VERIFY_STORE = env_bool("PODSCAPE_VERIFY_STORE", False)
 
 LOGGING = {
     "version": 1,

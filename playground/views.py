@@ -60,7 +60,7 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             return redirect("sandbox_page", sandbox_id=sandbox.pk)
     lessons = lesson_choices()
     titles = dict(lessons)
-    sandboxes = list(Sandbox.objects.filter(owner=request.user).defer("state"))
+    sandboxes = list(Sandbox.objects.filter(owner=request.user).defer("meta"))
     for sandbox in sandboxes:
         sandbox.lesson_title = titles.get(sandbox.lesson_slug, sandbox.lesson_slug)
     status = 400 if request.method == "POST" else 200
@@ -105,7 +105,7 @@ def sandbox_delete(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 @require_POST
 def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
     """Open the learner's sandbox for a lesson, creating one (named after the lesson) the first time."""
-    existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("state").first()
+    existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("meta").first()
     if existing:
         return redirect("sandbox_page", sandbox_id=existing.pk)
     taken = set(Sandbox.objects.filter(owner=request.user).values_list("name", flat=True))

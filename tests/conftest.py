@@ -35,6 +35,19 @@ def fresh_rate_limits():
     yield
 
 
+@pytest.fixture(autouse=True)
+def verified_store(settings):
+    """Every command re-reads what it stored and compares it with the engine (a write that did not bump
+    resourceVersion would be lost on the next cache miss); each test starts with no cached engines
+    (sandbox ids repeat across tests)."""
+    from playground import store
+
+    settings.PODSCAPE_VERIFY_STORE = True
+    store.engines.clear()
+    yield
+    store.engines.clear()
+
+
 # ---- people and their sandboxes ------------------------------------------------------------------------
 @pytest.fixture
 def alice(django_user_model):

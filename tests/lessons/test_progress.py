@@ -7,7 +7,7 @@ import pytest
 
 from lessons import progress
 from lessons.models import LessonProgress
-from playground import services
+from playground import services, store
 from playground.models import Sandbox
 from playground.sim.engine import Engine
 
@@ -37,7 +37,7 @@ def run_step_one(sandbox) -> dict:
     h.deployment(eng, "nginx-app")
     verdict = progress.assess_command(sandbox, "kubectl create deploy nginx-app --image=nginx:latest --replicas=3",
                                       h.ok("deployment.apps/nginx-app created\n"), eng)
-    sandbox.state = eng.to_state()
+    store.write_all(sandbox, eng)
     sandbox.save()
     return verdict
 

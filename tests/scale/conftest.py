@@ -40,4 +40,7 @@ def make_stack(workers: int = 1, **extra_env) -> Stack:
             if os.environ.get("CI"):
                 pytest.fail(f"PostgreSQL and Redis are required in CI: {why}")
             pytest.skip(why)
+    # The workers re-read what each command stored and compare it with their cached engine (store.verify):
+    # a lost write would fail that command instead of hiding in the cache.
+    extra_env.setdefault("PODSCAPE_VERIFY_STORE", 1)
     return Stack(k, workers=workers if k == "pgredis" else 1, extra_env={k2: str(v) for k2, v in extra_env.items()})

@@ -1,0 +1,157 @@
+"""How a sandbox's engine state is kept in the database, and a per-process cache of live engines.
+
+The state is split: every cluster object (a pod, a Service, an event) is one `SandboxObject` row, and the
+rest (the cluster's clock, counters and runtime, the learner's host) is `Sandbox.meta`. A command writes
+only the objects whose resourceVersion it changed and the small meta, so its cost follows what it did,
+not the size of the cluster (a 200-pod cluster is ~1 MB of JSON; a `kubectl get` used to parse and
+re-encode all of it).
+
+The cache keeps each sandbox's engine in the worker that last ran it, keyed by `Sandbox.version`: a
+command locks the row, and if the version is the one it cached (no other worker wrote since), runs on
+that engine without reading any state. The entry is taken out of the cache while the command runs and
+put back only when its transaction commits, so a rollback never leaves a half-applied engine behind.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+from .sim import delta
+from .sim.delta import Stamps, join, split
+from .sim.engine import Engine
+
+
+def stamps(engine: Engine) -> Stamps:
+    return delta.stamps(engine.cluster)
+
+
+def _meta(engine: Engine) -> dict:
+    meta, _ = split(engine.to_state())
+    return meta
+
+
+def _rows(sandbox) -> dict[str, dict[str, dict]]:
+    from .models import SandboxObject
+
+    objects: dict[str, dict[str, dict]] = {}
+    for plural, key, body in SandboxObject.objects.filter(sandbox_id=sandbox.pk).values_list(
+            "plural", "key", "body").order_by("id"):
+        objects.setdefault(plural, {})[key] = body
+    return objects
+
+
+def load_state(sandbox) -> dict:
+    """The whole engine state as stored (what `Engine.from_state` takes)."""
+    return join(sandbox.meta, _rows(sandbox))
+
+
+def load_engine(sandbox) -> Engine:
+    return Engine.from_state(load_state(sandbox))
+
+
+# ---- writing ---------------------------------------------------------------------------------------
+def write_all(sandbox, engine: Engine) -> None:
+    """Replace everything stored for the sandbox (a new or reset cluster). The row must be saved."""
+    from .models import SandboxObject
+
+    SandboxObject.objects.filter(sandbox_id=sandbox.pk).delete()
+    SandboxObject.objects.bulk_create(
+        SandboxObject(sandbox_id=sandbox.pk, plural=plural, key=key, body=obj)
+        for plural, items in engine.cluster.objects.items() for key, obj in items.items())
+    sandbox.meta = _meta(engine)
+
+
+def write_changes(sandbox, engine: Engine, before: Stamps) -> Stamps:
+    """Store what the command changed since `before`; returns the stamps of what is stored now.
+
+    Relies on the engine's rule that every write to a stored object bumps its resourceVersion
+    (Cluster.put / Cluster.touch); settings.PODSCAPE_VERIFY_STORE checks it after every command."""
+    from .models import SandboxObject
+
+    changed, gone, after = delta.changes(engine.cluster, before)
+    if gone:
+        by_plural: dict[str, list[str]] = {}
+        for plural, key in gone:
+            by_plural.setdefault(plural, []).append(key)
+        for plural, keys in by_plural.items():
+            SandboxObject.objects.filter(sandbox_id=sandbox.pk, plural=plural, key__in=keys).delete()
+    if changed:
+        objects = engine.cluster.objects
+        SandboxObject.objects.bulk_create(
+            [SandboxObject(sandbox_id=sandbox.pk, plural=p, key=k, body=objects[p][k]) for p, k in changed],
+            update_conflicts=True, unique_fields=["sandbox", "plural", "key"], update_fields=["body"])
+    sandbox.meta = _meta(engine)
+    return after
+
+
+def verify(sandbox, engine: Engine) -> None:
+    """Raise if what is stored differs from the engine (a write that did not bump resourceVersion)."""
+    from .models import Sandbox
+
+    stored = join(Sandbox.objects.values_list("meta", flat=True).get(pk=sandbox.pk), _rows(sandbox))
+    live = engine.to_state()
+    if connection.vendor == "postgresql":     # jsonb keeps no U+0000 (fastjson stores U+FFFD)
+        from .fastjson import dumps_for_postgresql, loads
+
+        live = loads(dumps_for_postgresql(live))
+    if stored != live:
+        _, s_objs = split(stored)
+        _, l_objs = split(live)
+        diff = sorted({(p, k) for p in set(s_objs) | set(l_objs)
+                       for k in set(s_objs.get(p, {})) | set(l_objs.get(p, {}))
+                       if s_objs.get(p, {}).get(k) != l_objs.get(p, {}).get(k)})
+        raise AssertionError(f"sandbox {sandbox.pk}: stored state differs from the engine: objects {diff[:10]}"
+                             f"{'' if diff else ' (meta)'}")
+
+
+# ---- the per-process engine cache --------------------------------------------------------------------
+@dataclass
+class Entry:
+    version: int
+    created: object            # Sandbox.created: a deleted sandbox's id may come back (SQLite reuses rowids)
+    engine: Engine
+    stamps: Stamps
+    elements: list[dict]       # the diagram at this version: the "before" of the next command's diff
+
+
+class EngineCache:
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[int, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, sandbox) -> Entry | None:
+        """The cached engine of this sandbox at its current version, removed from the cache (the caller
+        now owns it); None when this worker has none or another worker has written since."""
+        with self._lock:
+            entry = self._entries.pop(sandbox.pk, None)
+        if entry is None or entry.version != sandbox.version or entry.created != sandbox.created:
+            return None
+        return entry
+
+    def put(self, sandbox_id: int, entry: Entry) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[sandbox_id] = entry
+            self._entries.move_to_end(sandbox_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def drop(self, sandbox_id: int) -> None:
+        with self._lock:
+            self._entries.pop(sandbox_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+engines = EngineCache(getattr(settings, "PODSCAPE_ENGINE_CACHE", 200))

@@ -1,0 +1,126 @@
+"""Per-object storage and the per-worker engine cache (playground/store.py).
+
+A command writes only the objects it changed; a worker reuses the engine it cached only when nobody else
+wrote since (the sandbox's version), and never after a rollback or for another sandbox that got the id.
+"""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from playground import services, store
+from playground.models import CommandRecord, Sandbox, SandboxObject
+from playground.sim.engine import Engine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(alice, django_capture_on_commit_callbacks):
+    """Run a line in one of alice's sandboxes as a worker does: commit callbacks (publish, cache) run."""
+    def run(sandbox, line):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.run_command(sandbox.pk, alice, line)
+    return run
+
+
+def stored(sandbox) -> Engine:
+    """What a fresh worker (or a restart) would load."""
+    return store.load_engine(Sandbox.objects.get(pk=sandbox.pk))
+
+
+def test_the_state_is_one_row_per_object_and_a_small_meta(alice_sandbox):
+    engine = stored(alice_sandbox)
+    rows = SandboxObject.objects.filter(sandbox=alice_sandbox)
+    assert rows.count() == engine.cluster.count() > 20
+    assert rows.get(plural="services", key="kube-system/kube-dns").body["spec"]["clusterIP"] == "10.96.0.10"
+    assert "objects" not in Sandbox.objects.get(pk=alice_sandbox.pk).meta["cluster"]
+
+
+def test_a_read_writes_no_object_and_a_change_writes_only_what_changed(alice_sandbox, run):
+    run(alice_sandbox, "kubectl create deploy web --image=nginx --replicas=2")
+    run(alice_sandbox, "kubectl get pods")          # let the pods start: status writes
+    with CaptureQueriesContext(connection) as reads:
+        run(alice_sandbox, "kubectl get pods -o wide")
+    object_writes = [q["sql"] for q in reads.captured_queries
+                     if "playground_sandboxobject" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert object_writes == []
+
+    before = {(o.plural, o.key): o.body["metadata"]["resourceVersion"] for o in SandboxObject.objects.all()}
+    out = run(alice_sandbox, "kubectl label deploy web tier=front")
+    assert out["output"] == "deployment.apps/web labeled\n"
+    after = {(o.plural, o.key): o.body["metadata"]["resourceVersion"] for o in SandboxObject.objects.all()}
+    assert {k for k in after if before.get(k) != after[k]} >= {("deployments", "default/web")}
+    assert stored(alice_sandbox).cluster.get("deployments", "default", "web")["metadata"]["labels"] == {
+        "app": "web", "tier": "front"}
+
+
+def test_deleted_objects_leave_the_table(alice_sandbox, run):
+    run(alice_sandbox, "kubectl create deploy web --image=nginx")
+    run(alice_sandbox, "kubectl expose deploy web --port=80")
+    assert SandboxObject.objects.filter(sandbox=alice_sandbox, plural="services", key="default/web").exists()
+    run(alice_sandbox, "kubectl delete svc web")
+    assert not SandboxObject.objects.filter(sandbox=alice_sandbox, plural="services", key="default/web").exists()
+    assert not SandboxObject.objects.filter(sandbox=alice_sandbox, plural="endpointslices",
+                                            key__startswith="default/web-").exists()
+
+
+def test_a_worker_reuses_its_engine_only_at_the_version_it_left(alice_sandbox, alice, run):
+    run(alice_sandbox, "kubectl create deploy a --image=nginx")
+    mine = store.engines.take(Sandbox.objects.get(pk=alice_sandbox.pk))
+    assert mine is not None and mine.version == 1      # the engine this worker cached at commit
+    # Another worker (no cached engine) runs the next command...
+    run(alice_sandbox, "kubectl create deploy b --image=nginx")
+    # ...and this worker still holds its engine of version 1: it must not run on it.
+    store.engines.put(alice_sandbox.pk, mine)
+    out = run(alice_sandbox, "kubectl get deploy -o name")
+    assert out["output"] == "deployment.apps/a\ndeployment.apps/b\n"
+
+
+def test_a_rolled_back_command_leaves_no_trace_in_the_cache(alice_sandbox, run, monkeypatch):
+    run(alice_sandbox, "kubectl create deploy a --image=nginx")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+    monkeypatch.setattr(CommandRecord.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        run(alice_sandbox, "kubectl create deploy lost --image=nginx")
+    monkeypatch.undo()
+    out = run(alice_sandbox, "kubectl get deploy -o name")
+    assert out["output"] == "deployment.apps/a\n"
+    assert Sandbox.objects.get(pk=alice_sandbox.pk).version == 2
+
+
+def test_a_new_sandbox_with_a_reused_id_never_gets_the_old_engine(alice, run):
+    old = services.create_sandbox(alice, "old")
+    run(old, "kubectl create deploy secret-app --image=nginx")
+    entry = store.engines.take(Sandbox.objects.get(pk=old.pk))
+    services.delete_sandbox(old.pk, alice)
+    new = services.create_sandbox(alice, "new")
+    # SQLite may hand the id out again; make it so, and give the stale entry the new row's version.
+    Sandbox.objects.filter(pk=new.pk).update(id=old.pk)
+    SandboxObject.objects.filter(sandbox_id=new.pk).update(sandbox_id=old.pk)
+    new = Sandbox.objects.get(pk=old.pk)
+    entry.version = new.version
+    store.engines.put(new.pk, entry)
+    out = run(new, "kubectl get deploy")
+    assert out["output"] == "No resources found in default namespace.\n"
+
+
+def test_the_cache_keeps_at_most_its_size():
+    cache = store.EngineCache(2)
+    for i in range(5):
+        cache.put(i, store.Entry(0, None, Engine.new(seed=i), {}, []))
+    assert len(cache) == 2
+
+
+def test_verify_catches_a_write_that_did_not_bump_the_resource_version(alice_sandbox):
+    sandbox = Sandbox.objects.get(pk=alice_sandbox.pk)
+    engine = store.load_engine(sandbox)
+    before = store.stamps(engine)
+    engine.cluster.get("services", "default", "kubernetes")["metadata"]["labels"]["sneaky"] = "yes"
+    store.write_changes(sandbox, engine, before)
+    sandbox.save(update_fields=["meta"])
+    with pytest.raises(AssertionError, match=r"services.*default/kubernetes"):
+        store.verify(sandbox, engine)
