@@ -72,24 +72,23 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "message": "expected a JSON object"})
             return
         kind, msg_id = content.get("type"), content.get("id")
+        outbox: list[dict] = []      # the diagram's diff and traces, sent to the group after our reply
         try:
-            if kind in ("command", "editor.save") and not await self._allowed():
-                raise ValueError(ratelimit.MESSAGE.strip())
             if kind == "command":
                 line = content.get("line")
                 if not isinstance(line, str):
                     raise ValueError("command needs a string line")
                 # The engine answers over-long lines itself; this only bounds what we hold in memory.
-                reply = await self._run(services.run_command, line[: MAX_LINE * 2])
+                reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox)
             elif kind == "editor.save":
                 text = content.get("content")
                 if not isinstance(text, str):
                     raise ValueError("editor.save needs string content")
                 if len(text) > MAX_EDITOR:
                     raise ValueError(f"the editor's content is over {MAX_EDITOR} characters")
-                reply = await self._run(services.save_editor, text)
+                reply = await self._run(services.save_editor, text, outbox)
             elif kind == "editor.cancel":
-                reply = await self._run(services.save_editor, None)
+                reply = await self._run(services.save_editor, None, outbox, limited=False)
             elif kind == "complete":
                 line, cursor = content.get("line", ""), content.get("cursor")
                 if not isinstance(line, str):
@@ -114,14 +113,21 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             return
         reply.pop("changed", None)
         await self.send_json({"type": "result", "id": msg_id, **reply})
+        for message in outbox:
+            try:
+                await self.channel_layer.group_send(self.group, message)
+            except Exception:    # the command committed; a channel-layer hiccup only costs a diagram update
+                log.exception("publishing to %s failed", self.group)
 
-    async def _run(self, action, arg) -> dict:
+    async def _run(self, action, arg, outbox: list[dict], limited: bool = True) -> dict:
+        return await database_sync_to_async(self._run_sync)(action, arg, outbox, limited)
+
+    def _run_sync(self, action, arg, outbox: list[dict], limited: bool) -> dict:
+        """One trip to the database thread: the rate limit, then the command."""
         user = self.scope.get("user")
-        return await database_sync_to_async(action)(self.sandbox_id, user, arg)
-
-    @database_sync_to_async
-    def _allowed(self) -> bool:
-        return ratelimit.allow(getattr(self.scope.get("user"), "pk", None))
+        if limited and not ratelimit.allow(getattr(user, "pk", None)):
+            raise ValueError(ratelimit.MESSAGE.strip())
+        return action(self.sandbox_id, user, arg, outbox=outbox)
 
     @database_sync_to_async
     def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:

@@ -100,7 +100,10 @@ def publish(sandbox_id: int, message: dict) -> None:
 
 
 def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_elements: list[dict] | None,
-                          traces: list[dict]) -> None:
+                          traces: list[dict], outbox: list[dict] | None = None) -> None:
+    """Once the transaction commits, send the diagram's diff and the traces to the sandbox's group; or,
+    given an outbox, leave them there for an async caller to send (the WebSocket consumer does, so its
+    one database thread is not held while the channel layer delivers)."""
     messages = []
     if old_elements is not None and new_elements is not None:
         d = topology.diff(old_elements, new_elements)
@@ -108,7 +111,9 @@ def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_
             messages.append({"type": "sandbox.topology", **d})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
-    if messages:
+    if messages and outbox is not None:
+        transaction.on_commit(lambda: outbox.extend(messages))
+    elif messages:
         transaction.on_commit(lambda: [publish(sandbox_id, m) for m in messages])
 
 
@@ -213,7 +218,7 @@ def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
 
 
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
-             assess_line: Callable[[Engine], str] | None = None) -> dict:
+             assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
     with transaction.atomic():
         sandbox = _locked(sandbox_id, user)
         # The engine this worker left at this version, or the stored state (another worker wrote since,
@@ -252,7 +257,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             new_elements = entry.elements
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
-        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces)
+        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
         transaction.on_commit(lambda: store.engines.put(sandbox.pk, cached))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
@@ -260,13 +265,14 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                 "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
 
 
-def run_command(sandbox_id: int, user, line: str) -> dict:
-    """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs."""
+def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None) -> dict:
+    """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs.
+    With an outbox, the group messages land there after the commit instead of being sent."""
     line = line if isinstance(line, str) else ""
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
-    return _execute(sandbox_id, user, line, lambda engine: engine.run(line))
+    return _execute(sandbox_id, user, line, lambda engine: engine.run(line), outbox=outbox)
 
 
 def _editor_line(engine: Engine) -> str:
@@ -275,10 +281,10 @@ def _editor_line(engine: Engine) -> str:
     return history[-1] if history else ""
 
 
-def save_editor(sandbox_id: int, user, content: str | None) -> dict:
+def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None) -> dict:
     """The learner saved the editor pane (content) or closed it (None)."""
     record = "# editor: saved" if content is not None else "# editor: cancelled"
-    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line)
+    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox)
 
 
 def pending_editor(sandbox: Sandbox) -> dict | None:

@@ -89,7 +89,8 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                 step = (step + 1) % len(LESSON)
                 n += step == 0
                 # think time: exponential around `think`, counted from the send (a command every ~think s)
-                await asyncio.sleep(max(0.0, rng.expovariate(1 / think) - (time.perf_counter() - sent)))
+                pause = rng.expovariate(1 / think) - (time.perf_counter() - sent)
+                await asyncio.sleep(max(0.0, min(pause, until - time.perf_counter())))
             watcher.cancel()
     except Exception as exc:      # a learner that could not connect or was cut off
         stats["failed"] += 1
@@ -104,7 +105,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     elapsed = time.perf_counter() - start
     rtt, push = stats["rtt"], stats["push"]
     return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
-            "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / elapsed, 1),
+            "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
             "rtt_ms": {"p50": round(pct(rtt, 50), 1), "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1),
                        "mean": round(statistics.fmean(rtt), 1) if rtt else None},
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
