@@ -303,6 +303,9 @@ def prompt(sandbox: Sandbox) -> str:
 
 def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
-    return {"type": "hello", "prompt": prompt(sandbox), "elements": topology.elements(sandbox.state),
+    elements = store.engines.elements(sandbox)
+    if elements is None:
+        elements = topology.elements(sandbox.state)
+    return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
             "history": sandbox.history(), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
             "version": sandbox.version}

@@ -142,6 +142,14 @@ class EngineCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
+    def elements(self, sandbox) -> list[dict] | None:
+        """The diagram cached for the sandbox's current version (read-only: a new command makes a new list)."""
+        with self._lock:
+            entry = self._entries.get(sandbox.pk)
+        if entry is None or entry.version != sandbox.version or entry.created != sandbox.created:
+            return None
+        return entry.elements
+
     def drop(self, sandbox_id: int) -> None:
         with self._lock:
             self._entries.pop(sandbox_id, None)
