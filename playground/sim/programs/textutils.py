@@ -7,6 +7,7 @@ import functools
 import re
 from typing import Iterator
 
+from .. import saferegex
 from ..engine import Proc
 from . import program, vfs
 from .gnuopts import OptError, parse
@@ -180,24 +181,54 @@ def posix_to_python(pat: str, extended: bool, warnings: list[str] | None = None)
     return "".join(out)
 
 
-def compile_patterns(patterns: list[str], mode: str, icase: bool, word: bool, line: bool,
-                     warnings: list[str] | None = None) -> re.Pattern:
-    parts = []
-    for p in patterns:
-        rx = re.escape(p) if mode == "F" else posix_to_python(p, mode == "E", warnings)
-        parts.append(rx)
-    rx = "|".join(f"(?:{p})" for p in parts) if len(parts) > 1 else parts[0]
-    if word:
-        rx = rf"(?<!\w)(?:{rx})(?!\w)"
-    if line:
-        rx = rf"^(?:{rx})$"
+def checked(rx: str, icase: bool = False) -> str:
+    """`rx` (Python's syntax) if it compiles, else GNU's complaint as BadRegex."""
     try:
-        return re.compile(rx, re.IGNORECASE if icase else 0)
+        re.compile(rx, re.IGNORECASE if icase else 0)
     except re.error as exc:
         raise BadRegex("Invalid regular expression" if "bad escape" not in str(exc) else "Trailing backslash") \
             from None
     except (RecursionError, OverflowError):
         raise BadRegex("regular expression too big") from None
+    return rx
+
+
+def safe(rx: str, icase: bool = False, budget: saferegex.Budget | None = None,
+         word: bool = False) -> saferegex.Posix:
+    """The learner's pattern, compiled to run at a bounded cost (saferegex)."""
+    try:
+        return saferegex.posix(checked(rx, icase), icase, budget, word)
+    except saferegex.Invalid as exc:
+        raise BadRegex(str(exc)) from None
+
+
+def compile_patterns(patterns: list[str], mode: str, icase: bool, word: bool, line: bool,
+                     warnings: list[str] | None = None) -> saferegex.Posix | saferegex.Perl:
+    if mode == "P":
+        return compile_perl(patterns, icase, word, line)
+    parts = []
+    for p in patterns:
+        rx = re.escape(p) if mode == "F" else posix_to_python(p, mode == "E", warnings)
+        parts.append(rx)
+    rx = "|".join(f"(?:{p})" for p in parts) if len(parts) > 1 else parts[0]
+    if line:
+        return safe(rf"^(?:{rx})$", icase)
+    return safe(rx, icase, word=word)
+
+
+def compile_perl(patterns: list[str], icase: bool, word: bool, line: bool) -> saferegex.Perl:
+    """grep -P: the pattern goes to PCRE2 as it is (pcresearch.c's Pcompile), -w and -x as grep wraps them."""
+    if len(patterns) > 1:
+        raise BadRegex("the -P option only supports a single pattern")
+    rx = patterns[0]
+    if line:
+        rx = f"^(?:{rx})$"
+    elif word:
+        rx = rf"(?<!\w)(?:{rx})(?!\w)"
+    try:
+        return saferegex.Perl(rx, icase)
+    except saferegex.Invalid as exc:
+        raise BadRegex(str(exc)) from None
 
 
 GREP_LONG = {"extended-regexp": "E", "fixed-strings": "F", "basic-regexp": "G", "ignore-case": "i",
@@ -223,10 +254,8 @@ def grep(proc: Proc) -> int:
     ctx = {"A": 0, "B": 0}
     max_count = None
     for k, v in opts:
-        if k in "EFG":
+        if k in "EFGP":
             mode = k
-        elif k == "P":
-            mode = "E"
         elif k == "e":
             patterns.extend(v.split("\n"))
         elif k == "f":
@@ -290,41 +319,49 @@ def grep(proc: Proc) -> int:
         last_printed = -1
         pending_after = 0
         out: list[str] = []
-        for no, text in enumerate(lines):
-            if max_count is not None and count >= max_count:
-                if pending_after and not invert:
-                    pass
-                else:
+        try:
+            for no, text in enumerate(lines):
+                if max_count is not None and count >= max_count:
+                    if pending_after and not invert:
+                        pass
+                    else:
+                        break
+                matched = rx.contains(text) != invert
+                if matched and (max_count is None or count < max_count):
+                    count += 1
+                    status_found = True
+                    if quiet:
+                        return 0
+                    if flags & {"l", "L"}:
+                        break                   # one match settles -l and -L: grep reads no further
+                    if "c" in flags:
+                        continue
+                    if ctx["B"] or ctx["A"]:
+                        first = max(no - ctx["B"], last_printed + 1)
+                        if last_printed >= 0 and first > last_printed + 1:
+                            out.append("--\n")
+                        for b in range(first, no):
+                            out.append(_prefix(shown, b, "-", many, flags) + lines[b] + "\n")
+                    if "o" in flags:
+                        if not invert:
+                            for m in rx.finditer(text):
+                                if m.group():
+                                    out.append(_prefix(shown, no, ":", many, flags) + m.group() + "\n")
+                    else:
+                        out.append(_prefix(shown, no, ":", many, flags) + text + "\n")
+                    last_printed = no
+                    pending_after = ctx["A"]
+                elif pending_after and not flags & {"c", "l", "L", "o"}:
+                    out.append(_prefix(shown, no, "-", many, flags) + text + "\n")
+                    last_printed = no
+                    pending_after -= 1
+                elif max_count is not None and count >= max_count:
                     break
-            matched = bool(rx.search(text)) != invert
-            if matched and (max_count is None or count < max_count):
-                count += 1
-                status_found = True
-                if quiet:
-                    return 0
-                if flags & {"c", "l", "L"}:
-                    continue
-                if ctx["B"] or ctx["A"]:
-                    first = max(no - ctx["B"], last_printed + 1)
-                    if last_printed >= 0 and first > last_printed + 1:
-                        out.append("--\n")
-                    for b in range(first, no):
-                        out.append(_prefix(shown, b, "-", many, flags) + lines[b] + "\n")
-                if "o" in flags:
-                    if not invert:
-                        for m in rx.finditer(text):
-                            if m.group():
-                                out.append(_prefix(shown, no, ":", many, flags) + m.group() + "\n")
-                else:
-                    out.append(_prefix(shown, no, ":", many, flags) + text + "\n")
-                last_printed = no
-                pending_after = ctx["A"]
-            elif pending_after and not flags & {"c", "l", "L", "o"}:
-                out.append(_prefix(shown, no, "-", many, flags) + text + "\n")
-                last_printed = no
-                pending_after -= 1
-            elif max_count is not None and count >= max_count:
-                break
+        except (saferegex.PcreError, saferegex.TooCostly) as exc:
+            # grep -P dies on PCRE's limit (pcresearch.c), after the lines it already printed
+            proc.out("".join(out))
+            proc.err(f"grep: {shown}: {exc}\n")
+            return 2
         if "c" in flags:
             out.append((f"{shown}:" if many else "") + f"{count}\n")
         if "l" in flags and count:
@@ -928,6 +965,14 @@ def awk(proc: Proc) -> int:
     status = 0
     nr = 0
     out: list[str] = []
+    budget = saferegex.Budget()
+    split_rx = None
+    if fs not in (None, " ") and len(fs) > 1:
+        try:
+            split_rx = _awk_regex(fs, budget)
+        except BadRegex as exc:
+            proc.err(f"awk: fatal: invalid regexp: {exc}: /{fs}/\n")
+            return 2
     for name, content, err in files_or_stdin(proc, names):
         if err:
             proc.err(f"awk: cannot open \"{name}\" ({err})\n")
@@ -935,9 +980,15 @@ def awk(proc: Proc) -> int:
             continue
         for line in lines_of(content):
             nr += 1
-            fields = line.split() if fs in (None, " ") else (re.split(fs, line) if len(fs) > 1 else line.split(fs))
-            if pattern and not _awk_match(pattern, line, fields, nr):
-                continue
+            try:
+                fields = line.split() if fs in (None, " ") else (
+                    _awk_split(split_rx, line) if split_rx is not None else line.split(fs))
+                if pattern and not _awk_match(pattern, line, fields, nr, budget):
+                    continue
+            except saferegex.TooCostly as exc:
+                proc.out("".join(out))
+                proc.err(f"awk: {exc}\n")
+                return 2
             values = [_awk_eval(it, line, fields, nr) for it in items]
             out.append(" ".join(values) + "\n")
     proc.out("".join(out))
@@ -983,11 +1034,26 @@ def _awk_eval(expr: str, line: str, fields: list[str], nr: int) -> str:
     return "".join(out)
 
 
-def _awk_match(pattern: str, line: str, fields: list[str], nr: int) -> bool:
+def _awk_split(rx: saferegex.Posix, line: str) -> list[str]:
+    """Fields between the separator's (non-empty) matches; unlike re.split, its groups are not fields."""
+    fields, end = [], 0
+    for m in rx.finditer(line):
+        if m.end() > m.start():
+            fields.append(line[end:m.start()])
+            end = m.end()
+    fields.append(line[end:])
+    return fields
+
+
+def _awk_regex(text: str, budget: saferegex.Budget) -> saferegex.Posix:
+    return safe(text, budget=budget)
+
+
+def _awk_match(pattern: str, line: str, fields: list[str], nr: int, budget: saferegex.Budget) -> bool:
     if pattern.startswith("/"):
         try:
-            return bool(re.search(posix_to_python(pattern[1:-1], True), line))
-        except (BadRegex, re.error):
+            return _awk_regex(posix_to_python(pattern[1:-1], True), budget).contains(line)
+        except BadRegex:
             return False
     m = re.fullmatch(r"NR\s*(==|!=|>=|<=|>|<)\s*(\d+)", pattern)
     if m:
@@ -998,8 +1064,8 @@ def _awk_match(pattern: str, line: str, fields: list[str], nr: int) -> bool:
         value = _awk_field(m.group(1), line, fields)
         if m.group(2) == "~":
             try:
-                return bool(re.search(posix_to_python(m.group(4) or m.group(3) or "", True), value))
-            except (BadRegex, re.error):
+                return _awk_regex(posix_to_python(m.group(4) or m.group(3) or "", True), budget).contains(value)
+            except BadRegex:
                 return False
         target = m.group(3) if m.group(3) is not None else m.group(4)
         return (value == target) == (m.group(2) == "==")
@@ -1039,9 +1105,10 @@ def sed(proc: Proc) -> int:
             return 1
         scripts.append(names.pop(0))
     commands = []
+    budget = saferegex.Budget()
     for script in scripts:
         for part in [p.strip() for p in re.split(r"[;\n]", script) if p.strip()]:
-            cmd = _sed_parse(part, extended)
+            cmd = _sed_parse(part, extended, budget)
             if cmd is None:
                 proc.err(SED_LIMIT)
                 return 1
@@ -1053,24 +1120,32 @@ def sed(proc: Proc) -> int:
             status = 2
             continue
         out = []
-        for nr, line in enumerate(lines_of(content), 1):
-            deleted = False
-            printed = []
-            for addr, op, rx, rep, gflag in commands:
-                if addr is not None and not (addr == nr if isinstance(addr, int) else addr.search(line)):
+        try:
+            for nr, line in enumerate(lines_of(content), 1):
+                deleted = False
+                printed = []
+                for addr, op, rx, rep, gflag in commands:
+                    if addr is not None and not (addr == nr if isinstance(addr, int) else addr.contains(line)):
+                        continue
+                    if op == "d":
+                        deleted = True
+                        break
+                    if op == "p":
+                        printed.append(line)
+                    elif op == "s":
+                        line = _sed_substitute(rx, rep, line, *gflag)
+                if deleted:
                     continue
-                if op == "d":
-                    deleted = True
-                    break
-                if op == "p":
-                    printed.append(line)
-                elif op == "s":
-                    line = _sed_substitute(rx, rep, line, *gflag)
-            if deleted:
-                continue
-            out.extend(p + "\n" for p in printed)
-            if not quiet:
-                out.append(line + "\n")
+                out.extend(p + "\n" for p in printed)
+                if not quiet:
+                    out.append(line + "\n")
+        except saferegex.TooCostly as exc:
+            # GNU sed would finish (glibc's matcher does not backtrack): say plainly that we stopped; with -i
+            # the file stays as it was, as when sed dies before renaming its temporary file
+            if not (in_place and name != "-"):
+                proc.out("".join(out))
+            proc.err(f"sed: {exc}\n")
+            return 4
         text = "".join(out)
         if in_place and name != "-":
             err = vfs.write(proc.host, proc.host.abspath(name), text, append=False, root=vfs.is_root(proc))
@@ -1100,10 +1175,14 @@ def _sed_replacement(text: str):
     return expand
 
 
-def _sed_substitute(rx: re.Pattern, rep, line: str, global_: bool, nth: int) -> str:
+def _sed_substitute(rx: saferegex.Posix, rep, line: str, global_: bool, nth: int) -> str:
     count = [0]
+    last_end = [-1]
 
     def one(m: re.Match) -> str:
+        if m.start() == m.end() == last_end[0]:     # GNU sed takes no empty match right after a match
+            return ""
+        last_end[0] = m.end()
         count[0] += 1
         if count[0] < nth or (count[0] > nth and not global_):
             return m.group(0)
@@ -1111,12 +1190,12 @@ def _sed_substitute(rx: re.Pattern, rep, line: str, global_: bool, nth: int) -> 
     return rx.sub(one, line)
 
 
-def _sed_parse(part: str, extended: bool):
+def _sed_parse(part: str, extended: bool, budget: saferegex.Budget | None = None):
     addr = None
     m = re.match(r"(\d+)|/((?:[^/\\]|\\.)*)/", part)
     try:
         if m:
-            addr = int(m.group(1)) if m.group(1) else re.compile(posix_to_python(m.group(2), extended))
+            addr = int(m.group(1)) if m.group(1) else safe(posix_to_python(m.group(2), extended), budget=budget)
             part = part[m.end():].strip()
         if part in ("d", "p"):
             return addr, part, None, None, False
@@ -1125,7 +1204,7 @@ def _sed_parse(part: str, extended: bool):
             pieces = re.split(r"(?<!\\)" + re.escape(d), part[2:])
             if len(pieces) != 3 or not re.fullmatch(r"[gI]*\d*[gI]*", pieces[2]):
                 return None
-            rx = re.compile(posix_to_python(pieces[0], extended), re.I if "I" in pieces[2] else 0)
+            rx = safe(posix_to_python(pieces[0], extended), "I" in pieces[2], budget)
             nth = re.search(r"\d+", pieces[2])
             return addr, "s", rx, _sed_replacement(pieces[1].replace("\\" + d, d)), \
                 ("g" in pieces[2], int(nth.group()) if nth else 1)
