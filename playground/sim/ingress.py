@@ -14,7 +14,10 @@ Routing as the controller's generated nginx.conf does it:
     not `/foobar`; a trailing slash in the rule is ignored); ImplementationSpecific is nginx's plain
     prefix. Exact beats a prefix of the same length; otherwise the longest path wins. When any Ingress of
     a host has `nginx.ingress.kubernetes.io/use-regex: "true"` (or a rewrite-target), every path of that
-    host becomes a case-insensitive regex anchored at the start, tried longest first.
+    host becomes a case-insensitive regex anchored at the start, tried longest first: nginx's
+    `location ~* "^<path>"`, run by PCRE (saferegex.pcre: the real library, its default match limit). A path
+    that backtracks past that limit fails the request as nginx does: an [alert] in the controller's log and
+    a 500 page. One that the playground's own budget stops first gets a plain podscape answer instead.
   - Nothing matches: the server's default backend (for a host, the defaultBackend of the Ingress that
     declared it; for the catch-all, that of an Ingress with no rules), else the controller's own 404 page. A backend Service that is missing, has no such port or no ready endpoints: 503.
     An endpoint that refuses: 502; one that never answers (NetworkPolicy): 504 after proxy_connect_timeout.
@@ -22,10 +25,9 @@ Routing as the controller's generated nginx.conf does it:
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
-from . import network, webcontent
+from . import network, saferegex, webcontent
 from .cluster import Cluster, parse_rfc3339
 
 CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
@@ -105,6 +107,7 @@ class Route:
     ingress: dict | None
     location: Location | None
     server: str                  # the nginx server_name that took the request ("_" for the catch-all)
+    failure: "RegexFailure | None" = None    # a regex location whose match failed: nginx answers 500
 
     @property
     def namespace(self) -> str:
@@ -152,14 +155,33 @@ def _prefix_elementwise(rule: str, path: str) -> bool:
     return have[: len(want)] == want
 
 
+class RegexFailure(Exception):
+    """Matching a regex location failed: PCRE gave up (saferegex.PcreError) or the playground's budget ran
+    out first (saferegex.TooCostly)."""
+
+    def __init__(self, location: Location, error: Exception):
+        super().__init__(str(error))
+        self.location = location
+        self.error = error
+
+    @property
+    def regex(self) -> str:
+        return "^" + self.location.path
+
+
 def _match_location(locs: list[Location], path: str) -> Location | None:
     if _uses_regex(locs):
+        budget = saferegex.Budget()
         for loc in sorted(locs, key=lambda l: -len(l.path)):
             try:
-                if re.match(loc.path, path, re.IGNORECASE):
+                rx = saferegex.pcre("^" + loc.path, icase=True)
+            except saferegex.Invalid:
+                continue            # `nginx -t` refuses such a location (and the admission webhook with it)
+            try:
+                if rx.search(path, 0, budget) is not None:
                     return loc
-            except re.error:
-                continue
+            except (saferegex.PcreError, saferegex.TooCostly) as exc:
+                raise RegexFailure(loc, exc) from None
         return None
     for loc in locs:
         if loc.path_type == "Exact" and loc.path == path:
@@ -211,7 +233,10 @@ def match(cluster: Cluster, host: str, path: str) -> Route:
                 break
     if name is None:
         name = "_"
-    loc = _match_location(servers.get(name, []), webcontent._path_only(path).split("?", 1)[0])
+    try:
+        loc = _match_location(servers.get(name, []), webcontent._path_only(path).split("?", 1)[0])
+    except RegexFailure as failure:
+        return Route(None, failure.location.ingress, failure.location, name, failure)
     if loc is not None:
         return Route(loc.backend, loc.ingress, loc, name)
     backend, ing = _default_backend(ings, name)
@@ -341,6 +366,8 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
     cluster: Cluster = ctx.cluster          # type: ignore[assignment]
     host = req.host or req.header("Host") or ""
     route = match(cluster, host, req.path)
+    if route.failure is not None:
+        return _regex_failed(ctx, route, req, host, now)
     if port == 80 and route.backend is not None and redirects_to_https(cluster, route):
         name = (host.rsplit(":", 1)[0] if ":" in host and not host.startswith("[") else host)
         resp = _error(308, req, now, location=f"https://{name}{req.path}")
@@ -359,6 +386,55 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
         network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
                               _access_line(req, resp, now, upstream, walk))
     return resp
+
+
+# nginx links the Alpine `pcre` (PCRE 8.45) in ingress-nginx's image: its codes for what PCRE2 reports
+PCRE1_CODES = {-47: -8, -53: -21, -48: -6, -46: -27, -52: -26}
+NGINX_WORKER = "27#27"       # pid#tid of the worker in the controller's error-log lines
+
+
+def _regex_failed(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request, host: str,
+                  now: float) -> webcontent.Response:
+    """ngx_http_regex_exec failing in the find-config phase: an [alert] in the error log (the controller's
+    stderr) and a 500 from the server, before any upstream is chosen. When it was the playground's budget
+    rather than PCRE that stopped, the answer says so instead of pretending to be nginx's."""
+    cluster: Cluster = ctx.cluster          # type: ignore[assignment]
+    failure = route.failure
+    assert failure is not None
+    pod = ctx.pod or {}
+    uri = webcontent._path_only(req.path).split("?", 1)[0]
+    if isinstance(failure.error, saferegex.TooCostly):
+        ing = failure.location.ingress["metadata"]
+        body = (f'podscape: the playground stopped matching the regex path "{failure.regex}" of Ingress '
+                f'{ing["namespace"]}/{ing["name"]} against "{uri}": it backtracks more than the playground '
+                "allows (ingress-nginx's PCRE would go on trying each start position up to its match limit)\n")
+        resp = webcontent.Response(500, REASONS[500], [("Date", webcontent.http_date(now)),
+                                                        ("Content-Type", "text/plain"),
+                                                        ("Content-Length", str(len(body.encode()))),
+                                                        ("Connection", "keep-alive")],
+                                   "" if req.method == "HEAD" else body)
+    else:
+        resp = _error(500, req, now)
+        if pod:
+            code = getattr(failure.error, "code", 0)
+            network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
+                                  _alert_line(cluster, pod, req, host, route.server, now,
+                                              f'pcre_exec() failed: {PCRE1_CODES.get(code, code)} on "{uri}" '
+                                              f'using "{failure.regex}"'))
+    if pod:
+        network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
+                              _access_line(req, resp, now, "-", None))
+    return resp
+
+
+def _alert_line(cluster: Cluster, pod: dict, req: webcontent.Request, host: str, server: str, now: float,
+                message: str) -> str:
+    """nginx's error-log line (ngx_log_error with the request's context: client, server, request, host)."""
+    from datetime import datetime, timezone
+    t = datetime.fromtimestamp(int(now), tz=timezone.utc).strftime("%Y/%m/%d %H:%M:%S")
+    conn = len(network.access_log(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"])) + 1
+    return (f'{t} [alert] {NGINX_WORKER}: *{conn} {message}, client: {req.client_ip}, server: {server}, '
+            f'request: "{req.method} {req.path} HTTP/1.1", host: "{host}"')
 
 
 def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float, upstream: str,
