@@ -159,15 +159,18 @@ def test_editing_an_ingress_is_synced_again():
 WEBHOOK = 'admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: '
 
 
-def test_strict_path_validation_refuses_dots_in_exact_and_prefix_paths():
+def test_strict_path_validation_refuses_regex_characters_in_exact_and_prefix_paths():
+    # ingress-nginx v1.14 (inspector/rules.go validPathType): letters, digits, ".", "_", "-" and "/" only;
+    # dots were allowed from v1.14.0 on (#13798).
     s = enabled()
-    r = s.run('kubectl create ingress a --rule="/p.js=s:80"')
+    r = s.run('kubectl create ingress a --rule="/p+js=s:80"')
     assert (r.output, r.exit_code) == (
         "error: failed to create ingress: " + WEBHOOK +
-        "ingress contains invalid paths: path /p.js cannot be used with pathType Exact\n", 1)
-    r = s.run('kubectl create ingress a --rule="/v1.0*=s:80"')
-    assert r.output.endswith("path /v1.0 cannot be used with pathType Prefix\n") and r.exit_code == 1
+        "ingress contains invalid paths: path /p+js cannot be used with pathType Exact\n", 1)
+    r = s.run('kubectl create ingress a --rule="/v1~0*=s:80"')
+    assert r.output.endswith("path /v1~0 cannot be used with pathType Prefix\n") and r.exit_code == 1
     assert s.engine.cluster.get("ingresses", "default", "a") is None
+    assert s.run('kubectl create ingress b --rule="/index.html=s:80" --rule="/v1.0*=s:80"').exit_code == 0
 
 
 def test_a_host_and_path_defined_twice_is_refused():

@@ -319,7 +319,7 @@ def default_class_admission(cluster: Cluster, obj: dict, old: dict | None) -> No
 WEBHOOK = "validate.nginx.ingress.kubernetes.io"
 # strict-validate-path-type (on by default since ingress-nginx v1.12): Exact and Prefix paths may hold only
 # letters, digits, `_`, `-` and `/` (internal/ingress/inspector: `(?i)^/[[:alnum:]\_\-\/]*$`).
-STRICT_PATH = re.compile(r"^/[A-Za-z0-9_\-/]*$")
+STRICT_PATH = re.compile(r"^/[A-Za-z0-9._\-/]*$")   # ingress-nginx inspector/rules.go validPathType
 
 
 def _webhook_denial(cluster: Cluster, obj: dict) -> str | None:
