@@ -126,15 +126,13 @@ def _check_quota(cluster: Cluster) -> None:
 
 def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
     """Pods that belong to a workload (directly, or through its ReplicaSets)."""
+    from .controllers import owner_index
     uid = obj.get("metadata", {}).get("uid")
     if not uid:
         return 0
-    owners = {uid}
-    for rs in cluster.objects.get("replicasets", {}).values():
-        if any(ref.get("uid") == uid for ref in rs["metadata"].get("ownerReferences") or []):
-            owners.add(rs["metadata"].get("uid"))
-    return sum(1 for p in cluster.objects.get("pods", {}).values()
-               if any(ref.get("uid") in owners for ref in p["metadata"].get("ownerReferences") or []))
+    owners = {uid} | {rs["metadata"].get("uid") for rs in owner_index(cluster, "replicasets").get(uid, [])}
+    pods = owner_index(cluster, "pods")
+    return len({id(p) for owner in owners for p in pods.get(owner, [])})
 
 
 def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
@@ -308,16 +306,15 @@ def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, p
     meta["resourceVersion"] = current["metadata"].get("resourceVersion")
     if r.namespaced:
         meta["namespace"] = namespace
-    before = copy.deepcopy(current)
+    # update() stores a new object or returns the stored one untouched: `current` is the state before
     stored = update(cluster, patched)
-    return stored, _comparable(stored) != _comparable(before)
+    return stored, _comparable(stored) != _comparable(current)
 
 
 def _comparable(obj: dict) -> dict:
-    o = copy.deepcopy(obj)
-    o.get("metadata", {}).pop("resourceVersion", None)
-    o.get("metadata", {}).pop("generation", None)
-    return o
+    """The object without what every write moves (resourceVersion, generation); shares the rest."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in ("resourceVersion", "generation")}
+    return {**obj, "metadata": meta}
 
 
 def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) -> dict:

@@ -50,6 +50,38 @@ class Cluster:
         self.next_pod_ip = 2      # 10.244.0.x, handed out in order as the bridge CNI does
         # What the node's runtime knows that the API does not (the minikube container, access logs).
         self.runtime: dict = {}
+        self.log_seq = 0                        # grows for the life of the object
+        self._members: dict[str, int] = {}      # plural -> count of puts/removes (which objects, in what order)
+        self._contents: dict[str, int] = {}     # plural -> count of puts/touches/removes (anything in them)
+        self._reset_log(None)
+
+    # ---- the change log (in memory, never persisted) ---------------------------------------------
+    # put/touch/remove note what they changed so the controllers can reconcile only what a command touched
+    # (controllers.reconcile). `log_base` is the resourceVersion the log starts at: when it is the one the
+    # last reconcile settled at, the log holds every change since; None means "unknown, reconcile it all".
+    def _reset_log(self, base: int | None) -> None:
+        self.log_base = base
+        self.log_changed: dict[str, dict[str, int]] = {}      # plural -> key -> log_seq of its last put/touch
+        self.log_previous: list[tuple[int, str, dict]] = []   # (log_seq, plural, object removed or replaced)
+
+    def log_reset(self) -> None:
+        """The controllers settled here: forget what changed before."""
+        self._reset_log(self.resource_version)
+
+    def _note(self, plural: str, key: str, old: dict | None, obj: dict | None) -> None:
+        self.log_seq += 1
+        if obj is not None:
+            self.log_changed.setdefault(plural, {})[key] = self.log_seq
+        if old is not None and old is not obj:
+            self.log_previous.append((self.log_seq, plural, old))
+        if old is not obj:
+            self._members[plural] = self._members.get(plural, 0) + 1
+        self._contents[plural] = self._contents.get(plural, 0) + 1
+
+    def stamp(self, plural: str, content: bool = False) -> tuple:
+        """Changes whenever the set of stored objects of a type does (content=True: or any of them does)."""
+        items = self.objects.get(plural)
+        return (id(items), len(items or ()), (self._contents if content else self._members).get(plural, 0))
 
     # ---- persistence -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -77,6 +109,7 @@ class Cluster:
         c.addons = data.get("addons", {})
         c.next_pod_ip = data.get("next_pod_ip", 2)
         c.runtime = data.get("runtime", {})
+        c._reset_log(c.resource_version)
         return c
 
     # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
@@ -119,10 +152,10 @@ class Cluster:
     def list(self, plural: str, namespace: str | None = None) -> list[dict]:
         """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
         items = self.objects.get(plural, {})
-        # Controllers list the same types many times per reconcile: reuse the sorted list while nothing was
-        # stored (resourceVersion) or dropped (size) since. Not persisted.
+        # Controllers list the same types many times per reconcile: reuse the sorted list while no object of
+        # the type was stored or dropped since (a touch changes an object, not the list). Not persisted.
         cache = self.__dict__.setdefault("_list_cache", {})
-        stamp = (id(items), self.resource_version, len(items))
+        stamp = self.stamp(plural)
         hit = cache.get((plural, namespace))
         if hit is not None and hit[0] == stamp:
             return list(hit[1])
@@ -173,14 +206,27 @@ class Cluster:
                 meta["generation"] = gen
         meta["resourceVersion"] = self.bump()
         self.objects.setdefault(r.plural, {})[k] = obj
+        self._note(r.plural, k, existing, obj)
         return obj
 
     def touch(self, obj: dict) -> None:
         """Record an in-place change to a stored object (status written by a controller)."""
         obj["metadata"]["resourceVersion"] = self.bump()
+        r = res.for_object(obj)
+        if r is None:
+            self.log_base = None        # a change the log cannot name: the next reconcile looks at everything
+            return
+        meta = obj["metadata"]
+        self._note(r.plural, self.key(meta.get("namespace") if r.namespaced else None, meta["name"]), obj, obj)
 
     def remove(self, plural: str, namespace: str | None, name: str) -> dict | None:
-        return self.objects.get(plural, {}).pop(self.key(namespace, name), None)
+        return self.remove_key(plural, self.key(namespace, name))
+
+    def remove_key(self, plural: str, key: str) -> dict | None:
+        obj = self.objects.get(plural, {}).pop(key, None)
+        if obj is not None:
+            self._note(plural, key, obj, None)
+        return obj
 
     def snapshot(self) -> dict:
         return copy.deepcopy(self.to_dict())

@@ -2,15 +2,18 @@
 
 Deployment -> ReplicaSet -> Pods, DaemonSet -> Pods, the kubelet's pod lifecycle, the garbage
 collector, and Service -> Endpoints/EndpointSlices. `reconcile(cluster)` runs them all until nothing
-changes; it is cheap enough to run after every command.
+changes; it is cheap enough to run after every command: from the cluster's change log (Cluster.put, touch and
+remove), each pass looks only at the objects whose inputs changed, so a command's cost follows what it did,
+not the size of the cluster.
 """
 from __future__ import annotations
 
 import copy
 import hashlib
+import heapq
 import json
 
-from . import defaults, images
+from . import defaults, images, resources as res
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .labels import selector_matches
 
@@ -23,12 +26,14 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
     """An Event as `kubectl get events` and `describe` show it; repeats bump count, as the recorder does."""
     meta = obj["metadata"]
     ns = meta.get("namespace") or "default"
-    for ev in cluster.objects.get("events", {}).values():
-        io = ev["involvedObject"]
-        if io.get("uid") == meta.get("uid") and ev["reason"] == reason and ev["message"] == message:
+    cache = _event_cache(cluster)
+    same = cache["index"].setdefault(meta.get("uid"), [])
+    for ev in same:
+        if ev["reason"] == reason and ev["message"] == message:
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = cluster.timestamp()
             cluster.touch(ev)
+            _event_cache_kept(cluster, cache)
             return
     ev = {
         "apiVersion": "v1", "kind": "Event",
@@ -41,7 +46,33 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
         "firstTimestamp": cluster.timestamp(), "lastTimestamp": cluster.timestamp(), "count": 1,
         "reportingComponent": component, "reportingInstance": NODE_NAME if component == "kubelet" else "",
     }
+    fresh = cluster.get("events", ns, ev["metadata"]["name"]) is None
     cluster.put(ev, new=True)
+    if fresh:                      # a new key goes last in the store, as it does in the index
+        same.append(ev)
+        _event_cache_kept(cluster, cache)
+
+
+def _event_cache(cluster: Cluster) -> dict:
+    """What the event recorder and the TTL keep about events: `index`, events by involvedObject.uid in store
+    order (record_event looks for a repeat on every event), and `floor`, a time no event's is older than
+    (when known). Dropped when events change other than through record_event and _expire_events."""
+    cache = cluster.__dict__.setdefault("_event_cache", {})
+    stamp = cluster.stamp("events", content=True)
+    if cache.get("stamp") != stamp:
+        index: dict = {}
+        for ev in cluster.objects.get("events", {}).values():
+            index.setdefault(ev["involvedObject"].get("uid"), []).append(ev)
+        cache.clear()
+        cache.update(stamp=stamp, index=index)
+    return cache
+
+
+def _event_cache_kept(cluster: Cluster, cache: dict) -> None:
+    """record_event wrote an event stamped now and kept the index in step."""
+    cache["stamp"] = cluster.stamp("events", content=True)
+    if "floor" in cache:
+        cache["floor"] = min(cache["floor"], parse_rfc3339(cluster.timestamp()))
 
 
 def _event_nanos(cluster: Cluster) -> int:
@@ -82,8 +113,14 @@ def owned_by(obj: dict, owner: dict) -> bool:
 def owned(cluster: Cluster, plural: str, owner: dict) -> list[dict]:
     """Objects of a type that `owner` owns, in list order: an index by owner uid, rebuilt only when the type
     changed (the reconcile loop asks this for every ReplicaSet and Deployment on every pass)."""
-    items = cluster.objects.get(plural, {})
-    stamp = (id(items), cluster.resource_version, len(items))
+    ns = owner["metadata"].get("namespace")
+    return [o for o in owner_index(cluster, plural).get(owner["metadata"].get("uid"), [])
+            if o["metadata"].get("namespace") == ns]
+
+
+def owner_index(cluster: Cluster, plural: str) -> dict:
+    """uid -> the objects of a type whose ownerReferences name it, in list order."""
+    stamp = cluster.stamp(plural, content=True)
     cache = cluster.__dict__.setdefault("_owner_index", {})
     hit = cache.get(plural)
     if hit is None or hit[0] != stamp:
@@ -93,8 +130,7 @@ def owned(cluster: Cluster, plural: str, owner: dict) -> list[dict]:
                 index.setdefault(r.get("uid"), []).append(o)
         hit = (stamp, index)
         cache[plural] = hit
-    ns = owner["metadata"].get("namespace")
-    return [o for o in hit[1].get(owner["metadata"].get("uid"), []) if o["metadata"].get("namespace") == ns]
+    return hit[1]
 
 
 def controller_of(obj: dict) -> dict | None:
@@ -165,6 +201,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
         rev = int(current["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", "0"))
         if rev < revision:
             current["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = str(revision + 1)
+            cluster.touch(current)
             for rs in rs_list:
                 if rs is not current and int(rs["spec"].get("replicas", 0)):
                     n = int(rs["spec"]["replicas"])
@@ -269,8 +306,7 @@ def _reconcile_replicaset(cluster: Cluster, rs: dict) -> bool:
 
 def _reconcile_daemonset(cluster: Cluster, ds: dict) -> bool:
     ns = ds["metadata"]["namespace"]
-    pods = [p for p in cluster.list("pods", ns) if owned_by(p, ds)]
-    if pods:
+    if owned(cluster, "pods", ds):
         return False
     name = f"{ds['metadata']['name']}-{cluster.rand_suffix(5)}"
     create_pod(cluster, _new_pod(cluster, ds, ds["spec"].get("template", {}), name))
@@ -298,7 +334,9 @@ def _set_condition(conds: list, type_: str, status: str, now: str) -> None:
 
 def _run_pod(cluster: Cluster, pod: dict) -> bool:
     """Advance a pod's lifecycle to the cluster's clock: pull, start, run (or fail to pull)."""
-    status = pod.setdefault("status", {})
+    status = pod.get("status")
+    if status is None:
+        status = {}                # attached below, when the kubelet has something to report
     if status.get("phase") not in ("Pending", None) or not cluster.running:
         return False
     spec = pod["spec"]
@@ -356,6 +394,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         wake_at(cluster, created + delay)
         return False
     started = rfc3339(created + delay)
+    pod["status"] = status
     ip = NODE_IP if host_network else cluster.allocate_pod_ip()
     status.update({"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}], "startTime": rfc3339(created)})
     conds = status.setdefault("conditions", [])
@@ -426,24 +465,76 @@ def _image_ref(image: str) -> str:
 
 
 # ---- garbage collection ---------------------------------------------------------------------------
-def _collect_garbage(cluster: Cluster) -> bool:
-    uids = {o["metadata"].get("uid") for o in cluster.all_objects()}
-    changed = False
-    for plural in ("replicasets", "pods", "endpoints", "endpointslices", "jobs"):
-        for obj in list(cluster.objects.get(plural, {}).values()):
-            refs = obj["metadata"].get("ownerReferences") or []
-            if refs and all(r.get("uid") not in uids for r in refs):
-                cluster.remove(plural, obj["metadata"].get("namespace"), obj["metadata"]["name"])
-                changed = True
+GC_TYPES = ("replicasets", "pods", "endpoints", "endpointslices", "jobs")
+
+
+def _collect_garbage(cluster: Cluster, since: int | None = None) -> bool:
+    """Remove dependents whose owners are all gone, and everything in a namespace that is gone.
+
+    since=None looks at every object; else only at what can have become garbage since that point of the
+    change log: objects stored since, and the dependents of objects removed since."""
+    if since is None:
+        candidates = [(plural, k, obj) for plural in GC_TYPES for k, obj in cluster.objects.get(plural, {}).items()]
+    else:
+        found: dict = {}
+        for plural in GC_TYPES:
+            items = cluster.objects.get(plural, {})
+            for k, seq in cluster.log_changed.get(plural, {}).items():
+                if seq > since and k in items:
+                    found[(plural, k)] = items[k]
+        gone = {o["metadata"].get("uid") for seq, plural, o in cluster.log_previous
+                if seq > since and not _same_object_stored(cluster, plural, o)}
+        if gone:
+            for plural in GC_TYPES:
+                index = owner_index(cluster, plural)
+                for uid in gone:
+                    for o in index.get(uid, ()):
+                        found[(plural, cluster.key(o["metadata"].get("namespace"), o["metadata"]["name"]))] = o
+        candidates = [(plural, k, obj) for (plural, k), obj in found.items()]
+    uids: set | None = None
+    doomed = []
+    for plural, k, obj in candidates:
+        refs = obj["metadata"].get("ownerReferences") or []
+        if not refs:
+            continue
+        if any(_owner_stored(cluster, r, obj) for r in refs):
+            continue
+        if uids is None:
+            uids = {o["metadata"].get("uid") for o in cluster.all_objects()}
+        if all(r.get("uid") not in uids for r in refs):
+            doomed.append((plural, k))
+    for plural, k in doomed:
+        cluster.remove_key(plural, k)
     # Events outlive nothing they describe in a namespace that is gone.
     namespaces = {n["metadata"]["name"] for n in cluster.list("namespaces")}
+    if since is not None and not any(seq > since and plural == "namespaces"
+                                     for seq, plural, o in cluster.log_previous) \
+            and not any(seq > since and k.split("/", 1)[0] not in namespaces and k.split("/", 1)[0]
+                        for plural, keys in cluster.log_changed.items() for k, seq in keys.items()):
+        return bool(doomed)
     for plural, items in list(cluster.objects.items()):
         for key, obj in list(items.items()):
             ns = obj["metadata"].get("namespace")
             if ns and ns not in namespaces:
-                del items[key]
-                changed = True
-    return changed
+                cluster.remove_key(plural, key)
+                doomed.append((plural, key))
+    return bool(doomed)
+
+
+def _same_object_stored(cluster: Cluster, plural: str, obj: dict) -> bool:
+    """A replaced object (put over it) whose uid lives on in the new version: nothing of it is gone."""
+    meta = obj["metadata"]
+    now = cluster.objects.get(plural, {}).get(cluster.key(meta.get("namespace"), meta["name"]))
+    return now is not None and now["metadata"].get("uid") == meta.get("uid")
+
+
+def _owner_stored(cluster: Cluster, ref: dict, dependent: dict) -> bool:
+    """The owner an ownerReference names (kind, name, uid) is stored: the quick way to know its uid lives."""
+    r = res.BY_KIND.get(ref.get("kind", ""))
+    if r is None or not ref.get("name"):
+        return False
+    owner = cluster.get(r.plural, dependent["metadata"].get("namespace") if r.namespaced else None, ref["name"])
+    return owner is not None and owner["metadata"].get("uid") == ref.get("uid")
 
 
 # ---- services ------------------------------------------------------------------------------------
@@ -470,21 +561,24 @@ def _labels_match(wanted: tuple, labels: dict) -> bool:
 
 
 def _pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
-    """Pods of a namespace carrying the rarest of the wanted label pairs (a superset of the matches), from an
-    index rebuilt only when pods change: every Service asks on every reconcile pass."""
-    items = cluster.objects.get("pods", {})
-    stamp = (id(items), cluster.resource_version, len(items))
+    """Pods of a namespace carrying the rarest of the wanted label pairs (a superset of the matches), in list
+    order. From an index of the namespace's pods by the value of one label key, built when a Service first
+    asks for that key and dropped when pods change: every Service asks on every reconcile pass."""
+    stamp = cluster.stamp("pods", content=True)
     cache = cluster.__dict__.setdefault("_label_index", {})
     if cache.get("stamp") != stamp:
-        index: dict = {}
-        for pod in cluster.list("pods"):
-            meta = pod["metadata"]
-            for kv in (meta.get("labels") or {}).items():
-                index.setdefault((meta.get("namespace"),) + kv, []).append(pod)
         cache.clear()
-        cache.update(stamp=stamp, index=index)
-    index = cache["index"]
-    lists = [index.get((ns,) + kv, []) for kv in wanted]
+        cache["stamp"] = stamp
+    lists = []
+    for key, value in wanted:
+        by_value = cache.get((ns, key))
+        if by_value is None:
+            by_value = cache[(ns, key)] = {}
+            for pod in cluster.list("pods", ns):
+                v = (pod["metadata"].get("labels") or {}).get(key)
+                if v is not None:
+                    by_value.setdefault(v, []).append(pod)
+        lists.append(by_value.get(value, []))
     return min(lists, key=len) if lists else []
 
 
@@ -545,7 +639,13 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
         if existing is not None:
             ep["metadata"]["uid"] = existing["metadata"]["uid"]
             ep["metadata"]["creationTimestamp"] = existing["metadata"]["creationTimestamp"]
+        listed = _endpoint_pods(cluster)
         cluster.put(ep, new=existing is None)
+        k = cluster.key(ns, name)
+        if existing is not None:
+            _index_endpoints(listed["index"], k, existing, False)
+        _index_endpoints(listed["index"], k, ep, True)
+        listed["stamp"] = cluster.stamp("endpoints", content=True)
         changed = True
     changed |= _reconcile_slice(cluster, svc, pods)
     return changed
@@ -646,9 +746,9 @@ def _rollup_deployment(cluster: Cluster, dep: dict) -> bool:
         status["collisionCount"] = old["collisionCount"]
     changed = False
     revision = new_rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision") if new_rs else None
-    ann = dep["metadata"].setdefault("annotations", {})
+    ann = dep["metadata"].get("annotations") or {}
     if revision and ann.get("deployment.kubernetes.io/revision") != revision:
-        ann["deployment.kubernetes.io/revision"] = revision
+        dep["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/revision"] = revision
         changed = True
     if old != status:
         dep["status"] = status
@@ -667,7 +767,7 @@ def _max_unavailable(dep: dict, want: int) -> int:
 
 
 def _rollup_daemonset(cluster: Cluster, ds: dict) -> bool:
-    pods = [p for p in cluster.list("pods", ds["metadata"]["namespace"]) if owned_by(p, ds)]
+    pods = owned(cluster, "pods", ds)
     ready = sum(1 for p in pods if is_ready(p))
     status = {"currentNumberScheduled": len(pods), "desiredNumberScheduled": 1, "numberAvailable": ready,
               "numberMisscheduled": 0, "numberReady": ready, "observedGeneration": ds["metadata"].get("generation", 1),
@@ -691,13 +791,29 @@ def _expire_events(cluster: Cluster) -> None:
     if not events:
         return
     cutoff = cluster.now - EVENT_TTL
-    for key, ev in list(events.items()):
-        if parse_rfc3339(ev.get("lastTimestamp") or ev["metadata"]["creationTimestamp"]) < cutoff:
-            del events[key]
-    if len(events) > MAX_EVENTS:
-        oldest = sorted(events, key=lambda k: events[k].get("lastTimestamp") or "")
-        for key in oldest[: len(events) - MAX_EVENTS]:
-            del events[key]
+    cache = _event_cache(cluster)
+    if cache.get("floor", -1) >= cutoff and len(events) <= MAX_EVENTS:
+        return                     # nothing is old enough yet, and there are not too many
+    doomed, floor = [], float("inf")
+    for key, ev in events.items():
+        when = parse_rfc3339(ev.get("lastTimestamp") or ev["metadata"]["creationTimestamp"])
+        if when < cutoff:
+            doomed.append(key)
+        else:
+            floor = min(floor, when)
+    extra = len(events) - len(doomed) - MAX_EVENTS
+    if extra > 0:
+        dropped = set(doomed)
+        kept = [k for k in events if k not in dropped]
+        doomed += heapq.nsmallest(extra, kept, key=lambda k: events[k].get("lastTimestamp") or "")
+    gone = [cluster.remove_key("events", key) for key in doomed]
+    if gone:
+        ids = {id(ev) for ev in gone}
+        for uid in {ev["involvedObject"].get("uid") for ev in gone}:
+            same = cache["index"].get(uid, [])
+            same[:] = [ev for ev in same if id(ev) not in ids]
+        cache["stamp"] = cluster.stamp("events", content=True)
+    cache["floor"] = floor
 
 
 # ---- the loop ------------------------------------------------------------------------------------
@@ -725,27 +841,148 @@ def reconcile(cluster: Cluster) -> None:
         _expire_events(cluster)
         return
     rt.pop("wake", None)       # (JSON has no infinity: no key means nothing is waiting)
+    # Every controller is a function of its object and the objects it watches (and of the clock, which only
+    # the kubelet's pass reads). Where the last pass ran them all and changed nothing, the next needs only
+    # the objects whose inputs were stored, touched or removed since: the cluster's change log says which.
+    # The settled state of the last reconcile is such a point, if the log reaches back to it; else the first
+    # pass runs everything. Each later pass looks at what changed since the previous one began.
+    since = -1 if INCREMENTAL and rt.get("settled") is not None and cluster.log_base == rt["settled"] else None
+    converged = False
     for _ in range(10):
-        changed = _collect_garbage(cluster)
-        for dep in cluster.list("deployments"):
+        mark = cluster.log_seq
+        changed = _collect_garbage(cluster, since)
+        for dep in _pick(cluster, "deployments", since, "replicasets"):
             changed |= _reconcile_deployment(cluster, dep)
-        for rs in cluster.list("replicasets"):
+        for rs in _pick(cluster, "replicasets", since, "pods"):
             changed |= _reconcile_replicaset(cluster, rs)
-        for ds in cluster.list("daemonsets"):
+        for ds in _pick(cluster, "daemonsets", since, "pods"):
             changed |= _reconcile_daemonset(cluster, ds)
         for pod in cluster.list("pods"):
-            changed |= _run_pod(cluster, pod)
-        for rs in cluster.list("replicasets"):
+            status = pod.get("status")
+            if status is None or status.get("phase") in ("Pending", None):
+                changed |= _run_pod(cluster, pod)
+        for rs in _pick(cluster, "replicasets", since, "pods"):
             changed |= _rollup_replicaset(cluster, rs)
-        for dep in cluster.list("deployments"):
+        for dep in _pick(cluster, "deployments", since, "replicasets"):
             changed |= _rollup_deployment(cluster, dep)
-        for ds in cluster.list("daemonsets"):
+        for ds in _pick(cluster, "daemonsets", since, "pods"):
             changed |= _rollup_daemonset(cluster, ds)
-        for svc in cluster.list("services"):
+        for svc in _pick_services(cluster, since):
             changed |= _reconcile_endpoints(cluster, svc)
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:
+            converged = True
             break
+        since = mark if INCREMENTAL else None
     _expire_events(cluster)
     rt["settled"] = cluster.resource_version
+    if converged:
+        cluster.log_reset()
+    else:
+        cluster.log_base = None     # gave up before it settled: the next reconcile looks at everything
+
+
+# Reconcile from the change log (False: every pass runs every controller on every object, as a reference).
+INCREMENTAL = True
+
+
+def _list_order(obj: dict) -> tuple:
+    return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+
+
+def _touched(cluster: Cluster, plural: str, since: int) -> list[dict]:
+    """Objects of a type stored or touched since `since`, and the old versions of those removed or replaced."""
+    items = cluster.objects.get(plural, {})
+    out = [items[k] for k, seq in cluster.log_changed.get(plural, {}).items() if seq > since and k in items]
+    out += [o for seq, p, o in cluster.log_previous if seq > since and p == plural]
+    return out
+
+
+def _pick(cluster: Cluster, plural: str, since: int | None, watched: str) -> list[dict]:
+    """The objects of a type a controller pass looks at, in list order: all (since=None), or those changed since
+    and the owners of the `watched` objects (pods for a ReplicaSet) changed, removed or replaced since."""
+    if since is None:
+        return cluster.list(plural)
+    items = cluster.objects.get(plural, {})
+    found = {k: items[k] for k, seq in cluster.log_changed.get(plural, {}).items() if seq > since and k in items}
+    by_uid = None
+    for obj in _touched(cluster, watched, since):
+        for ref in obj["metadata"].get("ownerReferences") or []:
+            k = cluster.key(obj["metadata"].get("namespace"), ref.get("name", ""))
+            owner = items.get(k)
+            if owner is None or owner["metadata"].get("uid") != ref.get("uid"):
+                # owned() goes by uid alone: an odd reference (another name, kind) still counts
+                if by_uid is None:
+                    by_uid = {o["metadata"].get("uid"): (key, o) for key, o in items.items()}
+                k, owner = by_uid.get(ref.get("uid"), (None, None))
+            if owner is not None:
+                found[k] = owner
+    return sorted(found.values(), key=_list_order)
+
+
+def _pick_services(cluster: Cluster, since: int | None) -> list[dict]:
+    """Services whose Endpoints may be out of date: the Service, its Endpoints or EndpointSlice changed, or a
+    pod it selects (now, or as its Endpoints say it did) changed, came or went."""
+    if since is None:
+        return cluster.list("services")
+    items = cluster.objects.get("services", {})
+    keys = {k for k, seq in cluster.log_changed.get("services", {}).items() if seq > since}
+    for ep in _touched(cluster, "endpoints", since):
+        keys.add(cluster.key(ep["metadata"].get("namespace"), ep["metadata"]["name"]))
+    for sl in _touched(cluster, "endpointslices", since):
+        name = (sl["metadata"].get("labels") or {}).get("kubernetes.io/service-name")
+        if name:
+            keys.add(cluster.key(sl["metadata"].get("namespace"), name))
+    pods = _touched(cluster, "pods", since)
+    if pods:
+        listed = _endpoint_pods(cluster)["index"]
+        selecting = _selectors(cluster)
+        for pod in pods:
+            meta = pod["metadata"]
+            ns, labels = meta.get("namespace"), meta.get("labels") or {}
+            keys.update(listed.get((ns, meta["name"]), ()))
+            for kv in labels.items():
+                for k, wanted in selecting.get((ns,) + kv, ()):
+                    if _labels_match(wanted, labels):
+                        keys.add(k)
+    return sorted((items[k] for k in keys if k in items), key=_list_order)
+
+
+def _selectors(cluster: Cluster) -> dict:
+    """(namespace, key, value) of a selector's first pair -> [(Service key, its selector's pairs)]."""
+    stamp = cluster.stamp("services", content=True)
+    cache = cluster.__dict__.setdefault("_selectors", {})
+    if cache.get("stamp") != stamp:
+        index: dict = {}
+        for k, svc in cluster.objects.get("services", {}).items():
+            selector = (svc.get("spec") or {}).get("selector")
+            if selector:
+                wanted = tuple(selector.items())
+                index.setdefault((svc["metadata"].get("namespace"),) + wanted[0], []).append((k, wanted))
+        cache.update(stamp=stamp, index=index)
+    return cache["index"]
+
+
+def _endpoint_pods(cluster: Cluster) -> dict:
+    """`index`: (namespace, pod name) -> keys of the Services whose Endpoints list that pod. Kept in step by
+    the endpoints controller's own writes, rebuilt after any other change to Endpoints."""
+    stamp = cluster.stamp("endpoints", content=True)
+    cache = cluster.__dict__.setdefault("_endpoint_pods", {})
+    if cache.get("stamp") != stamp:
+        cache.update(stamp=stamp, index={})
+        for k, ep in cluster.objects.get("endpoints", {}).items():
+            _index_endpoints(cache["index"], k, ep, True)
+    return cache
+
+
+def _index_endpoints(index: dict, k: str, ep: dict, add: bool) -> None:
+    ns = ep["metadata"].get("namespace")
+    for subset in ep.get("subsets") or []:
+        for addr in (subset.get("addresses") or []) + (subset.get("notReadyAddresses") or []):
+            ref = addr.get("targetRef") or {}
+            pod = (ref.get("namespace") or ns, ref.get("name"))
+            if add:
+                index.setdefault(pod, set()).add(k)
+            elif pod in index:
+                index[pod].discard(k)
