@@ -631,7 +631,7 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
     if existing is None or existing.get("subsets", []) != subset_list:
         ep = {"apiVersion": "v1", "kind": "Endpoints",
               "metadata": {"name": name, "namespace": ns,
-                           "annotations": {"endpoints.kubernetes.io/last-change-trigger-time": cluster.timestamp()}}}
+                           "annotations": {TRIGGER_TIME: cluster.timestamp()}}}
         if labels:
             ep["metadata"]["labels"] = labels
         if subset_list:
@@ -869,6 +869,7 @@ def reconcile(cluster: Cluster) -> None:
             changed |= _rollup_daemonset(cluster, ds)
         for svc in _pick_services(cluster, since):
             changed |= _reconcile_endpoints(cluster, svc)
+        changed |= _drop_orphan_endpoints(cluster, since)
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:
@@ -947,6 +948,27 @@ def _pick_services(cluster: Cluster, since: int | None) -> list[dict]:
                     if _labels_match(wanted, labels):
                         keys.add(k)
     return sorted((items[k] for k in keys if k in items), key=_list_order)
+
+
+def _drop_orphan_endpoints(cluster: Cluster, since: int | None) -> bool:
+    """The endpoints controller deletes the Endpoints it made for a Service that is gone (its EndpointSlices
+    go with the Service through their ownerReference). Endpoints a learner wrote for a selector-less
+    Service carry no trigger-time annotation and are left alone, as the controller leaves them."""
+    items = cluster.objects.get("endpoints", {})
+    if since is None:
+        keys = list(items)
+    else:
+        keys = [cluster.key(o["metadata"].get("namespace"), o["metadata"]["name"])
+                for seq, plural, o in cluster.log_previous if seq > since and plural == "services"]
+    services = cluster.objects.get("services", {})
+    doomed = [k for k in keys if k in items and k not in services
+              and TRIGGER_TIME in (items[k]["metadata"].get("annotations") or {})]
+    for k in doomed:
+        cluster.remove_key("endpoints", k)
+    return bool(doomed)
+
+
+TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 
 
 def _selectors(cluster: Cluster) -> dict:

@@ -86,3 +86,27 @@ def test_field_selectors_pick_what_to_delete():
     assert r.output == ('Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector '
                         '"", field selector "foo=bar": field label not supported: foo\n')
     assert engine.run("kubectl scale deploy -l app=none --replicas=1").output == "error: no objects passed to scale\n"
+
+
+def test_deleting_a_service_takes_its_endpoints_and_slices_but_not_hand_written_endpoints():
+    engine = sandbox()
+    assert engine.run("kubectl get endpoints nginx-app -o name").output.endswith("\nendpoints/nginx-app\n")
+    engine.run("kubectl delete svc nginx-app")
+    r = engine.run("kubectl get endpoints nginx-app")
+    assert (r.output.splitlines()[-1], r.exit_code) == ('Error from server (NotFound): endpoints "nginx-app" not found', 1)
+    assert engine.run("kubectl get endpointslices -l kubernetes.io/service-name=nginx-app").output == \
+        "No resources found in default namespace.\n"
+    # A selector-less Service with Endpoints the learner wrote: the controller never manages those.
+    write(engine, "ext.yaml", """apiVersion: v1
+kind: Service
+metadata: {name: external-db}
+spec: {ports: [{port: 5432}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: external-db}
+subsets: [{addresses: [{ip: 10.0.0.5}], ports: [{port: 5432}]}]
+""")
+    assert engine.run("kubectl apply -f ext.yaml").exit_code == 0
+    engine.run("kubectl delete svc external-db")
+    assert "10.0.0.5:5432" in engine.run("kubectl get endpoints external-db").output

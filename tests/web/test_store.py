@@ -62,6 +62,7 @@ def test_deleted_objects_leave_the_table(alice_sandbox, run):
     assert SandboxObject.objects.filter(sandbox=alice_sandbox, plural="services", key="default/web").exists()
     run(alice_sandbox, "kubectl delete svc web")
     assert not SandboxObject.objects.filter(sandbox=alice_sandbox, plural="services", key="default/web").exists()
+    assert not SandboxObject.objects.filter(sandbox=alice_sandbox, plural="endpoints", key="default/web").exists()
     assert not SandboxObject.objects.filter(sandbox=alice_sandbox, plural="endpointslices",
                                             key__startswith="default/web-").exists()
 
