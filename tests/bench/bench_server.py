@@ -23,12 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], p: float) -> float:
-    s = sorted(values)
-    k = (len(s) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+from tests.bench.bench_engine import percentile  # noqa: E402
 
 
 def report(name: str, samples: list[float]) -> None:
