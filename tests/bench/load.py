@@ -48,7 +48,7 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict) -> None:
+async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict, run: str) -> None:
     workers = stack.workers
     typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
     rng = random.Random(index)
@@ -67,7 +67,8 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
             watcher = asyncio.create_task(watch())
             step, n = 0, 0
             while time.perf_counter() < until:
-                text = LESSON[step].format(n=n)
+                # names unique per run: a sandbox keeps what an earlier run (or the warm-up) left in it
+                text = LESSON[step].format(n=f"{run}-{n}")
                 sent = time.perf_counter()
                 await tab.send(json.dumps({"type": "command", "id": step, "line": text}))
                 msg, _ = await recv_until(tab, lambda m: m["type"] in ("result", "error"), timeout=60)
@@ -77,7 +78,8 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                 else:
                     stats["rtt"].append((done - sent) * 1000)
                     stats["commands"] += 1
-                if step in CHANGES and msg["type"] == "result":
+                    stats["nonzero_exit"] += msg.get("exit_code") != 0
+                if step in CHANGES and msg["type"] == "result" and msg.get("exit_code") == 0:
                     try:
                         while True:                           # the push for this command, not an older one
                             at = await asyncio.wait_for(pushes.get(), 10)
@@ -97,11 +99,11 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
         stats.setdefault("failures", []).append(repr(exc)[:200])
 
 
-async def run_load(stack: Stack, learners: list[dict], think: float, duration: float) -> dict:
-    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0}
+async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r") -> dict:
+    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "nonzero_exit": 0}
     start = time.perf_counter()
     until = start + duration
-    await asyncio.gather(*(learner(stack, i, who, think, until, stats) for i, who in enumerate(learners)))
+    await asyncio.gather(*(learner(stack, i, who, think, until, stats, run) for i, who in enumerate(learners)))
     elapsed = time.perf_counter() - start
     rtt, push = stats["rtt"], stats["push"]
     return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
@@ -110,7 +112,8 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
                        "mean": round(statistics.fmean(rtt), 1) if rtt else None},
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
-            "errors": stats["errors"], "failed_learners": stats["failed"], "push_missing": stats["push_missing"],
+            "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
+            "push_missing": stats["push_missing"],
             "failures": stats.get("failures", [])[:3]}
 
 
@@ -132,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     with Stack(args.setup, workers=workers, extra_env=env) as stack:
         stack.seed(max(sizes))
         # warm up: the first command in a process imports the engine's programs (seconds); not measured
-        asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8))
+        asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8, "warm"))
         best = None
         for n in sizes:
-            result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration))
+            result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}"))
             report["runs"].append(result)
             print(json.dumps(result), flush=True)
             if result["rtt_ms"]["p95"] < args.target_p95 and not result["failed_learners"]:
