@@ -19,9 +19,26 @@ def commands_per_window() -> int:
 COMMANDS_PER_WINDOW = 120     # the default; settings.PODSCAPE_COMMANDS_PER_WINDOW decides
 
 
+def _redis_client(key: str):
+    """The Redis connection behind Django's RedisCache (None for other caches)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    return cache._cache.get_client(key, write=True) if isinstance(cache, RedisCache) else None
+
+
 def hit(key: str, window: int) -> int:
     """Count one more event under `key` in the current window; the count so far."""
     key = f"{key}:{int(time.time() // window)}"
+    client = _redis_client(key)
+    if client is not None:
+        # One round trip on every command (cache.add + cache.incr is three: SET NX, EXISTS, INCR). Django's
+        # Redis serializer stores integers as plain integers, so cache.get(key) still reads the count.
+        full = cache.make_and_validate_key(key)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(full)
+        pipe.expire(full, window * 2)
+        count, _ = pipe.execute()
+        return int(count)
     if cache.add(key, 1, timeout=window * 2):
         return 1
     try:
