@@ -247,3 +247,48 @@ def test_bombs_through_run_command(alice, line, expected):
     assert {k: sorted(v) for k, v in state["cluster"]["objects"].items() if k != "events"} == before
     r = services.run_command(sandbox.pk, alice, "kubectl get nodes")
     assert r["exit_code"] == 0 and r["output"].startswith("NAME       STATUS   ROLES")
+
+
+# ---- resource.Quantity in a manifest ---------------------------------------------------------------------
+QUANTITY_ERROR = ("quantities must match the regular expression "
+                  "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+
+
+def put_quantity(box: Box, quantity: str) -> None:
+    box.put("q.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  containers:\n  - name: a\n"
+                      f"    image: nginx\n    resources:\n      limits:\n        cpu: \"{quantity}\"\n")
+
+
+@pytest.mark.parametrize("quantity", ["0" * 20000 + "!", "1" * 200000 + "x", "1." * 50000 + "Ki", "1e2147483648",
+                                      "1e" + "9" * 5000])
+def test_a_long_malformed_quantity_is_refused_at_once(box, quantity):
+    put_quantity(box, quantity)
+    r = bomb(box, "kubectl apply -f q.yaml")
+    assert r.output == ('Error from server (BadRequest): error when creating "q.yaml": Pod in version "v1" cannot '
+                        f"be handled as a Pod: {QUANTITY_ERROR}\n")
+
+
+@pytest.mark.parametrize("quantity", ["5" * 100000, "1e999999", "1e2147483647"])
+def test_a_huge_valid_quantity_is_stored_as_written_at_once(box, quantity):
+    # the API server keeps such a value (its canonical form spells it out or keeps the exponent); the
+    # playground does not spell out a million digits
+    put_quantity(box, quantity)
+    t = time.thread_time()
+    r = box.run("kubectl apply -f q.yaml")
+    print(f"{(time.thread_time() - t) * 1000:7.1f} ms CPU  apply cpu: {quantity[:20]}...")
+    assert r.output == "pod/q created\n"
+    r = box.run("kubectl get pod q -o jsonpath='{.spec.containers[0].resources.limits.cpu}'")
+    assert r.output == quantity
+
+
+def test_the_linear_quantity_pattern_accepts_what_apimachinerys_pattern_accepts():
+    import itertools
+
+    from playground.sim.validation import quantity
+    theirs = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")     # the pattern in the message
+    alphabet = "09.+-eEiKMm x\n"
+    for n in range(6):
+        for chars in itertools.product(alphabet, repeat=n):
+            s = "".join(chars)
+            a, b = theirs.match(s), quantity.QUANTITY_RE.match(s)
+            assert (a and a.groups()) == (b and b.groups()), s
