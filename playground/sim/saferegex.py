@@ -5,6 +5,7 @@ learner's sandbox. Every pattern a learner writes is evaluated here instead, by 
 real tool's answer:
 
     rx = posix(python_syntax, icase)    # grep -E/-G, sed, awk: rx.contains(s), rx.finditer(s), rx.sub(fn, s)
+    rx = posix(python_syntax, longest=True)   # glibc's regexec (bash's =~) and bash's patterns: leftmost-longest
     rx = pcre(pattern, icase)           # ingress-nginx `location ~*`: rx.search(s, pos, budget)
     rx = Perl(pattern, icase)           # grep -P: rx.contains(s), rx.finditer(s)
 
@@ -38,6 +39,8 @@ PER_CHAR_SECONDS = 0.25e-6   # ... plus this much per character searched, plus P
 PER_CALL_SECONDS = 10e-6
 FAST_UNITS = 2_000_000       # match-limit units (~3 ms with JIT) a first, unguarded PCRE search may spend
 FAST_MAX_LEN = 20_000        # longer subjects go straight to the guarded search
+PCRE_MATCH_LIMIT = 10_000_000   # PCRE2's default match limit
+INTERPRETER_FIRST_LIMIT = 2_000    # the interpreter's first match limit (see Pcre.search)
 
 PCRE_MESSAGES = {            # GNU grep's words for PCRE2's match errors (pcresearch.c)
     -47: "exceeded PCRE's backtracking limit",         # PCRE2_ERROR_MATCHLIMIT
@@ -105,7 +108,7 @@ class Pcre:
             raise Invalid(str(exc).split("; ", 1)[-1]) from None
         self._lead = _LEADING_VERBS.match(pattern).end()
         self._fast: dict[int, object] = {}
-        self._slow: dict[bool, object] = {}
+        self._slow: dict[tuple[bool, int], object] = {}
         self._running = threading.local()      # the budget of the search under way in this thread
 
     def _fast_pattern(self, length: int):
@@ -118,20 +121,23 @@ class Pcre:
             compiled = self._fast[bits] = pcre2.compile(f"(*LIMIT_MATCH={limit})" + self.pattern, self.flags)
         return compiled
 
-    def _slow_pattern(self, jit: bool):
+    def _slow_pattern(self, jit: bool, limit: int = PCRE_MATCH_LIMIT):
         """The pattern behind a callout that every match attempt passes first (PCRE's start-up optimisations
-        still skip the positions that cannot match, without calling it)."""
-        if jit not in self._slow:
+        still skip the positions that cannot match, without calling it); below PCRE's match limit if asked."""
+        key = (jit, limit)
+        if key not in self._slow:
             head, body = self.pattern[:self._lead], self.pattern[self._lead:]
+            if limit < PCRE_MATCH_LIMIT:
+                head = f"(*LIMIT_MATCH={limit})" + head
             for text in (f"{head}(?C255)(?:{body})", f"{head}(?C255){body}"):
                 try:
-                    self._slow[jit] = pcre2.compile(text, self.flags, jit=jit, callout=self._tick)
+                    self._slow[key] = pcre2.compile(text, self.flags, jit=jit, callout=self._tick)
                     break
                 except pcre2.PatternError:      # a trailing comment or \Q.. swallowed the ")"
                     continue
             else:
-                self._slow[jit] = pcre2.compile(self.pattern, self.flags, jit=jit)
-        return self._slow[jit]
+                self._slow[key] = pcre2.compile(head + body, self.flags, jit=jit)
+        return self._slow[key]
 
     def _tick(self, _block) -> int:
         if time.thread_time() > self._running.budget.deadline:
@@ -162,10 +168,22 @@ class Pcre:
             except pcre2.LibraryError as exc:
                 if exc.code != JIT_STACKLIMIT:
                     raise PcreError(exc.code) from None
-            try:        # grep grows the JIT stack; the interpreter keeps its backtracking on the heap
-                return self._slow_pattern(False).search(text, pos)
-            except pcre2.LibraryError as exc:
-                raise PcreError(exc.code) from None
+            # grep grows the JIT stack; the interpreter keeps its backtracking on the heap, and can take
+            # microseconds a unit there, more the deeper it goes ((a|aa){1,2000}$: PCRE's 10,000,000 at one
+            # start position would be a minute), so it runs under a match limit raised 4 times a round while
+            # the next round (at least 4 times this one's CPU) still fits in the budget
+            limit = INTERPRETER_FIRST_LIMIT
+            while True:
+                started = time.thread_time()
+                try:
+                    return self._slow_pattern(False, limit).search(text, pos)
+                except pcre2.LibraryError as exc:
+                    if exc.code != MATCHLIMIT or limit >= PCRE_MATCH_LIMIT:
+                        raise PcreError(exc.code) from None
+                now = time.thread_time()
+                if now + 4 * (now - started) > budget.deadline:
+                    raise TooCostly(TOO_COSTLY)
+                limit = min(limit * 4, PCRE_MATCH_LIMIT)
         finally:
             budget.charge()
 
@@ -188,10 +206,11 @@ def pcre(pattern: str, icase: bool = False) -> Pcre:
 
 
 # ---- POSIX tools: RE2, else guarded PCRE2 -------------------------------------------------------------
-def _re2_options(icase: bool) -> re2.Options:
+def _re2_options(icase: bool, longest: bool = False) -> re2.Options:
     opts = re2.Options()
     opts.log_errors = False          # RE2 would print its parse errors to the server's stderr
     opts.case_sensitive = not icase
+    opts.longest_match = longest
     return opts
 
 
@@ -262,12 +281,15 @@ def _hit(compiled, text: str) -> bool:
 class Posix:
     """A grep/sed/awk pattern, already in Python's syntax (textutils.posix_to_python): the methods of `re`
     that those tools use, with the same answers, at a bounded cost. One per command (it holds its budget).
-    `word`: grep -w, the pattern with a non-word character (or the line's edge) on either side."""
+    `word`: grep -w, the pattern with a non-word character (or the line's edge) on either side.
+    `longest`: POSIX's leftmost-longest match (glibc's regexec, which bash's =~ calls) instead of the first
+    alternative that matches; the PCRE2 fallback (back-references) can only give the latter."""
 
-    def __init__(self, pattern: str, icase: bool = False, budget: Budget | None = None, word: bool = False):
+    def __init__(self, pattern: str, icase: bool = False, budget: Budget | None = None, word: bool = False,
+                 longest: bool = False):
         self.pattern = pattern
         self.budget = budget or Budget()
-        self._re2, self._pcre, self._test, self._exact = _posix_engine(pattern, icase, word)
+        self._re2, self._pcre, self._test, self._exact = _posix_engine(pattern, icase, word, longest)
 
     @property
     def groups(self) -> int:
@@ -329,18 +351,23 @@ class Posix:
             raise TooCostly(TOO_COSTLY) from exc
 
 
-def _for_re2(pattern: str, superset: bool = False) -> str:
+_INTERVAL = re.compile(r"\{([0-9]*)(,[0-9]*)?\}")
+
+
+def _for_re2(pattern: str, superset: bool = False, words: bool = True) -> str:
     r"""Python's syntax as RE2 reads it: \w and \W as Unicode classes (as Python's and GNU's are); with
     `superset`, each back-reference as `.*`, so it matches wherever the pattern does (GNU grep runs such a
-    DFA first: a line it rules out costs nothing, only the rest needs the backtracking matcher)."""
+    DFA first: a line it rules out costs nothing, only the rest needs the backtracking matcher). Intervals
+    as GNU reads them: `x{,n}` is `x{0,n}` and `x{01}` is `x{1}` (RE2 and older PCRE2 would take such braces
+    literally). `words=False`: the escapes stay as they are (for PCRE2)."""
     out, i, in_class = [], 0, False
     while i < len(pattern):
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
             nxt = pattern[i + 1]
-            if nxt == "w":
+            if nxt == "w" and words:
                 out.append(WORD if in_class else f"[{WORD}]")
-            elif nxt == "W" and not in_class:
+            elif nxt == "W" and words and not in_class:
                 out.append(f"[^{WORD}]")
             elif superset and nxt in "123456789" and not in_class:
                 out.append("(?:.*)")
@@ -361,23 +388,32 @@ def _for_re2(pattern: str, superset: bool = False) -> str:
             continue
         if c == "]" and in_class:
             in_class = False
+        interval = _INTERVAL.match(pattern, i) if c == "{" and not in_class else None
+        if interval and (interval.group(1) or interval.group(2)):
+            low, high = interval.group(1), interval.group(2)
+            low = low.lstrip("0") or "0"            # not int(): a 5,000-digit count would raise
+            high = "" if high is None else "," + (high[1:].lstrip("0") or "0" if high[1:] else "")
+            out.append("{" + low + high + "}")
+            i = interval.end()
+            continue
         out.append(c)
         i += 1
     return "".join(out)
 
 
 @functools.lru_cache(maxsize=256)
-def _posix_engine(pattern: str, icase: bool, word: bool) -> tuple:
+def _posix_engine(pattern: str, icase: bool, word: bool, longest: bool = False) -> tuple:
     """(RE2, None, None, False) when RE2 can run it; else (None, guarded PCRE2, an RE2 test, exact): the
     test says whether a line can match at all, and for grep -w (delimiters consumed) exactly whether it does."""
-    opts = _re2_options(icase)
+    opts = _re2_options(icase, longest)
     if not word:
         try:
             return re2.compile(_for_re2(pattern), opts), None, None, False
         except re2.error:
             pass
+    plain = _for_re2(pattern, words=False)
     try:
-        engine = Pcre(rf"(?<!\w)(?:{pattern})(?!\w)" if word else pattern, icase, unicode=True)
+        engine = Pcre(rf"(?<!\w)(?:{plain})(?!\w)" if word else plain, icase, unicode=True)
     except Invalid:
         raise Invalid("Invalid regular expression") from None
     body = _for_re2(pattern)
@@ -393,9 +429,10 @@ def _posix_engine(pattern: str, icase: bool, word: bool) -> tuple:
     return None, engine, test, False
 
 
-def posix(pattern: str, icase: bool = False, budget: Budget | None = None, word: bool = False) -> Posix:
+def posix(pattern: str, icase: bool = False, budget: Budget | None = None, word: bool = False,
+          longest: bool = False) -> Posix:
     """A compiled POSIX-tool pattern; its budget is the command's (a fresh one if not given)."""
-    return Posix(pattern, icase, budget, word)
+    return Posix(pattern, icase, budget, word, longest)
 
 
 class Perl:
