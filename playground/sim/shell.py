@@ -4,21 +4,24 @@
 
 `line` may hold several lines separated by "\\n" (a heredoc's body follows the line that opens it).
 Supported: quoting, $VAR/${VAR...}/$(...)/`...`/$((...))/<(...), brace expansion, word splitting, ~ and
-globbing over the virtual filesystem, pipes, ; && || !, ( ) and { }, if/for/while/until, [[ ]], (( )),
-redirections (> >> < 2> 2>&1 &> <<EOF <<-EOF <<'EOF' <<<), `VAR=x cmd`, history expansion (!!), aliases,
-builtins (cd, export, read, history, ...), `sudo`, `sh -c`. Everything else is a program from
-programs.PROGRAMS. Hostile input is bounded: nesting depth, commands and seconds per line, output size.
+globbing over the virtual filesystem, pipes, ; && || !, ( ) and { }, if/for/while/until, case (;; ;& ;;&),
+[[ ]] (=~ and BASH_REMATCH), (( )), redirections (> >> < 2> 2>&1 &> <<EOF <<-EOF <<'EOF' <<<), `VAR=x cmd`,
+history expansion (!!), aliases, builtins (cd, export, read, history, ...), `sudo`, `sh -c`. Everything else is
+a program from programs.PROGRAMS. Hostile input is bounded: nesting depth, commands and seconds per line,
+output size; patterns (globs, ${v#pat}, case, [[ == ]]) and =~ regexes run on RE2 (saferegex), in linear time.
 
 Layout: Tokenizer (Lexer) -> Parser (Simple/Pipeline/AndOr/Seq/Compound nodes) -> Shell (expansion and
 execution) -> Arith ($(( ))) -> builtins -> history expansion -> run_line.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import saferegex
 from .engine import MAX_LINE, Engine, Proc, Stream
 from .host import HOME, HOSTNAME, USER
 from .programs import PROGRAMS, load_all
@@ -41,17 +44,21 @@ POD_SHELL: Callable[[Engine, str, Stream], int] | None = None
 UBUNTU_ALIASES = {"egrep": "egrep --color=auto", "fgrep": "fgrep --color=auto", "grep": "grep --color=auto",
                   "l": "ls -CF", "la": "ls -A", "ll": "ls -alF", "ls": "ls --color=auto"}
 
-OPERATORS = ("&&", "||", ";;", "|&", "|", "&", ";", "(", ")")
+OPERATORS = ("&&", "||", ";;&", ";;", ";&", "|&", "|", "&", ";", "(", ")")
+CASE_ENDS = (";;", ";&", ";;&")    # what ends a case clause: stop, run the next body too, test the next patterns
 REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
 META = set(" \t\n|&;()<>")
 FUNCTIONS_NOTE = "podscape: shell functions are not simulated; use an alias or a script (bash script.sh)"
-RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!"}
+RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!", "case",
+            "esac"}
+COMMAND_PREFIXES = {"if", "then", "elif", "else", "do", "while", "until", "{", "!", "time"}   # a command follows
 # exported at login on Ubuntu (assigning to them keeps them exported)
 LOGIN_ENV = {"HOME", "USER", "LOGNAME", "HOSTNAME", "PWD", "OLDPWD", "SHELL", "PATH", "TERM", "KUBECONFIG", "LANG",
              "SHLVL", "MAIL", "XDG_RUNTIME_DIR", "EDITOR"}
 DECLARATION_BUILTINS = {"export", "declare", "typeset", "local", "readonly"}
 PLAIN_WORD_SPECIALS = re.compile(r"[$'\"\\`*?\[~<>]")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+SUBSCRIPT_RE = re.compile(r"(#?)([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]")
 ASSIGN_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
 
 
@@ -118,13 +125,26 @@ class Tok:
     heredoc: Heredoc | None = None
 
 
+def _keyword_at(s: str, i: int, word: str) -> bool:
+    """`word` starts a command at s[i]: after ( ; & | or a newline, and followed by a blank or an operator."""
+    if not s.startswith(word, i) or (i + len(word) < len(s) and s[i + len(word)] not in " \t\n;&|)"):
+        return False
+    k = i - 1
+    while k >= 0 and s[k] in " \t":
+        k -= 1
+    return k < 0 or s[k] in "(;&|\n"
+
+
 def scan_nested(s: str, i: int, closer: str) -> int:
     """Index just past the `closer` that ends a construct whose body starts at s[i].
 
-    closer is one of ' " ` ) }. Quotes, $(...), ${...}, `...` and parentheses nest. Iterative, so
-    deep nesting cannot exhaust Python's stack. Raises ShellSyntaxError when the input ends first.
+    closer is one of ' " ` ) }. Quotes, $(...), ${...}, `...` and parentheses nest; inside a command
+    substitution a `case` pattern's ")" does not end it. Iterative, so deep nesting cannot exhaust Python's
+    stack. Raises ShellSyntaxError when the input ends first.
     """
     stack = [closer]
+    # per frame: the `case`s open in a command substitution's body, or -1 for other frames
+    cases = [0 if closer == ")" and s[max(0, i - 2):i] in ("$(", "<(", ">(") else -1]
     n = len(s)
     while i < n:
         top = stack[-1]
@@ -132,6 +152,7 @@ def scan_nested(s: str, i: int, closer: str) -> int:
         if top == "'":
             if c == "'":
                 stack.pop()
+                cases.pop()
             i += 1
         elif c == "\\":
             i += 2
@@ -139,29 +160,43 @@ def scan_nested(s: str, i: int, closer: str) -> int:
         elif top == '"':
             if c == '"':
                 stack.pop()
+                cases.pop()
                 i += 1
             elif s.startswith("$(", i) or s.startswith("${", i):
                 stack.append(")" if s[i + 1] == "(" else "}")
+                cases.append(0 if s[i + 1] == "(" else -1)
                 i += 2
             elif c == "`":
                 stack.append("`")
+                cases.append(-1)
                 i += 1
             else:
                 i += 1
         elif top == "`":
             if c == "`":
                 stack.pop()
+                cases.pop()
             i += 1
         else:   # inside $( ... ) or ${ ... }
-            if c == top:
+            if c == top and not (top == ")" and cases[-1] > 0):
                 stack.pop()
+                cases.pop()
             elif c in "'\"`":
                 stack.append(c)
+                cases.append(-1)
             elif s.startswith("$(", i) or s.startswith("${", i):
                 stack.append(")" if s[i + 1] == "(" else "}")
+                cases.append(0 if s[i + 1] == "(" else -1)
                 i += 1
             elif c == "(" and top == ")":
                 stack.append(")")
+                cases.append(-1)
+            elif cases[-1] >= 0 and _keyword_at(s, i, "case"):
+                cases[-1] += 1
+                i += 3
+            elif cases[-1] > 0 and _keyword_at(s, i, "esac"):
+                cases[-1] -= 1
+                i += 3
             i += 1
         if not stack:
             return i
@@ -175,6 +210,9 @@ class Lexer:
         self.pending: list[Heredoc] = []
         self.warnings: list[str] = []
         self.line_no = 1
+        self.command_start = True       # the next word is in command position
+        self.in_cond = False            # between [[ and ]]
+        self.regex_next = False         # the word after =~ inside [[ ]]: bash reads it as a pattern
 
     def tokens(self) -> list[Tok]:
         out: list[Tok] = []
@@ -185,6 +223,18 @@ class Lexer:
                 return out
 
     def next(self) -> Tok:
+        tok = self._next()
+        word = tok.text if tok.kind == "word" else None
+        self.regex_next = self.in_cond and word == "=~"
+        if word == "[[" and self.command_start:
+            self.in_cond = True
+        elif word == "]]" and self.in_cond:
+            self.in_cond = False
+        self.command_start = tok.kind == "newline" or (tok.kind == "op" and tok.text != ")") or \
+            word in COMMAND_PREFIXES
+        return tok
+
+    def _next(self) -> Tok:
         s, n = self.s, len(self.s)
         while self.i < n:
             c = s[self.i]
@@ -206,6 +256,8 @@ class Lexer:
             self._read_heredocs()
             self.line_no += 1
             return Tok("newline", "\n")
+        if self.regex_next and c not in ";&<>)":
+            return Tok("word", self._word(regex=True))
         if c not in "<>&|;()0123456789":
             return Tok("word", self._word())       # the common case: a plain word
         if s.startswith("((", self.i):
@@ -236,11 +288,16 @@ class Lexer:
                 return Tok("op", op)
         return Tok("word", self._word())
 
-    def _word(self) -> str:
+    def _word(self, regex: bool = False) -> str:
+        """A word; `regex`: the right side of =~ (bash's PST_REGEXP), in which | and parenthesised groups,
+        spaces and all, are part of the word, so `[[ $x =~ ^(a|b c)+$ ]]` needs no quotes."""
         s, n, start = self.s, len(self.s), self.i
         i = self.i
         while i < n:
             c = s[i]
+            if regex and c in "(|":
+                i = scan_nested(s, i + 1, ")") if c == "(" else i + 1
+                continue
             if c in "<>" and s.startswith("(", i + 1) and (i == start or s[i - 1] not in "0123456789"):
                 i = scan_nested(s, i + 2, ")")          # <(...) process substitution
                 continue
@@ -391,22 +448,23 @@ class Parser:
             raise self.error()
         return seq
 
-    def sequence(self, top: bool = False, stop: tuple[str, ...] = ()) -> Seq:
+    def sequence(self, top: bool = False, stop: tuple[str, ...] = (), stop_ops: tuple[str, ...] = ()) -> Seq:
         items: list[tuple[AndOr, bool]] = []
         while True:
             self.skip_newlines()
             t = self.tok
             if t.kind == "eof" or (t.kind == "op" and t.text == ")" and not top) or \
-                    (t.kind == "word" and t.text in stop):
+                    (t.kind == "word" and t.text in stop) or (t.kind == "op" and t.text in stop_ops):
                 break
-            if t.kind == "op" and t.text in (";", "&", ";;", "|", "||", "&&", "|&", ")"):
+            if t.kind == "op" and t.text in (";", "&", "|", "||", "&&", "|&", ")") + CASE_ENDS:
                 raise self.error()
             cmd = self.and_or()
             background = False
             if self.tok.kind == "op" and self.tok.text in (";", "&"):
                 background = self.advance().text == "&"
             elif self.tok.kind not in ("newline", "eof") and not (self.tok.kind == "op" and self.tok.text == ")"):
-                if not (self.tok.kind == "word" and self.tok.text in stop):
+                if not (self.tok.kind == "word" and self.tok.text in stop) and \
+                        not (self.tok.kind == "op" and self.tok.text in stop_ops):
                     raise self.error()
             items.append((cmd, background))
         return Seq(items)
@@ -553,7 +611,47 @@ class Parser:
             body = self.sequence(stop=("done",))
             self.expect_word("done")
             return self.redirects(Compound("for", body, var=var, items=items))
-        raise self.error()     # then/else/fi/do/done/in/} where a command should start
+        if word == "case":
+            return self.redirects(self.case())
+        raise self.error()     # then/else/fi/do/done/in/esac/} where a command should start
+
+    def case(self) -> "Compound":
+        """case WORD in [(]pat[|pat]...) list ;; ... esac, each clause ended by ;; ;& or ;;& (or esac)."""
+        self.advance()
+        if self.tok.kind != "word":
+            raise self.error(eof_is_newline=True)
+        subject = self.advance().text
+        self.skip_newlines()
+        if not self.is_word("in"):
+            raise self.error()
+        self.advance()
+        clauses: list[tuple[list[str], Seq, str]] = []
+        while True:
+            self.skip_newlines()
+            if self.is_word("esac"):
+                self.advance()
+                return Compound("case", parts=clauses, var=subject)
+            if self.tok.kind == "op" and self.tok.text == "(":
+                self.advance()
+            patterns: list[str] = []
+            while True:
+                if self.tok.kind != "word":
+                    raise self.error()
+                patterns.append(self.advance().text)
+                if not (self.tok.kind == "op" and self.tok.text == "|"):
+                    break
+                self.advance()
+            if not (self.tok.kind == "op" and self.tok.text == ")"):
+                raise self.error()
+            self.advance()
+            body = self.sequence(stop=("esac",), stop_ops=CASE_ENDS)
+            if self.tok.kind == "op" and self.tok.text in CASE_ENDS:
+                end = self.advance().text
+            elif self.is_word("esac"):
+                end = ";;"
+            else:
+                raise self.error()
+            clauses.append((patterns, body, end))
 
     def redirects(self, node: Compound) -> Compound:
         while self.tok.kind == "redir":
@@ -620,11 +718,16 @@ def incomplete(src: str) -> bool:
 # The Shell: expansion and execution
 # ================================================================================================
 class Piece:
-    """A run of expanded text: quoted text is never split or globbed; `split` marks unquoted results."""
-    __slots__ = ("text", "quoted", "split")
+    """A run of expanded text: quoted text is never split or globbed; `split` marks unquoted results.
+    `fields`: "$@" and "${name[@]}", one field each (none at all when empty); `text` joins them."""
+    __slots__ = ("text", "quoted", "split", "fields")
 
-    def __init__(self, text: str, quoted: bool, split: bool = False):
-        self.text, self.quoted, self.split = text, quoted, split
+    def __init__(self, text: str, quoted: bool, split: bool = False, fields: list[str] | None = None):
+        self.text, self.quoted, self.split, self.fields = text, quoted, split, fields
+
+    @classmethod
+    def each(cls, fields: list[str]) -> "Piece":
+        return cls(" ".join(fields), True, fields=fields)
 
 
 ANSI_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
@@ -693,12 +796,40 @@ class Shell:
             self.random_draws = getattr(self, "random_draws", 0) + 1
             seed = (len(self.host.history) * 1_000_003 + self.random_draws * 7919 + self.commands) % 2**31
             return str((seed * 1103515245 + 12345) % 2**31 % 32768)
+        if name == "BASH_REMATCH" and name in self.host.vars:
+            return (self.elements(name) or [""])[0]
         if name in self.host.vars:
             return self.host.vars[name]
         extra = {"OLDPWD": self.host.vars.get("OLDPWD"), "UID": "1000", "EUID": "1000", "PPID": "4241",
                  "BASH": "/bin/bash", "BASH_VERSION": "5.2.21(1)-release", "LOGNAME": USER,
                  "HOSTTYPE": "x86_64", "OSTYPE": "linux-gnu", "LANG": "en_US.UTF-8", "SHLVL": "1"}
         return self.host.env().get(name, extra.get(name))
+
+    def elements(self, name: str) -> list[str]:
+        """A variable as bash's arrays see it: BASH_REMATCH is one ([[ =~ ]] stores it as a JSON list), any
+        other set variable a one-element array."""
+        raw = self.host.vars.get(name) if name == "BASH_REMATCH" else self.var(name)
+        if raw is None:
+            return []
+        if name == "BASH_REMATCH" and raw.startswith("["):
+            try:
+                items = json.loads(raw)
+            except ValueError:
+                items = None
+            if isinstance(items, list) and all(isinstance(x, str) for x in items):
+                return items
+        return [raw]
+
+    def subscript(self, name: str, index: str) -> str | None:
+        """${name[i]} (None past the end, as an unset variable), ${name[@]} and ${name[*]} (joined)."""
+        items = self.elements(name)
+        if index in ("@", "*"):
+            return " ".join(items) if items else None
+        k = int(self.arith(index) or "0")
+        k = k + len(items) if k < 0 else k
+        if k < 0:
+            raise ExpansionError(f"bash: {name}: bad array subscript")
+        return items[k] if k < len(items) else None
 
     def assign(self, name: str, value: str) -> None:
         """Set a shell variable; sizes are bounded so `X=$X$X` cannot grow the saved sandbox without end."""
@@ -762,7 +893,8 @@ class Shell:
                 end = scan_nested(s, i + 1, '"')
                 flush()
                 inner = self.expand_pieces(s[i + 1:end - 1], "dquote")
-                pieces.append(Piece("", True))          # "" still makes a (possibly empty) field
+                if not any(p.fields is not None for p in inner):
+                    pieces.append(Piece("", True))      # "" still makes a (possibly empty) field; "$@" none
                 pieces.extend(inner)
                 i = end
                 continue
@@ -795,7 +927,14 @@ class Shell:
                 if nxt == "{":
                     end = scan_nested(s, i + 2, "}")
                     flush()
-                    pieces.append(Piece(self.param(s[i + 2:end - 1]), in_quotes, not in_quotes))
+                    body = s[i + 2:end - 1]
+                    each = SUBSCRIPT_RE.fullmatch(body) if mode == "dquote" else None
+                    if body == "@" and mode == "dquote":
+                        pieces.append(Piece.each(list(self.positional)))
+                    elif each and each.group(3) == "@" and not each.group(1):
+                        pieces.append(Piece.each(self.elements(each.group(2))))
+                    else:
+                        pieces.append(Piece(self.param(body), in_quotes, not in_quotes))
                     i = end
                     continue
                 if nxt == "'" and mode == "word":
@@ -813,7 +952,10 @@ class Shell:
                 if m or nxt in "?$#@*!-0123456789":
                     name = m.group() if m else nxt
                     flush()
-                    pieces.append(Piece(self.var(name) or "", in_quotes, not in_quotes))
+                    if name == "@" and mode == "dquote":
+                        pieces.append(Piece.each(list(self.positional)))
+                    else:
+                        pieces.append(Piece(self.var(name) or "", in_quotes, not in_quotes))
                     i = (m.end() if m else i + 2)
                     continue
             lit.append(c)
@@ -832,13 +974,22 @@ class Shell:
             self.depth -= 1
 
     def _param(self, body: str) -> str:
-        if body.startswith("#") and NAME_RE.fullmatch(body[1:] or "-") or body in ("#?", "#$"):
-            return str(len(self.var(body[1:]) or ""))
-        m = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])(.*)\Z", body, re.S)
-        if not m:
-            raise ExpansionError(f"bash: ${{{body}}}: bad substitution")
-        name, rest = m.groups()
-        value = self.var(name)
+        sub = SUBSCRIPT_RE.match(body)
+        if sub and sub.group(1) and sub.end() == len(body):         # ${#name[@]}, ${#name[i]}
+            if sub.group(3) in ("@", "*"):
+                return str(len(self.elements(sub.group(2))))
+            return str(len(self.subscript(sub.group(2), sub.group(3)) or ""))
+        if sub and not sub.group(1):
+            name, rest = sub.group(2), body[sub.end():]
+            value = self.subscript(name, sub.group(3))
+        else:
+            if body.startswith("#") and NAME_RE.fullmatch(body[1:] or "-") or body in ("#?", "#$"):
+                return str(len(self.var(body[1:]) or ""))
+            m = re.match(r"([A-Za-z_][A-Za-z0-9_]*|[?$#@*!0-9-])(.*)\Z", body, re.S)
+            if not m:
+                raise ExpansionError(f"bash: ${{{body}}}: bad substitution")
+            name, rest = m.groups()
+            value = self.var(name)
         if not rest:
             return value or ""
         op = re.match(r":?[-=+?]|##?|%%?|//?|\^\^?|,,?|:", rest)
@@ -876,30 +1027,24 @@ class Shell:
             return value.upper() if op_s == "^^" else value[:1].upper() + value[1:]
         if op_s in (",,", ","):
             return value.lower() if op_s == ",," else value[:1].lower() + value[1:]
-        pat = "".join(p.text for p in self.expand_pieces(arg.split("/", 1)[0] if op_s.startswith("/") else arg,
-                                                           "dquote"))
-        rx = glob_to_regex(pat)
-        if op_s in ("#", "##"):
-            best = None
-            for k in range(len(value) + 1):
-                if re.fullmatch(rx, value[:k], re.S):
-                    best = k
-                    if op_s == "#":
-                        break
-            return value if best is None else value[best:]
-        if op_s in ("%", "%%"):
-            best = None
-            for k in range(len(value), -1, -1):
-                if re.fullmatch(rx, value[k:], re.S):
-                    best = k
-                    if op_s == "%":
-                        break
-            return value if best is None else value[:best]
-        # ${v/pat/rep} and ${v//pat/rep}
-        rep = "".join(p.text for p in self.expand_pieces(arg.split("/", 1)[1], "dquote")) if "/" in arg else ""
-        if not pat:
-            return value
-        return re.sub(rx, lambda _m: rep, value, count=0 if op_s == "//" else 1, flags=re.S)
+        if op_s in ("#", "##", "%", "%%"):
+            return BashPattern(self.pattern_text(arg)).strip(value, op_s)
+        # ${v/pat/rep} ${v//pat/rep}; a pattern that starts with # or % (after expansion) is anchored there
+        raw_pat, slash, raw_rep = split_replacement(arg)
+        pat_pieces = [p for p in self.expand_pieces(self.tilde(raw_pat)) if p.text]
+        if op_s == "/" and pat_pieces and not pat_pieces[0].quoted and pat_pieces[0].text[0] in "#%":
+            op_s = "/" + pat_pieces[0].text[0]
+            pat_pieces[0] = Piece(pat_pieces[0].text[1:], False)
+        pat = "".join(glob_escape(p.text) if p.quoted else p.text for p in pat_pieces)
+        pieces = self.expand_pieces(self.tilde(raw_rep)) if slash else []
+
+        def rep(match: str) -> str:       # patsub_replacement (on in bash 5.2): an unquoted & is the match
+            return "".join(p.text if p.quoted else p.text.replace("&", match) for p in pieces)
+        return BashPattern(pat).replace(value, rep, op_s)
+
+    def pattern_text(self, raw: str) -> str:
+        """A word expanded as a pattern: what was quoted matches literally (its pattern characters escaped)."""
+        return "".join(glob_escape(p.text) if p.quoted else p.text for p in self.expand_pieces(self.tilde(raw)))
 
     def arith(self, expr: str) -> str:
         expr = "".join(p.text for p in self.expand_pieces(expr, "heredoc"))
@@ -957,6 +1102,15 @@ class Shell:
         started = False
         globbable = False
         for p in pieces:
+            if p.fields is not None:
+                for k, item in enumerate(p.fields):
+                    if k > 0:
+                        fields.append(("".join(text), "".join(pat) if globbable else "", True))
+                        text, pat, globbable = [], [], False
+                    text.append(item)
+                    pat.append(glob_escape(item))
+                    started = True
+                continue
             if p.quoted:
                 text.append(p.text)
                 pat.append(glob_escape(p.text))
@@ -1016,12 +1170,9 @@ class Shell:
             for base in bases:
                 real = self.host.abspath(base or ".")
                 if any(ch in part for ch in "*?[") and not part.startswith("\\"):
-                    try:
-                        rx = re.compile(glob_to_regex(part), re.S)
-                    except re.error:
-                        return []
+                    component = BashPattern(part)
                     names = [nm for nm in vfs.listdir(self.host, real)
-                             if rx.fullmatch(nm) and (part.startswith(".") or not nm.startswith("."))]
+                             if (part.startswith(".") or not nm.startswith(".")) and component.matches(nm)]
                 else:
                     names = [glob_unescape(part)]
                 for nm in names:
@@ -1034,8 +1185,8 @@ class Shell:
             bases = nxt
             if not bases:
                 return []
-        if pattern.endswith("/"):
-            bases = [b + "/" for b in bases]
+        if pattern.endswith("/"):       # `*/`: the directories only
+            bases = [b + "/" for b in bases if vfs.is_dir(self.host, self.host.abspath(b))]
         return sorted(bases)
 
     # ---- running -----------------------------------------------------------------------------
@@ -1158,6 +1309,8 @@ class Shell:
                     if step.strip():
                         self.arith(step)
                 return status
+            if node.kind == "case":
+                return self.run_case(node, io2)
             if node.kind == "if":
                 for cond, body in node.parts:
                     if self.run_seq(cond, io2) == 0:
@@ -1192,8 +1345,30 @@ class Shell:
         finally:
             self.depth -= 1
 
+    def run_case(self, node: Compound, io: "IO") -> int:
+        """The first clause with a matching pattern runs; ;& runs the next body as well, ;;& goes on testing.
+        The status is the last body's, or 0 when none ran."""
+        subject = "".join(p.text for p in self.expand_pieces(self.tilde(node.var)))
+        status, k = 0, 0
+        while k < len(node.parts):
+            patterns, body, end = node.parts[k]
+            if not any(BashPattern(self.pattern_text(p)).matches(subject) for p in patterns):
+                k += 1
+                continue
+            status = self.run_seq(body, io) if body.items else 0
+            while end == ";&" and k + 1 < len(node.parts):
+                k += 1
+                _, body, end = node.parts[k]
+                status = self.run_seq(body, io) if body.items else 0
+            if end != ";;&":
+                break
+            k += 1
+        return status
+
     # ---- [[ ... ]] ------------------------------------------------------------------------------
     def run_cond(self, items: list[tuple[str, str]], io: "IO") -> int:
+        """[[ ... ]]: each term gives 0 (true), 1 (false) or 2 (a bad regex); && and || stop early, as bash's
+        do, and pass on the status that decided (so `[[ x =~ [ && y ]]` is 2 and `[[ ! x =~ [ ]]` is 0)."""
         pos = [0]
 
         def peek() -> tuple[str, str] | None:
@@ -1206,19 +1381,16 @@ class Shell:
         def value(raw: str) -> str:
             return self.expand_string(raw)
 
-        def pattern(raw: str) -> str:
-            return "".join(glob_escape(p.text) if p.quoted else p.text for p in self.expand_pieces(self.tilde(raw)))
-
-        def primary() -> bool:
+        def primary(run: bool) -> int:
             t = peek()
             if t is None:
                 raise ExpansionError("bash: syntax error in conditional expression", 2)
             if t[1] == "!":
                 take()
-                return not primary()
+                return 1 if primary(run) == 0 else 0
             if t == ("op", "("):
                 take()
-                v = disjunction()
+                v = disjunction(run)
                 if take() != ("op", ")"):
                     raise ExpansionError("bash: syntax error in conditional expression", 2)
                 return v
@@ -1227,58 +1399,113 @@ class Shell:
             if a in TEST_UNARY and nxt is not None and nxt[0] == "word" and not (
                     pos[0] + 1 < len(items) and items[pos[0] + 1][1] in TEST_BINARY and items[pos[0] + 1][0] in
                     ("word", "op")):
-                return TEST_UNARY_FN(self, a, value(take()[1]))
+                arg = take()[1]
+                return (0 if TEST_UNARY_FN(self, a, value(arg)) else 1) if run else 1
             if nxt is not None and (nxt[1] in TEST_BINARY or nxt[1] in ("<", ">")) and \
                     (nxt[0] == "word" or nxt[1] in ("<", ">")):
                 op = take()[1]
                 if peek() is None:
                     raise ExpansionError(f"bash: unexpected argument to conditional binary operator", 2)
                 rhs = take()[1]
-                left = value(a)
-                if op in ("==", "=", "!="):
-                    try:
-                        hit = bool(re.fullmatch(glob_to_regex(pattern(rhs)), left, re.S))
-                    except re.error:
-                        hit = left == value(rhs)
-                    return hit == (op != "!=")
-                if op == "=~":
-                    from .programs.textutils import BadRegex, posix_to_python
-                    try:
-                        return re.search(posix_to_python(value(rhs), True), left) is not None
-                    except (BadRegex, re.error):
-                        return False
-                if op in ("<", ">"):
-                    return (left < value(rhs)) if op == "<" else (left > value(rhs))
-                if op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
-                    x, y = int(self.arith(left or "0")), int(self.arith(value(rhs) or "0"))
-                    return {"-eq": x == y, "-ne": x != y, "-lt": x < y, "-le": x <= y, "-gt": x > y,
-                            "-ge": x >= y}[op]
-                return False
-            return value(a) != ""
+                return binary(a, op, rhs) if run else 1
+            return (0 if value(a) != "" else 1) if run else 1
 
-        def conjunction() -> bool:
-            v = primary()
+        def binary(a: str, op: str, rhs: str) -> int:
+            left = value(a)
+            if op == "=~":
+                return self.regex_test(left, rhs)
+            if op in ("==", "=", "!="):
+                hit = BashPattern(self.pattern_text(rhs)).matches(left) == (op != "!=")
+            elif op in ("<", ">"):
+                hit = (left < value(rhs)) if op == "<" else (left > value(rhs))
+            elif op in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
+                x, y = int(self.arith(left or "0")), int(self.arith(value(rhs) or "0"))
+                hit = {"-eq": x == y, "-ne": x != y, "-lt": x < y, "-le": x <= y, "-gt": x > y, "-ge": x >= y}[op]
+            else:
+                hit = False
+            return 0 if hit else 1
+
+        def conjunction(run: bool) -> int:
+            v = primary(run)
             while peek() == ("op", "&&"):
                 take()
-                rhs = primary()
-                v = v and rhs
+                rhs = primary(run and v == 0)
+                v = rhs if v == 0 else v
             return v
 
-        def disjunction() -> bool:
-            v = conjunction()
+        def disjunction(run: bool) -> int:
+            v = conjunction(run)
             while peek() == ("op", "||"):
                 take()
-                rhs = conjunction()
-                v = v or rhs
+                rhs = conjunction(run and v != 0)
+                v = rhs if v != 0 else v
             return v
 
         if not items:
             return 1
-        result = disjunction()
+        result = disjunction(True)
         if pos[0] != len(items):
             io.err.write(f"bash: syntax error in conditional expression: unexpected token `{items[pos[0]][1]}'\n")
             return 2
-        return 0 if result else 1
+        return result
+
+    def regex_test(self, left: str, raw: str) -> int:
+        """`[[ left =~ raw ]]`: glibc's POSIX ERE (regcomp/regexec, leftmost-longest), run on RE2 through
+        saferegex. 0 and BASH_REMATCH set, 1 and BASH_REMATCH emptied, or 2 (a bad regex) leaving it be."""
+        rx = bash_regex(self.regex_text(raw))
+        if rx is None:
+            return 2
+        try:
+            m = rx.search(left)
+        except saferegex.TooCostly as exc:
+            raise ExpansionError(str(exc)) from None
+        groups = [] if m is None else [m.group(0)] + [g or "" for g in m.groups()]
+        self.assign("BASH_REMATCH", json.dumps(groups, ensure_ascii=False))
+        return 1 if m is None else 0
+
+    def regex_text(self, raw: str) -> str:
+        """The right side of =~ as bash hands it to regcomp: what was quoted matches itself (bash escapes the
+        characters special in an ERE, except inside a bracket expression, where a backslash is literal)."""
+        chars = [(ch, p.quoted) for p in self.expand_pieces(self.tilde(raw)) for ch in p.text]
+        out: list[str] = []
+        i, n = 0, len(chars)
+        unclosed = False        # a bracket ran to the end: the later "[" are not scanned again (regcomp refuses)
+        while i < n:
+            ch, quoted = chars[i]
+            if quoted:
+                out.append("\\" + ch if ch in ERE_SPECIAL else ch)
+                i += 1
+                continue
+            out.append(ch)
+            i += 1
+            if ch != "[" or unclosed:
+                continue
+            j = i              # an unquoted bracket expression: its characters go in as they are (pathexp.c)
+            if j < n and chars[j] == ("^", False):
+                j += 1
+            if j < n and chars[j] == ("]", False):
+                j += 1
+            inner = ""         # the [: [= [. open in it: their ":]" "=]" ".]" do not end the bracket
+            while j < n and chars[j] != ("]", False):
+                c, plain = chars[j][0], not chars[j][1]
+                following = chars[j + 1] if j + 1 < n else ("", True)
+                if plain and c == "[" and following[0] in ":=." and not following[1]:
+                    inner = following[0]
+                    j += 2
+                    if inner in "=." and j < n and chars[j][0] == "]":      # "[=]=]": a ] can be in it
+                        j += 1
+                    continue
+                if plain and inner and c == inner and following == ("]", False):
+                    inner = ""
+                    j += 2
+                    continue
+                j += 1
+            if j < n:          # closed: copy it; unclosed, the rest is read as if there were no bracket
+                out.extend(c for c, _ in chars[i:j + 1])
+                i = j + 1
+            else:
+                unclosed = True
+        return "".join(out)
 
     def tick(self) -> None:
         self.commands += 1
@@ -1742,6 +1969,207 @@ def ifs_split(text: str, ifs: str) -> tuple[list[str], list[bool]]:
     return chunks, hard
 
 
+def split_replacement(arg: str) -> tuple[str, str, str]:
+    """${v/pat/rep}'s pattern and replacement: the first / not quoted, escaped or inside $(...) or ${...}."""
+    i, n = 0, len(arg)
+    while i < n:
+        c = arg[i]
+        if c == "\\":
+            i += 2
+        elif c == "'":
+            end = arg.find("'", i + 1)
+            i = n if end < 0 else end + 1
+        elif c in "\"`":
+            i = scan_nested(arg, i + 1, c)
+        elif c == "$" and arg.startswith(("$(", "${"), i):
+            i = scan_nested(arg, i + 2, ")" if arg[i + 1] == "(" else "}")
+        elif c == "/":
+            return arg[:i], "/", arg[i + 1:]
+        else:
+            i += 1
+    return arg, "", ""
+
+
+# ---- [[ x =~ ere ]] ------------------------------------------------------------------------------------
+ERE_SPECIAL = set(".[\\()*+?{|^$")     # bash's ere_char(): what it backslash-quotes in a quoted part of =~
+INTERVAL_RE = re.compile(r"\{([0-9]*)(,([0-9]*))?\}")
+DUP_MAX = 32767                       # glibc's RE_DUP_MAX
+
+
+def _ere_bracket_end(ere: str, i: int) -> int:
+    """Index past the bracket expression opening at ere[i], or -1 when it does not close."""
+    j = i + 1
+    if ere.startswith("^", j):
+        j += 1
+    if ere.startswith("]", j):
+        j += 1
+    while j < len(ere):
+        if ere[j] == "[" and j + 1 < len(ere) and ere[j + 1] in ":=.":
+            close = ere.find(ere[j + 1] + "]", j + 2)
+            if close < 0:
+                return -1
+            j = close + 2
+        elif ere[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return -1
+
+
+def _count(digits: str) -> int:
+    """A repetition count, capped past DUP_MAX (int() of thousands of digits raises)."""
+    digits = digits.lstrip("0") or "0"
+    return DUP_MAX + 1 if len(digits) > 5 else int(digits)
+
+
+def ere_accepted(ere: str) -> bool:
+    """What glibc's regcomp(REG_EXTENDED) refuses and GNU grep's syntax lets through: a repetition with
+    nothing to repeat (first, or after ( | ^ $ or an anchor like \\b), a { that does not open a valid interval
+    (a{1, a{x}), and a back-reference to a group not yet closed. The rest is posix_to_python's (textutils)
+    to refuse."""
+    after_nothing = True
+    # glibc's completed_bkref_map: each branch of an alternation starts from what was closed before it,
+    # and the alternation ends with what any branch closed
+    opened, open_groups, closed = 0, [], set()
+    branches: list[tuple[set, set]] = [(set(), set())]        # (closed before the alternation, by its branches)
+    i, n = 0, len(ere)
+    while i < n:
+        c = ere[i]
+        if c == "\\":
+            if ere[i + 1:i + 2] in tuple("123456789") and int(ere[i + 1]) not in closed:
+                return False
+            i, after_nothing = i + 2, ere[i + 1:i + 2] in tuple("bB<>`'")    # an anchor repeats nothing
+            continue
+        if c == "(":
+            opened += 1
+            open_groups.append(opened)
+            branches.append((set(closed), set()))
+        elif c == ")" and open_groups:
+            closed |= branches.pop()[1]
+            closed.add(open_groups.pop())
+        elif c == "|":
+            branches[-1][1].update(closed)
+            closed = set(branches[-1][0])
+        if c == "[":
+            end = _ere_bracket_end(ere, i)
+            if end < 0:
+                return False
+            i, after_nothing = end, False
+            continue
+        if c in "*+?{":
+            if after_nothing:
+                return False
+            if c == "{":
+                m = INTERVAL_RE.match(ere, i)
+                if not m or (not m.group(1) and not m.group(2)):
+                    return False
+                low, high = _count(m.group(1) or "0"), m.group(3)
+                if low > DUP_MAX or (high and (_count(high) > DUP_MAX or _count(high) < low)):
+                    return False
+                i = m.end()
+                continue
+        else:
+            after_nothing = c in "(|^$"
+        i += 1
+    return True
+
+
+def unstacked(rx: str) -> str:
+    """Python's syntax for a POSIX regex whose repetitions follow one another (a**, a+{2}, (a){2}{3}): glibc
+    repeats the repetition, Python and RE2 refuse it, so the one before is put in a group of its own."""
+    out: list[str] = []
+    atom = -1            # where the last thing a repetition may follow starts in `out`; -1: nothing
+    repeated = False
+    groups: list[int] = []
+    i, n = 0, len(rx)
+    while i < n:
+        c = rx[i]
+        quantifier = INTERVAL_RE.match(rx, i) if c == "{" else None
+        if c in "*+?" or quantifier:
+            end = quantifier.end() if quantifier else i + 1
+            if repeated and atom >= 0:
+                out[atom:] = ["(?:" + "".join(out[atom:]) + ")"]
+            out.append(rx[i:end])
+            repeated, i = True, end
+            continue
+        repeated = False
+        if c == "\\":
+            atom = len(out)
+            out.append(rx[i:i + 2])
+            i += 2
+        elif c == "[":
+            j = i + 1
+            j += rx.startswith("^", j)
+            while j < n and rx[j] != "]":
+                j += 2 if rx[j] == "\\" else 1
+            atom = len(out)
+            out.append(rx[i:j + 1])
+            i = j + 1
+        elif c == "(":
+            groups.append(len(out))
+            out.append(c)
+            atom, i = -1, i + 1
+        elif c == ")":
+            atom = groups.pop() if groups else len(out)
+            out.append(c)
+            i += 1
+        else:
+            atom = -1 if c in "|^$" else len(out)
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def bash_regex(ere: str) -> "saferegex.Posix | None":
+    """The regex bash's =~ compiles, or None where regcomp fails (the test's status is then 2). `.` and
+    negated brackets match a newline, ^ and $ only the value's ends (no REG_NEWLINE)."""
+    from .programs.textutils import BadRegex, posix_to_python
+    warnings: list[str] = []
+    try:
+        python = posix_to_python(ere, True, warnings)
+    except BadRegex:
+        return None
+    if warnings or not ere_accepted(ere):
+        return None
+    try:
+        return saferegex.posix("(?s)" + unstacked(python), longest=True)
+    except saferegex.Invalid:
+        return None
+
+
+def bash_wrapped(pat: str, op: str) -> str:
+    """match_upattern's first test for ${v/pat/rep}: the pattern with `*` added where it may match more
+    (none before it for /#, none after it for /%). Its check of a trailing `*` misreads escapes: `*\\*` gets
+    none, so the whole value must end with "*"; after a lone trailing "\\" the added `*` is literal."""
+    if pat[0] == "*" and pat[-1] == "*":
+        return pat
+    out = "*" if op != "/#" and pat[0] != "*" else ""
+    if op != "/%" and pat[-1] == "*" and pat[-2:-1] == "\\":
+        escaped, k = False, len(pat) - 3
+        while k >= 0 and pat[k] == "\\":
+            escaped, k = not escaped, k - 1
+        return out + pat + ("" if escaped else "*")
+    return out + pat + ("*" if op != "/%" and pat[-1] != "*" else "")
+
+
+def plain_text(pat: str) -> str | None:
+    """What a pattern without pattern characters (* ? [ unescaped, or a trailing lone \\) matches."""
+    out, i, n = [], 0, len(pat)
+    while i < n:
+        c = pat[i]
+        if c == "\\":
+            if i + 1 == n:
+                return None
+            out.append(pat[i + 1])
+            i += 2
+            continue
+        if c in "*?[":
+            return None
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[\\])", r"\\\1", text)
 
@@ -1750,38 +2178,457 @@ def glob_unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def glob_to_regex(pat: str) -> str:
-    out, i, n = [], 0, len(pat)
+# ---- bash's patterns ---------------------------------------------------------------------------------
+# `[[ x == pat ]]`, `case`, ${v#pat} ${v%pat} ${v/pat/rep} and pathname components: bash's matcher
+# (lib/glob/sm_loop.c) translated to RE2, whose automata answer in linear time where Python's `re` backtracks
+# (`${v%%*a*a*b}` over 400 a's took 0.7 s, and each further `*a` multiplies it).
+NEVER = r"[^\x00-\x{10FFFF}]"          # a bracket that can match nothing
+CHAR_CLASSES = {                      # [[:name:]] in a UTF-8 locale (glibc's iswctype, near enough)
+    "alpha": r"\p{L}", "upper": r"\p{Lu}", "lower": r"\p{Ll}", "digit": "0-9", "alnum": r"\p{L}0-9",
+    "word": r"\p{L}0-9_", "xdigit": "0-9A-Fa-f", "ascii": r"\x00-\x7f",
+    "space": r"\t-\r \x{1680}\x{2000}-\x{2006}\x{2008}-\x{200a}\x{2028}\x{2029}\x{205f}\x{3000}",
+    "blank": r"\t \x{1680}\x{2000}-\x{2006}\x{2008}-\x{200a}\x{205f}\x{3000}",
+    "cntrl": r"\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}", "punct": r"!-/:-@\[-`{-~\p{P}\p{S}",
+    "print": r"\x20-\x7e\x{a0}-\x{2027}\x{202a}-\x{10ffff}", "graph": r"\x21-\x7e\x{a1}-\x{2027}\x{202a}-\x{10ffff}",
+}
+
+
+def _lit(c: str) -> str:
+    """One character as RE2 reads it literally, in a bracket or out."""
+    return c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}"
+
+
+GIVE_UP = -1                # bash abandons the whole match here (a "\" or a range cut off by the pattern's end)
+
+
+@dataclass
+class Bracket:
+    """A bracket expression as bash's BRACKMATCH reads it. A character that matches element k goes on from
+    that element's `skip` (the index past the "]" its matched-path scan finds); any other goes on from `end`
+    (the scan of all elements), negated or not. None: no "]" was found, so a "[" matches itself. `reach`:
+    how far the scans read (what the bracket cost)."""
+    negate: bool
+    elements: list[tuple[str, bool, int | None]] = field(default_factory=list)   # (RE2 members, has "[", skip)
+    end: int | None = None
+    reach: int = 0
+
+
+def _skip(pat: str, q: int, memo: dict) -> int | None:
+    """BRACKMATCH's `matched:` path, from the element's end at q to past the bracket's "]". Its count of
+    nested [: [= [. only ever matters as "one is open" (then `:]` closes it; any other "]" ends the bracket,
+    except inside [. .]), so the way on depends on (position, open one, last character): `memo` keeps the
+    ends by that state, and the scans from all the elements of a bracket cost its length once."""
+    n = len(pat)
+
+    def at(k: int) -> str:
+        return pat[k] if k < n else ""
+
+    c, p, opener = at(q), q, ""
+    passed: list[tuple[int, str, str]] = []
+    end: int | None = None
+    while c != "":
+        state = (p, opener, c)
+        if state in memo:
+            end = memo[state]
+            break
+        passed.append(state)
+        previous, c = c, at(p)
+        p += 1
+        if c == "[" and at(p) in ("=", ":", "."):
+            opener = at(p)
+            p += 1
+            c = at(p)
+        elif c == "]" and opener and previous == opener:
+            opener = ""
+        elif c == "]" and opener != ".":
+            end = p
+            break
+        elif c == "\\":
+            if at(p) == "":
+                end = GIVE_UP
+                break
+            p += 1
+    for state in passed:
+        memo[state] = end
+    return end
+
+
+def _bracket(pat: str, i: int) -> Bracket:
+    """The bracket expression opening at pat[i] ("["), scanned as BRACKMATCH scans it for a character that
+    matches none of its elements: a "]" first is a member, "\\" escapes, a reversed range or an unknown
+    [:class:] matches nothing, and (bash's quirk) a "]" right after [=c=] is a member too."""
+    n = len(pat)
+
+    def at(k: int) -> str:
+        return pat[k] if k < n else ""
+
+    p = i + 1
+    br = Bracket(negate=at(p) in ("!", "^"))
+    p += br.negate
+    skips: dict = {}
+    found: dict[str, int] = {}
+
+    def element(members: str, has_bracket: bool, q: int) -> None:
+        skip = _skip(pat, q, skips)
+        br.elements.append((members, has_bracket, skip))
+        br.reach = max(br.reach, n if skip is None or skip == GIVE_UP else skip)
+
+    def find(needle: str, start: int) -> int:            # str.find, remembering: each search reads on once
+        k = found.get(needle, -2)
+        if k == -1 or k >= start:
+            return k
+        found[needle] = pat.find(needle, start)
+        br.reach = max(br.reach, n if found[needle] < 0 else found[needle])
+        return found[needle]
+
+    def collating(k: int) -> tuple[str | None, int]:      # [.c.] at k: the character (a named one: not simulated)
+        close = find(".]", k + 2)
+        if close < 0:
+            return None, -1
+        name = pat[k + 2:close]
+        return (name if len(name) == 1 else None), close + 2
+
+    c = at(p)
+    p += 1
+    while True:
+        if c == "[" and at(p) == "=" and at(p + 2) == "=" and at(p + 3) == "]":       # [=c=]
+            element(_lit(at(p + 1)), at(p + 1) == "[", p + 4)
+            p += 4
+            c = at(p)
+            p += 1
+            if c == "":
+                return br
+            continue
+        if c == "[" and at(p) == ":":                                                # [:name:]
+            close = find(":]", p + 1)
+            if close >= 0:
+                name = pat[p + 1:close].replace("\\", "")
+                if name in CHAR_CLASSES:
+                    element(CHAR_CLASSES[name], name in ("punct", "print", "graph", "ascii"), close + 2)
+                p = close + 2
+            c = at(p)
+            p += 1
+            if c == "":
+                return br
+            if c == "]":
+                br.end = p
+                return br
+            continue
+        start: str | None = c
+        if c == "[" and at(p) == ".":
+            start, p = collating(p - 1)
+            if p < 0:
+                return br
+        elif c == "\\":
+            if at(p) == "":
+                br.end = GIVE_UP
+                return br
+            start = at(p)
+            p += 1
+        if c == "":
+            return br
+        c = at(p)
+        p += 1
+        if c == "":
+            return br
+        stop: str | None = start
+        if c == "-" and at(p) != "]":                                                # a range
+            stop = at(p)
+            p += 1
+            if stop == "\\":
+                stop = at(p)
+                p += 1
+            if stop == "":
+                br.end = GIVE_UP
+                return br
+            if stop == "[" and at(p) == ".":
+                stop, p = collating(p - 1)
+                if p < 0:
+                    return br
+            c = at(p)
+            p += 1
+        if start is not None and stop is not None and start <= stop:
+            element(_lit(start) if start == stop else f"{_lit(start)}-{_lit(stop)}", start <= "[" <= stop, p - 1)
+        if c == "]":
+            br.end = p
+            return br
+
+
+def _alternatives(br: Bracket, i: int) -> list[tuple[str, int]]:
+    """(an RE2 atom, where the pattern goes on) for each way through the bracket opening at i; mostly one."""
+    alts: list[tuple[str, int]] = []
+    if br.negate:
+        if br.end is not None and br.end != GIVE_UP:
+            body = "".join(members for members, _, _ in br.elements)
+            alts.append((f"[^{body}]" if body else "(?s:.)", br.end))
+    else:
+        ways: dict[int, list[str]] = {}
+        for members, _, skip in br.elements:
+            if skip is not None and skip != GIVE_UP:
+                ways.setdefault(skip, []).append(members)
+        alts.extend((f"[{''.join(members)}]", skip) for skip, members in ways.items())
+    first = next((e for e in br.elements if e[1]), None)         # the first element holding "["
+    if (first is None and br.end is None) or (first is not None and first[2] is None):
+        alts.append((_lit("["), i + 1))                           # no "]": the "[" is an ordinary character
+    return alts
+
+
+class GlobTranslation:
+    """A bash pattern in RE2's syntax (`.` is any character: callers set (?s)). `lazy`: each `*` matches as
+    little as it can, so the first match from a position is the shortest (${v#pat}). `length`: only the
+    ways through the pattern that match exactly that many characters (see matchlen); `stars` tells whether
+    the pattern has a `*` (then `length` is not applied)."""
+
+    MAX_FORKS = 32       # brackets whose characters go on at different places (malformed ones); past that,
+    #                      the first way only
+    MAX_SCAN = 20_000    # characters the bracket scans may read (~2 us each): an unclosed "[" reads to the end,
+    #                      so 10,000 of them would read 50,000,000; a real pattern reads a few hundred
+
+    def __init__(self, pat: str, lazy: bool = False, length: int | None = None):
+        self.pat, self.lazy = pat, lazy
+        self.forks = 0
+        self.stars = False
+        self.star_runs = 0
+        self.star_width: int | None = None      # a lone run of `*`s takes exactly this many characters
+        self.atoms = 0          # what the regex is made of: a bound on the threads RE2's NFA runs at once
+        self.scanned = 0
+        self.brackets: dict[int, Bracket] = {}
+        self.memo: dict[tuple[int, int | None], str] = {}
+        self.regex = self.from_(0, length)
+        if self.stars and length is not None:
+            # bash counted the `*` into a bracket it took to be closed ("[*"): with one run of them, the run
+            # takes what the length leaves; with more, the length is not applied
+            atoms, runs, forks = self.atoms, self.star_runs, self.forks
+            self.memo.clear()
+            if runs == 1 and forks == 0:
+                self.star_width = max(length - (atoms - 1), -1)
+            self.regex = self.from_(0, None)
+
+    def from_(self, i: int, left: int | None) -> str:
+        """The regex for pat[i:]; `left`: the characters it must match, when counted."""
+        key = (i, left)
+        if key in self.memo:
+            return self.memo[key]
+        pat, n = self.pat, len(self.pat)
+        out: list[str] = []
+        while i < n:
+            c = pat[i]
+            self.atoms += 1
+            if c == "*":
+                self.stars = True
+                j = i
+                while j < n and pat[j] in "*?":
+                    j += 1
+                if pat[j:] == "\\":     # bash looks for the character after the *s, finds none: no match
+                    out.append(NEVER)
+                    break
+                while i < n and pat[i] == "*":
+                    i += 1
+                self.star_runs += 1
+                if self.star_width is None:
+                    out.append(".*?" if self.lazy else ".*")
+                else:
+                    out.append(f".{{{self.star_width}}}" if self.star_width >= 0 else NEVER)
+                left = None
+                continue
+            if left is not None:
+                if left == 0:
+                    out.append(NEVER)
+                    break
+                left -= 1
+            if c == "\\":
+                out.append(_lit(pat[i + 1] if i + 1 < n else "\\"))    # a trailing \ matches a \ (bash 5.2)
+                i += 2
+            elif c == "?":
+                out.append(".")
+                i += 1
+            elif c == "[":
+                alts = _alternatives(self.bracket(i), i)
+                if not alts:
+                    out.append(NEVER)
+                    break
+                if len(alts) > 1 and self.forks < self.MAX_FORKS:
+                    self.forks += 1
+                    out.append("(?:" + "|".join(atom + self.from_(nxt, left) for atom, nxt in alts) + ")")
+                    left = None
+                    break
+                out.append(alts[0][0])
+                i = alts[0][1]
+            else:
+                out.append(_lit(c))
+                i += 1
+        if left:
+            out.append(NEVER)
+        self.memo[key] = "".join(out)
+        return self.memo[key]
+
+
+    def bracket(self, i: int) -> Bracket:
+        if i not in self.brackets:
+            br = self.brackets[i] = _bracket(self.pat, i)
+            end = br.end if br.end is not None and br.end > 0 else len(self.pat)
+            self.scanned += max(br.reach, end) - i
+            if self.scanned > self.MAX_SCAN:
+                raise ExpansionError(f"podscape: the playground stopped reading a pattern of {len(self.pat)} "
+                                     "characters: its brackets are more work than the playground allows")
+        return self.brackets[i]
+
+
+def glob_to_regex(pat: str, lazy: bool = False) -> str:
+    return GlobTranslation(pat, lazy).regex
+
+
+def matchlen(pat: str) -> int:
+    """bash's umatchlen (lib/glob/gm_loop.c): the length of the strings a pattern without `*` matches, -1
+    with one. ${v/pat/rep} tries only substrings of that length, so where it miscounts (a bracket opening
+    with "[!]" or "[^]", whose "]" it takes for the end) bash finds no match, and neither do we."""
+    n, i, length = len(pat), 0, 0
+
+    def at(k: int) -> str:
+        return pat[k] if k < n else ""
+
+    in_class = in_collating = in_equivalence = False
     while i < n:
         c = pat[i]
-        if c == "\\" and i + 1 < n:
-            out.append(re.escape(pat[i + 1]))
-            i += 2
-            continue
-        if c == "*":
-            out.append(".*")
-        elif c == "?":
-            out.append(".")
-        elif c == "[":
-            start = i + 2 if i + 1 < n and pat[i + 1] in "!^" else i + 1
-            j = pat.find("]", start + 1)      # a ] right after [ or [! is a member, not the end
-            if j < 0:
-                out.append(r"\[")
-            else:
-                body = pat[i + 1:j]
-                neg = body[:1] in ("!", "^")
-                body = body[1:] if neg else body
-                body = body.replace("\\", "\\\\").replace("[:", "[[:")  # keep simple classes literal
-                body = re.sub(r"\[\[:(alpha|digit|alnum|upper|lower|space):\]", lambda m: {
-                    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-                    "space": r"\s"}[m.group(1)], body)
-                out.append("[" + ("^" if neg else "") + body + "]")
-                i = j + 1
-                continue
-        else:
-            out.append(re.escape(c))
         i += 1
-    return "".join(out)
+        if c == "\\":
+            if i >= n:
+                return length + 1
+            length += 1
+            i += 1
+        elif c == "*":
+            return -1
+        elif c != "[":
+            length += 1
+        else:
+            inner = 1
+            c = at(i)
+            i += 1
+            while True:
+                if c == "":
+                    return length + inner
+                if c == "\\":
+                    inner += 1
+                    if at(i) == "" or at(i + 1) == "":
+                        return length + inner
+                    i += 1
+                elif c == "[" and at(i) == ":":
+                    i, inner, in_class = i + 1, inner + 1, True
+                elif in_class and c == ":" and at(i) == "]":
+                    i, inner, in_class = i + 1, inner + 1, False
+                elif c == "[" and at(i) in (".", "="):
+                    dot = at(i) == "."
+                    i, inner = i + 1, inner + 1
+                    if at(i) == "]":
+                        i, inner = i + 1, inner + 1
+                    in_collating, in_equivalence = (True, in_equivalence) if dot else (in_collating, True)
+                elif in_collating and c == "." and at(i) == "]":
+                    i, inner, in_collating = i + 1, inner + 1, False
+                elif in_equivalence and c == "=" and at(i) == "]":
+                    i, inner, in_equivalence = i + 1, inner + 1, False
+                else:
+                    inner += 1
+                c = at(i)
+                i += 1
+                if c == "]":
+                    break
+            length += 1
+    return length
+
+
+MAX_PATTERN_WORK = 8_000_000    # pattern elements x characters: RE2's NFA, where its DFA gives up, takes
+#                                 ~6 ns per unit (a 2,000-star pattern over 100,000 characters: 3.5 s)
+
+
+class BashPattern:
+    """One bash pattern and the questions bash asks of it, each answered by one RE2 search (bash asks its
+    matcher once per candidate start and end, up to the square of the length). A pattern without pattern
+    characters is compared as a string."""
+
+    def __init__(self, pat: str):
+        self.pat = pat
+        translation = GlobTranslation(pat)
+        self.rx, self.stars, self.atoms = translation.regex, translation.stars, translation.atoms
+        self.empty = pat == ""
+        self.literal = plain_text(pat)
+
+    def _afford(self, text: str, anchored: bool) -> None:
+        """Refuse the searches that could run long: many elements, a long text, and an NFA with a thread
+        per element (a `*`, or a search that may start anywhere); one anchored without `*` runs one thread."""
+        if (self.stars or not anchored) and self.atoms * len(text) > MAX_PATTERN_WORK:
+            raise ExpansionError(f"podscape: the playground stopped matching a pattern of {self.atoms} elements "
+                                 f"against {len(text)} characters: more work than the playground allows")
+
+    def _search(self, template: str, text: str, lazy: bool = False, longest: bool = False):
+        self._afford(text, template.startswith(r"\A"))
+        rx = glob_to_regex(self.pat, lazy=True) if lazy else self.rx
+        try:
+            return saferegex.posix("(?s)" + template.format(rx), longest=longest).search(text)
+        except saferegex.TooCostly as exc:
+            raise ExpansionError(str(exc)) from None
+
+    def matches(self, text: str) -> bool:
+        if self.literal is not None:
+            return text == self.literal
+        return self._search(r"\A(?:{})\z", text) is not None
+
+    def strip(self, text: str, op: str) -> str:
+        """${v#pat} (shortest prefix), ## (longest), % (shortest suffix), %% (longest)."""
+        if self.literal is not None:
+            if op.startswith("#"):
+                return text[len(self.literal):] if text.startswith(self.literal) else text
+            return text[:len(text) - len(self.literal)] if text.endswith(self.literal) else text
+        if op == "#":
+            m = self._search(r"\A(?:{})", text, lazy=True)
+            return text if m is None else text[m.end():]
+        if op == "##":
+            m = self._search(r"\A(?:{})", text, longest=True)
+            return text if m is None else text[m.end():]
+        if op == "%":
+            m = self._search(r"\A.*({})\z", text)         # the greedy .* leaves the match as late as it can
+            return text if m is None else text[:m.start(1)]
+        m = self._search(r"(?:{})\z", text)                # the leftmost start
+        return text if m is None else text[:m.start()]
+
+    def replace(self, text: str, rep: Callable[[str], str], op: str) -> str:
+        """${v/pat/rep} (the leftmost, longest match), // (each in turn), /# (a prefix), /% (a suffix); `rep`
+        makes the replacement from the matched text (bash 5.2's patsub_replacement: & is the match).
+        As bash's match_upattern: the value must first pass the test of bash_wrapped(), and a pattern
+        without `*` is tried on substrings of matchlen() characters only."""
+        if self.empty:
+            return (rep("") + text) if op == "/#" else (text + rep("")) if op == "/%" else text
+        if self.literal is not None:
+            lit = self.literal
+            if op == "/#":
+                return rep(lit) + text[len(lit):] if text.startswith(lit) else text
+            if op == "/%":
+                return text[:len(text) - len(lit)] + rep(lit) if text.endswith(lit) else text
+            return text.replace(lit, rep(lit), -1 if op == "//" else 1)
+        if self.pat == "\\" and op != "/%":      # bash's first-character test wants the end of the string
+            return text
+        if not BashPattern(bash_wrapped(self.pat, op)).matches(text):
+            return text
+        self._afford(text, op == "/#" and not self.stars)
+        length = matchlen(self.pat)
+        rx = self.rx if length < 0 else GlobTranslation(self.pat, length=length).regex
+        try:
+            if op == "//":
+                spans = [m.span() for m in saferegex.posix(f"(?s)(?:{rx})", longest=True).finditer(text)]
+            else:
+                template = {"/#": r"\A(?:{})", "/%": r"(?:{})\z", "/": "(?:{})"}[op]
+                m = saferegex.posix("(?s)" + template.format(rx), longest=op != "/%").search(text)
+                spans = [] if m is None else [m.span()]
+        except saferegex.TooCostly as exc:
+            raise ExpansionError(str(exc)) from None
+        if text:        # bash stops at the end of the value: no empty match there
+            spans = [(a, b) for a, b in spans if a < len(text)]
+        out, pos = [], 0
+        for a, b in spans:
+            out.append(text[pos:a])
+            out.append(rep(text[a:b]))
+            pos = b
+        out.append(text[pos:])
+        return "".join(out)
 
 
 # ================================================================================================
@@ -2041,7 +2888,7 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
                 io.out.write(f'declare -x {k}="{escaped}"\n')
         else:
             for k in sorted(sh.host.vars):
-                io.out.write(f"{k}={sh.host.vars[k]}\n")
+                io.out.write(variable_line(sh, k))
         return 0
     status = 0
     for a in args:
@@ -2058,6 +2905,18 @@ def _export(sh: Shell, argv: list[str], io: IO) -> int:
         elif export and name not in exported:
             exported.append(name)
     return status
+
+
+def variable_line(sh: Shell, name: str) -> str:
+    """A variable as `set` lists it; BASH_REMATCH as the array it is."""
+    if name == "BASH_REMATCH":
+        items = " ".join(f'[{k}]="{_dq(v)}"' for k, v in enumerate(sh.elements(name)))
+        return f"{name}=({items})\n"
+    return f"{name}={sh.host.vars[name]}\n"
+
+
+def _dq(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
 
 
 @builtin("unset")
@@ -2308,7 +3167,7 @@ def _set(sh: Shell, argv: list[str], io: IO) -> int:
     args = argv[1:]
     if not args:
         for k in sorted(sh.host.vars):
-            io.out.write(f"{k}={sh.host.vars[k]}\n")
+            io.out.write(variable_line(sh, k))
         return 0
     if args[0] == "--":
         sh.positional = args[1:]

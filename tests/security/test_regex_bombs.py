@@ -249,6 +249,79 @@ def test_bombs_through_run_command(alice, line, expected):
     assert r["exit_code"] == 0 and r["output"].startswith("NAME       STATUS   ROLES")
 
 
+# ---- the shell's own matching: [[ =~ ]], bash's patterns, case ------------------------------------------
+# bash's =~ is glibc's regexec, an automaton: `(a+)+$` is an instant "no match", as for grep -E. Its patterns
+# (${v%%pat}, [[ == ]], case) never backtrack catastrophically in bash either. The playground answers each
+# with one RE2 search; a pattern with thousands of elements against a long value (where RE2's DFA gives up
+# and its NFA would take seconds) is refused with a "podscape:" line.
+A400 = "a" * 400
+SHELL = [
+    (f"[[ {A40}! =~ (a+)+$ ]]; echo $?", "1\n"),
+    (f"re='(a+)+$'; s={A40}!; [[ $s =~ $re ]]; echo $?", "1\n"),
+    (f"re='^(a|aa)*$'; [[ {A40}! =~ $re ]]; echo $? \"[$BASH_REMATCH]\"", "1 []\n"),
+    (f"[[ {A40}b =~ ^((a|aa)*)b$ ]]; echo $? ${{#BASH_REMATCH[1]}}", "0 40\n"),
+    (f"v={A400}; echo ${{#v}} ${{v%%*a*a*b}} | wc -c", "405\n"),
+    (f"v={A400}; echo ${{v##*a*a*b}} ${{v%*a*a*b}} ${{v#*a*a*b}} | wc -c", "1203\n"),
+    (f"v={A400}; echo ${{v/*a*a*b/x}} ${{v//*a*a*b/x}} | wc -c", "802\n"),
+    (f"v={A400}; [[ $v == *a*a*a*a*a*a*a*a*b ]]; echo $?", "1\n"),
+    (f"v={A400}; case $v in *a*a*a*a*a*a*a*a*b) echo b;; *a) echo a;; esac", "a\n"),
+]
+
+
+@pytest.mark.parametrize("script,expected", SHELL, ids=[s[:60] for s, _ in SHELL])
+def test_shell_regex_and_pattern_bombs_get_bashs_answer(box, script, expected):
+    r = bomb(box, script)
+    assert r.output == expected
+    if BASH is not None:
+        assert real(script)[0] == expected
+
+
+def test_pattern_bombs_on_the_longest_value(box):
+    box.run("v=$(printf 'a%.0s' {1..2000}); v=$v$v$v$v$v$v$v$v$v$v; v=$v$v$v$v$v")      # 100,000 a's
+    r = bomb(box, "echo ${#v}; echo ${v%%*a*a*b} ${v%*a*a*b} ${v#*a*a*b} ${v##*a*a*b} ${v/*a*a*b/x} | wc -c; "
+                  "[[ $v == *a*a*a*a*a*a*a*a*b ]]; echo $?; case $v in *a*a*a*b) echo b;; *) echo other;; esac")
+    assert r.output == "100000\n500005\n1\nother\n"
+    r = bomb(box, "echo ${v//a/b} | tr -d b | wc -c; echo ${v//?/c} | tr -d c | wc -c")
+    assert r.output == "1\n1\n"
+
+
+def test_a_pattern_of_thousands_of_stars_against_a_long_value_is_refused(box):
+    box.run("v=$(printf 'a%.0s' {1..2000}); v=$v$v$v$v$v$v$v$v$v$v; v=$v$v$v$v$v")
+    box.run("p=${v:0:3000}; p=${p//a/*a}b")          # *a*a*a...*ab: 6,001 elements
+    r = bomb(box, "[[ $v == $p ]]; echo $?")
+    assert r.output == ("podscape: the playground stopped matching a pattern of 6001 elements against 100000 "
+                        "characters: more work than the playground allows\n")
+    r = bomb(box, "echo ${v%$p} | wc -c; echo after")
+    assert r.output.startswith("podscape: the playground stopped matching a pattern of 6001 elements")
+    # a short value with the same pattern is answered
+    r = bomb(box, "w=${v:0:100}; [[ $w == $p ]]; echo $?")
+    assert r.output == "1\n"
+
+
+def test_a_back_reference_in_an_ere_that_backtracks_is_stopped_plainly(box):
+    # glibc's matcher falls back to backtracking for back-references too; the playground's budget stops it
+    r = bomb(box, f"re='(a+)+\\1$'; [[ {A40}{A40}! =~ $re ]]; echo $?")
+    assert r.output == f"{STOPPED}\n"
+    r = bomb(box, f"re='^(a|aa)+\\1b'; [[ {A40} =~ $re ]]; echo $?")      # no "b": ruled out without backtracking
+    assert r.output == "1\n"
+
+
+def test_a_repeat_beyond_re2_on_pcres_interpreter_is_stopped_within_the_budget(box):
+    # (a|aa){1,2000}: RE2 allows 1,000 repeats; PCRE2's JIT runs out of stack, and its interpreter spends
+    # microseconds a step here (PCRE's match limit alone would let one start position run a minute)
+    box.put("as.txt", "a" * 5000 + "!\n")
+    r = bomb(box, "grep -cE '(a|aa){1,2000}$' as.txt; echo $?")
+    assert r.output == f"grep: as.txt: {STOPPED}\n2\n"
+    r = bomb(box, "s=$(cat as.txt); re='(a|aa){1,2000}$'; [[ $s =~ $re ]]; echo $?")
+    assert r.output == f"{STOPPED}\n"
+
+
+def test_pathname_patterns_are_linear_too(box):
+    box.put("a" * 250, "")
+    r = bomb(box, "ls *a*a*a*a*a*a*a*a*a*a*a*a*b 2>&1; ls *a*a*a*a*a*a*a*a*a*a*a*a | wc -c")
+    assert r.output == "ls: cannot access '*a*a*a*a*a*a*a*a*a*a*a*a*b': No such file or directory\n251\n"
+
+
 # ---- resource.Quantity in a manifest ---------------------------------------------------------------------
 QUANTITY_ERROR = ("quantities must match the regular expression "
                   "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")

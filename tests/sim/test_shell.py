@@ -140,6 +140,103 @@ ORACLE = [
 ]
 
 
+# ---- case, [[ =~ ]], and bash's patterns, against real bash ----------------------------------------------
+CASE_AND_PATTERNS = [
+    # case ... esac: clauses, alternatives, globs, quoting, ;& and ;;&, status, one-line and multi-line forms
+    "case x in x) echo y;; esac",
+    "case x in x) echo y; esac",
+    "case x in (x) echo y;; esac; case x in x|y) echo alt;; esac",
+    "case x in esac; echo $?",
+    "case x in x) ;; esac; echo $?; false; case x in y) echo a;; esac; echo $?",
+    "case x in x) false;; esac; echo $?",
+    "case x in x) echo a;& y) echo b;; z) echo c;; esac",
+    "case x in x) echo a;& y) echo b;& z) echo c;; esac; case x in x) echo last;& esac",
+    "case x in x) echo a;;& y) echo b;; x) echo c;; *) echo d;; esac",
+    "case x in x) false;;& y) echo b;; esac; echo $?",
+    "v='a b'; case $v in 'a b') echo quoted;; esac",
+    "case '*' in '*') echo lit;; esac; case ab in '*') echo no;; *) echo def;; esac",
+    "p='x*'; case xy in $p) echo glob;; esac; case xy in \"$p\") echo q;; *) echo nq;; esac",
+    "case x in x) echo 1 ;; x) echo 2;; esac",
+    "x=3; case $x in [0-9]) echo digit;; [a-z]*) echo word;; *) echo other;; esac",
+    "f=report.tar.gz; case $f in *.tar.gz|*.tgz) echo tarball;; *.zip) echo zip;; esac",
+    "case ~ in /*) echo home;; esac",
+    "case x in x)echo tight;;esac; case x in x);;esac; echo $?",
+    "case $undefined in '') echo empty;; esac",
+    "case in in in) echo in;; esac",
+    "for i in 1 2 3; do case $i in 2) continue;; esac; echo $i; done",
+    "case a in a) case b in b) echo nested;; esac;; esac",
+    "case x in x) if true; then echo in-if; fi;; esac",
+    "case x in x) echo a;; esac > f; cat f; case x in x) echo piped;; esac | tr a-z A-Z",
+    "case x in x) echo a ;; esac && echo ok",
+    "case x in\nx)\n  echo multi\n  ;;\nesac",
+    "case x in x) echo a\n;; esac",
+    "case start in\n  start) echo s ;;  # comment\n  *) echo usage ;;\nesac",
+    "x=$(case y in y) echo inner;; esac); echo $x; echo $(case y in (y) echo paren;; esac)",
+    "case x in x) cat <<EOF\nhere\nEOF\n;; esac",
+    # case syntax errors (interactive bash prints the first line only)
+    "case x y in x) echo;; esac", "case x in x echo y;; esac", "case x in ;; esac", "case x in x) echo a;;; esac",
+    "case x in x|) echo a;; esac", "case x in |x) echo a;; esac", "case x in x)) echo a;; esac",
+    "case x in x) echo a;; y; esac", "case x in x) echo a;&; esac", "case x in esac) echo e;; esac", "case",
+    "esac", "echo a;;", "echo a;&",
+    # [[ =~ ]]: ERE, unquoted parentheses and |, quoted parts literal, BASH_REMATCH
+    "[[ 'a b' =~ (a b) ]] && echo \"${BASH_REMATCH[1]}\"",
+    "[[ ab =~ a|x ]] && echo alt; [[ x =~ a|b|(c d) ]]; echo $?",
+    "[[ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! =~ (a+)+$ ]]; echo $?",
+    "re='(a+)+$'; [[ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! =~ $re ]]; echo $?",
+    "[[ ab =~ (x)?(a) ]]; echo ${#BASH_REMATCH[@]} \"[${BASH_REMATCH[0]}|${BASH_REMATCH[1]}|${BASH_REMATCH[2]}]\"",
+    "[[ ab =~ z ]]; echo \"[$BASH_REMATCH]\" ${#BASH_REMATCH[@]}",
+    "[[ a.c =~ \"a.c\" ]] && echo 1; [[ abc =~ \"a.c\" ]] || echo 2; [[ abc =~ a\\.c ]] || echo 3",
+    "re='a.c'; [[ abc =~ $re ]] && echo unquoted; [[ abc =~ \"$re\" ]] || echo quoted",
+    "[[ ab =~ ^(a)(b)$ ]]; echo \"${BASH_REMATCH[@]}\" ${#BASH_REMATCH[1]} $BASH_REMATCH \"${BASH_REMATCH[*]}\" "
+    "${BASH_REMATCH[5]}x ${BASH_REMATCH[-1]}",
+    "[[ ab =~ (a|ab)(c|bcd)?(d*) ]]; printf '<%s>' \"${BASH_REMATCH[@]}\"; echo",
+    "[[ xyz =~ (x|xy)(z|yz) ]]; echo \"${BASH_REMATCH[@]}\"",
+    "[[ ab =~ \\w ]]; echo $?; [[ 'a|b' =~ a\\|b ]]; echo $?; [[ 'a]' =~ []a]+ ]]; echo $BASH_REMATCH",
+    "[[ $'a\\nb' =~ a$ ]]; echo $?; [[ $'a\\nb' =~ ^b ]]; echo $?; [[ $'a\\nb' =~ a.b ]]; echo $?",
+    "[[ ab =~ (a)(b) ]]; echo ${BASH_REMATCH[1]:-x} ${BASH_REMATCH[7]:-unset} ${BASH_REMATCH[2]^^} "
+    "${BASH_REMATCH[0]/a/A} ${#BASH_REMATCH[@]} ${#BASH_REMATCH[9]}; x=hello; echo ${x[0]} ${x[1]:-none} ${#x[@]}",
+    "[[ a =~ [ || a ]]; echo $?; [[ ! a =~ [ ]]; echo $?; [[ a =~ [ && a ]]; echo $?",
+    "[[ ab =~ (a) ]]; [[ ab =~ [ ]]; echo \"$? [${BASH_REMATCH[1]}]\"",
+    "[[ '(a)b' =~ \"(a)\"b ]]; echo $? $BASH_REMATCH; [[ ab =~ ( \"a\" )b ]]; echo $?",
+    "[[ 'a b' =~ (a)\\ b ]]; echo $?; [[ 'a;b' =~ (a;b) ]]; echo $?; [[ 'a b' =~ ( a b ) ]]; echo $?",
+    "[[ ab =~ a||b ]]; echo $?; [[ ab =~ a&&b ]]; echo $?",
+    "[[ ab =~ $(echo a) ]]; echo $?; [[ ab =~ ((a)|x)(b) ]]; echo ${BASH_REMATCH[@]}",
+    "[[ ab =~ ab ]] && [[ x =~ (y) ]]; printf '<%s>' $? \"${BASH_REMATCH[@]}\"; echo",
+    "[[ abc =~ [\"a\"]b ]]; echo $? $BASH_REMATCH; [[ 'a\\b' =~ [\"\\\\\"] ]]; echo $? $BASH_REMATCH",
+    "[[ x1 =~ ^x[0-9]{1,}$ ]]; echo $?; [[ aab =~ a{,2}b ]]; echo $? $BASH_REMATCH",
+    "[[ héllo =~ h(.)l ]]; echo ${BASH_REMATCH[1]}",
+    "v=v1.2.3; [[ $v =~ ^v([0-9]+)\\.([0-9]+)\\.([0-9]+)$ ]] && echo ${BASH_REMATCH[1]}-${BASH_REMATCH[2]}-"
+    "${BASH_REMATCH[3]}",
+    "[[ -n x && ab =~ (b) ]]; echo $? $BASH_REMATCH; [[ -z x && ab =~ (a) ]]; echo $? $BASH_REMATCH",
+    # regcomp refuses what grep's syntax would let through: the test's status is 2
+    "for re in '*a' '+' 'a|*b' '(*a)' '^*' '$*' 'a{1' 'a{x}' 'a{}' '{1}' 'a{2,1}' 'a{32768}' '[' 'a\\' '(' '[z-a]'; "
+    "do [[ abc =~ $re ]]; printf '%s ' $?; done; echo",
+    "for re in 'a{,}' 'a{01}' 'x{1}}' 'a}' ')' '()' '(|a)' 'a|' '[]a]' '[[:alpha:]]' 'a{1}' '\\<a' '\\w'; "
+    "do [[ abc =~ $re ]]; printf '%s ' $?; done; echo",
+    # patterns: # ## % %% / // /# /% with bash's quoting, & in the replacement (patsub_replacement)
+    "v=abc; echo ${v/b/[&]} \"${v/b/\"&\"}\" ${v//?/&&} ${v/b/\\&}",
+    "v='a*b'; echo \"${v#\"a*\"}\" \"${v#'a*'}\" ${v%\"*\"b} \"${v#a\\*}\"",
+    "v=abcabc; echo \"${v/b/\"x y\"}\" \"${v//b/'q'}\"",
+    "v=aXbXc; echo ${v%X*} ${v%%X*} ${v#*X} ${v##*X}",
+    "v=abc; echo \"[${v/#/x}]\" \"[${v/%/x}]\" \"[${v//#a/x}]\" \"[${v/#b/x}]\" \"[${v/%c/x}]\" \"[${v/%b*/x}]\"",
+    "v=; echo \"[${v//*/x}]\" \"[${v/#/x}]\"; v=abc; echo \"[${v//*/x}]\" \"[${v//}]\" \"[${v//b}]\"",
+    "v=a/b/c; echo ${v//\\//-} ${v//'/'/-} ${v%/*} ${v##*/}",
+    "v=héllo; echo ${v#h?} ${v%l*} ${v/é/e} ${v//[[:alpha:]]/.}",
+    "p='#a'; v=abca; echo ${v/$p/X} ${v/'#a'/X}",
+    "v=abc; echo ${v/[^]a]/X} ${v#[^]a]} ${v/\\\\/X}; v='*x'; echo ${v/*\\*/Y}",
+    "[[ abc == a* ]]; echo $?; [[ abc == \"a*\" ]]; echo $?; [[ a/b == a*b ]]; echo $?; [[ .x == *x ]]; echo $?",
+    "[[ b == [[=b=]] ]]; echo $?; [[ ']' == []a] ]]; echo $?; [[ b == [^]a] ]]; echo $?; [[ - == [a-] ]]; echo $?",
+    "[[ x == [[:foo:]] ]]; echo $?; [[ z == [z-a] ]]; echo $?; [[ '[ab' == [ab ]]; echo $?; p='a\\'; "
+    "[[ 'a\\' == $p ]]; echo $?",
+    # "$@" and "${BASH_REMATCH[@]}" are one field each element
+    "set -- a 'b  c'; for x in \"$@\"; do echo \"[$x]\"; done; printf '<%s>' x\"$@\"y \"${@}\"; echo",
+    "set --; for x in \"$@\"; do echo \"[$x]\"; done; printf '<%s>' \"$@\"\"\" \"x$@\"; echo",
+    "[[ ab =~ (a)(b) ]]; for m in \"${BASH_REMATCH[@]}\"; do echo \"<$m>\"; done",
+    # pathname expansion: */ lists directories only
+    "mkdir -p d1 d2; touch f1; echo */ d*/ f*/",
+]
+
+
 def _first_line_of_syntax_errors(out: str) -> str:
     # bash -c also echoes the offending line ("bash: -c: line 1: `| a'"); an interactive bash does not
     lines = [ln for ln in out.splitlines(keepends=True) if not ln.startswith("bash: `")]
@@ -147,7 +244,7 @@ def _first_line_of_syntax_errors(out: str) -> str:
 
 
 @pytest.mark.skipif(BASH is None, reason="real bash is not installed")
-@pytest.mark.parametrize("script", ORACLE)
+@pytest.mark.parametrize("script", ORACLE + CASE_AND_PATTERNS)
 def test_same_as_real_bash(script):
     out, code = real(script)
     assert sim(script) == (_first_line_of_syntax_errors(out), code)
@@ -585,3 +682,80 @@ def test_variables_cannot_grow_without_bound():
     out, code = run(e, "X=$X$X; echo after")
     assert code == 1 and out.startswith("podscape: X: value too long")
     assert len(e.host.vars["X"]) == 72_000
+
+
+# ---- bash's patterns on a corpus, case and =~ at the prompt -----------------------------------------------
+PATTERN_TOKENS = ["a", "b", "ab", "*", "?", "[ab]", "[!a]", "[a-c]", "[[:alpha:]]", "[[:digit:]]", "[[:space:]]",
+                  "\\*", "\\?", "[]a]", "[^b]", ".", "-", "x", "é", "[[:upper:]]", "[[:punct:]]", "1", "/", "&",
+                  # and malformed ones, read as bash reads them
+                  "[", "]", "\\", "[a", "[[:foo:]]", "[z-a]", "[\\]]", "[[.a.]]", "[!]", "[*]", "[[]", "!", "^"]
+
+
+def _corpus(seed: int, count: int, values: str, tokens: list[str], line: str) -> list[tuple]:
+    """`count` random (value, pattern) pairs, each run as `line` (with $v and $p set) in one real bash script
+    and line by line at the playground's prompt: the pairs whose output differs, with both outputs."""
+    import random
+
+    def q(text: str) -> str:
+        return "'" + text.replace("'", "'\\''") + "'"
+    rnd = random.Random(seed)
+    cases = [("".join(rnd.choice(values) for _ in range(rnd.randint(0, 12))),
+              "".join(rnd.choice(tokens) for _ in range(rnd.randint(1, 6)))) for _ in range(count)]
+    lines = [f"v={q(v)}; p={q(p)}; {line}" for v, p in cases]
+    expected = real("".join(x + "\n" for x in lines))[0].splitlines()
+    e = new()
+    got = [e.run(x).output.rstrip("\n") for x in lines]
+    return [(case, want, have) for case, want, have in zip(cases, expected, got) if want != have]
+
+
+@pytest.mark.skipif(BASH is None, reason="real bash is not installed")
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pattern_operations_agree_with_real_bash_on_a_corpus(seed):
+    """[[ == ]], # ## % %% / // /# /% on 300 random value/pattern pairs."""
+    wrong = _corpus(seed, 300, "aabbc.-x1 /éA*?[]\\!^&", PATTERN_TOKENS,
+                    "if [[ $v == $p ]]; then m=1; else m=0; fi; printf '%s|' \"$m\" \"${v#$p}\" \"${v##$p}\" "
+                    "\"${v%$p}\" \"${v%%$p}\" \"${v/$p/<&>}\" \"${v//$p/<&>}\" \"${v/#$p/X}\" \"${v/%$p/X}\"; echo")
+    assert not wrong, wrong[:5]
+
+
+ERE_TOKENS = ["a", "b", "ab", ".", "*", "+", "?", "(", ")", "|", "[ab]", "[^a]", "[a-c]", "[[:alpha:]]", "\\.",
+              "{2}", "{1,}", "{,2}", "^", "$", "x", "(a|b)", "(a*)", "()", "[]a]", "\\w", "\\b", "-", "[", "]", "{",
+              "}", "\\"]      # no back-references: those run on PCRE2, leftmost-first, where glibc may differ
+
+
+@pytest.mark.skipif(BASH is None, reason="real bash is not installed")
+@pytest.mark.parametrize("seed", [1, 2])
+def test_regex_match_agrees_with_real_bash_on_a_corpus(seed):
+    """[[ $v =~ $re ]] on 400 random values and EREs (ASCII: the oracle's locale is C.UTF-8, the sandbox's
+    en_US.UTF-8): the status (2 where regcomp refuses the regex) and every element of BASH_REMATCH."""
+    wrong = _corpus(seed, 400, "aabbx.-{}", ERE_TOKENS,
+                    "[[ $v =~ $p ]]; s=$?; printf '%s|' $s \"${#BASH_REMATCH[@]}\" \"${BASH_REMATCH[@]}\"; echo")
+    assert not wrong, wrong[:5]
+
+
+def test_case_and_regex_ask_for_more_when_unfinished():
+    for line in ("case x in", "case x in x) echo", "case x in x) echo a;;", "case x", "[[ a =~ ( ]]"):
+        assert shell.incomplete(line), line
+    assert not shell.incomplete("case x in x) echo a;; esac")
+    assert run(new(), "case x in x) echo y") == ("bash: syntax error: unexpected end of file\n", 2)
+
+
+def test_bash_rematch_persists_and_set_lists_it_as_an_array():
+    e = new()
+    assert run(e, "[[ 'key=va\"l' =~ ^([a-z]+)=(.*)$ ]]") == ("", 0)
+    assert run(e, "echo ${BASH_REMATCH[2]} ${#BASH_REMATCH[@]}") == ('va"l 3\n', 0)
+    assert run(e, "set | grep ^BASH_REMATCH") == ('BASH_REMATCH=([0]="key=va\\"l" [1]="key" [2]="va\\"l")\n', 0)
+    assert run(e, "(BASH_REMATCH=sub; echo $BASH_REMATCH); echo $BASH_REMATCH") == ("sub\nkey=va\"l\n", 0)
+    json.dumps(e.to_state())
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(list("ab $(){}[]'\"|&;*?\\!-\n") +
+                                ["case ", " in ", "esac", ";;", ";&", ";;&", ")", "(", "[[ ", " ]]", " =~ ", " == ",
+                                 "${x#", "${x//", "${BASH_REMATCH[", "x=", "$x", "echo "]),
+                max_size=30).map("".join))
+def test_random_case_and_pattern_lines_return_an_int(line):
+    e = new()
+    r = e.run(line)
+    assert isinstance(r.exit_code, int) and 0 <= r.exit_code <= 255
+    json.dumps(e.to_state())
