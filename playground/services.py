@@ -259,7 +259,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             store.verify(sandbox, engine)
         _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
-        transaction.on_commit(lambda: store.engines.put(sandbox.pk, cached))
+        transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}

@@ -151,6 +151,8 @@ PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
 # Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
 # sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).
 PODSCAPE_ENGINE_CACHE = int(os.environ.get("PODSCAPE_ENGINE_CACHE", "200"))
+# Keep cached engines out of the cyclic collector's full passes (playground/store.py after_command).
+PODSCAPE_GC_FREEZE = env_bool("PODSCAPE_GC_FREEZE", True)
 # Re-read the stored state after every command and compare it with the engine (tests turn it on).
 PODSCAPE_VERIFY_STORE = env_bool("PODSCAPE_VERIFY_STORE", False)
 
