@@ -43,6 +43,7 @@ def verified_store(settings):
     from playground import store
 
     settings.PODSCAPE_VERIFY_STORE = True
+    settings.PODSCAPE_GC_FREEZE = False      # a worker's policy; the test process keeps the normal collector
     store.engines.clear()
     yield
     store.engines.clear()
