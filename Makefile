@@ -51,10 +51,10 @@ test-scale: install
 	DATABASE_URL=$(SCALE_PG_HOST)/podscape_$$$$ REDIS_URL=$(SCALE_REDIS_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) \
 		$(VENV)/bin/pytest $(SCALE_TESTS) -q -p no:cacheprovider
 
-# The load benchmark (README "Running at scale"): both set-ups, N = 25..300 learners, a command every 5 s.
+# The load benchmark (README "Load figures"): both set-ups, N = 25..300 learners, a command every 5 s.
 bench-load: install
-	$(PY) -m tests.bench.load --setup embedded --find-max --think 5 --duration 60
-	$(PY) -m tests.bench.load --setup pgredis --workers 2 --find-max --think 5 --duration 60
+	$(PY) -m tests.bench.load --setup embedded --find-max --steps 25,50,100,200,250,300 --think 5 --duration 40
+	$(PY) -m tests.bench.load --setup pgredis --workers 2 --find-max --steps 25,50,100,150,200,250,300 --think 5 --duration 40
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
