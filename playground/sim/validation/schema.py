@@ -171,7 +171,7 @@ def _pod_specs(obj: dict) -> list[dict]:
 
 def _bad_quantity(obj: dict) -> str | None:
     """Container resources are resource.Quantity values: a malformed one fails decoding."""
-    from .quantity import PARSE_ERROR, parse
+    from .quantity import problem
     for spec in _pod_specs(obj):
         for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
             res = c.get("resources") if isinstance(c, dict) else None
@@ -179,8 +179,9 @@ def _bad_quantity(obj: dict) -> str | None:
                 continue
             for section in ("limits", "requests"):
                 for v in (res.get(section) or {}).values() if isinstance(res.get(section), dict) else []:
-                    if parse(v) is None:
-                        return PARSE_ERROR
+                    why = problem(v)
+                    if why:
+                        return why
     return None
 
 
