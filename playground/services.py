@@ -193,17 +193,16 @@ def delete_sandbox(sandbox_id: int, user) -> None:
 
 
 # ---- commands ----------------------------------------------------------------------------------------
-def _counted(engine: Engine) -> dict[tuple[str, str], dict]:
-    return {(plural, key): obj for plural, items in engine.cluster.objects.items() if plural not in UNCOUNTED
-            for key, obj in items.items()}
-
-
-def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
-    """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit."""
+def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
+    """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit.
+    `before` is what was stored before the command; only a sandbox over the limit is looked at closely."""
     limit = settings.PODSCAPE_MAX_OBJECTS
-    after = _counted(engine)
-    created = [obj for k, obj in after.items() if k not in before]
-    if len(after) <= limit or not created:
+    objects = engine.cluster.objects
+    if sum(len(items) for plural, items in objects.items() if plural not in UNCOUNTED) <= limit:
+        return None
+    created = [obj for plural, items in objects.items() if plural not in UNCOUNTED
+               for key, obj in items.items() if (plural, key) not in before]
+    if not created:
         return None
     from .sim import resources
 
@@ -212,8 +211,9 @@ def _quota_error(engine: Engine, before: set[tuple[str, str]]) -> str | None:
                                         int(o["metadata"].get("resourceVersion") or 0)))
     r = resources.for_object(first)
     what = f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+    used = sum(1 for plural, _ in before if plural not in UNCOUNTED)
     return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
-            f"requested: count/objects={len(created)}, used: count/objects={len(before)}, "
+            f"requested: count/objects={len(created)}, used: count/objects={used}, "
             f"limited: count/objects={limit}\n")
 
 
@@ -229,10 +229,9 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
                                 topology.elements(engine.cluster))
         engine = entry.engine
-        before = set(_counted(engine))
         line = assess_line(engine) if assess_line else record_line
         result = act(engine)
-        quota = _quota_error(engine, before)
+        quota = _quota_error(engine, entry.stamps)
         if quota:
             # Put back the cluster as it was: nothing the command created is kept.
             history = engine.host.history
@@ -252,9 +251,8 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                      exit_code=result.exit_code,
                                      assessment=assessment)
         changed = result.changed and not quota
+        # a quota refusal reloaded the engine as it was: the diagram is the one before the command
         new_elements = topology.elements(engine.cluster) if changed else entry.elements
-        if quota:     # the engine was reloaded: the diagram is the one before the command
-            new_elements = entry.elements
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
         _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
