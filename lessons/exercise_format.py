@@ -42,7 +42,7 @@ import yaml
 
 from . import checks
 from . import format as _format
-from .format import SLUG_RE, LessonFormatError, _sections
+from .format import SLUG_RE, LessonFormatError
 
 
 def _str_list(value, source: str, task: str, what: str) -> list[str]:
@@ -125,14 +125,6 @@ def parse_exercise(meta: dict, body: str, source: str) -> dict:
     lesson = meta.get("lesson")
     if lesson is not None and (not isinstance(lesson, str) or not SLUG_RE.match(lesson)):
         raise _err(source, "lesson must be the slug of a lesson")
-    intro, sections = _sections(body)
-    if not sections:
-        raise _err(source, "an exercise needs at least one '## ' task section")
-    tasks = [_parse_task(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
-    seen: set[str] = set()
-    for t in tasks:
-        if t["id"] in seen:
-            raise _err(source, "duplicate task id", t["id"])
-        seen.add(t["id"])
+    intro, tasks = _format.parse_sections(body, source, "an exercise", "task", _parse_task)
     return {"kind": "exercise", "lesson": lesson or "", "manifest": manifest, "intro": intro, "tasks": tasks,
             "steps": [], "max_score": sum(t["points"] for t in tasks)}

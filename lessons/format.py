@@ -251,16 +251,23 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
         raise LessonFormatError(source, "manifest must be YAML text (use a block: `manifest: |`)")
     if manifest:
         common["manifest"] = manifest
+    intro, steps = parse_sections(body, source, "a lesson", "step", _parse_step)
+    return common | {"intro": intro, "steps": steps}
+
+
+def parse_sections(body: str, source: str, kind: str, label: str, parse) -> tuple[str, list[dict]]:
+    """The intro and every '## ' section of a lesson (steps) or an exercise (tasks), each through
+    parse(title, lines, source, index); ids must be unique."""
     intro, sections = _sections(body)
     if not sections:
-        raise LessonFormatError(source, "a lesson needs at least one '## ' step section")
-    steps = [_parse_step(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
+        raise LessonFormatError(source, f"{kind} needs at least one '## ' {label} section")
+    items = [parse(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
     seen: set[str] = set()
-    for s in steps:
-        if s["id"] in seen:
-            raise LessonFormatError(source, "duplicate step id", s["id"])
-        seen.add(s["id"])
-    return common | {"intro": intro, "steps": steps}
+    for item in items:
+        if item["id"] in seen:
+            raise LessonFormatError(source, f"duplicate {label} id", item["id"], label)
+        seen.add(item["id"])
+    return intro, items
 
 
 def load_file(path: Path) -> dict:
