@@ -26,12 +26,50 @@ def write_kubeconfig(tmp_path: Path, srv) -> Path:
     return kubeconfig
 
 
-def recording_server(objects: dict[str, dict], patches: list, patch_status: dict | None = None):
+# What discovery says the fake cluster serves: group -> (version, [(plural, kind, namespaced, short names)]).
+GROUPS = {
+    "": ("v1", [("pods", "Pod", True, ["po"]), ("services", "Service", True, ["svc"]),
+                ("namespaces", "Namespace", False, ["ns"]), ("configmaps", "ConfigMap", True, ["cm"])]),
+    "apps": ("v1", [("deployments", "Deployment", True, ["deploy"]), ("replicasets", "ReplicaSet", True, ["rs"])]),
+    "networking.k8s.io": ("v1", [("networkpolicies", "NetworkPolicy", True, ["netpol"]),
+                                 ("ingresses", "Ingress", True, ["ing"])]),
+}
+NOT_FOUND = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+             "message": "not found"}
+
+
+def resource_list(gv: str, items) -> dict:
+    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": [
+        {"name": p, "singularName": k.lower(), "namespaced": ns, "kind": k, "shortNames": sn,
+         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]} for p, k, ns, sn in items]}
+
+
+def discovery(path: str) -> dict | None:
+    """The discovery document at path (/api, /api/v1, /apis, /apis/<group>/<version>), or None."""
+    if path == "/api":
+        return {"kind": "APIVersions", "versions": ["v1"]}
+    if path == "/api/v1":
+        return resource_list("v1", GROUPS[""][1])
+    if path == "/apis":
+        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
+             "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v}} for g, (v, _) in GROUPS.items() if g]}
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "apis" and parts[2] in GROUPS:
+        return resource_list(f"{parts[2]}/{parts[3]}", GROUPS[parts[2]][1])
+    return None
+
+
+def recording_server(objects: dict[str, dict] | None = None, patches: list | None = None,
+                     patch_status: dict | None = None):
+    """Serves discovery and `objects` (REST path -> object); records each PATCH as (content type, body).
+    With no objects it is discovery only, enough for kubectl's client-side dry runs."""
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from tests.sim.test_manifests import GROUPS, _resource_list
+    objects = {} if objects is None else objects
+    patches = [] if patches is None else patches
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -47,20 +85,8 @@ def recording_server(objects: dict[str, dict], patches: list, patch_status: dict
 
         def do_GET(self):
             p = self.path.split("?")[0]
-            if p == "/api":
-                return self._send(200, {"kind": "APIVersions", "versions": ["v1"]})
-            if p == "/api/v1":
-                return self._send(200, _resource_list("v1", GROUPS[""][1]))
-            if p == "/apis":
-                return self._send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                    {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-                     "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]})
-            if p == "/apis/apps/v1":
-                return self._send(200, _resource_list("apps/v1", GROUPS["apps"][1]))
-            if p in objects:
-                return self._send(200, objects[p])
-            return self._send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                                    "code": 404, "message": "not found"})
+            doc = discovery(p) or objects.get(p)
+            return self._send(200, doc) if doc is not None else self._send(404, NOT_FOUND)
 
         def do_PATCH(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

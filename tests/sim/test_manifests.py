@@ -2,93 +2,27 @@
 differential tests of `create -f` / `apply -f --dry-run=client` against real kubectl v1.35.
 
 Real kubectl needs API discovery even for a client dry run, so the oracle talks to a tiny fake API server
-(discovery documents only, started here); parse errors need no server at all.
+(tests/sim/recording_apiserver.py, serving discovery only); parse errors need no server at all.
 """
 from __future__ import annotations
 
-import json
-import os
-import re
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from playground.sim import manifests
 from playground.sim.engine import Engine
+from tests.sim.recording_apiserver import recording_server, write_kubeconfig
 
 HOME = "/home/student"
-
-# ---- a fake API server that serves discovery, so real kubectl can map kinds ------------------------------
-GROUPS = {
-    "": ("v1", [("pods", "Pod", True, ["po"]), ("services", "Service", True, ["svc"]),
-                ("namespaces", "Namespace", False, ["ns"]), ("configmaps", "ConfigMap", True, ["cm"])]),
-    "apps": ("v1", [("deployments", "Deployment", True, ["deploy"]), ("replicasets", "ReplicaSet", True, ["rs"])]),
-    "networking.k8s.io": ("v1", [("networkpolicies", "NetworkPolicy", True, ["netpol"]),
-                                 ("ingresses", "Ingress", True, ["ing"])]),
-}
-
-
-def _resource_list(gv: str, items) -> dict:
-    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": [
-        {"name": p, "singularName": k.lower(), "namespaced": ns, "kind": k, "shortNames": sn,
-         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]} for p, k, ns, sn in items]}
-
-
-class _Discovery(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        path = self.path.split("?")[0]
-        body, code = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                      "code": 404, "message": "not found"}, 404
-        if path == "/api":
-            body, code = {"kind": "APIVersions", "versions": ["v1"]}, 200
-        elif path == "/api/v1":
-            body, code = _resource_list("v1", GROUPS[""][1]), 200
-        elif path == "/apis":
-            body, code = {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
-                 "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v}}
-                for g, (v, _) in GROUPS.items() if g]}, 200
-        else:
-            m = re.match(r"^/apis/([^/]+)/([^/]+)$", path)
-            if m and m.group(1) in GROUPS:
-                body, code = _resource_list(f"{m.group(1)}/{m.group(2)}", GROUPS[m.group(1)][1]), 200
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
 
 @pytest.fixture(scope="module")
 def oracle(kubectl_oracle, tmp_path_factory):
     """run(args, files) -> (output, exit code) of real kubectl against the discovery-only server."""
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Discovery)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv = recording_server()
     home = tmp_path_factory.mktemp("oracle")
-    kubeconfig = home / "config"
-    kubeconfig.write_text(f"""apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    server: http://127.0.0.1:{srv.server_address[1]}
-  name: fake
-contexts:
-- context:
-    cluster: fake
-    namespace: default
-    user: fake
-  name: fake
-current-context: fake
-users:
-- name: fake
-  user: {{}}
-""")
+    kubeconfig = write_kubeconfig(home, srv)
 
     def run(args: list[str], files: dict[str, str], stdin: str = "") -> tuple[str, int]:
         work = home / "work"
