@@ -275,7 +275,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     for m in step["mistakes"]:
         if m["failed"] is not None and m["failed"] != failed:
             continue
-        if re.search(m["match"], norm):
+        if re.search(m["match"], norm) and all(checks.evaluate(p, cluster) is None for p in m.get("when") or []):
             return mistake("Not quite.", m["hint"])
     diag = diagnose.diagnose_command(engine, line, result)
     if diag is not None:
