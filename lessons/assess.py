@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from playground.sim import diagnose, resources
+from playground.sim import diagnose, network, resources
 
 from . import checks
 
@@ -240,9 +240,10 @@ def _credit_later(lesson, progress, step, norm, output, code, cluster) -> dict |
 PROBES = ("curl", "wget", "nslookup", "ping", "kubectl exec", "minikube service", "kubectl get", "kubectl describe")
 
 
-def _lesson_start(lesson: dict, fix: str | None) -> str | None:
-    """`minikube start` in a fix becomes the lesson's own (minikube start --cni=calico in lesson 5)."""
-    if fix != "minikube start":
+def _lesson_start(lesson: dict, fix: str | None, cluster) -> str | None:
+    """`minikube start` after a `minikube delete` becomes the lesson's own (minikube start --cni=calico in
+    lesson 5): the new cluster is made the way the lesson needs it."""
+    if fix != "minikube start" or network.node_reachable(cluster) != "deleted":
         return fix
     own = next((c for s in lesson["steps"] for c in s["commands"] if c.startswith("minikube start ")), None)
     return own or fix
@@ -279,7 +280,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
             return mistake("Not quite.", m["hint"])
     diag = diagnose.diagnose_command(engine, line, result)
     if diag is not None:
-        diag = diagnose.Diagnosis(diag.cause, _lesson_start(lesson, diag.fix))
+        diag = diagnose.Diagnosis(diag.cause, _lesson_start(lesson, diag.fix, cluster))
     verbs = _step_verbs(step)
     this_verb = checks.verb(norm)
     pattern_hit = bool(step["check"]["command"]) and checks.command_matches(step["check"]["command"], norm)
@@ -291,10 +292,10 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     if diag is not None and probe and failed and norm.startswith("kubectl ") and any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", diag.cause)
                                                      for n in _reference_names(step)):
         probe = False         # it failed because of this step's own object: that is the step's business
-    if diag is not None and (failed or related) and not probe:
+    if diag is not None and (failed or related or _touches_step_objects(step, norm)) and not probe:
         return mistake("That command failed." if failed else "The command ran, but the step is not done yet.",
                        diag.text() + later_note)
-    if diag is not None and probe:
+    if diag is not None:          # exploration, or an early try at a later step: say what happened and why
         return detour(f"{diag.cause}{later_note} {current}", f"Try: {diag.fix}" if diag.fix else None)
     if failed and related:
         return mistake("That command failed.", _error_hint(output, step, norm, names, cluster))
