@@ -237,6 +237,7 @@ def _credit_later(lesson, progress, step, norm, output, code, cluster) -> dict |
     return None
 
 
+GENERIC_REASONS = ("the output does not show", "the command exited with")
 PROBES = ("curl", "wget", "nslookup", "ping", "kubectl exec", "minikube service", "kubectl get", "kubectl describe")
 
 
@@ -292,6 +293,9 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     if diag is not None and probe and failed and norm.startswith("kubectl ") and any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", diag.cause)
                                                      for n in _reference_names(step)):
         probe = False         # it failed because of this step's own object: that is the step's business
+    specific = [r for r in failures if r != "command" and not r.startswith(GENERIC_REASONS)]
+    if diag is not None and not failed and specific and (related or _touches_step_objects(step, norm)):
+        diag = None           # what the step's state lacks says more than how the object behaves
     if diag is not None and (failed or related or _touches_step_objects(step, norm)) and not probe:
         return mistake("That command failed." if failed else "The command ran, but the step is not done yet.",
                        diag.text() + later_note)
@@ -321,7 +325,8 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     if not failed and (pattern_hit or (this_verb not in READ_ONLY_VERBS and (
             (not step["check"]["command"] and this_verb in verbs) or _touches_step_objects(step, norm)))):
         reasons = [r for r in failures if r != "command"]
-        text = "; ".join(r[0].upper() + r[1:] for r in reasons).rstrip(".") + "."
+        text = "; ".join(r[0].upper() + r[1:] for r in reasons)
+        text += "" if "Fix: " in text or text.endswith(".") else "."
         ref = _safe_reference(step, cluster)
         if "Fix: " not in text and checks.normalise(ref) != norm:
             text += f" This step uses: {ref}"
