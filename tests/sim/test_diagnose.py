@@ -234,3 +234,16 @@ def test_walks_are_diagnosed_like_their_traces(web):
     w = network.walk(web.engine.cluster, web.engine.host.files, network.HOST, "192.168.49.2", 32000)
     cause, fix = diagnose.diagnose_walk(web.engine.cluster, w)
     assert "Nothing listens on port 32000" in cause and fix.startswith("curl http://$(minikube ip):")
+
+
+def test_podscape_why_ends_a_denial_with_the_same_fix():
+    box = Sandbox()
+    box.run("minikube delete")
+    box.run("minikube start --cni=calico")
+    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
+    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
+    box.run("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+            "  name: access-nginx\nspec:\n  podSelector:\n    matchLabels:\n      app: nginx\n  ingress:\n"
+            "  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\nEOF")
+    r = box.run("podscape why busybox nginx:80", ok=False)
+    assert r.exit_code == 1 and r.output.endswith("times out.\nFix: kubectl label pod busybox access=true\n")

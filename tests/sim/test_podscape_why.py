@@ -93,7 +93,8 @@ def test_why_names_the_policy_that_isolates_nginx_and_says_no_rule_allows_busybo
     assert "Ingress to default/nginx: isolated by 1 policy:" in lines
     assert "  default/access-nginx (podSelector app=nginx)" in lines
     assert "    ingress[0] does not match: no peer in from [podSelector access=true] matches" in lines
-    assert lines[-1] == "The packets are dropped silently: the client waits and times out."
+    assert lines[-2] == "The packets are dropped silently: the client waits and times out."
+    assert lines[-1] == "Fix: kubectl label pod busybox access=true"        # the lesson's hint says the same
 
 
 def test_why_names_the_rule_that_allows_busybox_once_labelled(calico):

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from .. import network, policy
+from .. import diagnose, network, policy
 from . import program
 
 USAGE = """podscape: the playground's helper (not part of Kubernetes)
@@ -94,7 +94,9 @@ def _service_backends(cluster, svc, port: int, proto: str) -> list[tuple[policy.
         if int(sp.get("port", 0)) == port and (sp.get("protocol") or "TCP") == proto:
             backends = network.ready_endpoints(cluster, svc, sp)
             if not backends:
-                raise UsageError(f"Service {name} has no ready pod endpoints for port {port}/{proto}")
+                why = diagnose.service_problem(cluster, svc)
+                raise UsageError(f"Service {name} has no ready pod endpoints for port {port}/{proto}"
+                                 + (f": {why.cause}" if why else ""))
             return [(policy.pod_endpoint(p), tp, f"Service {name} -> pod {p['metadata']['name']}")
                     for p, tp in backends]
     raise UsageError(f"Service {name} has no port {port}/{proto}")
@@ -122,9 +124,20 @@ def do_why(proc, args: list[str], ns: str) -> int:
         if how.startswith("Service "):
             out.append(f"via {how}:{dport}\n")
         out.append(v.explain())
+        if not v.allowed and dst.pod is not None:
+            out.append(_fix_line(cluster, source, dst.pod))
         code = code or (0 if v.allowed else 1)
     proc.out("".join(out))
     return code
+
+
+def _fix_line(cluster, source: network.Source, dest_pod: dict) -> str:
+    """The diagnosis the lesson's hint and the diagram use for the same drop: the label to add."""
+    meta = dest_pod["metadata"]
+    trace = {"source": source.id, "verdict": "timeout", "reason": "NetworkPolicy drops it",
+             "hops": [{"id": f"pod/{meta['namespace']}/{meta['name']}", "kind": "pod"}]}
+    d = diagnose.diagnose_trace(cluster, trace)
+    return f"Fix: {d.fix}\n" if d is not None and d.fix else ""
 
 
 def do_matrix(proc, args: list[str], ns: str, all_ns: bool) -> int:
