@@ -328,6 +328,8 @@ def _policy_drop(cluster, trace: dict) -> Diagnosis | None:
                 want = ((peer or {}).get("podSelector") or {}).get("matchLabels") or {}
                 if not want or (peer or {}).get("namespaceSelector"):
                     continue
+                if src is not None and _matches(want, src["metadata"].get("labels") or {}):
+                    continue          # this rule lets the source in: the drop is elsewhere (its egress)
                 text = _selector_text(want)
                 who = src["metadata"]["name"] if src is not None else "your machine"
                 cause = (f"NetworkPolicy {pname} selects {dname} and lets in only pods labelled {text}; "
@@ -342,6 +344,9 @@ def _policy_drop(cluster, trace: dict) -> Diagnosis | None:
         if not (pol.get("spec") or {}).get("ingress"):
             return Diagnosis(f"NetworkPolicy {pname} selects {dname} and lists no ingress rule, so it drops "
                              "all traffic into it.")
+    for pol in ctx.selecting(src, "Egress") if src is not None else []:
+        return Diagnosis(f"NetworkPolicy {pol['metadata']['name']} isolates {src['metadata']['name']} for egress, "
+                         f"and none of the rules it applies lets it reach {dname}, so the packets are dropped.")
     return Diagnosis(trace.get("reason", "A NetworkPolicy drops the packets.").rstrip(".") + ".")
 
 
@@ -676,8 +681,10 @@ def _made_objects(cluster, output: str) -> Diagnosis | None:
 
 
 def _replace_word(line: str, old: str, new: str) -> str:
-    return re.sub(rf"(?<![\w.-]){re.escape(old)}(?![\w-])", new, line, count=1) if old.startswith(":") is False \
-        else line.replace(old, new, 1)
+    """The line with the name `old` (a whole word, or a `:port`) replaced by `new`, once."""
+    if old.startswith(":"):
+        return line.replace(old, new, 1)
+    return re.sub(rf"(?<![\w.-]){re.escape(old)}(?![\w-])", new, line, count=1)
 
 
 def _with_namespace(line: str, ns: str | None) -> str:

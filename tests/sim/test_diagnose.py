@@ -247,3 +247,16 @@ def test_podscape_why_ends_a_denial_with_the_same_fix():
             "  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\nEOF")
     r = box.run("podscape why busybox nginx:80", ok=False)
     assert r.exit_code == 1 and r.output.endswith("times out.\nFix: kubectl label pod busybox access=true\n")
+
+
+def test_an_egress_drop_names_the_policy_that_isolates_the_source():
+    box = Sandbox()
+    box.run("minikube delete")
+    box.run("minikube start --cni=calico")
+    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
+    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
+    box.run("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+            "  name: no-out\nspec:\n  podSelector:\n    matchLabels:\n      app: sleepy\n  policyTypes: [Egress]\nEOF")
+    ip = box.pod("nginx")["status"]["podIP"]
+    r = box.run(f"kubectl exec busybox -- wget -qO- -T 1 {ip}", ok=False)
+    assert "NetworkPolicy no-out isolates busybox for egress" in r.traces[-1]["cause"]
