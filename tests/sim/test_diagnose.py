@@ -34,6 +34,21 @@ class Sandbox:
         return self.engine.cluster.get(plural, ns, name)
 
 
+def calico_with_nginx() -> Sandbox:
+    """A cluster that enforces NetworkPolicy, with an nginx pod (app=nginx) and a busybox (app=sleepy)."""
+    box = Sandbox()
+    box.run("minikube delete")
+    box.run("minikube start --cni=calico")
+    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
+    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
+    return box
+
+
+ACCESS_NGINX = ("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+                "  name: access-nginx\nspec:\n  podSelector:\n    matchLabels:\n      app: nginx\n  ingress:\n"
+                "  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\nEOF")
+
+
 @pytest.fixture
 def box() -> Sandbox:
     return Sandbox()
@@ -159,15 +174,9 @@ def test_a_target_port_nothing_listens_on_is_patched(web):
 
 
 def test_a_dropped_request_names_the_policy_and_the_label_it_wants():
-    box = Sandbox()
-    box.run("minikube delete")
-    box.run("minikube start --cni=calico")
-    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
+    box = calico_with_nginx()
     box.run("kubectl expose pod nginx --port=80")
-    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
-    box.run("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
-            "  name: access-nginx\nspec:\n  podSelector:\n    matchLabels:\n      app: nginx\n  ingress:\n"
-            "  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\nEOF")
+    box.run(ACCESS_NGINX)
     r = box.run("kubectl exec busybox -- wget --spider --timeout=1 nginx", ok=False)
     trace = r.traces[-1]
     assert trace["verdict"] == "timeout"
@@ -237,24 +246,14 @@ def test_walks_are_diagnosed_like_their_traces(web):
 
 
 def test_podscape_why_ends_a_denial_with_the_same_fix():
-    box = Sandbox()
-    box.run("minikube delete")
-    box.run("minikube start --cni=calico")
-    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
-    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
-    box.run("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
-            "  name: access-nginx\nspec:\n  podSelector:\n    matchLabels:\n      app: nginx\n  ingress:\n"
-            "  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\nEOF")
+    box = calico_with_nginx()
+    box.run(ACCESS_NGINX)
     r = box.run("podscape why busybox nginx:80", ok=False)
     assert r.exit_code == 1 and r.output.endswith("times out.\nFix: kubectl label pod busybox access=true\n")
 
 
 def test_an_egress_drop_names_the_policy_that_isolates_the_source():
-    box = Sandbox()
-    box.run("minikube delete")
-    box.run("minikube start --cni=calico")
-    box.run("kubectl run nginx --image=nginx --labels=app=nginx")
-    box.run("kubectl run busybox --image=busybox --labels=app=sleepy -- sleep 3600")
+    box = calico_with_nginx()
     box.run("kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
             "  name: no-out\nspec:\n  podSelector:\n    matchLabels:\n      app: sleepy\n  policyTypes: [Egress]\nEOF")
     ip = box.pod("nginx")["status"]["podIP"]
