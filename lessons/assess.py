@@ -290,13 +290,11 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     later = None if related else _later_match(lesson, step, norm)
     later_note = f" (That command comes up further on, in \"{later['title']}\".)" if later else ""
     current = f"Current step: {step['title']}."
-    if diag is not None and probe and failed and norm.startswith("kubectl ") and any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", diag.cause)
-                                                     for n in _reference_names(step)):
-        probe = False         # it failed because of this step's own object: that is the step's business
-    specific = [r for r in failures if r != "command" and not r.startswith(GENERIC_REASONS)]
-    if diag is not None and not failed and specific and (related or _touches_step_objects(step, norm)):
-        diag = None           # what the step's state lacks says more than how the object behaves
-    if diag is not None and (failed or related or _touches_step_objects(step, norm)) and not probe:
+    touches = _touches_step_objects(step, norm)
+    if diag is not None and not failed and (related or touches) and any(
+            r != "command" and not r.startswith(GENERIC_REASONS) for r in failures):
+        diag = None           # what the step's state lacks (port 8080, image nginx) says more
+    if diag is not None and (failed or related or touches) and (not probe or _about_step(step, norm, diag)):
         return mistake("That command failed." if failed else "The command ran, but the step is not done yet.",
                        diag.text() + later_note)
     if diag is not None:          # exploration, or an early try at a later step: say what happened and why
@@ -335,6 +333,13 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return detour(f"That command comes up further on, in \"{later['title']}\". First: {step['title']}. "
                       f"This step uses: {_safe_reference(step, cluster)}")
     return detour(f"Fine, but not part of this step. {current}")
+
+
+def _about_step(step: dict, norm: str, diag) -> bool:
+    """A kubectl command that failed because of the step's own object (exec into the step's crash-looping
+    pod): the step's business, not exploration."""
+    return norm.startswith("kubectl ") and any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", diag.cause)
+                                               for n in _reference_names(step))
 
 
 def _touches_step_objects(step: dict, norm: str) -> bool:
