@@ -190,7 +190,9 @@ def assess(lesson: dict, progress: dict, line: str, result, engine) -> dict:
     editor = _field(result, "editor")
     norm = checks.normalise(line)
     if progress.get("completed") or progress.get("current") is None:
-        v = _verdict("detour", None, "Lesson complete: explore as you like.", None, None, True)
+        d = diagnose.diagnose_command(engine, line, result)
+        v = _verdict("detour", None, (d.cause + " " if d else "") + "Lesson complete: explore as you like.",
+                     f"Try: {d.fix}" if d and d.fix else None, None, True)
         progress["last"] = v
         return v
     step = _step(lesson, progress["current"])
