@@ -136,7 +136,8 @@ def _error_hint(output: str, step: dict, norm: str, names: set[str], cluster=Non
 
 
 # What a step's reference command makes: (regex over its normalised line, kind, group of the name).
-MAKES = ((r"^kubectl run ([a-z0-9.-]+)", "pod", 1), (r"^kubectl create (deploy|deployment) ([a-z0-9.-]+)", "deployment", 2),
+MAKES = ((r"^kubectl run ([a-z0-9.-]+)", "pod", 1),
+         (r"^kubectl create (deploy|deployment) ([a-z0-9.-]+)", "deployment", 2),
          (r"^kubectl create (service|svc) \w+ ([a-z0-9.-]+)", "service", 2),
          (r"^kubectl expose \S+?[ /]([a-z0-9.-]+)", "service", 1),
          (r"^kubectl create (ingress|ing) ([a-z0-9.-]+)", "ingress", 2))
@@ -248,7 +249,8 @@ def _lesson_start(lesson: dict, fix: str | None, cluster) -> str | None:
     lesson 5): the new cluster is made the way the lesson needs it."""
     if fix != "minikube start" or network.node_reachable(cluster) != "deleted":
         return fix
-    own = next((c for s in lesson["steps"] for c in s["commands"] if c.startswith("minikube start ")), None)
+    commands = [c for s in lesson.get("steps") or [] for c in s["commands"]] + list(lesson.get("setup") or [])
+    own = next((c for c in commands if c.startswith("minikube start ")), None)
     return own or fix
 
 
@@ -388,10 +390,10 @@ def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
     return None
 
 
-def explain(engine, line: str, result) -> str | None:
+def explain(lesson: dict, engine, line: str, result) -> str | None:
     """The diagnosis of a command on its own (for exercises, which grade state and have no current step)."""
     d = diagnose.diagnose_command(engine, line, result)
-    return d.text() if d else None
+    return diagnose.Diagnosis(d.cause, _lesson_start(lesson, d.fix, engine.cluster)).text() if d else None
 
 
 def lesson_view(lesson: dict, progress: dict | None) -> dict:

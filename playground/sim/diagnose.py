@@ -224,8 +224,8 @@ def service_problem(cluster, svc: dict) -> Diagnosis | None:
             continue
         image = next((c.get("image") for c in running[0]["spec"].get("containers") or []), "")
         ports = " and ".join(str(p) for p in listening)
-        fix = (f"kubectl patch service {name}{_ns_flag(ns)} -p "
-               f"'{json.dumps({'spec': {'ports': [{'port': sp.get('port'), 'targetPort': listening[0]}]}}, separators=(',', ':'))}'")
+        patch = {"spec": {"ports": [{"port": sp.get("port"), "targetPort": listening[0]}]}}
+        fix = f"kubectl patch service {name}{_ns_flag(ns)} -p '{json.dumps(patch, separators=(',', ':'))}'"
         return Diagnosis(f"Service {name} sends port {sp.get('port')} to port {target} of its pods, but "
                          f"{images.repository(image)} there listens on {ports}, so connections are refused.", fix)
     return None
@@ -604,8 +604,8 @@ def diagnose_command(engine, line: str, result) -> Diagnosis | None:
         owner = next((s["metadata"]["name"] for s in cluster.list("services")
                       for sp in s["spec"].get("ports") or [] if sp.get("nodePort") == port), None)
         return Diagnosis(f"NodePort {port} is already taken" + (f" by Service {owner}" if owner else "") +
-                         ": each NodePort belongs to one Service.",
-                         f"kubectl delete service {owner}" if owner else None)
+                         ": each NodePort belongs to one Service. Choose another port in 30000-32767, or leave "
+                         "--node-port out and Kubernetes picks a free one.")
     if "container not found" in output or "unable to upgrade connection" in output:
         name = next((w for w in words[2:] if not w.startswith("-") and w != "--"), "")
         pod = cluster.get("pods", ns, name)
@@ -628,7 +628,8 @@ def diagnose_command(engine, line: str, result) -> Diagnosis | None:
         names = sorted(o["metadata"]["name"] for o in cluster.list(plural, ns))
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.7)
         if close:
-            return Diagnosis(f"There is no {kind} {name}: did you mean {close[0]}?", _replace_word(line, name, close[0]))
+            return Diagnosis(f"There is no {kind} {name}: did you mean {close[0]}?",
+                             _replace_word(line, name, close[0]))
         listing = ", ".join(names[:8]) or "none"
         return Diagnosis(f"There is no {kind} named {name} in namespace {ns} (the {kind}s there: {listing}).")
     if code == 127 and prog == "nslookup":

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from lessons import assess, format, grade, replay
-from playground.sim.engine import CLOCK_STEP
+from playground.sim.engine import CLOCK_STEP, Engine
 
 CASES_DIR = Path(__file__).parent / "mistakes"
 
@@ -69,7 +69,7 @@ def _run(case: dict) -> tuple[dict, list[dict], dict, object]:
         if lesson.get("kind") == "exercise":
             g = grade.grade(lesson, engine)
             verdicts.append({"verdict": "graded", "message": grade.summary(g),
-                             "hint": assess.explain(engine, line, result), "grade": g})
+                             "hint": assess.explain(lesson, engine, line, result), "grade": g})
         else:
             verdicts.append(assess.assess(lesson, progress, line, result, engine))
         if result.editor:
@@ -77,9 +77,23 @@ def _run(case: dict) -> tuple[dict, list[dict], dict, object]:
     return lesson, verdicts, progress, engine
 
 
+FIX = re.compile(r"(?:Fix|Try|This step uses): (.+?)(?: \(That command comes up further on.*)?$")
+
+
+def _proposed(v: dict) -> str | None:
+    """The command a hint proposes (the diagnosis's fix, or the step's command made safe)."""
+    m = FIX.search(f"{v.get('message')} {v.get('hint') or ''}".strip())
+    return m.group(1).rstrip(".") if m else None
+
+
 @pytest.mark.parametrize("case", _cases())
 def test_a_learner_mistake_gets_the_real_cause(case):
-    lesson, verdicts, progress, _ = _run(case)
+    lesson, verdicts, progress, engine = _run(case)
+    fix = _proposed(verdicts[-1])
+    if fix and " nslookup " not in fix:          # busybox's nslookup exits 1 even when the name resolves
+        probe = Engine.from_state(engine.to_state())
+        r = probe.run(fix, now=engine.cluster.now + CLOCK_STEP)
+        assert r.exit_code == 0, f"the hint proposes {fix!r}, which fails now: {r.output}"
     for v in verdicts:
         assert "later step" not in f"{v.get('message')} {v.get('hint') or ''}", v
     last, expect = verdicts[-1], case["expect"]
