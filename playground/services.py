@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import store, topology
-from .models import CommandRecord, Sandbox
+from .models import RESET_LINE, CommandRecord, Sandbox
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 MAX_NAME = 63
 MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
 MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
+SCROLLBACK_COMMANDS = 50          # what the hello replays into a reopened terminal: the last 50 commands...
+SCROLLBACK_CHARS = 200_000        # ...and at most this much of their output (the newest kept)
 QUOTA_NAME = "podscape-sandbox"
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
 
@@ -180,6 +182,8 @@ def reset_sandbox(sandbox_id: int, user) -> Sandbox:
         store.write_all(sandbox, engine)
         sandbox.version += 1
         sandbox.save()
+        # the reopened terminal's scrollback starts after this: the old cluster's output is gone with it
+        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=RESET_LINE)
         _publish_after_commit(sandbox.pk, old, topology.elements(engine.cluster), [])
     return sandbox
 
@@ -230,6 +234,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                 topology.elements(engine.cluster))
         engine = entry.engine
         line = assess_line(engine) if assess_line else record_line
+        shown_prompt = "" if assess_line else engine.host.prompt()    # an editor save has no prompt of its own
         result = act(engine)
         quota = _quota_error(engine, entry.stamps)
         if quota:
@@ -247,6 +252,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         sandbox.save(update_fields=["meta", "version", "updated"])
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
                                      line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
+                                     prompt=shown_prompt[:300], clear=bool(result.clear),
                                      output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
                                      exit_code=result.exit_code,
                                      assessment=assessment)
@@ -299,11 +305,34 @@ def prompt(sandbox: Sandbox) -> str:
     return Host.from_dict(sandbox.meta.get("host", {})).prompt()
 
 
+def scrollback(sandbox: Sandbox) -> list[dict]:
+    """The recent commands and their output, oldest first, for a reopened terminal to show before its prompt
+    (as a terminal reattached to a running shell would): since the last reset or `clear`, at most
+    SCROLLBACK_COMMANDS commands and SCROLLBACK_CHARS characters of output (an older output is cut from the top)."""
+    rows = (sandbox.commands.order_by("-seq")
+            .values_list("line", "prompt", "output", "exit_code", "clear")[:SCROLLBACK_COMMANDS])
+    kept, budget = [], SCROLLBACK_CHARS
+    for line, shown_prompt, output, exit_code, clear in rows:
+        if line == RESET_LINE or budget <= 0:
+            break
+        entry = {"prompt": shown_prompt, "line": line, "output": output, "exit_code": exit_code}
+        if line.startswith("# editor:") or clear:
+            # an editor save prints under the `kubectl edit` that opened it; `clear` wiped its own line
+            entry["prompt"], entry["line"] = "", None
+        if len(output) > budget:
+            entry["output"], entry["cut"] = output[len(output) - budget:], True
+        budget -= len(output)
+        kept.append(entry)
+        if clear:                  # nothing from before the wipe is on the screen
+            break
+    return kept[::-1]
+
+
 def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
     elements = store.engines.elements(sandbox)
     if elements is None:
         elements = topology.elements(sandbox.state)
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
-            "history": sandbox.history(), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
+            "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
             "version": sandbox.version}
