@@ -110,6 +110,14 @@ def _oldest_sandbox(user) -> Sandbox | None:
     return Sandbox.objects.filter(owner=user).defer("meta").order_by("updated", "pk").first()
 
 
+def _lesson_summary(slug: str) -> str:
+    try:
+        from lessons.models import Lesson
+    except ImportError:
+        return ""
+    return Lesson.objects.filter(slug=slug).values_list("summary", flat=True).first() or ""
+
+
 def _free_name(user, slug: str, freed: int | None = None) -> str:
     """The lesson's slug as a sandbox name, numbered when the learner already has one by that name."""
     taken = set(Sandbox.objects.filter(owner=user).exclude(pk=freed).values_list("name", flat=True))
@@ -147,7 +155,8 @@ def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
         if oldest is not None:
             oldest.lesson_title = dict(lesson_choices()).get(oldest.lesson_slug, oldest.lesson_slug)
         return render(request, "playground/start_lesson.html",
-                      {"slug": slug, "title": title, "at_limit": at_limit, "limit": limit, "oldest": oldest})
+                      {"slug": slug, "title": title, "summary": _lesson_summary(slug), "at_limit": at_limit,
+                       "limit": limit, "oldest": oldest})
     try:
         with transaction.atomic():     # the replaced sandbox comes back if the new one cannot be made
             if victim is not None:
