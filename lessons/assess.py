@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from playground.sim import resources
+from playground.sim import diagnose, resources
 
 from . import checks
 
@@ -51,26 +51,40 @@ def _verdict(kind: str, step: str | None, message: str, hint: str | None, next_s
             "lesson_complete": done}
 
 
-def _advance(lesson: dict, progress: dict, cluster) -> list[dict]:
-    """Mark the current step done and move on, skipping state-only steps the cluster already satisfies."""
-    finished = [_step(lesson, progress["current"])]
-    progress["done"].append(progress["current"])
-    i = _index(lesson, progress["current"]) + 1
-    while i < len(lesson["steps"]):
-        nxt = lesson["steps"][i]
-        if checks.state_only(nxt["check"]) and checks.state_holds(nxt["check"], cluster):
-            progress["done"].append(nxt["id"])
-            finished.append(nxt)
-            i += 1
-            continue
-        progress["current"] = nxt["id"]
-        return finished
-    progress["current"] = None
+def _goal(step: dict) -> list[dict]:
+    """The state that means the step's purpose is met, whatever command got there (check.goal; a
+    state-only step's goal is its state). Empty: only the step's own check completes it."""
+    check = step["check"]
+    return check.get("goal") or (check["state"] if checks.state_only(check) else [])
+
+
+def _settle(lesson: dict, progress: dict, cluster) -> list[dict]:
+    """Move past the current step while it is done already (credited ahead) or its goal holds; returns the
+    steps finished on the way."""
+    finished = []
+    while progress["current"] is not None:
+        step = _step(lesson, progress["current"])
+        goal = _goal(step)
+        if step["id"] not in progress["done"]:
+            if not goal or not all(checks.evaluate(p, cluster) is None for p in goal):
+                return finished
+            progress["done"].append(step["id"])
+            finished.append(step)
+        rest = [s["id"] for s in lesson["steps"][_index(lesson, step["id"]) + 1:] if s["id"] not in progress["done"]]
+        progress["current"] = rest[0] if rest else None
     progress["completed"] = True
     return finished
 
 
-ERROR_LINE = re.compile(r"^(error:|Error from server|Error:|curl: \(|bash: |The \w+ \"[^\"]*\" is invalid)")
+def _advance(lesson: dict, progress: dict, cluster) -> list[dict]:
+    """Mark the current step done and move on, past steps done ahead or whose goal the cluster meets."""
+    finished = [_step(lesson, progress["current"])]
+    progress["done"].append(progress["current"])
+    return finished + _settle(lesson, progress, cluster)
+
+
+ERROR_LINE = re.compile(r"^(error:|Error from server|Error:|curl: \(|bash: |The \w+ \"[^\"]*\" is invalid|"
+                        r"\*\* server can't find|wget: |nslookup: |❌|🤷)")
 
 
 def _first_line(output: str) -> str:
@@ -91,7 +105,7 @@ def _similar(norm: str, names: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def _error_hint(output: str, step: dict, norm: str, names: set[str]) -> str:
+def _error_hint(output: str, step: dict, norm: str, names: set[str], cluster=None) -> str:
     """A hint built from what went wrong when a command of the step's kind failed."""
     first = _first_line(output)
     parts = [f"The command failed with: {first}" if first else "The command failed."]
@@ -115,8 +129,39 @@ def _error_hint(output: str, step: dict, norm: str, names: set[str]) -> str:
     elif low.startswith("curl:"):
         parts.append("curl runs on your machine, outside the cluster: it reaches the node's IP "
                      "(minikube ip) on a NodePort, not a ClusterIP or a Service name.")
-    parts.append(f"This step uses: {step['commands'][0]}")
+    ref = _safe_reference(step, cluster)
+    if ref and checks.normalise(ref) != norm:
+        parts.append(f"This step uses: {ref}")
     return " ".join(parts)
+
+
+# What a step's reference command makes: (regex over its normalised line, kind, group of the name).
+MAKES = ((r"^kubectl run ([a-z0-9.-]+)", "pod", 1), (r"^kubectl create (deploy|deployment) ([a-z0-9.-]+)", "deployment", 2),
+         (r"^kubectl create (service|svc) \w+ ([a-z0-9.-]+)", "service", 2),
+         (r"^kubectl expose \S+?[ /]([a-z0-9.-]+)", "service", 1),
+         (r"^kubectl create (ingress|ing) ([a-z0-9.-]+)", "ingress", 2))
+
+
+def _safe_reference(step: dict, cluster) -> str:
+    """The step's reference command, made to work now: when what it creates exists already, delete first."""
+    ref = step["commands"][0]
+    if cluster is None:
+        return ref
+    norm = checks.normalise(ref)
+    for pattern, kind, group in MAKES:
+        m = re.match(pattern, norm)
+        if not m:
+            continue
+        name = m.group(group)
+        named = re.search(r"--name=([a-z0-9.-]+)", norm)
+        if kind == "service" and named:
+            name = named.group(1)
+        ns = re.search(r"--namespace=([a-z0-9-]+)", norm)
+        plural = {"pod": "pods", "deployment": "deployments", "service": "services", "ingress": "ingresses"}[kind]
+        if cluster.get(plural, ns.group(1) if ns else "default", name) is not None:
+            return f"kubectl delete {kind} {name}" + (f" -n {ns.group(1)}" if ns else "") + f" && {ref}"
+        break
+    return ref
 
 
 def _lost_objects(lesson: dict, progress: dict, cluster) -> list[tuple[dict, str]]:
@@ -151,34 +196,78 @@ def assess(lesson: dict, progress: dict, line: str, result, engine) -> dict:
     step = _step(lesson, progress["current"])
     failures = checks.check_failures(step["check"], norm, output, code, cluster)
     if not failures and not editor:
-        finished = _advance(lesson, progress, cluster)
-        nxt = _step(lesson, progress["current"])
-        titles = ", ".join(s["title"] for s in finished)
-        msg = f"Done: {titles}." + (f" Next: {nxt['title']}." if nxt else " Lesson complete!")
-        v = _verdict("complete", step["id"], msg, None, progress["current"], progress["completed"])
-        progress["last"] = v
-        return v
-    v = _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, cluster)
+        v = _completed(lesson, progress, _advance(lesson, progress, cluster), step["id"])
+    else:
+        v = _credit_later(lesson, progress, step, norm, output, code, cluster) if not editor else None
+        v = v or _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, engine, result)
     progress["last"] = v
     return v
 
 
-def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, cluster) -> dict:
+def _completed(lesson: dict, progress: dict, finished: list[dict], sid: str, ahead: str = "") -> dict:
+    nxt = _step(lesson, progress["current"])
+    titles = ", ".join(s["title"] for s in finished)
+    msg = ahead + (f"Done: {titles}." if titles else "") + \
+        (f" Next: {nxt['title']}." if nxt else " Lesson complete!")
+    return _verdict("complete", sid, msg.strip(), None, progress["current"], progress["completed"])
+
+
+def _credit_later(lesson, progress, step, norm, output, code, cluster) -> dict | None:
+    """A command that does a later step correctly completes it there (done ahead); if that also meets the
+    current step's goal (minikube delete also stops the cluster), the lesson moves on. A command that
+    tries the current step (its pattern matches) is judged there, not credited elsewhere."""
+    if step["check"]["command"] and checks.command_matches(step["check"]["command"], norm):
+        return None
+    for later in lesson["steps"][_index(lesson, step["id"]) + 1:]:
+        if later["id"] in progress["done"]:
+            continue
+        check = later["check"]
+        by_command = bool(check["command"]) and checks.command_matches(check["command"], norm)
+        by_state = checks.state_only(check) and checks.verb(norm) in SHAPING_VERBS
+        if (by_command or by_state) and not checks.check_failures(check, norm, output, code, cluster):
+            progress["done"].append(later["id"])
+            finished = _settle(lesson, progress, cluster)
+            ahead = f"That does the step \"{later['title']}\" ahead of time: it is marked done. "
+            if finished:
+                return _completed(lesson, progress, finished, later["id"], ahead)
+            return _verdict("complete", later["id"], ahead + f"Current step: {step['title']}.", None,
+                            progress["current"], progress["completed"])
+        if by_command:
+            return None
+    return None
+
+
+PROBES = ("curl", "wget", "nslookup", "ping", "kubectl exec", "minikube service", "kubectl get", "kubectl describe")
+
+
+def _lesson_start(lesson: dict, fix: str | None) -> str | None:
+    """`minikube start` in a fix becomes the lesson's own (minikube start --cni=calico in lesson 5)."""
+    if fix != "minikube start":
+        return fix
+    own = next((c for s in lesson["steps"] for c in s["commands"] if c.startswith("minikube start ")), None)
+    return own or fix
+
+
+def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failures, engine, result) -> dict:
+    cluster = engine.cluster
     sid = step["id"]
     names = checks.names_in(lesson) | _reference_names(step)
+    finished = _settle(lesson, progress, cluster)       # a detour may have met the step's goal after all
+    if finished:
+        return _completed(lesson, progress, finished, sid)
 
     def mistake(message: str, hint: str) -> dict:
         return _verdict("mistake", sid, message, hint, sid, False)
 
-    def detour(message: str) -> dict:
-        return _verdict("detour", sid, message, None, sid, False)
+    def detour(message: str, hint: str | None = None) -> dict:
+        return _verdict("detour", sid, message, hint, sid, False)
 
     if editor:
         problems = _editor_errors(editor)
         if problems:
             return mistake("kubectl could not save that.",
                            "The editor reopened with kubectl's error on top: " + " ".join(problems)
-                           + " Fix it and save again, or close the editor to cancel.")
+                           + " Fix it and save again, or close it to cancel.")
         return detour("The editor is open: make your change and save it (or close it to cancel).")
     failed = code != 0
     if not failed and output.startswith("Edit cancelled, no changes made."):
@@ -188,17 +277,30 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
             continue
         if re.search(m["match"], norm):
             return mistake("Not quite.", m["hint"])
+    diag = diagnose.diagnose_command(engine, line, result)
+    if diag is not None:
+        diag = diagnose.Diagnosis(diag.cause, _lesson_start(lesson, diag.fix))
     verbs = _step_verbs(step)
     this_verb = checks.verb(norm)
     pattern_hit = bool(step["check"]["command"]) and checks.command_matches(step["check"]["command"], norm)
-    if failed and (this_verb in verbs or pattern_hit):
-        return mistake("That command failed.", _error_hint(output, step, norm, names))
+    related = this_verb in verbs or pattern_hit
+    probe = not related and norm.startswith(PROBES)
+    later = None if related else _later_match(lesson, step, norm)
+    later_note = f" (That command is part of a later step, \"{later['title']}\".)" if later else ""
+    current = f"Current step: {step['title']}."
+    if diag is not None and (failed or related) and not probe:
+        return mistake("That command failed." if failed else "The command ran, but the step is not done yet.",
+                       diag.text() + later_note)
+    if diag is not None and probe:
+        return detour(f"{diag.cause}{later_note} {current}", f"Try: {diag.fix}" if diag.fix else None)
+    if failed and related:
+        return mistake("That command failed.", _error_hint(output, step, norm, names, cluster))
     if failed and code == 127:
         cmd = norm.split()[0] if norm.split() else ""
         close = difflib.get_close_matches(cmd, KNOWN_COMMANDS, n=1, cutoff=0.6)
         if close and cmd not in KNOWN_COMMANDS:
             return mistake("Command not found.", f"There is no command {cmd!r}: did you mean {close[0]}? "
-                                                 f"This step uses: {step['commands'][0]}")
+                                                 f"This step uses: {_safe_reference(step, cluster)}")
     if failed:
         typo = _similar(norm, names)
         if typo:
@@ -215,13 +317,15 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     if not failed and (pattern_hit or (this_verb not in READ_ONLY_VERBS and (
             (not step["check"]["command"] and this_verb in verbs) or _touches_step_objects(step, norm)))):
         reasons = [r for r in failures if r != "command"]
-        return mistake("The command ran, but the step is not done yet.",
-                       "; ".join(r[0].upper() + r[1:] for r in reasons) + f". This step uses: {step['commands'][0]}")
-    later = _later_match(lesson, step, norm, cluster if not failed and this_verb in SHAPING_VERBS else None)
+        text = "; ".join(r[0].upper() + r[1:] for r in reasons).rstrip(".") + "."
+        ref = _safe_reference(step, cluster)
+        if "Fix: " not in text and checks.normalise(ref) != norm:
+            text += f" This step uses: {ref}"
+        return mistake("The command ran, but the step is not done yet.", text)
     if later:
-        return detour(f"That belongs to a later step (\"{later['title']}\"). "
-                      f"For now: {step['title']}.")
-    return detour(f"Fine, but not part of this step. Current step: {step['title']}.")
+        return detour(f"That is part of a later step (\"{later['title']}\"). First: {step['title']}. "
+                      f"This step uses: {_safe_reference(step, cluster)}")
+    return detour(f"Fine, but not part of this step. {current}")
 
 
 def _touches_step_objects(step: dict, norm: str) -> bool:
@@ -260,12 +364,10 @@ def _reference_names(step: dict) -> set[str]:
     return out
 
 
-def _later_match(lesson: dict, step: dict, norm: str, cluster=None) -> dict | None:
-    """A later step this command belongs to (by its pattern), or whose state it just brought about."""
+def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
+    """A later step this command belongs to (by its pattern or its kind of command)."""
     for later in lesson["steps"][_index(lesson, step["id"]) + 1:]:
         if later["check"]["command"] and checks.command_matches(later["check"]["command"], norm):
-            return later
-        if cluster is not None and checks.state_only(later["check"]) and checks.state_holds(later["check"], cluster):
             return later
     return None
 

@@ -8,7 +8,15 @@ Predicates (one mapping each; the first key names the object):
     {deployment: NAME, replicas: 3, readyReplicas: 3, image: "nginx:latest", namespace: default, exists: true}
     {pods: "app=nginx-app", count: 3, ready: 3, namespace: default}
     {output_contains: "Welcome to nginx!"}          (the command's output, as check.output_contains)
+    {ingress: NAME, host: foo.example.com, pathType: Prefix, class: nginx, exists: true}
+    {cluster: running, cni: calico} / {cluster: stopped} / {cluster: deleted}   (predicates.py)
 Port keys are matched against one entry of spec.ports (all given keys on the same entry).
+
+Health: `healthy: true` on pods, deployment, service and ingress asks that the thing does its job, judged
+by playground.sim.diagnose (the failure reason is the diagnosis and its fix): the pods run or are on their
+way (no ImagePullBackOff, no CrashLoopBackOff); the Service's selector matches pods that run and listen on
+its targetPort; every path of the Ingress (or `path: /` only) goes to a Service port that exists and has
+endpoints, with a controller running.
 """
 from __future__ import annotations
 
@@ -25,12 +33,12 @@ SHORT_VALUE_FLAGS = {"-n": "--namespace", "-o": "--output", "-l": "--selector", 
                      "-f": "--filename"}
 
 SERVICE_KEYS = {"service", "namespace", "type", "port", "targetPort", "nodePort", "protocol", "selector",
-                "endpoints", "exists"}
-DEPLOYMENT_KEYS = {"deployment", "namespace", "replicas", "readyReplicas", "image", "exists"}
-PODS_KEYS = {"pods", "namespace", "count", "ready"}
+                "endpoints", "exists", "healthy"}
+DEPLOYMENT_KEYS = {"deployment", "namespace", "replicas", "readyReplicas", "image", "exists", "healthy"}
+PODS_KEYS = {"pods", "namespace", "count", "ready", "healthy"}
 # {ingress: NAME, pathType: Prefix, host: foo.example.com, class: nginx, exists: true}: pathType must hold
 # for every path (of the rule for `host`, when given).
-INGRESS_KEYS = {"ingress", "namespace", "pathType", "host", "class", "exists"}
+INGRESS_KEYS = {"ingress", "namespace", "pathType", "host", "class", "exists", "healthy", "path"}
 
 
 def normalise(line: str) -> str:
@@ -76,7 +84,7 @@ def verb(norm: str) -> str:
 # Which key names a predicate's kind, most specific first ({route: .., service: ..} is a route check,
 # {reaches: .., pods: ..} a reaches check). Never the mapping's first key: PostgreSQL's jsonb, where the
 # loaded lessons are stored, does not keep key order.
-KIND_ORDER = ("route", "reaches", "request", "object", "ingress", "deployment", "service", "pods", "output_contains")
+KIND_ORDER = ("route", "reaches", "request", "object", "cluster", "ingress", "deployment", "service", "pods", "output_contains")
 
 
 def predicate_kind(pred: dict) -> str:
@@ -94,7 +102,7 @@ def validate_predicate(pred) -> str | None:
                "ingress": INGRESS_KEYS, "output_contains": {"output_contains"}}.get(kind)
     if allowed is None:
         return (f"unknown predicate {kind!r} (use service, deployment, pods, ingress, object, reaches, request, "
-                f"route or output_contains)")
+                f"route, cluster or output_contains)")
     if not isinstance(pred[kind], str) or not pred[kind]:
         return f"{kind} needs a name (text)"
     unknown = set(pred) - allowed
@@ -107,7 +115,16 @@ def validate_predicate(pred) -> str | None:
         return "selector must be a mapping of labels"
     if "exists" in pred and not isinstance(pred["exists"], bool):
         return "exists must be true or false"
+    if "healthy" in pred and pred["healthy"] is not True:
+        return "healthy must be true (leave it out when health does not matter)"
+    if "path" in pred and "healthy" not in pred:
+        return "path narrows healthy: true to one path of the Ingress"
     return None
+
+
+def _health(diagnosis) -> str | None:
+    """A diagnosis (playground.sim.diagnose) as a check's failure reason: the cause, then the fix."""
+    return None if diagnosis is None else diagnosis.text()
 
 
 def _service(cluster, p: dict) -> str | None:
@@ -142,6 +159,9 @@ def _service(cluster, p: dict) -> str | None:
         n = ready_endpoints(cluster, ns, name)
         if n != p["endpoints"]:
             return f"Service {name} has {n} ready endpoint(s), the step expects {p['endpoints']}"
+    if p.get("healthy"):
+        from playground.sim import diagnose
+        return _health(diagnose.service_problem(cluster, svc))
     return None
 
 
@@ -176,7 +196,23 @@ def _deployment(cluster, p: dict) -> str | None:
         imgs = [c.get("image") for c in dep["spec"]["template"]["spec"].get("containers", [])]
         if _image_ref(p["image"]) not in {_image_ref(i or "") for i in imgs}:
             return f"Deployment {name} runs {', '.join(map(str, imgs))}, not {p['image']}"
+    if p.get("healthy"):
+        return _deployment_health(cluster, dep)
     return None
+
+
+def _deployment_health(cluster, dep: dict) -> str | None:
+    """Its pods run (or are on their way): judged from the pods, else from the template before they exist."""
+    from playground.sim import diagnose
+    from playground.sim.labels import selector_matches
+
+    ns = dep["metadata"]["namespace"]
+    sel = (dep["spec"].get("selector") or {}).get("matchLabels") or {}
+    pods = [x for x in cluster.list("pods", ns) if sel and selector_matches(sel, x["metadata"].get("labels") or {})
+            and not x["metadata"].get("deletionTimestamp")]
+    probe = pods or [{"metadata": {"name": dep["metadata"]["name"], "namespace": ns},
+                      "spec": dep["spec"]["template"]["spec"]}]
+    return next((why for why in (_health(diagnose.pod_problem(cluster, x)) for x in probe) if why), None)
 
 
 def _image_ref(image: str) -> tuple[str, str]:
@@ -198,7 +234,21 @@ def _pods(cluster, p: dict) -> str | None:
     pods = [x for x in cluster.list("pods", ns) if requirements_match(reqs, x["metadata"].get("labels") or {})
             and not x["metadata"].get("deletionTimestamp")]
     if "count" in p and len(pods) != p["count"]:
-        return f"{len(pods)} pod(s) match {p['pods']}, the step expects {p['count']}"
+        why = f"{len(pods)} pod(s) match {p['pods']}, the step expects {p['count']}"
+        if not pods:
+            from playground.sim import diagnose
+            near = diagnose.missing_labels(cluster, ns, p["pods"])
+            if near is not None:
+                return near.text()
+        return why
+    if p.get("healthy"):
+        from playground.sim import diagnose
+        if not pods:
+            return f"no pod matches {p['pods']}"
+        for x in pods:
+            why = _health(diagnose.pod_problem(cluster, x))
+            if why:
+                return why
     if "ready" in p:
         ready = sum(1 for x in pods if is_ready(x))
         if ready != p["ready"]:
@@ -227,6 +277,9 @@ def _ingress(cluster, p: dict) -> str | None:
                 if path.get("pathType") != p["pathType"]:
                     return (f"Ingress {name} has path {path.get('path')} of {r.get('host') or 'any host'} with "
                             f"pathType {path.get('pathType')}, not {p['pathType']}")
+    if p.get("healthy"):
+        from playground.sim import diagnose
+        return _health(diagnose.controller_missing(cluster) or diagnose.ingress_problem(cluster, ing, p.get("path")))
     return None
 
 

@@ -26,6 +26,8 @@ A lesson file is YAML front matter, an optional introduction, then one `## ` sec
         - {deployment: nginx-app, replicas: 3, image: "nginx:latest"}
       output_contains: "created"      # text (or list of texts) the command must print
       exit_code: 0                    # default 0
+      goal:                           # optional: state that means the step's purpose is met whatever
+        - {cluster: stopped}          #   command got there (the step then counts as done, see assess.py)
     mistakes:                         # specific hints, tried in order when the check fails
       - match: '--image=(?!nginx:latest)'   # regex over the normalised line
         hint: The tutorial uses the image nginx:latest.
@@ -54,7 +56,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest"}
 KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exercise_format.py)
 STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
-CHECK_KEYS = {"command", "state", "output_contains", "exit_code"}
+CHECK_KEYS = {"command", "state", "output_contains", "exit_code", "goal"}
 MISTAKE_KEYS = {"match", "hint", "failed"}
 FENCE_RE = re.compile(r"^(```|~~~)")
 
@@ -147,6 +149,17 @@ def _regex(pattern: str, source: str, step: str, what: str) -> str:
     return pattern
 
 
+def _predicates(raw: dict, key: str, source: str, step: str) -> list[dict]:
+    preds = raw.get(key) or []
+    if not isinstance(preds, list):
+        raise LessonFormatError(source, f"check.{key} must be a list of predicates", step)
+    for pred in preds:
+        problem = checks.validate_predicate(pred)
+        if problem:
+            raise LessonFormatError(source, f"check.{key}: {problem}", step)
+    return list(preds)
+
+
 def _parse_check(raw, source: str, step: str) -> dict:
     if not isinstance(raw, dict) or not raw:
         raise LessonFormatError(source, "check must be a mapping with command, state, output_contains or exit_code",
@@ -163,14 +176,8 @@ def _parse_check(raw, source: str, step: str) -> dict:
     }
     if not isinstance(check["exit_code"], int) or isinstance(check["exit_code"], bool):
         raise LessonFormatError(source, "check.exit_code must be an integer", step)
-    state = raw.get("state") or []
-    if not isinstance(state, list):
-        raise LessonFormatError(source, "check.state must be a list of predicates", step)
-    for pred in state:
-        problem = checks.validate_predicate(pred)
-        if problem:
-            raise LessonFormatError(source, f"check.state: {problem}", step)
-        check["state"].append(pred)
+    check["state"] = _predicates(raw, "state", source, step)
+    check["goal"] = _predicates(raw, "goal", source, step)     # the step's purpose, met by any route
     if not (check["command"] or check["state"] or check["output_contains"]):
         raise LessonFormatError(source, "check needs at least one of command, state, output_contains", step)
     return check

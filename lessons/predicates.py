@@ -11,6 +11,9 @@
         (allowed: true) or does not (allowed: false: dropped, refused or unreachable)
     {route: "wp.example.com/blog", service: wordpress, port: 80}
         the running ingress controller sends a request for that host and path to that Service (and port)
+    {cluster: running, cni: calico}   {cluster: stopped}   {cluster: deleted}
+        minikube's state: stopped holds for a stopped or a deleted cluster (nothing runs); cni names the
+        network plugin of a running cluster (bridge, calico, cilium, flannel)
 
 Pure (no Django). `network.walk` is the same walk curl takes, so a predicate and the learner's curl agree;
 grading runs it on a copy of the cluster (grade.py) so a check leaves no access-log lines or random draws.
@@ -22,7 +25,10 @@ REACHES_KEYS = {"reaches", "namespace", "pods"}
 REQUEST_KEYS = {"request", "namespace", "allowed"}
 REQUEST_PARTS = {"from", "to", "port", "protocol"}
 ROUTE_KEYS = {"route", "namespace", "service", "port"}
-KEYS = {"object": OBJECT_KEYS, "reaches": REACHES_KEYS, "request": REQUEST_KEYS, "route": ROUTE_KEYS}
+CLUSTER_KEYS = {"cluster", "cni"}
+CLUSTER_STATES = ("running", "stopped", "deleted")
+KEYS = {"object": OBJECT_KEYS, "reaches": REACHES_KEYS, "request": REQUEST_KEYS, "route": ROUTE_KEYS,
+        "cluster": CLUSTER_KEYS}
 MISSING = object()
 
 
@@ -54,6 +60,11 @@ def validate(kind: str, pred: dict) -> str | None:
             return "request port must be an integer"
         if not isinstance(pred.get("allowed"), bool):
             return "request needs allowed: true or allowed: false"
+    elif kind == "cluster":
+        if pred["cluster"] not in CLUSTER_STATES:
+            return f"cluster must be one of {', '.join(CLUSTER_STATES)}"
+        if "cni" in pred and not isinstance(pred["cni"], str):
+            return "cni must be the name of a network plugin, such as calico"
     elif kind == "route":
         if not isinstance(pred["route"], str) or not pred["route"] or not isinstance(pred.get("service"), str):
             return "route needs HOST/PATH (such as foo.example.com/) and service: NAME"
@@ -220,7 +231,25 @@ def _route(cluster, p: dict) -> str | None:
     return None
 
 
+# ---- minikube itself --------------------------------------------------------------------------------
+def _cluster(cluster, p: dict) -> str | None:
+    from playground.sim import network, policy
+
+    down = network.node_reachable(cluster)
+    state = down or "running"
+    if p["cluster"] == "stopped" and state == "running":
+        return "the cluster is still running"
+    if p["cluster"] in ("running", "deleted") and state != p["cluster"]:
+        return f"the cluster is {state}, not {p['cluster']}"
+    cni = (getattr(cluster, "cni", "") or "bridge").lower()
+    if "cni" in p and state == "running" and cni != p["cni"].lower():
+        return f"the cluster runs the {policy.cni_label(cluster)} network plugin, not {p['cni']}"
+    return None
+
+
 def evaluate(kind: str, pred: dict, cluster, host_files: dict | None = None) -> str | None:
+    if kind == "cluster":
+        return _cluster(cluster, pred)
     if kind == "object":
         return _object(cluster, pred)
     if kind == "reaches":

@@ -61,7 +61,7 @@ def test_only_instructors_preview_and_only_files_in_the_content_folder(client, a
 def test_the_admin_validates_a_lesson_like_loadlessons(client, staff):
     client.force_login(staff)
     source = (format.CONTENT_DIR / "11-exercise-services.md").read_text()
-    bad = source.replace("{service: web, type: NodePort, port: 80, nodePort: 30080}", "{service: web, ports: 80}")
+    bad = source.replace("{service: web, type: NodePort, port: 80, nodePort: 30080, healthy: true}", "{service: web, ports: 80}")
     resp = client.post("/admin/lessons/lesson/add/", {"source": bad})
     assert resp.status_code == 200
     assert ("the lesson source: task &#x27;nodeport&#x27;: check.state: unknown key(s) for service: ports"

@@ -22,7 +22,7 @@ def test_a_step_its_solution_cannot_complete_fails_the_check(tmp_path):
     shutil.copytree(format.CONTENT_DIR, folder)
     path = folder / "01-services-clusterip-nodeport.md"
     # an instructor's slip: the check asks for a NodePort the solution does not set
-    path.write_text(path.read_text().replace("{service: nginx-app, type: NodePort, port: 80, nodePort: 32000}",
+    path.write_text(path.read_text().replace("{service: nginx-app, type: NodePort, port: 80, nodePort: 32000, healthy: true}",
                                              "{service: nginx-app, type: NodePort, port: 80, nodePort: 32001}"))
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 lesson\\(s\\) cannot be completed: services-clusterip-nodeport"):

@@ -45,7 +45,13 @@ def test_the_timeout_completes_the_step():
     lesson = format.get_lesson(SLUG)
     progress = at_step(lesson, "wget-denied")
     eng = Engine.new(seed=3, now=1_767_603_600.0)
-    v = assess.assess(lesson, progress, WGET, {
-        "output": "Connecting to nginx (10.96.1.2:80)\nwget: download timed out\ncommand terminated with exit code 1\n",
-        "exit_code": 1, "editor": None}, eng)
+    text = lesson["files"]["ckad/nwpolicy-complete-example.yaml"]
+    for line in ("minikube delete", "minikube start --cni=calico", "mkdir ckad",
+                 f"cat > ckad/nwpolicy-complete-example.yaml <<'EOF'\n{text}EOF",
+                 "kubectl create -f ckad/nwpolicy-complete-example.yaml", "kubectl expose pod nginx --port=80"):
+        assert eng.run(line).exit_code == 0, line
+    eng.tick(eng.cluster.now + 10)
+    r = eng.run(WGET)
+    assert r.exit_code == 1 and "download timed out" in r.output
+    v = assess.assess(lesson, progress, WGET, r.as_dict(), eng)
     assert v["verdict"] == "complete" and v["next_step"] == "label-busybox"

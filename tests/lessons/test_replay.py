@@ -115,7 +115,7 @@ curl http://$(minikube ip):32000
     ]
     hints = [r["assessment"]["hint"] for r in records]
     assert "default type, ClusterIP" in hints[1]
-    assert "you typed 'ngnix-app', the lesson uses 'nginx-app'" in hints[5]
+    assert "did you mean nginx-app" in hints[5]
     assert "The NodePort you gave the Service is 32000" in hints[10]
     assert "Service names only resolve inside the cluster" in hints[11]
     assert records[-1]["assessment"]["lesson_complete"] is True
