@@ -15,7 +15,7 @@
   const STACK_ABOVE = 6;                 // a workload with more pods than this is drawn as one stack "×N"
   const SUMMARY = "summary/system";      // the folded system namespaces
   const POD = { h: 24, gap: 6, pad: 10 };
-  const KIND_ORDER = { entry: 0, ingress: 1, service: 2, networkpolicy: 3, workload: 4, pod: 5 };
+  const KIND_ORDER = { entry: 0, ingress: 1, service: 2, networkpolicy: 3, workload: 4, pod: 5, namespace: 6, summary: 7 };
 
   let ctx = null;
   function measure(text, font) {
@@ -68,7 +68,8 @@
     const nodesOf = (kind) => all.filter((e) => e.group !== "edges" && e.data.kind === kind).map((e) => e.data);
     const hosts = nodesOf("host");
     const clusterNodes = nodesOf("node").sort(byName);
-    const out = { nodes: [], edges: [], rep: new Map(), state: "ok", lanes: [], elk: null, summary: null };
+    const out = { nodes: [], edges: [], rep: new Map(), state: "ok", lanes: [], elk: null, summary: null,
+      direction: view.direction || "RIGHT" };
     const add = (n) => { out.nodes.push(n); out.rep.set(n.id, n.id); return n; };
     const sysCache = new Map();
     const system = (ns) => {
@@ -144,9 +145,8 @@
       }
     }
     if (folded.length) {
-      const lines = ["system namespaces (folded)", summary.namespaces.join(", "),
-        summary.pods + " pods, " + summary.ready + " ready · " + summary.services + " services",
-        "click to expand"];
+      const lines = ["system namespaces", summary.pods + " pods, " + summary.ready + " ready",
+        summary.services + " Services · expand ▸"];
       out.summary = summary;
       leaf({ id: SUMMARY, kind: "summary", name: "system namespaces", namespaces: summary.namespaces,
         counts: summary }, "summary", lines, { parent: firstNode });
@@ -213,9 +213,9 @@
   function elkGraph(out) {
     const byId = new Map();
     const root = { id: "root", children: [], edges: [], layoutOptions: {
-      "elk.algorithm": "layered", "elk.direction": "RIGHT",
+      "elk.algorithm": "layered", "elk.direction": out.direction,
       "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "36", "elk.spacing.nodeNode": "14",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "28", "elk.spacing.nodeNode": "12",
       "elk.spacing.componentComponent": "24",
       "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
       "elk.layered.crossingMinimization.forceNodeModelOrder": "true",

@@ -134,7 +134,12 @@
       this.cy.on("mouseout", "node", () => this.hideTooltip());
       this.cy.on("tap", "node", (e) => this.activate(e.target.id()));
       this.cy.on("tap", (e) => { if (e.target === this.cy) { this.hideTooltip(); this.details && this.details.close(); } });
-      new ResizeObserver(() => { this.cy.resize(); if (!this.userMoved) this.fitSoon(); }).observe(this.container);
+      new ResizeObserver(() => {
+        this.cy.resize();
+        const dir = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
+        if (this.model && dir !== this.view.direction) this.render();
+        else if (!this.userMoved) this.fitSoon();
+      }).observe(this.container);
       if (window.PodscapeDiagramDetails) this.details = new window.PodscapeDiagramDetails(this, root);
       if (window.PodscapeDiagramTwin) this.twin = new window.PodscapeDiagramTwin(this, root);
 
@@ -193,13 +198,24 @@
       this.render();
     }
 
+    // A diff must follow the graph we hold. Every command bumps the sandbox's version, diff or not, so a
+    // gap in versions alone proves nothing; a diff that goes back in time, names `base` (the version it
+    // applies to) other than ours, or touches elements we never had means one was lost: then a fresh
+    // hello (the socket reopens) brings the whole graph.
     onTopology(m) {
-      // a diff that does not follow the one we have means one was lost: a fresh hello brings the whole graph
-      if (typeof m.version === "number" && typeof m.base === "number" && this.version !== null && m.base !== this.version) {
+      const v = typeof m.version === "number" ? m.version : null;
+      if (v !== null && this.version !== null && (v <= this.version || (typeof m.base === "number" && m.base !== this.version))) {
+        if (v <= this.version) return;                     // already applied (a replay after a reconnect)
         this.resync();
         return;
       }
-      if (typeof m.version === "number") this.version = m.version;
+      const known = (id) => this.elements.has(id);
+      const adds = new Set((m.add || []).map((e) => e.data.id));
+      const lost = (m.update || []).some((e) => !known(e.data.id)) || (m.remove || []).some((id) => !known(id)) ||
+        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)) &&
+          !(m.remove || []).includes(e.data.source));
+      if (v !== null) this.version = v;
+      if (lost && this.elements.size) { this.resync(); return; }
       this.applyDiff(m);
     }
 
@@ -221,6 +237,9 @@
     // ------------------------------------------------------------------ drawing
     render() {
       this.view.expanded = this.expandedSet();
+      // left to right when the pane is wide; in a tall pane (the three-pane page) top to bottom, which keeps
+      // the same reading order by role and fits at a zoom where every label stays legible
+      this.view.direction = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
       const model = this.model = M.build(this.elements, this.view);
       const cy = this.cy;
       const want = new Map(model.nodes.map((n) => [n.id, n]));
@@ -263,7 +282,9 @@
     }
 
     nodeData(n) {
-      const d = Object.assign({}, n.data, { id: n.id, kind: n.kind, label: n.lines.join("\n"), w: n.w || 10, h: n.h || 10,
+      const placed = this.positions.get(n.id);
+      const d = Object.assign({}, n.data, { id: n.id, kind: n.kind, label: n.lines.join("\n"),
+        w: n.w || (placed && placed.w) || 10, h: n.h || (placed && placed.h) || 10,
         dy: n.lines.length * M.LINE + 6 });
       delete d.parent;
       return d;
@@ -460,8 +481,16 @@
       if (stopAt < 0 && verdict !== "ok") stopAt = hops.length - 1;
       const upto = stopAt < 0 ? hops : hops.slice(0, stopAt + 1);
       const path = [];
-      for (const h of upto) {
-        const id = this.resolveHop(h.id, trace.source);
+      for (let i = 0; i < upto.length; i++) {
+        let hopId = String(upto[i].id);
+        // a request that enters at the node on its way to a Service came through that Service's NodePort
+        const next = upto[i + 1] && String(upto[i + 1].id);
+        if (hopId.startsWith("node/") && next && next.startsWith("service/")) {
+          const entry = [...this.elements.values()].find((e) => e.data.kind === "entry" && e.data.service === next &&
+            e.data.parent === hopId);
+          if (entry) hopId = entry.data.id;
+        }
+        const id = this.resolveHop(hopId, trace.source);
         if (id && path[path.length - 1] !== id && cy.getElementById(id).nonempty()) path.push(id);
       }
       if (!path.length) return;
@@ -503,7 +532,11 @@
       const hits = (p, list) => list.some((o) => !(p.x + w / 2 < o.x1 || p.x - w / 2 > o.x2 || p.y + h / 2 < o.y1 || p.y - h / 2 > o.y2));
       // headers of boxes hold their labels: a note may cover a box's body but not its header
       const headers = boxesTaken.map((o) => ({ x1: o.x1, x2: o.x2, y1: o.y1, y2: o.y1 + 2 * M.LINE + 8 }));
-      const spot = tries.find((p) => !hits(p, taken) && !hits(p, headers)) || tries[0];
+      // inside the picture's bounds first, so that the fitted view shows it
+      const g = cy.nodes().not(".packet, .note").boundingBox();
+      const inside = (p) => p.x - w / 2 >= g.x1 && p.x + w / 2 <= g.x2 && p.y - h / 2 >= g.y1 && p.y + h / 2 <= g.y2;
+      const free = tries.filter((p) => !hits(p, taken) && !hits(p, headers));
+      const spot = free.find(inside) || free[0] || tries[0];
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
         classes: "note" + (bad ? "" : " ok"), position: spot });
     }
