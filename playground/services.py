@@ -102,7 +102,7 @@ def publish(sandbox_id: int, message: dict) -> None:
 
 
 def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_elements: list[dict] | None,
-                          traces: list[dict], outbox: list[dict] | None = None) -> None:
+                          traces: list[dict], outbox: list[dict] | None = None, version: int | None = None) -> None:
     """Once the transaction commits, send the diagram's diff and the traces to the sandbox's group; or,
     given an outbox, leave them there for an async caller to send (the WebSocket consumer does, so its
     one database thread is not held while the channel layer delivers)."""
@@ -110,7 +110,8 @@ def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_
     if old_elements is not None and new_elements is not None:
         d = topology.diff(old_elements, new_elements)
         if not topology.is_empty(d):
-            messages.append({"type": "sandbox.topology", **d})
+            # the sandbox version after the command: a client that missed one asks for the whole diagram
+            messages.append({"type": "sandbox.topology", **d, "version": version})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:
@@ -184,7 +185,7 @@ def reset_sandbox(sandbox_id: int, user) -> Sandbox:
         sandbox.save()
         # the reopened terminal's scrollback starts after this: the old cluster's output is gone with it
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=RESET_LINE)
-        _publish_after_commit(sandbox.pk, old, topology.elements(engine.cluster), [])
+        _publish_after_commit(sandbox.pk, old, topology.elements(engine), [], version=sandbox.version)
     return sandbox
 
 
@@ -231,7 +232,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if entry is None:
             engine = store.load_engine(sandbox)
             entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                                topology.elements(engine.cluster))
+                                topology.elements(engine))
         engine = entry.engine
         line = assess_line(engine) if assess_line else record_line
         shown_prompt = "" if assess_line else engine.host.prompt()    # an editor save has no prompt of its own
@@ -258,10 +259,11 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                      assessment=assessment)
         changed = result.changed and not quota
         # a quota refusal reloaded the engine as it was: the diagram is the one before the command
-        new_elements = topology.elements(engine.cluster) if changed else entry.elements
+        new_elements = topology.elements(engine) if changed else entry.elements
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
-        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
+        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox,
+                              sandbox.version)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
@@ -328,11 +330,24 @@ def scrollback(sandbox: Sandbox) -> list[dict]:
     return kept[::-1]
 
 
+def diagram_options(sandbox: Sandbox) -> dict:
+    """The lesson's front matter `diagram: {expand: [...]}`: namespaces the diagram shows unfolded."""
+    hook = _lesson_hook("get_lesson")
+    if hook is None or not sandbox.lesson_slug:
+        return {"expand": []}
+    try:
+        lesson = hook(sandbox.lesson_slug)
+    except Exception:
+        log.exception("get_lesson failed for sandbox %s", sandbox.pk)
+        return {"expand": []}
+    return dict((getattr(lesson, "spec", None) or {}).get("diagram") or {"expand": []})
+
+
 def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
     elements = store.engines.elements(sandbox)
     if elements is None:
         elements = topology.elements(sandbox.state)
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
-            "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
-            "version": sandbox.version}
+            "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox),
+            "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox)}

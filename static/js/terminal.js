@@ -316,6 +316,9 @@
     // ---------------------------------------------------------------- input
     onKey(ev) {
       if (ev.type !== "keydown") return true;
+      // Tab completes; Escape then Tab (or Shift-Tab) lets focus leave the terminal, as the page says
+      if (ev.key === "Tab" && this.tabLeaves) { this.tabLeaves = false; return false; }
+      if (ev.key !== "Shift") this.tabLeaves = ev.key === "Escape";
       const ctrl = ev.ctrlKey || ev.metaKey;
       if (this.editorOpen) return false;
       // copy: Ctrl-Shift-C, or Ctrl-C while text is selected
