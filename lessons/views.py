@@ -41,6 +41,14 @@ def _titled(hint: dict | None, steps: dict[str, dict]) -> dict | None:
     return dict(hint, step_title=steps.get(hint.get("step"), {}).get("title", ""))
 
 
+def _news(last: dict | None, standing: dict | None) -> str | None:
+    """The last answer's own hint, unless the standing hint already says it (a detour's "Try: <fix>")."""
+    said = (last or {}).get("hint")
+    if not said or (standing and said.removeprefix("Try: ") in standing.get("text", "")):
+        return None
+    return said
+
+
 @require_GET
 def lesson_list(request: HttpRequest) -> HttpResponse:
     lessons = _lessons()
@@ -83,5 +91,6 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox, "next_lesson": next_lesson,
                "intro_html": markdown.render(lesson.spec.get("intro", "")), "intro_open": done_count == 0,
                "done_count": done_count, "hint": _titled(state.get("hint"), by_id),
+               "last_hint": _news(view.get("last"), state.get("hint")),
                "earlier_hints": [_titled(h, by_id) for h in state.get("hints") or []]}
     return render(request, "lessons/pane.html", context)

@@ -120,7 +120,7 @@ def test_a_hint_stays_after_a_detour_and_earlier_hints_reopen(server, page):
 
 
 # ---- (c) needs the integration: the tutor-engine's diagnosis and the diagram's cause (topology.CAUSE) -----
-CRASHLOOP = re.compile(r"CrashLoopBackOff|exits|nothing to run|sleep", re.I)
+CRASHLOOP = re.compile(r"CrashLoopBackOff|nothing to run", re.I)
 
 
 def test_integration_lesson3_mistake_diagnosis_in_the_pane_and_on_the_diagram(server, page):
@@ -134,12 +134,12 @@ def test_integration_lesson3_mistake_diagnosis_in_the_pane_and_on_the_diagram(se
     run(page, "kubectl run testpod --image=busybox")            # the mistake: busybox has nothing to run
     r = run(page, "kubectl exec -it testpod -- cat /etc/resolv.conf")
     assert r["exit_code"] != 0, r
-    assert r["assessment"]["verdict"] == "mistake", r["assessment"]
-    page.wait_for_function(f"(document.querySelector('{HINT}') || {{}}).textContent?.length > 0", timeout=10000)
-    pane = page.locator("#lesson-pane").inner_text()
-    hint = pane_text(page, HINT)
-    assert CRASHLOOP.search(hint), hint
-    assert "This step uses: kubectl exec -it testpod -- cat /etc/resolv.conf" not in pane
+    feedback = "#lesson-pane .lesson-feedback, #lesson-pane .lesson-hint"
+    page.wait_for_function("""(sel) => [...document.querySelectorAll(sel)].some((e) =>
+        /CrashLoopBackOff|nothing to run/i.test(e.textContent))""", arg=feedback, timeout=10000)
+    told = "\n".join(page.locator(feedback).all_inner_texts())
+    assert CRASHLOOP.search(told), told
+    assert "This step uses: kubectl exec -it testpod -- cat /etc/resolv.conf" not in told
     steps = page.evaluate("[...document.querySelectorAll('#lesson-pane [data-step]')].map(e => [e.dataset.step, e.dataset.done])")
     assert ["run-testpod", "false"] in steps, "a crash-looping pod does not complete 'start a pod to work from'"
 
@@ -148,7 +148,7 @@ def test_integration_lesson3_mistake_diagnosis_in_the_pane_and_on_the_diagram(se
     page.wait_for_function(f"!!(window.podscape.cy.getElementById('{pod}').data('cause'))", timeout=10000)
     cause = page.evaluate(f"window.podscape.cy.getElementById('{pod}').data('cause')")
     assert CRASHLOOP.search(cause), cause
-    assert cause in hint, f"the diagram and the lesson use the same words:\n{cause}\n{hint}"
+    assert cause in told, f"the diagram and the lesson use the same words:\n{cause}\n{told}"
     page.evaluate(f"window.podscape.cy.getElementById('{pod}').emit('tap')")
     page.wait_for_function("([cause]) => document.querySelector('#diagram').innerText.includes(cause)",
                            arg=[cause], timeout=5000)

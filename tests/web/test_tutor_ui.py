@@ -227,3 +227,15 @@ def test_a_failed_replacement_keeps_the_old_sandbox(settings, alice_client, alic
     assert "too quickly" in r.content.decode()
     assert Sandbox.objects.filter(pk=old.pk).exists()
     assert CommandRecord.objects.filter(sandbox=old).count() == 0
+
+
+def test_a_detours_own_hint_shows_unless_the_standing_hint_says_it():
+    from lessons.views import _news
+
+    standing = {"text": "The pod crash-loops. Fix: kubectl delete pod t && kubectl run t --image=busybox -- sleep 3600"}
+    assert _news({"verdict": "detour", "hint": "Try: kubectl delete pod t && kubectl run t --image=busybox -- sleep 3600"},
+                 standing) is None
+    assert _news({"verdict": "detour", "hint": "Try: kubectl get pods"}, standing) == "Try: kubectl get pods"
+    assert _news({"verdict": "mistake", "hint": standing["text"]}, standing) is None     # it is the standing one
+    assert _news({"verdict": "detour", "hint": "Look at the events."}, None) == "Look at the events."
+    assert _news(None, standing) is None
