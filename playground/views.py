@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -118,9 +118,9 @@ def _lesson_summary(slug: str) -> str:
     return Lesson.objects.filter(slug=slug).values_list("summary", flat=True).first() or ""
 
 
-def _free_name(user, slug: str, freed: int | None = None) -> str:
+def _free_name(user, slug: str) -> str:
     """The lesson's slug as a sandbox name, numbered when the learner already has one by that name."""
-    taken = set(Sandbox.objects.filter(owner=user).exclude(pk=freed).values_list("name", flat=True))
+    taken = set(Sandbox.objects.filter(owner=user).values_list("name", flat=True))
     name = slug[: services.MAX_NAME]
     n = 2
     while name in taken:
@@ -140,7 +140,8 @@ def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
     existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("meta").first()
     if existing:
         return redirect("sandbox_page", sandbox_id=existing.pk)
-    title = dict(lesson_choices()).get(slug)
+    titles = dict(lesson_choices())
+    title = titles.get(slug)
     if title is None and request.method == "GET":
         raise Http404("No such lesson")
     limit = settings.PODSCAPE_MAX_SANDBOXES
@@ -153,7 +154,7 @@ def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if title is not None and (request.method == "GET" or (at_limit and victim is None)):
         oldest = _oldest_sandbox(request.user) if at_limit else None
         if oldest is not None:
-            oldest.lesson_title = dict(lesson_choices()).get(oldest.lesson_slug, oldest.lesson_slug)
+            oldest.lesson_title = titles.get(oldest.lesson_slug, oldest.lesson_slug)
         return render(request, "playground/start_lesson.html",
                       {"slug": slug, "title": title, "summary": _lesson_summary(slug), "at_limit": at_limit,
                        "limit": limit, "oldest": oldest})
