@@ -317,7 +317,8 @@ def scrollback(sandbox: Sandbox) -> list[dict]:
     for line, shown_prompt, output, exit_code, clear in rows:
         if line == RESET_LINE or budget <= 0:
             break
-        entry = {"prompt": shown_prompt, "line": line, "output": output, "exit_code": exit_code}
+        # records from before prompts were kept show today's prompt
+        entry = {"prompt": shown_prompt or prompt(sandbox), "line": line, "output": output, "exit_code": exit_code}
         if line.startswith("# editor:") or clear:
             # an editor save prints under the `kubectl edit` that opened it; `clear` wiped its own line
             entry["prompt"], entry["line"] = "", None

@@ -239,3 +239,9 @@ def test_a_detours_own_hint_shows_unless_the_standing_hint_says_it():
     assert _news({"verdict": "mistake", "hint": standing["text"]}, standing) is None     # it is the standing one
     assert _news({"verdict": "detour", "hint": "Look at the events."}, None) == "Look at the events."
     assert _news(None, standing) is None
+
+
+def test_records_kept_before_prompts_were_stored_show_the_current_prompt(alice_sandbox):
+    run(alice_sandbox, "echo old")
+    CommandRecord.objects.filter(sandbox=alice_sandbox).update(prompt="")      # as migrated rows are
+    assert services.scrollback(alice_sandbox)[0]["prompt"] == "student@ubuntu:~$ "
