@@ -275,7 +275,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     for m in step["mistakes"]:
         if m["failed"] is not None and m["failed"] != failed:
             continue
-        if re.search(m["match"], norm):
+        if re.search(m["match"], norm) and all(checks.evaluate(p, cluster) is None for p in m.get("when") or []):
             return mistake("Not quite.", m["hint"])
     diag = diagnose.diagnose_command(engine, line, result)
     if diag is not None:
@@ -283,11 +283,14 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     verbs = _step_verbs(step)
     this_verb = checks.verb(norm)
     pattern_hit = bool(step["check"]["command"]) and checks.command_matches(step["check"]["command"], norm)
-    related = this_verb in verbs or pattern_hit
+    related = pattern_hit or (this_verb in verbs and this_verb not in READ_ONLY_VERBS)
     probe = not related and norm.startswith(PROBES)
     later = None if related else _later_match(lesson, step, norm)
-    later_note = f" (That command is part of a later step, \"{later['title']}\".)" if later else ""
+    later_note = f" (That command comes up further on, in \"{later['title']}\".)" if later else ""
     current = f"Current step: {step['title']}."
+    if diag is not None and probe and failed and norm.startswith("kubectl ") and any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", diag.cause)
+                                                     for n in _reference_names(step)):
+        probe = False         # it failed because of this step's own object: that is the step's business
     if diag is not None and (failed or related) and not probe:
         return mistake("That command failed." if failed else "The command ran, but the step is not done yet.",
                        diag.text() + later_note)
@@ -309,7 +312,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
     lost = _lost_objects(lesson, progress, cluster)
     if lost:
         s, what = lost[0]
-        again = f"The step \"{s['title']}\" made {what}, and later steps need it. " \
+        again = f"The step \"{s['title']}\" made {what}, and the steps after it need it. " \
                 f"Create it again with: {s['commands'][0]}"
         if this_verb in READ_ONLY_VERBS:
             return detour(f"Note: the {what} is gone. {again}")
@@ -323,7 +326,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
             text += f" This step uses: {ref}"
         return mistake("The command ran, but the step is not done yet.", text)
     if later:
-        return detour(f"That is part of a later step (\"{later['title']}\"). First: {step['title']}. "
+        return detour(f"That command comes up further on, in \"{later['title']}\". First: {step['title']}. "
                       f"This step uses: {_safe_reference(step, cluster)}")
     return detour(f"Fine, but not part of this step. {current}")
 
@@ -370,6 +373,12 @@ def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
         if later["check"]["command"] and checks.command_matches(later["check"]["command"], norm):
             return later
     return None
+
+
+def explain(engine, line: str, result) -> str | None:
+    """The diagnosis of a command on its own (for exercises, which grade state and have no current step)."""
+    d = diagnose.diagnose_command(engine, line, result)
+    return d.text() if d else None
 
 
 def lesson_view(lesson: dict, progress: dict | None) -> dict:

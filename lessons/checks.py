@@ -207,7 +207,7 @@ def _deployment_health(cluster, dep: dict) -> str | None:
     from playground.sim.labels import selector_matches
 
     ns = dep["metadata"]["namespace"]
-    sel = (dep["spec"].get("selector") or {}).get("matchLabels") or {}
+    sel = dep["spec"].get("selector") or {}
     pods = [x for x in cluster.list("pods", ns) if sel and selector_matches(sel, x["metadata"].get("labels") or {})
             and not x["metadata"].get("deletionTimestamp")]
     probe = pods or [{"metadata": {"name": dep["metadata"]["name"], "namespace": ns},

@@ -34,6 +34,7 @@ A lesson file is YAML front matter, an optional introduction, then one `## ` sec
       - match: '--image=(?!nginx:latest)'   # regex over the normalised line
         hint: The tutorial uses the image nginx:latest.
         failed: false                 # optional: only when the command failed (true) / succeeded (false)
+        when: [{pods: "access=true", count: 0}]   # optional: only when these state predicates hold
     note: Where kubectl v1.35 prints something different from the tutorial's older output.
     solution:                         # optional: what `manage.py checklessons` runs for this step when
       - kubectl patch ...             #   the first command cannot be replayed (it opens the editor)
@@ -61,7 +62,7 @@ NAMESPACE_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exercise_format.py)
 STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code", "goal"}
-MISTAKE_KEYS = {"match", "hint", "failed"}
+MISTAKE_KEYS = {"match", "hint", "failed", "when"}
 FENCE_RE = re.compile(r"^(```|~~~)")
 
 
@@ -203,7 +204,7 @@ def _parse_mistakes(raw, source: str, step: str) -> list[dict]:
         if failed is not None and not isinstance(failed, bool):
             raise LessonFormatError(source, "mistake 'failed' must be true or false", step)
         out.append({"match": _regex(m["match"], source, step, "mistake"), "hint": m["hint"].strip(),
-                    "failed": failed})
+                    "failed": failed, "when": _predicates(m, "when", source, step)})
     return out
 
 

@@ -63,7 +63,7 @@ def assess_command(sandbox, line: str, result, engine) -> dict | None:
     if lesson is None:
         return None
     if exercises.is_exercise(lesson.spec):        # graded on state after every command, live
-        return exercises.assess(sandbox, lesson, engine)
+        return dict(exercises.assess(sandbox, lesson, engine), hint=assess.explain(engine, line, result))
     row = _progress_row(sandbox, lesson, lock=True)
     state = fit_progress(lesson.spec, row.state)
     verdict = assess.assess(lesson.spec, state, line, result, engine)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import images, network, policy, webcontent
 from .controllers import is_ready
-from .labels import format_labels, parse_selector, requirements_match, selector_matches
+from .labels import format_labels, parse_selector, requirements_match
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
 KIND_WORDS = {"pods": "pod", "services": "service", "deployments": "deployment", "ingresses": "ingress",
@@ -39,6 +39,11 @@ class Diagnosis:
 
     def pair(self) -> tuple[str, str | None]:
         return self.cause, self.fix
+
+
+def _matches(selector: dict, labels: dict) -> bool:
+    """A Service's selector (a plain label map, as matchLabels) against a pod's labels."""
+    return all((labels or {}).get(k) == v for k, v in (selector or {}).items())
 
 
 # ---- pods ------------------------------------------------------------------------------------------
@@ -188,7 +193,7 @@ def service_problem(cluster, svc: dict) -> Diagnosis | None:
     sel = spec.get("selector") or {}
     if spec.get("type") == "ExternalName" or not sel:
         return None
-    pods = [p for p in _live_pods(cluster, ns) if selector_matches(sel, p["metadata"].get("labels") or {})]
+    pods = [p for p in _live_pods(cluster, ns) if _matches(sel, p["metadata"].get("labels") or {})]
     if not pods:
         found = missing_labels(cluster, ns, _selector_text(sel))
         others = sorted({_labels_text(p["metadata"].get("labels")) for p in _live_pods(cluster, ns)})
@@ -298,7 +303,7 @@ def policy_problem(cluster, pol: dict) -> Diagnosis | None:
     ns = pol["metadata"]["namespace"]
     labels = sel.get("matchLabels") or {}
     if labels and not sel.get("matchExpressions") and not any(
-            selector_matches(labels, p["metadata"].get("labels") or {}) for p in _live_pods(cluster, ns)):
+            _matches(labels, p["metadata"].get("labels") or {}) for p in _live_pods(cluster, ns)):
         return Diagnosis(f"NetworkPolicy {name} selects pods labelled {_selector_text(labels)}, and no pod "
                          "carries those labels, so it isolates nothing.")
     return None
@@ -651,13 +656,14 @@ def _made_objects(cluster, output: str) -> Diagnosis | None:
     for m in re.finditer(r"^(\w+)(?:\.[\w.]+)?/([a-z0-9.-]+) (created|exposed|configured|patched|edited|labeled|"
                          r"image updated)", output, re.M):
         kind, name = m.group(1), m.group(2)
-        for obj in cluster.list(kind + "s") if kind in ("pod", "service", "deployment", "ingress") else []:
+        plural = {"pod": "pods", "service": "services", "deployment": "deployments", "ingress": "ingresses"}.get(kind)
+        for obj in cluster.list(plural) if plural else []:
             if obj["metadata"]["name"] != name:
                 continue
             if kind == "deployment":
                 sel = (obj["spec"].get("selector") or {}).get("matchLabels") or {}
                 pods = [p for p in _live_pods(cluster, obj["metadata"]["namespace"])
-                        if sel and selector_matches(sel, p["metadata"].get("labels") or {})]
+                        if sel and _matches(sel, p["metadata"].get("labels") or {})]
                 probe = pods[0] if pods else {"metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
                                                            "ownerReferences": []},
                                               "spec": obj["spec"]["template"]["spec"]}

@@ -61,7 +61,7 @@ def test_it_parses_every_part_of_a_step():
     assert step["title"] == "First step" and step["note"] == "Newer kubectl prints more."
     assert step["check"] == {"command": ["^kubectl get pods"], "state": [{"deployment": "web", "replicas": 1}],
                              "output_contains": [], "exit_code": 0, "goal": []}
-    assert step["mistakes"] == [{"match": "get po$", "hint": "Spell it out.", "failed": None}]
+    assert step["mistakes"] == [{"match": "get po$", "hint": "Spell it out.", "failed": None, "when": []}]
     assert "```step" not in step["prose"] and "## not a heading inside a fence" in step["prose"]
 
 
