@@ -11,6 +11,8 @@ A lesson file is YAML front matter, an optional introduction, then one `## ` sec
       notes/readme.txt: "hello"
     setup:                          # commands run in the fresh sandbox before the learner starts
       - kubectl create deploy nginx-app --image=nginx:latest --replicas=3
+    diagram:                        # optional: namespaces the live diagram shows unfolded (system
+      expand: [kube-system]         #   namespaces are folded into a summary by default)
     ---
     Introduction in Markdown (optional).
 
@@ -54,7 +56,9 @@ from . import checks
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest"}
+FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest", "diagram"}
+DIAGRAM_KEYS = {"expand"}            # `diagram: {expand: [kube-system]}`: namespaces the diagram shows unfolded
+NAMESPACE_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exercise_format.py)
 STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code", "goal"}
@@ -223,6 +227,18 @@ def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
             "note": (note or "").strip()}
 
 
+def _parse_diagram(raw, source: str) -> dict:
+    """What the live diagram shows unfolded for this lesson (system namespaces are folded by default)."""
+    if raw is None:
+        return {"expand": []}
+    if not isinstance(raw, dict) or set(raw) - DIAGRAM_KEYS:
+        raise LessonFormatError(source, "diagram must be a mapping with the key 'expand'")
+    expand = raw.get("expand") or []
+    if not isinstance(expand, list) or not all(isinstance(n, str) and NAMESPACE_RE.match(n) for n in expand):
+        raise LessonFormatError(source, "diagram.expand must be a list of namespace names")
+    return {"expand": expand}
+
+
 def parse_lesson(text: str, source: str = "<lesson>") -> dict:
     meta, body = _front_matter(text, source)
     kind = meta.get("kind", "lesson")
@@ -249,7 +265,8 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
     if not isinstance(setup, list) or not all(isinstance(c, str) for c in setup):
         raise LessonFormatError(source, "setup must be a list of commands")
     common = {"title": meta["title"].strip(), "slug": meta["slug"], "order": meta["order"],
-              "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup}
+              "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup,
+              "diagram": _parse_diagram(meta.get("diagram"), source)}
     if kind == "exercise":
         from .exercise_format import parse_exercise
 

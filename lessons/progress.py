@@ -8,7 +8,7 @@ Progress is one LessonProgress row per (learner, lesson, sandbox), so it survive
 """
 from __future__ import annotations
 
-from . import assess, exercises, format, setup
+from . import assess, exercises, format, hints, setup
 from .models import Lesson, LessonProgress
 
 
@@ -67,6 +67,7 @@ def assess_command(sandbox, line: str, result, engine) -> dict | None:
     row = _progress_row(sandbox, lesson, lock=True)
     state = fit_progress(lesson.spec, row.state)
     verdict = assess.assess(lesson.spec, state, line, result, engine)
+    hints.remember(state, verdict)
     row.state = state
     row.save(update_fields=["state", "updated"])
     return verdict
@@ -86,7 +87,9 @@ def lesson_state(sandbox) -> dict | None:
         return None
     if exercises.is_exercise(lesson.spec):
         return exercises.view(sandbox, lesson)
-    view = assess.lesson_view(lesson.spec, progress_for(sandbox, lesson))
+    state = progress_for(sandbox, lesson)
+    view = assess.lesson_view(lesson.spec, state)
+    view["hint"], view["hints"] = state.get("hint"), state.get("hints") or []
     view["pane_url"] = f"/lessons/{lesson.slug}/pane/{sandbox.pk}/"
     return view
 

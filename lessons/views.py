@@ -34,6 +34,21 @@ def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
         raise Http404("No such sandbox") from None
 
 
+def _titled(hint: dict | None, steps: dict[str, dict]) -> dict | None:
+    """A stored hint with the title of the step it was given for (the step may have been renamed since)."""
+    if not hint:
+        return None
+    return dict(hint, step_title=steps.get(hint.get("step"), {}).get("title", ""))
+
+
+def _news(last: dict | None, standing: dict | None) -> str | None:
+    """The last answer's own hint, unless the standing hint already says it (a detour's "Try: <fix>")."""
+    said = (last or {}).get("hint")
+    if not said or (standing and said.removeprefix("Try: ") in standing.get("text", "")):
+        return None
+    return said
+
+
 @require_GET
 def lesson_list(request: HttpRequest) -> HttpResponse:
     lessons = _lessons()
@@ -62,7 +77,8 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
         from .exercise_views import render_pane
 
         return render_pane(request, sandbox, lesson)
-    view = assess.lesson_view(lesson.spec, progress.progress_for(sandbox, lesson))
+    state = progress.progress_for(sandbox, lesson)
+    view = assess.lesson_view(lesson.spec, state)
     by_id = {s["id"]: s for s in lesson.spec["steps"]}
     steps = []
     for number, s in enumerate(view["steps"], 1):
@@ -74,5 +90,7 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     done_count = sum(1 for s in steps if s["done"])
     context = {"lesson": lesson, "view": view, "steps": steps, "sandbox": sandbox, "next_lesson": next_lesson,
                "intro_html": markdown.render(lesson.spec.get("intro", "")), "intro_open": done_count == 0,
-               "done_count": done_count}
+               "done_count": done_count, "hint": _titled(state.get("hint"), by_id),
+               "last_hint": _news(view.get("last"), state.get("hint")),
+               "earlier_hints": [_titled(h, by_id) for h in state.get("hints") or []]}
     return render(request, "lessons/pane.html", context)

@@ -8,6 +8,8 @@ from django.db import models
 
 from .fastjson import FastJSONField
 
+RESET_LINE = "# podscape: sandbox reset"   # the CommandRecord a reset leaves: the terminal's scrollback starts after it
+
 
 class Sandbox(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandboxes")
@@ -51,7 +53,7 @@ class Sandbox(models.Model):
         if lines:
             return lines[-limit:]
         # A reset starts a new machine with no history: offer what was typed before it.
-        recent = (self.commands.exclude(line__startswith="# editor:").order_by("-seq")
+        recent = (self.commands.exclude(line__startswith="# editor:").exclude(line=RESET_LINE).order_by("-seq")
                   .values_list("line", flat=True)[:limit])
         return list(reversed(recent))
 
@@ -75,6 +77,8 @@ class CommandRecord(models.Model):
     sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="commands")
     seq = models.PositiveIntegerField()
     line = models.TextField()
+    prompt = models.CharField(max_length=300, blank=True, default="")   # shown before the line ("" for an editor save)
+    clear = models.BooleanField(default=False)                          # `clear` / Ctrl-L wiped the screen after it
     output = models.TextField(blank=True)
     exit_code = models.IntegerField(default=0)
     assessment = models.JSONField(null=True, blank=True)

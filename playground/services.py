@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from . import store, topology
-from .models import CommandRecord, Sandbox
+from .models import RESET_LINE, CommandRecord, Sandbox
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 MAX_NAME = 63
 MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
 MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
+SCROLLBACK_COMMANDS = 50          # what the hello replays into a reopened terminal: the last 50 commands...
+SCROLLBACK_CHARS = 200_000        # ...and at most this much of their output (the newest kept)
 QUOTA_NAME = "podscape-sandbox"
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
 
@@ -100,7 +102,7 @@ def publish(sandbox_id: int, message: dict) -> None:
 
 
 def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_elements: list[dict] | None,
-                          traces: list[dict], outbox: list[dict] | None = None) -> None:
+                          traces: list[dict], outbox: list[dict] | None = None, version: int | None = None) -> None:
     """Once the transaction commits, send the diagram's diff and the traces to the sandbox's group; or,
     given an outbox, leave them there for an async caller to send (the WebSocket consumer does, so its
     one database thread is not held while the channel layer delivers)."""
@@ -108,7 +110,8 @@ def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_
     if old_elements is not None and new_elements is not None:
         d = topology.diff(old_elements, new_elements)
         if not topology.is_empty(d):
-            messages.append({"type": "sandbox.topology", **d})
+            # the sandbox version after the command: a client that missed one asks for the whole diagram
+            messages.append({"type": "sandbox.topology", **d, "version": version})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:
@@ -180,7 +183,9 @@ def reset_sandbox(sandbox_id: int, user) -> Sandbox:
         store.write_all(sandbox, engine)
         sandbox.version += 1
         sandbox.save()
-        _publish_after_commit(sandbox.pk, old, topology.elements(engine.cluster), [])
+        # the reopened terminal's scrollback starts after this: the old cluster's output is gone with it
+        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version, line=RESET_LINE)
+        _publish_after_commit(sandbox.pk, old, topology.elements(engine), [], version=sandbox.version)
     return sandbox
 
 
@@ -227,9 +232,10 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if entry is None:
             engine = store.load_engine(sandbox)
             entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                                topology.elements(engine.cluster))
+                                topology.elements(engine))
         engine = entry.engine
         line = assess_line(engine) if assess_line else record_line
+        shown_prompt = "" if assess_line else engine.host.prompt()    # an editor save has no prompt of its own
         result = act(engine)
         quota = _quota_error(engine, entry.stamps)
         if quota:
@@ -247,15 +253,17 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         sandbox.save(update_fields=["meta", "version", "updated"])
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
                                      line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
+                                     prompt=shown_prompt[:300], clear=bool(result.clear),
                                      output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
                                      exit_code=result.exit_code,
                                      assessment=assessment)
         changed = result.changed and not quota
         # a quota refusal reloaded the engine as it was: the diagram is the one before the command
-        new_elements = topology.elements(engine.cluster) if changed else entry.elements
+        new_elements = topology.elements(engine) if changed else entry.elements
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
-        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
+        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox,
+                              sandbox.version)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
@@ -299,11 +307,48 @@ def prompt(sandbox: Sandbox) -> str:
     return Host.from_dict(sandbox.meta.get("host", {})).prompt()
 
 
+def scrollback(sandbox: Sandbox) -> list[dict]:
+    """The recent commands and their output, oldest first, for a reopened terminal to show before its prompt
+    (as a terminal reattached to a running shell would): since the last reset or `clear`, at most
+    SCROLLBACK_COMMANDS commands and SCROLLBACK_CHARS characters of output (an older output is cut from the top)."""
+    rows = (sandbox.commands.order_by("-seq")
+            .values_list("line", "prompt", "output", "exit_code", "clear")[:SCROLLBACK_COMMANDS])
+    kept, budget = [], SCROLLBACK_CHARS
+    for line, shown_prompt, output, exit_code, clear in rows:
+        if line == RESET_LINE or budget <= 0:
+            break
+        # records from before prompts were kept show today's prompt
+        entry = {"prompt": shown_prompt or prompt(sandbox), "line": line, "output": output, "exit_code": exit_code}
+        if line.startswith("# editor:") or clear:
+            # an editor save prints under the `kubectl edit` that opened it; `clear` wiped its own line
+            entry["prompt"], entry["line"] = "", None
+        if len(output) > budget:
+            entry["output"], entry["cut"] = output[len(output) - budget:], True
+        budget -= len(output)
+        kept.append(entry)
+        if clear:                  # nothing from before the wipe is on the screen
+            break
+    return kept[::-1]
+
+
+def diagram_options(sandbox: Sandbox) -> dict:
+    """The lesson's front matter `diagram: {expand: [...]}`: namespaces the diagram shows unfolded."""
+    hook = _lesson_hook("get_lesson")
+    if hook is None or not sandbox.lesson_slug:
+        return {"expand": []}
+    try:
+        lesson = hook(sandbox.lesson_slug)
+    except Exception:
+        log.exception("get_lesson failed for sandbox %s", sandbox.pk)
+        return {"expand": []}
+    return dict((getattr(lesson, "spec", None) or {}).get("diagram") or {"expand": []})
+
+
 def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
     elements = store.engines.elements(sandbox)
     if elements is None:
         elements = topology.elements(sandbox.state)
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
-            "history": sandbox.history(), "editor": pending_editor(sandbox), "lesson": lesson_state(sandbox),
-            "version": sandbox.version}
+            "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox),
+            "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox)}

@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "sandbox_list"
+LOGIN_REDIRECT_URL = "lessons:list"    # a learner comes to learn: the lessons first
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"

@@ -1,12 +1,20 @@
 """Cluster state -> cytoscape.js elements for the live diagram, and the diff between two diagrams.
 
-Pure functions of the engine's state (no Django). Element ids are stable so the browser can apply
-diffs without redrawing: `host`, `node/<name>`, `pod/<namespace>/<name>`, `service/<namespace>/<name>`
-(cluster-scoped kinds have no namespace part), edges `edge/<source>-><target>`.
+Pure functions of the engine's state (no Django). The element contract (ids, parents, data) is
+notes/diagram-contract.md; in short:
 
-Pods are compound children of their namespace's box on their node (`namespace/<node>/<ns>`), which is a
-child of the node: node > namespace > pod, a strict tree. Services sit outside the node. Kinds are drawn by
-the builders in NODE_BUILDERS and linked by EDGE_BUILDERS, so Ingress and NetworkPolicy add one entry each.
+    host                                   the learner's machine (data.hosts: its /etc/hosts names for the cluster)
+    node/<name>                            a node; inside it
+      nodeport/<node>/<port>               a NodePort open on the node (host -> nodeport -> service)
+      namespace/<ns>                       one lane per namespace; inside it
+        workload/<ns>/<Kind>/<name>        Deployment, DaemonSet, StatefulSet, Job, CronJob, an unowned ReplicaSet
+          pod/<ns>/<name>                  (a pod without a workload sits in the lane directly)
+        service/<ns>/<name>, ingress/<ns>/<name>, networkpolicy/<ns>/<name>
+    edge/<source>-><target>                selects, nodeport, exposes, hostport, serves, routes, isolates
+
+Every element is built by a function of one object (and a few cluster-wide facts kept in `Context`), and
+every edge by a function of one pair of objects, so playground/topology_delta.py can rebuild only what a
+command changed and get exactly what `elements()` builds from scratch.
 """
 from __future__ import annotations
 
@@ -17,6 +25,20 @@ from .sim.labels import format_labels, selector_matches
 
 HOST_ID = "host"
 HOST_LABEL = "student@ubuntu"
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+CLUSTER_NETWORK = "192.168.49."      # minikube's docker network: /etc/hosts names pointing here reach the cluster
+
+# Diagnoses on elements (pod, service, ingress, networkpolicy): None, or fn(cluster, kind, obj) -> (cause, fix)
+# | None. Set by the integrator from playground/sim/diagnose.py.
+CAUSE: Callable[[Cluster, str, dict], "tuple[str, str | None] | None"] | None = None
+CAUSE_KINDS = ("pod", "service", "ingress", "networkpolicy")
+
+# Workload kinds: plural -> Kind. Pods find theirs through ownerReferences only; a ReplicaSet owned by a
+# Deployment folds into it, and a Job owned by a CronJob into that.
+WORKLOADS = {"deployments": "Deployment", "daemonsets": "DaemonSet", "statefulsets": "StatefulSet",
+             "cronjobs": "CronJob", "jobs": "Job", "replicasets": "ReplicaSet"}
+PLURAL_OF = {kind: plural for plural, kind in WORKLOADS.items()}
+FOLDS_INTO = {"ReplicaSet": "Deployment", "Job": "CronJob"}
 
 
 def element_id(kind: str, name: str, namespace: str | None = None) -> str:
@@ -26,6 +48,22 @@ def element_id(kind: str, name: str, namespace: str | None = None) -> str:
 def obj_id(kind: str, obj: dict) -> str:
     meta = obj.get("metadata", {})
     return element_id(kind, meta.get("name", ""), meta.get("namespace"))
+
+
+def namespace_id(ns: str) -> str:
+    return f"namespace/{ns}"
+
+
+def workload_id(ns: str, kind: str, name: str) -> str:
+    return f"workload/{ns}/{kind}/{name}"
+
+
+def nodeport_id(node: str, port: int) -> str:
+    return f"nodeport/{node}/{port}"
+
+
+def edge_id(source: str, target: str) -> str:
+    return f"edge/{source}->{target}"
 
 
 # ---- what kubectl prints in the STATUS / READY columns -----------------------------------------------
@@ -76,6 +114,18 @@ def pod_ready(pod: dict) -> str:
     return f"{sum(1 for cs in statuses if cs.get('ready'))}/{total}"
 
 
+def pod_is_ready(pod: dict) -> bool:
+    """What the diagram colours green: STATUS Running and every container ready."""
+    ready = pod_ready(pod)
+    return pod_status(pod) == "Running" and ready.split("/")[0] == ready.split("/")[1]
+
+
+def pod_condition_ready(pod: dict) -> bool:
+    """The Ready condition: what makes a pod a Service's ready endpoint."""
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in pod.get("status", {}).get("conditions") or [])
+
+
 def service_ports(svc: dict) -> str:
     """The PORT(S) column of `kubectl get services`: `80:32000/TCP,443/TCP`."""
     parts = []
@@ -91,147 +141,311 @@ def node_ports(svc: dict) -> list[int]:
     return [int(p["nodePort"]) for p in svc.get("spec", {}).get("ports") or [] if p.get("nodePort")]
 
 
-# ---- node builders: one per kind ---------------------------------------------------------------------
-def _host(cluster: Cluster) -> Iterable[dict]:
-    yield {"group": "nodes", "data": {"id": HOST_ID, "kind": "host", "label": HOST_LABEL}, "classes": "host"}
+def exposes_node_ports(svc: dict) -> bool:
+    return svc.get("spec", {}).get("type") in ("NodePort", "LoadBalancer") and bool(node_ports(svc))
 
 
-def _nodes(cluster: Cluster) -> Iterable[dict]:
-    for node in cluster.list("nodes"):
-        name = node["metadata"]["name"]
-        addresses = node.get("status", {}).get("addresses") or []
-        ip = next((a["address"] for a in addresses if a.get("type") == "InternalIP"), "")
-        ready = any(c.get("type") == "Ready" and c.get("status") == "True"
-                    for c in node.get("status", {}).get("conditions") or [])
-        status = "Ready" if ready and cluster.running else "NotReady"
-        yield {"group": "nodes", "classes": "node" + ("" if status == "Ready" else " not-ready"),
-               "data": {"id": element_id("node", name), "kind": "node", "name": name, "label": f"{name}\n{ip}",
-                        "ip": ip, "status": status, "running": cluster.running}}
+# ---- cluster-wide facts every builder may read (computed once per build) -------------------------------
+class Context:
+    def __init__(self, cluster: Cluster, host_files: dict | None = None):
+        from .sim import ingress as routing
+        from .sim import policy
+
+        self.cluster = cluster
+        self.host_files = host_files or {}
+        self.nodes = [n["metadata"]["name"] for n in cluster.list("nodes")]
+        self.node_ids = {element_id("node", n) for n in self.nodes}
+        # Lanes live in the first node; without a node (a deleted cluster) nothing inside one is drawn.
+        self.first_node = self.nodes[0] if self.nodes else None
+        self.controllers = [obj_id("pod", p) for p in routing.controller_pods(cluster)]
+        self.ingress_classes = routing.nginx_classes(cluster)
+        self.enforced = policy.enforced(cluster)
+
+    def lane(self, ns: str) -> str | None:
+        return namespace_id(ns) if self.first_node else None
 
 
-def namespace_group_id(node: str, namespace: str) -> str:
-    """The box of one namespace's pods on one node (ids stay stable: a node and a namespace name)."""
-    return f"namespace/{node}/{namespace}"
+def _cause(ctx: Context, kind: str, obj: dict, data: dict) -> None:
+    if CAUSE is None:
+        return
+    found = CAUSE(ctx.cluster, kind, obj)
+    if found:
+        data["cause"], data["fix"] = found[0], found[1] if len(found) > 1 else None
 
 
-def _namespaces(cluster: Cluster) -> Iterable[dict]:
-    """A compound node per (node, namespace) that has pods there: node > namespace > pods, a strict tree."""
-    nodes = {n["metadata"]["name"] for n in cluster.list("nodes")}
-    seen: set[tuple[str, str]] = set()
-    for pod in cluster.list("pods"):
-        node = pod.get("spec", {}).get("nodeName")
-        ns = pod["metadata"].get("namespace", "default")
-        if node in nodes and (node, ns) not in seen:
-            seen.add((node, ns))
-            yield {"group": "nodes", "classes": "namespace" + (" system" if ns == "kube-system" else ""),
-                   "data": {"id": namespace_group_id(node, ns), "kind": "namespace", "name": ns, "label": ns,
-                            "namespace": ns, "node": node, "parent": element_id("node", node),
-                            "system": ns == "kube-system"}}
+def _node(data: dict, classes: Iterable[str]) -> dict:
+    return {"group": "nodes", "data": data, "classes": " ".join(c for c in classes if c)}
 
 
-def _pods(cluster: Cluster) -> Iterable[dict]:
-    nodes = {n["metadata"]["name"] for n in cluster.list("nodes")}
-    for pod in cluster.list("pods"):
-        meta, status = pod["metadata"], pod.get("status", {}) or {}
-        ns = meta.get("namespace", "default")
-        text = pod_status(pod)
-        ready = pod_ready(pod)
-        ok = text == "Running" and ready.split("/")[0] == ready.split("/")[1]
-        system = ns == "kube-system"
-        data = {"id": obj_id("pod", pod), "kind": "pod", "name": meta["name"], "namespace": ns,
-                "label": meta["name"], "status": text, "phase": status.get("phase", "Pending"), "ready": ready,
-                "isReady": ok, "ip": status.get("podIP", ""), "labels": meta.get("labels") or {},
-                "labelText": format_labels(meta.get("labels")), "system": system,
-                "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or [])}
-        node = pod.get("spec", {}).get("nodeName")
-        if node in nodes:
-            data["parent"] = namespace_group_id(node, ns)
-        classes = ["pod", "ready" if ok else "not-ready"] + (["system"] if system else [])
-        yield {"group": "nodes", "data": data, "classes": " ".join(classes)}
-
-
-def _services(cluster: Cluster) -> Iterable[dict]:
-    for svc in cluster.list("services"):
-        meta, spec = svc["metadata"], svc.get("spec", {}) or {}
-        ns = meta.get("namespace", "default")
-        type_ = spec.get("type", "ClusterIP")
-        data = {"id": obj_id("service", svc), "kind": "service", "name": meta["name"], "namespace": ns,
-                "label": meta["name"], "type": type_, "clusterIP": spec.get("clusterIP", ""),
-                "ports": service_ports(svc), "nodePorts": node_ports(svc),
-                "selector": spec.get("selector") or {}, "system": ns == "kube-system"}
-        if type_ == "ExternalName":
-            data["externalName"] = spec.get("externalName", "")
-        if type_ == "LoadBalancer":   # minikube without `minikube tunnel` leaves it <pending>
-            ingress = (svc.get("status", {}).get("loadBalancer") or {}).get("ingress") or []
-            data["externalIP"] = ",".join(i.get("ip") or i.get("hostname", "") for i in ingress) or "<pending>"
-        classes = ["service", type_.lower()] + (["system"] if ns == "kube-system" else [])
-        yield {"group": "nodes", "data": data, "classes": " ".join(classes)}
-
-
-NODE_BUILDERS: dict[str, Callable[[Cluster], Iterable[dict]]] = {
-    "host": _host,
-    "nodes": _nodes,
-    "namespaces": _namespaces,
-    "pods": _pods,
-    "services": _services,
-}
-
-
-# ---- edge builders: relations, always namespace-checked -------------------------------------------------
 def _edge(source: str, target: str, kind: str, **data) -> dict:
     return {"group": "edges", "classes": kind,
-            "data": {"id": f"edge/{source}->{target}", "source": source, "target": target, "kind": kind, **data}}
+            "data": {"id": edge_id(source, target), "source": source, "target": target, "kind": kind, **data}}
 
 
-def _service_selects_pods(cluster: Cluster) -> Iterable[dict]:
-    for svc in cluster.list("services"):
-        selector = svc.get("spec", {}).get("selector")
-        if not selector:
-            continue
-        ns = svc["metadata"].get("namespace", "default")
-        for pod in cluster.list("pods", ns):        # a selector only ever picks pods in its own namespace
-            if selector_matches({"matchLabels": selector}, pod["metadata"].get("labels") or {}):
-                ready = any(c.get("type") == "Ready" and c.get("status") == "True"
-                            for c in pod.get("status", {}).get("conditions") or [])
-                yield _edge(obj_id("service", svc), obj_id("pod", pod), "selects", endpoint=ready)
+# ---- one builder per element -------------------------------------------------------------------------
+def host_element(ctx: Context) -> dict:
+    from .sim.network import parse_hosts
+
+    table = parse_hosts(ctx.host_files.get("/etc/hosts", ""))
+    hosts = [{"name": name, "ip": ip} for name, ip in table.items() if ip.startswith(CLUSTER_NETWORK)]
+    return _node({"id": HOST_ID, "kind": "host", "label": HOST_LABEL, "hosts": hosts}, ["host"])
 
 
-def _host_reaches_node_ports(cluster: Cluster) -> Iterable[dict]:
-    for svc in cluster.list("services"):
-        if svc.get("spec", {}).get("type") in ("NodePort", "LoadBalancer") and node_ports(svc):
-            ports = node_ports(svc)
-            yield _edge(HOST_ID, obj_id("service", svc), "nodeport", label=",".join(map(str, ports)),
-                        nodePorts=ports)
+def node_element(ctx: Context, node: dict) -> dict:
+    name = node["metadata"]["name"]
+    addresses = node.get("status", {}).get("addresses") or []
+    ip = next((a["address"] for a in addresses if a.get("type") == "InternalIP"), "")
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                for c in node.get("status", {}).get("conditions") or [])
+    status = "Ready" if ready and ctx.cluster.running else "NotReady"
+    return _node({"id": element_id("node", name), "kind": "node", "name": name, "label": f"{name}\n{ip}",
+                  "ip": ip, "status": status, "running": ctx.cluster.running},
+                 ["node", "" if status == "Ready" else "not-ready"])
 
 
-EDGE_BUILDERS: dict[str, Callable[[Cluster], Iterable[dict]]] = {
-    "service-pods": _service_selects_pods,
-    "host-nodeports": _host_reaches_node_ports,
-}
+def namespace_element(ctx: Context, ns: str, pods: int, ready: int, services: int) -> dict:
+    system = ns in SYSTEM_NAMESPACES
+    return _node({"id": namespace_id(ns), "kind": "namespace", "name": ns, "label": ns, "namespace": ns,
+                  "parent": element_id("node", ctx.first_node), "system": system,
+                  "counts": {"pods": pods, "ready": ready, "services": services}},
+                 ["namespace", "system" if system else ""])
 
 
-def elements(cluster_or_state: Cluster | dict) -> list[dict]:
-    """Every element of the diagram, nodes before edges (cytoscape needs an edge's ends first)."""
-    cluster = cluster_or_state
-    if isinstance(cluster_or_state, dict):
-        cluster = Cluster.from_dict(cluster_or_state.get("cluster", cluster_or_state))
-    out: list[dict] = []
-    for build in NODE_BUILDERS.values():
-        out.extend(build(cluster))
-    ids = {e["data"]["id"] for e in out}
-    for build in EDGE_BUILDERS.values():
-        out.extend(e for e in build(cluster) if e["data"]["source"] in ids and e["data"]["target"] in ids)
+def _owner(cluster: Cluster, ns: str, ref: dict) -> tuple[str, dict] | None:
+    """The object an ownerReference names, if it exists (same namespace, and the uid when given)."""
+    plural = PLURAL_OF.get(ref.get("kind", ""))
+    obj = cluster.get(plural, ns, ref.get("name", "")) if plural else None
+    if obj is None or (ref.get("uid") and obj["metadata"].get("uid") != ref["uid"]):
+        return None
+    return ref["kind"], obj
+
+
+def _controller_ref(obj: dict) -> dict | None:
+    refs = obj["metadata"].get("ownerReferences") or []
+    return next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+
+
+def workload_of(cluster: Cluster, obj: dict) -> str | None:
+    """The workload element an object (a pod, a ReplicaSet, a Job) belongs to, by ownerReferences."""
+    ns = obj["metadata"].get("namespace", "default")
+    ref = _controller_ref(obj)
+    found = _owner(cluster, ns, ref) if ref else None
+    if found is None:
+        return None
+    kind, owner = found
+    if kind in FOLDS_INTO:
+        up = _controller_ref(owner)
+        if up and up.get("kind") == FOLDS_INTO[kind] and _owner(cluster, ns, up):
+            return workload_id(ns, up["kind"], up["name"])
+    return workload_id(ns, kind, owner["metadata"]["name"])
+
+
+def is_workload(cluster: Cluster, kind: str, obj: dict) -> bool:
+    """Whether an object is drawn as a workload: a folding kind (ReplicaSet, Job) only without its owner."""
+    return kind not in FOLDS_INTO or workload_of(cluster, obj) is None
+
+
+def _desired_and_ready(kind: str, obj: dict) -> tuple[int, int]:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    if kind == "DaemonSet":
+        return status.get("desiredNumberScheduled", 0), status.get("numberReady", 0)
+    if kind == "Job":
+        return spec.get("parallelism", 1), status.get("ready", 0)
+    if kind == "CronJob":
+        return len(status.get("active") or []), 0
+    return spec.get("replicas", 1), status.get("readyReplicas", 0)
+
+
+def workload_element(ctx: Context, kind: str, obj: dict) -> dict:
+    meta = obj["metadata"]
+    ns, name = meta.get("namespace", "default"), meta["name"]
+    desired, ready = _desired_and_ready(kind, obj)
+    system = ns in SYSTEM_NAMESPACES
+    return _node({"id": workload_id(ns, kind, name), "kind": "workload", "workloadKind": kind, "name": name,
+                  "namespace": ns, "label": name, "parent": ctx.lane(ns), "replicas": desired, "ready": ready,
+                  "system": system},
+                 ["workload", kind.lower(), "system" if system else ""])
+
+
+def pod_element(ctx: Context, pod: dict) -> dict:
+    meta, status = pod["metadata"], pod.get("status", {}) or {}
+    ns = meta.get("namespace", "default")
+    ok = pod_is_ready(pod)
+    system = ns in SYSTEM_NAMESPACES
+    owner = workload_of(ctx.cluster, pod)
+    data = {"id": obj_id("pod", pod), "kind": "pod", "name": meta["name"], "namespace": ns,
+            "label": meta["name"], "parent": owner or ctx.lane(ns), "status": pod_status(pod),
+            "phase": status.get("phase", "Pending"), "ready": pod_ready(pod), "isReady": ok,
+            "ip": status.get("podIP", ""), "labels": meta.get("labels") or {},
+            "labelText": format_labels(meta.get("labels")), "system": system,
+            "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
+            "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
+    _cause(ctx, "pod", pod, data)
+    return _node(data, ["pod", "ready" if ok else "not-ready", "system" if system else ""])
+
+
+def ready_endpoints(endpoints: dict | None) -> int:
+    return sum(len(s.get("addresses") or []) for s in (endpoints or {}).get("subsets") or [])
+
+
+def service_element(ctx: Context, svc: dict) -> dict:
+    meta, spec = svc["metadata"], svc.get("spec", {}) or {}
+    ns = meta.get("namespace", "default")
+    type_ = spec.get("type", "ClusterIP")
+    system = ns in SYSTEM_NAMESPACES
+    data = {"id": obj_id("service", svc), "kind": "service", "name": meta["name"], "namespace": ns,
+            "label": meta["name"], "parent": ctx.lane(ns), "type": type_, "clusterIP": spec.get("clusterIP", ""),
+            "ports": service_ports(svc), "nodePorts": node_ports(svc), "selector": spec.get("selector") or {},
+            "system": system, "endpoints": ready_endpoints(ctx.cluster.get("endpoints", ns, meta["name"]))}
+    if type_ == "ExternalName":
+        data["externalName"] = spec.get("externalName", "")
+    if type_ == "LoadBalancer":   # minikube without `minikube tunnel` leaves it <pending>
+        ingress = (svc.get("status", {}).get("loadBalancer") or {}).get("ingress") or []
+        data["externalIP"] = ",".join(i.get("ip") or i.get("hostname", "") for i in ingress) or "<pending>"
+    _cause(ctx, "service", svc, data)
+    return _node(data, ["service", type_.lower(), "system" if system else ""])
+
+
+def entry_elements(ctx: Context, svc: dict) -> Iterable[dict]:
+    """The NodePorts a Service opens on every node, each with host -> nodeport -> service edges."""
+    if not exposes_node_ports(svc):
+        return
+    sid = obj_id("service", svc)
+    for node in ctx.nodes:
+        for p in svc["spec"].get("ports") or []:
+            if not p.get("nodePort"):
+                continue
+            port, eid = int(p["nodePort"]), nodeport_id(node, int(p["nodePort"]))
+            yield _node({"id": eid, "kind": "entry", "name": str(port), "label": f":{port}", "port": port,
+                         "protocol": p.get("protocol", "TCP"), "service": sid, "node": node,
+                         "parent": element_id("node", node)}, ["entry", "nodeport"])
+            yield _edge(HOST_ID, eid, "nodeport", label=f":{port}")
+            yield _edge(eid, sid, "exposes")
+
+
+def selects_edge(ctx: Context, svc: dict, pod: dict) -> dict | None:
+    """A Service's selector picks a pod (a selector only ever picks pods in its own namespace)."""
+    selector = svc.get("spec", {}).get("selector")
+    if not selector or svc["metadata"].get("namespace") != pod["metadata"].get("namespace"):
+        return None
+    if not selector_matches({"matchLabels": selector}, pod["metadata"].get("labels") or {}):
+        return None
+    return _edge(obj_id("service", svc), obj_id("pod", pod), "selects", endpoint=pod_condition_ready(pod))
+
+
+# ---- the whole diagram -------------------------------------------------------------------------------
+KIND_ORDER = {k: i for i, k in enumerate(
+    ("host", "node", "namespace", "entry", "workload", "pod", "service", "ingress", "networkpolicy"))}
+
+
+def order_key(e: dict) -> tuple:
+    """Parents before children, nodes before edges (cytoscape needs an edge's ends first)."""
+    return (e["group"] != "nodes", KIND_ORDER.get(e["data"].get("kind"), 99), e["data"]["id"])
+
+
+def _source(source) -> tuple[Cluster, dict]:
+    """(cluster, host files) from an Engine, a Cluster, or a stored state dict."""
+    if isinstance(source, Cluster):
+        return source, {}
+    if isinstance(source, dict):
+        cluster = Cluster.from_dict(source.get("cluster", source))
+        return cluster, (source.get("host") or {}).get("files") or {}
+    return source.cluster, source.host.files
+
+
+def namespaces_of(cluster: Cluster) -> set[str]:
+    """Every namespace with a lane: the Namespace objects and any namespace an object sits in."""
+    names = {n["metadata"]["name"] for n in cluster.list("namespaces")}
+    for plural in ("pods", "services", "ingresses", "networkpolicies", *WORKLOADS):
+        names.update(k.split("/", 1)[0] for k in cluster.objects.get(plural, {}))
+    return names
+
+
+def build(source) -> dict[str, dict]:
+    """Every element by id, built from scratch."""
+    from . import topology_ingress, topology_policy
+
+    cluster, files = _source(source)
+    ctx = Context(cluster, files)
+    out: dict[str, dict] = {}
+
+    def add(e: dict | None) -> None:
+        if e is not None:
+            out.setdefault(e["data"]["id"], e)
+
+    add(host_element(ctx))
+    for node in cluster.list("nodes"):
+        add(node_element(ctx, node))
+    services = cluster.list("services")
+    for svc in services:
+        for e in entry_elements(ctx, svc):
+            add(e)
+    if ctx.first_node:
+        pods = cluster.list("pods")
+        counts: dict[str, list[int]] = {ns: [0, 0, 0] for ns in namespaces_of(cluster)}
+        for pod in pods:
+            c = counts[pod["metadata"].get("namespace", "default")]
+            c[0] += 1
+            c[1] += pod_is_ready(pod)
+        for svc in services:
+            counts[svc["metadata"].get("namespace", "default")][2] += 1
+        for ns, (n, ready, nsvc) in counts.items():
+            add(namespace_element(ctx, ns, n, ready, nsvc))
+        for plural, kind in WORKLOADS.items():
+            for obj in cluster.list(plural):
+                if is_workload(cluster, kind, obj):
+                    add(workload_element(ctx, kind, obj))
+        for pod in pods:
+            add(pod_element(ctx, pod))
+        by_ns: dict[str, list[dict]] = {}
+        for pod in pods:
+            by_ns.setdefault(pod["metadata"].get("namespace", "default"), []).append(pod)
+        for svc in services:
+            add(service_element(ctx, svc))
+            if svc.get("spec", {}).get("selector"):
+                for pod in by_ns.get(svc["metadata"].get("namespace", "default"), ()):
+                    add(selects_edge(ctx, svc, pod))
+        for ing in cluster.list("ingresses"):
+            for e in topology_ingress.ingress_elements(ctx, ing):
+                add(e)
+        for np_ in cluster.list("networkpolicies"):
+            add(topology_policy.policy_element(ctx, np_))
+            for pod in by_ns.get(np_["metadata"].get("namespace", "default"), ()):
+                add(topology_policy.isolates_edge(ctx, np_, pod))
+        for e in topology_ingress.controller_edges(ctx):
+            add(e)
+    return prune(out)
+
+
+def prune(out: dict[str, dict]) -> dict[str, dict]:
+    """Drop edges whose ends are not drawn, and elements whose parent is not."""
+    for i in [i for i, e in out.items() if e["group"] == "nodes" and e["data"].get("parent")
+              and e["data"]["parent"] not in out]:
+        del out[i]
+    for i in [i for i, e in out.items() if e["group"] == "edges"
+              and (e["data"]["source"] not in out or e["data"]["target"] not in out)]:
+        del out[i]
     return out
 
 
-def diff(old: list[dict], new: list[dict]) -> dict:
+def ordered(by_id: dict[str, dict]) -> list[dict]:
+    return sorted(by_id.values(), key=order_key)
+
+
+def elements(source) -> list[dict]:
+    """Every element of the diagram in a canonical order (see order_key), from an Engine (with the
+    learner's /etc/hosts), a Cluster, or a stored state dict."""
+    return ordered(build(source))
+
+
+def diff(old: list[dict] | dict[str, dict], new: list[dict] | dict[str, dict]) -> dict:
     """What changed between two diagrams: {"add": [elements], "update": [elements], "remove": [ids]}.
 
     Apply in that order: remove, add, update. An element whose parent changed is removed and re-added,
     because cytoscape cannot change a compound parent through data.
     """
-    before = {e["data"]["id"]: e for e in old}
-    after = {e["data"]["id"]: e for e in new}
+    before = old if isinstance(old, dict) else {e["data"]["id"]: e for e in old}
+    after = new if isinstance(new, dict) else {e["data"]["id"]: e for e in new}
     remove = [i for i in before if i not in after]
     add, update = [], []
     for i, e in after.items():
@@ -243,25 +457,42 @@ def diff(old: list[dict], new: list[dict]) -> dict:
             add.append(e)
         elif prev != e:
             update.append(e)
-    # cytoscape drops the edges of a removed node: re-send the surviving edges of re-parented nodes.
+    return finish_diff(before, after, add, update, remove)
+
+
+def finish_diff(before: dict, after: dict, add: list, update: list, remove: list) -> dict:
+    """cytoscape drops a removed node's children and edges: re-send the surviving ones of re-parented nodes."""
     moved = {i for i in remove if i in after}
     if moved:
+        removed = set(remove)
+        updated = {e["data"]["id"] for e in update}
+        again = set()
         for i, e in after.items():
-            if e["group"] == "edges" and i in before and i not in remove and (
-                    e["data"]["source"] in moved or e["data"]["target"] in moved):
-                remove.append(i)
-                add.append(e)
-                if e in update:
-                    update.remove(e)
-    # Nodes before edges on the way in.
-    add.sort(key=lambda e: e["group"] != "nodes")
+            if i in before and i not in removed and (
+                    (e["group"] == "edges" and (e["data"]["source"] in moved or e["data"]["target"] in moved))
+                    or (e["group"] == "nodes" and e["data"].get("parent") in moved)):
+                again.add(i)
+        # A re-sent child may have children and edges of its own.
+        frontier = {i for i in again if after[i]["group"] == "nodes"}
+        while frontier:
+            nxt = set()
+            for i, e in after.items():
+                if i in before and i not in removed and i not in again and (
+                        (e["group"] == "edges" and (e["data"]["source"] in frontier
+                                                     or e["data"]["target"] in frontier))
+                        or (e["group"] == "nodes" and e["data"].get("parent") in frontier)):
+                    again.add(i)
+                    if e["group"] == "nodes":
+                        nxt.add(i)
+            frontier = nxt
+        for i in sorted(again):
+            remove.append(i)
+            add.append(after[i])
+        update = [e for e in update if e["data"]["id"] not in again] if again & updated else update
+    add.sort(key=order_key)
+    update.sort(key=order_key)
     return {"add": add, "update": update, "remove": remove}
 
 
 def is_empty(d: dict) -> bool:
     return not (d["add"] or d["update"] or d["remove"])
-
-
-# Kinds drawn by other modules register their builders on import.
-from . import topology_ingress  # noqa: E402,F401  (Ingresses, their routes and the controller)
-from . import topology_policy  # noqa: E402,F401  (NetworkPolicies drawn on the pods they select)

@@ -1,10 +1,10 @@
-"""Ingresses in the live diagram (registered into topology.NODE_BUILDERS / EDGE_BUILDERS).
+"""Ingresses in the live diagram: per-object builders called by topology.build and topology_delta.
 
-Elements: `ingress/<ns>/<name>` nodes; `routes` edges from an Ingress to each Service it sends traffic to,
-labelled with the host/path rules (`foo.example.com/`, `*/hello`, `default`); `serves` edges from the
-ingress-nginx controller pod to each Ingress it serves; a `hostport` edge from the learner's machine to
-the controller pod (it listens on the node's ports 80 and 443). A curl through the Ingress is traced as
-host -> node -> controller pod, then controller pod -> Service -> pod (playground/sim/ingress.py).
+Elements: `ingress/<ns>/<name>` nodes in their namespace's lane; `routes` edges from an Ingress to each
+Service it sends traffic to, labelled with the host/path rules (`foo.example.com/`, `*/hello`, `default`);
+`serves` edges from the ingress-nginx controller pod to each Ingress it serves; a `hostport` edge from the
+learner's machine to the controller pod (it listens on the node's ports 80 and 443). A curl through the
+Ingress is traced host -> controller pod -> ingress -> service -> pod (playground/sim/ingress.py).
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Iterable
 
 from . import topology
 from .sim import ingress as routing
-from .sim.cluster import Cluster
 
 
 def _rule_labels(ing: dict) -> dict[str, list[str]]:
@@ -32,50 +31,38 @@ def _rule_labels(ing: dict) -> dict[str, list[str]]:
     return out
 
 
-def _ingresses(cluster: Cluster) -> Iterable[dict]:
-    serving = bool(routing.controller_pods(cluster))
-    classes = routing.nginx_classes(cluster)
-    for ing in cluster.list("ingresses"):
-        meta, spec = ing["metadata"], ing.get("spec") or {}
-        hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
-        address = ",".join(i.get("ip") or i.get("hostname", "")
-                           for i in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
-        served = serving and routing.served(cluster, ing, classes)
-        data = {"id": topology.obj_id("ingress", ing), "kind": "ingress", "name": meta["name"],
-                "namespace": meta.get("namespace", "default"), "label": meta["name"],
-                "class": spec.get("ingressClassName") or "", "hosts": ",".join(hosts) or "*",
-                "address": address, "served": served}
-        yield {"group": "nodes", "data": data, "classes": "ingress" + ("" if served else " unserved")}
+def backends(ing: dict) -> list[str]:
+    """The names of the Services an Ingress routes to (in its own namespace)."""
+    return list(_rule_labels(ing))
 
 
-def _ingress_routes(cluster: Cluster) -> Iterable[dict]:
-    for ing in cluster.list("ingresses"):
-        ns = ing["metadata"].get("namespace", "default")
-        for svc_name, labels in _rule_labels(ing).items():
-            svc = cluster.get("services", ns, svc_name)     # backends live in the Ingress's own namespace
-            if svc is None:
-                continue
-            yield topology._edge(topology.obj_id("ingress", ing), topology.obj_id("service", svc), "routes",
+def ingress_element(ctx: "topology.Context", ing: dict) -> dict:
+    meta, spec = ing["metadata"], ing.get("spec") or {}
+    ns = meta.get("namespace", "default")
+    hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
+    address = ",".join(i.get("ip") or i.get("hostname", "")
+                       for i in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
+    served = bool(ctx.controllers) and routing.served(ctx.cluster, ing, ctx.ingress_classes)
+    data = {"id": topology.obj_id("ingress", ing), "kind": "ingress", "name": meta["name"], "namespace": ns,
+            "label": meta["name"], "parent": ctx.lane(ns), "class": spec.get("ingressClassName") or "",
+            "hosts": ",".join(hosts) or "*", "address": address, "served": served}
+    topology._cause(ctx, "ingress", ing, data)
+    return topology._node(data, ["ingress", "" if served else "unserved"])
+
+
+def ingress_elements(ctx: "topology.Context", ing: dict) -> Iterable[dict]:
+    """The Ingress, its routes to the Services that exist, and the controllers' `serves` edges to it."""
+    yield ingress_element(ctx, ing)
+    ns, iid = ing["metadata"].get("namespace", "default"), topology.obj_id("ingress", ing)
+    for svc_name, labels in _rule_labels(ing).items():
+        if ctx.cluster.get("services", ns, svc_name) is not None:     # backends live in the Ingress's namespace
+            yield topology._edge(iid, topology.element_id("service", svc_name, ns), "routes",
                                  label="\n".join(labels), rules=labels)
+    if routing.served(ctx.cluster, ing, ctx.ingress_classes):
+        for pid in ctx.controllers:
+            yield topology._edge(pid, iid, "serves")
 
 
-def _controller_serves(cluster: Cluster) -> Iterable[dict]:
-    pods = routing.controller_pods(cluster)
-    if not pods:
-        return
-    classes = routing.nginx_classes(cluster)
-    for pod in pods:
-        pid = topology.obj_id("pod", pod)
+def controller_edges(ctx: "topology.Context") -> Iterable[dict]:
+    for pid in ctx.controllers:
         yield topology._edge(topology.HOST_ID, pid, "hostport", label=":80 :443", ports=[80, 443])
-        for ing in cluster.list("ingresses"):
-            if routing.served(cluster, ing, classes):
-                yield topology._edge(pid, topology.obj_id("ingress", ing), "serves")
-
-
-def register() -> None:
-    topology.NODE_BUILDERS.setdefault("ingresses", _ingresses)
-    topology.EDGE_BUILDERS.setdefault("ingress-services", _ingress_routes)
-    topology.EDGE_BUILDERS.setdefault("ingress-controller", _controller_serves)
-
-
-register()

@@ -1,9 +1,11 @@
 """Pages: the landing page, sign up, the sandbox list (create, reset, delete) and the sandbox page."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,6 +74,7 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sandbox_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _get_sandbox_for_user(request, sandbox_id)
+    sandbox.lesson_title = dict(lesson_choices()).get(sandbox.lesson_slug, sandbox.lesson_slug)
     return render(request, "playground/sandbox.html", {"sandbox": sandbox, "ws_url": ws_url(request, sandbox),
                                                        "lesson_slug": sandbox.lesson_slug})
 
@@ -81,7 +84,8 @@ def sandbox_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 def sandbox_reset(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _get_sandbox_for_user(request, sandbox_id)
     services.reset_sandbox(sandbox.pk, request.user)
-    messages.success(request, f"Sandbox {sandbox.name} is a fresh minikube cluster again.")
+    progress = " and the lesson starts over" if sandbox.lesson_slug else ""
+    messages.success(request, f"Sandbox {sandbox.name} is a fresh minikube cluster again{progress}.")
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     target = request.POST.get("next", "")
@@ -101,22 +105,67 @@ def sandbox_delete(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     return redirect("sandbox_list")
 
 
-@login_required
-@require_POST
-def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open the learner's sandbox for a lesson, creating one (named after the lesson) the first time."""
-    existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("meta").first()
-    if existing:
-        return redirect("sandbox_page", sandbox_id=existing.pk)
-    taken = set(Sandbox.objects.filter(owner=request.user).values_list("name", flat=True))
+def _oldest_sandbox(user) -> Sandbox | None:
+    """The sandbox that starting a lesson at the limit offers to replace: the one used least recently."""
+    return Sandbox.objects.filter(owner=user).defer("meta").order_by("updated", "pk").first()
+
+
+def _lesson_summary(slug: str) -> str:
+    try:
+        from lessons.models import Lesson
+    except ImportError:
+        return ""
+    return Lesson.objects.filter(slug=slug).values_list("summary", flat=True).first() or ""
+
+
+def _free_name(user, slug: str) -> str:
+    """The lesson's slug as a sandbox name, numbered when the learner already has one by that name."""
+    taken = set(Sandbox.objects.filter(owner=user).values_list("name", flat=True))
     name = slug[: services.MAX_NAME]
     n = 2
     while name in taken:
         name = f"{slug[: services.MAX_NAME - 4]}-{n}"
         n += 1
+    return name
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open the learner's sandbox for a lesson, creating one (named after the lesson) the first time.
+
+    A lesson's name is a link here (GET): it reopens the lesson's sandbox, or shows a page to start it (a
+    GET never creates). At the sandbox limit, starting shows which sandbox would be replaced (the least
+    recently used, named) and replaces it only when the learner confirms (POST replace=<its id>)."""
+    existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("meta").first()
+    if existing:
+        return redirect("sandbox_page", sandbox_id=existing.pk)
+    titles = dict(lesson_choices())
+    title = titles.get(slug)
+    if title is None and request.method == "GET":
+        raise Http404("No such lesson")
+    limit = settings.PODSCAPE_MAX_SANDBOXES
+    at_limit = Sandbox.objects.filter(owner=request.user).count() >= limit
     try:
-        sandbox = services.create_sandbox(request.user, name, slug)
+        replace = int(request.POST.get("replace", ""))
+    except ValueError:
+        replace = None
+    victim = Sandbox.objects.filter(owner=request.user, pk=replace).defer("meta").first() if at_limit else None
+    if title is not None and (request.method == "GET" or (at_limit and victim is None)):
+        oldest = _oldest_sandbox(request.user) if at_limit else None
+        if oldest is not None:
+            oldest.lesson_title = titles.get(oldest.lesson_slug, oldest.lesson_slug)
+        return render(request, "playground/start_lesson.html",
+                      {"slug": slug, "title": title, "summary": _lesson_summary(slug), "at_limit": at_limit,
+                       "limit": limit, "oldest": oldest})
+    try:
+        with transaction.atomic():     # the replaced sandbox comes back if the new one cannot be made
+            if victim is not None:
+                services.delete_sandbox(victim.pk, request.user)
+            sandbox = services.create_sandbox(request.user, _free_name(request.user, slug), slug)
     except services.SandboxError as exc:
         messages.error(request, str(exc))
-        return redirect("sandbox_list")
+        return redirect("lessons:list")
+    if victim is not None:
+        messages.success(request, f"Sandbox {victim.name} was deleted to make room for this lesson.")
     return redirect("sandbox_page", sandbox_id=sandbox.pk)

@@ -100,6 +100,18 @@
     };
     socket.on("result", lessonChanged);
 
+    // the pane is re-rendered after every command: a list the learner opened (earlier hints) stays open
+    const pane = document.getElementById("lesson-pane");
+    let openDetails = [];
+    if (pane) {
+      pane.addEventListener("htmx:beforeSwap", () => {
+        openDetails = [...pane.querySelectorAll("details[id][open]")].map((d) => d.id);
+      });
+      pane.addEventListener("htmx:afterSwap", () => {
+        openDetails.forEach((id) => { const d = document.getElementById(id); if (d) d.open = true; });
+      });
+    }
+
     // "run" buttons the lesson pane may render: <button data-run="kubectl get pods">
     document.addEventListener("click", (ev) => {
       const btn = ev.target.closest && ev.target.closest("[data-run]");

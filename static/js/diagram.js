@@ -1,613 +1,601 @@
-// The live diagram: cytoscape.js + fcose. The server owns the graph (playground/topology.py) and pushes
-// diffs; this file applies them in place (never clear-and-redraw), keeps positions stable, and animates
-// traffic traces. Object names reach the page only through canvas labels and textContent.
+// The live diagram. The server owns the graph (playground/topology*.py) and pushes diffs; this file keeps
+// them in a map, asks diagram-model.js what to show (folded, sized, legible), places it with ELK's layered
+// algorithm in a Web Worker (elk-worker.min.js), and draws it with cytoscape: nodes are plain boxes (no
+// cytoscape compounds) at the places ELK gave, so what is drawn is exactly what was laid out.
+// The last request is drawn along its hops and kept until the next; its verdict and reason are written
+// under the picture, never over it. diagram-twin.js keeps the text outline. Names reach the page only
+// through canvas labels and textContent.
 (function () {
   "use strict";
 
-  const COLORS = {
-    ok: "#2ea043", pending: "#d29922", error: "#da3633", done: "#6e7681",
-    service: "#1f6feb", host: "#8957e5", node: "#161b22", nodeBorder: "#3d4451",
+  const M = window.PodscapeDiagramModel;
+  const EXPAND_KEY = "podscape.diagram.expanded";     // the namespaces the learner unfolded or folded
+  const SYSTEM_KEY = "podscape.hideSystem";           // the "system pods" switch ("1": folded)
+  const C = {
+    text: "#e6edf3", muted: "#8b949e", ok: "#3fb950", pending: "#d29922", error: "#f85149", done: "#6e7681",
+    service: "#1f6feb", host: "#8957e5", entry: "#6e40c9", ingress: "#9a6700", policy: "#9e6a03",
   };
   const PENDING = /^(Pending|ContainerCreating|PodInitializing|Terminating|Init:\d+\/\d+|NotReady)$/;
   const DONE = /^(Completed|Succeeded)$/;
-  const SYSTEM_KEY = "podscape.hideSystem";
+  const STICKY = ["policy-denied", "trace-hop", "trace-bad", "trace-stop", "trace-last"];
 
-  function statusClass(d) {
+  function podState(d) {
     const s = String(d.status || d.phase || "");
-    if (d.kind === "node") return s === "Ready" ? "st-ok" : "st-error";
-    if (d.kind !== "pod") return "";
-    if (s === "Running") return d.isReady === false ? "st-pending" : "st-ok";
-    if (PENDING.test(s)) return "st-pending";
-    if (DONE.test(s)) return "st-done";
-    return "st-error";
+    if (s === "Running") return d.isReady === false ? "pending" : "ok";
+    if (PENDING.test(s)) return "pending";
+    if (DONE.test(s)) return "done";
+    return "error";
   }
 
-  // label text drawn on the canvas (never parsed as HTML)
-  function displayLabel(d) {
-    const name = String(d.name || d.label || d.id);
-    if (d.kind === "service") {
-      const type = d.type || "ClusterIP";
-      const ports = d.ports ? " " + d.ports : "";
-      return name + "\n" + type + ports;
-    }
-    if (d.kind === "pod") return podLabel(name);
-    if (d.kind === "node") return String(d.label || name);
-    if (d.kind === "host") return String(d.label || "your machine");
-    if (d.kind === "ingress") return name + "\n" + (d.hosts || "*");
-    return name;
-  }
-
-  // Pod names are long and alike: the workload's name on one line, what tells the copies apart below.
-  function podLabel(name) {
-    let m = /^(.+)-([a-z0-9]{6,10}-[a-z0-9]{5})$/.exec(name);      // deployment-<hash>-<suffix>
-    if (!m) m = /^(.+)-([a-z0-9]{5})$/.exec(name);                 // daemonset / replicaset pods
-    if (!m && name.length > 18) m = /^(.+)-([^-]+)$/.exec(name);    // kube-apiserver-minikube
-    return m ? m[1] + "\n" + m[2] : name;
-  }
-
-  function tooltipText(d) {
-    const lines = [];
-    const kind = d.kind ? d.kind[0].toUpperCase() + d.kind.slice(1) : "Object";
-    lines.push(kind + " " + (d.namespace ? d.namespace + "/" : "") + (d.name || d.label || d.id));
-    if (d.kind === "pod") {
-      lines.push("status: " + d.status + "   ready: " + d.ready + (d.restarts ? "   restarts: " + d.restarts : ""));
-      if (d.ip) lines.push("IP: " + d.ip);
-      if (d.labelText) lines.push("labels: " + d.labelText);
-    } else if (d.kind === "service") {
-      lines.push("type: " + d.type + "   ports: " + d.ports);
-      if (d.clusterIP) lines.push("cluster IP: " + d.clusterIP);
-      const sel = d.selector && Object.keys(d.selector).length
-        ? Object.entries(d.selector).map(([k, v]) => k + "=" + v).join(",") : "<none>";
-      lines.push("selector: " + sel);
-      if (d.externalName) lines.push("external name: " + d.externalName);
-    } else if (d.kind === "node") {
-      if (d.ip) lines.push("IP: " + d.ip);
-      lines.push("status: " + d.status);
-    } else if (d.kind === "host") {
-      lines.push("where your terminal runs; it reaches the cluster through the node's IP");
-    }
-    if (d.kind === "selects") lines.push(d.endpoint ? "an endpoint of the Service" : "matches, but not ready: no endpoint");
-    if (d.kind === "nodeport") lines.push("NodePort " + d.label + " on the node's IP");
-    return lines.join("\n");
-  }
-
+  const z = (n) => ({ "z-index-compare": "manual", "z-index": n });
   const STYLE = [
-    { selector: "node", style: {
-      "label": "data(display)", "color": "#d8dee9", "font-size": 11, "text-wrap": "wrap",
-      "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "font-family": "ui-sans-serif, system-ui, sans-serif", "min-zoomed-font-size": 6,
-      "text-background-color": "#0d1117", "text-background-opacity": 0.75, "text-background-padding": 1,
-      "text-background-shape": "roundrectangle",
-    } },
-    { selector: "node.host", style: {
-      "shape": "round-rectangle", "width": 70, "height": 44, "background-color": COLORS.host,
-      "border-width": 2, "border-color": "#b392f0",
-    } },
-    { selector: "node.node", style: {
-      "shape": "round-rectangle", "background-color": COLORS.node, "background-opacity": 0.85,
-      "border-width": 2, "border-color": COLORS.nodeBorder, "padding": 18,
-      "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "font-weight": "bold",
-      "min-width": 120, "min-height": 80,
-    } },
-    { selector: "node.node.st-error", style: { "border-color": COLORS.error, "border-style": "dashed" } },
-    // a namespace's pods on the node: a dashed box labelled with the namespace (node > namespace > pod)
-    { selector: "node.namespace", style: {
-      "shape": "round-rectangle", "background-color": "#0d1117", "background-opacity": 0.35, "border-width": 1,
-      "border-style": "dashed", "border-color": "#484f58", "padding": 10, "label": "data(label)",
-      "text-valign": "top", "text-halign": "center", "font-size": 9, "color": "#8b949e",
-    } },
-    { selector: "node.pod", style: {
-      "shape": "ellipse", "width": 28, "height": 28, "border-width": 2, "border-color": "#0d1117",
-      "font-size": 9, "text-max-width": 140,
-    } },
-    { selector: "node.pod.st-ok", style: { "background-color": COLORS.ok } },
-    { selector: "node.pod.st-pending", style: { "background-color": COLORS.pending } },
-    { selector: "node.pod.st-error", style: { "background-color": COLORS.error } },
-    { selector: "node.pod.st-done", style: { "background-color": COLORS.done } },
-    { selector: "node.pod.system", style: {
-      "width": 16, "height": 16, "opacity": 0.55, "font-size": 7, "color": "#8b949e",
-    } },
-    { selector: "node.service", style: {
-      "shape": "hexagon", "width": 46, "height": 40, "background-color": COLORS.service,
-      "border-width": 2, "border-color": "#58a6ff", "font-size": 10,
-      "text-valign": "top", "text-margin-y": -4, "z-compound-depth": "top",
-    } },
-    { selector: "node.service.nodeport, node.service.loadbalancer", style: {
-      "shape": "diamond", "width": 50, "height": 50, "border-color": "#a5d6ff", "border-width": 3,
-    } },
-    { selector: "node.service.externalname", style: { "shape": "tag", "background-color": "#6e7681" } },
-    { selector: "node.service.system", style: { "opacity": 0.55, "width": 30, "height": 26, "font-size": 8 } },
-    { selector: "edge", style: {
-      "width": 1.5, "line-color": "#58a6ff", "target-arrow-color": "#58a6ff", "target-arrow-shape": "triangle",
-      "curve-style": "bezier", "arrow-scale": 0.8, "opacity": 0.8,
-      "font-size": 10, "color": "#d8dee9", "text-background-color": "#0d1117", "text-background-opacity": 0.85,
-      "text-background-padding": 2,
-    } },
-    { selector: "edge.selects[?endpoint]", style: { "line-style": "solid" } },
-    { selector: "edge.selects[!endpoint]", style: { "line-style": "dashed", "line-color": "#6e7681",
-      "target-arrow-color": "#6e7681" } },
-    { selector: "edge.system", style: { "opacity": 0.35 } },
-    { selector: "edge.nodeport", style: {
-      "label": "data(label)", "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2.5,
-    } },
-    // Ingresses (playground/topology_ingress.py): a tag-shaped node, edges to Services labelled with the rules
-    { selector: "node.ingress", style: {
-      "shape": "tag", "width": 50, "height": 30, "background-color": "#bf8700", "border-width": 2,
-      "border-color": "#e3b341", "font-size": 10,
-    } },
-    { selector: "node.ingress.unserved", style: { "background-opacity": 0.35, "border-style": "dashed" } },
-    { selector: "edge.routes", style: {
-      "label": "data(label)", "text-wrap": "wrap", "line-color": "#e3b341", "target-arrow-color": "#e3b341", "width": 2,
-    } },
-    { selector: "edge.serves", style: { "line-style": "dotted", "line-color": "#e3b341", "target-arrow-color": "#e3b341" } },
-    { selector: "edge.hostport", style: {
-      "label": "data(label)", "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2.5,
-    } },
-    { selector: ".sys-hidden", style: { "display": "none" } },
-    { selector: "node:selected", style: { "border-color": "#f0f6fc", "border-width": 3 } },
-    { selector: ".trace-hop", style: { "underlay-color": "#f0f6fc", "underlay-opacity": 0.25, "underlay-padding": 6 } },
-    { selector: "edge.trace-hop", style: { "width": 3.5, "opacity": 1 } },
-    { selector: "node.packet", style: {
-      "shape": "ellipse", "width": 12, "height": 12, "background-color": "#f0f6fc", "border-width": 2,
-      "border-color": "#0d1117", "label": "", "z-index": 999, "events": "no",
-    } },
-    { selector: "node.packet.arrived", style: { "background-color": "#3fb950", "width": 16, "height": 16 } },
-    { selector: "node.packet.stopped", style: { "background-color": "#f85149", "width": 16, "height": 16 } },
+    { selector: "node", style: Object.assign({
+      "label": "data(label)", "color": C.text, "font-size": M.FONT, "font-family": M.SANS, "text-wrap": "wrap",
+      "text-valign": "center", "text-halign": "center", "line-height": M.LINE / M.FONT, "min-zoomed-font-size": 0,
+      "shape": "round-rectangle", "width": "data(w)", "height": "data(h)", "background-color": "#161b22",
+      "border-width": 1.5, "border-color": "#3d4451", "text-events": "yes" }, z(10)) },
+    { selector: "node.box", style: Object.assign({ "text-valign": "top", "text-margin-y": "data(dy)",
+      "background-opacity": 0.55, "font-weight": "bold" }, z(1)) },
+    { selector: "node.node", style: Object.assign({ "background-color": "#0b0f14", "border-color": "#3d4451",
+      "border-width": 2 }, z(0)) },
+    { selector: "node.node.stopped, node.node.notready", style: { "border-color": C.error, "border-style": "dashed" } },
+    { selector: "node.namespace", style: Object.assign({ "background-color": "#0d1117", "border-style": "dashed",
+      "border-color": "#484f58", "color": "#c9d1d9" }, z(1)) },
+    { selector: "node.workload", style: Object.assign({ "background-color": "#161b22", "border-color": "#30363d",
+      "font-weight": "normal" }, z(2)) },
+    { selector: "node.pod", style: { "font-family": M.MONO, "border-width": 3, "background-color": "#0d1117" } },
+    { selector: "node.pod.st-ok", style: { "border-color": C.ok } },
+    { selector: "node.pod.st-pending", style: { "border-color": C.pending, "border-style": "dashed" } },
+    { selector: "node.pod.st-error", style: { "border-color": C.error, "background-color": "#3b1219" } },
+    { selector: "node.pod.st-done", style: { "border-color": C.done } },
+    { selector: "node.stack", style: { "border-width": 3, "border-color": C.ok, "border-style": "double" } },
+    { selector: "node.service", style: { "shape": "cut-rectangle", "background-color": "#0c2d6b", "border-color": "#58a6ff" } },
+    { selector: "node.service.nodeport, node.service.loadbalancer", style: { "border-width": 3, "border-color": "#a5d6ff" } },
+    { selector: "node.host", style: { "shape": "rectangle", "background-color": "#3c1f7a", "border-color": "#b392f0" } },
+    { selector: "node.entry", style: { "shape": "round-tag", "background-color": "#2a1657", "border-color": "#b392f0" } },
+    { selector: "node.ingress", style: { "shape": "round-tag", "background-color": "#3d2e00", "border-color": "#e3b341" } },
+    { selector: "node.ingress.unserved", style: { "border-style": "dashed" } },
+    { selector: "node.networkpolicy", style: { "shape": "round-octagon", "background-color": "#3d2800", "border-color": "#d29922" } },
+    { selector: "node.networkpolicy.not-enforced", style: { "border-style": "dashed", "background-color": "#21262d" } },
+    { selector: "node.summary", style: { "background-color": "#161b22", "border-style": "dashed", "border-color": "#6e7681",
+      "color": "#c9d1d9" } },
+    { selector: "node.pod.policy-selected", style: { "outline-width": 2, "outline-color": "#d29922", "outline-offset": 2 } },
+    { selector: "node.has-cause", style: { "border-color": C.error, "border-width": 3 } },
+    { selector: "node.unplaced", style: { "opacity": 0 } },
+    { selector: "node:selected", style: { "overlay-color": "#f0f6fc", "overlay-opacity": 0.12, "overlay-padding": 4 } },
+    { selector: "edge", style: Object.assign({ "width": 1.5, "line-color": "#58a6ff", "target-arrow-color": "#58a6ff",
+      "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8, "opacity": 0.75 }, z(5)) },
+    { selector: "edge.selects[!endpoint]", style: { "line-style": "dashed", "line-color": "#6e7681", "target-arrow-color": "#6e7681" } },
+    { selector: "edge.nodeport, edge.exposes, edge.hostport", style: { "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2 } },
+    { selector: "edge.routes, edge.serves", style: { "line-color": "#e3b341", "target-arrow-color": "#e3b341" } },
+    { selector: "edge.serves", style: { "line-style": "dotted" } },
+    { selector: "edge.isolates", style: { "line-color": "#d29922", "target-arrow-color": "#d29922", "line-style": "dotted",
+      "target-arrow-shape": "tee" } },
+    { selector: "edge.folded", style: { "opacity": 0.4 } },
+    // the last request: its path stays lit until the next one; red where it stopped
+    { selector: "edge.trace-temp", style: { "curve-style": "unbundled-bezier", "control-point-distances": 30,
+      "line-style": "dashed" } },
+    { selector: "edge.trace-hop", style: Object.assign({ "width": 3.5, "opacity": 1, "line-color": C.ok,
+      "target-arrow-color": C.ok }, z(8)) },
+    { selector: "edge.trace-hop.trace-bad", style: { "line-color": C.error, "target-arrow-color": C.error } },
+    { selector: "node.trace-hop", style: { "underlay-color": C.ok, "underlay-opacity": 0.3, "underlay-padding": 5 } },
+    { selector: "node.trace-hop.trace-bad", style: { "underlay-color": C.error } },
+    { selector: "node.trace-stop", style: { "border-color": C.error, "border-width": 4, "underlay-color": C.error,
+      "underlay-opacity": 0.45, "underlay-padding": 6 } },
+    { selector: "node.policy-denied", style: { "underlay-color": C.error, "underlay-opacity": 0.35, "underlay-padding": 5 } },
+    { selector: "node.note", style: Object.assign({ "background-color": "#490202", "border-color": C.error,
+      "color": "#ffdcd7", "text-halign": "center", "events": "no" }, z(20)) },
+    { selector: "node.note.ok", style: { "background-color": "#04260f", "border-color": C.ok, "color": "#aff5b4" } },
+    { selector: "node.packet", style: Object.assign({ "shape": "ellipse", "width": 14, "height": 14, "label": "",
+      "background-color": "#f0f6fc", "border-width": 2, "border-color": "#0d1117", "events": "no" }, z(30)) },
+    { selector: "node.packet.arrived", style: { "background-color": C.ok } },
+    { selector: "node.packet.stopped", style: { "background-color": C.error } },
   ];
 
   class Diagram {
     constructor(root, socket) {
       this.root = root;
+      this.socket = socket;
       this.container = root.querySelector("[data-cy]");
       this.tooltip = root.querySelector("[data-tooltip]");
       this.traceLog = root.querySelector("[data-trace-log]");
-      this.hideSystem = localStorage.getItem(SYSTEM_KEY) === "1";
-      this.laidOut = false;
+      this.stateBar = root.querySelector("[data-diagram-state]");
+      this.empty = root.querySelector("[data-diagram-empty]");
+      this.elements = new Map();            // id -> server element, the whole graph
+      this.view = { expanded: new Set(), openStacks: new Set() };
+      this.userExpand = this.loadExpand();  // ns -> true (unfolded) | false (folded) by the learner
+      this.lessonExpand = [];
+      this.version = null;
+      this.model = null;
+      this.positions = new Map();           // id -> {x, y, w, h} from the last layout
+      this.layoutKey = "";
+      this.layoutSeq = 0;
+      this.layoutCount = 0;
       this.userMoved = false;
-      this.layoutTimer = null;
+      this.lastTrace = null;
       this.traceSeq = 0;
-      this.tracesShown = [];
 
-      window.cytoscape.use(window.cytoscapeFcose);
-      this.cy = window.cytoscape({
-        container: this.container, elements: [], style: STYLE,
-        minZoom: 0.2, maxZoom: 2.5, boxSelectionEnabled: false,
-      });
+      this.elk = new window.ELK({ workerUrl: root.dataset.elkWorker });
+      this.cy = window.cytoscape({ container: this.container, elements: [], style: STYLE, boxSelectionEnabled: false,
+        autoungrabify: true, minZoom: M.MIN_LABEL_PX / M.FONT, maxZoom: 2.5 });
       window.cy = this.cy;
 
       const toggle = root.querySelector("[data-toggle-system]");
       if (toggle) {
-        toggle.checked = !this.hideSystem;
-        toggle.addEventListener("change", () => this.setHideSystem(!toggle.checked));
+        this.systemToggle = toggle;
+        toggle.addEventListener("change", () => this.setSystemShown(toggle.checked));
       }
       const fit = root.querySelector("[data-fit]");
-      if (fit) fit.addEventListener("click", () => { this.userMoved = false; this.relayout(true); });
+      if (fit) fit.addEventListener("click", () => { this.userMoved = false; this.fitView(); });
       for (const ev of ["mousedown", "wheel", "touchstart"]) {
         this.container.addEventListener(ev, () => { this.userMoved = true; }, { passive: true });
       }
-      this.cy.on("mouseover", "node, edge", (e) => this.showTooltip(e.target, e.renderedPosition));
-      this.cy.on("mouseout", "node, edge", () => this.hideTooltip());
-      this.cy.on("tap", "node, edge", (e) => this.showTooltip(e.target, e.renderedPosition));
-      this.cy.on("tap", (e) => { if (e.target === this.cy) this.hideTooltip(); });
-      new ResizeObserver(() => { this.cy.resize(); if (!this.userMoved) this.fitSoon(); }).observe(this.container);
+      this.cy.on("mouseover", "node", (e) => this.showTooltip(e.target, e.renderedPosition));
+      this.cy.on("mouseout", "node", () => this.hideTooltip());
+      this.cy.on("tap", "node", (e) => this.activate(e.target.id()));
+      this.cy.on("tap", (e) => { if (e.target === this.cy) { this.hideTooltip(); this.details && this.details.close(); } });
+      new ResizeObserver(() => {
+        this.cy.resize();
+        const dir = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
+        if (this.model && dir !== this.view.direction) this.render();
+        else if (!this.userMoved) this.fitSoon();
+      }).observe(this.container);
+      if (window.PodscapeDiagramDetails) this.details = new window.PodscapeDiagramDetails(this, root);
+      if (window.PodscapeDiagramTwin) this.twin = new window.PodscapeDiagramTwin(this, root);
 
-      socket.on("hello", (m) => this.reset(m.elements || []));
-      socket.on("topology", (m) => this.applyDiff(m));
+      socket.on("hello", (m) => this.reset(m));
+      socket.on("topology", (m) => this.onTopology(m));
       socket.on("traces", (m) => this.animateTraces(m.traces || []));
     }
 
-    // ------------------------------------------------------------------ elements
-    decorate(el) {
-      const d = Object.assign({}, el.data);
-      d.display = displayLabel(d);
-      const classes = new Set(String(el.classes || "").split(/\s+/).filter(Boolean));
-      if (d.kind) classes.add(d.kind);
-      const st = statusClass(d);
-      if (st) classes.add(st);
-      if (d.system || d.namespace === "kube-system") classes.add("system");
-      if (el.group === "edges" || (d.source && d.target)) {
-        const s = this.cy.getElementById(d.source);
-        const t = this.cy.getElementById(d.target);
-        if ((s.nonempty() && s.hasClass("system")) || (t.nonempty() && t.hasClass("system"))) classes.add("system");
-      }
-      if (this.hideSystem && classes.has("system")) classes.add("sys-hidden");
-      return { group: el.group || (d.source && d.target ? "edges" : "nodes"), data: d, classes: [...classes].join(" ") };
+    // ------------------------------------------------------------------ the learner's folding choices
+    loadExpand() {
+      try { return JSON.parse(localStorage.getItem(EXPAND_KEY) || "{}") || {}; } catch (err) { return {}; }
     }
 
-    reset(elements) {
-      // a (re)connect: reconcile with the full list instead of redrawing, so positions survive
-      const want = new Map(elements.map((e) => [e.data.id, e]));
-      const remove = this.cy.elements().not(".packet").filter((e) => !want.has(e.id())).map((e) => e.id());
-      const add = [];
-      const update = [];
-      for (const e of elements) (this.cy.getElementById(e.data.id).nonempty() ? update : add).push(e);
-      this.applyDiff({ add, update, remove });
+    expandedSet() {
+      const set = new Set(this.lessonExpand);
+      const hide = localStorage.getItem(SYSTEM_KEY);
+      if (hide === "0") for (const ns of this.systemNamespaces()) set.add(ns);
+      if (hide === "1") for (const ns of this.systemNamespaces()) set.delete(ns);
+      for (const [ns, open] of Object.entries(this.userExpand)) { if (open) set.add(ns); else set.delete(ns); }
+      return set;
+    }
+
+    systemNamespaces() {
+      const out = new Set(["kube-system", "kube-public", "kube-node-lease"]);
+      for (const e of this.elements.values()) if (e.data.kind === "namespace" && e.data.system) out.add(M.nsOf(e.data));
+      return out;
+    }
+
+    // one namespace (or every system one, from the summary node) folded or unfolded by the learner
+    toggleNamespace(ns, open) {
+      const names = ns === M.SUMMARY ? [...this.systemNamespaces()] : [ns];
+      for (const n of names) this.userExpand[n] = open === undefined ? !this.view.expanded.has(n) : open;
+      localStorage.setItem(EXPAND_KEY, JSON.stringify(this.userExpand));
+      this.render();
+    }
+
+    toggleStack(workloadId) {
+      if (this.view.openStacks.has(workloadId)) this.view.openStacks.delete(workloadId);
+      else this.view.openStacks.add(workloadId);
+      this.render();
+    }
+
+    setSystemShown(shown) {
+      localStorage.setItem(SYSTEM_KEY, shown ? "0" : "1");
+      for (const ns of this.systemNamespaces()) delete this.userExpand[ns];
+      localStorage.setItem(EXPAND_KEY, JSON.stringify(this.userExpand));
+      this.render();
+    }
+
+    // ------------------------------------------------------------------ server messages
+    reset(hello) {
+      this.lessonExpand = ((hello.diagram || {}).expand || []).map(String);
+      this.elements = new Map();
+      for (const e of hello.elements || []) this.elements.set(e.data.id, e);
+      this.version = typeof hello.version === "number" ? hello.version : null;
+      this.render();
+    }
+
+    // A diff must follow the graph we hold. Every command bumps the sandbox's version, diff or not, so a
+    // gap in versions alone proves nothing; a diff that goes back in time, names `base` (the version it
+    // applies to) other than ours, or touches elements we never had means one was lost: then a fresh
+    // hello (the socket reopens) brings the whole graph.
+    onTopology(m) {
+      const v = typeof m.version === "number" ? m.version : null;
+      if (v !== null && this.version !== null && (v <= this.version || (typeof m.base === "number" && m.base !== this.version))) {
+        if (v <= this.version) return;                     // already applied (a replay after a reconnect)
+        this.resync();
+        return;
+      }
+      const known = (id) => this.elements.has(id);
+      const adds = new Set((m.add || []).map((e) => e.data.id));
+      const lost = (m.update || []).some((e) => !known(e.data.id)) || (m.remove || []).some((id) => !known(id)) ||
+        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)) &&
+          !(m.remove || []).includes(e.data.source));
+      if (v !== null) this.version = v;
+      if (lost && this.elements.size) { this.resync(); return; }
+      this.applyDiff(m);
+    }
+
+    resync() {
+      window.podscape.resyncs = (window.podscape.resyncs || 0) + 1;
+      if (this.socket.ws) this.socket.ws.close();           // the socket reconnects and the server says hello
     }
 
     applyDiff(diff) {
+      for (const id of diff.remove || []) this.elements.delete(id);
+      for (const e of diff.add || []) this.elements.set(e.data.id, e);
+      for (const e of diff.update || []) {
+        const old = this.elements.get(e.data.id);
+        this.elements.set(e.data.id, old ? Object.assign({}, old, e, { data: Object.assign({}, old.data, e.data) }) : e);
+      }
+      this.render();
+    }
+
+    // ------------------------------------------------------------------ drawing
+    render() {
+      this.view.expanded = this.expandedSet();
+      // left to right when the pane is wide; in a tall pane (the three-pane page) top to bottom, which keeps
+      // the same reading order by role and fits at a zoom where every label stays legible
+      this.view.direction = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
+      const model = this.model = M.build(this.elements, this.view);
       const cy = this.cy;
-      let structural = false;
-      const added = [];
+      const want = new Map(model.nodes.map((n) => [n.id, n]));
       cy.batch(() => {
-        for (const id of diff.remove || []) {
-          const el = cy.getElementById(id);
-          if (el.nonempty()) { if (el.isNode()) structural = true; cy.remove(el); }
-        }
-        const adds = (diff.add || []).slice().sort((a, b) => (a.group === "edges") - (b.group === "edges"));
-        // parents before children: a pod's node may arrive in the same diff
-        adds.sort((a, b) => (a.group === "edges") - (b.group === "edges") || (!!a.data.parent) - (!!b.data.parent));
-        for (const raw of adds) {
-          if (cy.getElementById(raw.data.id).nonempty()) { this.updateOne(raw); continue; }
-          const el = this.decorate(raw);
-          if (el.group === "edges" &&
-              (cy.getElementById(el.data.source).empty() || cy.getElementById(el.data.target).empty())) continue;
-          if (el.group === "nodes" && el.data.parent && cy.getElementById(el.data.parent).empty()) delete el.data.parent;
-          const pos = el.group === "nodes" ? this.placeNear(el) : null;
-          if (pos) el.position = pos;
-          const made = cy.add(el);
-          if (el.group === "nodes") { structural = true; added.push(made); }
-        }
-        for (const raw of diff.update || []) this.updateOne(raw);
-      });
-      this.publishCounts();
-      if (structural) this.relayout(!this.laidOut);
-      return added;
-    }
-
-    updateOne(raw) {
-      const el = this.cy.getElementById(raw.data.id);
-      if (el.empty()) return;
-      const next = this.decorate(raw);
-      const data = Object.assign({}, next.data);
-      delete data.parent; delete data.source; delete data.target;   // cannot change through data()
-      el.data(data);
-      el.classes(next.classes);
-    }
-
-    // a new pod goes beside its siblings (same parent, same owner prefix), so the layout barely moves
-    placeNear(el) {
-      const d = el.data;
-      const cy = this.cy;
-      if (!this.laidOut) return null;
-      let anchor = null;
-      if (d.kind === "pod") {
-        const stem = String(d.name || "").replace(/-[a-z0-9]{5}$/, "");
-        const sibs = cy.nodes(".pod").filter((n) => n.data("namespace") === d.namespace &&
-          String(n.data("name")).replace(/-[a-z0-9]{5}$/, "") === stem);
-        if (sibs.nonempty()) {
-          const bb = sibs.boundingBox({ includeLabels: false });
-          return { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 40 };      // the bottom of the workload's column
-        }
-        if (d.parent) anchor = cy.getElementById(d.parent);
-      } else if (d.kind === "service") {
-        const others = cy.nodes(".service");
-        if (others.nonempty()) {
-          const bb = others.boundingBox({ includeLabels: false });
-          return { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 60 };
-        }
-      }
-      if (anchor && anchor.nonempty()) {
-        const p = anchor.position();
-        return { x: p.x, y: p.y };
-      }
-      const ext = cy.extent();
-      return { x: (ext.x1 + ext.x2) / 2, y: (ext.y1 + ext.y2) / 2 };
-    }
-
-    // The layout is a function of the graph: start from the tidy arrangement (seedPositions), let fcose
-    // relax it under the reading-order constraints, then move the nodes there from where they are now,
-    // so a change animates instead of jumping, and a reload draws the same picture.
-    relayout(now) {
-      clearTimeout(this.layoutTimer);
-      const run = () => {
-        const eles = this.cy.elements().not(".packet").not(".sys-hidden");
-        if (eles.empty()) return;
-        const first = !this.laidOut;
-        this.laidOut = true;
-        const leaves = eles.nodes().filter((n) => n.isChildless());
-        const before = new Map(leaves.map((n) => [n.id(), Object.assign({}, n.position())]));
-        this.seedPositions(eles);
-        const options = {
-          name: "fcose", quality: "proof", randomize: false, animate: false, fit: false,
-          nodeDimensionsIncludeLabels: true, packComponents: true,
-          nodeRepulsion: 4500, idealEdgeLength: (e) => (e.hasClass("nodeport") ? 170 : 70),
-          edgeElasticity: 0.45, nestingFactor: 0.1,
-          gravity: 2, gravityRange: 1.5, gravityCompound: 1.2, gravityRangeCompound: 1.2, numIter: 2500,
-          tile: true, tilingPaddingVertical: 10, tilingPaddingHorizontal: 10,
-        };
-        try {
-          eles.layout(Object.assign({}, options, this.constraints(eles))).run();
-        } catch (err) {
-          // constraints fcose cannot satisfy together: lay out without them rather than not at all
-          console.warn("podscape: constrained layout failed", err);
-          eles.layout(options).run();
-        }
-        this.tidy(eles);
-        const target = new Map(leaves.map((n) => [n.id(), Object.assign({}, n.position())]));
-        // window.podscape.layouts counts finished layouts (positions and viewport settled), for tests
-        const settled = () => { this.layoutCount = (this.layoutCount || 0) + 1; window.podscape.layouts = this.layoutCount; };
-        const done = () => {
-          if (this.userMoved) { settled(); return; }
-          this.cy.animate({ fit: { eles: this.cy.elements().not(".sys-hidden").not(".packet"), padding: 24 } },
-            { duration: 250, complete: settled });
-        };
-        if (first) { this.cy.fit(eles, 24); settled(); return; }
-        leaves.forEach((n) => { if (before.has(n.id())) n.position(before.get(n.id())); });
-        const layout = leaves.layout({ name: "preset", positions: (n) => target.get(n.id()), fit: false,
-          animate: true, animationDuration: 400, animationEasing: "ease-in-out-cubic" });
-        layout.one("layoutstop", done);
-        layout.run();
-      };
-      if (now) run(); else this.layoutTimer = setTimeout(run, 250);
-    }
-
-    // fcose treats the constraints' gaps loosely: after it, line up each column and row around its
-    // centre, evenly spaced in its order, so that no two pods (or their labels) overlap
-    tidy(eles) {
-      const nodes = eles.nodes();
-      const spread = (members, axis, step) => {
-        if (members.length < 2) return;
-        const other = axis === "y" ? "x" : "y";
-        const mid = (key) => members.reduce((a, n) => a + n.position(key), 0) / members.length;
-        const across = mid(other);
-        const along = mid(axis);
-        members.forEach((n, i) => n.position({ [axis]: along + (i - (members.length - 1) / 2) * step, [other]: across }));
-      };
-      const services = this.orderedServices(nodes).toArray();
-      spread(services, "y", 110);
-      // your machine level with the first Service (the one it reaches on a NodePort, if any)
-      const host = nodes.filter("#host");
-      if (host.nonempty() && services.length) host.position("y", services[0].position("y"));
-      const columnPods = [];
-      const rowPods = [];
-      for (const { columns, rows } of this.podGroups(nodes)) {
-        columns.forEach((col) => { spread(col, "y", 64); columnPods.push(...col); });
-        // columns side by side, far enough apart for the labels, in their order
-        let lastX = -Infinity;
-        columns.forEach((col) => {
-          const x = Math.max(col[0].position("x"), lastX + 120);
-          col.forEach((p) => p.position("x", x));
-          lastX = x;
+        cy.elements().not(".packet, .note, .trace-temp").forEach((el) => {
+          if (el.isNode() ? !want.has(el.id()) : !model.edges.some((e) => e.id === el.id())) cy.remove(el);
         });
-        rows.forEach((row) => { spread(row, "x", 90); rowPods.push(...row); });
-      }
-      const shift = (pods, axis, by) => pods.forEach((p) => p.position(axis, p.position(axis) + by));
-      const min = (pods, axis) => Math.min(...pods.map((p) => p.position(axis)));
-      if (columnPods.length && rowPods.length) {
-        // the system pods' rows (their namespace box, when the server draws one) go below the learner's
-        // pods, starting at the same left edge
-        const bottom = Math.max(...columnPods.map((p) => p.position("y")));
-        shift(rowPods, "y", bottom + 90 - min(rowPods, "y"));
-        shift(rowPods, "x", min(columnPods, "x") - min(rowPods, "x"));
-      }
-      // and every pod to the right of the Services
-      const pods = columnPods.concat(rowPods);
-      if (pods.length && services.length) {
-        const gap = services[0].position("x") + 170 - min(pods, "x");
-        if (gap > 0) shift(pods, "x", gap);
-      }
-    }
-
-    // Pods inside their node: each of the learner's workloads is a column (at most 4 tall, then another
-    // column), side by side; the system pods sit below them in rows of 4. Used for the first positions
-    // and as layout constraints, so the picture reads left to right: machine, Services, pods.
-    podGroups(nodes) {
-      const byParent = new Map();
-      nodes.filter(".pod").forEach((p) => {
-        const parent = p.data("parent") || "";
-        if (!byParent.has(parent)) byParent.set(parent, new Map());
-        const key = p.hasClass("system") ? "~system"
-          : p.data("namespace") + "/" + String(p.data("name")).replace(/-[a-z0-9]{5}$/, "");
-        const groups = byParent.get(parent);
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key).push(p);
-      });
-      // workloads in the order of the Services that select them, so the edges cross as little as possible
-      const svcRank = new Map(this.orderedServices(nodes).map((n, i) => [n.id(), i]));
-      const rank = (pods) => Math.min(Infinity, ...pods[0].incomers("edge.selects").sources()
-        .map((svc) => (svcRank.has(svc.id()) ? svcRank.get(svc.id()) : Infinity)));
-      const out = [];
-      const systemLast = [...byParent].sort(([a], [b]) => /kube-system$/.test(a) - /kube-system$/.test(b));
-      for (const [parent, groups] of systemLast) {
-        const columns = [];
-        const rows = [];
-        const keys = [...groups.keys()].sort((a, b) => rank(groups.get(a)) - rank(groups.get(b)) || (a < b ? -1 : a > b));
-        for (const key of keys) {
-          const pods = groups.get(key).sort((a, b) => String(a.data("name")).localeCompare(b.data("name")));
-          const into = key === "~system" ? rows : columns;
-          const size = key === "~system" ? 4 : 5;
-          for (let i = 0; i < pods.length; i += size) into.push(pods.slice(i, i + size));
-        }
-        out.push({ parent, columns, rows });
-      }
-      return out;
-    }
-
-    // the learner's Services first (those your machine reaches on a NodePort at the top), then the API
-    // server's `kubernetes`, then kube-system's
-    orderedServices(nodes) {
-      const rank = (n) => (n.hasClass("system") ? 3 : n.id() === "service/default/kubernetes" ? 2
-        : (n.data("nodePorts") || []).length ? 0 : 1);
-      return nodes.filter(".service").sort((a, b) =>
-        rank(a) - rank(b) || String(a.data("name")).localeCompare(b.data("name")));
-    }
-
-    // the first layout starts from this tidy arrangement, which fcose then relaxes; a random start would
-    // give a different picture every time the page opens
-    seedPositions(eles) {
-      const nodes = eles.nodes();
-      nodes.filter("#host").position({ x: 0, y: 0 });
-      const svcs = this.orderedServices(nodes);
-      svcs.forEach((n, i) => n.position({ x: 200, y: i * 90 }));
-      let top = -60;
-      for (const { columns, rows } of this.podGroups(nodes)) {
-        columns.forEach((col, c) => col.forEach((p, r) => p.position({ x: 420 + c * 150, y: top + r * 70 })));
-        const height = columns.length ? Math.max(...columns.map((c) => c.length)) * 70 + 40 : 0;
-        rows.forEach((row, r) => row.forEach((p, j) => p.position({ x: 420 + j * 100, y: top + height + r * 60 })));
-        top += height + rows.length * 60 + 120;
-      }
-    }
-
-    constraints(eles) {
-      const nodes = eles.nodes();
-      const ids = new Set(eles.map((e) => e.id()));
-      const rel = [];
-      const vertical = [];
-      const horizontal = [];
-      const services = this.orderedServices(nodes).map((n) => n.id());
-      for (const svc of services) {
-        if (ids.has("host")) rel.push({ left: "host", right: svc, gap: 150 });   // room for the port label
-        this.cy.getElementById(svc).outgoers("edge.selects").targets().forEach((pod) => {
-          if (ids.has(pod.id()) && pod.isChildless()) rel.push({ left: svc, right: pod.id(), gap: 70 });
-        });
-      }
-      if (services.length > 1) vertical.push(services);
-      for (let i = 1; i < services.length; i++) rel.push({ top: services[i - 1], bottom: services[i], gap: 30 });
-      // your machine and the first Service on one line, level with the middle of the pods it selects
-      const lead = [ids.has("host") ? "host" : null, services[0]].filter(Boolean);
-      const leadPods = services.length
-        ? new Set(this.cy.getElementById(services[0]).outgoers("edge.selects").targets().map((p) => p.id())) : new Set();
-      for (const { columns, rows } of this.podGroups(nodes)) {
-        columns.forEach((col, c) => {
-          const colIds = col.map((p) => p.id());
-          if (colIds.length > 1) vertical.push(colIds);
-          for (let j = 1; j < colIds.length; j++) rel.push({ top: colIds[j - 1], bottom: colIds[j], gap: 34 });
-          if (c > 0) rel.push({ left: columns[c - 1][0].id(), right: colIds[0], gap: 90 });
-          if (lead.length && colIds.length % 2 === 1 && colIds.some((id) => leadPods.has(id))) {
-            lead.push(colIds[(colIds.length - 1) / 2]);
-            leadPods.clear();
+        for (const n of model.nodes) {
+          const data = this.nodeData(n);
+          const classes = this.nodeClasses(n);
+          const el = cy.getElementById(n.id);
+          if (el.nonempty()) {
+            el.data(data);
+            const sticky = STICKY.filter((c) => el.hasClass(c));
+            el.classes(classes.concat(sticky));
+          } else {
+            const pos = this.placeFor(n);
+            cy.add({ group: "nodes", data, classes: classes.concat(pos ? [] : ["unplaced"]), position: pos || { x: 0, y: 0 } });
           }
-        });
-        // room for the labels, which are wider than the pods (fcose measures gaps between the nodes' bodies)
-        rows.forEach((row, r) => {
-          const rowIds = row.map((p) => p.id());
-          if (rowIds.length > 1) horizontal.push(rowIds);
-          for (let j = 1; j < rowIds.length; j++) rel.push({ left: rowIds[j - 1], right: rowIds[j], gap: 48 });
-          if (r > 0) rel.push({ top: rows[r - 1][0].id(), bottom: rowIds[0], gap: 30 });
-        });
-        if (columns.length && rows.length) {
-          const tallest = columns.reduce((a, c) => (c.length > a.length ? c : a));
-          rel.push({ top: tallest[tallest.length - 1].id(), bottom: rows[0][0].id(), gap: 40 });
         }
-      }
-      if (lead.length > 1) horizontal.push(lead);
-      const out = {};
-      if (rel.length) out.relativePlacementConstraint = rel;
-      const align = {};
-      if (vertical.length) align.vertical = vertical;
-      if (horizontal.length) align.horizontal = horizontal;
-      if (vertical.length || horizontal.length) out.alignmentConstraint = align;
+        const ids = new Set(model.nodes.map((n) => n.id));
+        for (const e of model.edges) {
+          if (!ids.has(e.source) || !ids.has(e.target)) continue;
+          const el = cy.getElementById(e.id);
+          const data = Object.assign({}, e.data, { id: e.id, source: e.source, target: e.target, label: "" });
+          const classes = [e.kind, e.folded ? "folded" : ""].filter(Boolean);
+          if (el.nonempty()) { delete data.source; delete data.target; el.data(data); el.classes(classes.concat(STICKY.filter((c) => el.hasClass(c)))); }
+          else cy.add({ group: "edges", data, classes });
+        }
+      });
+      this.markPolicies();
+      this.publish();
+      this.showState(model);
+      if (this.twin) this.twin.update(model);
+      if (this.details) this.details.refresh();
+      if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
+      const key = JSON.stringify(model.elk);
+      if (key !== this.layoutKey) { this.layoutKey = key; this.layout(model); }
+      else this.settled();
+    }
+
+    nodeData(n) {
+      const placed = this.positions.get(n.id);
+      const d = Object.assign({}, n.data, { id: n.id, kind: n.kind, label: n.lines.join("\n"),
+        w: n.w || (placed && placed.w) || 10, h: n.h || (placed && placed.h) || 10,
+        dy: n.lines.length * M.LINE + 6 });
+      delete d.parent;
+      return d;
+    }
+
+    nodeClasses(n) {
+      const d = n.data || {};
+      const out = [n.kind];
+      if (n.box) out.push("box");
+      if (n.kind === "pod") out.push("st-" + podState(d));
+      if (n.kind === "service") out.push(String(d.type || "ClusterIP").toLowerCase());
+      if (n.kind === "ingress" && d.served === false) out.push("unserved");
+      if (n.kind === "networkpolicy" && d.enforced === false) out.push("not-enforced");
+      if (n.kind === "node") { if (d.running === false) out.push("stopped"); else if (d.status && d.status !== "Ready") out.push("notready"); }
+      if (d.cause) out.push("has-cause");
+      if (d.system) out.push("system");
       return out;
+    }
+
+    // where a node goes before ELK answers: its slot in a box already placed, else nowhere yet (hidden)
+    placeFor(n) {
+      const p = this.positions.get(n.id);
+      if (p) return { x: p.x, y: p.y };
+      if (n.inBox) {
+        const box = this.positions.get(n.inBox);
+        if (box) return { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2 };
+      }
+      return null;
+    }
+
+    markPolicies() {
+      this.cy.batch(() => this.cy.nodes(".pod").forEach((n) => n.toggleClass("policy-selected", n.incomers("edge.isolates").nonempty())));
+    }
+
+    layout(model) {
+      const seq = ++this.layoutSeq;
+      const started = performance.now();
+      this.elk.layout(model.elk).then((res) => {
+        if (seq !== this.layoutSeq) return;                   // a newer graph is on its way
+        window.podscape.lastLayoutMs = performance.now() - started;
+        this.applyPositions(M.absolute(res));
+      }).catch((err) => console.error("podscape: layout failed", err));
+    }
+
+    applyPositions(pos) {
+      const model = this.model;
+      this.positions = pos;
+      const cy = this.cy;
+      cy.batch(() => {
+        for (const n of model.nodes) {
+          const el = cy.getElementById(n.id);
+          if (el.empty()) continue;
+          let p = pos.get(n.id);
+          if (!p && n.inBox) {
+            const box = pos.get(n.inBox);
+            if (box) p = { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2, w: n.w, h: n.h, x1: box.x1 + n.slot.x, y1: box.y1 + n.slot.y };
+            if (p) pos.set(n.id, p);
+          }
+          if (!p) continue;
+          el.position({ x: p.x, y: p.y });
+          if (n.box) el.data({ w: p.w, h: p.h });
+          el.removeClass("unplaced");
+        }
+      });
+      if (!this.userMoved) this.fitView();
+      this.redrawTrace();
+      this.settled();
+    }
+
+    settled() {
+      this.layoutCount += 1;
+      window.podscape.layouts = this.layoutCount;
+      window.podscape.settledAt = performance.now();
+    }
+
+    // fit the picture, but never below the zoom that keeps labels at MIN_LABEL_PX: past that, the learner
+    // pans (the picture starts at its top-left, where your machine is)
+    fitView() {
+      const cy = this.cy;
+      const eles = cy.nodes().not(".packet, .note, .unplaced");
+      if (eles.empty()) return;
+      const bb = eles.boundingBox();
+      const pad = 16;
+      const W = cy.width(); const H = cy.height();
+      if (!W || !H) return;
+      const fitZ = Math.min((W - 2 * pad) / bb.w, (H - 2 * pad) / bb.h);
+      const zoom = Math.max(cy.minZoom(), Math.min(1.25, fitZ));
+      const panX = bb.w * zoom <= W - 2 * pad ? (W - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
+      const panY = bb.h * zoom <= H - 2 * pad ? (H - bb.h * zoom) / 2 - bb.y1 * zoom : pad - bb.y1 * zoom;
+      cy.viewport({ zoom, pan: { x: panX, y: panY } });
     }
 
     fitSoon() {
       clearTimeout(this._fitTimer);
-      this._fitTimer = setTimeout(() => this.cy.fit(this.cy.elements().not(".sys-hidden"), 24), 60);
+      this._fitTimer = setTimeout(() => this.fitView(), 60);
     }
 
-    setHideSystem(hide) {
-      this.hideSystem = hide;
-      localStorage.setItem(SYSTEM_KEY, hide ? "1" : "0");
-      this.cy.batch(() => {
-        this.cy.elements(".system").forEach((e) => { if (hide) e.addClass("sys-hidden"); else e.removeClass("sys-hidden"); });
-      });
-      this.relayout(true);
+    showState(model) {
+      const pods = model.nodes.filter((n) => n.kind === "pod" && !(n.data || {}).system);
+      const starting = pods.filter((n) => podState(n.data) === "pending").length;
+      let text = "";
+      if (model.state === "nocluster") text = "No cluster. Run minikube start";
+      else if (model.state === "stopped") text = "The cluster is stopped. Run minikube start";
+      else if (model.state === "notready") text = "The node is NotReady: its pods cannot run until it is Ready";
+      else if (starting) text = starting + (starting === 1 ? " pod is" : " pods are") + " starting…";
+      this.clusterState = model.state === "ok" && starting ? "starting" : model.state;
+      if (this.stateBar) {
+        this.stateBar.textContent = text;
+        this.stateBar.hidden = !text;
+        this.stateBar.dataset.state = this.clusterState;
+      }
+      if (this.empty) this.empty.hidden = model.state !== "nocluster";
     }
 
-    // counts the tests (and the page header) read: {pods: {"default/nginx-app": 3}, services: [...]}
-    publishCounts() {
+    // what the tests and the page header read: every pod and Service of the cluster (folded or not), the
+    // server's edges, and what is drawn
+    publish() {
       const hooks = window.podscape;
       if (!hooks) return;
+      const of = (kind) => [...this.elements.values()].filter((e) => e.data.kind === kind && e.group !== "edges").map((e) => e.data);
       hooks.diagram = {
-        pods: this.cy.nodes(".pod").map((n) => ({ id: n.id(), name: n.data("name"), namespace: n.data("namespace"),
-          status: n.data("status"), parent: n.data("parent") || null })),
-        services: this.cy.nodes(".service").map((n) => ({ id: n.id(), name: n.data("name"), namespace: n.data("namespace"),
-          type: n.data("type"), ports: n.data("ports") })),
-        edges: this.cy.edges().map((e) => ({ id: e.id(), source: e.data("source"), target: e.data("target"),
-          kind: e.data("kind"), label: e.data("label") || "" })),
+        pods: of("pod").map((d) => ({ id: d.id, name: d.name, namespace: d.namespace, status: d.status, parent: d.parent || null })),
+        services: of("service").map((d) => ({ id: d.id, name: d.name, namespace: d.namespace, type: d.type, ports: d.ports })),
+        edges: [...this.elements.values()].filter((e) => e.group === "edges" || e.data.source)
+          .map((e) => ({ id: e.data.id, source: e.data.source, target: e.data.target, kind: e.data.kind, label: e.data.label || "" })),
+        state: this.clusterState || this.model.state,
+        drawn: this.model.nodes.map((n) => n.id),
       };
     }
 
-    // ------------------------------------------------------------------ tooltip
+    // ------------------------------------------------------------------ selection, tooltip
+    activate(id) {
+      const n = this.model && this.model.nodes.find((x) => x.id === id);
+      if (!n) return;
+      if (n.kind === "summary") { this.toggleNamespace(M.SUMMARY, true); return; }
+      if (n.kind === "stack") { this.toggleStack(n.data.workload); return; }
+      this.cy.nodes(":selected").unselect();
+      this.cy.getElementById(id).select();
+      if (this.details) this.details.show(id);
+    }
+
     showTooltip(el, rendered) {
-      if (!this.tooltip || el.hasClass("packet")) return;
-      const text = el.scratch("_traceReason") || tooltipText(el.data());
-      this.tooltip.textContent = text;
-      const p = rendered || (el.isNode() ? el.renderedPosition() : el.renderedMidpoint());
-      this.tooltip.style.left = Math.min(p.x + 12, this.container.clientWidth - 220) + "px";
+      if (!this.tooltip || el.hasClass("packet") || el.hasClass("note")) return;
+      const d = el.data();
+      const lines = [d.kind + " " + (d.namespace ? d.namespace + "/" : "") + (d.name || d.id)];
+      if (d.kind === "pod") lines.push("status: " + d.status + "   ready: " + d.ready, "labels: " + (d.labelText || "<none>"));
+      lines.push("click for details");
+      this.tooltip.textContent = lines.join("\n");
+      const p = rendered || el.renderedPosition();
+      this.tooltip.style.left = Math.max(0, Math.min(p.x + 12, this.container.clientWidth - 240)) + "px";
       this.tooltip.style.top = (p.y + 12) + "px";
       this.tooltip.hidden = false;
     }
 
     hideTooltip() { if (this.tooltip) this.tooltip.hidden = true; }
 
-    // ------------------------------------------------------------------ traffic traces
-    hopPosition(id) {
-      const el = this.cy.getElementById(id);
-      if (el.empty() || el.hasClass("sys-hidden")) return null;
-      return el.isNode() ? Object.assign({}, el.position()) : el.midpoint();
+    // ------------------------------------------------------------------ requests
+    // a hop id as drawn: `dns` is the cluster DNS Service for a pod, /etc/hosts (your machine) for the host;
+    // a folded object is drawn at the node that stands for it
+    resolveHop(id, source) {
+      let hop = String(id);
+      if (hop === "dns") hop = String(source) === "host" ? "host" : "service/kube-system/kube-dns";
+      return (this.model && this.model.rep.get(hop)) || null;
     }
 
     animateTraces(traces) {
-      traces.forEach((t, i) => setTimeout(() => this.animateTrace(t), i * 350));
+      for (const t of traces) this.showTrace(t);
     }
 
-    animateTrace(trace) {
-      const hops = (trace.hops || []).filter((h) => h && this.cy.getElementById(String(h.id)).nonempty());
+    showTrace(trace) {
       const verdict = trace.verdict || "ok";
       const reason = String(trace.reason || (verdict === "ok" ? "" : verdict));
+      const hops = (trace.hops || []).filter(Boolean);
+      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)), source: trace.source, dest: trace.dest });
       this.logTrace(trace, verdict, reason);
-      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)) });
-      if (!hops.length) return;
-      // a hop may mark itself as the place the request stopped
-      let stopAt = hops.findIndex((h) => h.ok === false || h.blocked === true || h.verdict && h.verdict !== "ok");
-      if (stopAt < 0) stopAt = hops.length - 1;
-      const path = hops.slice(0, stopAt + 1).map((h) => String(h.id));
-      const cy = this.cy;
-      const start = this.hopPosition(path[0]);
-      if (!start) return;
-      const id = "packet-" + (++this.traceSeq);
-      const dot = cy.add({ group: "nodes", data: { id }, position: start, classes: "packet", locked: true, grabbable: false, selectable: false });
-      const lit = cy.collection();
-      const step = (i) => {
-        const el = cy.getElementById(path[i]);
-        if (el.nonempty()) { el.addClass("trace-hop"); lit.merge(el); }
-        if (i === path.length - 1) return finish();
-        const next = this.hopPosition(path[i + 1]) || this.hopPosition(path[i]);
-        dot.unlock();
-        dot.animate({ position: next }, { duration: 320, easing: "ease-in-out-sine",
-          complete: () => { dot.lock(); step(i + 1); } });
-      };
-      const finish = () => {
-        const last = cy.getElementById(path[path.length - 1]);
-        if (verdict === "ok") dot.addClass("arrived");
-        else {
-          dot.addClass("stopped");
-          if (last.nonempty()) last.scratch("_traceReason", verdict + ": " + reason);
-          if (last.nonempty()) this.showTooltip(last);
-        }
-        setTimeout(() => {
-          dot.animate({ style: { opacity: 0 } }, { duration: 400, complete: () => cy.remove(dot) });
-          lit.removeClass("trace-hop");
-          if (last.nonempty()) last.removeScratch("_traceReason");
-          if (verdict !== "ok") this.hideTooltip();
-        }, verdict === "ok" ? 900 : 3500);
-      };
-      step(0);
+      this.lastTrace = trace;
+      this.traceSeq += 1;
+      this.redrawTrace(true);
+      if (this.twin) this.twin.announceTrace(trace, verdict, reason);
     }
 
+    // the path of the last request, drawn on what is visible now (again after every layout)
+    redrawTrace(animate) {
+      const cy = this.cy;
+      cy.batch(() => {
+        cy.remove(cy.elements(".trace-temp, .note"));
+        cy.elements(".trace-hop, .trace-stop, .trace-bad").removeClass("trace-hop trace-stop trace-bad");
+      });
+      const trace = this.lastTrace;
+      if (!trace || !this.model) return;
+      const verdict = trace.verdict || "ok";
+      const hops = (trace.hops || []).filter(Boolean);
+      let stopAt = hops.findIndex((h) => h.stop === true);
+      if (stopAt < 0 && verdict !== "ok") stopAt = hops.length - 1;
+      const upto = stopAt < 0 ? hops : hops.slice(0, stopAt + 1);
+      const path = [];
+      for (let i = 0; i < upto.length; i++) {
+        let hopId = String(upto[i].id);
+        // a request that enters at the node on its way to a Service came through that Service's NodePort
+        const next = upto[i + 1] && String(upto[i + 1].id);
+        if (hopId.startsWith("node/") && next && next.startsWith("service/")) {
+          const entry = [...this.elements.values()].find((e) => e.data.kind === "entry" && e.data.service === next &&
+            e.data.parent === hopId);
+          if (entry) hopId = entry.data.id;
+        }
+        const id = this.resolveHop(hopId, trace.source);
+        if (id && path[path.length - 1] !== id && cy.getElementById(id).nonempty()) path.push(id);
+      }
+      if (!path.length) return;
+      const bad = verdict !== "ok";
+      const lit = cy.collection();
+      cy.batch(() => {
+        for (let i = 0; i < path.length; i++) {
+          lit.merge(cy.getElementById(path[i]));
+          if (i === 0) continue;
+          const a = path[i - 1]; const b = path[i];
+          let edge = cy.edges().filter((e) => e.data("source") === a && e.data("target") === b && !e.hasClass("trace-temp"));
+          if (edge.empty()) edge = cy.add({ group: "edges", classes: "trace-temp",
+            data: { id: "trace/" + i + "/" + a + "->" + b, source: a, target: b, kind: "trace" } });
+          lit.merge(edge.first());
+        }
+        lit.addClass("trace-hop");
+        if (bad) lit.addClass("trace-bad");
+      });
+      const last = cy.getElementById(path[path.length - 1]);
+      if (bad) last.addClass("trace-stop");
+      this.placeNote(last, bad, String(trace.reason || verdict), trace);
+      if (animate) this.animatePacket(path, bad);
+    }
+
+    // the verdict in words beside the node where the request ended, in free space (not over other labels)
+    placeNote(node, bad, reason, trace) {
+      const cy = this.cy;
+      const text = (bad ? "✗ " : "✓ ") + (bad ? (trace.cause ? String(trace.cause) : reason) : "answered");
+      const lines = wrap(text, 240);
+      const w = Math.ceil(Math.max(...lines.map((l) => measureText(l)))) + 16;
+      const h = lines.length * M.LINE + 10;
+      const bb = node.boundingBox();
+      const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox());
+      const boxesTaken = cy.nodes(".box").map((n) => n.boundingBox());
+      const tries = [
+        { x: bb.x2 + 10 + w / 2, y: (bb.y1 + bb.y2) / 2 }, { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 8 + h / 2 },
+        { x: (bb.x1 + bb.x2) / 2, y: bb.y1 - 8 - h / 2 }, { x: bb.x1 - 10 - w / 2, y: (bb.y1 + bb.y2) / 2 },
+      ];
+      const hits = (p, list) => list.some((o) => !(p.x + w / 2 < o.x1 || p.x - w / 2 > o.x2 || p.y + h / 2 < o.y1 || p.y - h / 2 > o.y2));
+      // headers of boxes hold their labels: a note may cover a box's body but not its header
+      const headers = boxesTaken.map((o) => ({ x1: o.x1, x2: o.x2, y1: o.y1, y2: o.y1 + 2 * M.LINE + 8 }));
+      // inside the picture's bounds first, so that the fitted view shows it
+      const g = cy.nodes().not(".packet, .note").boundingBox();
+      const inside = (p) => p.x - w / 2 >= g.x1 && p.x + w / 2 <= g.x2 && p.y - h / 2 >= g.y1 && p.y + h / 2 <= g.y2;
+      const free = tries.filter((p) => !hits(p, taken) && !hits(p, headers));
+      const spot = free.find(inside) || free[0] || tries[0];
+      cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
+        classes: "note" + (bad ? "" : " ok"), position: spot });
+    }
+
+    animatePacket(path, bad) {
+      const cy = this.cy;
+      cy.remove(cy.nodes(".packet"));
+      const start = cy.getElementById(path[0]);
+      if (start.empty()) return;
+      const dot = cy.add({ group: "nodes", data: { id: "packet-" + this.traceSeq }, position: Object.assign({}, start.position()),
+        classes: "packet", grabbable: false, selectable: false });
+      const step = (i) => {
+        if (i >= path.length) { dot.addClass(bad ? "stopped" : "arrived"); return; }
+        const el = cy.getElementById(path[i]);
+        if (el.empty()) return;
+        dot.animate({ position: Object.assign({}, el.position()) }, { duration: 260, easing: "ease-in-out-sine", complete: () => step(i + 1) });
+      };
+      step(1);
+    }
+
+    // the last few requests, under the picture (newest first)
     logTrace(trace, verdict, reason) {
       if (!this.traceLog) return;
       const row = document.createElement("div");
       row.className = "trace " + (verdict === "ok" ? "trace-ok" : "trace-bad");
       const src = trace.source === "host" ? "your machine" : String(trace.source || "");
       const what = (src ? src + " → " : "") + String(trace.dest || trace.destination || "request");
-      row.textContent = (verdict === "ok" ? "✓ " : "✗ ") + String(what) + (reason ? " — " + reason : "");
+      row.textContent = (verdict === "ok" ? "✓ " : "✗ ") + what + (reason ? " — " + reason : "");
+      if (trace.cause) {
+        const cause = document.createElement("div");
+        cause.className = "trace-cause";
+        cause.textContent = String(trace.cause) + (trace.fix ? "  Fix: " + String(trace.fix) : "");
+        row.appendChild(cause);
+      }
       row.title = reason;
       this.traceLog.prepend(row);
-      while (this.traceLog.childElementCount > 4) this.traceLog.lastElementChild.remove();
+      this.traceLog.hidden = false;
+      while (this.traceLog.childElementCount > 3) this.traceLog.lastElementChild.remove();
     }
   }
 
+  let measureCtx = null;
+  function measureText(s) {
+    if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
+    measureCtx.font = M.FONT + "px " + M.SANS;
+    return measureCtx.measureText(s).width;
+  }
+
+  function wrap(text, max) {
+    const out = [];
+    let line = "";
+    for (const word of text.split(/\s+/)) {
+      const next = line ? line + " " + word : word;
+      if (line && measureText(next) > max) { out.push(line); line = word; } else line = next;
+    }
+    if (line) out.push(line);
+    return out.slice(0, 4);
+  }
+
   window.PodscapeDiagram = Diagram;
+  window.PodscapeDiagram.measureText = measureText;
 })();

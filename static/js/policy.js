@@ -8,19 +8,6 @@
   const Base = window.PodscapeDiagram;
   if (!Base) return;
 
-  const STYLE = [
-    { selector: "node.networkpolicy", style: {
-      "shape": "octagon", "width": 26, "height": 26, "background-color": "#9e6a03",
-      "border-width": 2, "border-color": "#d29922" } },
-    { selector: "node.networkpolicy.not-enforced", style: { "background-color": "#3d4451", "border-style": "dashed" } },
-    { selector: "edge.isolates", style: {
-      "line-color": "#d29922", "line-style": "dotted", "width": 1.5, "target-arrow-shape": "tee",
-      "target-arrow-color": "#d29922", "curve-style": "bezier", "label": "" } },
-    { selector: "node.pod.policy-selected", style: { "border-color": "#d29922", "border-width": 3 } },
-    { selector: "node.pod.policy-denied", style: { "underlay-color": "#f85149", "underlay-opacity": 0.35,
-      "underlay-padding": 5 } },
-  ];
-
   function policyTooltip(d) {
     const lines = ["NetworkPolicy " + d.namespace + "/" + d.name,
       "podSelector: " + d.podSelector, "policyTypes: " + d.policyTypes];
@@ -33,7 +20,6 @@
     constructor(root, socket) {
       super(root, socket);
       this.whyByPod = new Map();         // pod id -> the explanation of the last request dropped there
-      this.cy.style().fromJson(this.cy.style().json().concat(STYLE)).update();
       window.podscape = window.podscape || {};
       window.podscape.whys = [];
       const tools = root.querySelector(".diagram-tools");
@@ -51,38 +37,21 @@
       }
     }
 
-    applyDiff(diff) {
-      const added = super.applyDiff(diff);
-      this.markSelected();
-      return added;
-    }
-
-    markSelected() {
-      this.cy.batch(() => {
-        this.cy.nodes(".pod").forEach((n) => {
-          n.toggleClass("policy-selected", n.connectedEdges("edge.isolates").nonempty());
-        });
-      });
-    }
-
     showTooltip(el, rendered) {
       super.showTooltip(el, rendered);
-      if (!this.tooltip || el.hasClass("packet")) return;
+      if (!this.tooltip || el.hasClass("packet") || el.hasClass("note")) return;
       if (el.hasClass("networkpolicy")) this.tooltip.textContent = policyTooltip(el.data());
       const why = this.whyByPod.get(el.id());
-      if (why && !el.scratch("_traceReason")) this.tooltip.textContent += "\n\nLast request dropped here:\n" + why;
+      if (why) this.tooltip.textContent += "\n\nLast request dropped here:\n" + why;
     }
 
-    showWhy(text, anchor) {
-      if (!this.tooltip) return;
-      this.tooltip.textContent = text;
-      this.tooltip.style.left = "12px";
-      this.tooltip.style.top = (anchor ? anchor.offsetTop + anchor.offsetHeight + 16 : 48) + "px";
-      this.tooltip.hidden = false;
+    // the why of a dropped request, in the details panel under the picture (never over it)
+    showWhy(text) {
+      if (this.details) this.details.showText("Why was it dropped?", text);
       window.podscape.lastWhyShown = text;
     }
 
-    animateTrace(trace) {
+    showTrace(trace) {
       const why = trace && trace.why ? String(trace.why) : "";
       const hops = (trace && trace.hops) || [];
       const last = hops.length ? String(hops[hops.length - 1].id) : "";
@@ -92,7 +61,7 @@
         else { this.whyByPod.set(last, why); if (el.nonempty()) el.addClass("policy-denied"); }
       }
       if (why) window.podscape.whys.push({ verdict: trace.verdict, why });
-      return super.animateTrace(trace);
+      return super.showTrace(trace);
     }
 
     logTrace(trace, verdict, reason) {
@@ -104,7 +73,7 @@
       row.style.cursor = "pointer";
       row.title = "Why? Click for the NetworkPolicy explanation";
       const why = String(trace.why);
-      row.addEventListener("click", (e) => { e.stopPropagation(); this.showWhy(why, row); });
+      row.addEventListener("click", (e) => { e.stopPropagation(); this.showWhy(why); });
     }
   }
 

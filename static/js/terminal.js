@@ -93,7 +93,10 @@
         this.history = m.history.map((h) => String(h).split("\n")[0]).filter(Boolean).slice(-HISTORY_LIMIT);
         this.histIndex = this.history.length;
       }
-      if (first) this.term.write("\r\x1b[K");
+      if (first) {
+        this.term.write("\r\x1b[K");
+        this.writeScrollback(m.scrollback || []);
+      }
       else if (!this.waiting) {
         const fresh = this.shown === 0 && this.promptCol === 0;    // a notice just ended its line
         this.term.write((fresh ? "" : "\r\n") + "\x1b[2m[reconnected]\x1b[0m\r\n");
@@ -112,6 +115,26 @@
       const keep = first ? null : { text: this.buffer, cursor: this.cursor };
       this.showPrompt(true);
       if (keep && keep.text && !this.continuing) this.setLine(keep.text, keep.cursor);
+    }
+
+    // a reopened page shows the recent commands and their output before the prompt, as a terminal
+    // reattached to a running shell would (the server bounds how much: services.scrollback)
+    writeScrollback(entries) {
+      let out = "";
+      let col = 0;
+      for (const e of entries) {
+        if (e.cut) { out += (col ? "\r\n" : "") + "\x1b[2m[earlier output not kept]\x1b[0m\r\n"; col = 0; }
+        if (typeof e.line === "string") {
+          const typed = (e.prompt || "") + e.line.split("\n").join("\n> ");
+          out += crlf(typed) + "\r\n";
+          col = 0;
+        }
+        out += crlf(e.output || "");
+        col = this.columnAfter(e.output || "", col);
+      }
+      this.term.write(out);
+      this.promptCol = col;
+      this.hooks.scrollbackShown = entries.length;
     }
 
     onResult(m) {
@@ -293,6 +316,9 @@
     // ---------------------------------------------------------------- input
     onKey(ev) {
       if (ev.type !== "keydown") return true;
+      // Tab completes; Escape then Tab (or Shift-Tab) lets focus leave the terminal, as the page says
+      if (ev.key === "Tab" && this.tabLeaves) { this.tabLeaves = false; return false; }
+      if (ev.key !== "Shift") this.tabLeaves = ev.key === "Escape";
       const ctrl = ev.ctrlKey || ev.metaKey;
       if (this.editorOpen) return false;
       // copy: Ctrl-Shift-C, or Ctrl-C while text is selected

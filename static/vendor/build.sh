@@ -11,9 +11,10 @@ OUT=static/vendor
 cp "$NM/htmx.org/dist/htmx.min.js"            "$OUT/htmx.min.js"
 cp "$NM/htmx-ext-ws/dist/ws.min.js"           "$OUT/htmx-ext-ws.min.js"
 cp "$NM/cytoscape/dist/cytoscape.min.js"      "$OUT/cytoscape.min.js"
-cp "$NM/layout-base/layout-base.js"           "$OUT/layout-base.js"
-cp "$NM/cose-base/cose-base.js"               "$OUT/cose-base.js"
-cp "$NM/cytoscape-fcose/cytoscape-fcose.js"   "$OUT/cytoscape-fcose.js"
+# ELK's layered layout: elk-api.js on the page posts each graph to elk-worker.min.js, a Web Worker, so
+# the layout runs off the main thread (static/js/diagram.js)
+cp "$NM/elkjs/lib/elk-api.js"                 "$OUT/elk-api.js"
+cp "$NM/elkjs/lib/elk-worker.min.js"          "$OUT/elk-worker.min.js"
 cp "$NM/@xterm/xterm/lib/xterm.js"            "$OUT/xterm.js"
 cp "$NM/@xterm/xterm/css/xterm.css"           "$OUT/xterm.css"
 cp "$NM/@xterm/addon-fit/lib/addon-fit.js"    "$OUT/addon-fit.js"
@@ -25,7 +26,7 @@ sed -i '/sourceMappingURL=/d' "$OUT/xterm.js" "$OUT/addon-fit.js"
 
 node -e '
 const lock = require("./package-lock.json").packages;
-const names = ["htmx.org","htmx-ext-ws","cytoscape","cytoscape-fcose","cose-base","layout-base",
+const names = ["htmx.org","htmx-ext-ws","cytoscape","elkjs",
   "@xterm/xterm","@xterm/addon-fit","codemirror","@codemirror/view","@codemirror/state",
   "@codemirror/commands","@codemirror/language","@codemirror/lang-yaml","@codemirror/autocomplete",
   "@codemirror/search","@codemirror/lint","@lezer/yaml","@lezer/highlight","esbuild"];

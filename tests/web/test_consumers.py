@@ -86,7 +86,9 @@ async def test_a_command_pushes_the_diagram_to_every_socket_of_the_sandbox_and_n
         assert topo["type"] == "topology"
         pods = [e for e in topo["add"] if e["data"].get("kind") == "pod"]
         assert len(pods) == 3 and all(p["data"]["id"].startswith("pod/default/nginx-app-") for p in pods)
-        assert all(p["data"]["parent"] == "namespace/minikube/default" for p in pods)   # node > namespace > pod
+        # node > namespace > workload > pod, and the version the command left the sandbox at
+        assert all(p["data"]["parent"] == "workload/default/Deployment/nginx-app" for p in pods)
+        assert topo["version"] == result["version"]
     assert await elsewhere.receive_nothing(timeout=0.3)
     assert await tab2.receive_nothing(timeout=0.1)      # the other tab gets the diagram, not the result
 

@@ -46,8 +46,12 @@ def test_a_fresh_cluster_shows_the_host_the_node_and_the_system_pods():
     assert e["host"]["data"]["label"] == "student@ubuntu"
     assert e["node/minikube"]["data"]["ip"] == "192.168.49.2"
     pods = [x for x in els if x["data"].get("kind") == "pod"]
-    assert pods and all(p["data"]["parent"] == "namespace/minikube/kube-system" for p in pods)
-    assert e["namespace/minikube/kube-system"]["data"]["parent"] == "node/minikube"     # node > namespace > pod
+    # node > namespace > (workload >) pod; static pods (owned by the Node) sit in the lane directly
+    assert e["namespace/kube-system"]["data"]["parent"] == "node/minikube"
+    assert e["pod/kube-system/etcd-minikube"]["data"]["parent"] == "namespace/kube-system"
+    assert e["workload/kube-system/Deployment/coredns"]["data"]["parent"] == "namespace/kube-system"
+    assert e["workload/kube-system/DaemonSet/kube-proxy"]["data"]["parent"] == "namespace/kube-system"
+    assert all(p["data"]["parent"] in ("namespace/kube-system", p["data"]["owner"]) for p in pods)
     assert all(p["data"]["system"] for p in pods)
     assert "pod/kube-system/etcd-minikube" in e
     assert e["service/default/kubernetes"]["data"]["clusterIP"] == "10.96.0.1"
@@ -85,10 +89,18 @@ def test_a_service_links_only_the_pods_its_selector_picks_in_its_own_namespace()
     assert len(svc_edges) == 3
     assert all(d["target"].startswith("pod/default/nginx-app-") for d in svc_edges)
     assert all(d["endpoint"] for d in svc_edges)
-    host_edge = by_id(els)["edge/host->service/default/nginx-app"]["data"]
-    assert host_edge["label"] == "32000"
+    # the learner's machine -> the NodePort on the node -> the Service
+    e = by_id(els)
+    assert e["nodeport/minikube/32000"]["data"]["parent"] == "node/minikube"
+    assert e["nodeport/minikube/32000"]["data"]["service"] == "service/default/nginx-app"
+    assert e["edge/host->nodeport/minikube/32000"]["data"]["label"] == ":32000"
+    assert e["edge/nodeport/minikube/32000->service/default/nginx-app"]["data"]["kind"] == "exposes"
     svc = by_id(els)["service/default/nginx-app"]["data"]
     assert svc["type"] == "NodePort" and svc["ports"] == "80:32000/TCP" and svc["nodePorts"] == [32000]
+    assert svc["endpoints"] == 3 and svc["parent"] == "namespace/default"
+    ready = sum(x["data"]["isReady"] for x in els if x["data"].get("kind") == "pod" and x["data"]["namespace"] == "default")
+    assert e["namespace/default"]["data"]["counts"] == {"pods": 4, "ready": ready, "services": 2}
+    assert e["namespace/other"]["data"]["counts"] == {"pods": 2, "ready": 2, "services": 0}
 
 
 def test_ids_are_stable_and_the_diff_carries_only_what_changed():
@@ -121,7 +133,7 @@ def test_deleting_a_service_removes_it_and_its_edges():
     engine.tick(engine.cluster.now + 1)
     d = topology.diff(before, topology.elements(engine.cluster))
     assert "service/default/nginx-app" in d["remove"]
-    assert "edge/host->service/default/nginx-app" in d["remove"]
+    assert "nodeport/minikube/32000" in d["remove"] and "edge/host->nodeport/minikube/32000" in d["remove"]
     assert not [e for e in d["add"] if e["data"].get("kind") == "service"]
 
 
@@ -131,7 +143,7 @@ def test_a_reparented_pod_is_removed_and_added_with_its_edges():
     service(engine, "nginx-app", {"app": "nginx-app"})
     before = topology.elements(engine.cluster)
     pod = engine.cluster.list("pods", "default")[0]
-    pod["spec"]["nodeName"] = "elsewhere"          # no such node: the pod leaves the compound
+    pod["metadata"]["ownerReferences"] = []        # orphaned (delete --cascade=orphan): out of its Deployment
     after = topology.elements(engine.cluster)
     pod_id = f"pod/default/{pod['metadata']['name']}"
     edge_id = f"edge/service/default/nginx-app->{pod_id}"
@@ -139,6 +151,7 @@ def test_a_reparented_pod_is_removed_and_added_with_its_edges():
     assert pod_id in d["remove"] and pod_id in ids(d["add"])
     assert edge_id in d["remove"] and edge_id in ids(d["add"])
     assert [e["data"]["id"] for e in d["add"]].index(pod_id) < [e["data"]["id"] for e in d["add"]].index(edge_id)
+    assert by_id(after)[pod_id]["data"]["parent"] == "namespace/default" and by_id(after)[pod_id]["data"]["owner"] is None
 
 
 def test_a_load_balancer_without_a_tunnel_is_pending_and_reachable_on_its_node_port():
@@ -147,7 +160,7 @@ def test_a_load_balancer_without_a_tunnel_is_pending_and_reachable_on_its_node_p
     service(engine, "web", {"app": "web"}, "LoadBalancer", 31000)
     e = by_id(topology.elements(engine.cluster))
     assert e["service/default/web"]["data"]["externalIP"] == "<pending>"
-    assert e["edge/host->service/default/web"]["data"]["nodePorts"] == [31000]
+    assert "edge/host->nodeport/minikube/31000" in e and "edge/nodeport/minikube/31000->service/default/web" in e
 
 
 def test_namespaces_group_their_pods_inside_the_node():
@@ -156,10 +169,9 @@ def test_namespaces_group_their_pods_inside_the_node():
         assert engine.run(line, now=NOW + 1).exit_code == 0
     engine.tick(NOW + 20)
     e = by_id(topology.elements(engine.cluster))
-    assert e["pod/team/a"]["data"]["parent"] == "namespace/minikube/team"
-    assert e["pod/default/b"]["data"]["parent"] == "namespace/minikube/default"
-    assert {e[i]["data"]["parent"] for i in ("namespace/minikube/team", "namespace/minikube/default")} == \
-        {"node/minikube"}
+    assert e["pod/team/a"]["data"]["parent"] == "namespace/team"
+    assert e["pod/default/b"]["data"]["parent"] == "namespace/default"
+    assert {e[i]["data"]["parent"] for i in ("namespace/team", "namespace/default")} == {"node/minikube"}
     # every parent exists and parents form a tree (no element is its own ancestor)
     for el in e.values():
         seen, cur = set(), el

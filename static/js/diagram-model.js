@@ -1,0 +1,270 @@
+// What the diagram shows, as data (no cytoscape here): from the server's elements (the contract in
+// notes/diagram-contract.md) and the learner's view choices, the visible nodes with their sizes, the
+// edges between them, the ELK graph that places them, and the text outline that twins the picture.
+// Legible by construction: every label is drawn inside its node at a fixed font size, sizes come from
+// measured text, and what would not fit is folded (system namespaces into one summary node, many
+// replicas into a stack) instead of shrunk.
+(function () {
+  "use strict";
+
+  const FONT = 13;                       // every label; the viewport never zooms below MIN_LABEL_PX / FONT
+  const MIN_LABEL_PX = 11;
+  const LINE = 17;                       // line height of a label, px at zoom 1
+  const SANS = "ui-sans-serif, system-ui, sans-serif";
+  const MONO = "monospace";
+  const STACK_ABOVE = 6;                 // a workload with more pods than this is drawn as one stack "×N"
+  const SUMMARY = "summary/system";      // the folded system namespaces
+  const POD = { h: 24, gap: 6, pad: 10 };
+  const KIND_ORDER = { entry: 0, ingress: 1, service: 2, networkpolicy: 3, workload: 4, pod: 5, namespace: 6, summary: 7 };
+
+  let ctx = null;
+  function measure(text, font) {
+    if (!ctx) ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = font;
+    return ctx.measureText(text).width;
+  }
+  const widest = (lines, font) => Math.max(0, ...lines.map((l) => measure(l, font)));
+
+  const nsOf = (d) => String(d.kind === "namespace" ? (d.name || d.namespace || d.label) : (d.namespace || ""));
+  const byName = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+  // the distinguishing tail of a pod's name inside its workload box: "nginx-app-6c9b7d4f8-x2kq9" -> "x2kq9"
+  function podSuffix(name) {
+    const m = /-([^-]+)$/.exec(name);
+    return m ? m[1] : name;
+  }
+
+  function serviceLine(d) {
+    return (d.type || "ClusterIP") + (d.ports ? " " + d.ports : "");
+  }
+
+  // label lines of a leaf node (drawn inside it)
+  function leafLines(d, extra) {
+    switch (d.kind) {
+      case "host": {
+        const lines = [String(d.label || "your machine")];
+        for (const h of d.hosts || []) lines.push(String(h.name) + " → " + String(h.ip));
+        return lines;
+      }
+      case "entry": return ["NodePort :" + d.port];
+      case "service": return [String(d.name), serviceLine(d)];
+      case "ingress": return [String(d.name), "Ingress " + String(d.hosts || "*")];
+      case "networkpolicy": return [String(d.name), "NetworkPolicy " + String(d.podSelector || "")];
+      case "pod": return [String(d.name), String(d.status || "")];
+      case "summary": return extra;
+      default: return [String(d.label || d.name || d.id)];
+    }
+  }
+
+  function isSystemNs(elements, ns) {
+    const nsEl = [...elements.values()].find((e) => e.data.kind === "namespace" && nsOf(e.data) === ns);
+    if (nsEl && typeof nsEl.data.system === "boolean") return nsEl.data.system;
+    return ns === "kube-system" || ns === "kube-public" || ns === "kube-node-lease";
+  }
+
+  // view: {expanded: Set of namespace names unfolded, openStacks: Set of workload ids drawn pod by pod}
+  function build(elementsMap, view) {
+    const all = [...elementsMap.values()];
+    const nodesOf = (kind) => all.filter((e) => e.group !== "edges" && e.data.kind === kind).map((e) => e.data);
+    const hosts = nodesOf("host");
+    const clusterNodes = nodesOf("node").sort(byName);
+    const out = { nodes: [], edges: [], rep: new Map(), state: "ok", lanes: [], elk: null, summary: null,
+      direction: view.direction || "RIGHT" };
+    const add = (n) => { out.nodes.push(n); out.rep.set(n.id, n.id); return n; };
+    const sysCache = new Map();
+    const system = (ns) => {
+      if (!sysCache.has(ns)) sysCache.set(ns, isSystemNs(elementsMap, ns));
+      return sysCache.get(ns);
+    };
+
+    if (!clusterNodes.length) out.state = "nocluster";
+    else if (clusterNodes.some((n) => n.running === false)) out.state = "stopped";
+    else if (clusterNodes.some((n) => n.status && n.status !== "Ready")) out.state = "notready";
+
+    const sans = FONT + "px " + SANS;
+    const mono = FONT + "px " + MONO;
+    const leaf = (d, kind, lines, extra) => {
+      const w = Math.ceil(widest(lines, sans)) + 20;
+      return add(Object.assign({ id: d.id, kind, data: d, lines, w, h: lines.length * LINE + 12, box: false }, extra));
+    };
+
+    for (const h of hosts) leaf(h, "host", leafLines(h));
+    if (!clusterNodes.length) return finish(out, elementsMap);
+    const firstNode = clusterNodes[0].id;
+    for (const n of clusterNodes) {
+      add({ id: n.id, kind: "node", data: n, lines: [String(n.name || n.label) + (n.ip ? "  " + n.ip : "") +
+        (n.running === false ? "  (stopped)" : n.status && n.status !== "Ready" ? "  (NotReady)" : "")], box: true });
+    }
+    for (const e of nodesOf("entry")) leaf(e, "entry", leafLines(e), { parent: e.parent || firstNode });
+
+    // group everything namespaced by namespace
+    const byNs = new Map();
+    const put = (ns, d) => { if (!byNs.has(ns)) byNs.set(ns, []); byNs.get(ns).push(d); };
+    for (const e of all) {
+      const d = e.data;
+      if (e.group === "edges" || d.source) continue;
+      if (["pod", "service", "ingress", "networkpolicy", "workload"].includes(d.kind)) put(nsOf(d), d);
+      else if (d.kind === "namespace") { if (!byNs.has(nsOf(d))) byNs.set(nsOf(d), []); }
+    }
+    const nsIds = new Map(nodesOf("namespace").map((d) => [nsOf(d), d]));
+    const folded = [];
+    const summary = { pods: 0, ready: 0, services: 0, namespaces: [] };
+    const names = [...byNs.keys()].sort((a, b) => system(a) - system(b) || (a < b ? -1 : 1));
+
+    for (const ns of names) {
+      const items = byNs.get(ns);
+      const nsData = nsIds.get(ns) || { id: "namespace/" + ns, kind: "namespace", name: ns, namespace: ns };
+      const parent = nsData.parent && elementsMap.has(nsData.parent) ? nsData.parent : firstNode;
+      // pods with no node are not drawn (a deleted cluster keeps none; a pod that is not scheduled yet has none)
+      const pods = items.filter((d) => d.kind === "pod");
+      if (system(ns) && !view.expanded.has(ns)) {
+        folded.push(ns);
+        summary.namespaces.push(ns);
+        summary.pods += pods.length;
+        summary.ready += pods.filter((p) => p.isReady).length;
+        summary.services += items.filter((d) => d.kind === "service").length;
+        out.rep.set(nsData.id, SUMMARY);
+        for (const d of items) out.rep.set(d.id, SUMMARY);
+        continue;
+      }
+      if (system(ns) && !items.length) continue;          // kube-public, kube-node-lease: nothing to show
+      const lane = add({ id: nsData.id, kind: "namespace", data: nsData, parent, box: true,
+        lines: [ns + (system(ns) ? "  (system)" : "")], ns });
+      out.lanes.push(lane.id);
+      const workloads = items.filter((d) => d.kind === "workload").sort(byName);
+      const wlIds = new Set(workloads.map((w) => w.id));
+      for (const d of items.filter((x) => ["service", "ingress", "networkpolicy"].includes(x.kind)).sort(byName)) {
+        leaf(d, d.kind, leafLines(d), { parent: lane.id });
+      }
+      for (const w of workloads) {
+        const mine = pods.filter((p) => p.parent === w.id || p.owner === w.id).sort(byName);
+        workloadBox(w, mine, lane.id);
+      }
+      for (const p of pods.filter((p) => !wlIds.has(p.parent) && !wlIds.has(p.owner)).sort(byName)) {
+        leaf(p, "pod", leafLines(p), { parent: lane.id, bare: true });
+      }
+    }
+    if (folded.length) {
+      const lines = ["system namespaces", summary.pods + " pods, " + summary.ready + " ready",
+        summary.services + " Services · expand ▸"];
+      out.summary = summary;
+      leaf({ id: SUMMARY, kind: "summary", name: "system namespaces", namespaces: summary.namespaces,
+        counts: summary }, "summary", lines, { parent: firstNode });
+    }
+
+    // a workload: a box with its name and kind on top and its pods in a grid below, the box's size fixed by
+    // its replica count bucket so that a pod coming or going moves nothing else; a stack above STACK_ABOVE
+    function workloadBox(w, pods, laneId) {
+      const header = [String(w.name), String(w.workloadKind || "Workload") + " · 00/00 ready"];
+      const lines = [String(w.name), String(w.workloadKind || "Workload") + " · " + (w.ready ?? pods.filter((p) => p.isReady).length) +
+        "/" + (w.replicas ?? pods.length) + " ready"];
+      const cap = Math.max(pods.length, Number(w.replicas) || 0, 1);
+      const stacked = cap > STACK_ABOVE && !view.openStacks.has(w.id);
+      const slotW = Math.ceil(measure("00000", mono)) + 20;
+      let cols; let rows;
+      if (stacked) { cols = 1; rows = 1; } else if (cap <= 1) { cols = 1; rows = 1; } else if (cap <= 2) { cols = 2; rows = 1; }
+      else if (cap <= 4) { cols = 2; rows = 2; } else if (cap <= STACK_ABOVE) { cols = 2; rows = 3; }
+      else { cols = 3; rows = Math.ceil(pods.length / 3); }
+      const stackW = Math.ceil(measure("×000 · 000 ready", sans)) + 20;
+      const gridW = stacked ? stackW : cols * slotW + (cols - 1) * POD.gap;
+      const headH = header.length * LINE + 8;
+      const wbox = Math.ceil(Math.max(widest(header, sans), gridW)) + 2 * POD.pad;
+      const hbox = headH + rows * POD.h + (rows - 1) * POD.gap + 2 * POD.pad;
+      const box = add({ id: w.id, kind: "workload", data: w, parent: laneId, lines, w: wbox, h: hbox, box: true,
+        leafInElk: true, headH, slots: [] });
+      if (stacked) {
+        const id = "stack/" + w.id;
+        const ready = pods.filter((p) => p.isReady).length;
+        add({ id, kind: "stack", data: { id, kind: "stack", workload: w.id, count: pods.length, ready },
+          lines: ["×" + pods.length + " · " + ready + " ready"], w: stackW, h: POD.h, inBox: w.id,
+          slot: { x: POD.pad, y: headH + POD.pad } });
+        for (const p of pods) out.rep.set(p.id, id);
+        return;
+      }
+      pods.forEach((p, i) => {
+        const c = i % cols; const r = Math.floor(i / cols);
+        add({ id: p.id, kind: "pod", data: p, lines: [podSuffix(String(p.name))], w: slotW, h: POD.h, inBox: w.id, mono: true,
+          slot: { x: POD.pad + c * (slotW + POD.gap) + (gridW - (cols * slotW + (cols - 1) * POD.gap)) / 2,
+            y: headH + POD.pad + r * (POD.h + POD.gap) } });
+      });
+    }
+    return finish(out, elementsMap);
+  }
+
+  function finish(out, elementsMap) {
+    // edges between what is visible: an end that is folded is drawn at the node standing for it
+    const seen = new Set();
+    for (const e of elementsMap.values()) {
+      if (e.group !== "edges" && !e.data.source) continue;
+      const d = e.data;
+      const s = out.rep.get(d.source); const t = out.rep.get(d.target);
+      if (!s || !t || s === t) continue;
+      const id = s === d.source && t === d.target ? d.id : "folded/" + s + "->" + t + "/" + d.kind;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.edges.push({ id, source: s, target: t, kind: d.kind, data: d, folded: id !== d.id });
+    }
+    out.elk = elkGraph(out);
+    return out;
+  }
+
+  // ELK's graph: host and nodes at the top, namespaces inside their node, leaves and workload boxes inside
+  // their namespace (a workload's pods are placed by us in its box, so ELK sees the box as one leaf)
+  function elkGraph(out) {
+    const byId = new Map();
+    const root = { id: "root", children: [], edges: [], layoutOptions: {
+      "elk.algorithm": "layered", "elk.direction": out.direction,
+      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "28", "elk.spacing.nodeNode": "12",
+      "elk.spacing.componentComponent": "24",
+      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+      "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
+      "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+      "elk.edgeRouting": "POLYLINE",
+    } };
+    const order = (n) => (KIND_ORDER[n.kind] ?? 9);
+    const nodes = out.nodes.filter((n) => !n.inBox).slice()
+      .sort((a, b) => order(a) - order(b) || byName(a, b));
+    for (const n of nodes) {
+      const en = { id: n.id };
+      if (n.box && !n.leafInElk) {
+        en.children = [];
+        en.layoutOptions = { "elk.padding": n.kind === "node" ? "[top=34,left=12,bottom=12,right=12]"
+          : "[top=30,left=10,bottom=10,right=10]", "elk.nodeSize.minimum": "(160, 60)" };
+      } else { en.width = n.w; en.height = n.h; }
+      byId.set(n.id, en);
+    }
+    for (const n of nodes) {
+      const parent = n.parent && byId.get(n.parent);
+      (parent && parent.children ? parent.children : root.children).push(byId.get(n.id));
+    }
+    const boxOf = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
+    const seen = new Set();
+    for (const e of out.edges) {
+      const s = boxOf.get(e.source) || e.source; const t = boxOf.get(e.target) || e.target;
+      const key = s + ">" + t;
+      if (s === t || seen.has(key) || !byId.has(s) || !byId.has(t)) continue;
+      if (byId.get(s).children || byId.get(t).children) continue;
+      seen.add(key);
+      root.edges.push({ id: "e" + seen.size, sources: [s], targets: [t] });
+    }
+    return root;
+  }
+
+  // ELK answers positions relative to each parent's top-left; the diagram wants absolute centres
+  function absolute(elkRoot) {
+    const pos = new Map();
+    const walk = (n, ox, oy) => {
+      for (const c of n.children || []) {
+        const x = ox + (c.x || 0); const y = oy + (c.y || 0);
+        pos.set(c.id, { x: x + c.width / 2, y: y + c.height / 2, w: c.width, h: c.height, x1: x, y1: y });
+        walk(c, x, y);
+      }
+    };
+    walk(elkRoot, 0, 0);
+    return pos;
+  }
+
+  window.PodscapeDiagramModel = { build, absolute, podSuffix, serviceLine, nsOf, FONT, MIN_LABEL_PX, LINE,
+    SANS, MONO, SUMMARY, STACK_ABOVE };
+})();
