@@ -323,6 +323,10 @@ def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request,
     w = network.Walk(source=source, dest=f"{svc_ref.get('name')}.{route.namespace}",
                      port=int(port.get("number") or 0))
     w.hop(source.id, source.kind, source.label, source.ip)
+    if route.ingress is not None:       # the rule that matched: controller -> ingress -> service -> pod
+        ing = route.ingress["metadata"]
+        w.hop(f"ingress/{ing['namespace']}/{ing['name']}", "ingress", ing["name"],
+              f"{req.host or '*'}{req.path} -> {backend_label(route.backend)}")
     svc = cluster.get("services", route.namespace, svc_ref.get("name", ""))
     if svc is None:
         w.fail("refused", f"Service {svc_ref.get('name')} does not exist: ingress-nginx answers 503")
@@ -380,7 +384,8 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
         resp = _error(got, req, now) if isinstance(got, int) else _proxied(got, now)
         upstream = f"{route.namespace}-{backend_label(route.backend).replace(':', '-')}"
     if walk is not None and ctx.trace is not None:
-        ctx.trace(walk.as_trace())
+        # the request that reached this controller goes on from it: one path host -> ... -> pod
+        ctx.trace(walk.as_trace() | {"continues": True})
     pod = ctx.pod or {}
     if pod:
         network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
