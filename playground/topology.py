@@ -147,19 +147,28 @@ def exposes_node_ports(svc: dict) -> bool:
 
 # ---- cluster-wide facts every builder may read (computed once per build) -------------------------------
 class Context:
-    def __init__(self, cluster: Cluster, host_files: dict | None = None):
+    """What builders read besides their object. `facts` (from facts()) skips looking them up again."""
+
+    def __init__(self, cluster: Cluster, host_files: dict | None = None, facts: dict | None = None):
+        self.cluster = cluster
+        self.host_files = host_files or {}
+        self.facts = facts if facts is not None else self.facts_of(cluster)
+        self.nodes = self.facts["nodes"]
+        # Lanes live in the first node; without a node (a deleted cluster) nothing inside one is drawn.
+        self.first_node = self.nodes[0] if self.nodes else None
+        self.controllers = self.facts["controllers"]
+        self.ingress_classes = self.facts["ingress_classes"]
+        self.enforced = self.facts["enforced"]
+
+    @staticmethod
+    def facts_of(cluster: Cluster) -> dict:
+        """The cluster-wide facts: a change to any of them changes elements all over the diagram."""
         from .sim import ingress as routing
         from .sim import policy
 
-        self.cluster = cluster
-        self.host_files = host_files or {}
-        self.nodes = [n["metadata"]["name"] for n in cluster.list("nodes")]
-        self.node_ids = {element_id("node", n) for n in self.nodes}
-        # Lanes live in the first node; without a node (a deleted cluster) nothing inside one is drawn.
-        self.first_node = self.nodes[0] if self.nodes else None
-        self.controllers = [obj_id("pod", p) for p in routing.controller_pods(cluster)]
-        self.ingress_classes = routing.nginx_classes(cluster)
-        self.enforced = policy.enforced(cluster)
+        return {"nodes": [n["metadata"]["name"] for n in cluster.list("nodes")], "running": cluster.running,
+                "controllers": [obj_id("pod", p) for p in routing.controller_pods(cluster)],
+                "ingress_classes": routing.nginx_classes(cluster), "enforced": policy.enforced(cluster)}
 
     def lane(self, ns: str) -> str | None:
         return namespace_id(ns) if self.first_node else None
@@ -276,7 +285,7 @@ def pod_element(ctx: Context, pod: dict) -> dict:
     data = {"id": obj_id("pod", pod), "kind": "pod", "name": meta["name"], "namespace": ns,
             "label": meta["name"], "parent": owner or ctx.lane(ns), "status": pod_status(pod),
             "phase": status.get("phase", "Pending"), "ready": pod_ready(pod), "isReady": ok,
-            "ip": status.get("podIP", ""), "labels": meta.get("labels") or {},
+            "ip": status.get("podIP", ""), "labels": dict(meta.get("labels") or {}),
             "labelText": format_labels(meta.get("labels")), "system": system,
             "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
             "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
@@ -295,7 +304,7 @@ def service_element(ctx: Context, svc: dict) -> dict:
     system = ns in SYSTEM_NAMESPACES
     data = {"id": obj_id("service", svc), "kind": "service", "name": meta["name"], "namespace": ns,
             "label": meta["name"], "parent": ctx.lane(ns), "type": type_, "clusterIP": spec.get("clusterIP", ""),
-            "ports": service_ports(svc), "nodePorts": node_ports(svc), "selector": spec.get("selector") or {},
+            "ports": service_ports(svc), "nodePorts": node_ports(svc), "selector": dict(spec.get("selector") or {}),
             "system": system, "endpoints": ready_endpoints(ctx.cluster.get("endpoints", ns, meta["name"]))}
     if type_ == "ExternalName":
         data["externalName"] = spec.get("externalName", "")
@@ -446,49 +455,46 @@ def diff(old: list[dict] | dict[str, dict], new: list[dict] | dict[str, dict]) -
     """
     before = old if isinstance(old, dict) else {e["data"]["id"]: e for e in old}
     after = new if isinstance(new, dict) else {e["data"]["id"]: e for e in new}
-    remove = [i for i in before if i not in after]
-    add, update = [], []
-    for i, e in after.items():
-        prev = before.get(i)
-        if prev is None:
+    changes = [(i, before.get(i), after.get(i)) for i in {**before, **after}]
+    return diff_of(changes, after, lambda i: i in before, lambda moved: _related_by_scan(after, moved))
+
+
+def _related_by_scan(after: dict[str, dict], moved: set[str]) -> set[str]:
+    """Edges touching, and children of, the given nodes (a scan: the full diff has no index)."""
+    return {i for i, e in after.items()
+            if (e["group"] == "edges" and (e["data"]["source"] in moved or e["data"]["target"] in moved))
+            or (e["group"] == "nodes" and e["data"].get("parent") in moved)}
+
+
+def diff_of(changes: Iterable[tuple[str, dict | None, dict | None]], after: dict[str, dict],
+            existed: Callable[[str], bool], related: Callable[[set[str]], set[str]]) -> dict:
+    """The diff from (id, old element or None, new element or None) for every element that may have changed.
+
+    cytoscape drops a removed node's children and edges, so those of a re-parented node are removed and
+    added again too (`related(ids)` names them; `existed(id)`: whether an id was in the old diagram)."""
+    add, update, remove = [], [], []
+    for i, prev, e in changes:
+        if e is None:
+            if prev is not None:
+                remove.append(i)
+        elif prev is None:
             add.append(e)
         elif prev["data"].get("parent") != e["data"].get("parent"):
             remove.append(i)
             add.append(e)
         elif prev != e:
             update.append(e)
-    return finish_diff(before, after, add, update, remove)
-
-
-def finish_diff(before: dict, after: dict, add: list, update: list, remove: list) -> dict:
-    """cytoscape drops a removed node's children and edges: re-send the surviving ones of re-parented nodes."""
     moved = {i for i in remove if i in after}
-    if moved:
+    again: set[str] = set()
+    while moved:
         removed = set(remove)
-        updated = {e["data"]["id"] for e in update}
-        again = set()
-        for i, e in after.items():
-            if i in before and i not in removed and (
-                    (e["group"] == "edges" and (e["data"]["source"] in moved or e["data"]["target"] in moved))
-                    or (e["group"] == "nodes" and e["data"].get("parent") in moved)):
-                again.add(i)
-        # A re-sent child may have children and edges of its own.
-        frontier = {i for i in again if after[i]["group"] == "nodes"}
-        while frontier:
-            nxt = set()
-            for i, e in after.items():
-                if i in before and i not in removed and i not in again and (
-                        (e["group"] == "edges" and (e["data"]["source"] in frontier
-                                                     or e["data"]["target"] in frontier))
-                        or (e["group"] == "nodes" and e["data"].get("parent") in frontier)):
-                    again.add(i)
-                    if e["group"] == "nodes":
-                        nxt.add(i)
-            frontier = nxt
-        for i in sorted(again):
-            remove.append(i)
-            add.append(after[i])
-        update = [e for e in update if e["data"]["id"] not in again] if again & updated else update
+        moved = {i for i in related(moved) if existed(i) and i not in removed and i not in again}
+        again |= moved
+        remove.extend(sorted(moved))
+        add.extend(after[i] for i in sorted(moved))
+        moved = {i for i in moved if after[i]["group"] == "nodes"}
+    if again:
+        update = [e for e in update if e["data"]["id"] not in again]
     add.sort(key=order_key)
     update.sort(key=order_key)
     return {"add": add, "update": update, "remove": remove}

@@ -41,17 +41,17 @@ PROXY_CONNECT_TIMEOUT_MS = 5_000
 
 
 # ---- which Ingresses the controller serves ----------------------------------------------------------
-def controller_pods(cluster: Cluster) -> list[dict]:
-    """Running ingress-nginx controller pods (the image decides; the addon makes one)."""
+def is_controller_pod(pod: dict) -> bool:
+    """A running ingress-nginx controller pod (the image decides; the addon makes one)."""
     from . import images
-    out = []
-    for pod in cluster.list("pods"):
-        if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
-            continue
-        if any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
-               for c in pod.get("spec", {}).get("containers", []) or []):
-            out.append(pod)
-    return out
+    if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
+        return False
+    return any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
+               for c in pod.get("spec", {}).get("containers", []) or [])
+
+
+def controller_pods(cluster: Cluster) -> list[dict]:
+    return [pod for pod in cluster.list("pods") if is_controller_pod(pod)]
 
 
 def nginx_classes(cluster: Cluster) -> set[str]:
