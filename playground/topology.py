@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .sim.cluster import Cluster
-from .sim.labels import format_labels, selector_matches
+from .sim.labels import format_labels
 
 HOST_ID = "host"
 HOST_LABEL = "student@ubuntu"
@@ -114,10 +114,10 @@ def pod_ready(pod: dict) -> str:
     return f"{sum(1 for cs in statuses if cs.get('ready'))}/{total}"
 
 
-def pod_is_ready(pod: dict) -> bool:
+def pod_is_ready(pod: dict, status: str | None = None, ready: str | None = None) -> bool:
     """What the diagram colours green: STATUS Running and every container ready."""
-    ready = pod_ready(pod)
-    return pod_status(pod) == "Running" and ready.split("/")[0] == ready.split("/")[1]
+    ready = ready or pod_ready(pod)
+    return (status or pod_status(pod)) == "Running" and ready.split("/")[0] == ready.split("/")[1]
 
 
 def pod_condition_ready(pod: dict) -> bool:
@@ -279,12 +279,13 @@ def workload_element(ctx: Context, kind: str, obj: dict) -> dict:
 def pod_element(ctx: Context, pod: dict) -> dict:
     meta, status = pod["metadata"], pod.get("status", {}) or {}
     ns = meta.get("namespace", "default")
-    ok = pod_is_ready(pod)
+    text, ready = pod_status(pod), pod_ready(pod)
+    ok = pod_is_ready(pod, text, ready)
     system = ns in SYSTEM_NAMESPACES
     owner = workload_of(ctx.cluster, pod)
     data = {"id": obj_id("pod", pod), "kind": "pod", "name": meta["name"], "namespace": ns,
-            "label": meta["name"], "parent": owner or ctx.lane(ns), "status": pod_status(pod),
-            "phase": status.get("phase", "Pending"), "ready": pod_ready(pod), "isReady": ok,
+            "label": meta["name"], "parent": owner or ctx.lane(ns), "status": text,
+            "phase": status.get("phase", "Pending"), "ready": ready, "isReady": ok,
             "ip": status.get("podIP", ""), "labels": dict(meta.get("labels") or {}),
             "labelText": format_labels(meta.get("labels")), "system": system,
             "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
@@ -337,7 +338,8 @@ def selects_edge(ctx: Context, svc: dict, pod: dict) -> dict | None:
     selector = svc.get("spec", {}).get("selector")
     if not selector or svc["metadata"].get("namespace") != pod["metadata"].get("namespace"):
         return None
-    if not selector_matches({"matchLabels": selector}, pod["metadata"].get("labels") or {}):
+    labels = pod["metadata"].get("labels") or {}
+    if any(labels.get(k) != v for k, v in selector.items()):       # matchLabels: every pair present
         return None
     return _edge(obj_id("service", svc), obj_id("pod", pod), "selects", endpoint=pod_condition_ready(pod))
 
@@ -393,9 +395,11 @@ def build(source) -> dict[str, dict]:
         pods = cluster.list("pods")
         counts: dict[str, list[int]] = {ns: [0, 0, 0] for ns in namespaces_of(cluster)}
         for pod in pods:
-            c = counts[pod["metadata"].get("namespace", "default")]
+            e = pod_element(ctx, pod)
+            add(e)
+            c = counts[e["data"]["namespace"]]
             c[0] += 1
-            c[1] += pod_is_ready(pod)
+            c[1] += e["data"]["isReady"]
         for svc in services:
             counts[svc["metadata"].get("namespace", "default")][2] += 1
         for ns, (n, ready, nsvc) in counts.items():
@@ -404,15 +408,20 @@ def build(source) -> dict[str, dict]:
             for obj in cluster.list(plural):
                 if is_workload(cluster, kind, obj):
                     add(workload_element(ctx, kind, obj))
-        for pod in pods:
-            add(pod_element(ctx, pod))
         by_ns: dict[str, list[dict]] = {}
+        by_label: dict[tuple, list[dict]] = {}      # (namespace, key, value) -> pods: a selector's candidates
         for pod in pods:
-            by_ns.setdefault(pod["metadata"].get("namespace", "default"), []).append(pod)
+            ns = pod["metadata"].get("namespace", "default")
+            by_ns.setdefault(ns, []).append(pod)
+            for k, v in (pod["metadata"].get("labels") or {}).items():
+                by_label.setdefault((ns, k, v), []).append(pod)
         for svc in services:
             add(service_element(ctx, svc))
-            if svc.get("spec", {}).get("selector"):
-                for pod in by_ns.get(svc["metadata"].get("namespace", "default"), ()):
+            selector = svc.get("spec", {}).get("selector")
+            if selector:
+                ns = svc["metadata"].get("namespace", "default")
+                candidates = min((by_label.get((ns, k, v), ()) for k, v in selector.items()), key=len)
+                for pod in candidates:
                     add(selects_edge(ctx, svc, pod))
         for ing in cluster.list("ingresses"):
             for e in topology_ingress.ingress_elements(ctx, ing):
