@@ -446,6 +446,20 @@ def _pod_id(pod: dict) -> str:
     return f"pod/{pod['metadata']['namespace']}/{pod['metadata']['name']}"
 
 
+def element_at(cluster: Cluster, ip: str) -> tuple[str, str, str] | None:
+    """(diagram id, kind, label) of what has an address: a pod, a Service's ClusterIP, the node, the host."""
+    if ip == NODE_IP:
+        return "node/" + NODE_NAME, "node", NODE_NAME
+    if ip == HOST_BRIDGE_IP:
+        return HOST.id, "host", HOST.label
+    pod = _pod_by_ip(cluster, ip)
+    if pod is not None:
+        return _pod_id(pod), "pod", pod["metadata"]["name"]
+    svc = next((s for s in cluster.list("services")
+                if ip in (s["spec"].get("clusterIPs") or [s["spec"].get("clusterIP")])), None)
+    return (_svc_id(svc), "service", svc["metadata"]["name"]) if svc else None
+
+
 def _pod_by_ip(cluster: Cluster, ip: str) -> dict | None:
     for pod in cluster.list("pods"):
         st = pod.get("status", {})

@@ -160,3 +160,25 @@ def test_an_ingress_backend_without_endpoints_stops_at_the_service():
     assert ids[2:] == ["ingress/default/web", "service/default/web"]
     assert trace["verdict"] == "refused" and stop_of(trace) == "service/default/web"
     assert "has no ready endpoints" in trace["reason"]
+
+
+def test_podscape_why_draws_its_verdict_as_a_path():
+    sb = calico_cluster().setup(POLICY)
+    trace, ids = path(sb, "podscape why busybox nginx:80")                   # the pod named nginx
+    assert ids == ["pod/default/busybox", "pod/default/nginx"]
+    assert trace["verdict"] == "dropped" and stop_of(trace) == "pod/default/nginx"
+    trace, ids = path(sb, f"podscape why busybox {sb.svc_ip('nginx')}:80")    # through the Service
+    assert ids == ["pod/default/busybox", "service/default/nginx", "pod/default/nginx"]
+    assert "isolated by default/access-nginx" in trace["reason"] and trace["why"].splitlines()[0].endswith("DENIED")
+    sb.setup("kubectl label pod busybox access=true")
+    trace, ids = path(sb, "podscape why busybox nginx:80")
+    assert trace["verdict"] == "ok" and "allowed by default/access-nginx" in trace["why"]
+
+
+def test_ping_reaches_the_pod_it_names():
+    sb = with_testpod(56)
+    ip = sb.pod_ip(sb.cluster.list("pods", "default")[0]["metadata"]["name"])
+    trace, ids = path(sb, f"kubectl exec testpod -- ping -c 1 {ip}")
+    assert trace["verdict"] == "ok" and ids[0] == "pod/default/testpod" and ids[1].startswith("pod/default/")
+    trace, ids = path(sb, f"kubectl exec testpod -- ping -c 1 {sb.svc_ip('nginx-app')}")
+    assert ids == ["pod/default/testpod", "service/default/nginx-app"] and stop_of(trace) == "service/default/nginx-app"

@@ -176,3 +176,33 @@ def test_a_deployment_gone_before_its_replicaset_lets_the_replicaset_hold_the_po
     parents = {e["data"]["parent"] for e in ref.diagram.els.values() if e["data"].get("kind") == "pod"
                and e["data"]["namespace"] == "default"}
     assert parents == {f"workload/default/ReplicaSet/{rs}"}
+
+
+def test_diagnoses_ride_on_elements_and_stay_exact_incrementally(monkeypatch):
+    """topology.CAUSE (the integrator wires playground/sim/diagnose.py) may read anything in the object's
+    namespace: a Service whose selector picks no pod, a pod that is not ready."""
+    def cause(cluster, kind, obj):
+        ns = obj["metadata"]["namespace"]
+        if kind == "service" and obj["spec"].get("selector"):
+            sel = obj["spec"]["selector"]
+            if not any(all((p["metadata"].get("labels") or {}).get(k) == v for k, v in sel.items())
+                       for p in cluster.list("pods", ns)):
+                return (f"Service {obj['metadata']['name']} selects no pod", f"kubectl get pods -n {ns} --show-labels")
+        if kind == "pod" and not topology.pod_is_ready(obj):
+            return (f"pod {obj['metadata']['name']} is not ready", None)
+        return None
+
+    monkeypatch.setattr(topology, "CAUSE", cause)
+    engine = Engine.new(seed=6, now=START)
+    ref = Reference(engine)
+    ref.run("kubectl create service clusterip web --tcp=80:80", START + 1)
+    web = ref.diagram.els["service/default/web"]["data"]
+    assert web["cause"] == "Service web selects no pod" and web["fix"] == "kubectl get pods -n default --show-labels"
+    ref.run("kubectl create deployment web --image=nginx --replicas=2", START + 2)   # the pods make it right
+    assert "cause" not in ref.diagram.els["service/default/web"]["data"]
+    ref.run("kubectl run crash --image=busybox", START + 40)
+    assert ref.diagram.els["pod/default/crash"]["data"]["cause"] == "pod crash is not ready"
+    pod = next(p["metadata"]["name"] for p in engine.cluster.list("pods", "default") if p["metadata"]["name"] != "crash")
+    ref.run(f"kubectl label pod {pod} app=other --overwrite", START + 50)
+    assert "cause" not in ref.diagram.els[f"service/default/web"]["data"]             # one pod still selected
+    assert "cause" not in topology.elements(Engine.new(seed=6, now=START))[0]["data"]  # none for the host

@@ -382,6 +382,9 @@ def ping(proc) -> int:
         proc.out(f"round-trip min/avg/max = {min(times):.3f}/{sum(times) / got:.3f}/{max(times):.3f} ms\n")
     walk = network.Walk(source=proc.net_source, dest=host, port=0, protocol="ICMP", ip=ip)
     walk.hop(proc.net_source.id, "pod", proc.net_source.label, proc.net_source.ip)
+    target = network.element_at(proc.cluster, ip)
+    if target is not None and target[0] != proc.net_source.id:
+        walk.hop(*target, ip)
     if not answers:
         walk.fail("timeout", f"nothing answers ICMP at {ip}" + (
             ": a Service's ClusterIP is a kube-proxy rule for its ports, not an interface" if
