@@ -76,6 +76,7 @@ class Diagram:
     def _index(self, cluster: Cluster, els: dict[str, dict]) -> None:
         self.__init__()
         self.els = els
+        self.published = els
         self.facts = topology.Context.facts_of(cluster)
         self.namespace_objects = {n["metadata"]["name"] for n in cluster.list("namespaces")}
         self.lanes = topology.namespaces_of(cluster) if self.facts["nodes"] else set()
@@ -104,7 +105,9 @@ class Diagram:
                 self.entries.setdefault(e["data"]["service"], set()).add(i)
 
     def elements(self) -> list[dict]:
-        return topology.ordered(self.els)
+        """The whole diagram, ordered. Safe while another thread advances it: it reads the dict of the
+        last finished state, which advance() never changes (it works on a copy and swaps it in)."""
+        return topology.ordered(self.published)
 
     # ---- indexes ---------------------------------------------------------------------------------------
     def _own(self, pid: str, owner: OwnerKey | None) -> None:
@@ -132,8 +135,7 @@ class Diagram:
             self._index(cluster, topology.build(source))
             self.rebuilds += 1
             return topology.diff(old, self.els)
-        # Copy on write: whoever holds the old dict (a page's hello reading the cached diagram) keeps it whole.
-        self.els = dict(self.els)
+        self.els = dict(self.published)          # copy on write: readers keep the last state whole
         ctx = topology.Context(cluster, files, self.facts)
         self._set(topology.host_element(ctx))
         for plural, key in changed:
@@ -141,6 +143,7 @@ class Diagram:
                 self._set(topology.node_element(ctx, cluster.objects["nodes"][key]))
         if self.facts["nodes"]:
             self._apply(ctx, changed + gone)
+        self.published = self.els
         before = self._before
         changes = [(i, prev, self.els.get(i)) for i, prev in before.items()]
         return topology.diff_of(changes, self.els, lambda i: before[i] is not None if i in before else i in self.els,
@@ -168,8 +171,8 @@ class Diagram:
                 return True                    # an object in a namespace that has no lane yet
             if plural == "pods":
                 pod = cluster.objects.get("pods", {}).get(key)
-                is_controller = pod is not None and routing.is_controller_pod(pod)
-                if is_controller != (topology.obj_id("pod", pod) if pod else f"pod/{key}") in self.facts["controllers"]:
+                now = pod is not None and routing.is_controller_pod(pod)
+                if now != (f"pod/{key}" in self.facts["controllers"]):
                     return True                # an ingress controller came or went: hostport/serves everywhere
         if [1 for plural, key in gone if plural in NAMESPACED and _split(key)[0] not in self.namespace_objects]:
             return True                        # the lane of a namespace without a Namespace object may go
