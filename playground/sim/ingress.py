@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from . import network, saferegex, webcontent
+from . import images, network, saferegex, webcontent
 from .cluster import Cluster, parse_rfc3339
 
 CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
@@ -43,7 +43,6 @@ PROXY_CONNECT_TIMEOUT_MS = 5_000
 # ---- which Ingresses the controller serves ----------------------------------------------------------
 def is_controller_pod(pod: dict) -> bool:
     """A running ingress-nginx controller pod (the image decides; the addon makes one)."""
-    from . import images
     if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
         return False
     return any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
