@@ -51,6 +51,7 @@ def _ownership(obj: dict | None) -> tuple | None:
 class Diagram:
     def __init__(self):
         self.els: dict[str, dict] = {}
+        self.published = self.els                       # the last finished state (see elements())
         self.facts: dict = {}
         self.lanes: set[str] = set()                     # namespaces with a lane
         self.namespace_objects: set[str] = set()
@@ -62,6 +63,7 @@ class Diagram:
         self.owned: dict[OwnerKey, set[str]] = {}        # (ns, Kind, name) -> ids of pods it controls
         self.ownership: dict[Key, tuple] = {}            # workload key -> _ownership()
         self.children: dict[OwnerKey, set[Key]] = {}     # Deployment/CronJob -> keys of its ReplicaSets/Jobs
+        self.parent_of: dict[Key, OwnerKey] = {}         # the other way round
         self.entries: dict[str, set[str]] = {}           # service id -> its NodePort entry ids
         self.rebuilds = getattr(self, "rebuilds", 0)      # how often advance() rebuilt whole (tests, bench)
 
@@ -69,8 +71,7 @@ class Diagram:
     @classmethod
     def build(cls, source) -> "Diagram":
         d = cls()
-        cluster, files = topology._source(source)
-        d._index(cluster, topology.build(source))
+        d._index(topology._source(source)[0], topology.build(source))
         return d
 
     def _index(self, cluster: Cluster, els: dict[str, dict]) -> None:
@@ -119,9 +120,11 @@ class Diagram:
             self.owned.setdefault(owner, set()).add(pid)
 
     def _adopt(self, key: Key, parent: OwnerKey | None) -> None:
-        for kids in self.children.values():
-            kids.discard(key)
+        old = self.parent_of.pop(key, None)
+        if old is not None:
+            self.children.get(old, set()).discard(key)
         if parent is not None:
+            self.parent_of[key] = parent
             self.children.setdefault(parent, set()).add(key)
 
     # ---- applying a command's changes ------------------------------------------------------------------
@@ -221,19 +224,14 @@ class Diagram:
                 ns, name = _split(key)
                 names = self.members.setdefault(plural, {}).setdefault(ns, set())
                 (names.add if key in cluster.objects.get(plural, {}) else names.discard)(name)
-        pods = set(by.get("pods", ()))
-        services = set(by.get("services", ()))
+        pods, services, policies, ingresses = (set(by.get(p, ())) for p in (
+            "pods", "services", "networkpolicies", "ingresses"))
         namespaces = {_split(k)[0] for k in pods | services}
         if topology.CAUSE is not None:       # diagnoses may read anything in the object's namespace
             namespaces |= {_split(k)[0] for plural, k in keys if plural in NAMESPACED}
-            services |= {f"{ns}/{n}" for ns in namespaces for n in self.members.get("services", {}).get(ns, ())}
-            pods |= {f"{ns}/{n}" for ns in namespaces for n in self.members.get("pods", {}).get(ns, ())}
-        policies = set(by.get("networkpolicies", ()))
-        ingresses = set(by.get("ingresses", ()))
-        if topology.CAUSE is not None:
-            for ns in namespaces:
-                policies |= {f"{ns}/{n}" for n in self.members.get("networkpolicies", {}).get(ns, ())}
-                ingresses |= {f"{ns}/{n}" for n in self.members.get("ingresses", {}).get(ns, ())}
+            for plural, keys_of in (("pods", pods), ("services", services), ("networkpolicies", policies),
+                                    ("ingresses", ingresses)):
+                keys_of |= {f"{ns}/{n}" for ns in namespaces for n in self.members.get(plural, {}).get(ns, ())}
         reparent = self._workloads(ctx, [(p, k) for p, k in keys if p in topology.WORKLOADS])
         for key in sorted(pods):
             self._pod(ctx, key)
