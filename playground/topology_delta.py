@@ -133,7 +133,11 @@ class Diagram:
         (delta.changes); returns the diff from the diagram before, as topology.diff would."""
         cluster, files = topology._source(source)
         self._before: dict[str, dict | None] = {}
-        if not INCREMENTAL or self._needs_rebuild(cluster, changed, gone):
+        if not INCREMENTAL:                      # what the server did before: rebuild, diff, no indexes
+            old, self.els = self.els, topology.build(source)
+            self.published, self.facts = self.els, {}
+            return topology.diff(old, self.els)
+        if not self.facts or self._needs_rebuild(cluster, changed, gone):
             old = self.els
             self._index(cluster, topology.build(source))
             self.rebuilds += 1

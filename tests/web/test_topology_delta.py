@@ -206,3 +206,14 @@ def test_diagnoses_ride_on_elements_and_stay_exact_incrementally(monkeypatch):
     ref.run(f"kubectl label pod {pod} app=other --overwrite", START + 50)
     assert "cause" not in ref.diagram.els[f"service/default/web"]["data"]             # one pod still selected
     assert "cause" not in topology.elements(Engine.new(seed=6, now=START))[0]["data"]  # none for the host
+
+
+def test_the_reference_mode_rebuilds_and_the_incremental_mode_picks_up_after_it(monkeypatch):
+    engine = Engine.new(seed=8, now=START)
+    ref = Reference(engine)
+    monkeypatch.setattr(topology_delta, "INCREMENTAL", False)
+    ref.run("kubectl create deployment web --image=nginx --replicas=2", START + 1)
+    monkeypatch.setattr(topology_delta, "INCREMENTAL", True)
+    ref.run("kubectl expose deployment web --port=80 --type=NodePort", START + 2)   # indexes rebuilt first
+    ref.run("kubectl scale deployment web --replicas=3", START + 3)
+    assert ref.rebuilds == 1
