@@ -5,7 +5,8 @@ incremental diagram (playground/topology_delta.py).
 
 For each size, a cluster of Deployments (20 replicas each, each with a ClusterIP Service) plus one bare
 pod is built directly through the engine (apiserver.MAX_PODS and PODSCAPE_MAX_OBJECTS are raised: a
-learner's sandbox stops at 100 pods), stored as a worker stores it, and then `kubectl label pod testpod
+learner's sandbox stops at 100 pods), and a last row adds 500 ClusterIP Services to the 100-pod cluster
+(the old cost grew with Services x pods in a namespace); each is stored as a worker stores it, and then `kubectl label pod testpod
 round=N --overwrite` goes through services.run_command (SQLite in a temp dir, engine cache on, the
 worker's cached engine and diagram warm). Printed: CPU ms (p50 and p95) of the whole command and of its
 diagram part (Diagram.advance: the diff the browser gets), and the diagram's share of the command:
@@ -30,8 +31,9 @@ REPLICAS = 20
 T0 = 1_800_000_000.0
 
 
-def build_engine(pods: int):
-    """`pods` pods: Deployments of REPLICAS with a Service each, and the bare pod the benchmark labels."""
+def build_engine(pods: int, services: int = 0):
+    """`pods` pods: Deployments of REPLICAS with a Service each, and the bare pod the benchmark labels;
+    then `services` more ClusterIP Services over the same pods (the cost that grew with Services x pods)."""
     from playground.sim import apiserver
     from playground.sim.engine import Engine
 
@@ -39,7 +41,10 @@ def build_engine(pods: int):
     apiserver.MAX_OBJECTS = max(apiserver.MAX_OBJECTS, pods * 3 + 1000)
     engine = Engine.new(seed=7, now=T0)
     deployments, rest = divmod(pods - 1, REPLICAS)
-    populate(engine, T0, [REPLICAS] * deployments + ([rest] if rest else []), settle=60)
+    clock = populate(engine, T0, [REPLICAS] * deployments + ([rest] if rest else []), settle=60)
+    for i in range(services):
+        engine.run(f"kubectl create service clusterip extra-{i} --tcp={1000 + i}:80", now=clock)
+    engine.tick(clock + 1)
     got = len(engine.cluster.list("pods", "default"))
     assert got == pods, got
     return engine
@@ -49,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--pods", default="100,1000,3000")
+    ap.add_argument("--services", default="500", help="extra Services on a 100-pod cluster")
     args = ap.parse_args()
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='podscape-bench-')}/db.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
@@ -83,9 +89,12 @@ def main() -> None:
     print(f"{'pods':>5} {'elements':>8}  {'mode':<6}  {'command p50':>11} {'p95':>7}  {'diagram p50':>11} {'p95':>7}"
           f"  {'share':>6}")
     try:
-        for size in [int(x) for x in args.pods.split(",")]:
-            engine = build_engine(size)
-            box = services.create_sandbox(user, f"pods-{size}")
+        sizes = [(int(x), 0) for x in args.pods.split(",")] + [(100, int(x)) for x in args.services.split(",") if x]
+        for size, extra in sizes:
+            engine = build_engine(size, extra)
+            if extra:
+                print(f"  (the 100-pod cluster with {extra} more Services)")
+            box = services.create_sandbox(user, f"pods-{size}-{extra}")
             store.write_all(box, engine)
             box.save(update_fields=["meta"])
             elements = len(topology_delta.Diagram.build(engine).els)
