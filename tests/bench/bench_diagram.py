@@ -5,10 +5,10 @@ incremental diagram (playground/topology_delta.py).
 
 For each size, a cluster of Deployments (20 replicas each, each with a ClusterIP Service) plus one bare
 pod is built directly through the engine (apiserver.MAX_PODS and PODSCAPE_MAX_OBJECTS are raised: a
-learner's sandbox stops at 100 pods), and a last row adds 500 ClusterIP Services to the 100-pod cluster
-(the old cost grew with Services x pods in a namespace); each is stored as a worker stores it, and then `kubectl label pod testpod
-round=N --overwrite` goes through services.run_command (SQLite in a temp dir, engine cache on, the
-worker's cached engine and diagram warm). Printed: CPU ms (p50 and p95) of the whole command and of its
+learner's sandbox stops at 100 pods); a last row adds 500 ClusterIP Services to the 100-pod cluster (the
+old cost grew with Services x pods in a namespace). Each cluster is stored as a worker stores it, then
+`kubectl label pod testpod round=N --overwrite` goes through services.run_command (SQLite in a temp dir,
+engine cache on, the worker's cached engine and diagram warm). Printed: CPU ms (p50 and p95) of the whole command and of its
 diagram part (Diagram.advance: the diff the browser gets), and the diagram's share of the command:
   before  topology_delta.INCREMENTAL = False: rebuild every element and diff the two diagrams
   after   the incremental update from the objects the command changed
