@@ -101,15 +101,19 @@ def publish(sandbox_id: int, message: dict) -> None:
 
 
 def _publish_after_commit(sandbox_id: int, d: dict | None, traces: list[dict], outbox: list[dict] | None = None,
-                          version: int | None = None) -> None:
+                          version: int | None = None, base: int | None = None) -> None:
     """Once the transaction commits, send the diagram's diff `d` and the traces to the sandbox's group; or,
     given an outbox, leave them there for an async caller to send (the WebSocket consumer does, so its
-    one database thread is not held while the channel layer delivers)."""
+    one database thread is not held while the channel layer delivers).
+
+    A diff says `version` (the sandbox's version after the command) and `base`: the version since which
+    the diagram it applies to has not changed. A page whose diagram is at version v >= base applies it;
+    one at v < base missed a diff (commands that change nothing send none) and asks for the whole diagram."""
     messages = []
     if d is not None:
         if not topology.is_empty(d):
-            # the sandbox version after the command: a client that missed one asks for the whole diagram
-            messages.append({"type": "sandbox.topology", **d, "version": version})
+            messages.append({"type": "sandbox.topology", **d, "version": version,
+                             "base": version - 1 if base is None else base})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:
@@ -259,7 +263,10 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
             entry.diagram.verify(engine)
-        _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version)
+        base = entry.diagram.version           # None: this worker does not know since when (version - 1)
+        if d is not None and not topology.is_empty(d):
+            entry.diagram.version = sandbox.version
+        _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,

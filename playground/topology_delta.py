@@ -66,6 +66,7 @@ class Diagram:
         self.parent_of: dict[Key, OwnerKey] = {}         # the other way round
         self.entries: dict[str, set[str]] = {}           # service id -> its NodePort entry ids
         self.rebuilds = getattr(self, "rebuilds", 0)      # how often advance() rebuilt whole (tests, bench)
+        self.version = getattr(self, "version", None)     # the sandbox version it last changed at (services)
 
     # ---- the full build ----------------------------------------------------------------------------
     @classmethod
