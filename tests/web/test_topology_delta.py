@@ -39,6 +39,7 @@ class Reference:
         for trace in result.traces:          # every request is a path of drawn elements, stopped at most once
             hops = [h["id"] for h in trace["hops"]]
             assert all(i in self.full for i in hops), (line, hops)
+            assert all(p in self.full for h in trace["hops"] for p in h.get("policies", ())), (line, trace)
             assert sum(bool(h.get("stop")) for h in trace["hops"]) == (trace["verdict"] != "ok"), (line, trace)
             self.traces += 1
 
