@@ -440,6 +440,16 @@ def _controller_trace(cluster, trace: dict) -> Diagnosis | None:
     return service_problem(cluster, svc) if svc is not None else None
 
 
+def _ingress_hop(cluster, hop: dict) -> Diagnosis | None:
+    """A request that went through an Ingress (hop detail `host/path -> svc:port`) and failed after it."""
+    _, ns, name = hop["id"].split("/", 2)
+    ing = cluster.get("ingresses", ns, name)
+    if ing is None:
+        return None
+    m = re.match(r"[^/\s]*(/\S*) -> ", hop.get("detail", ""))
+    return ingress_problem(cluster, ing, m.group(1) if m else None)
+
+
 def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diagnosis | None:
     """The cause of a request that did not get through (None when it did)."""
     verdict, reason = trace.get("verdict"), trace.get("reason", "")
@@ -449,6 +459,12 @@ def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diag
     dest, _, port = trace.get("dest", "").rpartition(":")
     if source.startswith("pod/ingress-nginx/"):
         d = _controller_trace(cluster, trace)
+        if d is not None:
+            return d
+    hops = trace.get("hops") or []
+    ing_hop = next((h for h in hops if h.get("kind") == "ingress"), None)
+    if ing_hop is not None:             # the controller's onward request, joined to the learner's: the rule says why
+        d = _ingress_hop(cluster, ing_hop)
         if d is not None:
             return d
     down = network.node_reachable(cluster)
@@ -473,7 +489,6 @@ def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diag
             return Diagnosis(f"{dest} is an address inside the cluster's network; your machine has no route to it, "
                              "so the connection times out. From here, use the node's address (minikube ip) and a "
                              "NodePort.")
-    hops = trace.get("hops") or []
     svc_hop = next((h for h in hops if h.get("kind") == "service" and h["id"].startswith("service/")), None)
     if verdict == "refused" and reason.startswith("nothing listens on port") and "of the node" in reason:
         node_ports = [(s, sp["nodePort"]) for s in cluster.list("services")

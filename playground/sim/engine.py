@@ -173,10 +173,13 @@ class Engine:
 
     def trace(self, walk: dict) -> None:
         """Record a request's walk for the diagram; one that did not get through carries the diagnosis's
-        `cause` and `fix` (the same words the lesson's hint uses)."""
+        `cause` and `fix` (the same words the lesson's hint uses). Diagnosed before a proxy's onward
+        request joins the request that reached the proxy, while its source still says who sent it."""
+        from .diagnose import diagnose_trace
+        from .network import continue_trace
+
         if walk.get("verdict") not in (None, "ok") and "cause" not in walk:
-            from .diagnose import diagnose_trace
             d = diagnose_trace(self.cluster, walk, self.host.files)
             if d is not None:
                 walk = dict(walk, cause=d.cause, **({"fix": d.fix} if d.fix else {}))
-        self.traces.append(walk)
+        continue_trace(self.traces, walk)
