@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from . import resources as res
+from .limits import Limits, configured
 
 # The alphabet Kubernetes uses for generated suffixes (k8s.io/apimachinery/pkg/util/rand): no vowels,
 # no look-alikes, so names never spell words.
@@ -38,7 +39,8 @@ def parse_rfc3339(value: str) -> float:
 class Cluster:
     """The API server's storage for one sandbox, plus the bits of the world it needs (clock, dice)."""
 
-    def __init__(self, seed: int = 0, now: float | None = None):
+    def __init__(self, seed: int = 0, now: float | None = None, limits: Limits | None = None):
+        self.limits = limits or configured()     # the server's, handed in (not persisted)
         self.objects: dict[str, dict[str, dict]] = {}   # plural -> "ns/name" -> object
         self.resource_version = 1000
         self.seed = seed
@@ -99,8 +101,8 @@ class Cluster:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Cluster":
-        c = cls(seed=data.get("seed", 0), now=data.get("now"))
+    def from_dict(cls, data: dict, limits: Limits | None = None) -> "Cluster":
+        c = cls(seed=data.get("seed", 0), now=data.get("now"), limits=limits)
         c.objects = data.get("objects", {})
         c.resource_version = data.get("resource_version", 1000)
         c.counter = data.get("counter", 0)
