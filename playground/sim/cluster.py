@@ -17,6 +17,7 @@ from typing import Iterator
 
 from . import resources as res
 from .limits import Limits, configured
+from .podindex import PodIndex
 
 # The alphabet Kubernetes uses for generated suffixes (k8s.io/apimachinery/pkg/util/rand): no vowels,
 # no look-alikes, so names never spell words.
@@ -55,6 +56,12 @@ class Cluster:
         self.log_seq = 0                        # grows for the life of the object
         self._members: dict[str, int] = {}      # plural -> count of puts/removes (which objects, in what order)
         self._contents: dict[str, int] = {}     # plural -> count of puts/touches/removes (anything in them)
+        self._lists: dict[tuple[str, str | None], tuple[tuple, list[str]]] = {}   # list(): sorted keys, by stamp
+        self.pod_index = PodIndex()
+        # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
+        # the store finds what a command changed without walking every object. None: unknown, walk them all.
+        self.written: set[tuple[str, str]] | None = None
+        self.written_base: dict | None = None
         self._reset_log(None)
 
     # ---- the change log (in memory, never persisted) ---------------------------------------------
@@ -76,12 +83,16 @@ class Cluster:
             self.log_changed.setdefault(plural, {})[key] = self.log_seq
         if old is not None and old is not obj:
             self.log_previous.append((self.log_seq, plural, old))
-        if old is not obj:
+        if (old is None) != (obj is None):
             self._members[plural] = self._members.get(plural, 0) + 1
         self._contents[plural] = self._contents.get(plural, 0) + 1
+        if plural == "pods":
+            self.pod_index.update(key, obj)
+        if self.written is not None:
+            self.written.add((plural, key))
 
     def stamp(self, plural: str, content: bool = False) -> tuple:
-        """Changes whenever the set of stored objects of a type does (content=True: or any of them does)."""
+        """Changes whenever the set of keys stored for a type does (content=True: or any object of it does)."""
         items = self.objects.get(plural)
         return (id(items), len(items or ()), (self._contents if content else self._members).get(plural, 0))
 
@@ -111,6 +122,7 @@ class Cluster:
         c.addons = data.get("addons", {})
         c.next_pod_ip = data.get("next_pod_ip", 2)
         c.runtime = data.get("runtime", {})
+        c.pod_index = PodIndex.build(c.objects.get("pods", {}))
         c._reset_log(c.resource_version)
         return c
 
@@ -154,17 +166,15 @@ class Cluster:
     def list(self, plural: str, namespace: str | None = None) -> list[dict]:
         """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
         items = self.objects.get(plural, {})
-        # Controllers list the same types many times per reconcile: reuse the sorted list while no object of
-        # the type was stored or dropped since (a touch changes an object, not the list). Not persisted.
-        cache = self.__dict__.setdefault("_list_cache", {})
+        # Controllers list the same types many times per reconcile: reuse the sorted keys while no key of the
+        # type was added or dropped since (a put over an object or a touch changes it, not the order).
         stamp = self.stamp(plural)
-        hit = cache.get((plural, namespace))
-        if hit is not None and hit[0] == stamp:
-            return list(hit[1])
-        out = [o for k, o in items.items() if namespace is None or k.split("/", 1)[0] == namespace]
-        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-        cache[(plural, namespace)] = (stamp, out)
-        return list(out)
+        hit = self._lists.get((plural, namespace))
+        if hit is None or hit[0] != stamp:
+            keys = [k for k in items if namespace is None or k.split("/", 1)[0] == namespace]
+            keys.sort(key=lambda k: (items[k]["metadata"].get("namespace", ""), items[k]["metadata"]["name"]))
+            hit = self._lists[(plural, namespace)] = (stamp, keys)
+        return [items[k] for k in hit[1]]
 
     def all_objects(self) -> Iterator[dict]:
         for items in self.objects.values():
@@ -217,6 +227,7 @@ class Cluster:
         r = res.for_object(obj)
         if r is None:
             self.log_base = None        # a change the log cannot name: the next reconcile looks at everything
+            self.written = None         # and the store walks every object
             return
         meta = obj["metadata"]
         self._note(r.plural, self.key(meta.get("namespace") if r.namespaced else None, meta["name"]), obj, obj)
@@ -271,7 +282,7 @@ class Cluster:
         raise RuntimeError("node port range exhausted")
 
     def allocate_pod_ip(self) -> str:
-        used = {p.get("status", {}).get("podIP") for p in self.objects.get("pods", {}).values()}
+        used = self.pod_index.ips
         while True:
             ip = str(POD_CIDR.network_address + self.next_pod_ip)
             self.next_pod_ip += 1

@@ -43,15 +43,12 @@ PROXY_CONNECT_TIMEOUT_MS = 5_000
 # ---- which Ingresses the controller serves ----------------------------------------------------------
 def controller_pods(cluster: Cluster) -> list[dict]:
     """Running ingress-nginx controller pods (the image decides; the addon makes one)."""
-    from . import images
-    out = []
-    for pod in cluster.list("pods"):
-        if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
-            continue
-        if any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
-               for c in pod.get("spec", {}).get("containers", []) or []):
-            out.append(pod)
-    return out
+    pods = cluster.objects.get("pods", {})
+    # the cluster's pod index knows which pods run the image: no scan of every pod on every reconcile
+    mine = sorted((pods[k] for k in cluster.pod_index.by_repository.get(CONTROLLER_IMAGE_REPO, ())),
+                  key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]))
+    return [pod for pod in mine
+            if pod.get("status", {}).get("phase") == "Running" and not pod["metadata"].get("deletionTimestamp")]
 
 
 def nginx_classes(cluster: Cluster) -> set[str]:

@@ -1,0 +1,60 @@
+"""What the controllers and the allocator ask about every pod, kept up to date as pods are stored.
+
+Cluster._note calls `update` for every put, touch and remove of a pod, so a write costs what it changed
+instead of a scan of every pod: the kubelet's pass looks only at the pods still to start, the ingress
+controller finds its own pods by image, and a new pod's IP is checked against a table instead of a set
+rebuilt from every pod (which made starting N pods quadratic). Rebuilt from the objects on load; never
+persisted. The index keeps, per pod, what it recorded for it, so a pod changed in place and then touched
+(the kubelet writes status that way) moves out of its old entries correctly.
+"""
+from __future__ import annotations
+
+from . import images
+
+
+class PodIndex:
+    def __init__(self) -> None:
+        self.ips: dict[str, int] = {}                   # status.podIP -> pods holding it
+        self.pending: set[str] = set()                  # keys of pods with no status or phase Pending
+        self.by_repository: dict[str, set[str]] = {}    # image repository -> keys of pods running a container of it
+        self._held: dict[str, tuple[str | None, bool, frozenset[str]]] = {}   # key -> (ip, pending, repositories)
+
+    @classmethod
+    def build(cls, pods: dict[str, dict]) -> "PodIndex":
+        index = cls()
+        for key, pod in pods.items():
+            index.update(key, pod)
+        return index
+
+    def update(self, key: str, pod: dict | None) -> None:
+        """The pod stored at `key` is now `pod` (None: removed)."""
+        old = self._held.pop(key, None)
+        if old is not None:
+            ip, pending, repos = old
+            if ip:
+                left = self.ips[ip] - 1
+                if left:
+                    self.ips[ip] = left
+                else:
+                    del self.ips[ip]
+            if pending:
+                self.pending.discard(key)
+            for repo in repos:
+                keys = self.by_repository[repo]
+                keys.discard(key)
+                if not keys:
+                    del self.by_repository[repo]
+        if pod is None:
+            return
+        status = pod.get("status")
+        ip = status.get("podIP") if status else None
+        pending = status is None or status.get("phase") in ("Pending", None)
+        repos = frozenset(images.repository(c.get("image", "") or "")
+                          for c in (pod.get("spec") or {}).get("containers") or [])
+        self._held[key] = (ip, pending, repos)
+        if ip:
+            self.ips[ip] = self.ips.get(ip, 0) + 1
+        if pending:
+            self.pending.add(key)
+        for repo in repos:
+            self.by_repository.setdefault(repo, set()).add(key)
