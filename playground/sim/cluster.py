@@ -56,7 +56,9 @@ class Cluster:
         self.log_seq = 0                        # grows for the life of the object
         self._members: dict[str, int] = {}      # plural -> count of puts/removes (which objects, in what order)
         self._contents: dict[str, int] = {}     # plural -> count of puts/touches/removes (anything in them)
-        self._lists: dict[tuple[str, str | None], tuple[tuple, list[str]]] = {}   # list(): sorted keys, by stamp
+        self._replaced: dict[str, int] = {}     # plural -> count of puts over a stored object (a new dict)
+        # list(): (plural, namespace) -> (stamp of the keys, sorted keys, replacements then, the objects)
+        self._lists: dict[tuple[str, str | None], tuple[tuple, list[str], int, list[dict]]] = {}
         self.pod_index = PodIndex()
         # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
         # the store finds what a command changed without walking every object. None: unknown, walk them all.
@@ -85,6 +87,8 @@ class Cluster:
             self.log_previous.append((self.log_seq, plural, old))
         if (old is None) != (obj is None):
             self._members[plural] = self._members.get(plural, 0) + 1
+        elif old is not obj:
+            self._replaced[plural] = self._replaced.get(plural, 0) + 1
         self._contents[plural] = self._contents.get(plural, 0) + 1
         if plural == "pods":
             self.pod_index.update(key, obj)
@@ -166,15 +170,18 @@ class Cluster:
     def list(self, plural: str, namespace: str | None = None) -> list[dict]:
         """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
         items = self.objects.get(plural, {})
-        # Controllers list the same types many times per reconcile: reuse the sorted keys while no key of the
-        # type was added or dropped since (a put over an object or a touch changes it, not the order).
-        stamp = self.stamp(plural)
+        # Controllers (and the diagram) list the same types many times per command: reuse the sorted keys while
+        # no key of the type was added or dropped (a touch or a put over an object does not move the order),
+        # and the objects while none was replaced by a put.
+        stamp, replaced = self.stamp(plural), self._replaced.get(plural, 0)
         hit = self._lists.get((plural, namespace))
         if hit is None or hit[0] != stamp:
             keys = [k for k in items if namespace is None or k.split("/", 1)[0] == namespace]
             keys.sort(key=lambda k: (items[k]["metadata"].get("namespace", ""), items[k]["metadata"]["name"]))
-            hit = self._lists[(plural, namespace)] = (stamp, keys)
-        return [items[k] for k in hit[1]]
+            hit = self._lists[(plural, namespace)] = (stamp, keys, replaced, [items[k] for k in keys])
+        elif hit[2] != replaced:
+            hit = self._lists[(plural, namespace)] = (stamp, hit[1], replaced, [items[k] for k in hit[1]])
+        return list(hit[3])
 
     def all_objects(self) -> Iterator[dict]:
         for items in self.objects.values():
