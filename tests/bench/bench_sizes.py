@@ -130,6 +130,19 @@ class Server:
         services.delete_sandbox(box.pk, self.user)
         return out
 
+    @staticmethod
+    def diagram(engine: Engine) -> float:
+        """ms of CPU to rebuild the diagram, which the server does after every command that changed the cluster
+        (its share of `label one pod`; playground/topology.py)."""
+        from playground import topology
+
+        samples = []
+        for _ in range(3):
+            t0 = time.process_time()
+            topology.elements(engine.cluster)
+            samples.append((time.process_time() - t0) * 1000)
+        return statistics.median(samples)
+
 
 def table(title: str, sizes: list[int], rows: dict[int, dict[str, float]]) -> None:
     print(f"\n{title} (ms CPU per command, median)")
@@ -147,7 +160,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     Engine.new(seed=-1).run("kubectl version --client")      # imports, once, out of the figures
     server = None if args.no_server else Server()
-    eng, srv, built = {}, {}, {}
+    eng, srv, built, diagram = {}, {}, {}, {}
     for n in sizes:
         t0 = time.process_time()
         engine, clock, port = build(n)
@@ -155,11 +168,14 @@ def main() -> None:
         eng[n] = engine_costs(engine, clock, port, args.rounds)
         if server:
             srv[n] = server.costs(engine, port, args.rounds)
+            diagram[n] = server.diagram(engine)
     print(f"Python {sys.version.split()[0]}; {args.rounds} rounds per command; "
           "build: " + ", ".join(f"{n} pods {built[n]:.1f} s" for n in sizes))
     table("engine (run + store changes)", sizes, eng)
     if server:
         table("server (services.run_command, SQLite, diagram included)", sizes, srv)
+        print(f"{'of which diagram':<18}" + "".join(f"{diagram[n]:>15.2f}" for n in sizes)
+              + "   (topology.elements, after a command that changed the cluster)")
     print("\nstarting N pods (create deploy --replicas=N, then the reconcile that runs them), ms CPU per pod")
     start = {n: start_cost(n) for n in sizes}
     print("".join(f"{n:>10} pods {start[n]:7.3f}" for n in sizes))
