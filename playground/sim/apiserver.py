@@ -7,11 +7,11 @@ and ALLOCATORS below.
 """
 from __future__ import annotations
 
-import copy
 import re
 
 from . import defaults, resources as res
 from .cluster import Cluster
+from .jsondata import deep_copy
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -253,11 +253,11 @@ def update(cluster: Cluster, obj: dict) -> dict:
         raise invalid(r, name, [f'metadata.uid: Invalid value: "{uid}": field is immutable'])
     for field in ("uid", "creationTimestamp", "ownerReferences"):
         if field in old["metadata"] and field not in meta:
-            meta[field] = copy.deepcopy(old["metadata"][field])
+            meta[field] = deep_copy(old["metadata"][field])
     meta["creationTimestamp"] = old["metadata"].get("creationTimestamp")
     if r.plural not in NO_STATUS:
         if "status" in old:
-            obj["status"] = copy.deepcopy(old["status"])
+            obj["status"] = deep_copy(old["status"])
         else:
             obj.pop("status", None)
     defaults.apply_defaults(r.plural, obj)
@@ -325,13 +325,13 @@ def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) 
     cluster.bump()
     if r.plural == "pods" and (obj["metadata"].get("annotations") or {}).get("kubernetes.io/config.source") == "file":
         # A mirror pod: the kubelet still runs the static pod and posts its mirror again at once.
-        again = copy.deepcopy(obj)
+        again = deep_copy(obj)
         for field in ("uid", "creationTimestamp", "resourceVersion"):
             again["metadata"].pop(field, None)
         cluster.put(again, new=True)
     if r.plural == "services" and namespace == "default" and name == "kubernetes":
         # The API server recreates its own Service at once (same ClusterIP, new identity).
-        again = copy.deepcopy(obj)
+        again = deep_copy(obj)
         for field in ("uid", "creationTimestamp", "resourceVersion"):
             again["metadata"].pop(field, None)
         cluster.put(again, new=True)

@@ -6,7 +6,6 @@ Objects are stored exactly in their API shape (apiVersion, kind, metadata, spec,
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import ipaddress
 import time
@@ -16,6 +15,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from . import resources as res
+from .jsondata import deep_copy
 from .limits import Limits, configured
 from .podindex import PodIndex
 
@@ -249,7 +249,7 @@ class Cluster:
         return obj
 
     def snapshot(self) -> dict:
-        return copy.deepcopy(self.to_dict())
+        return deep_copy(self.to_dict())
 
     # ---- allocation --------------------------------------------------------------------------
     def allocated_cluster_ips(self) -> set[str]:

@@ -8,13 +8,13 @@ not the size of the cluster.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import heapq
 import json
 
 from . import defaults, images, resources as res
 from .cluster import Cluster, rfc3339, parse_rfc3339
+from .jsondata import deep_copy
 from .labels import selector_matches
 
 NODE_NAME = "minikube"
@@ -145,7 +145,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     changed = False
     ns = dep["metadata"]["namespace"]
     spec = dep["spec"]
-    template = copy.deepcopy(spec.get("template", {}))
+    template = deep_copy(spec.get("template", {}))
     pth = template_hash(template, dep.get("status", {}).get("collisionCount", 0))
     rs_list = owned(cluster, "replicasets", dep)
     current = next((rs for rs in rs_list if rs["metadata"].get("labels", {}).get("pod-template-hash") == pth), None)
@@ -156,9 +156,9 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
         name = f"{dep['metadata']['name']}-{pth}"
         labels = dict(template.get("metadata", {}).get("labels", {}) or {})
         labels["pod-template-hash"] = pth
-        tmpl = copy.deepcopy(template)
+        tmpl = deep_copy(template)
         tmpl.setdefault("metadata", {})["labels"] = labels
-        selector = copy.deepcopy(spec.get("selector", {}))
+        selector = deep_copy(spec.get("selector", {}))
         selector.setdefault("matchLabels", {})["pod-template-hash"] = pth
         current = {
             "apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -223,7 +223,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
 
 
 def _new_pod(cluster: Cluster, owner: dict, template: dict, name: str) -> dict:
-    tmpl = copy.deepcopy(template)
+    tmpl = deep_copy(template)
     meta = tmpl.get("metadata", {}) or {}
     meta.pop("creationTimestamp", None)
     pod = {
