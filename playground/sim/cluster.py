@@ -10,6 +10,7 @@ import hashlib
 import ipaddress
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Iterator
@@ -37,6 +38,17 @@ def parse_rfc3339(value: str) -> float:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
+@dataclass
+class Derived:
+    """Indexes the controllers build from the stored objects, each with the Cluster.stamp it was built at and
+    rebuilt when that moved (or kept in step by the controller's own writes). Never persisted."""
+    events: dict = field(default_factory=dict)         # stamp, index: involvedObject.uid -> events, floor
+    owners: dict = field(default_factory=dict)         # plural -> (stamp, owner uid -> objects in list order)
+    labels: dict = field(default_factory=dict)         # stamp, (namespace, label key) -> value -> pods
+    selectors: dict = field(default_factory=dict)      # stamp, index: (namespace, key, value) -> Services
+    endpoint_pods: dict = field(default_factory=dict)  # stamp, index: (namespace, pod) -> Endpoints keys
+
+
 class Cluster:
     """The API server's storage for one sandbox, plus the bits of the world it needs (clock, dice)."""
 
@@ -60,6 +72,7 @@ class Cluster:
         # list(): (plural, namespace) -> (stamp of the keys, sorted keys, replacements then, the objects)
         self._lists: dict[tuple[str, str | None], tuple[tuple, list[str], int, list[dict]]] = {}
         self.pod_index = PodIndex()
+        self.derived = Derived()
         # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
         # the store finds what a command changed without walking every object. None: unknown, walk them all.
         self.written: set[tuple[str, str]] | None = None

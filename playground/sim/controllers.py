@@ -57,7 +57,7 @@ def _event_cache(cluster: Cluster) -> dict:
     """What the event recorder and the TTL keep about events: `index`, events by involvedObject.uid in store
     order (record_event looks for a repeat on every event), and `floor`, a time no event's is older than
     (when known). Dropped when events change other than through record_event and _expire_events."""
-    cache = cluster.__dict__.setdefault("_event_cache", {})
+    cache = cluster.derived.events
     stamp = cluster.stamp("events", content=True)
     if cache.get("stamp") != stamp:
         index: dict = {}
@@ -121,7 +121,7 @@ def owned(cluster: Cluster, plural: str, owner: dict) -> list[dict]:
 def owner_index(cluster: Cluster, plural: str) -> dict:
     """uid -> the objects of a type whose ownerReferences name it, in list order."""
     stamp = cluster.stamp(plural, content=True)
-    cache = cluster.__dict__.setdefault("_owner_index", {})
+    cache = cluster.derived.owners
     hit = cache.get(plural)
     if hit is None or hit[0] != stamp:
         index: dict = {}
@@ -565,7 +565,7 @@ def _pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
     order. From an index of the namespace's pods by the value of one label key, built when a Service first
     asks for that key and dropped when pods change: every Service asks on every reconcile pass."""
     stamp = cluster.stamp("pods", content=True)
-    cache = cluster.__dict__.setdefault("_label_index", {})
+    cache = cluster.derived.labels
     if cache.get("stamp") != stamp:
         cache.clear()
         cache["stamp"] = stamp
@@ -983,7 +983,7 @@ TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 def _selectors(cluster: Cluster) -> dict:
     """(namespace, key, value) of a selector's first pair -> [(Service key, its selector's pairs)]."""
     stamp = cluster.stamp("services", content=True)
-    cache = cluster.__dict__.setdefault("_selectors", {})
+    cache = cluster.derived.selectors
     if cache.get("stamp") != stamp:
         index: dict = {}
         for k, svc in cluster.objects.get("services", {}).items():
@@ -999,7 +999,7 @@ def _endpoint_pods(cluster: Cluster) -> dict:
     """`index`: (namespace, pod name) -> keys of the Services whose Endpoints list that pod. Kept in step by
     the endpoints controller's own writes, rebuilt after any other change to Endpoints."""
     stamp = cluster.stamp("endpoints", content=True)
-    cache = cluster.__dict__.setdefault("_endpoint_pods", {})
+    cache = cluster.derived.endpoint_pods
     if cache.get("stamp") != stamp:
         cache.update(stamp=stamp, index={})
         for k, ep in cluster.objects.get("endpoints", {}).items():
