@@ -71,7 +71,7 @@ class Cluster:
         self._replaced: dict[str, int] = {}     # plural -> count of puts over a stored object (a new dict)
         # list(): (plural, namespace) -> (stamp of the keys, sorted keys, replacements then, the objects)
         self._lists: dict[tuple[str, str | None], tuple[tuple, list[str], int, list[dict]]] = {}
-        self.pod_index = PodIndex()
+        self._pod_index: PodIndex | None = None     # built on first use (a read on a loaded cluster needs none)
         self.derived = Derived()
         # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
         # the store finds what a command changed without walking every object. None: unknown, walk them all.
@@ -103,10 +103,17 @@ class Cluster:
         elif old is not obj:
             self._replaced[plural] = self._replaced.get(plural, 0) + 1
         self._contents[plural] = self._contents.get(plural, 0) + 1
-        if plural == "pods":
-            self.pod_index.update(key, obj)
+        if plural == "pods" and self._pod_index is not None:
+            self._pod_index.update(key, obj)
         if self.written is not None:
             self.written.add((plural, key))
+
+    @property
+    def pod_index(self) -> PodIndex:
+        """Pending pods, pod IPs, pods by image: kept in step by every write from the first time it is asked for."""
+        if self._pod_index is None:
+            self._pod_index = PodIndex.build(self.objects.get("pods", {}))
+        return self._pod_index
 
     def stamp(self, plural: str, content: bool = False) -> tuple:
         """Changes whenever the set of keys stored for a type does (content=True: or any object of it does)."""
@@ -139,7 +146,6 @@ class Cluster:
         c.addons = data.get("addons", {})
         c.next_pod_ip = data.get("next_pod_ip", 2)
         c.runtime = data.get("runtime", {})
-        c.pod_index = PodIndex.build(c.objects.get("pods", {}))
         c._reset_log(c.resource_version)
         return c
 

@@ -3,9 +3,9 @@
 Cluster._note calls `update` for every put, touch and remove of a pod, so a write costs what it changed
 instead of a scan of every pod: the kubelet's pass looks only at the pods still to start, the ingress
 controller finds its own pods by image, and a new pod's IP is checked against a table instead of a set
-rebuilt from every pod (which made starting N pods quadratic). Rebuilt from the objects on load; never
-persisted. The index keeps, per pod, what it recorded for it, so a pod changed in place and then touched
-(the kubelet writes status that way) moves out of its old entries correctly.
+rebuilt from every pod (which made starting N pods quadratic). Built from the objects when first asked
+for after a load (Cluster.pod_index); never persisted. The index keeps, per pod, what it recorded for it,
+so a pod changed in place and then touched (the kubelet writes status that way) leaves its old entries.
 """
 from __future__ import annotations
 
