@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Iterator
+from typing import AbstractSet, Iterator
 
 from . import resources as res
+from .indexes import PodIndex, ServiceIndex
 from .jsondata import deep_copy
 from .limits import Limits, configured
-from .podindex import PodIndex
 
 # The alphabet Kubernetes uses for generated suffixes (k8s.io/apimachinery/pkg/util/rand): no vowels,
 # no look-alikes, so names never spell words.
@@ -66,12 +66,13 @@ class Cluster:
         # What the node's runtime knows that the API does not (the minikube container, access logs).
         self.runtime: dict = {}
         self.log_seq = 0                        # grows for the life of the object
-        self._members: dict[str, int] = {}      # plural -> count of puts/removes (which objects, in what order)
+        self._members: dict[str, int] = {}      # plural -> count of keys added or removed (which objects)
         self._contents: dict[str, int] = {}     # plural -> count of puts/touches/removes (anything in them)
         self._replaced: dict[str, int] = {}     # plural -> count of puts over a stored object (a new dict)
         # list(): (plural, namespace) -> (stamp of the keys, sorted keys, replacements then, the objects)
         self._lists: dict[tuple[str, str | None], tuple[tuple, list[str], int, list[dict]]] = {}
         self._pod_index: PodIndex | None = None     # built on first use (a read on a loaded cluster needs none)
+        self._service_index: ServiceIndex | None = None
         self.derived = Derived()
         # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
         # the store finds what a command changed without walking every object. None: unknown, walk them all.
@@ -105,6 +106,8 @@ class Cluster:
         self._contents[plural] = self._contents.get(plural, 0) + 1
         if plural == "pods" and self._pod_index is not None:
             self._pod_index.update(key, obj)
+        elif plural == "services" and self._service_index is not None:
+            self._service_index.update(key, obj)
         if self.written is not None:
             self.written.add((plural, key))
 
@@ -114,6 +117,13 @@ class Cluster:
         if self._pod_index is None:
             self._pod_index = PodIndex.build(self.objects.get("pods", {}))
         return self._pod_index
+
+    @property
+    def service_index(self) -> ServiceIndex:
+        """ClusterIPs and node ports in use, kept in step the same way."""
+        if self._service_index is None:
+            self._service_index = ServiceIndex.build(self.objects.get("services", {}))
+        return self._service_index
 
     def stamp(self, plural: str, content: bool = False) -> tuple:
         """Changes whenever the set of keys stored for a type does (content=True: or any object of it does)."""
@@ -271,12 +281,8 @@ class Cluster:
         return deep_copy(self.to_dict())
 
     # ---- allocation --------------------------------------------------------------------------
-    def allocated_cluster_ips(self) -> set[str]:
-        out = set()
-        for svc in self.objects.get("services", {}).values():
-            for ip in svc.get("spec", {}).get("clusterIPs", []) or []:
-                out.add(ip)
-        return out
+    def allocated_cluster_ips(self) -> AbstractSet[str]:
+        return self.service_index.cluster_ips.keys()
 
     def allocate_cluster_ip(self) -> str:
         """A random free address in 10.96.0.0/12, as the apiserver's bitmap allocator picks one."""
@@ -290,13 +296,8 @@ class Cluster:
                 return ip
         raise RuntimeError("service IP range exhausted")
 
-    def allocated_node_ports(self) -> set[int]:
-        out = set()
-        for svc in self.objects.get("services", {}).values():
-            for p in svc.get("spec", {}).get("ports", []) or []:
-                if p.get("nodePort"):
-                    out.add(int(p["nodePort"]))
-        return out
+    def allocated_node_ports(self) -> AbstractSet[int]:
+        return self.service_index.node_ports.keys()
 
     def allocate_node_port(self) -> int:
         used = self.allocated_node_ports()

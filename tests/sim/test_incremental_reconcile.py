@@ -6,8 +6,8 @@ Two sandboxes with the same seed run the same command lines at the same clock: o
 every object. After each line the whole state (objects, resourceVersions, events, random draws), the
 terminal output and the exit code must be identical, and every Service's Endpoints must list exactly the
 pods it selects. The indexes the incremental side keeps as it writes must equal ones built from scratch:
-the pod index (pending pods, pod IPs, pods by image) and the store's list of what changed (delta.changes
-from the cluster's written keys against a walk of every object).
+the pod index (pending pods, pod IPs, pods by image), the Service index (ClusterIPs, node ports) and the
+store's list of what changed (delta.changes from the cluster's written keys against a walk of every object).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from playground.sim import controllers, delta
 from playground.sim.engine import Engine
 from playground.sim.labels import selector_matches
-from playground.sim.podindex import PodIndex
+from playground.sim.indexes import PodIndex, ServiceIndex
 
 T0 = 1_800_000_000.0
 APPS = 12
@@ -64,7 +64,7 @@ class Twins:
     def same(self, what: str) -> None:
         assert self.inc.to_state() == self.ref.to_state(), what
         assert_endpoints_follow_selectors(self.inc)
-        assert_pod_index_is_up_to_date(self.inc)
+        assert_indexes_are_up_to_date(self.inc)
         self.stamps = assert_changes_match_a_full_walk(self.inc, self.stamps, what)
 
     def pods(self, app: str) -> list[str]:
@@ -72,9 +72,11 @@ class Twins:
                 if (p["metadata"].get("labels") or {}).get("app") == app]
 
 
-def assert_pod_index_is_up_to_date(engine: Engine) -> None:
+def assert_indexes_are_up_to_date(engine: Engine) -> None:
     kept, built = engine.cluster.pod_index, PodIndex.build(engine.cluster.objects.get("pods", {}))
     assert (kept.ips, kept.pending, kept.by_repository) == (built.ips, built.pending, built.by_repository)
+    kept, built = engine.cluster.service_index, ServiceIndex.build(engine.cluster.objects.get("services", {}))
+    assert (kept.cluster_ips, kept.node_ports) == (built.cluster_ips, built.node_ports)
 
 
 def assert_changes_match_a_full_walk(engine: Engine, before: delta.Stamps, what: str) -> delta.Stamps:
@@ -180,6 +182,22 @@ def test_many_pods_get_distinct_addresses_as_pods_come_and_go(twins):
     t.tick(20)
     ips = [p["status"].get("podIP") for p in t.inc.cluster.list("pods", "default")]
     assert len(ips) == len(set(ips)) and None not in ips
+
+
+def test_service_addresses_and_node_ports_are_allocated_from_the_index(twins):
+    t = twins
+    t.run("kubectl create service nodeport np1 --tcp=80:80")
+    t.run("kubectl create service nodeport np2 --tcp=80:80 --node-port=30080")
+    t.run("kubectl create service nodeport np3 --tcp=80:80 --node-port=30080", code=1)     # already allocated
+    t.run('kubectl patch svc np1 -p \'{"spec":{"ports":[{"port":80,"nodePort":30081}]}}\'')
+    t.run("kubectl create service nodeport np4 --tcp=80:80 --node-port=30081", code=1)
+    ip = t.inc.cluster.get("services", "default", "app-1")["spec"]["clusterIP"]
+    t.run(f"kubectl create service clusterip twin --tcp=80:80 --clusterip={ip}", code=1)
+    t.run("kubectl delete svc app-1 np1")
+    t.run(f"kubectl create service clusterip twin --tcp=80:80 --clusterip={ip}")     # free again
+    t.run("kubectl create service nodeport np4 --tcp=80:80 --node-port=30081")
+    t.run("kubectl patch svc np2 -p '{\"spec\":{\"type\":\"ClusterIP\"}}'", code=None)
+    t.run("kubectl get svc")
 
 
 def test_changes_to_services_endpoints_and_workloads(twins):
