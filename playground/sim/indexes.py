@@ -13,31 +13,33 @@ from __future__ import annotations
 from . import images
 
 
-class PodIndex:
+class KeptIndex:
+    """An index over the objects of one type, told of every write by Cluster._note through update()."""
+
+    @classmethod
+    def build(cls, objects: dict[str, dict]):
+        index = cls()
+        for key, obj in objects.items():
+            index.update(key, obj)
+        return index
+
+    def update(self, key: str, obj: dict | None) -> None:
+        raise NotImplementedError
+
+
+class PodIndex(KeptIndex):
     def __init__(self) -> None:
         self.ips: dict[str, int] = {}                   # status.podIP -> pods holding it
         self.pending: set[str] = set()                  # keys of pods with no status or phase Pending
         self.by_repository: dict[str, set[str]] = {}    # image repository -> keys of pods running a container of it
         self._held: dict[str, tuple[str | None, bool, frozenset[str]]] = {}   # key -> (ip, pending, repositories)
 
-    @classmethod
-    def build(cls, pods: dict[str, dict]) -> "PodIndex":
-        index = cls()
-        for key, pod in pods.items():
-            index.update(key, pod)
-        return index
-
     def update(self, key: str, pod: dict | None) -> None:
         """The pod stored at `key` is now `pod` (None: removed)."""
         old = self._held.pop(key, None)
         if old is not None:
             ip, pending, repos = old
-            if ip:
-                left = self.ips[ip] - 1
-                if left:
-                    self.ips[ip] = left
-                else:
-                    del self.ips[ip]
+            _count(self.ips, (ip,) if ip else (), -1)
             if pending:
                 self.pending.discard(key)
             for repo in repos:
@@ -53,15 +55,14 @@ class PodIndex:
         repos = frozenset(images.repository(c.get("image", "") or "")
                           for c in (pod.get("spec") or {}).get("containers") or [])
         self._held[key] = (ip, pending, repos)
-        if ip:
-            self.ips[ip] = self.ips.get(ip, 0) + 1
+        _count(self.ips, (ip,) if ip else (), 1)
         if pending:
             self.pending.add(key)
         for repo in repos:
             self.by_repository.setdefault(repo, set()).add(key)
 
 
-class ServiceIndex:
+class ServiceIndex(KeptIndex):
     """ClusterIPs and node ports in use, by how many Services hold each (a Service being updated still holds
     its old ones until it is stored)."""
 
@@ -69,13 +70,6 @@ class ServiceIndex:
         self.cluster_ips: dict[str, int] = {}
         self.node_ports: dict[int, int] = {}
         self._held: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-
-    @classmethod
-    def build(cls, services: dict[str, dict]) -> "ServiceIndex":
-        index = cls()
-        for key, svc in services.items():
-            index.update(key, svc)
-        return index
 
     def update(self, key: str, svc: dict | None) -> None:
         old = self._held.pop(key, None)
