@@ -30,7 +30,12 @@ NODE_PORT_RANGE = (30000, 32767)
 
 
 def rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(ts))
+
+
+@lru_cache(maxsize=4096)      # a command stamps many objects with the same few seconds (28 per pod it starts)
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @lru_cache(maxsize=8192)      # controllers re-read the same timestamps (events, pods) on every reconcile

@@ -27,14 +27,14 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
     meta = obj["metadata"]
     ns = meta.get("namespace") or "default"
     cache = _event_cache(cluster)
-    same = cache["index"].setdefault(meta.get("uid"), [])
-    for ev in same:
-        if ev["reason"] == reason and ev["message"] == message:
-            ev["count"] = ev.get("count", 1) + 1
-            ev["lastTimestamp"] = cluster.timestamp()
-            cluster.touch(ev)
-            _event_cache_kept(cluster, cache)
-            return
+    repeat = (meta.get("uid"), reason, message)
+    ev = cache["index"].get(repeat)
+    if ev is not None:
+        ev["count"] = ev.get("count", 1) + 1
+        ev["lastTimestamp"] = cluster.timestamp()
+        cluster.touch(ev)
+        _event_cache_kept(cluster, cache)
+        return
     ev = {
         "apiVersion": "v1", "kind": "Event",
         # The recorder names events `<object>.<creation time in Unix nanoseconds, hex>`.
@@ -48,21 +48,22 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
     }
     fresh = cluster.get("events", ns, ev["metadata"]["name"]) is None
     cluster.put(ev, new=True)
-    if fresh:                      # a new key goes last in the store, as it does in the index
-        same.append(ev)
+    if fresh:                      # a new key goes last in the store: a repeat of it finds an earlier one first
+        cache["index"].setdefault(repeat, ev)
         _event_cache_kept(cluster, cache)
 
 
 def _event_cache(cluster: Cluster) -> dict:
-    """What the event recorder and the TTL keep about events: `index`, events by involvedObject.uid in store
-    order (record_event looks for a repeat on every event), and `floor`, a time no event's is older than
-    (when known). Dropped when events change other than through record_event and _expire_events."""
+    """What the event recorder and the TTL keep about events: `index`, (involvedObject.uid, reason, message)
+    -> the first such event in store order (record_event looks for a repeat on every event: a scan of the
+    object's events made starting N pods of one ReplicaSet quadratic), and `floor`, a time no event's is
+    older than (when known). Dropped when events change other than through record_event and _expire_events."""
     cache = cluster.derived.events
     stamp = cluster.stamp("events", content=True)
     if cache.get("stamp") != stamp:
         index: dict = {}
         for ev in cluster.objects.get("events", {}).values():
-            index.setdefault(ev["involvedObject"].get("uid"), []).append(ev)
+            index.setdefault((ev["involvedObject"].get("uid"), ev.get("reason"), ev.get("message")), ev)
         cache.clear()
         cache.update(stamp=stamp, index=index)
     return cache
@@ -807,12 +808,9 @@ def _expire_events(cluster: Cluster) -> None:
         kept = [k for k in events if k not in dropped]
         doomed += heapq.nsmallest(extra, kept, key=lambda k: events[k].get("lastTimestamp") or "")
     gone = [cluster.remove_key("events", key) for key in doomed]
-    if gone:
-        ids = {id(ev) for ev in gone}
-        for uid in {ev["involvedObject"].get("uid") for ev in gone}:
-            same = cache["index"].get(uid, [])
-            same[:] = [ev for ev in same if id(ev) not in ids]
-        cache["stamp"] = cluster.stamp("events", content=True)
+    if gone:                       # at most MAX_EVENTS are left: index them again, in store order
+        cache.clear()
+        cache = _event_cache(cluster)
     cache["floor"] = floor
 
 
