@@ -7,22 +7,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = "kubectl create deploy web --image=nginx --replicas=2\nkubectl get pods\nkubectl get nosuch\n"
-CHECK = ("import atexit, runpy, sys; sys.argv = ['manage.py', 'sim', '--json', '--seed', '4']; "
+CHECK = ("import atexit, runpy, sys; sys.argv = ['manage.py', 'sim'] + sys.argv[1:]; "
          "atexit.register(lambda: sys.stderr.write('django loaded' if 'django.apps' in sys.modules else 'no django'));"
          "runpy.run_path('manage.py', run_name='__main__')")
 
 
-def test_manage_py_sim_runs_without_django_and_matches_the_management_command():
-    fast = subprocess.run([sys.executable, "-c", CHECK], input=SCRIPT, capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+@pytest.mark.parametrize("args", [["--json", "--seed", "4"], ["--json", "--lesson", "services-clusterip-nodeport"]])
+def test_manage_py_sim_runs_without_django_and_matches_the_management_command(args):
+    fast = subprocess.run([sys.executable, "-c", CHECK, *args], input=SCRIPT, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
     assert fast.returncode == 0, fast.stderr
     assert fast.stderr.endswith("no django")
     out = io.StringIO()
-    call_command("sim", "--json", "--seed", "4", stdin=io.StringIO(SCRIPT), stdout=out)
+    call_command("sim", *args, stdin=io.StringIO(SCRIPT), stdout=out)
     assert fast.stdout == out.getvalue()
     assert '"exit_code": 1' in fast.stdout.splitlines()[-1]
 
