@@ -11,6 +11,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from .routing import websocket_urlpatterns  # noqa: E402
+from .warmup import warm  # noqa: E402
+
+warm()      # before the worker takes traffic, so no learner's command pays for the imports
 
 application = ProtocolTypeRouter({
     "http": django_asgi_app,

@@ -146,7 +146,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # ---- sandbox limits ------------------------------------------------------------------------------------
 PODSCAPE_MAX_SANDBOXES = int(os.environ.get("PODSCAPE_MAX_SANDBOXES", "10"))
-PODSCAPE_MAX_OBJECTS = int(os.environ.get("PODSCAPE_MAX_OBJECTS", "1000"))
+PODSCAPE_MAX_OBJECTS = int(os.environ.get("PODSCAPE_MAX_OBJECTS", "1000"))     # events not counted
+PODSCAPE_MAX_PODS = int(os.environ.get("PODSCAPE_MAX_PODS", "100"))            # pods, replicas asked for included
 PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
 # Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
 # sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).

@@ -7,16 +7,14 @@ and ALLOCATORS below.
 """
 from __future__ import annotations
 
-import copy
 import re
 
 from . import defaults, resources as res
 from .cluster import Cluster
+from .jsondata import deep_copy
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-MAX_OBJECTS = 1000          # objects in one sandbox (events not counted)
-MAX_PODS = 100              # pods in one sandbox, counting the replicas workloads ask for
 QUOTA_NAME = "podscape-sandbox"
 PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Types whose status is a subresource: a write to the object itself keeps the stored status.
@@ -117,11 +115,11 @@ def _check_namespace(cluster: Cluster, r: res.Resource, obj: dict) -> None:
         raise ApiError("NotFound", f'namespaces "{ns}" not found', 404)
 
 
-def _check_quota(cluster: Cluster) -> None:
+def _check_quota(cluster: Cluster, r: res.Resource, name: str) -> None:
+    """The sandbox's object quota (cluster.limits.max_objects), worded as the server's check after a command."""
     used = cluster.count() - len(cluster.objects.get("events", {}))
-    if used >= MAX_OBJECTS:
-        raise ApiError("Forbidden", f"exceeded quota: {QUOTA_NAME}, requested: count/objects=1, "
-                                    f"used: count/objects={used}, limited: count/objects={MAX_OBJECTS}", 403)
+    if used >= cluster.limits.max_objects:
+        raise forbidden_quota(r, name, "count/objects", 1, used, cluster.limits.max_objects)
 
 
 def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
@@ -138,10 +136,11 @@ def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
 def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
     """The sandbox's pod quota, checked when a pod or a workload's replicas ask for more pods."""
     pods = len(cluster.objects.get("pods", {}))
+    limit = cluster.limits.max_pods
     name = obj["metadata"].get("name", "")
     if r.plural == "pods" and old is None:
-        if pods + 1 > MAX_PODS:
-            raise forbidden_quota(r, name, "pods", 1, pods, MAX_PODS)
+        if pods + 1 > limit:
+            raise forbidden_quota(r, name, "pods", 1, pods, limit)
         return
     if r.plural not in ("deployments", "replicasets", "statefulsets"):
         return
@@ -152,8 +151,8 @@ def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | No
     if old is not None and isinstance(old_replicas, int) and replicas <= old_replicas:
         return
     used = pods - (_owned_pod_count(cluster, old) if old is not None else 0)
-    if used + replicas > MAX_PODS:
-        raise forbidden_quota(r, name, "pods", replicas, used, MAX_PODS)
+    if used + replicas > limit:
+        raise forbidden_quota(r, name, "pods", replicas, used, limit)
 
 
 # Per-kind validation and allocation hooks: fn(cluster, obj, old_or_None) -> list of causes (validators).
@@ -223,7 +222,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
     _check_namespace(cluster, r, obj)
     if cluster.get(r.plural, meta.get("namespace"), name) is not None:
         raise already_exists(r, name)
-    _check_quota(cluster)
+    _check_quota(cluster, r, name)
     defaults.apply_defaults(r.plural, obj)
     _validate(cluster, r, obj, None)
     check_pod_quota(cluster, r, obj, None)
@@ -254,11 +253,11 @@ def update(cluster: Cluster, obj: dict) -> dict:
         raise invalid(r, name, [f'metadata.uid: Invalid value: "{uid}": field is immutable'])
     for field in ("uid", "creationTimestamp", "ownerReferences"):
         if field in old["metadata"] and field not in meta:
-            meta[field] = copy.deepcopy(old["metadata"][field])
+            meta[field] = deep_copy(old["metadata"][field])
     meta["creationTimestamp"] = old["metadata"].get("creationTimestamp")
     if r.plural not in NO_STATUS:
         if "status" in old:
-            obj["status"] = copy.deepcopy(old["status"])
+            obj["status"] = deep_copy(old["status"])
         else:
             obj.pop("status", None)
     defaults.apply_defaults(r.plural, obj)
@@ -326,13 +325,13 @@ def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) 
     cluster.bump()
     if r.plural == "pods" and (obj["metadata"].get("annotations") or {}).get("kubernetes.io/config.source") == "file":
         # A mirror pod: the kubelet still runs the static pod and posts its mirror again at once.
-        again = copy.deepcopy(obj)
+        again = deep_copy(obj)
         for field in ("uid", "creationTimestamp", "resourceVersion"):
             again["metadata"].pop(field, None)
         cluster.put(again, new=True)
     if r.plural == "services" and namespace == "default" and name == "kubernetes":
         # The API server recreates its own Service at once (same ClusterIP, new identity).
-        again = copy.deepcopy(obj)
+        again = deep_copy(obj)
         for field in ("uid", "creationTimestamp", "resourceVersion"):
             again["metadata"].pop(field, None)
         cluster.put(again, new=True)

@@ -6,6 +6,7 @@ import time
 
 from . import controllers, defaults
 from .cluster import Cluster
+from .limits import Limits
 from .controllers import NODE_IP, NODE_NAME
 
 K8S_VERSION = "v1.35.0"
@@ -175,10 +176,10 @@ def _kubernetes_endpoints(cluster: Cluster) -> None:
                  "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]}, new=True)
 
 
-def fresh_cluster(seed: int, now: float | None = None, cni: str = "") -> Cluster:
+def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = None, cni: str = "") -> Cluster:
     """The cluster `minikube start` leaves, BOOT_SECONDS old at `now`."""
     now = time.time() if now is None else now
-    cluster = Cluster(seed=seed, now=now - BOOT_SECONDS)
+    cluster = Cluster(seed=seed, now=now - BOOT_SECONDS, limits=limits)
     cluster.cni = cni
     cluster.addons = {"default-storageclass": True, "storage-provisioner": True}
     for name in ("default", "kube-node-lease", "kube-public", "kube-system"):

@@ -6,16 +6,19 @@ Objects are stored exactly in their API shape (apiVersion, kind, metadata, spec,
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import ipaddress
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Iterator
+from typing import AbstractSet, Iterator
 
 from . import resources as res
+from .indexes import PodIndex, ServiceIndex
+from .jsondata import deep_copy
+from .limits import Limits, configured
 
 # The alphabet Kubernetes uses for generated suffixes (k8s.io/apimachinery/pkg/util/rand): no vowels,
 # no look-alikes, so names never spell words.
@@ -27,7 +30,12 @@ NODE_PORT_RANGE = (30000, 32767)
 
 
 def rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(ts))
+
+
+@lru_cache(maxsize=4096)      # a command stamps many objects with the same few seconds (28 per pod it starts)
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @lru_cache(maxsize=8192)      # controllers re-read the same timestamps (events, pods) on every reconcile
@@ -35,14 +43,27 @@ def parse_rfc3339(value: str) -> float:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
+@dataclass
+class Derived:
+    """Indexes the controllers build from the stored objects, each with the Cluster.stamp it was built at and
+    rebuilt when that moved (or kept in step by the controller's own writes). Never persisted."""
+    events: dict = field(default_factory=dict)         # stamp, index: involvedObject.uid -> events, floor
+    owners: dict = field(default_factory=dict)         # plural -> (stamp, owner uid -> objects in list order)
+    labels: dict = field(default_factory=dict)         # stamp, (namespace, label key) -> value -> pods
+    selectors: dict = field(default_factory=dict)      # stamp, index: (namespace, key, value) -> Services
+    endpoint_pods: dict = field(default_factory=dict)  # stamp, index: (namespace, pod) -> Endpoints keys
+
+
 class Cluster:
     """The API server's storage for one sandbox, plus the bits of the world it needs (clock, dice)."""
 
-    def __init__(self, seed: int = 0, now: float | None = None):
+    def __init__(self, seed: int = 0, now: float | None = None, limits: Limits | None = None):
+        self.limits = limits or configured()     # the server's, handed in (not persisted)
         self.objects: dict[str, dict[str, dict]] = {}   # plural -> "ns/name" -> object
         self.resource_version = 1000
         self.seed = seed
         self.counter = 0          # draws taken from the seeded generator so far
+        self._draw_base: tuple = (None, None)    # (seed, blake2b state after "<seed>:"), see _draw
         self.now = time.time() if now is None else now
         self.running = True       # `minikube stop` turns the whole cluster off
         self.cni = ""             # "" (minikube's default bridge), "calico", "flannel", ...
@@ -51,8 +72,18 @@ class Cluster:
         # What the node's runtime knows that the API does not (the minikube container, access logs).
         self.runtime: dict = {}
         self.log_seq = 0                        # grows for the life of the object
-        self._members: dict[str, int] = {}      # plural -> count of puts/removes (which objects, in what order)
+        self._members: dict[str, int] = {}      # plural -> count of keys added or removed (which objects)
         self._contents: dict[str, int] = {}     # plural -> count of puts/touches/removes (anything in them)
+        self._replaced: dict[str, int] = {}     # plural -> count of puts over a stored object (a new dict)
+        # list(): (plural, namespace) -> (stamp of the keys, sorted keys, replacements then, the objects)
+        self._lists: dict[tuple[str, str | None], tuple[tuple, list[str], int, list[dict]]] = {}
+        self._pod_index: PodIndex | None = None     # built on first use (a read on a loaded cluster needs none)
+        self._service_index: ServiceIndex | None = None
+        self.derived = Derived()
+        # What was stored, touched or removed since `written_base` (the stamps delta.changes last returned), so
+        # the store finds what a command changed without walking every object. None: unknown, walk them all.
+        self.written: set[tuple[str, str]] | None = None
+        self.written_base: dict | None = None
         self._reset_log(None)
 
     # ---- the change log (in memory, never persisted) ---------------------------------------------
@@ -74,12 +105,34 @@ class Cluster:
             self.log_changed.setdefault(plural, {})[key] = self.log_seq
         if old is not None and old is not obj:
             self.log_previous.append((self.log_seq, plural, old))
-        if old is not obj:
+        if (old is None) != (obj is None):
             self._members[plural] = self._members.get(plural, 0) + 1
+        elif old is not obj:
+            self._replaced[plural] = self._replaced.get(plural, 0) + 1
         self._contents[plural] = self._contents.get(plural, 0) + 1
+        if plural == "pods" and self._pod_index is not None:
+            self._pod_index.update(key, obj)
+        elif plural == "services" and self._service_index is not None:
+            self._service_index.update(key, obj)
+        if self.written is not None:
+            self.written.add((plural, key))
+
+    @property
+    def pod_index(self) -> PodIndex:
+        """Pending pods, pod IPs, pods by image: kept in step by every write from the first time it is asked for."""
+        if self._pod_index is None:
+            self._pod_index = PodIndex.build(self.objects.get("pods", {}))
+        return self._pod_index
+
+    @property
+    def service_index(self) -> ServiceIndex:
+        """ClusterIPs and node ports in use, kept in step the same way."""
+        if self._service_index is None:
+            self._service_index = ServiceIndex.build(self.objects.get("services", {}))
+        return self._service_index
 
     def stamp(self, plural: str, content: bool = False) -> tuple:
-        """Changes whenever the set of stored objects of a type does (content=True: or any of them does)."""
+        """Changes whenever the set of keys stored for a type does (content=True: or any object of it does)."""
         items = self.objects.get(plural)
         return (id(items), len(items or ()), (self._contents if content else self._members).get(plural, 0))
 
@@ -99,8 +152,8 @@ class Cluster:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Cluster":
-        c = cls(seed=data.get("seed", 0), now=data.get("now"))
+    def from_dict(cls, data: dict, limits: Limits | None = None) -> "Cluster":
+        c = cls(seed=data.get("seed", 0), now=data.get("now"), limits=limits)
         c.objects = data.get("objects", {})
         c.resource_version = data.get("resource_version", 1000)
         c.counter = data.get("counter", 0)
@@ -115,8 +168,13 @@ class Cluster:
     # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
     def _draw(self) -> int:
         self.counter += 1
-        digest = hashlib.blake2b(f"{self.seed}:{self.counter}".encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "big")
+        # blake2b("<seed>:<counter>"), from a copy of the hash state after "<seed>:" (half the cost: a started
+        # pod takes ~150 draws for its names and ids)
+        if self._draw_base[0] != self.seed:
+            self._draw_base = (self.seed, hashlib.blake2b(f"{self.seed}:".encode(), digest_size=8))
+        h = self._draw_base[1].copy()
+        h.update(str(self.counter).encode())
+        return int.from_bytes(h.digest(), "big")
 
     def randint(self, lo: int, hi: int) -> int:
         return lo + self._draw() % (hi - lo + 1)
@@ -152,17 +210,18 @@ class Cluster:
     def list(self, plural: str, namespace: str | None = None) -> list[dict]:
         """Objects of a type, in one namespace (None: all), sorted as the API server lists them."""
         items = self.objects.get(plural, {})
-        # Controllers list the same types many times per reconcile: reuse the sorted list while no object of
-        # the type was stored or dropped since (a touch changes an object, not the list). Not persisted.
-        cache = self.__dict__.setdefault("_list_cache", {})
-        stamp = self.stamp(plural)
-        hit = cache.get((plural, namespace))
-        if hit is not None and hit[0] == stamp:
-            return list(hit[1])
-        out = [o for k, o in items.items() if namespace is None or k.split("/", 1)[0] == namespace]
-        out.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-        cache[(plural, namespace)] = (stamp, out)
-        return list(out)
+        # Controllers (and the diagram) list the same types many times per command: reuse the sorted keys while
+        # no key of the type was added or dropped (a touch or a put over an object does not move the order),
+        # and the objects while none was replaced by a put.
+        stamp, replaced = self.stamp(plural), self._replaced.get(plural, 0)
+        hit = self._lists.get((plural, namespace))
+        if hit is None or hit[0] != stamp:
+            keys = [k for k in items if namespace is None or k.split("/", 1)[0] == namespace]
+            keys.sort(key=lambda k: (items[k]["metadata"].get("namespace", ""), items[k]["metadata"]["name"]))
+            hit = self._lists[(plural, namespace)] = (stamp, keys, replaced, [items[k] for k in keys])
+        elif hit[2] != replaced:
+            hit = self._lists[(plural, namespace)] = (stamp, hit[1], replaced, [items[k] for k in hit[1]])
+        return list(hit[3])
 
     def all_objects(self) -> Iterator[dict]:
         for items in self.objects.values():
@@ -215,6 +274,7 @@ class Cluster:
         r = res.for_object(obj)
         if r is None:
             self.log_base = None        # a change the log cannot name: the next reconcile looks at everything
+            self.written = None         # and the store walks every object
             return
         meta = obj["metadata"]
         self._note(r.plural, self.key(meta.get("namespace") if r.namespaced else None, meta["name"]), obj, obj)
@@ -229,15 +289,11 @@ class Cluster:
         return obj
 
     def snapshot(self) -> dict:
-        return copy.deepcopy(self.to_dict())
+        return deep_copy(self.to_dict())
 
     # ---- allocation --------------------------------------------------------------------------
-    def allocated_cluster_ips(self) -> set[str]:
-        out = set()
-        for svc in self.objects.get("services", {}).values():
-            for ip in svc.get("spec", {}).get("clusterIPs", []) or []:
-                out.add(ip)
-        return out
+    def allocated_cluster_ips(self) -> AbstractSet[str]:
+        return self.service_index.cluster_ips.keys()
 
     def allocate_cluster_ip(self) -> str:
         """A random free address in 10.96.0.0/12, as the apiserver's bitmap allocator picks one."""
@@ -251,13 +307,8 @@ class Cluster:
                 return ip
         raise RuntimeError("service IP range exhausted")
 
-    def allocated_node_ports(self) -> set[int]:
-        out = set()
-        for svc in self.objects.get("services", {}).values():
-            for p in svc.get("spec", {}).get("ports", []) or []:
-                if p.get("nodePort"):
-                    out.add(int(p["nodePort"]))
-        return out
+    def allocated_node_ports(self) -> AbstractSet[int]:
+        return self.service_index.node_ports.keys()
 
     def allocate_node_port(self) -> int:
         used = self.allocated_node_ports()
@@ -269,7 +320,7 @@ class Cluster:
         raise RuntimeError("node port range exhausted")
 
     def allocate_pod_ip(self) -> str:
-        used = {p.get("status", {}).get("podIP") for p in self.objects.get("pods", {}).values()}
+        used = self.pod_index.ips
         while True:
             ip = str(POD_CIDR.network_address + self.next_pod_ip)
             self.next_pod_ip += 1

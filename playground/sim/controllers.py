@@ -8,13 +8,13 @@ not the size of the cluster.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import heapq
 import json
 
 from . import defaults, images, resources as res
 from .cluster import Cluster, rfc3339, parse_rfc3339
+from .jsondata import deep_copy
 from .labels import selector_matches
 
 NODE_NAME = "minikube"
@@ -27,14 +27,14 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
     meta = obj["metadata"]
     ns = meta.get("namespace") or "default"
     cache = _event_cache(cluster)
-    same = cache["index"].setdefault(meta.get("uid"), [])
-    for ev in same:
-        if ev["reason"] == reason and ev["message"] == message:
-            ev["count"] = ev.get("count", 1) + 1
-            ev["lastTimestamp"] = cluster.timestamp()
-            cluster.touch(ev)
-            _event_cache_kept(cluster, cache)
-            return
+    repeat = (meta.get("uid"), reason, message)
+    ev = cache["index"].get(repeat)
+    if ev is not None:
+        ev["count"] = ev.get("count", 1) + 1
+        ev["lastTimestamp"] = cluster.timestamp()
+        cluster.touch(ev)
+        _event_cache_kept(cluster, cache)
+        return
     ev = {
         "apiVersion": "v1", "kind": "Event",
         # The recorder names events `<object>.<creation time in Unix nanoseconds, hex>`.
@@ -48,21 +48,22 @@ def record_event(cluster: Cluster, obj: dict, type_: str, reason: str, message: 
     }
     fresh = cluster.get("events", ns, ev["metadata"]["name"]) is None
     cluster.put(ev, new=True)
-    if fresh:                      # a new key goes last in the store, as it does in the index
-        same.append(ev)
+    if fresh:                      # a new key goes last in the store: a repeat of it finds an earlier one first
+        cache["index"].setdefault(repeat, ev)
         _event_cache_kept(cluster, cache)
 
 
 def _event_cache(cluster: Cluster) -> dict:
-    """What the event recorder and the TTL keep about events: `index`, events by involvedObject.uid in store
-    order (record_event looks for a repeat on every event), and `floor`, a time no event's is older than
-    (when known). Dropped when events change other than through record_event and _expire_events."""
-    cache = cluster.__dict__.setdefault("_event_cache", {})
+    """What the event recorder and the TTL keep about events: `index`, (involvedObject.uid, reason, message)
+    -> the first such event in store order (record_event looks for a repeat on every event: a scan of the
+    object's events made starting N pods of one ReplicaSet quadratic), and `floor`, a time no event's is
+    older than (when known). Dropped when events change other than through record_event and _expire_events."""
+    cache = cluster.derived.events
     stamp = cluster.stamp("events", content=True)
     if cache.get("stamp") != stamp:
         index: dict = {}
         for ev in cluster.objects.get("events", {}).values():
-            index.setdefault(ev["involvedObject"].get("uid"), []).append(ev)
+            index.setdefault((ev["involvedObject"].get("uid"), ev.get("reason"), ev.get("message")), ev)
         cache.clear()
         cache.update(stamp=stamp, index=index)
     return cache
@@ -121,7 +122,7 @@ def owned(cluster: Cluster, plural: str, owner: dict) -> list[dict]:
 def owner_index(cluster: Cluster, plural: str) -> dict:
     """uid -> the objects of a type whose ownerReferences name it, in list order."""
     stamp = cluster.stamp(plural, content=True)
-    cache = cluster.__dict__.setdefault("_owner_index", {})
+    cache = cluster.derived.owners
     hit = cache.get(plural)
     if hit is None or hit[0] != stamp:
         index: dict = {}
@@ -145,7 +146,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     changed = False
     ns = dep["metadata"]["namespace"]
     spec = dep["spec"]
-    template = copy.deepcopy(spec.get("template", {}))
+    template = deep_copy(spec.get("template", {}))
     pth = template_hash(template, dep.get("status", {}).get("collisionCount", 0))
     rs_list = owned(cluster, "replicasets", dep)
     current = next((rs for rs in rs_list if rs["metadata"].get("labels", {}).get("pod-template-hash") == pth), None)
@@ -156,9 +157,9 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
         name = f"{dep['metadata']['name']}-{pth}"
         labels = dict(template.get("metadata", {}).get("labels", {}) or {})
         labels["pod-template-hash"] = pth
-        tmpl = copy.deepcopy(template)
+        tmpl = deep_copy(template)
         tmpl.setdefault("metadata", {})["labels"] = labels
-        selector = copy.deepcopy(spec.get("selector", {}))
+        selector = deep_copy(spec.get("selector", {}))
         selector.setdefault("matchLabels", {})["pod-template-hash"] = pth
         current = {
             "apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -223,7 +224,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
 
 
 def _new_pod(cluster: Cluster, owner: dict, template: dict, name: str) -> dict:
-    tmpl = copy.deepcopy(template)
+    tmpl = deep_copy(template)
     meta = tmpl.get("metadata", {}) or {}
     meta.pop("creationTimestamp", None)
     pod = {
@@ -565,7 +566,7 @@ def _pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
     order. From an index of the namespace's pods by the value of one label key, built when a Service first
     asks for that key and dropped when pods change: every Service asks on every reconcile pass."""
     stamp = cluster.stamp("pods", content=True)
-    cache = cluster.__dict__.setdefault("_label_index", {})
+    cache = cluster.derived.labels
     if cache.get("stamp") != stamp:
         cache.clear()
         cache["stamp"] = stamp
@@ -807,12 +808,9 @@ def _expire_events(cluster: Cluster) -> None:
         kept = [k for k in events if k not in dropped]
         doomed += heapq.nsmallest(extra, kept, key=lambda k: events[k].get("lastTimestamp") or "")
     gone = [cluster.remove_key("events", key) for key in doomed]
-    if gone:
-        ids = {id(ev) for ev in gone}
-        for uid in {ev["involvedObject"].get("uid") for ev in gone}:
-            same = cache["index"].get(uid, [])
-            same[:] = [ev for ev in same if id(ev) not in ids]
-        cache["stamp"] = cluster.stamp("events", content=True)
+    if gone:                       # at most MAX_EVENTS are left: index them again, in store order
+        cache.clear()
+        cache = _event_cache(cluster)
     cache["floor"] = floor
 
 
@@ -857,7 +855,7 @@ def reconcile(cluster: Cluster) -> None:
             changed |= _reconcile_replicaset(cluster, rs)
         for ds in _pick(cluster, "daemonsets", since, "pods"):
             changed |= _reconcile_daemonset(cluster, ds)
-        for pod in cluster.list("pods"):
+        for pod in _kubelet_pods(cluster):
             status = pod.get("status")
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
@@ -890,6 +888,15 @@ INCREMENTAL = True
 
 def _list_order(obj: dict) -> tuple:
     return obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+
+
+def _kubelet_pods(cluster: Cluster) -> list[dict]:
+    """The pods the kubelet's pass may have to start, in list order: those the pod index holds as pending
+    (the reference mode looks at every pod)."""
+    if not INCREMENTAL:
+        return cluster.list("pods")
+    pods = cluster.objects.get("pods", {})
+    return sorted((pods[k] for k in cluster.pod_index.pending if k in pods), key=_list_order)
 
 
 def _touched(cluster: Cluster, plural: str, since: int) -> list[dict]:
@@ -974,7 +981,7 @@ TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
 def _selectors(cluster: Cluster) -> dict:
     """(namespace, key, value) of a selector's first pair -> [(Service key, its selector's pairs)]."""
     stamp = cluster.stamp("services", content=True)
-    cache = cluster.__dict__.setdefault("_selectors", {})
+    cache = cluster.derived.selectors
     if cache.get("stamp") != stamp:
         index: dict = {}
         for k, svc in cluster.objects.get("services", {}).items():
@@ -990,7 +997,7 @@ def _endpoint_pods(cluster: Cluster) -> dict:
     """`index`: (namespace, pod name) -> keys of the Services whose Endpoints list that pod. Kept in step by
     the endpoints controller's own writes, rebuilt after any other change to Endpoints."""
     stamp = cluster.stamp("endpoints", content=True)
-    cache = cluster.__dict__.setdefault("_endpoint_pods", {})
+    cache = cluster.derived.endpoint_pods
     if cache.get("stamp") != stamp:
         cache.update(stamp=stamp, index={})
         for k, ep in cluster.objects.get("endpoints", {}).items():

@@ -16,6 +16,7 @@ from . import controllers
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
+from .limits import Limits
 
 MAX_LINE = 10_000          # characters in one command line (bash itself has no small limit; we do)
 CLOCK_STEP = 3.0           # seconds a scripted (sim) command advances a fake clock
@@ -104,12 +105,13 @@ class Engine:
 
     # ---- construction and persistence ----------------------------------------------------------
     @classmethod
-    def new(cls, seed: int = 0, now: float | None = None) -> "Engine":
-        return cls(fresh_cluster(seed, now), Host())
+    def new(cls, seed: int = 0, now: float | None = None, limits: Limits | None = None) -> "Engine":
+        """A fresh `minikube start`; `limits` (default: limits.configured()) caps its pods and objects."""
+        return cls(fresh_cluster(seed, now, limits), Host())
 
     @classmethod
-    def from_state(cls, state: dict) -> "Engine":
-        return cls(Cluster.from_dict(state["cluster"]), Host.from_dict(state.get("host", {})))
+    def from_state(cls, state: dict, limits: Limits | None = None) -> "Engine":
+        return cls(Cluster.from_dict(state["cluster"], limits), Host.from_dict(state.get("host", {})))
 
     def to_state(self) -> dict:
         return {"cluster": self.cluster.to_dict(), "host": self.host.to_dict()}

@@ -3,6 +3,8 @@ and whether their main process keeps running. Behaviour inside the container liv
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Repositories that pull; anything else fails with ErrImagePull as on a real node without the image.
 KNOWN_REPOSITORIES = {
     "nginx", "httpd", "busybox", "alpine", "ubuntu", "debian", "redis", "mariadb", "mysql", "postgres",
@@ -17,6 +19,7 @@ SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/",
 SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot"}
 
 
+@lru_cache(maxsize=4096)     # the pod index parses every pod's images on load; a sandbox has few distinct ones
 def repository(image: str) -> str:
     """`docker.io/library/nginx:1.17` -> `nginx`; `gcr.io/google-samples/hello-app:2.0` -> itself sans tag."""
     name = image.split("@", 1)[0]

@@ -50,7 +50,12 @@ def is_controller_pod(pod: dict) -> bool:
 
 
 def controller_pods(cluster: Cluster) -> list[dict]:
-    return [pod for pod in cluster.list("pods") if is_controller_pod(pod)]
+    """Running ingress-nginx controller pods (the image decides; the addon makes one)."""
+    pods = cluster.objects.get("pods", {})
+    # the cluster's pod index knows which pods run the image: no scan of every pod on every reconcile
+    mine = sorted((pods[k] for k in cluster.pod_index.by_repository.get(CONTROLLER_IMAGE_REPO, ())),
+                  key=lambda p: (p["metadata"].get("namespace", ""), p["metadata"]["name"]))
+    return [pod for pod in mine if is_controller_pod(pod)]
 
 
 def nginx_classes(cluster: Cluster) -> set[str]:

@@ -7,7 +7,8 @@ any other list is replaced whole, as for types without a merge key.
 """
 from __future__ import annotations
 
-import copy
+from .jsondata import deep_copy
+
 
 _MISSING = object()
 
@@ -50,8 +51,8 @@ def merge_key(parent: str, field: str) -> str | None:
 # ---- RFC 7386 -------------------------------------------------------------------------------------------
 def json_merge_patch(target, patch):
     if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+        return deep_copy(patch)
+    out = deep_copy(target) if isinstance(target, dict) else {}
     for k, v in patch.items():
         if v is None:
             out.pop(k, None)
@@ -63,19 +64,19 @@ def json_merge_patch(target, patch):
 def create_merge_patch(original, modified):
     """jsonpatch.CreateMergePatch: the RFC 7386 patch that turns original into modified."""
     if not isinstance(original, dict) or not isinstance(modified, dict):
-        return copy.deepcopy(modified)
+        return deep_copy(modified)
     patch = {}
     for k in original:
         if k not in modified:
             patch[k] = None
     for k, v in modified.items():
         if k not in original:
-            patch[k] = copy.deepcopy(v)
+            patch[k] = deep_copy(v)
         elif original[k] != v:
             if isinstance(v, dict) and isinstance(original[k], dict):
                 patch[k] = create_merge_patch(original[k], v)
             else:
-                patch[k] = copy.deepcopy(v)
+                patch[k] = deep_copy(v)
     return patch
 
 
@@ -83,12 +84,12 @@ def create_merge_patch(original, modified):
 def strategic_merge_patch(target, patch, parent: str = ""):
     """Apply a strategic merge patch (with `$patch: replace|delete` directives) to a copy of target."""
     if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
+        return deep_copy(patch)
     if patch.get("$patch") == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+        return {k: deep_copy(v) for k, v in patch.items() if k != "$patch"}
     if patch.get("$patch") == "delete":
         return None
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    out = deep_copy(target) if isinstance(target, dict) else {}
     for k, v in patch.items():
         if k.startswith("$"):
             continue
@@ -105,7 +106,7 @@ def strategic_merge_patch(target, patch, parent: str = ""):
         elif isinstance(v, list):
             out[k] = _merge_list(current if isinstance(current, list) else [], v, parent, k)
         else:
-            out[k] = copy.deepcopy(v)
+            out[k] = deep_copy(v)
     for k, order in patch.items():
         if k.startswith("$setElementOrder/") and isinstance(order, list):
             field = k.split("/", 1)[1]
@@ -130,14 +131,14 @@ def _merge_list(current: list, patch: list, parent: str, field: str) -> list:
         out = list(current)
         for item in patch:
             if item not in out:
-                out.append(copy.deepcopy(item))
+                out.append(deep_copy(item))
         return out
     if key is None or not all(isinstance(i, dict) for i in patch):
-        return copy.deepcopy(patch)
+        return deep_copy(patch)
     if any(i.get("$patch") == "replace" for i in patch):
-        return [copy.deepcopy({k: v for k, v in i.items() if k != "$patch"}) for i in patch
+        return [deep_copy({k: v for k, v in i.items() if k != "$patch"}) for i in patch
                 if i.get("$patch") != "replace"]
-    out = copy.deepcopy(current)
+    out = deep_copy(current)
     for item in patch:
         if key not in item:
             raise PatchError(f"map: {_go_map(item)} does not contain declared merge key: {key}")
@@ -167,7 +168,7 @@ def create_two_way_patch(original, modified) -> dict:
 def three_way_apply(original: dict | None, modified: dict, current: dict) -> dict:
     """`kubectl apply`: fields removed since the last apply are deleted; the new manifest is merged in, its
     keyed lists in the manifest's order (kubectl sends `$setElementOrder` directives)."""
-    patch = copy.deepcopy(modified)
+    patch = deep_copy(modified)
     if original:
         _mark_deletions(original, patch)
     _order_directives(patch, "")
@@ -251,13 +252,13 @@ def _list_index(node: list, last: str, path: str, allow_end: bool) -> int:
 def _add(doc, path: str, value, op: str = "add"):
     parts = _pointer(path)
     if not parts:
-        return copy.deepcopy(value)
+        return deep_copy(value)
     node = _parent(doc, parts, path, op)
     last = parts[-1]
     if isinstance(node, dict):
-        node[last] = copy.deepcopy(value)
+        node[last] = deep_copy(value)
     elif isinstance(node, list):
-        node.insert(_list_index(node, last, path, True), copy.deepcopy(value))
+        node.insert(_list_index(node, last, path, True), deep_copy(value))
     else:
         raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
     return doc
@@ -279,7 +280,7 @@ def json_patch(doc, ops) -> dict:
     """Apply an RFC 6902 patch to a copy of doc; errors worded as the API server's json-patch library."""
     if not isinstance(ops, list):
         raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = copy.deepcopy(doc)
+    doc = deep_copy(doc)
     for op in ops:
         if not isinstance(op, dict):
             raise PatchError("json: cannot unmarshal into Go value of type jsonpatch.Operation")
@@ -332,7 +333,7 @@ def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True) -> 
         o = old.get(k, _MISSING)
         if o is _MISSING:
             if additions:
-                patch[k] = copy.deepcopy(v)
+                patch[k] = deep_copy(v)
             continue
         if isinstance(v, dict) and isinstance(o, dict):
             sub = _diff(o, v, k, deletions=deletions, additions=additions)
@@ -348,7 +349,7 @@ def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True) -> 
                 if order is not None:
                     patch[f"$setElementOrder/{k}"] = order
         elif o != v and additions:
-            patch[k] = copy.deepcopy(v)
+            patch[k] = deep_copy(v)
     return patch
 
 
@@ -360,7 +361,7 @@ def _diff_keyed_list(old: list, new: list, key: str, field: str, *, deletions: b
         o = by_key.get(item.get(key))
         if o is None:
             if additions:
-                items.append(copy.deepcopy(item))
+                items.append(deep_copy(item))
             continue
         sub = _diff(o, item, field, deletions=deletions, additions=additions)
         if sub:
@@ -374,12 +375,12 @@ def _diff_keyed_list(old: list, new: list, key: str, field: str, *, deletions: b
 
 
 def _merge_patches(a: dict, b: dict) -> dict:
-    out = copy.deepcopy(a)
+    out = deep_copy(a)
     for k, v in b.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = _merge_patches(out[k], v)
         elif isinstance(v, list) and isinstance(out.get(k), list):
-            out[k] = out[k] + copy.deepcopy(v)
+            out[k] = out[k] + deep_copy(v)
         else:
-            out[k] = copy.deepcopy(v)
+            out[k] = deep_copy(v)
     return out

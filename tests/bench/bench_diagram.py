@@ -4,7 +4,7 @@ incremental diagram (playground/topology_delta.py).
     .venv/bin/python tests/bench/bench_diagram.py [--rounds 15] [--pods 100,1000,3000]
 
 For each size, a cluster of Deployments (20 replicas each, each with a ClusterIP Service) plus one bare
-pod is built directly through the engine (apiserver.MAX_PODS and PODSCAPE_MAX_OBJECTS are raised: a
+pod is built directly through the engine (the engine's limits and PODSCAPE_MAX_OBJECTS are raised: a
 learner's sandbox stops at 100 pods); a last row adds 500 ClusterIP Services to the 100-pod cluster (the
 old cost grew with Services x pods in a namespace). Each cluster is stored as a worker stores it, then
 `kubectl label pod testpod round=N --overwrite` goes through services.run_command (SQLite in a temp dir,
@@ -34,12 +34,13 @@ T0 = 1_800_000_000.0
 def build_engine(pods: int, services: int = 0):
     """`pods` pods: Deployments of REPLICAS with a Service each, and the bare pod the benchmark labels;
     then `services` more ClusterIP Services over the same pods (the cost that grew with Services x pods)."""
-    from playground.sim import apiserver
+    from playground.sim import limits
     from playground.sim.engine import Engine
 
-    apiserver.MAX_PODS = max(apiserver.MAX_PODS, pods + 10)
-    apiserver.MAX_OBJECTS = max(apiserver.MAX_OBJECTS, (pods + services) * 3 + 1000)
-    engine = Engine.new(seed=7, now=T0)
+    # the server's own engines (run_command reloads them) follow the configured limits too
+    big = limits.Limits(max_pods=pods + 10, max_objects=(pods + services) * 3 + 1000)
+    limits.configure(big)
+    engine = Engine.new(seed=7, now=T0, limits=big)
     deployments, rest = divmod(pods - 1, REPLICAS)
     clock = populate(engine, T0, [REPLICAS] * deployments + ([rest] if rest else []), settle=60)
     for i in range(services):

@@ -185,8 +185,9 @@ def populate(engine: Engine, clock: float, replicas: list[int], settle: float = 
 
 
 def large_state() -> tuple[tuple[bytes, list[bytes]], float]:
-    from playground.sim import apiserver
-    apiserver.MAX_PODS = max(apiserver.MAX_PODS, 1000)   # a learner's sandbox stops at 100 pods; measure past it
+    from playground.sim import limits
+    # a learner's sandbox stops at 100 pods (settings.PODSCAPE_MAX_PODS); measure past it, as a server set to more
+    limits.configure(limits.Limits(max_pods=1000, max_objects=limits.configured().max_objects))
     engine = Engine.new(seed=99, now=1_800_000_000.0)
     clock = populate(engine, 1_800_000_000.0, [LARGE_REPLICAS] * LARGE_SERVICES)
     pods = len(engine.cluster.list("pods", "default"))

@@ -78,11 +78,16 @@ def main() -> None:
                 cpu.append((time.process_time() - c0) * 1000)
                 wall.append((time.perf_counter() - t0) * 1000)
 
-        services.run_command(services.create_sandbox(user, "warm").pk, user, "kubectl version --client")
+        warm = services.create_sandbox(user, "warm")
+        services.run_command(warm.pk, user, "kubectl version --client")
+        services.delete_sandbox(warm.pk, user)
         cpu, wall = [], []
         for r in range(args.rounds):
+            # one learner's sandbox at a time, as a learner works, so any --rounds stays within
+            # settings.PODSCAPE_MAX_SANDBOXES (10 by default)
             box = services.create_sandbox(user, f"lesson-{r}")
             measure(box.pk, eb.COMMANDS, cpu, wall)
+            services.delete_sandbox(box.pk, user)
         report("lesson sandbox: command, CPU", cpu)
         report("lesson sandbox: command, wall", wall)
 

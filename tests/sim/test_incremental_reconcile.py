@@ -3,8 +3,11 @@ reconcile of every object must arrive at exactly the same cluster, and every wri
 
 Two sandboxes with the same seed run the same command lines at the same clock: one reconciles incrementally
 (as the server does), the other with controllers.INCREMENTAL off, where every pass runs every controller on
-every object. After each line the whole state (objects, resourceVersions, events, random draws) and the
-terminal output must be identical, and every Service's Endpoints must list exactly the pods it selects.
+every object. After each line the whole state (objects, resourceVersions, events, random draws), the
+terminal output and the exit code must be identical, and every Service's Endpoints must list exactly the
+pods it selects. The indexes the incremental side keeps as it writes must equal ones built from scratch:
+the pod index (pending pods, pod IPs, pods by image), the Service index (ClusterIPs, node ports) and the
+store's list of what changed (delta.changes from the cluster's written keys against a walk of every object).
 """
 from __future__ import annotations
 
@@ -12,9 +15,10 @@ import copy
 
 import pytest
 
-from playground.sim import controllers
+from playground.sim import controllers, delta
 from playground.sim.engine import Engine
 from playground.sim.labels import selector_matches
+from playground.sim.indexes import PodIndex, ServiceIndex
 
 T0 = 1_800_000_000.0
 APPS = 12
@@ -27,6 +31,7 @@ class Twins:
         self.inc = Engine.new(seed=seed, now=T0)
         self.ref = Engine.new(seed=seed, now=T0)
         self.now = T0
+        self.stamps = delta.stamps(self.inc.cluster)
 
     def _ref(self, fn):
         controllers.INCREMENTAL = False
@@ -35,13 +40,15 @@ class Twins:
         finally:
             controllers.INCREMENTAL = True
 
-    def run(self, line: str, wait: float = 1.0) -> str:
+    def run(self, line: str, wait: float = 1.0, code: int | None = 0) -> str:
+        """Run `line` on both; `code`: the exit code both must give (None: any, as long as they agree)."""
         self.now += wait
-        out = self.inc.run(line, now=self.now).output
-        ref = self._ref(lambda: self.ref.run(line, now=self.now).output)
-        assert out == ref, line
+        inc = self.inc.run(line, now=self.now)
+        ref = self._ref(lambda: self.ref.run(line, now=self.now))
+        assert (inc.output, inc.exit_code) == (ref.output, ref.exit_code), line
+        assert code is None or inc.exit_code == code, (line, inc.output)
         self.same(line)
-        return out
+        return inc.output
 
     def tick(self, wait: float) -> None:
         self.now += wait
@@ -52,14 +59,36 @@ class Twins:
     def reload(self) -> None:
         """A worker's cold start: the incremental sandbox comes back from its stored state (no change log)."""
         self.inc = Engine.from_state(copy.deepcopy(self.inc.to_state()))
+        self.stamps = delta.stamps(self.inc.cluster)
 
     def same(self, what: str) -> None:
         assert self.inc.to_state() == self.ref.to_state(), what
         assert_endpoints_follow_selectors(self.inc)
+        assert_indexes_are_up_to_date(self.inc)
+        self.stamps = assert_changes_match_a_full_walk(self.inc, self.stamps, what)
 
     def pods(self, app: str) -> list[str]:
         return [p["metadata"]["name"] for p in self.inc.cluster.list("pods", "default")
                 if (p["metadata"].get("labels") or {}).get("app") == app]
+
+
+def assert_indexes_are_up_to_date(engine: Engine) -> None:
+    kept, built = engine.cluster.pod_index, PodIndex.build(engine.cluster.objects.get("pods", {}))
+    assert (kept.ips, kept.pending, kept.by_repository) == (built.ips, built.pending, built.by_repository)
+    kept, built = engine.cluster.service_index, ServiceIndex.build(engine.cluster.objects.get("services", {}))
+    assert (kept.cluster_ips, kept.node_ports) == (built.cluster_ips, built.node_ports)
+
+
+def assert_changes_match_a_full_walk(engine: Engine, before: delta.Stamps, what: str) -> delta.Stamps:
+    """What the store would write (the cluster's written keys) is exactly what a walk of every object finds."""
+    walked = {(plural, k): o["metadata"].get("resourceVersion", "")
+              for plural, items in engine.cluster.objects.items() for k, o in items.items()}
+    assert engine.cluster.written is not None, what            # still tracked: no fallback to a full walk
+    changed, gone, after = delta.changes(engine.cluster, before)
+    assert after == walked, what
+    assert sorted(changed) == sorted(k for k, rv in walked.items() if before.get(k) != rv), what
+    assert sorted(gone) == sorted(k for k in before if k not in walked), what
+    return after
 
 
 def assert_endpoints_follow_selectors(engine: Engine) -> None:
@@ -107,6 +136,7 @@ def test_scaling_and_relabelling_give_the_endpoints_a_full_reconcile_gives(twins
     t.tick(20)
     t.run("kubectl scale deploy app-3 --replicas=1")
     t.run("kubectl scale deploy app-4 --replicas=0")
+    t.run("kubectl scale deploy app-4 --replicas=-1", code=1)      # refused: nothing moves
     pod = t.pods("app-5")[0]
     t.run(f"kubectl label pod {pod} app=app-6 --overwrite")      # leaves app-5's Service, joins app-6's
     t.tick(20)                                                  # (its ReplicaSet still owns it)
@@ -119,6 +149,55 @@ def test_scaling_and_relabelling_give_the_endpoints_a_full_reconcile_gives(twins
     t.run("kubectl label pod lone app=app-2 --overwrite")
     t.run("kubectl delete pod lone")
     t.run("kubectl get endpoints")
+    t.run("kubectl get pods nosuchpod", code=1)
+
+
+def test_the_ingress_addon_and_its_controller_pods(twins):
+    """The ingress controller finds its own pods through the pod index; enabling, serving Ingresses and
+    disabling give what a full reconcile gives, on or off."""
+    t = twins
+    t.run("kubectl create ingress web --rule=web.local/=app-1:80")      # no controller yet: no address
+    t.run("minikube addons enable ingress")
+    t.tick(5)
+    t.run("kubectl create ingress api --rule=api.local/=app-2:80")
+    t.tick(5)
+    t.run("kubectl label pod testless=1 --all -n ingress-nginx", code=None)
+    t.run("kubectl get ingress")
+    t.run("kubectl set image deploy/app-3 nginx=registry.k8s.io/ingress-nginx/controller:v1.14.1")
+    t.tick(20)                                                          # a second pod of the controller's image
+    t.run("kubectl create ingress twice --rule=api.local/=app-2:80", code=1)   # the webhook's overlap check
+    t.run("minikube addons disable ingress")
+    t.tick(5)
+    t.run("kubectl get ingress -A")
+
+
+def test_many_pods_get_distinct_addresses_as_pods_come_and_go(twins):
+    """The allocator checks a new pod's IP against the pod index, never against a rebuilt set."""
+    t = twins
+    t.run("kubectl scale deploy app-0 --replicas=40")
+    t.tick(20)
+    t.run("kubectl delete pod -l app=app-0")
+    t.tick(20)
+    t.run("kubectl run lone --image=nginx")
+    t.tick(20)
+    ips = [p["status"].get("podIP") for p in t.inc.cluster.list("pods", "default")]
+    assert len(ips) == len(set(ips)) and None not in ips
+
+
+def test_service_addresses_and_node_ports_are_allocated_from_the_index(twins):
+    t = twins
+    t.run("kubectl create service nodeport np1 --tcp=80:80")
+    t.run("kubectl create service nodeport np2 --tcp=80:80 --node-port=30080")
+    t.run("kubectl create service nodeport np3 --tcp=80:80 --node-port=30080", code=1)     # already allocated
+    t.run('kubectl patch svc np1 -p \'{"spec":{"ports":[{"port":80,"nodePort":30081}]}}\'')
+    t.run("kubectl create service nodeport np4 --tcp=80:80 --node-port=30081", code=1)
+    ip = t.inc.cluster.get("services", "default", "app-1")["spec"]["clusterIP"]
+    t.run(f"kubectl create service clusterip twin --tcp=80:80 --clusterip={ip}", code=1)
+    t.run("kubectl delete svc app-1 np1")
+    t.run(f"kubectl create service clusterip twin --tcp=80:80 --clusterip={ip}")     # free again
+    t.run("kubectl create service nodeport np4 --tcp=80:80 --node-port=30081")
+    t.run("kubectl patch svc np2 -p '{\"spec\":{\"type\":\"ClusterIP\"}}'", code=None)
+    t.run("kubectl get svc")
 
 
 def test_changes_to_services_endpoints_and_workloads(twins):

@@ -71,11 +71,9 @@ def _format(lines: list[list[str]], line0: int, line1: int, widths: list[int], m
 
 
 def _write_lines(lines: list[list[str]], line0: int, line1: int, widths: list[int], out: list[str]) -> None:
+    n = len(widths)
     for i in range(line0, line1):
-        parts = []
-        for j, cell in enumerate(lines[i]):
-            if j < len(widths):
-                parts.append(cell + " " * (widths[j] - len(cell)))
-            else:
-                parts.append(cell)
-        out.append("".join(parts))
+        line = lines[i]
+        # cells in a column are padded to its width (ljust never cuts a longer one); the rest as they are
+        padded = "".join([cell.ljust(w) for cell, w in zip(line, widths)])
+        out.append(padded + "".join(line[n:]) if len(line) > n else padded)

@@ -224,7 +224,7 @@ def do_delete(proc: Proc, args: list[str]) -> int:
     proc.out(f'🔥  Deleting container "{PROFILE}" ...\n')
     proc.out(f"🔥  Removing {HOME}/.minikube/machines/{PROFILE} ...\n")
     proc.out(f'💀  Removed all traces of the "{PROFILE}" cluster.\n')
-    gone = Cluster(seed=old.seed, now=old.now)
+    gone = Cluster(seed=old.seed, now=old.now, limits=old.limits)
     gone.counter = old.counter
     gone.running = False
     gone.addons = {}
@@ -341,7 +341,7 @@ def _rebuild(proc: Proc, cni: str) -> Cluster:
     old = proc.cluster
     generation = int(old.runtime.get("generation", 0)) + 1
     seed = int(hashlib.blake2b(f"{old.seed}:{generation}".encode(), digest_size=4).hexdigest(), 16)
-    fresh = bootstrap.fresh_cluster(seed, old.now, cni="" if cni in ("", "auto", "bridge") else cni)
+    fresh = bootstrap.fresh_cluster(seed, old.now, old.limits, cni="" if cni in ("", "auto", "bridge") else cni)
     fresh.resource_version = max(fresh.resource_version, old.resource_version) + 1
     fresh.runtime["generation"] = generation
     kic = network.kic(fresh)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import apiserver
+from ..jsondata import deep_copy
 from .meta import DNS1123_LABEL, LABEL_MSG, invalid, required, unsupported
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
@@ -150,7 +151,7 @@ _POD_UPDATE_FORBIDDEN = ("pod updates may not change fields other than `spec.con
 
 def _mutable_view(spec: dict) -> dict:
     import copy
-    s = copy.deepcopy(spec)
+    s = deep_copy(spec)
     for key in ("containers", "initContainers"):
         for c in s.get(key) or []:
             if isinstance(c, dict):

@@ -1,9 +1,9 @@
 """`kubectl label` and `kubectl annotate`: add (key=value), overwrite (--overwrite), remove (key-)."""
 from __future__ import annotations
 
-import copy
 
 from ... import apiserver
+from ...jsondata import deep_copy
 from ...manifests import go_json
 from ...validation.meta import label_value_errors
 from .framework import Invocation, KubectlError, command
@@ -76,7 +76,7 @@ def _run(inv: Invocation, what: str) -> int:
                      field_selector=f.get("field-selector", ""))
     errors = list(found.errors)
     for ref in found.refs:
-        obj = copy.deepcopy(ref.obj)
+        obj = deep_copy(ref.obj)
         current = dict(obj["metadata"].get(field) or {})
         if f.get("list"):
             for k, v in sorted(current.items()):
