@@ -27,6 +27,9 @@ OwnerKey = tuple[str, str, str]            # (namespace, Kind, name)
 PAIR_EDGES = {"selects", "isolates"}       # edges recomputed from either end (service/policy x pod)
 REBUILD_ON = {"nodes", "namespaces", "ingressclasses"}      # when one comes or goes
 NAMESPACED = {"pods", "services", "endpoints", "networkpolicies", "ingresses", *topology.WORKLOADS}
+# the routing objects whose diagnosis a write in their namespace may change: plural -> their element
+REDIAGNOSED = {"services": topology.service_element, "networkpolicies": topology_policy.policy_element,
+               "ingresses": topology_ingress.ingress_element}
 INCREMENTAL = True       # False: every advance() rebuilds whole and diffs (the reference; the benchmark's "before")
 
 
@@ -249,14 +252,15 @@ class Diagram:
         pods, services, policies, ingresses = (set(by.get(p, ())) for p in (
             "pods", "services", "networkpolicies", "ingresses"))
         namespaces = {_split(k)[0] for k in pods | services}
+        rediagnose: list[Key] = []
         if topology.CAUSE is not None:
             # A Service's, Ingress's or policy's diagnosis reads anything in its namespace (the pods it
-            # selects, the Services it routes to); a pod's reads only the pod and its owners, so a write
-            # re-diagnoses the namespace's few routing objects, never its every pod.
-            namespaces |= {_split(k)[0] for plural, k in keys if plural in NAMESPACED}
-            for plural, keys_of in (("services", services), ("networkpolicies", policies),
-                                    ("ingresses", ingresses)):
-                keys_of |= {f"{ns}/{n}" for ns in namespaces for n in self.members.get(plural, {}).get(ns, ())}
+            # selects, the Services it routes to); a pod's reads only the pod and its owners. So a write
+            # redraws the element (not the edges) of its namespace's routing objects, never its every pod.
+            touched = {_split(k)[0] for plural, k in keys if plural in NAMESPACED}
+            namespaces |= touched
+            rediagnose = sorted((plural, f"{ns}/{n}") for plural in REDIAGNOSED for ns in touched
+                                for n in self.members.get(plural, {}).get(ns, ()))
         reparent = self._workloads(ctx, [(p, k) for p, k in keys if p in topology.WORKLOADS])
         for key in sorted(pods):
             self._pod(ctx, key)
@@ -275,6 +279,12 @@ class Diagram:
             self._policy(ctx, key)
         for key in sorted(ingresses):
             self._ingress(ctx, key)
+        redrawn = {("services", k) for k in services} | {("networkpolicies", k) for k in policies} | \
+            {("ingresses", k) for k in ingresses}
+        for plural, key in rediagnose:
+            obj = cluster.objects.get(plural, {}).get(key)
+            if obj is not None and (plural, key) not in redrawn:
+                self._set(REDIAGNOSED[plural](ctx, obj))
         for ns in sorted(namespaces):
             n, ready, nsvc = self.counts.setdefault(ns, [0, 0, 0])
             self._set(topology.namespace_element(ctx, ns, n, ready, nsvc))

@@ -186,13 +186,20 @@ def _listening_ports(pod: dict) -> list[int]:
     return sorted(out)
 
 
-def service_problem(cluster, svc: dict) -> Diagnosis | None:
-    """Why a Service sends nowhere: a selector no pod matches, pods that will not run, the wrong targetPort."""
+def _ready_endpoint_pods(cluster, ns: str, name: str) -> list[dict]:
+    """The ready pods the endpoints controller already lists for the Service (no scan of the namespace)."""
+    ep = cluster.get("endpoints", ns, name) or {}
+    refs = [a.get("targetRef") or {} for s in ep.get("subsets") or [] for a in s.get("addresses") or []]
+    pods = (cluster.get("pods", ns, r["name"]) for r in refs if r.get("kind") == "Pod" and r.get("name"))
+    return [p for p in pods if p is not None]
+
+
+def _unready_service_pods(cluster, svc: dict) -> "list[dict] | Diagnosis":
+    """A Service without ready endpoints: why (a selector no pod matches, pods that will not run), or the
+    pods still starting, whose ports are checked next."""
     spec, meta = svc.get("spec") or {}, svc["metadata"]
     name, ns = meta["name"], meta["namespace"]
     sel = spec.get("selector") or {}
-    if spec.get("type") == "ExternalName" or not sel:
-        return None
     pods = [p for p in _live_pods(cluster, ns) if _matches(sel, p["metadata"].get("labels") or {})]
     if not pods:
         found = missing_labels(cluster, ns, _selector_text(sel))
@@ -212,7 +219,21 @@ def service_problem(cluster, svc: dict) -> Diagnosis | None:
     if all(d is not None for _, d in troubled):
         d = troubled[0][1]
         return Diagnosis(f"Service {name} has no ready endpoints: {d.cause}", d.fix)
-    running = [p for p, d in troubled if d is None]
+    return [p for p, d in troubled if d is None]
+
+
+def service_problem(cluster, svc: dict) -> Diagnosis | None:
+    """Why a Service sends nowhere: a selector no pod matches, pods that will not run, the wrong targetPort."""
+    spec, meta = svc.get("spec") or {}, svc["metadata"]
+    name, ns = meta["name"], meta["namespace"]
+    sel = spec.get("selector") or {}
+    if spec.get("type") == "ExternalName" or not sel:
+        return None
+    running = _ready_endpoint_pods(cluster, ns, name)
+    if not running:
+        running = _unready_service_pods(cluster, svc)
+        if isinstance(running, Diagnosis):
+            return running
     for sp in spec.get("ports") or []:
         target = sp.get("targetPort", sp.get("port"))
         if not isinstance(target, int):
