@@ -1,8 +1,20 @@
 from django import forms
 from django.contrib import admin
 
-from . import format
+from . import format, roles
 from .models import Attempt, Course, CourseItem, Lesson, LessonProgress, Membership
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers (instructors) see only their own courses and those courses' learners'
+    work; `scope(queryset, user)` says which rows. Change pages of other rows answer "does not exist"."""
+
+    def scope(self, queryset, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else self.scope(queryset, request.user)
 
 
 class LessonForm(forms.ModelForm):
@@ -43,9 +55,12 @@ class LessonAdmin(admin.ModelAdmin):
 
 
 @admin.register(LessonProgress)
-class LessonProgressAdmin(admin.ModelAdmin):
+class LessonProgressAdmin(ScopedAdmin):
     list_display = ("user", "lesson", "sandbox", "updated")
     list_filter = ("lesson",)
+
+    def scope(self, queryset, user):
+        return roles.learners_work(queryset, roles.courses_taught(user), "lesson")
 
 
 class CourseItemInline(admin.TabularInline):
@@ -59,13 +74,27 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "join_code", "created")
+class CourseAdmin(ScopedAdmin):
+    list_display = ("title", "owner", "time_zone", "join_code", "created")
     inlines = [CourseItemInline, MembershipInline]
+
+    def scope(self, queryset, user):
+        return queryset.filter(pk__in=roles.courses_taught(user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("owner",)     # an instructor's course stays theirs
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ScopedAdmin):
     list_display = ("user", "exercise", "score", "max_score", "created")
     list_filter = ("exercise",)
     readonly_fields = ("results", "snapshot", "commands")
+
+    def scope(self, queryset, user):
+        return roles.learners_work(queryset, roles.courses_taught(user), "exercise")

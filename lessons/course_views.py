@@ -3,13 +3,14 @@ the gradebook (learners x exercises), one attempt's drill-down, CSV export. Role
 from __future__ import annotations
 
 import csv
+from zoneinfo import available_timezones
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from playground.models import Sandbox
 from playground.sim.engine import Engine
 
+from . import gradebook as gradebook_data
 from . import roles
 from .models import Attempt, Course, CourseItem, Lesson, LessonProgress, Membership
 
+TIME_ZONES = sorted(available_timezones())
 STATE_COMMANDS = ("kubectl get all,ingress,networkpolicy -o wide", "kubectl get namespaces")
 
 
@@ -39,8 +42,21 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "roles": {c.pk: roles.role_in(c, request.user) for c in list(owned) + list(member)}})
 
 
+def _titled(lesson: Lesson) -> str:
+    """An exercise's title says so once: most titles already start with "Exercise:"."""
+    if lesson.spec.get("kind") == "exercise" and not lesson.title.lower().startswith("exercise"):
+        return f"Exercise: {lesson.title}"
+    return lesson.title
+
+
+def _time_zone(request: HttpRequest, default: str = "UTC") -> str | None:
+    name = (request.POST.get("time_zone") or default).strip()
+    return name if name in TIME_ZONES else None
+
+
 def _save_items(request: HttpRequest, course: Course) -> str | None:
-    """The lessons/exercises ticked in the form, with their due dates; a problem's text, or None."""
+    """The lessons/exercises ticked in the form, with their due dates in the course's time zone (already
+    set on `course`); a problem's text, or None."""
     chosen = []
     by_slug = {l.slug: l for l in _all_lessons()}
     for position, slug in enumerate(request.POST.getlist("items")):
@@ -54,7 +70,7 @@ def _save_items(request: HttpRequest, course: Course) -> str | None:
             if due is None:
                 return f"The due date of {lesson.title!r} is not a date and time."
             if timezone.is_naive(due):
-                due = timezone.make_aware(due)
+                due = timezone.make_aware(due, course.zone)
         chosen.append((lesson, due, position))
     if not chosen:
         return "Pick at least one lesson or exercise."
@@ -67,6 +83,9 @@ def _save_items(request: HttpRequest, course: Course) -> str | None:
 
 
 def _form_context(course: Course | None, title: str = "", error: str = "", request=None) -> dict:
+    zone = course.time_zone if course else "UTC"
+    if request is not None and request.method == "POST":
+        zone = request.POST.get("time_zone") or zone
     items = {i.lesson_id: i for i in course.items.all()} if course else {}
     rows = []
     for lesson in _all_lessons():
@@ -76,9 +95,10 @@ def _form_context(course: Course | None, title: str = "", error: str = "", reque
             due = request.POST.get(f"due-{lesson.slug}", "")
         else:
             checked = item is not None
-            due = timezone.localtime(item.due).strftime("%Y-%m-%dT%H:%M") if item and item.due else ""
+            due = timezone.localtime(item.due, course.zone).strftime("%Y-%m-%dT%H:%M") if item and item.due else ""
         rows.append({"lesson": lesson, "kind": lesson.spec.get("kind", "lesson"), "checked": checked, "due": due})
-    return {"course": course, "title": title or (course.title if course else ""), "rows": rows, "error": error}
+    return {"course": course, "title": title or (course.title if course else ""), "rows": rows, "error": error,
+            "time_zone": zone, "time_zones": TIME_ZONES}
 
 
 @login_required
@@ -90,8 +110,12 @@ def course_new(request: HttpRequest) -> HttpResponse:
         if not title:
             return render(request, "lessons/course_form.html",
                           _form_context(None, title, "Give the course a title.", request), status=400)
+        zone = _time_zone(request)
+        if zone is None:
+            return render(request, "lessons/course_form.html",
+                          _form_context(None, title, "Pick a time zone from the list.", request), status=400)
         with transaction.atomic():
-            course = Course.objects.create(title=title, owner=request.user)
+            course = Course.objects.create(title=title, owner=request.user, time_zone=zone)
             problem = _save_items(request, course)
             if problem:
                 transaction.set_rollback(True)
@@ -109,12 +133,17 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     course = roles.course_for_instructor(request.user, course_id)
     if request.method == "POST":
         title = (request.POST.get("title") or "").strip()[:200] or course.title
+        zone = _time_zone(request, course.time_zone)
+        if zone is None:
+            return render(request, "lessons/course_form.html",
+                          _form_context(course, title, "Pick a time zone from the list.", request), status=400)
+        course.time_zone = zone
         problem = _save_items(request, course)
         if problem:
             return render(request, "lessons/course_form.html", _form_context(course, title, problem, request),
                           status=400)
         course.title = title
-        course.save(update_fields=["title"])
+        course.save(update_fields=["title", "time_zone"])
         messages.success(request, "Course saved.")
         return redirect("lessons:course", course_id=course.pk)
     return render(request, "lessons/course_form.html", _form_context(course))
@@ -135,81 +164,44 @@ def course_join(request: HttpRequest) -> HttpResponse:
     return redirect("lessons:course", course_id=course.pk)
 
 
-def _best(attempts) -> Attempt | None:
-    return max(attempts, key=lambda a: (a.score, a.created), default=None)
-
-
 @login_required
 @require_GET
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     course, role = roles.course_for(request.user, course_id)
     items = list(course.items.select_related("lesson"))
-    mine = {}
-    for a in Attempt.objects.filter(user=request.user, exercise__in=[i.lesson for i in items]):
-        mine.setdefault(a.exercise_id, []).append(a)
-    rows = [{"item": i, "kind": i.lesson.spec.get("kind", "lesson"), "attempts": len(mine.get(i.lesson_id, [])),
-             "best": _best(mine.get(i.lesson_id, []))} for i in items]
+    mine, now = gradebook_data.work([request.user], items), timezone.now()
+    rows = [dict(gradebook_data.cell(i, mine.get((request.user.pk, i.lesson_id), []), now), title=_titled(i.lesson))
+            for i in items]
     learners = course.memberships.filter(role=Membership.LEARNER).count()
     return render(request, "lessons/course.html", {"course": course, "role": role, "rows": rows,
                                                    "is_instructor": role == Membership.INSTRUCTOR,
                                                    "learners": learners})
 
 
-def _gradebook(course: Course) -> tuple[list[Lesson], list[dict]]:
-    items = [i for i in course.items.select_related("lesson") if i.lesson.spec.get("kind") == "exercise"]
-    exercises = [i.lesson for i in items]
-    due = {i.lesson_id: i.due for i in items}
-    members = list(course.memberships.filter(role=Membership.LEARNER).select_related("user")
-                   .order_by("user__username"))
-    users = [m.user for m in members]
-    attempts: dict[tuple[int, int], list[Attempt]] = {}
-    for a in Attempt.objects.filter(user__in=users, exercise__in=exercises).defer("snapshot", "commands"):
-        attempts.setdefault((a.user_id, a.exercise_id), []).append(a)
-    activity = dict(LessonProgress.objects.filter(user__in=users, lesson__in=[i.lesson_id for i in course.items.all()])
-                    .values("user").annotate(last=Max("updated")).values_list("user", "last"))
-    rows = []
-    for m in members:
-        cells, last = [], activity.get(m.user_id)
-        for ex in exercises:
-            mine = attempts.get((m.user_id, ex.pk), [])
-            best = _best(mine)
-            latest = max(mine, key=lambda a: a.created, default=None)
-            if latest and (last is None or latest.created > last):
-                last = latest.created
-            cells.append({"exercise": ex, "best": best, "attempts": len(mine), "latest": latest,
-                          "max_score": ex.spec.get("max_score", 0),
-                          "late": bool(best and due[ex.pk] and best.created > due[ex.pk])})
-        rows.append({"user": m.user, "cells": cells, "last_activity": last,
-                     "total": sum(c["best"].score for c in cells if c["best"])})
-    return exercises, rows
-
-
 @login_required
 @require_GET
 def gradebook(request: HttpRequest, course_id: int) -> HttpResponse:
     course = roles.course_for_instructor(request.user, course_id)
-    exercises, rows = _gradebook(course)
-    return render(request, "lessons/gradebook.html", {"course": course, "exercises": exercises, "rows": rows})
+    items, rows = gradebook_data.build(course)
+    for c in (c for row in rows for c in row["cells"] if c["best"]):
+        view = "lessons:course_attempt" if c["exercise"] else "lessons:course_progress"
+        c["url"] = reverse(view, args=[course.pk, c["best"].pk])
+    columns = [{"item": i, "max": gradebook_data.maximum(i.lesson), "exercise": gradebook_data.is_exercise(i.lesson)}
+               for i in items]
+    return render(request, "lessons/gradebook.html", {
+        "course": course, "columns": columns, "rows": rows, **gradebook_data.totals(columns)})
 
 
 @login_required
 @require_GET
 def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
     course = roles.course_for_instructor(request.user, course_id)
-    exercises, rows = _gradebook(course)
+    items, rows = gradebook_data.build(course)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gradebook-{course.join_code}.csv"'
     writer = csv.writer(response)
-    header = ["learner"]
-    for ex in exercises:
-        header += [f"{ex.slug} score", f"{ex.slug} max", f"{ex.slug} attempts"]   # best score of the attempts
-    writer.writerow(header + ["last activity"])
-    for row in rows:
-        line = [row["user"].username]
-        for c in row["cells"]:
-            line += [c["best"].score if c["best"] else "", c["max_score"], c["attempts"]]
-        last = row["last_activity"]
-        writer.writerow(line + [last.isoformat(timespec="seconds") if last else ""])
+    writer.writerow(gradebook_data.header(items))
+    writer.writerows(gradebook_data.csv_rows(course, items, rows))
     return response
 
 
@@ -232,12 +224,25 @@ def _attempt_page(request: HttpRequest, attempt: Attempt, course: Course | None)
 def course_attempt(request: HttpRequest, course_id: int, attempt_id: int) -> HttpResponse:
     """An instructor's drill-down into one learner's attempt at one of the course's exercises."""
     course = roles.course_for_instructor(request.user, course_id)
-    attempt = Attempt.objects.filter(
-        pk=attempt_id, exercise__course_items__course=course,
-        user__course_memberships__course=course, user__course_memberships__role=Membership.LEARNER).first()
+    attempt = roles.learners_work(Attempt.objects.filter(pk=attempt_id), [course], "exercise").first()
     if attempt is None:
         raise Http404("No such attempt in this course")
     return _attempt_page(request, attempt, course)
+
+
+@login_required
+@require_GET
+def course_progress(request: HttpRequest, course_id: int, progress_id: int) -> HttpResponse:
+    """An instructor's drill-down into one learner's progress in one of the course's lessons."""
+    course = roles.course_for_instructor(request.user, course_id)
+    row = roles.learners_work(LessonProgress.objects.filter(pk=progress_id), [course], "lesson").first()
+    if row is None:
+        raise Http404("No such progress in this course")
+    done = set(row.state.get("done") or [])
+    steps = [{"title": s["title"], "done": s["id"] in done} for s in row.lesson.spec.get("steps", [])]
+    return render(request, "lessons/progress.html", {
+        "course": course, "row": row, "steps": steps, "done": sum(s["done"] for s in steps),
+        "completed_at": gradebook_data.completed_at(row)})
 
 
 @login_required

@@ -30,6 +30,7 @@ class LessonProgress(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "lesson progress"
         constraints = [models.UniqueConstraint(fields=["user", "lesson", "sandbox"],
                                                name="unique_progress_per_sandbox")]
 
@@ -38,6 +39,15 @@ class LessonProgress(models.Model):
 
 
 # ---- courses, exercises' attempts (issue 6) ----------------------------------------------------------
+def valid_time_zone(name: str) -> None:
+    from zoneinfo import available_timezones
+
+    from django.core.exceptions import ValidationError
+
+    if name not in available_timezones():
+        raise ValidationError(f"{name!r} is not a time zone name such as Europe/Berlin or UTC.")
+
+
 def new_join_code() -> str:
     import secrets
 
@@ -50,6 +60,8 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courses_owned")
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    # due dates are entered and shown in the course's zone (a zoneinfo name), whatever the server's is
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[valid_time_zone])
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,6 +69,12 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def zone(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
 
 
 class CourseItem(models.Model):

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import format, markdown, roles
+from .models import Lesson
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -41,6 +42,16 @@ def _checks_text(check: dict) -> str:
     return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True, width=100).strip()
 
 
+def _spec_context(spec: dict | None) -> dict:
+    """What the page shows of a parsed lesson; multi-line text is joined here, not in the template."""
+    parts = []
+    for item in (spec or {}).get("tasks") or (spec or {}).get("steps") or []:
+        parts.append({"item": item, "html": markdown.render(item["prose"]), "check": _checks_text(item["check"]),
+                      "solution": "\n".join(item.get("solution") or [])})
+    return {"spec": spec, "parts": parts, "setup": "\n".join((spec or {}).get("setup") or []),
+            "intro_html": markdown.render(spec.get("intro", "")) if spec else ""}
+
+
 @login_required
 @require_GET
 def preview(request: HttpRequest, name: str) -> HttpResponse:
@@ -51,13 +62,20 @@ def preview(request: HttpRequest, name: str) -> HttpResponse:
         spec = format.load_file(path)
     except format.LessonFormatError as exc:
         error = str(exc)
-    parts = []
-    if spec:
-        for item in spec.get("tasks") or spec.get("steps") or []:
-            parts.append({"item": item, "html": markdown.render(item["prose"]), "check": _checks_text(item["check"])})
     return render(request, "lessons/preview.html", {
-        "name": name, "spec": spec, "error": error, "parts": parts, "mtime": path.stat().st_mtime_ns,
-        "intro_html": markdown.render(spec.get("intro", "")) if spec else ""})
+        "name": name, "error": error, "mtime": path.stat().st_mtime_ns, **_spec_context(spec)})
+
+
+@login_required
+@require_GET
+def preview_item(request: HttpRequest, slug: str) -> HttpResponse:
+    """A loaded lesson or exercise as stored (the gradebook's column headers link here), files or not."""
+    roles.require_instructor(request.user)
+    lesson = Lesson.objects.filter(slug=slug).first()
+    if lesson is None:
+        raise Http404("No such lesson")
+    return render(request, "lessons/preview.html", {"name": lesson.slug, "stored": True,
+                                                    **_spec_context(lesson.spec)})
 
 
 @login_required

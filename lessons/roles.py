@@ -7,6 +7,7 @@ for an instructor's page gets 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from .models import Course, Membership
@@ -48,3 +49,17 @@ def course_for_instructor(user, course_id: int) -> Course:
 def require_instructor(user) -> None:
     if not is_instructor(user):
         raise PermissionDenied("Only instructors can do this.")
+
+
+def courses_taught(user):
+    """The courses a user runs: owned, or joined with the instructor role."""
+    return Course.objects.filter(Q(owner=user) | Q(memberships__user=user, memberships__role=Membership.INSTRUCTOR)
+                                 ).distinct()
+
+
+def learners_work(queryset, courses, lesson_field: str):
+    """Attempts or progress rows (`lesson_field` names their lesson) of the learners of `courses` at those
+    courses' items: what the courses' instructors may read, and nothing else."""
+    return queryset.filter(**{f"{lesson_field}__course_items__course__in": courses,
+                              "user__course_memberships__course__in": courses,
+                              "user__course_memberships__role": Membership.LEARNER}).distinct()

@@ -22,8 +22,11 @@ urlpatterns = [
     path("courses/<int:course_id>/gradebook.csv", course_views.gradebook_csv, name="gradebook_csv"),
     path("courses/<int:course_id>/attempts/<int:attempt_id>/", course_views.course_attempt,
          name="course_attempt"),
+    path("courses/<int:course_id>/progress/<int:progress_id>/", course_views.course_progress,
+         name="course_progress"),
     # authoring: a live preview of a lesson file
     path("preview/", preview_views.preview_list, name="preview_list"),
     path("preview/<str:name>/", preview_views.preview, name="preview"),
+    path("preview/item/<slug:slug>/", preview_views.preview_item, name="preview_item"),
     path("preview/<str:name>/mtime", preview_views.preview_mtime, name="preview_mtime"),
 ]

@@ -86,7 +86,7 @@ def test_course_join_exercise_gradebook_and_csv(page, browser, server):
     # the instructor sees the score and downloads the CSV
     page.goto(course_url)
     page.get_by_role("link", name="Gradebook").click()
-    cell = page.locator(f'tr[data-learner="{name}"] td[data-exercise="{EX}"]')
+    cell = page.locator(f'tr[data-learner="{name}"] td[data-item="{EX}"]')
     assert cell.get_attribute("data-score") == "5" and "5/5" in cell.inner_text()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download CSV").click()

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from lessons.models import Attempt, Course, CourseItem, Membership
+from lessons.models import Attempt, Course, CourseItem, Lesson, Membership
 from playground import services
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_live_status_submit_gradebook_drill_down_and_csv(client, teacher, alice,
     assert best.snapshot == sandbox.state
     # the instructor's gradebook: alice 5/5 after 2 attempts, bob nothing yet
     book = as_user(client, teacher).get(f"/lessons/courses/{course.pk}/gradebook/").content.decode()
-    assert f'data-exercise="{EX}" data-score="5"' in book and "2 attempts" in book
+    assert f'data-item="{EX}" data-score="5"' in book and "2 attempts" in book
     assert 'data-learner="bob"' in book
     detail = client.get(f"/lessons/courses/{course.pk}/attempts/{best.pk}/").content.decode()
     assert "$ kubectl create service nodeport web --tcp=80:80 --node-port=30080" in detail
@@ -144,9 +144,14 @@ def test_live_status_submit_gradebook_drill_down_and_csv(client, teacher, alice,
     resp = client.get(f"/lessons/courses/{course.pk}/gradebook.csv")
     assert resp["Content-Type"].startswith("text/csv") and "attachment" in resp["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(resp.content.decode())))
-    assert rows[0] == ["learner", f"{EX} score", f"{EX} max", f"{EX} attempts", "last activity"]
-    assert rows[1][:4] == ["alice", "5", "5", "2"] and rows[1][4]
-    assert rows[2] == ["bob", "", "5", "0", ""]
+    lesson = "services-clusterip-nodeport"
+    assert rows[0] == ["learner", f"{lesson} score", f"{lesson} max", f"{lesson} due", f"{lesson} late",
+                       f"{EX} score", f"{EX} max", f"{EX} attempts", f"{EX} due", f"{EX} late",
+                       "exercise points", "exercise points max", "lesson steps", "lesson steps max", "last activity"]
+    steps = str(len(Lesson.objects.get(slug=lesson).spec["steps"]))
+    assert rows[1][:10] == ["alice", "", steps, "", "", "5", "5", "2", "2027-01-15T12:00+00:00", ""] and rows[1][14]
+    assert rows[1][10:14] == ["5", "5", "0", steps]
+    assert rows[2] == ["bob", "", steps, "", "", "", "5", "0", "2027-01-15T12:00+00:00", "", "0", "5", "0", steps, ""]
 
 
 def test_learners_and_other_instructors_cannot_read_the_gradebook_or_attempts(client, teacher, other_teacher,
