@@ -13,24 +13,8 @@ from django.core.management import call_command
 from lessons.models import Attempt, Course, CourseItem, Lesson, Membership
 from playground import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sandbox_clock")]
 EX = "exercise-publish-web"
-
-
-@pytest.fixture(autouse=True)
-def sandbox_clock(monkeypatch):
-    """The engine's clock moves a minute per reading: pods started by a command are ready by the next one,
-    as they would be while a learner reads and types."""
-    import types
-
-    from playground.sim import engine
-
-    now = [1_767_603_600.0]
-
-    def tick() -> float:
-        now[0] += 60
-        return now[0]
-    monkeypatch.setattr(engine, "time", types.SimpleNamespace(time=tick))
 
 
 @pytest.fixture(autouse=True)
