@@ -192,6 +192,15 @@ def gradebook(request: HttpRequest, course_id: int) -> HttpResponse:
         "course": course, "columns": columns, "rows": rows, **gradebook_data.totals(columns)})
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A spreadsheet runs a cell that starts like a formula (a username `=HYPERLINK(...)`, `+1+1`, `@SUM`):
+    text cells that do are prefixed with an apostrophe, which the spreadsheet shows as plain text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 @login_required
 @require_GET
 def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
@@ -200,8 +209,8 @@ def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gradebook-{course.join_code}.csv"'
     writer = csv.writer(response)
-    writer.writerow(gradebook_data.header(items))
-    writer.writerows(gradebook_data.csv_rows(course, items, rows))
+    for line in [gradebook_data.header(items)] + gradebook_data.csv_rows(course, items, rows):
+        writer.writerow([csv_cell(cell) for cell in line])       # usernames are the learners' own text
     return response
 
 
