@@ -32,6 +32,14 @@ def sign_up(page, base: str, username: str, password: str = "orbit-lantern-kettl
     page.wait_for_url(re.compile(r".*/sandboxes/$"))
 
 
+def join_course(page, base: str, code: str, course_url: str) -> None:
+    """Join a course with its code from the Courses page; lands on the course's page."""
+    page.goto(base + "/lessons/courses/")
+    page.fill("#join-code", code)
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_url(course_url)
+
+
 def open_lesson(page, base: str, title_part: str = LESSON1_TITLE) -> None:
     """Start (or reopen) the lesson's sandbox from the home page's lesson list."""
     page.goto(base + "/")

@@ -9,7 +9,7 @@ import re
 import time
 import uuid
 
-from .learner import log_in, run, sign_up, wait_ready
+from .learner import join_course, log_in, run, sign_up, wait_ready
 
 EX = "exercise-publish-web"
 TEACHER, TEACHER_PASSWORD = "instructor", "podscape-instructor"      # manage.py ensure_demo_users
@@ -51,10 +51,7 @@ def test_course_join_exercise_gradebook_and_csv(page, browser, server):
     learner = learner_ctx.new_page()
     name = f"learner-{uuid.uuid4().hex[:8]}"
     sign_up(learner, base, name)
-    learner.goto(base + "/lessons/courses/")
-    learner.fill("#join-code", code)
-    learner.get_by_role("button", name="Join").click()
-    learner.wait_for_url(course_url)
+    join_course(learner, base, code, course_url)
     assert learner.get_by_role("link", name="Gradebook").count() == 0
     learner.locator(f'tr[data-item="{EX}"] button').click()
     learner.wait_for_url(re.compile(r".*/sandboxes/\d+/$"))

@@ -8,7 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
-from .learner import log_in, run, sign_up, wait_ready, wait_step_done
+from .learner import join_course, log_in, run, sign_up, wait_ready, wait_step_done
 from .test_course_browser import wait_task
 
 LESSON, EX = "services-clusterip-nodeport", "exercise-publish-web"
@@ -21,10 +21,7 @@ def join_and_open(browser, base: str, code: str, course_url: str, slug: str):
     learner = context.new_page()
     name = f"learner-{uuid.uuid4().hex[:8]}"
     sign_up(learner, base, name)
-    learner.goto(base + "/lessons/courses/")
-    learner.fill("#join-code", code)
-    learner.get_by_role("button", name="Join").click()
-    learner.wait_for_url(course_url)
+    join_course(learner, base, code, course_url)
     learner.locator(f'tr[data-item="{slug}"] button').click()
     learner.wait_for_url(re.compile(r".*/sandboxes/\d+/$"))
     wait_ready(learner, 15000)
