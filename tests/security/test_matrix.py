@@ -42,7 +42,7 @@ def routes() -> list[tuple[str, str]]:
 
 @pytest.fixture
 def world(django_user_model):
-    from lessons.models import Attempt, Course, Membership
+    from lessons.models import Attempt, Course, LessonProgress, Membership
     from lessons.views import _lessons
 
     alice = django_user_model.objects.create_user("alice", None, "alice-password")
@@ -60,6 +60,7 @@ def world(django_user_model):
               "course_id": course.pk, "name": files[0].stem if files else "x", "object_id": sandbox.pk,
               "content_type_id": ContentType.objects.get_for_model(Sandbox).pk, "id": alice.pk,
               "app_label": "playground", "url": "no-such-page/"}
+    values["progress_id"] = LessonProgress.objects.create(user=alice, lesson=lesson, sandbox=sandbox).pk
     return {"alice": alice, "bob": bob, "teacher": teacher, "sandbox": sandbox, "values": values}
 
 

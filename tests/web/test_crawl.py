@@ -61,7 +61,8 @@ def world(django_user_model):
     values = {"course_id": course.pk, "attempt_id": attempt.pk,
               "progress_id": LessonProgress.objects.get(user=learner, lesson__slug=LESSON).pk,
               "slug": LESSON, "name": [p.stem for p in format.lesson_files()], "task_id": exercise.spec["tasks"][0]["id"],
-              "app_label": "lessons", "id": learner.pk}
+              "app_label": "lessons", "id": learner.pk,
+              "uidb64": "MQ", "token": "set-password"}      # the isolation branch's password reset pages
     sandboxes = {"learner": in_lesson.pk, "instructor": own[instructor.username].pk,
                  "admin": own[boss.username].pk, "anonymous": in_lesson.pk}
     return {"users": {"learner": learner, "instructor": instructor, "admin": boss}, "values": values,
