@@ -56,11 +56,12 @@ def world(django_user_model):
     from lessons import format as lesson_format
 
     files = list(lesson_format.lesson_files())
-    values = {"sandbox_id": sandbox.pk, "slug": lesson.slug, "task_id": "task-1", "attempt_id": attempt.pk,
+    progress = LessonProgress.objects.create(user=alice, lesson=lesson, sandbox=sandbox)
+    values = {"progress_id": progress.pk,
+              "sandbox_id": sandbox.pk, "slug": lesson.slug, "task_id": "task-1", "attempt_id": attempt.pk,
               "course_id": course.pk, "name": files[0].stem if files else "x", "object_id": sandbox.pk,
               "content_type_id": ContentType.objects.get_for_model(Sandbox).pk, "id": alice.pk,
               "app_label": "playground", "url": "no-such-page/"}
-    values["progress_id"] = LessonProgress.objects.create(user=alice, lesson=lesson, sandbox=sandbox).pk
     return {"alice": alice, "bob": bob, "teacher": teacher, "sandbox": sandbox, "values": values}
 
 
