@@ -1,5 +1,6 @@
-"""Courses: instructors create one (lessons and exercises with due dates, a join code), learners join;
-the gradebook (learners x exercises), one attempt's drill-down, CSV export. Roles: lessons/roles.py."""
+"""Courses: instructors create one (lessons and exercises with due dates in the course's time zone, a join
+code), learners join; the gradebook (learners x every item, computed in lessons/gradebook.py), drill-downs
+into an attempt or a lesson's progress, CSV export. Roles: lessons/roles.py."""
 from __future__ import annotations
 
 import csv
