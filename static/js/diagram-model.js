@@ -47,8 +47,11 @@
         return lines;
       }
       case "entry": return ["NodePort :" + d.port];
-      case "service": return [String(d.name), serviceLine(d)];
-      case "ingress": return [String(d.name), "Ingress " + String(d.hosts || "*")];
+      case "service": return [String(d.name), String(d.type || "ClusterIP"), String(d.ports || "")].filter(Boolean);
+      case "ingress": {
+        const hosts = String(d.hosts || "*").split(",").filter(Boolean);
+        return [String(d.name), "Ingress"].concat(hosts.slice(0, 2), hosts.length > 2 ? ["+" + (hosts.length - 2) + " more"] : []);
+      }
       case "networkpolicy": return [String(d.name), "NetworkPolicy " + String(d.podSelector || "")];
       case "pod": return [String(d.name), String(d.status || "")];
       case "summary": return extra;
@@ -144,7 +147,7 @@
         leaf(p, "pod", leafLines(p), { parent: lane.id, bare: true });
       }
     }
-    if (folded.length) {
+    if (folded.length && (summary.pods || summary.services)) {
       const lines = ["system namespaces", summary.pods + " pods, " + summary.ready + " ready",
         summary.services + " Services · expand ▸"];
       out.summary = summary;
@@ -155,9 +158,9 @@
     // a workload: a box with its name and kind on top and its pods in a grid below, the box's size fixed by
     // its replica count bucket so that a pod coming or going moves nothing else; a stack above STACK_ABOVE
     function workloadBox(w, pods, laneId) {
-      const header = [String(w.name), String(w.workloadKind || "Workload") + " · 00/00 ready"];
-      const lines = [String(w.name), String(w.workloadKind || "Workload") + " · " + (w.ready ?? pods.filter((p) => p.isReady).length) +
-        "/" + (w.replicas ?? pods.length) + " ready"];
+      const header = [String(w.name), String(w.workloadKind || "Workload") + " 00/00"];
+      const lines = [String(w.name), String(w.workloadKind || "Workload") + " " + (w.ready ?? pods.filter((p) => p.isReady).length) +
+        "/" + (w.replicas ?? pods.length)];
       const cap = Math.max(pods.length, Number(w.replicas) || 0, 1);
       const stacked = cap > STACK_ABOVE && !view.openStacks.has(w.id);
       const slotW = Math.ceil(measure("00000", mono)) + 20;
@@ -208,46 +211,75 @@
     return out;
   }
 
-  // ELK's graph: host and nodes at the top, namespaces inside their node, leaves and workload boxes inside
-  // their namespace (a workload's pods are placed by us in its box, so ELK sees the box as one leaf)
+  // ELK's graph, one layered layout per box (ELK's default SEPARATE_CHILDREN): your machine above the
+  // node; in the node its entry points first, then one lane per namespace, stacked, then the folded system
+  // summary; in a lane, left to right, Ingresses, Services and policies, then the workloads they reach
+  // (a workload's pods are placed by us in its box, so ELK sees the box as one leaf). Things with no edge
+  // in a lane go in rows of two instead of one long column. Edges between boxes only order them here:
+  // cytoscape draws the real edges.
   function elkGraph(out) {
+    const common = { "elk.algorithm": "layered", "elk.layered.spacing.nodeNodeBetweenLayers": "22",
+      "elk.spacing.nodeNode": "12", "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+      "elk.layered.crossingMinimization.forceNodeModelOrder": "true", "elk.spacing.componentComponent": "16",
+      "elk.separateConnectedComponents": "false" };
+    const opts = (extra) => Object.assign({}, common, extra);
     const byId = new Map();
-    const root = { id: "root", children: [], edges: [], layoutOptions: {
-      "elk.algorithm": "layered", "elk.direction": out.direction,
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "28", "elk.spacing.nodeNode": "12",
-      "elk.spacing.componentComponent": "24",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
-      "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-      "elk.edgeRouting": "POLYLINE",
-    } };
+    const root = { id: "root", children: [], edges: [], layoutOptions: opts({ "elk.direction": "DOWN" }) };
     const order = (n) => (KIND_ORDER[n.kind] ?? 9);
-    const nodes = out.nodes.filter((n) => !n.inBox).slice()
-      .sort((a, b) => order(a) - order(b) || byName(a, b));
+    const nodes = out.nodes.filter((n) => !n.inBox).slice().sort((a, b) => order(a) - order(b) || byName(a, b));
     for (const n of nodes) {
       const en = { id: n.id };
       if (n.box && !n.leafInElk) {
-        en.children = [];
-        en.layoutOptions = { "elk.padding": n.kind === "node" ? "[top=34,left=12,bottom=12,right=12]"
-          : "[top=30,left=10,bottom=10,right=10]", "elk.nodeSize.minimum": "(160, 60)" };
+        en.children = []; en.edges = [];
+        en.layoutOptions = opts(n.kind === "node"
+          ? { "elk.direction": out.direction, "elk.padding": "[top=34,left=12,bottom=12,right=12]" }
+          : { "elk.direction": "RIGHT", "elk.padding": "[top=30,left=8,bottom=8,right=8]" });
       } else { en.width = n.w; en.height = n.h; }
       byId.set(n.id, en);
     }
     for (const n of nodes) {
       const parent = n.parent && byId.get(n.parent);
-      (parent && parent.children ? parent.children : root.children).push(byId.get(n.id));
+      (parent && parent.children ? parent : root).children.push(byId.get(n.id));
+      byId.get(n.id).parentId = parent && parent.children ? n.parent : "root";
     }
+    let k = 0;
+    const edge = (holder, s, t) => holder.edges.push({ id: "e" + (++k), sources: [s], targets: [t] });
+    // root: your machine above every node
+    for (const n of nodes.filter((x) => x.kind === "node")) for (const h of nodes.filter((x) => x.kind === "host")) edge(root, h.id, n.id);
+    // in a node: entries, lanes, summary
+    for (const node of nodes.filter((x) => x.kind === "node")) {
+      const holder = byId.get(node.id);
+      const kids = holder.children.map((c) => nodes.find((n) => n.id === c.id));
+      const entries = kids.filter((n) => n.kind === "entry");
+      const lanes = kids.filter((n) => n.kind === "namespace");
+      const rest = kids.filter((n) => n.kind === "summary");
+      if (out.direction === "DOWN") {
+        const chain = lanes.concat(rest);
+        for (const e of entries) if (chain.length) edge(holder, e.id, chain[0].id);
+        for (let i = 1; i < chain.length; i++) edge(holder, chain[i - 1].id, chain[i].id);
+      } else {
+        for (const e of entries) for (const l of lanes.concat(rest)) edge(holder, e.id, l.id);
+      }
+    }
+    // in a lane: the real edges between its members, then rows of two for the loose ones
     const boxOf = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
     const seen = new Set();
+    const linked = new Set();
     for (const e of out.edges) {
       const s = boxOf.get(e.source) || e.source; const t = boxOf.get(e.target) || e.target;
-      const key = s + ">" + t;
-      if (s === t || seen.has(key) || !byId.has(s) || !byId.has(t)) continue;
-      if (byId.get(s).children || byId.get(t).children) continue;
-      seen.add(key);
-      root.edges.push({ id: "e" + seen.size, sources: [s], targets: [t] });
+      const es = byId.get(s); const et = byId.get(t);
+      if (s === t || !es || !et || es.children || et.children || es.parentId !== et.parentId || es.parentId === "root") continue;
+      if (seen.has(s + ">" + t) || seen.has(t + ">" + s)) continue;
+      seen.add(s + ">" + t);
+      linked.add(s); linked.add(t);
+      edge(byId.get(es.parentId), s, t);
     }
+    for (const lane of nodes.filter((x) => x.kind === "namespace")) {
+      const holder = byId.get(lane.id);
+      const loose = holder.children.filter((c) => !linked.has(c.id));
+      for (let i = 1; i < loose.length; i += 2) edge(holder, loose[i - 1].id, loose[i].id);
+    }
+    for (const en of byId.values()) delete en.parentId;
     return root;
   }
 

@@ -136,8 +136,7 @@
       this.cy.on("tap", (e) => { if (e.target === this.cy) { this.hideTooltip(); this.details && this.details.close(); } });
       new ResizeObserver(() => {
         this.cy.resize();
-        const dir = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
-        if (this.model && dir !== this.view.direction) this.render();
+        if (this.model && this.direction() !== this.view.direction) this.render();
         else if (!this.userMoved) this.fitSoon();
       }).observe(this.container);
       if (window.PodscapeDiagramDetails) this.details = new window.PodscapeDiagramDetails(this, root);
@@ -239,7 +238,7 @@
       this.view.expanded = this.expandedSet();
       // left to right when the pane is wide; in a tall pane (the three-pane page) top to bottom, which keeps
       // the same reading order by role and fits at a zoom where every label stays legible
-      this.view.direction = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
+      this.view.direction = this.direction();
       const model = this.model = M.build(this.elements, this.view);
       const cy = this.cy;
       const want = new Map(model.nodes.map((n) => [n.id, n]));
@@ -280,6 +279,10 @@
       if (key !== this.layoutKey) { this.layoutKey = key; this.layout(model); }
       else this.settled();
     }
+
+    // inside a node, entry points left of the lanes when the pane is wide, above them otherwise (lanes
+    // themselves always read left to right)
+    direction() { return this.cy.width() > 1.5 * this.cy.height() ? "RIGHT" : "DOWN"; }
 
     nodeData(n) {
       const placed = this.positions.get(n.id);
@@ -458,7 +461,8 @@
       const verdict = trace.verdict || "ok";
       const reason = String(trace.reason || (verdict === "ok" ? "" : verdict));
       const hops = (trace.hops || []).filter(Boolean);
-      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)), source: trace.source, dest: trace.dest });
+      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)), source: trace.source, dest: trace.dest,
+        stop: hops.findIndex((h) => h.stop === true) });
       this.logTrace(trace, verdict, reason);
       this.lastTrace = trace;
       this.traceSeq += 1;
@@ -510,35 +514,41 @@
         if (bad) lit.addClass("trace-bad");
       });
       const last = cy.getElementById(path[path.length - 1]);
-      if (bad) last.addClass("trace-stop");
-      this.placeNote(last, bad, String(trace.reason || verdict), trace);
+      if (bad) {
+        last.addClass("trace-stop");
+        this.placeNote(last, String(trace.reason || verdict), trace);
+      }
       if (animate) this.animatePacket(path, bad);
     }
 
-    // the verdict in words beside the node where the request ended, in free space (not over other labels)
-    placeNote(node, bad, reason, trace) {
+    // why a request stopped, in words beside the node where it stopped, in free space (not over labels)
+    placeNote(node, reason, trace) {
       const cy = this.cy;
-      const text = (bad ? "✗ " : "✓ ") + (bad ? (trace.cause ? String(trace.cause) : reason) : "answered");
+      const text = "✗ " + String(trace.verdict || "") + ": " + (trace.cause ? String(trace.cause) : reason);
       const lines = wrap(text, 240);
       const w = Math.ceil(Math.max(...lines.map((l) => measureText(l)))) + 16;
       const h = lines.length * M.LINE + 10;
-      const bb = node.boundingBox();
-      const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox());
-      const boxesTaken = cy.nodes(".box").map((n) => n.boundingBox());
-      const tries = [
-        { x: bb.x2 + 10 + w / 2, y: (bb.y1 + bb.y2) / 2 }, { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 8 + h / 2 },
-        { x: (bb.x1 + bb.x2) / 2, y: bb.y1 - 8 - h / 2 }, { x: bb.x1 - 10 - w / 2, y: (bb.y1 + bb.y2) / 2 },
-      ];
-      const hits = (p, list) => list.some((o) => !(p.x + w / 2 < o.x1 || p.x - w / 2 > o.x2 || p.y + h / 2 < o.y1 || p.y - h / 2 > o.y2));
-      // headers of boxes hold their labels: a note may cover a box's body but not its header
-      const headers = boxesTaken.map((o) => ({ x1: o.x1, x2: o.x2, y1: o.y1, y2: o.y1 + 2 * M.LINE + 8 }));
-      // inside the picture's bounds first, so that the fitted view shows it
+      const bb = node.boundingBox({ includeLabels: false });
+      // what it must not cover: every leaf, and the labels (headers) of the boxes
+      const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox())
+        .concat(cy.nodes(".box").map((n) => n.boundingBox({ includeNodes: false, includeLabels: true })));
+      const hits = (p) => taken.filter((o) => !(p.x + w / 2 + 2 < o.x1 || p.x - w / 2 - 2 > o.x2 ||
+        p.y + h / 2 + 2 < o.y1 || p.y - h / 2 - 2 > o.y2)).length;
+      const cx = (bb.x1 + bb.x2) / 2; const cyy = (bb.y1 + bb.y2) / 2;
+      const tries = [];
+      for (const d of [8, 40, 90, 160]) {
+        tries.push({ x: bb.x2 + d + w / 2, y: cyy }, { x: cx, y: bb.y2 + d + h / 2 }, { x: bb.x1 - d - w / 2, y: cyy },
+          { x: cx, y: bb.y1 - d - h / 2 }, { x: bb.x2 + d + w / 2, y: bb.y2 + d + h / 2 },
+          { x: bb.x1 - d - w / 2, y: bb.y2 + d + h / 2 }, { x: bb.x2 + d + w / 2, y: bb.y1 - d - h / 2 },
+          { x: bb.x1 - d - w / 2, y: bb.y1 - d - h / 2 });
+      }
+      // free and inside the picture's bounds first (the fitted view shows it), then free anywhere
       const g = cy.nodes().not(".packet, .note").boundingBox();
       const inside = (p) => p.x - w / 2 >= g.x1 && p.x + w / 2 <= g.x2 && p.y - h / 2 >= g.y1 && p.y + h / 2 <= g.y2;
-      const free = tries.filter((p) => !hits(p, taken) && !hits(p, headers));
-      const spot = free.find(inside) || free[0] || tries[0];
+      const free = tries.filter((p) => !hits(p));
+      const spot = free.find(inside) || free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
-        classes: "note" + (bad ? "" : " ok"), position: spot });
+        classes: "note", position: spot });
     }
 
     animatePacket(path, bad) {
@@ -552,7 +562,9 @@
         if (i >= path.length) { dot.addClass(bad ? "stopped" : "arrived"); return; }
         const el = cy.getElementById(path[i]);
         if (el.empty()) return;
-        dot.animate({ position: Object.assign({}, el.position()) }, { duration: 260, easing: "ease-in-out-sine", complete: () => step(i + 1) });
+        const bb = el.boundingBox({ includeLabels: false });
+        const to = i === path.length - 1 ? { x: bb.x2, y: bb.y1 } : Object.assign({}, el.position());
+        dot.animate({ position: to }, { duration: 260, easing: "ease-in-out-sine", complete: () => step(i + 1) });
       };
       step(1);
     }
