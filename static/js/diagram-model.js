@@ -11,7 +11,7 @@
   const MIN_LABEL_PX = 11;
   const LINE = 17;                       // line height of a label, px at zoom 1
   const SANS = "ui-sans-serif, system-ui, sans-serif";
-  const MONO = "monospace";
+  const MONO = "monospace, monospace";   // twice: a lone `monospace` gets the browser's smaller default size
   const STACK_ABOVE = 6;                 // a workload with more pods than this is drawn as one stack "×N"
   const SUMMARY = "summary/system";      // the folded system namespaces
   const POD = { h: 24, gap: 6, pad: 10 };
@@ -165,7 +165,8 @@
       const stacked = cap > STACK_ABOVE && !view.openStacks.has(w.id);
       const slotW = Math.ceil(measure("00000", mono)) + 20;
       let cols; let rows;
-      if (stacked) { cols = 1; rows = 1; } else if (cap <= 1) { cols = 1; rows = 1; } else if (cap <= 2) { cols = 2; rows = 1; }
+      // two columns even for one pod: a second replica then fits without the box growing
+      if (stacked) { cols = 1; rows = 1; } else if (cap <= 2) { cols = 2; rows = 1; }
       else if (cap <= 4) { cols = 2; rows = 2; } else if (cap <= STACK_ABOVE) { cols = 2; rows = 3; }
       else { cols = 3; rows = Math.ceil(pods.length / 3); }
       const stackW = Math.ceil(measure("×000 · 000 ready", sans)) + 20;

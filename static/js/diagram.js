@@ -44,6 +44,7 @@
     { selector: "node.workload", style: Object.assign({ "background-color": "#161b22", "border-color": "#30363d",
       "font-weight": "normal" }, z(2)) },
     { selector: "node.pod", style: { "font-family": M.MONO, "border-width": 3, "background-color": "#0d1117" } },
+    { selector: "node.pod.bare", style: { "font-family": M.SANS } },
     { selector: "node.pod.st-ok", style: { "border-color": C.ok } },
     { selector: "node.pod.st-pending", style: { "border-color": C.pending, "border-style": "dashed" } },
     { selector: "node.pod.st-error", style: { "border-color": C.error, "background-color": "#3b1219" } },
@@ -270,8 +271,8 @@
         }
       });
       this.markPolicies();
-      this.publish();
       this.showState(model);
+      this.publish();
       if (this.twin) this.twin.update(model);
       if (this.details) this.details.refresh();
       if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
@@ -297,7 +298,7 @@
       const d = n.data || {};
       const out = [n.kind];
       if (n.box) out.push("box");
-      if (n.kind === "pod") out.push("st-" + podState(d));
+      if (n.kind === "pod") out.push("st-" + podState(d), n.bare ? "bare" : "slot");
       if (n.kind === "service") out.push(String(d.type || "ClusterIP").toLowerCase());
       if (n.kind === "ingress" && d.served === false) out.push("unserved");
       if (n.kind === "networkpolicy" && d.enforced === false) out.push("not-enforced");
@@ -353,7 +354,7 @@
         }
       });
       if (!this.userMoved) this.fitView();
-      this.redrawTrace();
+      else this.redrawTrace();
       this.settled();
     }
 
@@ -378,6 +379,7 @@
       const panX = bb.w * zoom <= W - 2 * pad ? (W - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
       const panY = bb.h * zoom <= H - 2 * pad ? (H - bb.h * zoom) / 2 - bb.y1 * zoom : pad - bb.y1 * zoom;
       cy.viewport({ zoom, pan: { x: panX, y: panY } });
+      this.redrawTrace();                  // the note about the last request goes where this view shows it
     }
 
     fitSoon() {
@@ -388,7 +390,10 @@
     showState(model) {
       const pods = model.nodes.filter((n) => n.kind === "pod" && !(n.data || {}).system);
       const starting = pods.filter((n) => podState(n.data) === "pending").length;
-      let text = "";
+      const nodes = model.nodes.filter((n) => n.kind === "node").length;
+      const running = model.nodes.filter((n) => n.kind === "pod").length;
+      let text = nodes + (nodes === 1 ? " node" : " nodes") + " Ready · " + running + " pods drawn" +
+        (model.summary ? " (system namespaces folded)" : "");
       if (model.state === "nocluster") text = "No cluster. Run minikube start";
       else if (model.state === "stopped") text = "The cluster is stopped. Run minikube start";
       else if (model.state === "notready") text = "The node is NotReady: its pods cannot run until it is Ready";
@@ -396,7 +401,6 @@
       this.clusterState = model.state === "ok" && starting ? "starting" : model.state;
       if (this.stateBar) {
         this.stateBar.textContent = text;
-        this.stateBar.hidden = !text;
         this.stateBar.dataset.state = this.clusterState;
       }
       if (this.empty) this.empty.hidden = model.state !== "nocluster";
@@ -525,13 +529,19 @@
     placeNote(node, reason, trace) {
       const cy = this.cy;
       const text = "✗ " + String(trace.verdict || "") + ": " + (trace.cause ? String(trace.cause) : reason);
-      const lines = wrap(text, 240);
+      const lines = wrap(text, 220, 5);
       const w = Math.ceil(Math.max(...lines.map((l) => measureText(l)))) + 16;
       const h = lines.length * M.LINE + 10;
       const bb = node.boundingBox({ includeLabels: false });
       // what it must not cover: every leaf, and the labels (headers) of the boxes
       const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox())
-        .concat(cy.nodes(".box").map((n) => n.boundingBox({ includeNodes: false, includeLabels: true })));
+        .concat(cy.nodes(".box").map((n) => {
+          const b = n.boundingBox({ includeLabels: false });
+          const lines = String(n.data("label")).split("\n");
+          const lw = Math.max(...lines.map((l) => measureText(l))) + 8;
+          const mid = (b.x1 + b.x2) / 2;
+          return { x1: mid - lw / 2, x2: mid + lw / 2, y1: b.y1, y2: b.y1 + lines.length * M.LINE + 10 };
+        }));
       const hits = (p) => taken.filter((o) => !(p.x + w / 2 + 2 < o.x1 || p.x - w / 2 - 2 > o.x2 ||
         p.y + h / 2 + 2 < o.y1 || p.y - h / 2 - 2 > o.y2)).length;
       const cx = (bb.x1 + bb.x2) / 2; const cyy = (bb.y1 + bb.y2) / 2;
@@ -542,13 +552,26 @@
           { x: bb.x1 - d - w / 2, y: bb.y2 + d + h / 2 }, { x: bb.x2 + d + w / 2, y: bb.y1 - d - h / 2 },
           { x: bb.x1 - d - w / 2, y: bb.y1 - d - h / 2 });
       }
-      // free and inside the picture's bounds first (the fitted view shows it), then free anywhere
-      const g = cy.nodes().not(".packet, .note").boundingBox();
-      const inside = (p) => p.x - w / 2 >= g.x1 && p.x + w / 2 <= g.x2 && p.y - h / 2 >= g.y1 && p.y + h / 2 <= g.y2;
-      const free = tries.filter((p) => !hits(p));
-      const spot = free.find(inside) || free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
+      // the free spot nearest to the node, in view if there is one (a scan of the view), else beside it
+      const ext = cy.extent();
+      const inView = (p) => p.x - w / 2 >= ext.x1 && p.x + w / 2 <= ext.x2 && p.y - h / 2 >= ext.y1 && p.y + h / 2 <= ext.y2;
+      for (let x = ext.x1 + w / 2; x <= ext.x2 - w / 2; x += 16) {
+        for (let y = ext.y1 + h / 2; y <= ext.y2 - h / 2; y += 16) tries.push({ x, y });
+      }
+      const dist = (p) => Math.hypot(p.x - cx, p.y - cyy);
+      const free = tries.filter((p) => !hits(p)).sort((p, q) => (inView(q) - inView(p)) || dist(p) - dist(q));
+      const spot = free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
         classes: "note", position: spot });
+      // no room in view: unless the learner moved the picture, slide it so the node and the note both show
+      if (!inView(spot) && !this.userMoved) {
+        const x1 = Math.min(bb.x1, spot.x - w / 2) - 8; const x2 = Math.max(bb.x2, spot.x + w / 2) + 8;
+        const y1 = Math.min(bb.y1, spot.y - h / 2) - 8; const y2 = Math.max(bb.y2, spot.y + h / 2) + 8;
+        let dx = 0; let dy = 0;
+        if (x2 > ext.x2) dx = ext.x2 - x2; else if (x1 < ext.x1) dx = ext.x1 - x1;
+        if (y2 > ext.y2) dy = ext.y2 - y2; else if (y1 < ext.y1) dy = ext.y1 - y1;
+        cy.panBy({ x: dx * cy.zoom(), y: dy * cy.zoom() });
+      }
     }
 
     animatePacket(path, bad) {
@@ -585,8 +608,8 @@
       }
       row.title = reason;
       this.traceLog.prepend(row);
-      this.traceLog.hidden = false;
-      while (this.traceLog.childElementCount > 3) this.traceLog.lastElementChild.remove();
+      const rows = this.traceLog.querySelectorAll(".trace");
+      for (let i = 3; i < rows.length; i++) rows[i].remove();
     }
   }
 
@@ -597,7 +620,8 @@
     return measureCtx.measureText(s).width;
   }
 
-  function wrap(text, max) {
+  // words in lines of at most `max` px; past `count` lines the rest is cut with "…" (the log has it all)
+  function wrap(text, max, count) {
     const out = [];
     let line = "";
     for (const word of text.split(/\s+/)) {
@@ -605,7 +629,8 @@
       if (line && measureText(next) > max) { out.push(line); line = word; } else line = next;
     }
     if (line) out.push(line);
-    return out.slice(0, 4);
+    if (out.length > count) { out.length = count; out[count - 1] = out[count - 1].replace(/\s*\S*$/, " …"); }
+    return out;
   }
 
   window.PodscapeDiagram = Diagram;
