@@ -137,7 +137,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
     # ---- group messages -> this socket ---------------------------------------------------------------
     async def sandbox_topology(self, event: dict) -> None:
         await self.send_json({"type": "topology", "add": event.get("add", []), "update": event.get("update", []),
-                              "remove": event.get("remove", []), "version": event.get("version")})
+                              "remove": event.get("remove", []), "version": event.get("version"),
+                              "base": event.get("base")})
 
     async def sandbox_traces(self, event: dict) -> None:
         await self.send_json({"type": "traces", "traces": event.get("traces", [])})

@@ -16,8 +16,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import store, topology
+from . import store, topology, topology_delta
 from .models import CommandRecord, Sandbox
+from .sim import delta
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -99,17 +100,20 @@ def publish(sandbox_id: int, message: dict) -> None:
         log.exception("publishing to sandbox-%s failed", sandbox_id)
 
 
-def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_elements: list[dict] | None,
-                          traces: list[dict], outbox: list[dict] | None = None, version: int | None = None) -> None:
-    """Once the transaction commits, send the diagram's diff and the traces to the sandbox's group; or,
+def _publish_after_commit(sandbox_id: int, d: dict | None, traces: list[dict], outbox: list[dict] | None = None,
+                          version: int | None = None, base: int | None = None) -> None:
+    """Once the transaction commits, send the diagram's diff `d` and the traces to the sandbox's group; or,
     given an outbox, leave them there for an async caller to send (the WebSocket consumer does, so its
-    one database thread is not held while the channel layer delivers)."""
+    one database thread is not held while the channel layer delivers).
+
+    A diff says `version` (the sandbox's version after the command) and `base`: the version since which
+    the diagram it applies to has not changed. A page whose diagram is at version v >= base applies it;
+    one at v < base missed a diff (commands that change nothing send none) and asks for the whole diagram."""
     messages = []
-    if old_elements is not None and new_elements is not None:
-        d = topology.diff(old_elements, new_elements)
+    if d is not None:
         if not topology.is_empty(d):
-            # the sandbox version after the command: a client that missed one asks for the whole diagram
-            messages.append({"type": "sandbox.topology", **d, "version": version})
+            messages.append({"type": "sandbox.topology", **d, "version": version,
+                             "base": version - 1 if base is None else base})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:
@@ -181,7 +185,7 @@ def reset_sandbox(sandbox_id: int, user) -> Sandbox:
         store.write_all(sandbox, engine)
         sandbox.version += 1
         sandbox.save()
-        _publish_after_commit(sandbox.pk, old, topology.elements(engine), [], version=sandbox.version)
+        _publish_after_commit(sandbox.pk, topology.diff(old, topology.elements(engine)), [], version=sandbox.version)
     return sandbox
 
 
@@ -228,7 +232,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if entry is None:
             engine = store.load_engine(sandbox)
             entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                                topology.elements(engine))
+                                topology_delta.Diagram.build(engine))
         engine = entry.engine
         line = assess_line(engine) if assess_line else record_line
         result = act(engine)
@@ -243,7 +247,8 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
             result = Result(output=quota, exit_code=1,
                             prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
-        new_stamps = store.write_changes(sandbox, engine, entry.stamps)
+        changes = delta.changes(engine.cluster, entry.stamps)
+        new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
         sandbox.version += 1
         sandbox.save(update_fields=["meta", "version", "updated"])
         CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
@@ -252,13 +257,17 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                      exit_code=result.exit_code,
                                      assessment=assessment)
         changed = result.changed and not quota
-        # a quota refusal reloaded the engine as it was: the diagram is the one before the command
-        new_elements = topology.elements(engine) if changed else entry.elements
+        # The diagram follows the objects the command changed (a quota refusal reloaded the engine as it
+        # was: nothing changed). The cached diagram is this command's to update: the entry was taken.
+        d = entry.diagram.advance(engine, changes[0], changes[1]) if changed or changes[0] or changes[1] else None
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
-        _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox,
-                              sandbox.version)
-        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
+            entry.diagram.verify(engine)
+        base = entry.diagram.version           # None: this worker does not know since when (version - 1)
+        if d is not None and not topology.is_empty(d):
+            entry.diagram.version = sandbox.version
+        _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,

@@ -67,14 +67,15 @@ def write_all(sandbox, engine: Engine) -> None:
     sandbox.meta = _meta(engine)
 
 
-def write_changes(sandbox, engine: Engine, before: Stamps) -> Stamps:
-    """Store what the command changed since `before`; returns the stamps of what is stored now.
+def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None) -> Stamps:
+    """Store what the command changed since `before` (or the `delta.changes` already found); returns the
+    stamps of what is stored now.
 
     Relies on the engine's rule that every write to a stored object bumps its resourceVersion
     (Cluster.put / Cluster.touch); settings.PODSCAPE_VERIFY_STORE checks it after every command."""
     from .models import SandboxObject
 
-    changed, gone, after = delta.changes(engine.cluster, before)
+    changed, gone, after = changes if changes is not None else delta.changes(engine.cluster, before)
     if gone:
         by_plural: dict[str, list[str]] = {}
         for plural, key in gone:
@@ -117,7 +118,7 @@ class Entry:
     created: object            # Sandbox.created: a deleted sandbox's id may come back (SQLite reuses rowids)
     engine: Engine
     stamps: Stamps
-    elements: list[dict]       # the diagram at this version: the "before" of the next command's diff
+    diagram: object            # topology_delta.Diagram at this version: what the next command's changes update
 
 
 class EngineCache:
@@ -145,12 +146,13 @@ class EngineCache:
                 self._entries.popitem(last=False)
 
     def elements(self, sandbox) -> list[dict] | None:
-        """The diagram cached for the sandbox's current version (read-only: a new command makes a new list)."""
+        """The diagram cached for the sandbox's current version (a new list; its elements are never changed
+        in place, an update replaces them)."""
         with self._lock:
             entry = self._entries.get(sandbox.pk)
         if entry is None or entry.version != sandbox.version or entry.created != sandbox.created:
             return None
-        return entry.elements
+        return entry.diagram.elements()
 
     def drop(self, sandbox_id: int) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .sim.cluster import Cluster
-from .sim.labels import format_labels, selector_matches
+from .sim.labels import format_labels
 
 HOST_ID = "host"
 HOST_LABEL = "student@ubuntu"
@@ -114,10 +114,10 @@ def pod_ready(pod: dict) -> str:
     return f"{sum(1 for cs in statuses if cs.get('ready'))}/{total}"
 
 
-def pod_is_ready(pod: dict) -> bool:
+def pod_is_ready(pod: dict, status: str | None = None, ready: str | None = None) -> bool:
     """What the diagram colours green: STATUS Running and every container ready."""
-    ready = pod_ready(pod)
-    return pod_status(pod) == "Running" and ready.split("/")[0] == ready.split("/")[1]
+    ready = ready or pod_ready(pod)
+    return (status or pod_status(pod)) == "Running" and ready.split("/")[0] == ready.split("/")[1]
 
 
 def pod_condition_ready(pod: dict) -> bool:
@@ -147,19 +147,28 @@ def exposes_node_ports(svc: dict) -> bool:
 
 # ---- cluster-wide facts every builder may read (computed once per build) -------------------------------
 class Context:
-    def __init__(self, cluster: Cluster, host_files: dict | None = None):
+    """What builders read besides their object. `facts` (from facts()) skips looking them up again."""
+
+    def __init__(self, cluster: Cluster, host_files: dict | None = None, facts: dict | None = None):
+        self.cluster = cluster
+        self.host_files = host_files or {}
+        self.facts = facts if facts is not None else self.facts_of(cluster)
+        self.nodes = self.facts["nodes"]
+        # Lanes live in the first node; without a node (a deleted cluster) nothing inside one is drawn.
+        self.first_node = self.nodes[0] if self.nodes else None
+        self.controllers = self.facts["controllers"]
+        self.ingress_classes = self.facts["ingress_classes"]
+        self.enforced = self.facts["enforced"]
+
+    @staticmethod
+    def facts_of(cluster: Cluster) -> dict:
+        """The cluster-wide facts: a change to any of them changes elements all over the diagram."""
         from .sim import ingress as routing
         from .sim import policy
 
-        self.cluster = cluster
-        self.host_files = host_files or {}
-        self.nodes = [n["metadata"]["name"] for n in cluster.list("nodes")]
-        self.node_ids = {element_id("node", n) for n in self.nodes}
-        # Lanes live in the first node; without a node (a deleted cluster) nothing inside one is drawn.
-        self.first_node = self.nodes[0] if self.nodes else None
-        self.controllers = [obj_id("pod", p) for p in routing.controller_pods(cluster)]
-        self.ingress_classes = routing.nginx_classes(cluster)
-        self.enforced = policy.enforced(cluster)
+        return {"nodes": [n["metadata"]["name"] for n in cluster.list("nodes")], "running": cluster.running,
+                "controllers": [obj_id("pod", p) for p in routing.controller_pods(cluster)],
+                "ingress_classes": routing.nginx_classes(cluster), "enforced": policy.enforced(cluster)}
 
     def lane(self, ns: str) -> str | None:
         return namespace_id(ns) if self.first_node else None
@@ -270,13 +279,14 @@ def workload_element(ctx: Context, kind: str, obj: dict) -> dict:
 def pod_element(ctx: Context, pod: dict) -> dict:
     meta, status = pod["metadata"], pod.get("status", {}) or {}
     ns = meta.get("namespace", "default")
-    ok = pod_is_ready(pod)
+    text, ready = pod_status(pod), pod_ready(pod)
+    ok = pod_is_ready(pod, text, ready)
     system = ns in SYSTEM_NAMESPACES
     owner = workload_of(ctx.cluster, pod)
     data = {"id": obj_id("pod", pod), "kind": "pod", "name": meta["name"], "namespace": ns,
-            "label": meta["name"], "parent": owner or ctx.lane(ns), "status": pod_status(pod),
-            "phase": status.get("phase", "Pending"), "ready": pod_ready(pod), "isReady": ok,
-            "ip": status.get("podIP", ""), "labels": meta.get("labels") or {},
+            "label": meta["name"], "parent": owner or ctx.lane(ns), "status": text,
+            "phase": status.get("phase", "Pending"), "ready": ready, "isReady": ok,
+            "ip": status.get("podIP", ""), "labels": dict(meta.get("labels") or {}),
             "labelText": format_labels(meta.get("labels")), "system": system,
             "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
             "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
@@ -295,7 +305,7 @@ def service_element(ctx: Context, svc: dict) -> dict:
     system = ns in SYSTEM_NAMESPACES
     data = {"id": obj_id("service", svc), "kind": "service", "name": meta["name"], "namespace": ns,
             "label": meta["name"], "parent": ctx.lane(ns), "type": type_, "clusterIP": spec.get("clusterIP", ""),
-            "ports": service_ports(svc), "nodePorts": node_ports(svc), "selector": spec.get("selector") or {},
+            "ports": service_ports(svc), "nodePorts": node_ports(svc), "selector": dict(spec.get("selector") or {}),
             "system": system, "endpoints": ready_endpoints(ctx.cluster.get("endpoints", ns, meta["name"]))}
     if type_ == "ExternalName":
         data["externalName"] = spec.get("externalName", "")
@@ -328,7 +338,8 @@ def selects_edge(ctx: Context, svc: dict, pod: dict) -> dict | None:
     selector = svc.get("spec", {}).get("selector")
     if not selector or svc["metadata"].get("namespace") != pod["metadata"].get("namespace"):
         return None
-    if not selector_matches({"matchLabels": selector}, pod["metadata"].get("labels") or {}):
+    labels = pod["metadata"].get("labels") or {}
+    if any(labels.get(k) != v for k, v in selector.items()):       # matchLabels: every pair present
         return None
     return _edge(obj_id("service", svc), obj_id("pod", pod), "selects", endpoint=pod_condition_ready(pod))
 
@@ -384,9 +395,11 @@ def build(source) -> dict[str, dict]:
         pods = cluster.list("pods")
         counts: dict[str, list[int]] = {ns: [0, 0, 0] for ns in namespaces_of(cluster)}
         for pod in pods:
-            c = counts[pod["metadata"].get("namespace", "default")]
+            e = pod_element(ctx, pod)
+            add(e)
+            c = counts[e["data"]["namespace"]]
             c[0] += 1
-            c[1] += pod_is_ready(pod)
+            c[1] += e["data"]["isReady"]
         for svc in services:
             counts[svc["metadata"].get("namespace", "default")][2] += 1
         for ns, (n, ready, nsvc) in counts.items():
@@ -395,15 +408,20 @@ def build(source) -> dict[str, dict]:
             for obj in cluster.list(plural):
                 if is_workload(cluster, kind, obj):
                     add(workload_element(ctx, kind, obj))
-        for pod in pods:
-            add(pod_element(ctx, pod))
         by_ns: dict[str, list[dict]] = {}
+        by_label: dict[tuple, list[dict]] = {}      # (namespace, key, value) -> pods: a selector's candidates
         for pod in pods:
-            by_ns.setdefault(pod["metadata"].get("namespace", "default"), []).append(pod)
+            ns = pod["metadata"].get("namespace", "default")
+            by_ns.setdefault(ns, []).append(pod)
+            for k, v in (pod["metadata"].get("labels") or {}).items():
+                by_label.setdefault((ns, k, v), []).append(pod)
         for svc in services:
             add(service_element(ctx, svc))
-            if svc.get("spec", {}).get("selector"):
-                for pod in by_ns.get(svc["metadata"].get("namespace", "default"), ()):
+            selector = svc.get("spec", {}).get("selector")
+            if selector:
+                ns = svc["metadata"].get("namespace", "default")
+                candidates = min((by_label.get((ns, k, v), ()) for k, v in selector.items()), key=len)
+                for pod in candidates:
                     add(selects_edge(ctx, svc, pod))
         for ing in cluster.list("ingresses"):
             for e in topology_ingress.ingress_elements(ctx, ing):
@@ -446,49 +464,46 @@ def diff(old: list[dict] | dict[str, dict], new: list[dict] | dict[str, dict]) -
     """
     before = old if isinstance(old, dict) else {e["data"]["id"]: e for e in old}
     after = new if isinstance(new, dict) else {e["data"]["id"]: e for e in new}
-    remove = [i for i in before if i not in after]
-    add, update = [], []
-    for i, e in after.items():
-        prev = before.get(i)
-        if prev is None:
+    changes = [(i, before.get(i), after.get(i)) for i in {**before, **after}]
+    return diff_of(changes, after, lambda i: i in before, lambda moved: _related_by_scan(after, moved))
+
+
+def _related_by_scan(after: dict[str, dict], moved: set[str]) -> set[str]:
+    """Edges touching, and children of, the given nodes (a scan: the full diff has no index)."""
+    return {i for i, e in after.items()
+            if (e["group"] == "edges" and (e["data"]["source"] in moved or e["data"]["target"] in moved))
+            or (e["group"] == "nodes" and e["data"].get("parent") in moved)}
+
+
+def diff_of(changes: Iterable[tuple[str, dict | None, dict | None]], after: dict[str, dict],
+            existed: Callable[[str], bool], related: Callable[[set[str]], set[str]]) -> dict:
+    """The diff from (id, old element or None, new element or None) for every element that may have changed.
+
+    cytoscape drops a removed node's children and edges, so those of a re-parented node are removed and
+    added again too (`related(ids)` names them; `existed(id)`: whether an id was in the old diagram)."""
+    add, update, remove = [], [], []
+    for i, prev, e in changes:
+        if e is None:
+            if prev is not None:
+                remove.append(i)
+        elif prev is None:
             add.append(e)
         elif prev["data"].get("parent") != e["data"].get("parent"):
             remove.append(i)
             add.append(e)
         elif prev != e:
             update.append(e)
-    return finish_diff(before, after, add, update, remove)
-
-
-def finish_diff(before: dict, after: dict, add: list, update: list, remove: list) -> dict:
-    """cytoscape drops a removed node's children and edges: re-send the surviving ones of re-parented nodes."""
     moved = {i for i in remove if i in after}
-    if moved:
+    again: set[str] = set()
+    while moved:
         removed = set(remove)
-        updated = {e["data"]["id"] for e in update}
-        again = set()
-        for i, e in after.items():
-            if i in before and i not in removed and (
-                    (e["group"] == "edges" and (e["data"]["source"] in moved or e["data"]["target"] in moved))
-                    or (e["group"] == "nodes" and e["data"].get("parent") in moved)):
-                again.add(i)
-        # A re-sent child may have children and edges of its own.
-        frontier = {i for i in again if after[i]["group"] == "nodes"}
-        while frontier:
-            nxt = set()
-            for i, e in after.items():
-                if i in before and i not in removed and i not in again and (
-                        (e["group"] == "edges" and (e["data"]["source"] in frontier
-                                                     or e["data"]["target"] in frontier))
-                        or (e["group"] == "nodes" and e["data"].get("parent") in frontier)):
-                    again.add(i)
-                    if e["group"] == "nodes":
-                        nxt.add(i)
-            frontier = nxt
-        for i in sorted(again):
-            remove.append(i)
-            add.append(after[i])
-        update = [e for e in update if e["data"]["id"] not in again] if again & updated else update
+        moved = {i for i in related(moved) if existed(i) and i not in removed and i not in again}
+        again |= moved
+        remove.extend(sorted(moved))
+        add.extend(after[i] for i in sorted(moved))
+        moved = {i for i in moved if after[i]["group"] == "nodes"}
+    if again:
+        update = [e for e in update if e["data"]["id"] not in again]
     add.sort(key=order_key)
     update.sort(key=order_key)
     return {"add": add, "update": update, "remove": remove}

@@ -13,44 +13,26 @@ from .sim.labels import selector_matches
 from .sim.printers.tables import format_label_selector
 
 
-def _selector_text(selector: dict | None, everything: str = "all pods") -> str:
+def _selector_text(selector: dict | None) -> str:
     text = format_label_selector(selector)
-    return everything if text == "<none>" else text
-
-
-def _peer_text(peer: dict) -> str:
-    if "ipBlock" in peer:
-        block = peer["ipBlock"]
-        except_ = block.get("except") or []
-        return block.get("cidr", "") + (f" except {','.join(except_)}" if except_ else "")
-    parts = []
-    if "namespaceSelector" in peer:
-        parts.append("namespaces " + _selector_text(peer.get("namespaceSelector"), "any"))
-    if "podSelector" in peer:
-        parts.append("pods " + _selector_text(peer.get("podSelector")))
-    return " and ".join(parts) or "anywhere"
-
-
-def _ports_text(ports: list[dict] | None) -> str:
-    if not ports:
-        return "any port"
-    return ",".join(f"{p.get('port', 'any')}{'-' + str(p['endPort']) if p.get('endPort') else ''}"
-                    f"/{p.get('protocol', 'TCP')}" for p in ports)
+    return "all pods" if text == "<none>" else text
 
 
 def rules_text(spec: dict) -> list[str]:
-    """One short line per rule: `allow from pods app=web on 80/TCP`; a type with no rules denies all."""
+    """One short line per rule, in podscape why's words: `ingress: allow from podSelector app=web on
+    80/TCP`; a policy type with no rules denies everything."""
     lines = []
-    for direction, word, peers_key in (("Ingress", "from", "from"), ("Egress", "to", "to")):
+    for direction, word in (("Ingress", "from"), ("Egress", "to")):
         if direction not in policy.policy_types(spec):
             continue
         rules = spec.get(direction.lower()) or []
         if not rules:
             lines.append(f"{direction.lower()}: deny all")
         for rule in rules:
-            peers = rule.get(peers_key) or []
-            who = "; ".join(_peer_text(p) for p in peers) if peers else "anywhere"
-            lines.append(f"{direction.lower()}: allow {word} {who} on {_ports_text(rule.get('ports'))}")
+            peers = rule.get(word) or []
+            who = "; ".join(policy.peer_text(p) for p in peers) if peers else "anywhere"
+            ports = ",".join(policy.port_text(p) for p in rule.get("ports") or []) or "any port"
+            lines.append(f"{direction.lower()}: allow {word} {who} on {ports}")
     return lines
 
 

@@ -172,4 +172,6 @@ class Engine:
                                     "language": language}
 
     def trace(self, walk: dict) -> None:
-        self.traces.append(walk)
+        from .network import continue_trace
+
+        continue_trace(self.traces, walk)

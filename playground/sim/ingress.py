@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from . import network, saferegex, webcontent
+from . import images, network, saferegex, webcontent
 from .cluster import Cluster, parse_rfc3339
 
 CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
@@ -41,17 +41,16 @@ PROXY_CONNECT_TIMEOUT_MS = 5_000
 
 
 # ---- which Ingresses the controller serves ----------------------------------------------------------
+def is_controller_pod(pod: dict) -> bool:
+    """A running ingress-nginx controller pod (the image decides; the addon makes one)."""
+    if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
+        return False
+    return any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
+               for c in pod.get("spec", {}).get("containers", []) or [])
+
+
 def controller_pods(cluster: Cluster) -> list[dict]:
-    """Running ingress-nginx controller pods (the image decides; the addon makes one)."""
-    from . import images
-    out = []
-    for pod in cluster.list("pods"):
-        if pod.get("status", {}).get("phase") != "Running" or pod["metadata"].get("deletionTimestamp"):
-            continue
-        if any(images.repository(c.get("image", "")) == CONTROLLER_IMAGE_REPO
-               for c in pod.get("spec", {}).get("containers", []) or []):
-            out.append(pod)
-    return out
+    return [pod for pod in cluster.list("pods") if is_controller_pod(pod)]
 
 
 def nginx_classes(cluster: Cluster) -> set[str]:
@@ -323,6 +322,10 @@ def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request,
     w = network.Walk(source=source, dest=f"{svc_ref.get('name')}.{route.namespace}",
                      port=int(port.get("number") or 0))
     w.hop(source.id, source.kind, source.label, source.ip)
+    if route.ingress is not None:       # the rule that matched: controller -> ingress -> service -> pod
+        ing = route.ingress["metadata"]
+        w.hop(f"ingress/{ing['namespace']}/{ing['name']}", "ingress", ing["name"],
+              f"{req.host or '*'}{req.path} -> {backend_label(route.backend)}")
     svc = cluster.get("services", route.namespace, svc_ref.get("name", ""))
     if svc is None:
         w.fail("refused", f"Service {svc_ref.get('name')} does not exist: ingress-nginx answers 503")
@@ -380,7 +383,8 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
         resp = _error(got, req, now) if isinstance(got, int) else _proxied(got, now)
         upstream = f"{route.namespace}-{backend_label(route.backend).replace(':', '-')}"
     if walk is not None and ctx.trace is not None:
-        ctx.trace(walk.as_trace())
+        # the request that reached this controller goes on from it: one path host -> ... -> pod
+        ctx.trace(walk.as_trace() | {"continues": True})
     pod = ctx.pod or {}
     if pod:
         network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],

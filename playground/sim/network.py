@@ -42,7 +42,7 @@ API_SERVER_PORT = 8443
 SYN_TIMEOUT_MS = 130_000
 NO_ROUTE_MS = 3_060                   # ARP gives up: "No route to host"
 
-VERDICTS = ("ok", "refused", "timeout", "unresolved", "unreachable")
+VERDICTS = ("ok", "refused", "timeout", "unresolved", "unreachable")   # a trace also says "dropped" (policy)
 
 
 # ---- the pieces of a walk ------------------------------------------------------------------------
@@ -95,6 +95,8 @@ class Walk:
     errno: str = ""                     # the socket error a client reports ("Connection refused", ...)
     client_ip: str = ""                 # the source address the backend sees
     explanation: str = ""               # why NetworkPolicy let it through or dropped it (policy.py)
+    dropped: bool = False               # a NetworkPolicy dropped it (the client sees a timeout)
+    stop_at: str | None = None          # the hop where a failed request stopped, when not the last one
 
     def hop(self, id_: str, kind: str, label: str, detail: str = "") -> None:
         self.hops.append({"id": id_, "kind": kind, "label": label, "detail": detail})
@@ -107,12 +109,40 @@ class Walk:
     def ok(self) -> bool:
         return self.verdict == "ok"
 
+    def stop_hop(self) -> int | None:
+        """The index of the hop where a failed request stopped (`stop_at`, else the last hop)."""
+        if self.ok or not self.hops:
+            return None
+        ids = [h["id"] for h in self.hops]
+        return len(ids) - 1 - ids[::-1].index(self.stop_at) if self.stop_at in ids else len(ids) - 1
+
     def as_trace(self) -> dict:
+        """The diagram's trace: every hop id is a diagram element id (playground/topology.py), and a
+        request that failed has `stop: true` on the hop where it stopped."""
+        hops = [dict(h) for h in self.hops]
+        stop = self.stop_hop()
+        if stop is not None:
+            hops[stop]["stop"] = True
         trace = {"source": self.source.id, "dest": f"{self.dest}:{self.port}", "protocol": self.protocol,
-                 "hops": list(self.hops), "verdict": self.verdict, "reason": self.reason}
+                 "hops": hops, "verdict": "dropped" if self.dropped else self.verdict, "reason": self.reason}
         if self.explanation:
             trace["why"] = self.explanation
         return trace
+
+
+def continue_trace(traces: list[dict], trace: dict) -> None:
+    """Add a trace; one marked `continues` (a proxy's onward request, e.g. the ingress controller's) extends
+    the trace that reached the proxy, so the diagram draws one path with the final verdict."""
+    onward = trace.pop("continues", False)
+    prev = traces[-1] if traces else None
+    if onward and prev and prev["verdict"] == "ok" and prev["hops"] and trace["hops"] \
+            and prev["hops"][-1]["id"] == trace["hops"][0]["id"]:
+        prev["hops"] = prev["hops"] + trace["hops"][1:]
+        for key in ("verdict", "reason", "why"):
+            if key in trace:
+                prev[key] = trace[key]
+        return
+    traces.append(trace)
 
 
 # ---- extension points ----------------------------------------------------------------------------
@@ -201,13 +231,37 @@ def resolve(cluster: Cluster, host_files: dict, w: Walk) -> str | None:
         return name
     resolver = RESOLVERS.get(w.source.kind, _resolve_on_host)
     ip = resolver(cluster, host_files, w.source, name)
+    if w.source.kind == "host":
+        # /etc/hosts is the host's own file: the lookup is a detail of the host's hop, not a hop
+        w.hops[0]["detail"] += f"; {name} -> {ip or '?'} (/etc/hosts)"
+        if ip is None:
+            w.fail("unresolved", f"{name} does not resolve: /etc/hosts has no entry for it and the host "
+                                 "cannot use the cluster's DNS")
+        return ip
+    if ip in ("127.0.0.1", "::1"):
+        return ip
+    w.hop(KUBE_DNS_ID, "dns", "cluster DNS", f"{name} -> {ip or 'no answer'}")
     if ip is None:
-        where = "/etc/hosts has no entry for it and the host cannot use the cluster's DNS" \
-            if w.source.kind == "host" else "the cluster DNS has no record for it"
-        w.fail("unresolved", f"{name} does not resolve: {where}")
-        return None
-    w.hop("dns", "dns", "/etc/hosts" if w.source.kind == "host" else "cluster DNS", f"{name} -> {ip}")
+        w.fail("unresolved", f"{name} does not resolve: {dns_failure(cluster, w.source)}")
     return ip
+
+
+KUBE_DNS_ID = "service/kube-system/kube-dns"
+
+
+def dns_failure(cluster: Cluster, source: Source) -> str:
+    """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
+    the name has no record."""
+    from . import policy
+
+    pod = cluster.get("pods", source.namespace, source.name) if source.name else None
+    blocked = policy.dns_blocked(cluster, pod)
+    if blocked:
+        return f"its queries to kube-dns are dropped. {blocked}"
+    dns_svc = cluster.get("services", "kube-system", "kube-dns")
+    if dns_svc is None or not any(ready_endpoints(cluster, dns_svc, sp) for sp in dns_svc["spec"].get("ports") or []):
+        return "kube-dns has no ready endpoints (CoreDNS is not running), so nothing answers"
+    return "the cluster DNS has no record for it"
 
 
 def _jitter(cluster: Cluster, base: int, spread: int) -> int:
@@ -274,7 +328,8 @@ def route(cluster: Cluster, w: Walk) -> None:
 
 
 def _off_the_map(cluster: Cluster, w: Walk, reason: str) -> None:
-    w.hop("gateway", "gateway", "default gateway", "no route: packets dropped")
+    """No route: the packets leave by the default gateway and nobody answers; the request stops at the
+    last hop it reached (the client, or a Service without that port)."""
     w.fail("timeout", reason, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
 
 
@@ -338,13 +393,13 @@ def _to_node(cluster: Cluster, w: Walk) -> None:
         _off_the_map(cluster, w, "the minikube cluster was deleted: its docker network is gone, so the "
                                  "host has no route to 192.168.49.2")
         return
-    w.hop("node/" + NODE_NAME, "node", NODE_NAME, f"{NODE_IP}:{w.port}")
     for svc in cluster.list("services"):
         spec = svc.get("spec", {})
         if spec.get("type") not in ("NodePort", "LoadBalancer"):
             continue
         for sp in spec.get("ports", []) or []:
             if int(sp.get("nodePort") or 0) == w.port and sp.get("protocol", "TCP") == w.protocol:
+                w.hop(f"nodeport/{NODE_NAME}/{w.port}", "nodeport", f":{w.port}", f"{NODE_IP}:{w.port}")
                 w.hop(_svc_id(svc), "service", svc["metadata"]["name"],
                       f"NodePort {w.port} -> port {sp.get('port')}")
                 w.client_ip = CNI_GATEWAY_IP
@@ -356,12 +411,13 @@ def _to_node(cluster: Cluster, w: Walk) -> None:
                 if int(p.get("hostPort") or 0) == w.port and p.get("protocol", "TCP") == w.protocol:
                     if pod.get("status", {}).get("phase") != "Running":
                         continue
-                    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"hostPort {w.port}")
+                    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{NODE_IP}:{w.port} (hostPort)")
                     w.client_ip = HOST_BRIDGE_IP if w.source.kind == "host" else w.source.ip
                     _into_pod(cluster, w, pod, int(p["containerPort"]), via_service=False, hopped=True)
                     return
+    w.hop("node/" + NODE_NAME, "node", NODE_NAME, f"{NODE_IP}:{w.port}")
     if w.port in NODE_DAEMONS:
-        w.hop("node/" + NODE_NAME, "daemon", NODE_DAEMONS[w.port], f"listening on {w.port}")
+        w.hops[-1].update(kind="daemon", detail=f"{NODE_DAEMONS[w.port]} listening on {w.port}")
         w.backend = Backend("", NODE_DAEMONS[w.port], NODE_IP, w.port, NODE_DAEMONS[w.port], "")
         w.reason = f"{NODE_DAEMONS[w.port]} on the node answers"
         return
@@ -374,7 +430,7 @@ def _host_loopback(cluster: Cluster, w: Walk) -> None:
     if node_reachable(cluster) is None:
         for container_port, host_port in (kic(cluster).get("ports") or {}).items():
             if int(host_port) == w.port:
-                w.hop("docker-proxy", "proxy", "docker-proxy", f"127.0.0.1:{w.port} -> {container_port}/tcp")
+                w.hops[-1]["detail"] += f"; 127.0.0.1:{w.port} -> docker-proxy -> node port {container_port}"
                 w.port = int(container_port)
                 _to_node(cluster, w)
                 return
@@ -388,6 +444,20 @@ def _svc_id(svc: dict) -> str:
 
 def _pod_id(pod: dict) -> str:
     return f"pod/{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+
+
+def element_at(cluster: Cluster, ip: str) -> tuple[str, str, str] | None:
+    """(diagram id, kind, label) of what has an address: a pod, a Service's ClusterIP, the node, the host."""
+    if ip == NODE_IP:
+        return "node/" + NODE_NAME, "node", NODE_NAME
+    if ip == HOST_BRIDGE_IP:
+        return HOST.id, "host", HOST.label
+    pod = _pod_by_ip(cluster, ip)
+    if pod is not None:
+        return _pod_id(pod), "pod", pod["metadata"]["name"]
+    svc = next((s for s in cluster.list("services")
+                if ip in (s["spec"].get("clusterIPs") or [s["spec"].get("clusterIP")])), None)
+    return (_svc_id(svc), "service", svc["metadata"]["name"]) if svc else None
 
 
 def _pod_by_ip(cluster: Cluster, ip: str) -> dict | None:
@@ -482,6 +552,7 @@ def _into_pod(cluster: Cluster, w: Walk, pod: dict, port: int, *, via_service: b
         w.client_ip = w.source.ip
     denied = admit(cluster, w, pod, port)
     if denied:
+        w.dropped = True
         w.fail("timeout", denied, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
         return
     container = webcontent.container_listening(pod, port) if controllers.is_ready(pod) or \

@@ -431,6 +431,8 @@ def admission(cluster: Cluster, w, pod: dict, port: int) -> str | None:
         return None
     v = walk_verdict(cluster, w, pod, port)
     w.explanation = v.explain()        # the why-explanation rides on the walk into its trace
+    if v.egress is not None and not v.egress.allowed:
+        w.stop_at = w.source.id         # an egress rule drops it as it leaves the client pod
     return v.drop_reason()
 
 

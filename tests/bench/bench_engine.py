@@ -171,18 +171,24 @@ LARGE_COMMANDS = [
 ]
 
 
+def populate(engine: Engine, clock: float, replicas: list[int], settle: float = 30) -> float:
+    """Deployments app-0.. with the given replica counts, a ClusterIP Service each, and the bare pod
+    `testpod`, typed as a learner would; returns the clock once they settled."""
+    for i, n in enumerate(replicas):
+        clock += 1
+        engine.run(f"kubectl create deploy app-{i} --image=nginx --replicas={n}", now=clock)
+        engine.run(f"kubectl expose deploy app-{i} --port=80", now=clock)
+    engine.run("kubectl run testpod --image=busybox -- sleep 3600", now=clock)
+    clock += settle
+    engine.tick(clock)
+    return clock
+
+
 def large_state() -> tuple[tuple[bytes, list[bytes]], float]:
     from playground.sim import apiserver
     apiserver.MAX_PODS = max(apiserver.MAX_PODS, 1000)   # a learner's sandbox stops at 100 pods; measure past it
     engine = Engine.new(seed=99, now=1_800_000_000.0)
-    clock = 1_800_000_000.0
-    for i in range(LARGE_SERVICES):
-        clock += 1
-        engine.run(f"kubectl create deploy app-{i} --image=nginx --replicas={LARGE_REPLICAS}", now=clock)
-        engine.run(f"kubectl expose deploy app-{i} --port=80", now=clock)
-    engine.run("kubectl run testpod --image=busybox -- sleep 3600", now=clock)
-    clock += 30
-    engine.tick(clock)
+    clock = populate(engine, 1_800_000_000.0, [LARGE_REPLICAS] * LARGE_SERVICES)
     pods = len(engine.cluster.list("pods", "default"))
     assert pods >= LARGE_SERVICES * LARGE_REPLICAS, pods
     return encode_rows(engine), clock

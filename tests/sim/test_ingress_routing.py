@@ -211,12 +211,12 @@ def test_names_from_etc_hosts_reach_the_controller(engine):
     curl(engine, 'echo "192.168.49.2 foo.example.com" | sudo tee -a /etc/hosts')
     r = curl(engine, "curl -s foo.example.com")
     assert r.exit_code == 0 and "Welcome to nginx!" in r.output
-    # The diagram sees host -> node -> controller pod, then controller -> Service -> pod.
-    hops = [[h["kind"] for h in t["hops"]] for t in r.traces]
-    assert hops[0][:3] == ["host", "dns", "node"] and hops[0][-1] == "pod"
-    assert hops[1] == ["pod", "service", "pod"]
-    assert r.traces[0]["hops"][-1]["id"].startswith("pod/ingress-nginx/ingress-nginx-controller-")
-    assert r.traces[1]["hops"][-1]["id"].startswith("pod/default/foo-")
+    # The diagram sees one path: host -> controller pod -> Ingress -> Service -> pod.
+    assert len(r.traces) == 1
+    ids = [h["id"] for h in r.traces[0]["hops"]]
+    assert [h["kind"] for h in r.traces[0]["hops"]] == ["host", "pod", "ingress", "service", "pod"]
+    assert ids[0] == "host" and ids[1].startswith("pod/ingress-nginx/ingress-nginx-controller-")
+    assert ids[2:4] == ["ingress/default/r", "service/default/foo"] and ids[4].startswith("pod/default/foo-")
 
 
 def test_without_the_controller_nothing_answers_on_port_80():

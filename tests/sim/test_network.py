@@ -92,11 +92,11 @@ def test_nodeport_walk_lists_each_hop_with_diagram_ids():
     e, _ = nginx_nodeport()
     w = host_walk(e, "192.168.49.2", 32000)
     ids = [h["id"] for h in w.hops]
-    assert ids[:3] == ["host", "node/minikube", "service/default/nginx-app"]
+    assert ids[:3] == ["host", "nodeport/minikube/32000", "service/default/nginx-app"]
     assert ids[3] == f"pod/default/{w.backend.pod}"
     assert all(set(h) == {"id", "kind", "label", "detail"} for h in w.hops)
     trace = w.as_trace()
-    assert trace["source"] == "host" and trace["verdict"] == "ok" and trace["hops"] == w.hops
+    assert trace["source"] == "host" and trace["verdict"] == "ok" and trace["hops"] == w.hops   # no stop
 
 
 def test_client_ip_affinity_sticks_to_one_pod():
@@ -153,7 +153,8 @@ def test_cluster_ip_is_not_routable_from_the_host():
     assert w.verdict == "timeout"
     assert w.errno == "Connection timed out"
     assert 120_000 <= w.elapsed_ms <= 140_000
-    assert [h["id"] for h in w.hops] == ["host", "gateway"]
+    assert [h["id"] for h in w.hops] == ["host"]                     # it never leaves the machine
+    assert w.as_trace()["hops"][0]["stop"] is True
 
 
 def test_pod_ip_is_not_routable_from_the_host():

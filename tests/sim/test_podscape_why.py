@@ -120,7 +120,7 @@ def test_the_dropped_request_times_out_and_its_trace_carries_the_explanation(cal
     r = calico.run("kubectl exec busybox -- wget --spider --timeout=1 nginx")
     assert "wget: download timed out\n" in r.output and r.exit_code == 1
     trace = r.traces[-1]
-    assert trace["verdict"] == "timeout"
+    assert trace["verdict"] == "dropped"          # the client times out; the trace says a policy dropped it
     assert "isolated by 1 policy" in trace["why"] and trace["why"].splitlines()[0].endswith("DENIED")
     calico.setup("kubectl label pod busybox access=true")
     r = calico.run("kubectl exec busybox -- wget --spider --timeout=1 nginx")
@@ -192,7 +192,7 @@ spec:
         - 10.244.0.1/32
 EOF""")
     r = s.run("curl -s -m 2 192.168.49.2:30080")
-    assert r.exit_code == 28 and r.traces[-1]["verdict"] == "timeout"
+    assert r.exit_code == 28 and r.traces[-1]["verdict"] == "dropped"
     assert "node minikube via NAT (10.244.0.1)" in r.traces[-1]["why"]
     r = s.run("kubectl exec busybox -- wget --spider --timeout=1 nginx")
     assert r.output.endswith("remote file exists\n")

@@ -110,7 +110,7 @@ spec:
               "workload/shop/Deployment/nginx"):
         assert e[i]["data"]["parent"] == "namespace/shop", i
     np_ = e["networkpolicy/shop/access-nginx"]["data"]
-    assert np_["rules"] == ["ingress: allow from pods access=true on 80/TCP"]
+    assert np_["rules"] == ["ingress: allow from podSelector access=true on 80/TCP"]
     assert np_["podSelector"] == "app=nginx" and np_["policyTypes"] == "Ingress"
     pods = [i for i, x in e.items() if x["data"].get("parent") == "workload/shop/Deployment/nginx"]
     assert pods and all(f"edge/networkpolicy/shop/access-nginx->{p}" in e for p in pods)
@@ -125,7 +125,7 @@ def test_a_policy_that_denies_everything_says_so():
     assert topology_policy.rules_text({"podSelector": {}, "policyTypes": ["Ingress", "Egress"],
                                        "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}],
                                                    "ports": [{"port": 53, "protocol": "UDP"}]}]}) == [
-        "ingress: deny all", "egress: allow to 10.0.0.0/8 on 53/UDP"]
+        "ingress: deny all", "egress: allow to ipBlock 10.0.0.0/8 on 53/UDP"]
 
 
 def test_the_host_lists_its_etc_hosts_names_for_the_cluster():

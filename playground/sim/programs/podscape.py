@@ -100,6 +100,29 @@ def _service_backends(cluster, svc, port: int, proto: str) -> list[tuple[policy.
     raise UsageError(f"Service {name} has no port {port}/{proto}")
 
 
+def _trace(proc, source: network.Source, dest_ref: str, dst: policy.Endpoint, port: int, proto: str, how: str,
+           v) -> None:
+    """The verdict drawn on the diagram as a path: source pod -> (Service ->) destination pod, stopping at
+    the pod whose policy drops it."""
+    if source.kind == "ip" or dst.pod is None:
+        return                          # an address that is no diagram element: nothing to draw
+    w = network.Walk(source=source, dest=dest_ref, port=port, protocol=proto)
+    w.hop(source.id, source.kind, source.label, source.ip)
+    if how.startswith("Service "):
+        svc = how.split()[1]
+        w.hop(f"service/{dst.namespace}/{svc}", "service", svc, f"port {port}")
+    w.hop(f"pod/{dst.namespace}/{dst.pod['metadata']['name']}", "pod", dst.pod["metadata"]["name"], f"{dst.ip}:{port}")
+    w.explanation = v.explain()
+    if v.allowed:
+        w.reason = "NetworkPolicy lets it through" if v.enforced else "the CNI does not enforce NetworkPolicy"
+    else:
+        w.dropped = True
+        if v.egress is not None and not v.egress.allowed:
+            w.stop_at = source.id
+        w.fail("timeout", v.drop_reason() or "NetworkPolicy drops it")
+    proc.engine.trace(w.as_trace())
+
+
 def do_why(proc, args: list[str], ns: str) -> int:
     if len(args) != 2:
         raise UsageError("why needs SOURCE and DEST[:PORT]")
@@ -117,6 +140,7 @@ def do_why(proc, args: list[str], ns: str) -> int:
     ctx = policy.Context(cluster)
     for dst, dport, how in _destinations(proc, dest_ref, port, proto, ns):
         v = policy.evaluate(cluster, src, dst, dport, proto, ctx)
+        _trace(proc, source, dest_ref, dst, dport, proto, how, v)
         if len(out):
             out.append("\n")
         if how.startswith("Service "):

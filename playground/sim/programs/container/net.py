@@ -72,8 +72,17 @@ def nslookup(proc) -> int:
             if t in types:
                 add(t)
     cluster = proc.cluster
+    trace = network.Walk(source=proc.net_source, dest=name, port=53, protocol="UDP")
+    trace.hop(proc.net_source.id, "pod", proc.net_source.label, proc.net_source.ip)
+    if server == dns.KUBE_DNS_IP:
+        trace.hop(network.KUBE_DNS_ID, "service", "kube-dns", f"{dns.KUBE_DNS_IP}:53")
     if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
         proc.out(";; connection timed out; no servers could be reached\n\n")
+        trace.fail("timeout", f"nothing answers DNS at {server}: " + (
+            network.dns_failure(cluster, proc.net_source) if server == dns.KUBE_DNS_IP else "it is not a DNS server"))
+        if dns.dns_blocked(cluster, proc.pod):
+            trace.dropped, trace.stop_at = True, proc.net_source.id
+        proc.engine.trace(trace.as_trace())
         return 1
     out = [f"Server:\t\t{server}\n", f"Address:\t{server}:53\n\n"]
     code = 0
@@ -97,13 +106,10 @@ def nslookup(proc) -> int:
             elif rtype == "A" and qtype == "AAAA":
                 continue                       # an A chased behind a CNAME is not part of an AAAA answer
         out.append("\n")
-    trace = network.Walk(source=proc.net_source, dest=name, port=53, protocol="UDP")
-    trace.hop(proc.net_source.id, "pod", proc.net_source.label, proc.net_source.ip)
-    trace.hop("service/kube-system/kube-dns", "service", "kube-dns", f"{dns.KUBE_DNS_IP}:53")
     found = any(dns.query(cluster, q, t).rcode == "NOERROR" and dns.query(cluster, q, t).records
                 for q, t in queries)
     if not found:
-        trace.verdict, trace.reason = "unresolved", f"{name}: no record (NXDOMAIN)"
+        trace.fail("unresolved", f"{name} does not resolve: the cluster DNS has no record for it (NXDOMAIN)")
     else:
         trace.reason = f"CoreDNS answered for {name}"
     proc.engine.trace(trace.as_trace())
@@ -376,6 +382,9 @@ def ping(proc) -> int:
         proc.out(f"round-trip min/avg/max = {min(times):.3f}/{sum(times) / got:.3f}/{max(times):.3f} ms\n")
     walk = network.Walk(source=proc.net_source, dest=host, port=0, protocol="ICMP", ip=ip)
     walk.hop(proc.net_source.id, "pod", proc.net_source.label, proc.net_source.ip)
+    target = network.element_at(proc.cluster, ip)
+    if target is not None and target[0] != proc.net_source.id:
+        walk.hop(*target, ip)
     if not answers:
         walk.fail("timeout", f"nothing answers ICMP at {ip}" + (
             ": a Service's ClusterIP is a kube-proxy rule for its ports, not an interface" if
