@@ -198,24 +198,25 @@
       this.render();
     }
 
-    // A diff must follow the graph we hold. Every command bumps the sandbox's version, diff or not, so a
-    // gap in versions alone proves nothing; a diff that goes back in time, names `base` (the version it
-    // applies to) other than ours, or touches elements we never had means one was lost: then a fresh
-    // hello (the socket reopens) brings the whole graph.
+    // A diff says `version` (the sandbox's after the command) and `base` (since when the diagram it
+    // applies to has not changed). Ours is at this.version: a diff not newer is already in the hello we
+    // had; one whose base is newer than ours means we missed a diff (quiet commands send none, so a gap in
+    // versions alone proves nothing). A diff touching elements we never had says the same. Either way a
+    // fresh hello (the socket reopens) brings the whole graph.
     onTopology(m) {
       const v = typeof m.version === "number" ? m.version : null;
-      if (v !== null && this.version !== null && (v <= this.version || (typeof m.base === "number" && m.base !== this.version))) {
-        if (v <= this.version) return;                     // already applied (a replay after a reconnect)
-        this.resync();
-        return;
+      if (v !== null && this.version !== null) {
+        if (v <= this.version) return;
+        // base = version - 1 is also what a server worker says when it does not know since when (it just
+        // loaded the sandbox): then only the element check below can tell
+        if (typeof m.base === "number" && m.base > this.version && m.base !== v - 1) { this.resync(); return; }
       }
       const known = (id) => this.elements.has(id);
       const adds = new Set((m.add || []).map((e) => e.data.id));
       const lost = (m.update || []).some((e) => !known(e.data.id)) || (m.remove || []).some((id) => !known(id)) ||
-        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)) &&
-          !(m.remove || []).includes(e.data.source));
-      if (v !== null) this.version = v;
+        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)));
       if (lost && this.elements.size) { this.resync(); return; }
+      if (v !== null) this.version = v;
       this.applyDiff(m);
     }
 

@@ -75,12 +75,12 @@ def test_a_dropped_request_ends_in_red_where_it_stopped_with_the_reason(server, 
     view = read(page)
     page.screenshot(path=str(ARTIFACTS / "diagram-dropped-request-1280x720.png"))
     trace = view["traces"][-1]
-    assert trace["verdict"] == "timeout" and trace["hops"][-1] == "pod/default/nginx"
+    assert trace["verdict"] == "dropped" and trace["hops"][-1] == "pod/default/nginx"
     # red from busybox through DNS and the Service to the nginx pod, which the policy isolates
     assert view["stop"] == ["pod/default/nginx"]
     assert {"pod/default/busybox", "service/default/nginx", "pod/default/nginx"} <= set(view["path"])
     assert view["bad"] >= 3
-    assert view["note"].startswith("✗ timeout") and "access-nginx" in view["note"].replace("\n", " ")
+    assert view["note"].startswith("✗ dropped") and "access-nginx" in view["note"].replace("\n", " ")
     row = page.locator("[data-trace-log] .trace-bad").first.text_content()
     assert "access-nginx" in row
     # the policy sits in default, on the pod it selects

@@ -91,10 +91,13 @@ def test_lesson1_in_the_browser(server, page):
 
     # the diagram: 3 nginx pods in the node, the Service selecting exactly them, the host reaching 32000
     pods = nginx_pods(page)
-    assert len(pods) == 3 and all(p["parent"] == "namespace/minikube/default" and p["status"] == "Running" for p in pods)
+    assert len(pods) == 3 and all(p["parent"] == "workload/default/Deployment/nginx-app" and p["status"] == "Running"
+                                  for p in pods)
     edges = diagram(page)["edges"]
     assert {e["target"] for e in edges if e["source"] == SERVICE} == {p["id"] for p in pods}
-    assert any(e["source"] == "host" and e["target"] == SERVICE and e["label"] == "32000" for e in edges)
+    # your machine reaches the Service through the NodePort entry on the node
+    assert any(e["source"] == "host" and e["target"] == "nodeport/minikube/32000" for e in edges)
+    assert any(e["source"] == "nodeport/minikube/32000" and e["target"] == SERVICE for e in edges)
     # and they are on screen, not just in the model
     box = page.evaluate(f"window.cy.getElementById('{SERVICE}').renderedBoundingBox()")
     size = page.evaluate("[window.cy.width(), window.cy.height()]")
