@@ -40,7 +40,7 @@ def test_the_system_pods_can_be_shown_and_stay_shown_after_a_reload(sandbox_page
     page.get_by_label("system pods").uncheck()
     assert len(visible_pods(page)) == 2
     page.get_by_label("system pods").check()
-    assert any(name.startswith("kube-apiserver-") for name in visible_pods(page))
+    page.wait_for_function("window.cy.nodes('.pod').some((n) => n.visible() && n.data('name').startsWith('kube-apiserver-'))")
 
 
 def test_dragging_a_divider_resizes_the_panes(sandbox_page):
