@@ -60,7 +60,7 @@
   }
 
   function isSystemNs(elements, ns) {
-    const nsEl = [...elements.values()].find((e) => e.data.kind === "namespace" && nsOf(e.data) === ns);
+    const nsEl = elements.get("namespace/" + ns);
     if (nsEl && typeof nsEl.data.system === "boolean") return nsEl.data.system;
     return ns === "kube-system" || ns === "kube-public" || ns === "kube-node-lease";
   }
@@ -248,9 +248,10 @@
     // root: your machine above every node
     for (const n of nodes.filter((x) => x.kind === "node")) for (const h of nodes.filter((x) => x.kind === "host")) edge(root, h.id, n.id);
     // in a node: entries, lanes, summary
+    const modelOf = new Map(nodes.map((n) => [n.id, n]));
     for (const node of nodes.filter((x) => x.kind === "node")) {
       const holder = byId.get(node.id);
-      const kids = holder.children.map((c) => nodes.find((n) => n.id === c.id));
+      const kids = holder.children.map((c) => modelOf.get(c.id));
       const entries = kids.filter((n) => n.kind === "entry");
       const lanes = kids.filter((n) => n.kind === "namespace");
       const rest = kids.filter((n) => n.kind === "summary");

@@ -237,6 +237,7 @@
 
     // ------------------------------------------------------------------ drawing
     render() {
+      const t0 = performance.now();
       this.view.expanded = this.expandedSet();
       // left to right when the pane is wide; in a tall pane (the three-pane page) top to bottom, which keeps
       // the same reading order by role and fits at a zoom where every label stays legible
@@ -244,19 +245,26 @@
       const model = this.model = M.build(this.elements, this.view);
       const cy = this.cy;
       const want = new Map(model.nodes.map((n) => [n.id, n]));
+      const wantEdges = new Set(model.edges.map((e) => e.id));
+      // only what changed is touched: restyling every element on every diff is what costs (not ELK)
+      const drawn = this.drawnKeys = this.drawnKeys || new Map();
       cy.batch(() => {
         cy.elements().not(".packet, .note, .trace-temp").forEach((el) => {
-          if (el.isNode() ? !want.has(el.id()) : !model.edges.some((e) => e.id === el.id())) cy.remove(el);
+          if (el.isNode() ? !want.has(el.id()) : !wantEdges.has(el.id())) { cy.remove(el); drawn.delete(el.id()); }
         });
         for (const n of model.nodes) {
           const data = this.nodeData(n);
           const classes = this.nodeClasses(n);
           const el = cy.getElementById(n.id);
+          const key = JSON.stringify(data) + classes.join(" ");
           if (el.nonempty()) {
+            if (drawn.get(n.id) === key) continue;
+            drawn.set(n.id, key);
             el.data(data);
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
           } else {
+            drawn.set(n.id, key);
             const pos = this.placeFor(n);
             cy.add({ group: "nodes", data, classes: classes.concat(pos ? [] : ["unplaced"]), position: pos || { x: 0, y: 0 } });
           }
@@ -267,6 +275,9 @@
           const el = cy.getElementById(e.id);
           const data = Object.assign({}, e.data, { id: e.id, source: e.source, target: e.target, label: "" });
           const classes = [e.kind, e.folded ? "folded" : ""].filter(Boolean);
+          const key = JSON.stringify(data) + classes.join(" ");
+          if (drawn.get(e.id) === key && el.nonempty()) continue;
+          drawn.set(e.id, key);
           if (el.nonempty()) { delete data.source; delete data.target; el.data(data); el.classes(classes.concat(STICKY.filter((c) => el.hasClass(c)))); }
           else cy.add({ group: "edges", data, classes });
         }
@@ -278,8 +289,17 @@
       if (this.details) this.details.refresh();
       if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
       const key = JSON.stringify(model.elk);
-      if (key !== this.layoutKey) { this.layoutKey = key; this.layout(model); }
-      else this.settled();
+      const changed = key !== this.layoutKey;
+      if (changed) { this.layoutKey = key; this.layout(model); }
+      this.cost("render", t0);
+      if (!changed) this.settled();
+    }
+
+    // main-thread milliseconds of each step, for tests/bench/bench_diagram_browser.py
+    cost(what, t0) {
+      const costs = window.podscape.diagramCosts = window.podscape.diagramCosts || [];
+      costs.push({ what, ms: performance.now() - t0, at: performance.now() });
+      if (costs.length > 500) costs.shift();
     }
 
     // inside a node, entry points left of the lanes when the pane is wide, above them otherwise (lanes
@@ -321,7 +341,10 @@
     }
 
     markPolicies() {
-      this.cy.batch(() => this.cy.nodes(".pod").forEach((n) => n.toggleClass("policy-selected", n.incomers("edge.isolates").nonempty())));
+      this.cy.batch(() => this.cy.nodes(".pod").forEach((n) => {
+        const on = n.incomers("edge.isolates").nonempty();
+        if (on !== n.hasClass("policy-selected")) n.toggleClass("policy-selected", on);
+      }));
     }
 
     layout(model) {
@@ -335,6 +358,7 @@
     }
 
     applyPositions(pos) {
+      const t0 = performance.now();
       const model = this.model;
       this.positions = pos;
       const cy = this.cy;
@@ -349,13 +373,15 @@
             if (p) pos.set(n.id, p);
           }
           if (!p) continue;
-          el.position({ x: p.x, y: p.y });
-          if (n.box) el.data({ w: p.w, h: p.h });
-          el.removeClass("unplaced");
+          const at = el.position();
+          if (Math.abs(at.x - p.x) > 0.01 || Math.abs(at.y - p.y) > 0.01) el.position({ x: p.x, y: p.y });
+          if (n.box && (el.data("w") !== p.w || el.data("h") !== p.h)) el.data({ w: p.w, h: p.h });
+          if (el.hasClass("unplaced")) el.removeClass("unplaced");
         }
       });
       if (!this.userMoved) this.fitView();
       else this.redrawTrace();
+      this.cost("place", t0);
       this.settled();
     }
 
