@@ -62,7 +62,6 @@
       "color": "#c9d1d9" } },
     { selector: "node.pod.policy-selected", style: { "outline-width": 2, "outline-color": "#d29922", "outline-offset": 2 } },
     { selector: "node.has-cause", style: { "border-color": C.error, "border-width": 3 } },
-    { selector: "node.unplaced", style: { "opacity": 0 } },
     { selector: "node:selected", style: { "overlay-color": "#f0f6fc", "overlay-opacity": 0.12, "overlay-padding": 4 } },
     { selector: "edge", style: Object.assign({ "width": 1.5, "line-color": "#58a6ff", "target-arrow-color": "#58a6ff",
       "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8, "opacity": 0.75 }, z(5)) },
@@ -243,6 +242,23 @@
       // the same reading order by role and fits at a zoom where every label stays legible
       this.view.direction = this.direction();
       const model = this.model = M.build(this.elements, this.view);
+      this.sync(model);
+      this.markPolicies();
+      this.showState(model);
+      this.publish();
+      if (this.twin) this.twin.update(model);
+      if (this.details) this.details.refresh();
+      if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
+      const key = JSON.stringify(model.elk);
+      const changed = key !== this.layoutKey;
+      if (changed) { this.layoutKey = key; this.layout(model); }
+      this.cost("render", t0);
+      if (!changed) this.settled();
+    }
+
+    // cytoscape's elements follow the model. A node is added only once it has a place (its slot in a box
+    // already laid out, or ELK's answer): added at its place, it is styled and drawn once, not twice.
+    sync(model) {
       const cy = this.cy;
       const want = new Map(model.nodes.map((n) => [n.id, n]));
       const wantEdges = new Set(model.edges.map((e) => e.id));
@@ -264,14 +280,14 @@
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
           } else {
-            drawn.set(n.id, key);
             const pos = this.placeFor(n);
-            cy.add({ group: "nodes", data, classes: classes.concat(pos ? [] : ["unplaced"]), position: pos || { x: 0, y: 0 } });
+            if (!pos) continue;
+            drawn.set(n.id, key);
+            cy.add({ group: "nodes", data, classes, position: pos });
           }
         }
-        const ids = new Set(model.nodes.map((n) => n.id));
         for (const e of model.edges) {
-          if (!ids.has(e.source) || !ids.has(e.target)) continue;
+          if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) continue;
           const el = cy.getElementById(e.id);
           const data = Object.assign({}, e.data, { id: e.id, source: e.source, target: e.target, label: "" });
           const classes = [e.kind, e.folded ? "folded" : ""].filter(Boolean);
@@ -282,17 +298,6 @@
           else cy.add({ group: "edges", data, classes });
         }
       });
-      this.markPolicies();
-      this.showState(model);
-      this.publish();
-      if (this.twin) this.twin.update(model);
-      if (this.details) this.details.refresh();
-      if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
-      const key = JSON.stringify(model.elk);
-      const changed = key !== this.layoutKey;
-      if (changed) { this.layoutKey = key; this.layout(model); }
-      this.cost("render", t0);
-      if (!changed) this.settled();
     }
 
     // main-thread milliseconds of each step, for tests/bench/bench_diagram_browser.py
@@ -360,23 +365,25 @@
     applyPositions(pos) {
       const t0 = performance.now();
       const model = this.model;
+      for (const n of model.nodes) {
+        if (pos.has(n.id) || !n.inBox) continue;
+        const box = pos.get(n.inBox);
+        if (box) pos.set(n.id, { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2, w: n.w, h: n.h,
+          x1: box.x1 + n.slot.x, y1: box.y1 + n.slot.y });
+      }
       this.positions = pos;
       const cy = this.cy;
+      this.sync(model);
+      this.markPolicies();
       cy.batch(() => {
         for (const n of model.nodes) {
           const el = cy.getElementById(n.id);
           if (el.empty()) continue;
-          let p = pos.get(n.id);
-          if (!p && n.inBox) {
-            const box = pos.get(n.inBox);
-            if (box) p = { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2, w: n.w, h: n.h, x1: box.x1 + n.slot.x, y1: box.y1 + n.slot.y };
-            if (p) pos.set(n.id, p);
-          }
+          const p = pos.get(n.id);
           if (!p) continue;
           const at = el.position();
           if (Math.abs(at.x - p.x) > 0.01 || Math.abs(at.y - p.y) > 0.01) el.position({ x: p.x, y: p.y });
           if (n.box && (el.data("w") !== p.w || el.data("h") !== p.h)) el.data({ w: p.w, h: p.h });
-          if (el.hasClass("unplaced")) el.removeClass("unplaced");
         }
       });
       if (!this.userMoved) this.fitView();
@@ -395,7 +402,7 @@
     // pans (the picture starts at its top-left, where your machine is)
     fitView() {
       const cy = this.cy;
-      const eles = cy.nodes().not(".packet, .note, .unplaced");
+      const eles = cy.nodes().not(".packet, .note");
       if (eles.empty()) return;
       const bb = eles.boundingBox();
       const pad = 16;
@@ -549,7 +556,8 @@
         last.addClass("trace-stop");
         this.placeNote(last, String(trace.reason || verdict), trace);
       }
-      if (animate) this.animatePacket(path, bad);
+      // animated once: when it arrives, or at the first drawing that shows its hops
+      if (animate || this.animatedSeq !== this.traceSeq) { this.animatedSeq = this.traceSeq; this.animatePacket(path, bad); }
     }
 
     // why a request stopped, in words beside the node where it stopped, in free space (not over labels)

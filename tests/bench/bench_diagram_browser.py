@@ -78,7 +78,8 @@ def measure_opening(page) -> dict:
     page.wait_for_timeout(300)
     settled = page.evaluate("window.podscape.settledAt")
     longest = page.evaluate(f"Math.max(0, ...window.__longtasks.filter((t) => t.start <= {settled}).map((t) => t.ms))")
-    return {"settled_ms": settled, "longest_ms": longest,
+    costs = page.evaluate("(window.podscape.diagramCosts || []).map((c) => c.what + ' ' + c.ms.toFixed(1))")
+    return {"settled_ms": settled, "longest_ms": longest, "costs": costs,
             "nodes": page.evaluate("window.cy.nodes().not('.packet, .note').length"),
             "all_nodes": page.evaluate("[...window.podscape.diagramView.elements.values()].filter((e) => !e.data.source).length")}
 
@@ -106,7 +107,8 @@ def measure_changes(page, commands: list[str]) -> list[dict]:
 def report(name: str, opening: dict, changes: list[dict]) -> None:
     lt = lambda ms: f"{ms:6.1f}" if ms else "   <50"        # noqa: E731 - longtask reports only >= 50 ms
     print(f"\n{name}: {opening['nodes']} nodes drawn ({opening['all_nodes']} in the server's graph)")
-    print(f"  opening   longest task {lt(opening['longest_ms'])} ms   first settled picture at {opening['settled_ms']:6.0f} ms")
+    print(f"  opening   longest task {lt(opening['longest_ms'])} ms   first settled picture at {opening['settled_ms']:6.0f} ms"
+          f"   (diagram.js steps, ms: {', '.join(opening['costs'])})")
     if not changes:
         return
     settle = [c["settle"] for c in changes]

@@ -123,6 +123,7 @@ def test_keyboard_leaves_the_terminal_and_reads_the_outline(server, page):
 
 def test_folded_system_namespaces_and_replica_stacks_unfold(server, page):
     fresh(page, server, "fold")
+    page.wait_for_function("window.podscape.layouts >= 1")
     assert page.evaluate("window.cy.nodes('.pod').filter((n) => n.data('namespace') === 'kube-system').length") == 0
     summary = page.evaluate("window.cy.getElementById('summary/system').data('label')")
     assert "system namespaces" in summary and "pods" in summary

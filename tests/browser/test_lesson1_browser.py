@@ -1,10 +1,9 @@
 """Lesson 1 in headless Chromium: log in, type the lesson's commands into the terminal, change the
 Service to NodePort 32000 in the editor pane, and watch every step complete and the diagram follow.
-Saves tests/artifacts/lesson1.png and docs/screenshot.png (the README's picture)."""
+Saves tests/artifacts/lesson1.png (docs/screenshot.png comes from `make screenshot`)."""
 from __future__ import annotations
 
 import re
-import shutil
 
 from .conftest import ROOT
 from .learner import diagram, lesson_steps, log_in, open_lesson, run, screen, wait_ready, wait_step_done
@@ -108,6 +107,4 @@ def test_lesson1_in_the_browser(server, page):
     page.wait_for_timeout(800)       # let the relayout settle and the traffic dot finish
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "lesson1.png"))
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(ARTIFACTS / "lesson1.png", ROOT / "docs" / "screenshot.png")
     assert page.errors == [], page.errors
