@@ -148,8 +148,9 @@
       }
     }
     if (folded.length && (summary.pods || summary.services)) {
-      const lines = ["system namespaces", summary.pods + " pods, " + summary.ready + " ready",
-        summary.services + " Services · expand ▸"];
+      const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+      const lines = ["system namespaces", plural(summary.pods, "pod") + ", " + summary.ready + " ready",
+        plural(summary.services, "Service") + " · expand ▸"];
       out.summary = summary;
       leaf({ id: SUMMARY, kind: "summary", name: "system namespaces", namespaces: summary.namespaces,
         counts: summary }, "summary", lines, { parent: firstNode });
@@ -226,8 +227,19 @@
     const opts = (extra) => Object.assign({}, common, extra);
     const byId = new Map();
     const root = { id: "root", children: [], edges: [], layoutOptions: opts({ "elk.direction": "DOWN" }) };
+    // reading order: what a request from outside reaches first comes first. Services behind a NodePort or
+    // an Ingress before the others; the lane of the ingress controller (reached on the node's ports 80
+    // and 443) before the lanes it forwards to; system lanes last
+    const boxOf0 = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
+    const entered = new Set();
+    for (const e of out.edges) {
+      if (["exposes", "routes", "nodeport", "hostport"].includes(e.kind)) entered.add(boxOf0.get(e.target) || e.target);
+    }
+    const viaHost = new Set(out.nodes.filter((n) => entered.has(n.id) && out.edges.some((e) => e.kind === "hostport" &&
+      (boxOf0.get(e.target) || e.target) === n.id)).map((n) => n.parent));
+    const rank = (n) => (n.kind === "namespace" ? (n.data.system ? 2 : viaHost.has(n.id) ? 0 : 1) : entered.has(n.id) ? 0 : 1);
     const order = (n) => (KIND_ORDER[n.kind] ?? 9);
-    const nodes = out.nodes.filter((n) => !n.inBox).slice().sort((a, b) => order(a) - order(b) || byName(a, b));
+    const nodes = out.nodes.filter((n) => !n.inBox).slice().sort((a, b) => order(a) - order(b) || rank(a) - rank(b) || byName(a, b));
     for (const n of nodes) {
       const en = { id: n.id };
       if (n.box && !n.leafInElk) {
