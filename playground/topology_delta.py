@@ -6,8 +6,9 @@
     message = d.advance(engine, changed, gone)   # {"add", "update", "remove"}: what topology.diff would say
 
 Each element is built by topology's per-object builders; the indexes say which elements a changed object
-touches: a pod recomputes its own element, its `selects` edges against the Services of its namespace and
-its `isolates` edges against the NetworkPolicies there, and its namespace's counts; a Service its element,
+touches: a pod recomputes its own element, its `selects` edges against the Services whose selector shares
+one of its labels, its `isolates` edges against the NetworkPolicies of its namespace, and the namespace's
+counts; a Service its element,
 its NodePort entries and its edges; a workload its element and, when its identity or ownerReferences
 change, the pods it owns; an Endpoints object its Service's element (the count of ready endpoints).
 Cluster-wide facts (nodes, running, the ingress controllers, IngressClasses, whether policies are
@@ -65,6 +66,10 @@ class Diagram:
         self.children: dict[OwnerKey, set[Key]] = {}     # Deployment/CronJob -> keys of its ReplicaSets/Jobs
         self.parent_of: dict[Key, OwnerKey] = {}         # the other way round
         self.entries: dict[str, set[str]] = {}           # service id -> its NodePort entry ids
+        # label pairs, so a pod meets only the Services whose selector shares one of its labels and a
+        # Service only the pods that carry its selector: (plural, ns, key, value) -> names
+        self.by_pair: dict[tuple, set[str]] = {}
+        self.pairs_of: dict[tuple, tuple] = {}           # (plural, "ns/name") -> its (key, value) pairs
         self.rebuilds = getattr(self, "rebuilds", 0)      # how often advance() rebuilt whole (tests, bench)
         self.version = getattr(self, "version", None)     # the sandbox version it last changed at (services)
 
@@ -90,7 +95,10 @@ class Diagram:
             lane = els.get(topology.namespace_id(ns))
             counts = lane["data"]["counts"] if lane else {"pods": 0, "ready": 0, "services": 0}
             self.counts[ns] = [counts["pods"], counts["ready"], counts["services"]]
+        for key, svc in cluster.objects.get("services", {}).items():
+            self._pairs("services", key, (svc.get("spec") or {}).get("selector"))
         for key, pod in cluster.objects.get("pods", {}).items():
+            self._pairs("pods", key, pod["metadata"].get("labels"))
             pid = topology.obj_id("pod", pod)
             self._own(pid, _owner_key(pod))
             if pid in els:
@@ -119,6 +127,15 @@ class Diagram:
         self.owner_of[pid] = owner
         if owner is not None:
             self.owned.setdefault(owner, set()).add(pid)
+
+    def _pairs(self, plural: str, key: str, labels: dict | None) -> None:
+        ns, name = _split(key)
+        for k, v in self.pairs_of.pop((plural, key), ()):
+            self.by_pair.get((plural, ns, k, v), set()).discard(name)
+        if labels:
+            self.pairs_of[(plural, key)] = tuple(labels.items())
+            for k, v in labels.items():
+                self.by_pair.setdefault((plural, ns, k, v), set()).add(name)
 
     def _adopt(self, key: Key, parent: OwnerKey | None) -> None:
         old = self.parent_of.pop(key, None)
@@ -302,6 +319,7 @@ class Diagram:
             counts[0] -= 1
             counts[1] -= self.ready.pop(pid)
         self._drop_edges(pid, PAIR_EDGES)
+        self._pairs("pods", key, pod["metadata"].get("labels") if pod else None)
         if pod is None:
             self._own(pid, None)
             self.owner_of.pop(pid, None)
@@ -313,7 +331,8 @@ class Diagram:
         self.ready[pid] = e["data"]["isReady"]
         counts[0] += 1
         counts[1] += e["data"]["isReady"]
-        for svc_name in self.members.get("services", {}).get(ns, ()):
+        labels = pod["metadata"].get("labels") or {}
+        for svc_name in set().union(*(self.by_pair.get(("services", ns, k, v), ()) for k, v in labels.items())):
             svc = cluster.get("services", ns, svc_name)
             edge = svc and topology.selects_edge(ctx, svc, pod)
             if edge:
@@ -338,6 +357,8 @@ class Diagram:
         for entry in self.entries.pop(sid, set()):
             self._drop(entry)
         self._drop_edges(sid, {"selects", "routes"})
+        selector = (svc or {}).get("spec", {}).get("selector")
+        self._pairs("services", key, selector)
         if svc is None:
             self._drop(sid)
         else:
@@ -346,9 +367,10 @@ class Diagram:
                 self._set(e)
                 if e["data"]["kind"] == "entry":
                     self.entries.setdefault(sid, set()).add(e["data"]["id"])
-            if svc.get("spec", {}).get("selector"):
-                for pod in self._pods_in(ctx, ns):
-                    edge = topology.selects_edge(ctx, svc, pod)
+            if selector:
+                names = min((self.by_pair.get(("pods", ns, k, v), set()) for k, v in selector.items()), key=len)
+                for pod_name in list(names):
+                    edge = topology.selects_edge(ctx, svc, ctx.cluster.get("pods", ns, pod_name))
                     if edge:
                         self._set(edge)
         if had != (svc is not None):

@@ -97,6 +97,7 @@ class Walk:
     explanation: str = ""               # why NetworkPolicy let it through or dropped it (policy.py)
     dropped: bool = False               # a NetworkPolicy dropped it (the client sees a timeout)
     stop_at: str | None = None          # the hop where a failed request stopped, when not the last one
+    stopped_by: list[str] = field(default_factory=list)   # ids of the NetworkPolicies that dropped it
 
     def hop(self, id_: str, kind: str, label: str, detail: str = "") -> None:
         self.hops.append({"id": id_, "kind": kind, "label": label, "detail": detail})
@@ -123,6 +124,8 @@ class Walk:
         stop = self.stop_hop()
         if stop is not None:
             hops[stop]["stop"] = True
+            if self.stopped_by:
+                hops[stop]["policies"] = list(self.stopped_by)
         trace = {"source": self.source.id, "dest": f"{self.dest}:{self.port}", "protocol": self.protocol,
                  "hops": hops, "verdict": "dropped" if self.dropped else self.verdict, "reason": self.reason}
         if self.explanation:

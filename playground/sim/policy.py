@@ -431,9 +431,20 @@ def admission(cluster: Cluster, w, pod: dict, port: int) -> str | None:
         return None
     v = walk_verdict(cluster, w, pod, port)
     w.explanation = v.explain()        # the why-explanation rides on the walk into its trace
-    if v.egress is not None and not v.egress.allowed:
-        w.stop_at = w.source.id         # an egress rule drops it as it leaves the client pod
+    if not v.allowed:
+        mark_drop(w, v)
     return v.drop_reason()
+
+
+def mark_drop(w, v: Verdict) -> None:
+    """Where a dropped walk stops on the diagram and which policies drop it: an egress rule drops it as it
+    leaves the client pod, an ingress rule at the destination pod."""
+    egress = v.egress is not None and not v.egress.allowed
+    side = v.egress if egress else v.ingress
+    w.dropped = True
+    if egress:
+        w.stop_at = w.source.id
+    w.stopped_by = [f"networkpolicy/{p}" for p in (side.policies if side else [])]
 
 
 # ---- DNS: egress rules that leave out kube-dns break name lookups (dns.lookup and nslookup ask) -------

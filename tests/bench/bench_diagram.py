@@ -38,7 +38,7 @@ def build_engine(pods: int, services: int = 0):
     from playground.sim.engine import Engine
 
     apiserver.MAX_PODS = max(apiserver.MAX_PODS, pods + 10)
-    apiserver.MAX_OBJECTS = max(apiserver.MAX_OBJECTS, pods * 3 + 1000)
+    apiserver.MAX_OBJECTS = max(apiserver.MAX_OBJECTS, (pods + services) * 3 + 1000)
     engine = Engine.new(seed=7, now=T0)
     deployments, rest = divmod(pods - 1, REPLICAS)
     clock = populate(engine, T0, [REPLICAS] * deployments + ([rest] if rest else []), settle=60)

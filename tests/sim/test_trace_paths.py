@@ -74,6 +74,7 @@ def test_a_policy_drop_stops_at_the_isolated_pod_and_names_the_policy():
     trace, ids = path(sb, "kubectl exec busybox -- wget --spider --timeout=1 nginx")
     assert trace["verdict"] == "dropped"
     assert stop_of(trace) == "pod/default/nginx" == ids[-1]
+    assert trace["hops"][-1]["policies"] == ["networkpolicy/default/access-nginx"]     # the red end: the policy
     assert "NetworkPolicy drops it" in trace["reason"] and "access-nginx" in trace["why"]
 
 
@@ -84,6 +85,7 @@ def test_an_egress_drop_stops_at_the_client_pod():
     trace, ids = path(sb, f"kubectl exec busybox -- wget --spider --timeout=1 {ip}")
     assert trace["verdict"] == "dropped" and stop_of(trace) == "pod/default/busybox"
     assert "egress from default/busybox is isolated by default/busybox-out" in trace["reason"]
+    assert trace["hops"][0]["policies"] == ["networkpolicy/default/busybox-out"]
 
 
 def test_no_endpoints_stops_at_the_service():
@@ -169,6 +171,7 @@ def test_podscape_why_draws_its_verdict_as_a_path():
     assert trace["verdict"] == "dropped" and stop_of(trace) == "pod/default/nginx"
     trace, ids = path(sb, f"podscape why busybox {sb.svc_ip('nginx')}:80")    # through the Service
     assert ids == ["pod/default/busybox", "service/default/nginx", "pod/default/nginx"]
+    assert trace["hops"][-1]["policies"] == ["networkpolicy/default/access-nginx"]
     assert "isolated by default/access-nginx" in trace["reason"] and trace["why"].splitlines()[0].endswith("DENIED")
     sb.setup("kubectl label pod busybox access=true")
     trace, ids = path(sb, "podscape why busybox nginx:80")

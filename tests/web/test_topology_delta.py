@@ -29,12 +29,19 @@ class Reference:
         self.full = topology.build(engine)
         self.rebuilds = 0
         self.steps = 0
+        self.traces = 0
 
     def run(self, line: str, now: float) -> None:
         result = self.engine.run(line, now=now)
         if result.editor:
             self.engine.save_editor(None, now=now)
         self.check(line)
+        for trace in result.traces:          # every request is a path of drawn elements, stopped at most once
+            hops = [h["id"] for h in trace["hops"]]
+            assert all(i in self.full for i in hops), (line, hops)
+            assert all(p in self.full for h in trace["hops"] for p in h.get("policies", ())), (line, trace)
+            assert sum(bool(h.get("stop")) for h in trace["hops"]) == (trace["verdict"] != "ok"), (line, trace)
+            self.traces += 1
 
     def check(self, what: str) -> None:
         changed, gone, self.stamps = delta.changes(self.engine.cluster, self.stamps)

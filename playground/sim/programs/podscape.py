@@ -116,9 +116,7 @@ def _trace(proc, source: network.Source, dest_ref: str, dst: policy.Endpoint, po
     if v.allowed:
         w.reason = "NetworkPolicy lets it through" if v.enforced else "the CNI does not enforce NetworkPolicy"
     else:
-        w.dropped = True
-        if v.egress is not None and not v.egress.allowed:
-            w.stop_at = source.id
+        policy.mark_drop(w, v)
         w.fail("timeout", v.drop_reason() or "NetworkPolicy drops it")
     proc.engine.trace(w.as_trace())
 
