@@ -43,8 +43,8 @@
       "border-color": "#484f58", "color": "#c9d1d9" }, z(1)) },
     { selector: "node.workload", style: Object.assign({ "background-color": "#161b22", "border-color": "#30363d",
       "font-weight": "normal" }, z(2)) },
-    { selector: "node.pod", style: { "font-family": M.MONO, "border-width": 3, "background-color": "#0d1117" } },
-    { selector: "node.pod.bare", style: { "font-family": M.SANS } },
+    { selector: "node.pod", style: { "border-width": 3, "background-color": "#0d1117" } },
+    { selector: "node.pod.slot", style: { "font-family": M.MONO } },      // name tails in a workload box
     { selector: "node.pod.st-ok", style: { "border-color": C.ok } },
     { selector: "node.pod.st-pending", style: { "border-color": C.pending, "border-style": "dashed" } },
     { selector: "node.pod.st-error", style: { "border-color": C.error, "background-color": "#3b1219" } },
@@ -276,9 +276,13 @@
           if (el.nonempty()) {
             if (drawn.get(n.id) === key) continue;
             drawn.set(n.id, key);
+            const relabel = el.data("label") !== data.label;
             el.data(data);
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
+            // a wrapped label whose text changed ("ContainerCreating" -> "Running") kept its old cached
+            // texture, drawn squeezed: restyle the element so cytoscape measures and draws it again
+            if (relabel) el.updateStyle();
           } else {
             const pos = this.placeFor(n);
             if (!pos) continue;
@@ -552,6 +556,14 @@
         if (bad) lit.addClass("trace-bad");
       });
       const last = cy.getElementById(path[path.length - 1]);
+      // the NetworkPolicies that dropped it, and their edge to where it stopped, red too
+      const stopHop = stopAt >= 0 ? hops[stopAt] : null;
+      for (const pid of (stopHop && stopHop.policies) || []) {
+        const pol = cy.getElementById(this.resolveHop(pid, trace.source) || "");
+        if (pol.empty()) continue;
+        pol.addClass("trace-hop trace-bad");
+        pol.edgesTo(last).addClass("trace-hop trace-bad");
+      }
       if (bad) {
         last.addClass("trace-stop");
         this.placeNote(last, String(trace.reason || verdict), trace);

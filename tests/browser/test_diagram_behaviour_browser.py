@@ -83,8 +83,10 @@ def test_a_dropped_request_ends_in_red_where_it_stopped_with_the_reason(server, 
     assert view["note"].startswith("✗ dropped") and "access-nginx" in view["note"].replace("\n", " ")
     row = page.locator("[data-trace-log] .trace-bad").first.text_content()
     assert "access-nginx" in row
-    # the policy sits in default, on the pod it selects
-    assert page.evaluate("window.cy.getElementById('edge/networkpolicy/default/access-nginx->pod/default/nginx').nonempty()")
+    # the policy sits in default, on the pod it selects, and is lit red as what dropped the request
+    edge = "edge/networkpolicy/default/access-nginx->pod/default/nginx"
+    assert page.evaluate(f"window.cy.getElementById('{edge}').hasClass('trace-bad')")
+    assert page.evaluate("window.cy.getElementById('networkpolicy/default/access-nginx').hasClass('trace-bad')")
     assert not problems(view), problems(view)
     assert not page.errors
 
