@@ -567,7 +567,7 @@
       if (bad) {
         last.addClass("trace-stop");
         this.placeNote(last, String(trace.reason || verdict), trace);
-      }
+      } else this.bringIntoView(last.boundingBox());
       // animated once: when it arrives, or at the first drawing that shows its hops
       if (animate || this.animatedSeq !== this.traceSeq) { this.animatedSeq = this.traceSeq; this.animatePacket(path, bad); }
     }
@@ -610,15 +610,22 @@
       const spot = free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
         classes: "note", position: spot });
-      // no room in view: unless the learner moved the picture, slide it so the node and the note both show
-      if (!inView(spot) && !this.userMoved) {
-        const x1 = Math.min(bb.x1, spot.x - w / 2) - 8; const x2 = Math.max(bb.x2, spot.x + w / 2) + 8;
-        const y1 = Math.min(bb.y1, spot.y - h / 2) - 8; const y2 = Math.max(bb.y2, spot.y + h / 2) + 8;
-        let dx = 0; let dy = 0;
-        if (x2 > ext.x2) dx = ext.x2 - x2; else if (x1 < ext.x1) dx = ext.x1 - x1;
-        if (y2 > ext.y2) dy = ext.y2 - y2; else if (y1 < ext.y1) dy = ext.y1 - y1;
-        cy.panBy({ x: dx * cy.zoom(), y: dy * cy.zoom() });
-      }
+      // no room in view: slide the picture so the node and the note both show
+      if (!inView(spot)) this.bringIntoView({ x1: Math.min(bb.x1, spot.x - w / 2), x2: Math.max(bb.x2, spot.x + w / 2),
+        y1: Math.min(bb.y1, spot.y - h / 2), y2: Math.max(bb.y2, spot.y + h / 2) });
+    }
+
+    // the least pan that shows the box (model coordinates), unless the learner moved the picture themselves:
+    // a picture larger than the pane shows where the last request ended
+    bringIntoView(box) {
+      if (this.userMoved) return;
+      const cy = this.cy;
+      const ext = cy.extent();
+      const x1 = box.x1 - 8; const x2 = box.x2 + 8; const y1 = box.y1 - 8; const y2 = box.y2 + 8;
+      let dx = 0; let dy = 0;
+      if (x2 > ext.x2) dx = ext.x2 - x2; else if (x1 < ext.x1) dx = ext.x1 - x1;
+      if (y2 > ext.y2) dy = ext.y2 - y2; else if (y1 < ext.y1) dy = ext.y1 - y1;
+      if (dx || dy) cy.panBy({ x: dx * cy.zoom(), y: dy * cy.zoom() });
     }
 
     animatePacket(path, bad) {
