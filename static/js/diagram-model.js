@@ -11,7 +11,7 @@
   const MIN_LABEL_PX = 11;
   const LINE = 17;                       // line height of a label, px at zoom 1
   const SANS = "ui-sans-serif, system-ui, sans-serif";
-  const MONO = "monospace";
+  const MONO = "monospace, monospace";   // twice: a lone `monospace` gets the browser's smaller default size
   const STACK_ABOVE = 6;                 // a workload with more pods than this is drawn as one stack "×N"
   const SUMMARY = "summary/system";      // the folded system namespaces
   const POD = { h: 24, gap: 6, pad: 10 };
@@ -47,8 +47,11 @@
         return lines;
       }
       case "entry": return ["NodePort :" + d.port];
-      case "service": return [String(d.name), serviceLine(d)];
-      case "ingress": return [String(d.name), "Ingress " + String(d.hosts || "*")];
+      case "service": return [String(d.name), String(d.type || "ClusterIP"), String(d.ports || "")].filter(Boolean);
+      case "ingress": {
+        const hosts = String(d.hosts || "*").split(",").filter(Boolean);
+        return [String(d.name), "Ingress"].concat(hosts.slice(0, 2), hosts.length > 2 ? ["+" + (hosts.length - 2) + " more"] : []);
+      }
       case "networkpolicy": return [String(d.name), "NetworkPolicy " + String(d.podSelector || "")];
       case "pod": return [String(d.name), String(d.status || "")];
       case "summary": return extra;
@@ -57,7 +60,7 @@
   }
 
   function isSystemNs(elements, ns) {
-    const nsEl = [...elements.values()].find((e) => e.data.kind === "namespace" && nsOf(e.data) === ns);
+    const nsEl = elements.get("namespace/" + ns);
     if (nsEl && typeof nsEl.data.system === "boolean") return nsEl.data.system;
     return ns === "kube-system" || ns === "kube-public" || ns === "kube-node-lease";
   }
@@ -144,9 +147,10 @@
         leaf(p, "pod", leafLines(p), { parent: lane.id, bare: true });
       }
     }
-    if (folded.length) {
-      const lines = ["system namespaces", summary.pods + " pods, " + summary.ready + " ready",
-        summary.services + " Services · expand ▸"];
+    if (folded.length && (summary.pods || summary.services)) {
+      const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+      const lines = ["system namespaces", plural(summary.pods, "pod") + ", " + summary.ready + " ready",
+        plural(summary.services, "Service") + " · expand ▸"];
       out.summary = summary;
       leaf({ id: SUMMARY, kind: "summary", name: "system namespaces", namespaces: summary.namespaces,
         counts: summary }, "summary", lines, { parent: firstNode });
@@ -155,14 +159,15 @@
     // a workload: a box with its name and kind on top and its pods in a grid below, the box's size fixed by
     // its replica count bucket so that a pod coming or going moves nothing else; a stack above STACK_ABOVE
     function workloadBox(w, pods, laneId) {
-      const header = [String(w.name), String(w.workloadKind || "Workload") + " · 00/00 ready"];
-      const lines = [String(w.name), String(w.workloadKind || "Workload") + " · " + (w.ready ?? pods.filter((p) => p.isReady).length) +
-        "/" + (w.replicas ?? pods.length) + " ready"];
+      const header = [String(w.name), String(w.workloadKind || "Workload") + " 00/00"];
+      const lines = [String(w.name), String(w.workloadKind || "Workload") + " " + (w.ready ?? pods.filter((p) => p.isReady).length) +
+        "/" + (w.replicas ?? pods.length)];
       const cap = Math.max(pods.length, Number(w.replicas) || 0, 1);
       const stacked = cap > STACK_ABOVE && !view.openStacks.has(w.id);
       const slotW = Math.ceil(measure("00000", mono)) + 20;
       let cols; let rows;
-      if (stacked) { cols = 1; rows = 1; } else if (cap <= 1) { cols = 1; rows = 1; } else if (cap <= 2) { cols = 2; rows = 1; }
+      // two columns even for one pod: a second replica then fits without the box growing
+      if (stacked) { cols = 1; rows = 1; } else if (cap <= 2) { cols = 2; rows = 1; }
       else if (cap <= 4) { cols = 2; rows = 2; } else if (cap <= STACK_ABOVE) { cols = 2; rows = 3; }
       else { cols = 3; rows = Math.ceil(pods.length / 3); }
       const stackW = Math.ceil(measure("×000 · 000 ready", sans)) + 20;
@@ -208,46 +213,87 @@
     return out;
   }
 
-  // ELK's graph: host and nodes at the top, namespaces inside their node, leaves and workload boxes inside
-  // their namespace (a workload's pods are placed by us in its box, so ELK sees the box as one leaf)
+  // ELK's graph, one layered layout per box (ELK's default SEPARATE_CHILDREN): your machine above the
+  // node; in the node its entry points first, then one lane per namespace, stacked, then the folded system
+  // summary; in a lane, left to right, Ingresses, Services and policies, then the workloads they reach
+  // (a workload's pods are placed by us in its box, so ELK sees the box as one leaf). Things with no edge
+  // in a lane go in rows of two instead of one long column. Edges between boxes only order them here:
+  // cytoscape draws the real edges.
   function elkGraph(out) {
+    const common = { "elk.algorithm": "layered", "elk.layered.spacing.nodeNodeBetweenLayers": "22",
+      "elk.spacing.nodeNode": "12", "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+      "elk.layered.crossingMinimization.forceNodeModelOrder": "true", "elk.spacing.componentComponent": "16",
+      "elk.separateConnectedComponents": "false" };
+    const opts = (extra) => Object.assign({}, common, extra);
     const byId = new Map();
-    const root = { id: "root", children: [], edges: [], layoutOptions: {
-      "elk.algorithm": "layered", "elk.direction": out.direction,
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "28", "elk.spacing.nodeNode": "12",
-      "elk.spacing.componentComponent": "24",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
-      "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-      "elk.edgeRouting": "POLYLINE",
-    } };
+    const root = { id: "root", children: [], edges: [], layoutOptions: opts({ "elk.direction": "DOWN" }) };
+    // reading order: what a request from outside reaches first comes first. Services behind a NodePort or
+    // an Ingress before the others; the lane of the ingress controller (reached on the node's ports 80
+    // and 443) before the lanes it forwards to; system lanes last
+    const boxOf0 = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
+    const entered = new Set();
+    for (const e of out.edges) {
+      if (["exposes", "routes", "nodeport", "hostport"].includes(e.kind)) entered.add(boxOf0.get(e.target) || e.target);
+    }
+    const viaHost = new Set(out.nodes.filter((n) => entered.has(n.id) && out.edges.some((e) => e.kind === "hostport" &&
+      (boxOf0.get(e.target) || e.target) === n.id)).map((n) => n.parent));
+    const rank = (n) => (n.kind === "namespace" ? (n.data.system ? 2 : viaHost.has(n.id) ? 0 : 1) : entered.has(n.id) ? 0 : 1);
     const order = (n) => (KIND_ORDER[n.kind] ?? 9);
-    const nodes = out.nodes.filter((n) => !n.inBox).slice()
-      .sort((a, b) => order(a) - order(b) || byName(a, b));
+    const nodes = out.nodes.filter((n) => !n.inBox).slice().sort((a, b) => order(a) - order(b) || rank(a) - rank(b) || byName(a, b));
     for (const n of nodes) {
       const en = { id: n.id };
       if (n.box && !n.leafInElk) {
-        en.children = [];
-        en.layoutOptions = { "elk.padding": n.kind === "node" ? "[top=34,left=12,bottom=12,right=12]"
-          : "[top=30,left=10,bottom=10,right=10]", "elk.nodeSize.minimum": "(160, 60)" };
+        en.children = []; en.edges = [];
+        en.layoutOptions = opts(n.kind === "node"
+          ? { "elk.direction": out.direction, "elk.padding": "[top=34,left=12,bottom=12,right=12]" }
+          : { "elk.direction": "RIGHT", "elk.padding": "[top=30,left=8,bottom=8,right=8]" });
       } else { en.width = n.w; en.height = n.h; }
       byId.set(n.id, en);
     }
     for (const n of nodes) {
       const parent = n.parent && byId.get(n.parent);
-      (parent && parent.children ? parent.children : root.children).push(byId.get(n.id));
+      (parent && parent.children ? parent : root).children.push(byId.get(n.id));
+      byId.get(n.id).parentId = parent && parent.children ? n.parent : "root";
     }
+    let k = 0;
+    const edge = (holder, s, t) => holder.edges.push({ id: "e" + (++k), sources: [s], targets: [t] });
+    // root: your machine above every node
+    for (const n of nodes.filter((x) => x.kind === "node")) for (const h of nodes.filter((x) => x.kind === "host")) edge(root, h.id, n.id);
+    // in a node: entries, lanes, summary
+    const modelOf = new Map(nodes.map((n) => [n.id, n]));
+    for (const node of nodes.filter((x) => x.kind === "node")) {
+      const holder = byId.get(node.id);
+      const kids = holder.children.map((c) => modelOf.get(c.id));
+      const entries = kids.filter((n) => n.kind === "entry");
+      const lanes = kids.filter((n) => n.kind === "namespace");
+      const rest = kids.filter((n) => n.kind === "summary");
+      if (out.direction === "DOWN") {
+        const chain = lanes.concat(rest);
+        for (const e of entries) if (chain.length) edge(holder, e.id, chain[0].id);
+        for (let i = 1; i < chain.length; i++) edge(holder, chain[i - 1].id, chain[i].id);
+      } else {
+        for (const e of entries) for (const l of lanes.concat(rest)) edge(holder, e.id, l.id);
+      }
+    }
+    // in a lane: the real edges between its members, then rows of two for the loose ones
     const boxOf = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
     const seen = new Set();
+    const linked = new Set();
     for (const e of out.edges) {
       const s = boxOf.get(e.source) || e.source; const t = boxOf.get(e.target) || e.target;
-      const key = s + ">" + t;
-      if (s === t || seen.has(key) || !byId.has(s) || !byId.has(t)) continue;
-      if (byId.get(s).children || byId.get(t).children) continue;
-      seen.add(key);
-      root.edges.push({ id: "e" + seen.size, sources: [s], targets: [t] });
+      const es = byId.get(s); const et = byId.get(t);
+      if (s === t || !es || !et || es.children || et.children || es.parentId !== et.parentId || es.parentId === "root") continue;
+      if (seen.has(s + ">" + t) || seen.has(t + ">" + s)) continue;
+      seen.add(s + ">" + t);
+      linked.add(s); linked.add(t);
+      edge(byId.get(es.parentId), s, t);
     }
+    for (const lane of nodes.filter((x) => x.kind === "namespace")) {
+      const holder = byId.get(lane.id);
+      const loose = holder.children.filter((c) => !linked.has(c.id));
+      for (let i = 1; i < loose.length; i += 2) edge(holder, loose[i - 1].id, loose[i].id);
+    }
+    for (const en of byId.values()) delete en.parentId;
     return root;
   }
 

@@ -38,13 +38,13 @@
         case "stack": return d.count + " pods, " + d.ready + " ready (folded). Press Enter to show them one by one";
         case "pod": return "Pod " + d.name + ": " + d.status + ", ready " + d.ready + (d.cause ? ". Problem: " + d.cause : "");
         case "service": {
-          const eps = this.diagram.model.edges.filter((e) => e.source === n.id && e.kind === "selects");
+          const eps = (this.out.get(n.id) || []).filter((e) => e.kind === "selects");
           const ready = eps.filter((e) => e.data.endpoint).map((e) => idName(e.data.target));
           return "Service " + d.name + " (" + (d.type || "ClusterIP") + " " + (d.ports || "") + ") → endpoints: " +
             (ready.length ? ready.join(", ") : "none");
         }
         case "ingress": {
-          const routes = this.diagram.model.edges.filter((e) => e.source === n.id && e.kind === "routes");
+          const routes = (this.out.get(n.id) || []).filter((e) => e.kind === "routes");
           return "Ingress " + d.name + ": " + (routes.length ? routes.map((e) => (e.data.label || "*") + " → " +
             idName(e.data.target)).join("; ") : "no rules with a backend");
         }
@@ -56,6 +56,12 @@
 
     update(model) {
       if (!this.list) return;
+      this.out = new Map();                 // node id -> its outgoing edges, for the descriptions
+      for (const e of model.edges) { if (!this.out.has(e.source)) this.out.set(e.source, []); this.out.get(e.source).push(e); }
+      this.texts = new Map(model.nodes.map((n) => [n.id, this.describe(n)]));
+      const sig = model.nodes.map((n) => n.id + (n.inBox || n.parent || "") + this.texts.get(n.id)).join("\n");
+      if (sig === this.sig) return;         // nothing a reader would notice changed
+      this.sig = sig;
       const children = new Map();
       const parentOf = (n) => n.inBox || n.parent || "";
       for (const n of model.nodes) {
@@ -74,7 +80,7 @@
           btn.type = "button";
           btn.className = "twin-item twin-" + n.kind;
           btn.dataset.id = n.id;
-          btn.textContent = this.describe(n);
+          btn.textContent = this.texts.get(n.id);
           li.appendChild(btn);
           const sub = build(n.id);
           if (sub) li.appendChild(sub);
@@ -88,7 +94,7 @@
 
     // "2 pods added in default; Service nginx-app changed" once things calm down
     summarise(model) {
-      const now = new Map(model.nodes.map((n) => [n.id, n.kind + ":" + this.describe(n)]));
+      const now = new Map(model.nodes.map((n) => [n.id, n.kind + ":" + this.texts.get(n.id)]));
       if (this.known) {
         const added = {}; const removed = {}; let changed = 0;
         for (const [id, v] of now) {

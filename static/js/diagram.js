@@ -43,7 +43,8 @@
       "border-color": "#484f58", "color": "#c9d1d9" }, z(1)) },
     { selector: "node.workload", style: Object.assign({ "background-color": "#161b22", "border-color": "#30363d",
       "font-weight": "normal" }, z(2)) },
-    { selector: "node.pod", style: { "font-family": M.MONO, "border-width": 3, "background-color": "#0d1117" } },
+    { selector: "node.pod", style: { "border-width": 3, "background-color": "#0d1117" } },
+    { selector: "node.pod.slot", style: { "font-family": M.MONO } },      // name tails in a workload box
     { selector: "node.pod.st-ok", style: { "border-color": C.ok } },
     { selector: "node.pod.st-pending", style: { "border-color": C.pending, "border-style": "dashed" } },
     { selector: "node.pod.st-error", style: { "border-color": C.error, "background-color": "#3b1219" } },
@@ -61,7 +62,6 @@
       "color": "#c9d1d9" } },
     { selector: "node.pod.policy-selected", style: { "outline-width": 2, "outline-color": "#d29922", "outline-offset": 2 } },
     { selector: "node.has-cause", style: { "border-color": C.error, "border-width": 3 } },
-    { selector: "node.unplaced", style: { "opacity": 0 } },
     { selector: "node:selected", style: { "overlay-color": "#f0f6fc", "overlay-opacity": 0.12, "overlay-padding": 4 } },
     { selector: "edge", style: Object.assign({ "width": 1.5, "line-color": "#58a6ff", "target-arrow-color": "#58a6ff",
       "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8, "opacity": 0.75 }, z(5)) },
@@ -136,8 +136,7 @@
       this.cy.on("tap", (e) => { if (e.target === this.cy) { this.hideTooltip(); this.details && this.details.close(); } });
       new ResizeObserver(() => {
         this.cy.resize();
-        const dir = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
-        if (this.model && dir !== this.view.direction) this.render();
+        if (this.model && this.direction() !== this.view.direction) this.render();
         else if (!this.userMoved) this.fitSoon();
       }).observe(this.container);
       if (window.PodscapeDiagramDetails) this.details = new window.PodscapeDiagramDetails(this, root);
@@ -198,24 +197,25 @@
       this.render();
     }
 
-    // A diff must follow the graph we hold. Every command bumps the sandbox's version, diff or not, so a
-    // gap in versions alone proves nothing; a diff that goes back in time, names `base` (the version it
-    // applies to) other than ours, or touches elements we never had means one was lost: then a fresh
-    // hello (the socket reopens) brings the whole graph.
+    // A diff says `version` (the sandbox's after the command) and `base` (since when the diagram it
+    // applies to has not changed). Ours is at this.version: a diff not newer is already in the hello we
+    // had; one whose base is newer than ours means we missed a diff (quiet commands send none, so a gap in
+    // versions alone proves nothing). A diff touching elements we never had says the same. Either way a
+    // fresh hello (the socket reopens) brings the whole graph.
     onTopology(m) {
       const v = typeof m.version === "number" ? m.version : null;
-      if (v !== null && this.version !== null && (v <= this.version || (typeof m.base === "number" && m.base !== this.version))) {
-        if (v <= this.version) return;                     // already applied (a replay after a reconnect)
-        this.resync();
-        return;
+      if (v !== null && this.version !== null) {
+        if (v <= this.version) return;
+        // base = version - 1 is also what a server worker says when it does not know since when (it just
+        // loaded the sandbox): then only the element check below can tell
+        if (typeof m.base === "number" && m.base > this.version && m.base !== v - 1) { this.resync(); return; }
       }
       const known = (id) => this.elements.has(id);
       const adds = new Set((m.add || []).map((e) => e.data.id));
       const lost = (m.update || []).some((e) => !known(e.data.id)) || (m.remove || []).some((id) => !known(id)) ||
-        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)) &&
-          !(m.remove || []).includes(e.data.source));
-      if (v !== null) this.version = v;
+        (m.add || []).some((e) => e.data.source && !(known(e.data.source) || adds.has(e.data.source)));
       if (lost && this.elements.size) { this.resync(); return; }
+      if (v !== null) this.version = v;
       this.applyDiff(m);
     }
 
@@ -236,50 +236,84 @@
 
     // ------------------------------------------------------------------ drawing
     render() {
+      const t0 = performance.now();
       this.view.expanded = this.expandedSet();
       // left to right when the pane is wide; in a tall pane (the three-pane page) top to bottom, which keeps
       // the same reading order by role and fits at a zoom where every label stays legible
-      this.view.direction = this.cy.width() >= this.cy.height() ? "RIGHT" : "DOWN";
+      this.view.direction = this.direction();
       const model = this.model = M.build(this.elements, this.view);
+      this.sync(model);
+      this.markPolicies();
+      this.showState(model);
+      this.publish();
+      if (this.twin) this.twin.update(model);
+      if (this.details) this.details.refresh();
+      if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
+      const key = JSON.stringify(model.elk);
+      const changed = key !== this.layoutKey;
+      if (changed) { this.layoutKey = key; this.layout(model); }
+      this.cost("render", t0);
+      if (!changed) this.settled();
+    }
+
+    // cytoscape's elements follow the model. A node is added only once it has a place (its slot in a box
+    // already laid out, or ELK's answer): added at its place, it is styled and drawn once, not twice.
+    sync(model) {
       const cy = this.cy;
       const want = new Map(model.nodes.map((n) => [n.id, n]));
+      const wantEdges = new Set(model.edges.map((e) => e.id));
+      // only what changed is touched: restyling every element on every diff is what costs (not ELK)
+      const drawn = this.drawnKeys = this.drawnKeys || new Map();
       cy.batch(() => {
         cy.elements().not(".packet, .note, .trace-temp").forEach((el) => {
-          if (el.isNode() ? !want.has(el.id()) : !model.edges.some((e) => e.id === el.id())) cy.remove(el);
+          if (el.isNode() ? !want.has(el.id()) : !wantEdges.has(el.id())) { cy.remove(el); drawn.delete(el.id()); }
         });
         for (const n of model.nodes) {
           const data = this.nodeData(n);
           const classes = this.nodeClasses(n);
           const el = cy.getElementById(n.id);
+          const key = JSON.stringify(data) + classes.join(" ");
           if (el.nonempty()) {
+            if (drawn.get(n.id) === key) continue;
+            drawn.set(n.id, key);
+            const relabel = el.data("label") !== data.label;
             el.data(data);
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
+            // a wrapped label whose text changed ("ContainerCreating" -> "Running") kept its old cached
+            // texture, drawn squeezed: restyle the element so cytoscape measures and draws it again
+            if (relabel) el.updateStyle();
           } else {
             const pos = this.placeFor(n);
-            cy.add({ group: "nodes", data, classes: classes.concat(pos ? [] : ["unplaced"]), position: pos || { x: 0, y: 0 } });
+            if (!pos) continue;
+            drawn.set(n.id, key);
+            cy.add({ group: "nodes", data, classes, position: pos });
           }
         }
-        const ids = new Set(model.nodes.map((n) => n.id));
         for (const e of model.edges) {
-          if (!ids.has(e.source) || !ids.has(e.target)) continue;
+          if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) continue;
           const el = cy.getElementById(e.id);
           const data = Object.assign({}, e.data, { id: e.id, source: e.source, target: e.target, label: "" });
           const classes = [e.kind, e.folded ? "folded" : ""].filter(Boolean);
+          const key = JSON.stringify(data) + classes.join(" ");
+          if (drawn.get(e.id) === key && el.nonempty()) continue;
+          drawn.set(e.id, key);
           if (el.nonempty()) { delete data.source; delete data.target; el.data(data); el.classes(classes.concat(STICKY.filter((c) => el.hasClass(c)))); }
           else cy.add({ group: "edges", data, classes });
         }
       });
-      this.markPolicies();
-      this.publish();
-      this.showState(model);
-      if (this.twin) this.twin.update(model);
-      if (this.details) this.details.refresh();
-      if (this.systemToggle) this.systemToggle.checked = [...this.systemNamespaces()].some((ns) => this.view.expanded.has(ns));
-      const key = JSON.stringify(model.elk);
-      if (key !== this.layoutKey) { this.layoutKey = key; this.layout(model); }
-      else this.settled();
     }
+
+    // main-thread milliseconds of each step, for tests/bench/bench_diagram_browser.py
+    cost(what, t0) {
+      const costs = window.podscape.diagramCosts = window.podscape.diagramCosts || [];
+      costs.push({ what, ms: performance.now() - t0, at: performance.now() });
+      if (costs.length > 500) costs.shift();
+    }
+
+    // inside a node, entry points left of the lanes when the pane is wide, above them otherwise (lanes
+    // themselves always read left to right)
+    direction() { return this.cy.width() > 1.5 * this.cy.height() ? "RIGHT" : "DOWN"; }
 
     nodeData(n) {
       const placed = this.positions.get(n.id);
@@ -294,7 +328,7 @@
       const d = n.data || {};
       const out = [n.kind];
       if (n.box) out.push("box");
-      if (n.kind === "pod") out.push("st-" + podState(d));
+      if (n.kind === "pod") out.push("st-" + podState(d), n.bare ? "bare" : "slot");
       if (n.kind === "service") out.push(String(d.type || "ClusterIP").toLowerCase());
       if (n.kind === "ingress" && d.served === false) out.push("unserved");
       if (n.kind === "networkpolicy" && d.enforced === false) out.push("not-enforced");
@@ -316,7 +350,10 @@
     }
 
     markPolicies() {
-      this.cy.batch(() => this.cy.nodes(".pod").forEach((n) => n.toggleClass("policy-selected", n.incomers("edge.isolates").nonempty())));
+      this.cy.batch(() => this.cy.nodes(".pod").forEach((n) => {
+        const on = n.incomers("edge.isolates").nonempty();
+        if (on !== n.hasClass("policy-selected")) n.toggleClass("policy-selected", on);
+      }));
     }
 
     layout(model) {
@@ -330,27 +367,32 @@
     }
 
     applyPositions(pos) {
+      const t0 = performance.now();
       const model = this.model;
+      for (const n of model.nodes) {
+        if (pos.has(n.id) || !n.inBox) continue;
+        const box = pos.get(n.inBox);
+        if (box) pos.set(n.id, { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2, w: n.w, h: n.h,
+          x1: box.x1 + n.slot.x, y1: box.y1 + n.slot.y });
+      }
       this.positions = pos;
       const cy = this.cy;
+      this.sync(model);
+      this.markPolicies();
       cy.batch(() => {
         for (const n of model.nodes) {
           const el = cy.getElementById(n.id);
           if (el.empty()) continue;
-          let p = pos.get(n.id);
-          if (!p && n.inBox) {
-            const box = pos.get(n.inBox);
-            if (box) p = { x: box.x1 + n.slot.x + n.w / 2, y: box.y1 + n.slot.y + n.h / 2, w: n.w, h: n.h, x1: box.x1 + n.slot.x, y1: box.y1 + n.slot.y };
-            if (p) pos.set(n.id, p);
-          }
+          const p = pos.get(n.id);
           if (!p) continue;
-          el.position({ x: p.x, y: p.y });
-          if (n.box) el.data({ w: p.w, h: p.h });
-          el.removeClass("unplaced");
+          const at = el.position();
+          if (Math.abs(at.x - p.x) > 0.01 || Math.abs(at.y - p.y) > 0.01) el.position({ x: p.x, y: p.y });
+          if (n.box && (el.data("w") !== p.w || el.data("h") !== p.h)) el.data({ w: p.w, h: p.h });
         }
       });
       if (!this.userMoved) this.fitView();
-      this.redrawTrace();
+      else this.redrawTrace();
+      this.cost("place", t0);
       this.settled();
     }
 
@@ -364,7 +406,7 @@
     // pans (the picture starts at its top-left, where your machine is)
     fitView() {
       const cy = this.cy;
-      const eles = cy.nodes().not(".packet, .note, .unplaced");
+      const eles = cy.nodes().not(".packet, .note");
       if (eles.empty()) return;
       const bb = eles.boundingBox();
       const pad = 16;
@@ -375,6 +417,7 @@
       const panX = bb.w * zoom <= W - 2 * pad ? (W - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
       const panY = bb.h * zoom <= H - 2 * pad ? (H - bb.h * zoom) / 2 - bb.y1 * zoom : pad - bb.y1 * zoom;
       cy.viewport({ zoom, pan: { x: panX, y: panY } });
+      this.redrawTrace();                  // the note about the last request goes where this view shows it
     }
 
     fitSoon() {
@@ -385,7 +428,10 @@
     showState(model) {
       const pods = model.nodes.filter((n) => n.kind === "pod" && !(n.data || {}).system);
       const starting = pods.filter((n) => podState(n.data) === "pending").length;
-      let text = "";
+      const nodes = model.nodes.filter((n) => n.kind === "node").length;
+      const running = model.nodes.filter((n) => n.kind === "pod").length;
+      let text = nodes + (nodes === 1 ? " node" : " nodes") + " Ready · " + running + " pods drawn" +
+        (model.summary ? " (system namespaces folded)" : "");
       if (model.state === "nocluster") text = "No cluster. Run minikube start";
       else if (model.state === "stopped") text = "The cluster is stopped. Run minikube start";
       else if (model.state === "notready") text = "The node is NotReady: its pods cannot run until it is Ready";
@@ -393,7 +439,6 @@
       this.clusterState = model.state === "ok" && starting ? "starting" : model.state;
       if (this.stateBar) {
         this.stateBar.textContent = text;
-        this.stateBar.hidden = !text;
         this.stateBar.dataset.state = this.clusterState;
       }
       if (this.empty) this.empty.hidden = model.state !== "nocluster";
@@ -458,7 +503,8 @@
       const verdict = trace.verdict || "ok";
       const reason = String(trace.reason || (verdict === "ok" ? "" : verdict));
       const hops = (trace.hops || []).filter(Boolean);
-      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)), source: trace.source, dest: trace.dest });
+      window.podscape.traces.push({ verdict, reason, hops: hops.map((h) => String(h.id)), source: trace.source, dest: trace.dest,
+        stop: hops.findIndex((h) => h.stop === true) });
       this.logTrace(trace, verdict, reason);
       this.lastTrace = trace;
       this.traceSeq += 1;
@@ -510,35 +556,76 @@
         if (bad) lit.addClass("trace-bad");
       });
       const last = cy.getElementById(path[path.length - 1]);
-      if (bad) last.addClass("trace-stop");
-      this.placeNote(last, bad, String(trace.reason || verdict), trace);
-      if (animate) this.animatePacket(path, bad);
+      // the NetworkPolicies that dropped it, and their edge to where it stopped, red too
+      const stopHop = stopAt >= 0 ? hops[stopAt] : null;
+      for (const pid of (stopHop && stopHop.policies) || []) {
+        const pol = cy.getElementById(this.resolveHop(pid, trace.source) || "");
+        if (pol.empty()) continue;
+        pol.addClass("trace-hop trace-bad");
+        pol.edgesTo(last).addClass("trace-hop trace-bad");
+      }
+      if (bad) {
+        last.addClass("trace-stop");
+        this.placeNote(last, String(trace.reason || verdict), trace);
+      } else this.bringIntoView(last.boundingBox());
+      // animated once: when it arrives, or at the first drawing that shows its hops
+      if (animate || this.animatedSeq !== this.traceSeq) { this.animatedSeq = this.traceSeq; this.animatePacket(path, bad); }
     }
 
-    // the verdict in words beside the node where the request ended, in free space (not over other labels)
-    placeNote(node, bad, reason, trace) {
+    // why a request stopped, in words beside the node where it stopped, in free space (not over labels)
+    placeNote(node, reason, trace) {
       const cy = this.cy;
-      const text = (bad ? "✗ " : "✓ ") + (bad ? (trace.cause ? String(trace.cause) : reason) : "answered");
-      const lines = wrap(text, 240);
+      const text = "✗ " + String(trace.verdict || "") + ": " + (trace.cause ? String(trace.cause) : reason);
+      const lines = wrap(text, 220, 5);
       const w = Math.ceil(Math.max(...lines.map((l) => measureText(l)))) + 16;
       const h = lines.length * M.LINE + 10;
-      const bb = node.boundingBox();
-      const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox());
-      const boxesTaken = cy.nodes(".box").map((n) => n.boundingBox());
-      const tries = [
-        { x: bb.x2 + 10 + w / 2, y: (bb.y1 + bb.y2) / 2 }, { x: (bb.x1 + bb.x2) / 2, y: bb.y2 + 8 + h / 2 },
-        { x: (bb.x1 + bb.x2) / 2, y: bb.y1 - 8 - h / 2 }, { x: bb.x1 - 10 - w / 2, y: (bb.y1 + bb.y2) / 2 },
-      ];
-      const hits = (p, list) => list.some((o) => !(p.x + w / 2 < o.x1 || p.x - w / 2 > o.x2 || p.y + h / 2 < o.y1 || p.y - h / 2 > o.y2));
-      // headers of boxes hold their labels: a note may cover a box's body but not its header
-      const headers = boxesTaken.map((o) => ({ x1: o.x1, x2: o.x2, y1: o.y1, y2: o.y1 + 2 * M.LINE + 8 }));
-      // inside the picture's bounds first, so that the fitted view shows it
-      const g = cy.nodes().not(".packet, .note").boundingBox();
-      const inside = (p) => p.x - w / 2 >= g.x1 && p.x + w / 2 <= g.x2 && p.y - h / 2 >= g.y1 && p.y + h / 2 <= g.y2;
-      const free = tries.filter((p) => !hits(p, taken) && !hits(p, headers));
-      const spot = free.find(inside) || free[0] || tries[0];
+      const bb = node.boundingBox({ includeLabels: false });
+      // what it must not cover: every leaf, and the labels (headers) of the boxes
+      const taken = cy.nodes().not(".box, .packet, .note").map((n) => n.boundingBox())
+        .concat(cy.nodes(".box").map((n) => {
+          const b = n.boundingBox({ includeLabels: false });
+          const lines = String(n.data("label")).split("\n");
+          const lw = Math.max(...lines.map((l) => measureText(l))) + 8;
+          const mid = (b.x1 + b.x2) / 2;
+          return { x1: mid - lw / 2, x2: mid + lw / 2, y1: b.y1, y2: b.y1 + lines.length * M.LINE + 10 };
+        }));
+      const hits = (p) => taken.filter((o) => !(p.x + w / 2 + 2 < o.x1 || p.x - w / 2 - 2 > o.x2 ||
+        p.y + h / 2 + 2 < o.y1 || p.y - h / 2 - 2 > o.y2)).length;
+      const cx = (bb.x1 + bb.x2) / 2; const cyy = (bb.y1 + bb.y2) / 2;
+      const tries = [];
+      for (const d of [8, 40, 90, 160]) {
+        tries.push({ x: bb.x2 + d + w / 2, y: cyy }, { x: cx, y: bb.y2 + d + h / 2 }, { x: bb.x1 - d - w / 2, y: cyy },
+          { x: cx, y: bb.y1 - d - h / 2 }, { x: bb.x2 + d + w / 2, y: bb.y2 + d + h / 2 },
+          { x: bb.x1 - d - w / 2, y: bb.y2 + d + h / 2 }, { x: bb.x2 + d + w / 2, y: bb.y1 - d - h / 2 },
+          { x: bb.x1 - d - w / 2, y: bb.y1 - d - h / 2 });
+      }
+      // the free spot nearest to the node, in view if there is one (a scan of the view), else beside it
+      const ext = cy.extent();
+      const inView = (p) => p.x - w / 2 >= ext.x1 && p.x + w / 2 <= ext.x2 && p.y - h / 2 >= ext.y1 && p.y + h / 2 <= ext.y2;
+      for (let x = ext.x1 + w / 2; x <= ext.x2 - w / 2; x += 16) {
+        for (let y = ext.y1 + h / 2; y <= ext.y2 - h / 2; y += 16) tries.push({ x, y });
+      }
+      const dist = (p) => Math.hypot(p.x - cx, p.y - cyy);
+      const free = tries.filter((p) => !hits(p)).sort((p, q) => (inView(q) - inView(p)) || dist(p) - dist(q));
+      const spot = free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
-        classes: "note" + (bad ? "" : " ok"), position: spot });
+        classes: "note", position: spot });
+      // no room in view: slide the picture so the node and the note both show
+      if (!inView(spot)) this.bringIntoView({ x1: Math.min(bb.x1, spot.x - w / 2), x2: Math.max(bb.x2, spot.x + w / 2),
+        y1: Math.min(bb.y1, spot.y - h / 2), y2: Math.max(bb.y2, spot.y + h / 2) });
+    }
+
+    // the least pan that shows the box (model coordinates), unless the learner moved the picture themselves:
+    // a picture larger than the pane shows where the last request ended
+    bringIntoView(box) {
+      if (this.userMoved) return;
+      const cy = this.cy;
+      const ext = cy.extent();
+      const x1 = box.x1 - 8; const x2 = box.x2 + 8; const y1 = box.y1 - 8; const y2 = box.y2 + 8;
+      let dx = 0; let dy = 0;
+      if (x2 > ext.x2) dx = ext.x2 - x2; else if (x1 < ext.x1) dx = ext.x1 - x1;
+      if (y2 > ext.y2) dy = ext.y2 - y2; else if (y1 < ext.y1) dy = ext.y1 - y1;
+      if (dx || dy) cy.panBy({ x: dx * cy.zoom(), y: dy * cy.zoom() });
     }
 
     animatePacket(path, bad) {
@@ -552,7 +639,9 @@
         if (i >= path.length) { dot.addClass(bad ? "stopped" : "arrived"); return; }
         const el = cy.getElementById(path[i]);
         if (el.empty()) return;
-        dot.animate({ position: Object.assign({}, el.position()) }, { duration: 260, easing: "ease-in-out-sine", complete: () => step(i + 1) });
+        const bb = el.boundingBox({ includeLabels: false });
+        const to = i === path.length - 1 ? { x: bb.x2, y: bb.y1 } : Object.assign({}, el.position());
+        dot.animate({ position: to }, { duration: 260, easing: "ease-in-out-sine", complete: () => step(i + 1) });
       };
       step(1);
     }
@@ -573,8 +662,8 @@
       }
       row.title = reason;
       this.traceLog.prepend(row);
-      this.traceLog.hidden = false;
-      while (this.traceLog.childElementCount > 3) this.traceLog.lastElementChild.remove();
+      const rows = this.traceLog.querySelectorAll(".trace");
+      for (let i = 3; i < rows.length; i++) rows[i].remove();
     }
   }
 
@@ -585,7 +674,8 @@
     return measureCtx.measureText(s).width;
   }
 
-  function wrap(text, max) {
+  // words in lines of at most `max` px; past `count` lines the rest is cut with "…" (the log has it all)
+  function wrap(text, max, count) {
     const out = [];
     let line = "";
     for (const word of text.split(/\s+/)) {
@@ -593,7 +683,8 @@
       if (line && measureText(next) > max) { out.push(line); line = word; } else line = next;
     }
     if (line) out.push(line);
-    return out.slice(0, 4);
+    if (out.length > count) { out.length = count; out[count - 1] = out[count - 1].replace(/\s*\S*$/, " …"); }
+    return out;
   }
 
   window.PodscapeDiagram = Diagram;

@@ -1,8 +1,8 @@
-// NetworkPolicies in the diagram (loaded after diagram.js): the policy nodes and their `isolates` edges to
-// the pods they select (playground/topology_policy.py), pods under a policy outlined, and the
-// why-explanation of a request (trace.why, from playground/sim/policy.py): click a red request in the
-// trace log, or the pod it was dropped at, to read which policies selected each side and which rule
-// allowed it or that none did. Text reaches the page only through textContent.
+// NetworkPolicies in the diagram (loaded after diagram.js, which draws the policy nodes and their `isolates`
+// edges): the why-explanation of a request (trace.why, from playground/sim/policy.py). Click a red request
+// in the log under the picture, or hover the pod it was dropped at, to read which policies selected each
+// side and which rule allowed it or that none did; the pod keeps a red mark until a request gets through.
+// The "Connectivity" link opens the matrix page. Text reaches the page only through textContent.
 (function () {
   "use strict";
   const Base = window.PodscapeDiagram;

@@ -6,6 +6,7 @@ Outside CI the browser tests skip when Chromium is missing; in CI (CI set) they 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -46,13 +47,14 @@ def _manage(env: dict, *args: str) -> str:
     return out.stdout
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """daphne serving the app, with a migrated temporary database, the lessons and the demo users."""
-    tmp = tmp_path_factory.mktemp("browser")
+@contextlib.contextmanager
+def serving(tmp: Path, extra_env: dict | None = None):
+    """daphne serving the app, with a migrated database in `tmp`, the lessons and the demo users; yields
+    {"base": url, "log": path}. Also used by tests/bench/bench_diagram_browser.py and `make screenshot`."""
     env = dict(os.environ)
     env.update({"DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "DJANGO_DEBUG": "1",
                 "DJANGO_SETTINGS_MODULE": "playground.settings", "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env or {})
     env.pop("REDIS_URL", None)             # one process: the in-memory channel layer is enough
     _manage(env, "migrate", "--noinput")
     _manage(env, "loadlessons")
@@ -65,23 +67,30 @@ def server(tmp_path_factory):
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("daphne did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
-    yield {"base": base, "log": log_path}
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("daphne did not start:\n" + log_path.read_text()) from None
+                time.sleep(0.2)
+        yield {"base": base, "log": log_path}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """daphne serving the app, with a migrated temporary database, the lessons and the demo users."""
+    with serving(tmp_path_factory.mktemp("browser")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

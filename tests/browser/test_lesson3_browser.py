@@ -34,7 +34,7 @@ def test_lesson3_in_the_browser(server, page):
     wait_step_done(page, "run-testpod")
     # the pod sits in the default namespace's box inside the node; wait until it runs
     page.wait_for_function(f"""() => window.podscape.diagram.pods.some((p) => p.id === '{TESTPOD}'
-        && p.parent === 'namespace/minikube/default')""")
+        && p.parent === 'namespace/default')""")
     for _ in range(20):
         r = run(page, "kubectl exec -it testpod -- cat /etc/resolv.conf")
         if r["exit_code"] == 0:
@@ -64,7 +64,8 @@ def test_lesson3_in_the_browser(server, page):
     trace = page.evaluate(f"window.podscape.traces[{before}]")
     nginx = {p["id"] for p in diagram(page)["pods"] if p["name"].startswith("nginx-app-")}
     assert trace["verdict"] == "ok"
-    assert trace["hops"][:2] == [TESTPOD, SERVICE] and trace["hops"][2] in nginx, trace
+    # the pod asks the cluster DNS for the name, then goes through the Service to a pod
+    assert trace["hops"][:3] == [TESTPOD, "service/kube-system/kube-dns", SERVICE] and trace["hops"][3] in nginx, trace
 
     # the in-pod shell: its prompt replaces the learner's until exit
     r = run(page, "kubectl exec -it testpod -- sh")

@@ -53,7 +53,7 @@ def test_lesson5_in_the_browser(server, page):
     # dropped: red, and the trace log row explains why when clicked
     step(page, WGET, "wget-denied", "wget: download timed out", exit_code=1)
     page.wait_for_function(f"window.podscape.traces.some((t) => t.hops.includes('{NGINX}'))")
-    assert [t["verdict"] for t in traces_to_nginx(page)] == ["timeout"]
+    assert [t["verdict"] for t in traces_to_nginx(page)] == ["dropped"]
     row = page.locator("[data-trace-log] .trace-bad.has-why").first
     row.wait_for(state="visible")
     page.wait_for_function(f"window.podscape.cy.getElementById('{NGINX}').hasClass('policy-denied')")
@@ -61,7 +61,7 @@ def test_lesson5_in_the_browser(server, page):
     why = page.evaluate("window.podscape.lastWhyShown")
     assert why.splitlines()[0].endswith("port 80/TCP: DENIED")
     assert "default/access-nginx (podSelector app=nginx)" in why
-    assert page.locator("[data-tooltip]").inner_text().startswith("default/busybox")
+    assert page.locator("[data-details] pre").inner_text().startswith("default/busybox")     # under the picture
 
     # the connectivity page, open in another tab, follows the label live
     sandbox_id = page.evaluate("document.getElementById('workspace').dataset.sandboxId")
@@ -76,7 +76,7 @@ def test_lesson5_in_the_browser(server, page):
     matrix.close()
     step(page, WGET, "wget-allowed", "remote file exists")
     page.wait_for_function(f"window.podscape.traces.filter((t) => t.hops.includes('{NGINX}')).length === 2")
-    assert [t["verdict"] for t in traces_to_nginx(page)] == ["timeout", "ok"]      # red, then green
+    assert [t["verdict"] for t in traces_to_nginx(page)] == ["dropped", "ok"]      # red, then green
     assert page.locator("[data-trace-log] .trace-ok").count() >= 1
     assert not page.evaluate(f"window.podscape.cy.getElementById('{NGINX}').hasClass('policy-denied')")
     assert all(s["done"] for s in lesson_steps(page))

@@ -22,21 +22,25 @@ def visible_pods(page) -> list[str]:
     return page.evaluate("window.cy.nodes('.pod').filter((n) => n.visible()).map((n) => n.data('name'))")
 
 
-def test_the_system_pods_can_be_hidden_and_stay_hidden_after_a_reload(sandbox_page):
+def test_the_system_pods_can_be_shown_and_stay_shown_after_a_reload(sandbox_page):
     page = sandbox_page
     run(page, "kubectl create deploy web --image=nginx --replicas=2")
     page.wait_for_function("window.podscape.diagram.pods.filter((p) => p.name.startsWith('web-')).length === 2")
-    assert any(name.startswith("coredns-") for name in visible_pods(page))
-    page.get_by_label("system pods").uncheck()
+    # folded by default (one summary node), so the learner's pods stay legible
+    page.wait_for_function("window.cy.nodes('.pod').filter((n) => n.visible()).length === 2")     # laid out
     names = visible_pods(page)
     assert len(names) == 2 and all(n.startswith("web-") for n in names)
+    page.get_by_label("system pods").check()
+    page.wait_for_function("window.cy.nodes('.pod').filter((n) => n.data('name').startsWith('coredns-')).length === 1")
     page.reload()
     wait_ready(page, 15000)
     page.wait_for_function("window.podscape.diagram && window.podscape.diagram.pods.length > 2")
-    assert not page.get_by_label("system pods").is_checked()
+    assert page.get_by_label("system pods").is_checked()
+    page.wait_for_function("window.cy.nodes('.pod').some((n) => n.visible() && n.data('name').startsWith('kube-apiserver-'))")
+    page.get_by_label("system pods").uncheck()
     assert len(visible_pods(page)) == 2
     page.get_by_label("system pods").check()
-    assert any(name.startswith("kube-apiserver-") for name in visible_pods(page))
+    page.wait_for_function("window.cy.nodes('.pod').some((n) => n.visible() && n.data('name').startsWith('kube-apiserver-'))")
 
 
 def test_dragging_a_divider_resizes_the_panes(sandbox_page):
