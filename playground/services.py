@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import weakref
 from typing import Callable
 
 from asgiref.sync import async_to_sync
@@ -217,30 +219,89 @@ def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
             f"limited: count/objects={limit}\n")
 
 
+def _as_stored(sandbox: Sandbox, engine: Engine) -> Engine:
+    """The engine as stored before this command, keeping the line in the history (bash would)."""
+    history = engine.host.history
+    sandbox.refresh_from_db(fields=["meta"])
+    stored = store.load_engine(sandbox)
+    stored.host.history = history
+    stored.host.pending_editor = None
+    stored.host.last_exit = 1
+    return stored
+
+
+class _Gate:
+    """Orders this worker's commands to one sandbox (the version check below orders workers)."""
+    __slots__ = ("lock", "__weakref__")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+
+_gates: "weakref.WeakValueDictionary[int, _Gate]" = weakref.WeakValueDictionary()
+_gates_lock = threading.Lock()
+ATTEMPTS = 3      # another worker committed to the sandbox while we ran: run the line again on its state
+
+
+def _gate(sandbox_id: int) -> _Gate:
+    with _gates_lock:
+        gate = _gates.get(sandbox_id)
+        if gate is None:
+            gate = _gates[sandbox_id] = _Gate()
+        return gate
+
+
+def _current(sandbox_id: int, user, meta: bool = False) -> Sandbox:
+    if not getattr(user, "is_authenticated", False):
+        raise Sandbox.DoesNotExist
+    rows = Sandbox.objects if meta else Sandbox.objects.defer("meta")
+    return rows.get(pk=sandbox_id, owner=user)
+
+
+def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
+    """The sandbox as read now and its engine: the one this worker cached at that version, or the stored
+    state (read in one transaction; a commit between its reads bumps the version the caller checks)."""
+    sandbox = _current(sandbox_id, user)
+    entry = store.engines.take(sandbox)
+    if entry is None:
+        with transaction.atomic():
+            sandbox = _current(sandbox_id, user, meta=True)
+            engine = store.load_engine(sandbox)
+        entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
+                            topology.elements(engine.cluster))
+    return sandbox, entry
+
+
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
+    """Run the line on the engine outside any transaction, then store it under the row lock if nobody else
+    wrote the sandbox meanwhile: a slow line holds no lock and no database connection another learner needs
+    (SQLite's one write lock included), and commands to one sandbox still apply one after the other."""
+    with _gate(sandbox_id).lock:
+        for _ in range(ATTEMPTS):
+            sandbox, entry = _engine_entry(sandbox_id, user)
+            store.release_connection()
+            line = assess_line(entry.engine) if assess_line else record_line
+            result = act(entry.engine)
+            reply = _store_result(sandbox, user, entry, record_line, line, result, outbox)
+            if reply is not None:
+                return reply
+    raise SandboxError("This sandbox is busy with commands from another tab; run the command again.")
+
+
+def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, line: str, result: Result,
+                  outbox: list[dict] | None) -> dict | None:
+    """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
+    engine = entry.engine
     with transaction.atomic():
-        sandbox = _locked(sandbox_id, user)
-        # The engine this worker left at this version, or the stored state (another worker wrote since,
-        # or this worker never ran the sandbox). Either way this command owns it until commit.
-        entry = store.engines.take(sandbox)
-        if entry is None:
-            engine = store.load_engine(sandbox)
-            entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                                topology.elements(engine.cluster))
-        engine = entry.engine
-        line = assess_line(engine) if assess_line else record_line
-        result = act(engine)
-        quota = _quota_error(engine, entry.stamps)
-        if quota:
-            # Put back the cluster as it was: nothing the command created is kept.
-            history = engine.host.history
-            sandbox.refresh_from_db(fields=["meta"])
-            engine = store.load_engine(sandbox)
-            engine.host.history = history
-            engine.host.pending_editor = None
-            result = Result(output=quota, exit_code=1,
-                            prompt=engine.host.prompt())
+        sandbox = _locked(read.pk, user)
+        if (sandbox.version, sandbox.created) != (read.version, read.created):
+            return None
+        quota = None if result.stopped else _quota_error(engine, entry.stamps)
+        if quota or result.stopped:
+            # Put back the sandbox as the last completed command left it: nothing this one did is kept.
+            engine = _as_stored(sandbox, engine)
+            result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
         new_stamps = store.write_changes(sandbox, engine, entry.stamps)
         sandbox.version += 1
@@ -251,7 +312,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                      exit_code=result.exit_code,
                                      assessment=assessment)
         changed = result.changed and not quota
-        # a quota refusal reloaded the engine as it was: the diagram is the one before the command
+        # a quota refusal or a stopped line reloaded the engine as it was: the diagram is the one before it
         new_elements = topology.elements(engine.cluster) if changed else entry.elements
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
