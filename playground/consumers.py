@@ -6,10 +6,15 @@ socket of the sandbox (the channel group `sandbox-<id>`) after a change.
 """
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import OperationalError, close_old_connections
 
 from . import ratelimit, services
 from .models import Sandbox
@@ -20,6 +25,43 @@ log = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4404
 MAX_EDITOR = 1_000_000        # characters in one editor save (the engine's manifest limits apply after)
+BUSY = "podscape: the server is busy; the command was not run. Try again in a moment."
+
+# Commands run on this pool, not on Channels' one shared sync thread (database_sync_to_async is thread-
+# sensitive): one learner's slow command no longer queues everybody's. Sized to the database pool, so a
+# thread never waits for a connection; services orders commands to one sandbox (gate + version check).
+# Each thread runs its calls in a context of its own: Django keeps connections in context-local storage,
+# and asgiref's thread_sensitive=False would copy one call's connection back into the socket's context,
+# where the next call, on another thread, could not use it and nothing would ever close it.
+_pool: dict[str, ThreadPoolExecutor] = {}
+_pool_lock = threading.Lock()
+_thread = threading.local()
+
+
+def command_pool() -> ThreadPoolExecutor:
+    with _pool_lock:
+        if "pool" not in _pool:
+            _pool["pool"] = ThreadPoolExecutor(max_workers=settings.PODSCAPE_COMMAND_THREADS,
+                                               thread_name_prefix="podscape-command")
+        return _pool["pool"]
+
+
+def _in_thread_context(fn, *args):
+    if not hasattr(_thread, "context"):
+        _thread.context = contextvars.Context()
+
+    def call():
+        close_old_connections()
+        try:
+            return fn(*args)
+        finally:
+            close_old_connections()      # CONN_MAX_AGE 0 (and always with the pool): back to the pool
+    return _thread.context.run(call)
+
+
+async def off_thread(fn, *args):
+    """fn(*args) on the command pool."""
+    return await asyncio.get_running_loop().run_in_executor(command_pool(), _in_thread_context, fn, *args)
 
 
 def complete(state: dict, line: str, cursor: int) -> tuple[int, list[str]]:
@@ -58,8 +100,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    @database_sync_to_async
-    def _hello(self, user) -> dict | None:
+    async def _hello(self, user) -> dict | None:
+        return await off_thread(self._hello_sync, user)
+
+    def _hello_sync(self, user) -> dict | None:
         try:
             sandbox = services.get_for_user(self.sandbox_id, user)
         except Sandbox.DoesNotExist:
@@ -106,6 +150,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "id": msg_id, "message": "this sandbox no longer exists"})
             await self.close(code=CLOSE_GONE)
             return
+        except OperationalError:  # no database connection within the pool's timeout: nothing was stored
+            log.warning("sandbox %s: no database connection for %r", self.sandbox_id, kind)
+            await self.send_json({"type": "error", "id": msg_id, "message": BUSY})
+            return
         except Exception:         # an engine bug: the transaction rolled back, the socket stays up
             log.exception("sandbox %s: %r failed", self.sandbox_id, content)
             await self.send_json({"type": "error", "id": msg_id,
@@ -120,7 +168,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 log.exception("publishing to %s failed", self.group)
 
     async def _run(self, action, arg, outbox: list[dict], limited: bool = True) -> dict:
-        return await database_sync_to_async(self._run_sync)(action, arg, outbox, limited)
+        return await off_thread(self._run_sync, action, arg, outbox, limited)
 
     def _run_sync(self, action, arg, outbox: list[dict], limited: bool) -> dict:
         """One trip to the database thread: the rate limit, then the command."""
@@ -129,8 +177,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             raise ValueError(ratelimit.MESSAGE.strip())
         return action(self.sandbox_id, user, arg, outbox=outbox)
 
-    @database_sync_to_async
-    def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
+    async def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
+        return await off_thread(self._complete_sync, line, cursor)
+
+    def _complete_sync(self, line: str, cursor: int) -> tuple[int, list[str]]:
         sandbox = services.get_for_user(self.sandbox_id, self.scope.get("user"))
         return complete(sandbox.state, line, cursor)
 

@@ -7,6 +7,7 @@ traces to the sandbox's channel group, so every open tab sees the change.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -277,16 +278,23 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
     """Run the line on the engine outside any transaction, then store it under the row lock if nobody else
     wrote the sandbox meanwhile: a slow line holds no lock and no database connection another learner needs
     (SQLite's one write lock included), and commands to one sandbox still apply one after the other."""
-    with _gate(sandbox_id).lock:
-        for _ in range(ATTEMPTS):
-            sandbox, entry = _engine_entry(sandbox_id, user)
-            store.release_connection()
-            line = assess_line(entry.engine) if assess_line else record_line
-            result = act(entry.engine)
-            reply = _store_result(sandbox, user, entry, record_line, line, result, outbox)
-            if reply is not None:
-                return reply
-    raise SandboxError("This sandbox is busy with commands from another tab; run the command again.")
+    gate = _gate(sandbox_id)            # held here: the weak table forgets a gate nobody holds
+    store.release_connection()          # waiting for the gate holds no database connection
+    with gate.lock:
+        for attempt in range(ATTEMPTS):
+            last = attempt == ATTEMPTS - 1
+            # the last attempt holds the row lock while it runs, as every command once did: it cannot lose
+            with transaction.atomic() if last else contextlib.nullcontext():
+                if last:
+                    _locked(sandbox_id, user)
+                sandbox, entry = _engine_entry(sandbox_id, user)
+                store.release_connection()
+                line = assess_line(entry.engine) if assess_line else record_line
+                result = act(entry.engine)
+                reply = _store_result(sandbox, user, entry, record_line, line, result, outbox)
+                if reply is not None:
+                    return reply
+    raise AssertionError("the row-locked attempt cannot be overtaken")
 
 
 def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, line: str, result: Result,

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "playground.middleware.DatabaseBusyMiddleware",     # no database connection: 503, not 500
 ]
 
 ROOT_URLCONF = "playground.urls"
@@ -79,18 +80,28 @@ ASGI_APPLICATION = "playground.asgi.application"
 # WAL with synchronous=NORMAL: a commit is one append to the log, not fsyncs of a rollback journal and the
 # database, and readers never wait for the writer. A killed process loses nothing committed (only a power
 # cut can take the last commits), which is what issue 7's SIGKILL test checks.
+# Threads that run WebSocket commands in each worker (playground/consumers.py command_pool).
+PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    # DB_CONN_MAX_AGE > 0 keeps a connection per worker thread (channels runs all DB work of a worker in
-    # one thread, so that is one connection per worker); a fresh PostgreSQL connection per command costs ms.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"],
-                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-                                                  conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    elif env_bool("DB_POOL", True):
+        # A hard cap per worker (workers x DB_POOL_MAX must stay under PostgreSQL's max_connections): a
+        # burst waits DB_POOL_TIMEOUT seconds for a connection and then answers 503, instead of opening
+        # connections until the server refuses everyone; connections go back to the pool after each use.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 0, "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + 4))),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")), "max_idle": 60}
+    else:
+        # DB_CONN_MAX_AGE > 0 keeps a connection per thread; a fresh PostgreSQL connection costs ms.
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
