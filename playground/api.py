@@ -6,19 +6,20 @@ Another user's sandbox answers 404, exactly like one that does not exist.
 """
 from __future__ import annotations
 
+import base64
 import json
 from functools import wraps
 from typing import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from . import ratelimit, services, topology
-from .models import ApiToken, Sandbox
+from . import fastjson, ratelimit, services, topology
+from .models import ApiToken, Sandbox, SandboxObject
 from .sim import resources
-from .sim.cluster import Cluster
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_BODY = 2_000_000
@@ -159,24 +160,69 @@ def sandbox_topology(request: HttpRequest, sandbox_id: int) -> JsonResponse:
     return JsonResponse({"version": sandbox.version, "elements": topology.elements(sandbox.state)})
 
 
+PAGE_LIMIT = 500              # objects one page may hold (?limit= asks for fewer)
+PAGE_BYTES = 4 * 2**20       # and their JSON: a page stops early past this, with a continue token
+
+
+def _continue_token(version: int, plural: str, key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([version, plural, key]).encode()).decode()
+
+
+def _continue_position(token: str, version: int) -> tuple[str, str]:
+    try:
+        v, plural, key = json.loads(base64.urlsafe_b64decode(token.encode()))
+        assert isinstance(plural, str) and isinstance(key, str) and isinstance(v, int)
+    except Exception:
+        raise services.SandboxError("the continue parameter is not valid") from None
+    if v != version:
+        raise Gone("The provided continue parameter is too old to display a consistent list result. You can "
+                   "start a new list without the continue parameter.")
+    return plural, key
+
+
+class Gone(services.SandboxError):
+    """A continue token from before the sandbox changed (410, as the Kubernetes API answers)."""
+
+
 @api_view(("GET",))
 def objects(request: HttpRequest, sandbox_id: int) -> JsonResponse:
-    """The sandbox's objects in their API shape; ?kind=pods (any name kubectl accepts) &namespace=default."""
+    """The sandbox's objects in their API shape; ?kind=pods (any name kubectl accepts) &namespace=default,
+    paginated as the Kubernetes API is: ?limit=N, then ?continue=<metadata.continue> for the next page.
+    Read page by page from the object rows, so a sandbox full of big ConfigMaps is never one huge body."""
     sandbox = services.get_for_user(sandbox_id, request.user)
-    cluster = Cluster.from_dict(sandbox.state.get("cluster", {}))
     kind, namespace = request.GET.get("kind", ""), request.GET.get("namespace") or None
+    try:
+        limit = min(int(request.GET.get("limit") or PAGE_LIMIT), PAGE_LIMIT)
+    except ValueError:
+        return error("limit must be a whole number", 400)
+    if limit < 1:
+        return error("limit must be at least 1", 400)
+    rows = SandboxObject.objects.filter(sandbox_id=sandbox.pk).exclude(plural="events")
     if kind:
         r = resources.lookup(kind)
         if r is None:
             return error(f'the server doesn\'t have a resource type "{kind}"', 400)
-        plurals = [r.plural]
-    else:
-        plurals = sorted(p for p in cluster.objects if p != "events")
-    items = []
-    for plural in plurals:
-        r = resources.BY_PLURAL.get(plural)
-        items.extend(cluster.list(plural, namespace if (r is None or r.namespaced) else None))
-    return JsonResponse({"version": sandbox.version, "items": items})
+        rows = SandboxObject.objects.filter(sandbox_id=sandbox.pk, plural=r.plural)
+        if namespace and r.namespaced:
+            rows = rows.filter(key__startswith=f"{namespace}/")
+    elif namespace:
+        rows = rows.filter(Q(key__startswith=f"{namespace}/") | Q(key__startswith="/"))
+    if request.GET.get("continue"):
+        try:
+            plural, key = _continue_position(request.GET["continue"], sandbox.version)
+        except Gone as exc:
+            return error(str(exc), 410)
+        rows = rows.filter(Q(plural__gt=plural) | Q(plural=plural, key__gt=key))
+    items, size, token = [], 0, ""
+    page = rows.order_by("plural", "key").values_list("plural", "key", "body")[:limit + 1]
+    for plural, key, body in page.iterator(chunk_size=16):      # streamed: one big row at a time
+        if len(items) == limit or (items and size > PAGE_BYTES):
+            token = _continue_token(sandbox.version, *last)
+            break
+        items.append(body)
+        size += len(fastjson.dumps(body))
+        last = (plural, key)
+    return JsonResponse({"version": sandbox.version, "items": items, "metadata": {"continue": token}})
 
 
 @csrf_exempt

@@ -18,7 +18,7 @@ from django.db import OperationalError, close_old_connections
 
 from . import ratelimit, services
 from .models import Sandbox
-from .sim.engine import MAX_LINE, Engine
+from .sim.engine import MAX_LINE
 
 log = logging.getLogger(__name__)
 
@@ -62,20 +62,6 @@ def _in_thread_context(fn, *args):
 async def off_thread(fn, *args):
     """fn(*args) on the command pool."""
     return await asyncio.get_running_loop().run_in_executor(command_pool(), _in_thread_context, fn, *args)
-
-
-def complete(state: dict, line: str, cursor: int) -> tuple[int, list[str]]:
-    """Tab completion through the engine's completer, when it has one."""
-    try:
-        from .sim.completion import complete as engine_complete
-    except ImportError:
-        return cursor, []
-    try:
-        start, matches = engine_complete(Engine.from_state(state), line, cursor)
-    except Exception:
-        log.exception("completion failed for %r", line)
-        return cursor, []
-    return int(start), list(matches)[:200]
 
 
 class SandboxConsumer(AsyncJsonWebsocketConsumer):
@@ -138,6 +124,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 if not isinstance(line, str):
                     raise ValueError("complete needs a string line")
                 cursor = cursor if isinstance(cursor, int) and 0 <= cursor <= len(line) else len(line)
+                if not await off_thread(ratelimit.allow_complete, getattr(self.scope.get("user"), "pk", None)):
+                    raise ValueError(ratelimit.COMPLETE_MESSAGE)
                 start, matches = await self._complete(line[:MAX_LINE], cursor)
                 await self.send_json({"type": "completion", "id": msg_id, "start": start, "matches": matches})
                 return
@@ -181,8 +169,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         return await off_thread(self._complete_sync, line, cursor)
 
     def _complete_sync(self, line: str, cursor: int) -> tuple[int, list[str]]:
-        sandbox = services.get_for_user(self.sandbox_id, self.scope.get("user"))
-        return complete(sandbox.state, line, cursor)
+        return services.complete(self.sandbox_id, self.scope.get("user"), line, cursor)
 
     # ---- group messages -> this socket ---------------------------------------------------------------
     async def sandbox_topology(self, event: dict) -> None:

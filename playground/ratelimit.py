@@ -62,3 +62,20 @@ def allow(user_id: int | None, scope: str = "commands", limit: int | None = None
 
 def allow_create(user_id: int | None) -> bool:
     return allow(user_id, "create", getattr(settings, "PODSCAPE_CREATES_PER_MINUTE", 20), 60)
+
+
+COMPLETE_MESSAGE = "too many Tab completions; wait a few seconds"
+
+
+def allow_complete(user_id: int | None) -> bool:
+    """Tab completion builds on the sandbox's engine: 60 per 10 s is more than any typist presses Tab."""
+    return allow(user_id, "complete", getattr(settings, "PODSCAPE_COMPLETIONS_PER_WINDOW", 60))
+
+
+SIGNUP_MESSAGE = "Too many new accounts from your address; try again in an hour."
+
+
+def allow_signup(address: str) -> bool:
+    """New accounts per client address per hour (PODSCAPE_SIGNUPS_PER_HOUR; raise it for a classroom
+    behind one NAT address): each account may hold PODSCAPE_MAX_SANDBOXES sandboxes."""
+    return allow(address or "unknown", "signup", getattr(settings, "PODSCAPE_SIGNUPS_PER_HOUR", 20), 3600)

@@ -19,7 +19,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import store, topology
+from . import quotas, store, topology
 from .models import CommandRecord, Sandbox
 from .sim.engine import Engine, Result
 
@@ -196,6 +196,23 @@ def delete_sandbox(sandbox_id: int, user) -> None:
 
 
 # ---- commands ----------------------------------------------------------------------------------------
+def _named(objects: list[dict]) -> str:
+    """How a quota refusal names what the learner asked for (the Deployment, not the pods made from it)."""
+    from .sim import resources
+
+    first = min(objects, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
+                                        int(o["metadata"].get("resourceVersion") or 0)))
+    r = resources.for_object(first)
+    return f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+
+
+def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple[str | None, dict]:
+    """(the byte quota's refusal or None, the object sizes after the command)."""
+    sizes = quotas.sizes_after(engine, entry.stamps, entry.sizes)
+    grown = [engine.cluster.objects[p][k] for (p, k), n in sizes.items() if n > entry.sizes.get((p, k), 0)]
+    return quotas.check(engine, entry.sizes, sizes, files_before, _named(grown) if grown else "objects"), sizes
+
+
 def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
     """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit.
     `before` is what was stored before the command; only a sandbox over the limit is looked at closely."""
@@ -207,13 +224,7 @@ def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
                for key, obj in items.items() if (plural, key) not in before]
     if not created:
         return None
-    from .sim import resources
-
-    # Name what the learner asked for (the Deployment), not what its controllers made from it (pods).
-    first = min(created, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
-                                        int(o["metadata"].get("resourceVersion") or 0)))
-    r = resources.for_object(first)
-    what = f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+    what = _named(created)
     used = sum(1 for plural, _ in before if plural not in UNCOUNTED)
     return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
             f"requested: count/objects={len(created)}, used: count/objects={used}, "
@@ -289,24 +300,32 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                     _locked(sandbox_id, user)
                 sandbox, entry = _engine_entry(sandbox_id, user)
                 store.release_connection()
+                if entry.sizes is None:
+                    entry.sizes = quotas.object_sizes(entry.engine)
+                files_before = quotas.file_bytes(entry.engine)
                 line = assess_line(entry.engine) if assess_line else record_line
                 result = act(entry.engine)
-                reply = _store_result(sandbox, user, entry, record_line, line, result, outbox)
+                reply = _store_result(sandbox, user, entry, record_line, line, result, outbox, files_before)
                 if reply is not None:
                     return reply
     raise AssertionError("the row-locked attempt cannot be overtaken")
 
 
 def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, line: str, result: Result,
-                  outbox: list[dict] | None) -> dict | None:
+                  outbox: list[dict] | None, files_before: int) -> dict | None:
     """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
     engine = entry.engine
     with transaction.atomic():
         sandbox = _locked(read.pk, user)
         if (sandbox.version, sandbox.created) != (read.version, read.created):
             return None
-        quota = None if result.stopped else _quota_error(engine, entry.stamps)
+        quota, sizes = None, entry.sizes
+        if not result.stopped:
+            quota = _quota_error(engine, entry.stamps)
+            if not quota:
+                quota, sizes = _bytes_error(engine, entry, files_before)
         if quota or result.stopped:
+            sizes = entry.sizes
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
@@ -325,11 +344,30 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
         _publish_after_commit(sandbox.pk, entry.elements, new_elements if changed else None, result.traces, outbox)
-        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements)
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, new_elements, sizes)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
+
+
+def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
+    """Tab completion on the engine this worker caches for the sandbox (stored state only on a miss), in
+    turn with the sandbox's commands; it changes nothing, so the engine goes back to the cache."""
+    from .sim.completion import complete as engine_complete
+
+    gate = _gate(sandbox_id)
+    store.release_connection()
+    with gate.lock:
+        sandbox, entry = _engine_entry(sandbox_id, user)
+        try:
+            start, matches = engine_complete(entry.engine, line, cursor)
+        except Exception:
+            log.exception("completion failed for %r", line)
+            return cursor, []
+        finally:
+            store.engines.put(sandbox.pk, entry)
+    return int(start), list(matches)[:200]
 
 
 def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None) -> dict:

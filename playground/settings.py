@@ -158,6 +158,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # ---- sandbox limits ------------------------------------------------------------------------------------
 PODSCAPE_MAX_SANDBOXES = int(os.environ.get("PODSCAPE_MAX_SANDBOXES", "10"))
 PODSCAPE_MAX_OBJECTS = int(os.environ.get("PODSCAPE_MAX_OBJECTS", "1000"))
+# Bytes a sandbox's stored objects (their JSON) and its learner's files may weigh (playground/quotas.py).
+PODSCAPE_MAX_OBJECT_BYTES = int(os.environ.get("PODSCAPE_MAX_OBJECT_BYTES", str(10 * 2**20)))
+PODSCAPE_MAX_FILE_BYTES = int(os.environ.get("PODSCAPE_MAX_FILE_BYTES", str(5 * 2**20)))
 PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
 # Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
 # sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).
@@ -184,6 +187,9 @@ if os.environ.get("REDIS_URL"):
 PODSCAPE_COMMANDS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMMANDS_PER_WINDOW", "120"))   # per 10 s
 PODSCAPE_COMMAND_WINDOW = int(os.environ.get("PODSCAPE_COMMAND_WINDOW", "10"))                # seconds
 PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
+PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s
+PODSCAPE_SIGNUPS_PER_HOUR = int(os.environ.get("PODSCAPE_SIGNUPS_PER_HOUR", "20"))     # per client address
+PODSCAPE_SUBMITS_PER_MINUTE = int(os.environ.get("PODSCAPE_SUBMITS_PER_MINUTE", "6"))  # exercise submits
 PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
 
 # ---- production (DJANGO_DEBUG=0): see README "Running at scale" -----------------------------------------

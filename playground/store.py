@@ -125,6 +125,7 @@ class Entry:
     engine: Engine
     stamps: Stamps
     elements: list[dict]       # the diagram at this version: the "before" of the next command's diff
+    sizes: dict | None = None  # bytes of each stored object at this version (quotas.py), built on first use
 
 
 class EngineCache:
