@@ -16,7 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
 
-from . import ratelimit, services
+from . import ratelimit, services, socketlimits
 from .models import Sandbox
 from .sim.engine import MAX_LINE
 
@@ -72,6 +72,13 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         self.sandbox_id = int(self.scope["url_route"]["kwargs"]["sandbox_id"])
         self.group = f"sandbox-{self.sandbox_id}"
+        user_id = getattr(user, "pk", None)
+        if user_id is not None:
+            if not socketlimits.by_user.take(user_id, settings.PODSCAPE_SOCKETS_PER_USER):
+                await self.accept()
+                await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
+                return
+            self.counted_user = user_id
         hello = await self._hello(user)
         if hello is None:
             # Accept then close so the browser sees our code (a refused handshake only says 1006).
@@ -83,6 +90,9 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(hello)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted_user", None) is not None:
+            socketlimits.by_user.give_back(self.counted_user)
+            self.counted_user = None
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -190,6 +190,8 @@ PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", 
 PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s
 PODSCAPE_SIGNUPS_PER_HOUR = int(os.environ.get("PODSCAPE_SIGNUPS_PER_HOUR", "20"))     # per client address
 PODSCAPE_SUBMITS_PER_MINUTE = int(os.environ.get("PODSCAPE_SUBMITS_PER_MINUTE", "6"))  # exercise submits
+PODSCAPE_SOCKETS_PER_USER = int(os.environ.get("PODSCAPE_SOCKETS_PER_USER", "20"))        # open, per worker
+PODSCAPE_SOCKETS_PER_ADDRESS = int(os.environ.get("PODSCAPE_SOCKETS_PER_ADDRESS", "300"))  # a classroom's NAT
 PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
 
 # ---- production (DJANGO_DEBUG=0): see README "Running at scale" -----------------------------------------
