@@ -192,6 +192,15 @@ def gradebook(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "lessons/gradebook.html", {"course": course, "exercises": exercises, "rows": rows})
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A spreadsheet runs a cell that starts like a formula (a username `=HYPERLINK(...)`, `+1+1`, `@SUM`):
+    text cells that do are prefixed with an apostrophe, which the spreadsheet shows as plain text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 @login_required
 @require_GET
 def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
@@ -203,13 +212,13 @@ def gradebook_csv(request: HttpRequest, course_id: int) -> HttpResponse:
     header = ["learner"]
     for ex in exercises:
         header += [f"{ex.slug} score", f"{ex.slug} max", f"{ex.slug} attempts"]   # best score of the attempts
-    writer.writerow(header + ["last activity"])
+    writer.writerow([csv_cell(h) for h in header + ["last activity"]])     # slugs are safe; cheap to be sure
     for row in rows:
         line = [row["user"].username]
         for c in row["cells"]:
             line += [c["best"].score if c["best"] else "", c["max_score"], c["attempts"]]
         last = row["last_activity"]
-        writer.writerow(line + [last.isoformat(timespec="seconds") if last else ""])
+        writer.writerow([csv_cell(cell) for cell in line + [last.isoformat(timespec="seconds") if last else ""]])
     return response
 
 

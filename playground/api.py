@@ -83,6 +83,8 @@ def _body(request: HttpRequest) -> dict:
         data = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         raise services.SandboxError("the body must be JSON") from None
+    except RecursionError:
+        raise services.SandboxError("the body's JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise services.SandboxError("the body must be a JSON object")
     return data

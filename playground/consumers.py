@@ -64,6 +64,10 @@ async def off_thread(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(command_pool(), _in_thread_context, fn, *args)
 
 
+class Refused(Exception):
+    """A message we refuse, with the text to send back (only ours: an exception's own text is never sent)."""
+
+
 class SandboxConsumer(AsyncJsonWebsocketConsumer):
     sandbox_id: int
     group: str
@@ -107,6 +111,21 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         return services.hello(sandbox)
 
     # ---- client -> server -------------------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Channels' decoding, with a clear error for what is not JSON (or nests too deeply to read)."""
+        if text_data is None:
+            await self.send_json({"type": "error", "message": "send JSON in text frames"})
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.send_json({"type": "error", "message": "the message is not JSON"})
+            return
+        except RecursionError:
+            await self.send_json({"type": "error", "message": "the message's JSON is nested too deeply"})
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
             await self.send_json({"type": "error", "message": "expected a JSON object"})
@@ -117,31 +136,31 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             if kind == "command":
                 line = content.get("line")
                 if not isinstance(line, str):
-                    raise ValueError("command needs a string line")
+                    raise Refused("command needs a string line")
                 # The engine answers over-long lines itself; this only bounds what we hold in memory.
                 reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox)
             elif kind == "editor.save":
                 text = content.get("content")
                 if not isinstance(text, str):
-                    raise ValueError("editor.save needs string content")
+                    raise Refused("editor.save needs string content")
                 if len(text) > MAX_EDITOR:
-                    raise ValueError(f"the editor's content is over {MAX_EDITOR} characters")
+                    raise Refused(f"the editor's content is over {MAX_EDITOR} characters")
                 reply = await self._run(services.save_editor, text, outbox)
             elif kind == "editor.cancel":
                 reply = await self._run(services.save_editor, None, outbox, limited=False)
             elif kind == "complete":
                 line, cursor = content.get("line", ""), content.get("cursor")
                 if not isinstance(line, str):
-                    raise ValueError("complete needs a string line")
+                    raise Refused("complete needs a string line")
                 cursor = cursor if isinstance(cursor, int) and 0 <= cursor <= len(line) else len(line)
                 if not await off_thread(ratelimit.allow_complete, getattr(self.scope.get("user"), "pk", None)):
-                    raise ValueError(ratelimit.COMPLETE_MESSAGE)
+                    raise Refused(ratelimit.COMPLETE_MESSAGE)
                 start, matches = await self._complete(line[:MAX_LINE], cursor)
                 await self.send_json({"type": "completion", "id": msg_id, "start": start, "matches": matches})
                 return
             else:
-                raise ValueError(f"unknown message type {kind!r}")
-        except ValueError as exc:
+                raise Refused(f"unknown message type {kind!r}")
+        except (Refused, services.SandboxError) as exc:      # our own messages, never an exception's text
             await self.send_json({"type": "error", "id": msg_id, "message": str(exc)})
             return
         except Sandbox.DoesNotExist:
@@ -172,7 +191,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         """One trip to the database thread: the rate limit, then the command."""
         user = self.scope.get("user")
         if limited and not ratelimit.allow(getattr(user, "pk", None)):
-            raise ValueError(ratelimit.MESSAGE.strip())
+            raise Refused(ratelimit.MESSAGE.strip())
         return action(self.sandbox_id, user, arg, outbox=outbox)
 
     async def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:

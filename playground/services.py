@@ -120,9 +120,20 @@ def _publish_after_commit(sandbox_id: int, old_elements: list[dict] | None, new_
         transaction.on_commit(lambda: [publish(sandbox_id, m) for m in messages])
 
 
+def unicode_text(value: str, what: str) -> str:
+    """Refuse text that is not valid Unicode (a lone surrogate such as "\\ud800", which JSON can carry but
+    UTF-8, the terminal and the database cannot) with a message, instead of failing deep inside."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SandboxError(f"{what} holds text that is not valid Unicode (a lone surrogate); "
+                           f"nothing was run") from None
+    return value
+
+
 # ---- sandboxes ---------------------------------------------------------------------------------------
 def _validate_name(name: str) -> str:
-    name = (name or "").strip()
+    name = unicode_text((name or "").strip(), "The sandbox name")
     if not name:
         raise SandboxError("Give the sandbox a name.")
     if len(name) > MAX_NAME:
@@ -356,6 +367,7 @@ def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[s
     turn with the sandbox's commands; it changes nothing, so the engine goes back to the cache."""
     from .sim.completion import complete as engine_complete
 
+    unicode_text(line, "The line")
     gate = _gate(sandbox_id)
     store.release_connection()
     with gate.lock:
@@ -373,7 +385,7 @@ def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[s
 def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None) -> dict:
     """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs.
     With an outbox, the group messages land there after the commit instead of being sent."""
-    line = line if isinstance(line, str) else ""
+    line = unicode_text(line if isinstance(line, str) else "", "The command")
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
@@ -388,6 +400,8 @@ def _editor_line(engine: Engine) -> str:
 
 def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None) -> dict:
     """The learner saved the editor pane (content) or closed it (None)."""
+    if content is not None:
+        unicode_text(content, "The editor's content")
     record = "# editor: saved" if content is not None else "# editor: cancelled"
     return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox)
 
