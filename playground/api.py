@@ -17,7 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from . import fastjson, ratelimit, services, topology
+from . import accounts, fastjson, ratelimit, services, topology
 from .models import ApiToken, Sandbox, SandboxObject
 from .sim import resources
 
@@ -34,10 +34,7 @@ def _token_user(request: HttpRequest):
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "token" or not key.strip():
         return None
-    token = ApiToken.objects.select_related("user").filter(key=key.strip()).first()
-    if token is None or not token.user.is_active:
-        return False
-    return token.user
+    return accounts.token_user(key.strip()) or False
 
 
 def api_view(methods: tuple[str, ...]) -> Callable:
@@ -230,11 +227,17 @@ def objects(request: HttpRequest, sandbox_id: int) -> JsonResponse:
 @csrf_exempt
 @login_required
 def token(request: HttpRequest) -> JsonResponse:
-    """The logged-in user's API token (POST creates it; session + CSRF only)."""
-    if request.method == "POST":
+    """The logged-in user's API token (session + CSRF only). POST issues a new one, shown this once (only
+    its hash is stored) and replacing any earlier one; DELETE revokes it; GET says whether one exists.
+    Logging out and changing the password revoke it too."""
+    if request.method in ("POST", "DELETE"):
         reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
         if reason is not None:
             return error("CSRF check failed", 403)
-        return JsonResponse({"token": ApiToken.for_user(request.user).key})
+        if request.method == "DELETE":
+            return JsonResponse({"revoked": accounts.revoke_tokens(request.user) > 0})
+        return JsonResponse({"token": accounts.issue_token(request.user)})
     existing = ApiToken.objects.filter(user=request.user).first()
-    return JsonResponse({"token": existing.key if existing else None})
+    if existing is None:
+        return JsonResponse({"token": None})
+    return JsonResponse({"token": None, "created": existing.created.isoformat()})

@@ -8,12 +8,12 @@ django_asgi_app = get_asgi_application()   # set up Django before importing cons
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from .origin import OriginValidator  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 from .socketlimits import AddressLimit  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
-    "websocket": AllowedHostsOriginValidator(AddressLimit(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+    "websocket": OriginValidator(AddressLimit(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
 })

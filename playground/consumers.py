@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4404
+CLOSE_LOGGED_OUT = 4401
 MAX_EDITOR = 1_000_000        # characters in one editor save (the engine's manifest limits apply after)
 BUSY = "podscape: the server is busy; the command was not run. Try again in a moment."
 
@@ -90,6 +91,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.user_group = f"user-{user_id}"          # logout and password change close it (accounts.py)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json(hello)
 
@@ -99,6 +102,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             self.counted_user = None
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "user_group", None):
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
     async def _hello(self, user) -> dict | None:
         return await off_thread(self._hello_sync, user)
@@ -207,6 +212,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
 
     async def sandbox_traces(self, event: dict) -> None:
         await self.send_json({"type": "traces", "traces": event.get("traces", [])})
+
+    async def user_logout(self, event: dict) -> None:
+        await self.send_json({"type": "error", "message": "you logged out (or changed your password); log in again"})
+        await self.close(code=CLOSE_LOGGED_OUT)
 
     async def sandbox_deleted(self, event: dict) -> None:
         await self.send_json({"type": "error", "message": "this sandbox was deleted"})

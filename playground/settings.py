@@ -23,8 +23,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "podscape-dev-secret-key-change-me-in-production-0123456789")
+DEV_SECRET_KEY = "podscape-dev-secret-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DJANGO_DEBUG", True)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    # the committed key signs sessions and password-reset links: anyone could forge them
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_DEBUG=0 needs SECRET_KEY: the development key is public "
+                               "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -138,6 +145,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Password-reset mail: printed to the console unless EMAIL_HOST names an SMTP server.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "podscape@localhost")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "sandbox_list"
 LOGOUT_REDIRECT_URL = "home"
@@ -193,11 +212,10 @@ PODSCAPE_SUBMITS_PER_MINUTE = int(os.environ.get("PODSCAPE_SUBMITS_PER_MINUTE", 
 PODSCAPE_SOCKETS_PER_USER = int(os.environ.get("PODSCAPE_SOCKETS_PER_USER", "20"))        # open, per worker
 PODSCAPE_SOCKETS_PER_ADDRESS = int(os.environ.get("PODSCAPE_SOCKETS_PER_ADDRESS", "300"))  # a classroom's NAT
 PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
+PODSCAPE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("PODSCAPE_LOGIN_FAILURES_PER_ADDRESS", "50"))  # any names
 
 # ---- production (DJANGO_DEBUG=0): see README "Running at scale" -----------------------------------------
 if not DEBUG:
-    if SECRET_KEY.startswith("podscape-dev-secret-key") and env_bool("PODSCAPE_REQUIRE_SECRET", False):
-        raise RuntimeError("set SECRET_KEY in production")
     # Static files come from `manage.py collectstatic` (STATIC_ROOT), compressed and cache-busted.
     WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
     if os.environ.get("STATIC_ROOT"):
