@@ -1,7 +1,12 @@
 """ASGI entry point: HTTP through Django (WhiteNoise serves static files), WebSockets through Channels."""
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
+
+# A command's engine is CPU-bound Python in a thread of this process: hand the GIL to the event loop and to
+# other learners' commands (waiting on the database, mostly) every millisecond rather than Python's 5 ms.
+sys.setswitchinterval(float(os.environ.get("PODSCAPE_SWITCH_INTERVAL", "0.001")))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
 django_asgi_app = get_asgi_application()   # set up Django before importing consumers (they import models)

@@ -297,11 +297,30 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
 
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
+    """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
+    from . import ratelimit
+
+    user_id = getattr(user, "pk", None)
+    if not ratelimit.work_left(user_id):
+        raise RateLimited(ratelimit.WORK_MESSAGE)
+    try:
+        with ratelimit.in_flight(user_id):
+            reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox)
+    except ratelimit.InFlight:
+        raise RateLimited(ratelimit.IN_FLIGHT_MESSAGE) from None
+    ratelimit.spend_work(user_id, work)
+    return reply
+
+
+def _execute_in_turn(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
+                     assess_line: Callable[[Engine], str] | None, outbox: list[dict] | None) -> tuple[dict, int]:
     """Run the line on the engine outside any transaction, then store it under the row lock if nobody else
     wrote the sandbox meanwhile: a slow line holds no lock and no database connection another learner needs
-    (SQLite's one write lock included), and commands to one sandbox still apply one after the other."""
+    (SQLite's one write lock included), and commands to one sandbox still apply one after the other.
+    (reply, units of work the engine did)."""
     gate = _gate(sandbox_id)            # held here: the weak table forgets a gate nobody holds
     store.release_connection()          # waiting for the gate holds no database connection
+    work = 0
     with gate.lock:
         for attempt in range(ATTEMPTS):
             last = attempt == ATTEMPTS - 1
@@ -316,9 +335,10 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                 files_before = quotas.file_bytes(entry.engine)
                 line = assess_line(entry.engine) if assess_line else record_line
                 result = act(entry.engine)
+                work += result.work
                 reply = _store_result(sandbox, user, entry, record_line, line, result, outbox, files_before)
                 if reply is not None:
-                    return reply
+                    return reply, work
     raise AssertionError("the row-locked attempt cannot be overtaken")
 
 

@@ -74,6 +74,7 @@ class Result:
     changed: bool = False            # cluster objects changed: push a new topology
     prompt: str = ""                 # the prompt to show after this command
     stopped: bool = False            # over its budget: what the line changed must not be kept
+    work: int = 0                    # units of the Meter's budget the line used
 
     def as_dict(self) -> dict:
         return {"output": self.output, "exit_code": self.exit_code, "editor": self.editor,
@@ -166,14 +167,15 @@ class Engine:
         controllers.reconcile(self.cluster)
 
     def _begin(self, now: float | None) -> None:
-        self.traces, self.editor, self.clear = [], None, False
+        self.traces, self.editor, self.clear, self.work = [], None, False, 0
         self._rv_before = self.cluster.resource_version
         self.tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
     def _metered(self, term: Stream, work: Callable[[], int]) -> tuple[int, bool]:
-        """Run `work` under a fresh Meter: (exit code, stopped over budget)."""
-        token = _meter.set(Meter())
+        """Run `work` under a fresh Meter: (exit code, stopped over budget); self.work is what it used."""
+        meter = Meter()
+        token = _meter.set(meter)
         try:
             return work(), False
         except OverBudget as stop:
@@ -182,19 +184,22 @@ class Engine:
             term.write(stop.message + "\n")
             return 1, True
         finally:
+            self.work = min(meter.budget, meter.budget - meter.left)    # a refused charge costs the rest
             if token is not None:
                 _meter.reset(token)
 
     def _finish(self, out: Stream, code: int, stopped: bool = False) -> Result:
         if stopped:      # the caller throws this engine away: no reconcile of a half-done state
-            return Result(output=out.text, exit_code=code, prompt=self.host.prompt(), stopped=True)
+            return Result(output=out.text, exit_code=code, prompt=self.host.prompt(), stopped=True,
+                          work=self.work)
         # the tick already reconciled this very state at this time: a command that stored nothing (get,
         # describe, exec, curl...) needs no second pass, which halves their cost on a large cluster
         if self.cluster.running and getattr(self, "_settled", None) != (
                 self.cluster.resource_version, self.cluster.running, self.cluster.now):
             controllers.reconcile(self.cluster)
         return Result(output=out.text, exit_code=code, editor=self.editor, traces=self.traces, clear=self.clear,
-                      changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt())
+                      changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt(),
+                      work=getattr(self, "work", 0))
 
     def run(self, line: str, now: float | None = None) -> Result:
         """Run one line as the learner's shell would, with the cluster's clock at `now`."""

@@ -78,3 +78,27 @@ def test_a_meter_counts_units_and_time():
         meter.charge(1)
     with pytest.raises(OverBudget, match="after 0 seconds"):
         Meter(units=WORK_BUDGET, seconds=0).charge(0)
+
+
+def test_heavy_lines_back_to_back_meet_the_learners_share(settings, alice, bob, alice_sandbox, bob_sandbox):
+    """One learner's lines may each use the budget, but not one after the other all day: the worker's CPU
+    is shared by everyone in it (PODSCAPE_WORK_PER_WINDOW)."""
+    settings.PODSCAPE_WORK_PER_WINDOW = 20_000_000
+    services.run_command(alice_sandbox.pk, alice, BIG)
+    heavy = "printf '%0999999999d' 1 | wc -c"
+    assert STOPPED in services.run_command(alice_sandbox.pk, alice, heavy)["output"]      # 16M spent
+    assert STOPPED in services.run_command(alice_sandbox.pk, alice, heavy)["output"]      # 32M spent
+    with pytest.raises(services.RateLimited, match="used this sandbox's share of the machine"):
+        services.run_command(alice_sandbox.pk, alice, "echo next")
+    assert services.run_command(bob_sandbox.pk, bob, "echo hi")["output"] == "hi\n"
+
+
+def test_a_learner_cannot_queue_unbounded_commands_in_a_worker(settings, alice, bob, alice_sandbox, bob_sandbox):
+    from playground import ratelimit
+
+    settings.PODSCAPE_COMMANDS_IN_FLIGHT = 2
+    with ratelimit.in_flight(alice.pk), ratelimit.in_flight(alice.pk):      # two of hers running or waiting
+        with pytest.raises(services.RateLimited, match="already have commands running"):
+            services.run_command(alice_sandbox.pk, alice, "echo third")
+        assert services.run_command(bob_sandbox.pk, bob, "echo hi")["output"] == "hi\n"
+    assert services.run_command(alice_sandbox.pk, alice, "echo now")["output"] == "now\n"
