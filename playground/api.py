@@ -11,6 +11,7 @@ import json
 from functools import wraps
 from typing import Callable
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
@@ -55,6 +56,10 @@ def api_view(methods: tuple[str, ...]) -> Callable:
                         return error("CSRF check failed: send the csrftoken cookie's value as X-CSRFToken", 403)
             else:
                 return error("authentication required: log in or send 'Authorization: Token <key>'", 401)
+            # every API call costs a session or token lookup and a query: reads are limited too (a loop
+            # fetching /objects kept a worker busy); commands also count against the command limit
+            if not ratelimit.allow(request.user.pk, "api", settings.PODSCAPE_API_PER_WINDOW):
+                return error("too many API requests; wait a few seconds and try again", 429)
             if request.method not in methods:
                 response = error(f"method {request.method} not allowed", 405)
                 response["Allow"] = ", ".join(methods)

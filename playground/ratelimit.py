@@ -95,7 +95,7 @@ _in_flight_lock = threading.Lock()
 
 
 def work_window() -> tuple[int, int]:
-    return (getattr(settings, "PODSCAPE_WORK_PER_WINDOW", 32_000_000),
+    return (getattr(settings, "PODSCAPE_WORK_PER_WINDOW", 16_000_000),
             getattr(settings, "PODSCAPE_COMMAND_WINDOW", WINDOW_SECONDS))
 
 
@@ -114,7 +114,7 @@ def spend_work(user_id: int | None, units: int) -> None:
 @contextlib.contextmanager
 def in_flight(user_id: int | None):
     """At most PODSCAPE_COMMANDS_IN_FLIGHT commands of one learner running or waiting in this worker."""
-    limit = getattr(settings, "PODSCAPE_COMMANDS_IN_FLIGHT", 4)
+    limit = getattr(settings, "PODSCAPE_COMMANDS_IN_FLIGHT", 2)
     with _in_flight_lock:
         if user_id is not None and _in_flight.get(user_id, 0) >= limit:
             raise InFlight()

@@ -208,8 +208,9 @@ PODSCAPE_COMMAND_WINDOW = int(os.environ.get("PODSCAPE_COMMAND_WINDOW", "10"))  
 PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
 # The engine's work one user may spend per command window (engine.Meter units; one line may use 16M), and
 # how many of their commands may run or wait in one worker at once (playground/ratelimit.py).
-PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "32000000"))
-PODSCAPE_COMMANDS_IN_FLIGHT = int(os.environ.get("PODSCAPE_COMMANDS_IN_FLIGHT", "4"))
+PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "16000000"))
+PODSCAPE_COMMANDS_IN_FLIGHT = int(os.environ.get("PODSCAPE_COMMANDS_IN_FLIGHT", "2"))
+PODSCAPE_API_PER_WINDOW = int(os.environ.get("PODSCAPE_API_PER_WINDOW", "120"))    # API requests per user per 10 s
 PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s
 PODSCAPE_SIGNUPS_PER_HOUR = int(os.environ.get("PODSCAPE_SIGNUPS_PER_HOUR", "20"))     # per client address
 PODSCAPE_SUBMITS_PER_MINUTE = int(os.environ.get("PODSCAPE_SUBMITS_PER_MINUTE", "6"))  # exercise submits

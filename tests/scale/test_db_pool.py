@@ -38,7 +38,9 @@ def post_command(worker, learner, line: str, timeout: float = 30):
 
 @pytest.mark.two_workers        # the PostgreSQL pass: SQLite has no connection pool
 def test_a_burst_is_capped_answers_503_and_the_worker_recovers_by_itself():
-    stack = make_stack(workers=1, DB_POOL_MAX=POOL, DB_POOL_TIMEOUT=0.5, PODSCAPE_COMMANDS_PER_WINDOW=1_000_000)
+    # the learner's share (work per window, commands in flight) would refuse most of the burst first
+    stack = make_stack(workers=1, DB_POOL_MAX=POOL, DB_POOL_TIMEOUT=0.5, PODSCAPE_COMMANDS_PER_WINDOW=1_000_000,
+                       PODSCAPE_WORK_PER_WINDOW=10**12, PODSCAPE_COMMANDS_IN_FLIGHT=1000)
     with stack:
         a, b = stack.seed(2)
         worker = stack.workers[0]

@@ -28,6 +28,12 @@ ATTACKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_share_limit(settings):
+    """These tests run several budget-sized lines in a row; the learner's share is tested on its own below."""
+    settings.PODSCAPE_WORK_PER_WINDOW = 10**12
+
+
 def stored(sandbox_id: int) -> tuple[dict, dict]:
     state = Sandbox.objects.get(pk=sandbox_id).state
     objs = {p: sorted(items) for p, items in state["cluster"]["objects"].items() if p != "events"}

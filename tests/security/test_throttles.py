@@ -60,3 +60,11 @@ def test_signups_are_throttled_per_address(settings, django_user_model):
     assert "Too many new accounts from your address" in sign_up(9, "10.0.0.1").content.decode()
     assert sign_up(5, "10.0.0.2").status_code == 302          # another address is not slowed down
     assert django_user_model.objects.filter(username__startswith="spam").count() == 4
+
+
+@pytest.mark.django_db
+def test_api_reads_are_rate_limited_too(settings, alice, alice_client, alice_sandbox):
+    settings.PODSCAPE_API_PER_WINDOW = 3
+    url = f"/api/sandboxes/{alice_sandbox.pk}/objects?kind=cm"
+    assert [alice_client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert alice_client.get(url).json() == {"error": "too many API requests; wait a few seconds and try again"}
