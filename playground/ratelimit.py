@@ -99,16 +99,26 @@ def work_window() -> tuple[int, int]:
             getattr(settings, "PODSCAPE_COMMAND_WINDOW", WINDOW_SECONDS))
 
 
-def work_left(user_id: int | None) -> bool:
+RESERVE = 8_000_000          # work a command books as it starts: half a line's budget (engine.WORK_BUDGET)
+
+
+def reserve_work(user_id: int | None) -> bool:
+    """Book RESERVE units for a command about to run; False (nothing booked) when the learner's share for
+    this window is spent. Booking before running makes parallel commands (tabs, workers, API calls) see
+    each other: of 60 heavy calls at once, two run, not two per worker."""
     if user_id is None:
         return True
     limit, window = work_window()
-    return (cache.get(f"rl:work:{user_id}:{int(time.time() // window)}") or 0) < limit
+    if hit(f"rl:work:{user_id}", window, RESERVE) - RESERVE >= limit:
+        hit(f"rl:work:{user_id}", window, -RESERVE)
+        return False
+    return True
 
 
 def spend_work(user_id: int | None, units: int) -> None:
-    if user_id is not None and units > 0:
-        hit(f"rl:work:{user_id}", work_window()[1], units)
+    """Settle a command that booked RESERVE: `units` is what it used (the rest is given back)."""
+    if user_id is not None and units != RESERVE:
+        hit(f"rl:work:{user_id}", work_window()[1], units - RESERVE)
 
 
 @contextlib.contextmanager

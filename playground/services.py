@@ -301,14 +301,17 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
     from . import ratelimit
 
     user_id = getattr(user, "pk", None)
-    if not ratelimit.work_left(user_id):
-        raise RateLimited(ratelimit.WORK_MESSAGE)
     try:
         with ratelimit.in_flight(user_id):
-            reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox)
+            if not ratelimit.reserve_work(user_id):
+                raise RateLimited(ratelimit.WORK_MESSAGE)
+            work = 0
+            try:
+                reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox)
+            finally:
+                ratelimit.spend_work(user_id, work)
     except ratelimit.InFlight:
         raise RateLimited(ratelimit.IN_FLIGHT_MESSAGE) from None
-    ratelimit.spend_work(user_id, work)
     return reply
 
 

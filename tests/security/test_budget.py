@@ -108,3 +108,13 @@ def test_a_learner_cannot_queue_unbounded_commands_in_a_worker(settings, alice, 
             services.run_command(alice_sandbox.pk, alice, "echo third")
         assert services.run_command(bob_sandbox.pk, bob, "echo hi")["output"] == "hi\n"
     assert services.run_command(alice_sandbox.pk, alice, "echo now")["output"] == "now\n"
+
+
+def test_commands_starting_together_book_their_work_first(settings, alice):
+    """Parallel commands see each other's booking: of many heavy calls at once only two start."""
+    from playground import ratelimit
+
+    settings.PODSCAPE_WORK_PER_WINDOW = 16_000_000
+    assert [ratelimit.reserve_work(alice.pk) for _ in range(3)] == [True, True, False]
+    ratelimit.spend_work(alice.pk, 1_000)           # one finished cheaply: its booking is given back
+    assert ratelimit.reserve_work(alice.pk)
