@@ -1,14 +1,19 @@
 """An exercise beside the terminal: tasks with live pass/fail, hints one at a time, submit (an Attempt)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from playground import ratelimit
+
 from . import exercises, markdown, progress
 from .course_views import sandbox_of
 from .models import Attempt
+
+SUBMIT_MESSAGE = "You are submitting too often; wait a minute and try again."
 
 
 def _exercise(request: HttpRequest, slug: str, sandbox_id: int):
@@ -51,6 +56,9 @@ def hint(request: HttpRequest, slug: str, sandbox_id: int, task_id: str) -> Http
 @require_POST
 def submit(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     sandbox, lesson = _exercise(request, slug, sandbox_id)
+    # an attempt copies the sandbox's whole state: a few a minute is plenty for a learner
+    if not ratelimit.allow(request.user.pk, "submit", settings.PODSCAPE_SUBMITS_PER_MINUTE, 60):
+        return HttpResponse(SUBMIT_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
     attempt = exercises.submit(sandbox, lesson)
     if request.htmx:
         return render_pane(request, sandbox, lesson, submitted=attempt)

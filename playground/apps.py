@@ -22,3 +22,4 @@ class PlaygroundConfig(AppConfig):
 
         configure_engine_limits()
         setting_changed.connect(configure_engine_limits)   # tests that override the settings
+        from . import accounts  # noqa: F401  (connects the logout signal)

@@ -6,34 +6,67 @@ socket of the sandbox (the channel group `sandbox-<id>`) after a change.
 """
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import OperationalError, close_old_connections
 
-from . import ratelimit, services
+from . import ratelimit, services, socketlimits
 from .models import Sandbox
-from .sim.engine import MAX_LINE, Engine
+from .sim.engine import MAX_LINE
 
 log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4404
+CLOSE_LOGGED_OUT = 4401
 MAX_EDITOR = 1_000_000        # characters in one editor save (the engine's manifest limits apply after)
+BUSY = "podscape: the server is busy; the command was not run. Try again in a moment."
+
+# Commands run on this pool, not on Channels' one shared sync thread (database_sync_to_async is thread-
+# sensitive): one learner's slow command no longer queues everybody's. Sized to the database pool, so a
+# thread never waits for a connection; services orders commands to one sandbox (gate + version check).
+# Each thread runs its calls in a context of its own: Django keeps connections in context-local storage,
+# and asgiref's thread_sensitive=False would copy one call's connection back into the socket's context,
+# where the next call, on another thread, could not use it and nothing would ever close it.
+_pool: dict[str, ThreadPoolExecutor] = {}
+_pool_lock = threading.Lock()
+_thread = threading.local()
 
 
-def complete(state: dict, line: str, cursor: int) -> tuple[int, list[str]]:
-    """Tab completion through the engine's completer, when it has one."""
-    try:
-        from .sim.completion import complete as engine_complete
-    except ImportError:
-        return cursor, []
-    try:
-        start, matches = engine_complete(Engine.from_state(state), line, cursor)
-    except Exception:
-        log.exception("completion failed for %r", line)
-        return cursor, []
-    return int(start), list(matches)[:200]
+def command_pool() -> ThreadPoolExecutor:
+    with _pool_lock:
+        if "pool" not in _pool:
+            _pool["pool"] = ThreadPoolExecutor(max_workers=settings.PODSCAPE_COMMAND_THREADS,
+                                               thread_name_prefix="podscape-command")
+        return _pool["pool"]
+
+
+def _in_thread_context(fn, *args):
+    if not hasattr(_thread, "context"):
+        _thread.context = contextvars.Context()
+
+    def call():
+        close_old_connections()
+        try:
+            return fn(*args)
+        finally:
+            close_old_connections()      # CONN_MAX_AGE 0 (and always with the pool): back to the pool
+    return _thread.context.run(call)
+
+
+async def off_thread(fn, *args):
+    """fn(*args) on the command pool."""
+    return await asyncio.get_running_loop().run_in_executor(command_pool(), _in_thread_context, fn, *args)
+
+
+class Refused(Exception):
+    """A message we refuse, with the text to send back (only ours: an exception's own text is never sent)."""
 
 
 class SandboxConsumer(AsyncJsonWebsocketConsumer):
@@ -44,6 +77,13 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         self.sandbox_id = int(self.scope["url_route"]["kwargs"]["sandbox_id"])
         self.group = f"sandbox-{self.sandbox_id}"
+        user_id = getattr(user, "pk", None)
+        if user_id is not None:
+            if not socketlimits.by_user.take(user_id, settings.PODSCAPE_SOCKETS_PER_USER):
+                await self.accept()
+                await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
+                return
+            self.counted_user = user_id
         hello = await self._hello(user)
         if hello is None:
             # Accept then close so the browser sees our code (a refused handshake only says 1006).
@@ -51,15 +91,24 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.user_group = f"user-{user_id}"          # logout and password change close it (accounts.py)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json(hello)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted_user", None) is not None:
+            socketlimits.by_user.give_back(self.counted_user)
+            self.counted_user = None
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "user_group", None):
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
-    @database_sync_to_async
-    def _hello(self, user) -> dict | None:
+    async def _hello(self, user) -> dict | None:
+        return await off_thread(self._hello_sync, user)
+
+    def _hello_sync(self, user) -> dict | None:
         try:
             sandbox = services.get_for_user(self.sandbox_id, user)
         except Sandbox.DoesNotExist:
@@ -67,6 +116,21 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         return services.hello(sandbox)
 
     # ---- client -> server -------------------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Channels' decoding, with a clear error for what is not JSON (or nests too deeply to read)."""
+        if text_data is None:
+            await self.send_json({"type": "error", "message": "send JSON in text frames"})
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.send_json({"type": "error", "message": "the message is not JSON"})
+            return
+        except RecursionError:
+            await self.send_json({"type": "error", "message": "the message's JSON is nested too deeply"})
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
             await self.send_json({"type": "error", "message": "expected a JSON object"})
@@ -77,34 +141,40 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             if kind == "command":
                 line = content.get("line")
                 if not isinstance(line, str):
-                    raise ValueError("command needs a string line")
+                    raise Refused("command needs a string line")
                 # The engine answers over-long lines itself; this only bounds what we hold in memory.
                 reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox)
             elif kind == "editor.save":
                 text = content.get("content")
                 if not isinstance(text, str):
-                    raise ValueError("editor.save needs string content")
+                    raise Refused("editor.save needs string content")
                 if len(text) > MAX_EDITOR:
-                    raise ValueError(f"the editor's content is over {MAX_EDITOR} characters")
+                    raise Refused(f"the editor's content is over {MAX_EDITOR} characters")
                 reply = await self._run(services.save_editor, text, outbox)
             elif kind == "editor.cancel":
                 reply = await self._run(services.save_editor, None, outbox, limited=False)
             elif kind == "complete":
                 line, cursor = content.get("line", ""), content.get("cursor")
                 if not isinstance(line, str):
-                    raise ValueError("complete needs a string line")
+                    raise Refused("complete needs a string line")
                 cursor = cursor if isinstance(cursor, int) and 0 <= cursor <= len(line) else len(line)
+                if not await off_thread(ratelimit.allow_complete, getattr(self.scope.get("user"), "pk", None)):
+                    raise Refused(ratelimit.COMPLETE_MESSAGE)
                 start, matches = await self._complete(line[:MAX_LINE], cursor)
                 await self.send_json({"type": "completion", "id": msg_id, "start": start, "matches": matches})
                 return
             else:
-                raise ValueError(f"unknown message type {kind!r}")
-        except ValueError as exc:
+                raise Refused(f"unknown message type {kind!r}")
+        except (Refused, services.SandboxError) as exc:      # our own messages, never an exception's text
             await self.send_json({"type": "error", "id": msg_id, "message": str(exc)})
             return
         except Sandbox.DoesNotExist:
             await self.send_json({"type": "error", "id": msg_id, "message": "this sandbox no longer exists"})
             await self.close(code=CLOSE_GONE)
+            return
+        except OperationalError:  # no database connection within the pool's timeout: nothing was stored
+            log.warning("sandbox %s: no database connection for %r", self.sandbox_id, kind)
+            await self.send_json({"type": "error", "id": msg_id, "message": BUSY})
             return
         except Exception:         # an engine bug: the transaction rolled back, the socket stays up
             log.exception("sandbox %s: %r failed", self.sandbox_id, content)
@@ -120,19 +190,20 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 log.exception("publishing to %s failed", self.group)
 
     async def _run(self, action, arg, outbox: list[dict], limited: bool = True) -> dict:
-        return await database_sync_to_async(self._run_sync)(action, arg, outbox, limited)
+        return await off_thread(self._run_sync, action, arg, outbox, limited)
 
     def _run_sync(self, action, arg, outbox: list[dict], limited: bool) -> dict:
         """One trip to the database thread: the rate limit, then the command."""
         user = self.scope.get("user")
         if limited and not ratelimit.allow(getattr(user, "pk", None)):
-            raise ValueError(ratelimit.MESSAGE.strip())
+            raise Refused(ratelimit.MESSAGE.strip())
         return action(self.sandbox_id, user, arg, outbox=outbox)
 
-    @database_sync_to_async
-    def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
-        sandbox = services.get_for_user(self.sandbox_id, self.scope.get("user"))
-        return complete(sandbox.state, line, cursor)
+    async def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
+        return await off_thread(self._complete_sync, line, cursor)
+
+    def _complete_sync(self, line: str, cursor: int) -> tuple[int, list[str]]:
+        return services.complete(self.sandbox_id, self.scope.get("user"), line, cursor)
 
     # ---- group messages -> this socket ---------------------------------------------------------------
     async def sandbox_topology(self, event: dict) -> None:
@@ -142,6 +213,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
 
     async def sandbox_traces(self, event: dict) -> None:
         await self.send_json({"type": "traces", "traces": event.get("traces", [])})
+
+    async def user_logout(self, event: dict) -> None:
+        await self.send_json({"type": "error", "message": "you logged out (or changed your password); log in again"})
+        await self.close(code=CLOSE_LOGGED_OUT)
 
     async def sandbox_deleted(self, event: dict) -> None:
         await self.send_json({"type": "error", "message": "this sandbox was deleted"})

@@ -1,6 +1,7 @@
 """Login throttling: after PODSCAPE_LOGIN_FAILURES failed logins for one username from one address within
-five minutes, the login form refuses further tries (HTTP 429) with a message saying so, until the window
-passes. Counted in Django's cache (Redis with REDIS_URL, so all workers count together)."""
+five minutes, or PODSCAPE_LOGIN_FAILURES_PER_ADDRESS from one address whatever the usernames (spraying one
+password over many accounts), the login form refuses further tries (HTTP 429) with a message saying so,
+until the window passes. Counted in Django's cache (Redis with REDIS_URL, so all workers count together)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,11 +16,24 @@ from django.core.exceptions import ValidationError
 WINDOW = 300
 MESSAGE = ("Too many failed logins for this username from your address. "
            "Wait 5 minutes and try again.")
+ADDRESS_MESSAGE = "Too many failed logins from your address. Wait 5 minutes and try again."
 
 
 def _key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}\0{ip}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{username.strip().lower()}\0{ip}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"login-fail:{digest}:{int(time.time() // WINDOW)}"
+
+
+def _address_key(ip: str) -> str:
+    return f"login-fail-ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}:{int(time.time() // WINDOW)}"
+
+
+def _count(key: str) -> None:
+    if cache.add(key, 1, timeout=WINDOW * 2) is False:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 1, timeout=WINDOW * 2)
 
 
 def client_ip(request) -> str:
@@ -38,18 +52,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        key = _key(username, client_ip(self.request))
-        if (cache.get(key) or 0) >= limit():
-            self.throttled = True
-            raise ValidationError(MESSAGE, code="throttled")
+        ip = client_ip(self.request)
+        key, address = _key(username, ip), _address_key(ip)
+        per_address = getattr(settings, "PODSCAPE_LOGIN_FAILURES_PER_ADDRESS", 50)
+        for k, most, message in ((key, limit(), MESSAGE), (address, per_address, ADDRESS_MESSAGE)):
+            if (cache.get(k) or 0) >= most:
+                self.throttled = True
+                raise ValidationError(message, code="throttled")
         try:
             return super().clean()
         except ValidationError:
-            if cache.add(key, 1, timeout=WINDOW * 2) is False:
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.add(key, 1, timeout=WINDOW * 2)
+            _count(key)
+            _count(address)
             raise
 
 

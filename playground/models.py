@@ -1,8 +1,6 @@
 """A learner's sandboxes: one simulated minikube cluster each, stored as the engine's JSON state."""
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 
@@ -93,15 +91,13 @@ class CommandRecord(models.Model):
 
 
 class ApiToken(models.Model):
-    """`Authorization: Token <key>` for the JSON API (one key per user)."""
+    """`Authorization: Token <key>` for the JSON API (one per user). Only the key's SHA-256 is stored: the
+    key is shown once, when issued (playground/accounts.py). `stamp` is the user's session auth hash at
+    issue, so a password change invalidates the token as it ends the user's other sessions."""
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token")
-    key = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=64, unique=True)        # sha256 hex of the key
+    stamp = models.CharField(max_length=128, default="")
     created = models.DateTimeField(auto_now_add=True)
-
-    @classmethod
-    def for_user(cls, user) -> "ApiToken":
-        token, _ = cls.objects.get_or_create(user=user, defaults={"key": secrets.token_hex(20)})
-        return token
 
     def __str__(self) -> str:
         return f"token for {self.user}"

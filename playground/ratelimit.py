@@ -2,6 +2,8 @@
 counts together): commands, sandbox creation. Generous enough that nobody typing ever meets them."""
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 
 from django.conf import settings
@@ -26,8 +28,8 @@ def _redis_client(key: str):
     return cache._cache.get_client(key, write=True) if isinstance(cache, RedisCache) else None
 
 
-def hit(key: str, window: int) -> int:
-    """Count one more event under `key` in the current window; the count so far."""
+def hit(key: str, window: int, amount: int = 1) -> int:
+    """Count `amount` more under `key` in the current window; the count so far."""
     key = f"{key}:{int(time.time() // window)}"
     client = _redis_client(key)
     if client is not None:
@@ -35,17 +37,17 @@ def hit(key: str, window: int) -> int:
         # Redis serializer stores integers as plain integers, so cache.get(key) still reads the count.
         full = cache.make_and_validate_key(key)
         pipe = client.pipeline(transaction=False)
-        pipe.incr(full)
+        pipe.incrby(full, amount)
         pipe.expire(full, window * 2)
         count, _ = pipe.execute()
         return int(count)
-    if cache.add(key, 1, timeout=window * 2):
-        return 1
+    if cache.add(key, amount, timeout=window * 2):
+        return amount
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:         # expired between add and incr
-        cache.add(key, 1, timeout=window * 2)
-        return 1
+        cache.add(key, amount, timeout=window * 2)
+        return amount
 
 
 def allow(user_id: int | None, scope: str = "commands", limit: int | None = None,
@@ -62,3 +64,79 @@ def allow(user_id: int | None, scope: str = "commands", limit: int | None = None
 
 def allow_create(user_id: int | None) -> bool:
     return allow(user_id, "create", getattr(settings, "PODSCAPE_CREATES_PER_MINUTE", 20), 60)
+
+
+COMPLETE_MESSAGE = "too many Tab completions; wait a few seconds"
+
+
+def allow_complete(user_id: int | None) -> bool:
+    """Tab completion builds on the sandbox's engine: 60 per 10 s is more than any typist presses Tab."""
+    return allow(user_id, "complete", getattr(settings, "PODSCAPE_COMPLETIONS_PER_WINDOW", 60))
+
+
+SIGNUP_MESSAGE = "Too many new accounts from your address; try again in an hour."
+
+
+def allow_signup(address: str) -> bool:
+    """New accounts per client address per hour (PODSCAPE_SIGNUPS_PER_HOUR; raise it for a classroom
+    behind one NAT address): each account may hold PODSCAPE_MAX_SANDBOXES sandboxes."""
+    return allow(address or "unknown", "signup", getattr(settings, "PODSCAPE_SIGNUPS_PER_HOUR", 20), 3600)
+
+
+# ---- the engine's work, per learner ------------------------------------------------------------------------
+# A line may do WORK_BUDGET units of work (engine.Meter, ~1 s of CPU at most); these bound how much of a
+# worker's CPU one learner takes over time, and how many of their commands wait in a worker at once, so
+# back-to-back heavy lines or 60 parallel API calls cost the others little (a worker is one Python process:
+# a CPU-bound command slows every thread in it).
+WORK_MESSAGE = "podscape: your recent commands used this sandbox's share of the machine; wait a few seconds"
+IN_FLIGHT_MESSAGE = "podscape: you already have commands running; wait for them to finish"
+_in_flight: dict = {}
+_in_flight_lock = threading.Lock()
+
+
+def work_window() -> tuple[int, int]:
+    return (getattr(settings, "PODSCAPE_WORK_PER_WINDOW", 16_000_000),
+            getattr(settings, "PODSCAPE_COMMAND_WINDOW", WINDOW_SECONDS))
+
+
+RESERVE = 8_000_000          # work a command books as it starts: half a line's budget (engine.WORK_BUDGET)
+
+
+def reserve_work(user_id: int | None) -> bool:
+    """Book RESERVE units for a command about to run; False (nothing booked) when the learner's share for
+    this window is spent. Booking before running makes parallel commands (tabs, workers, API calls) see
+    each other: of 60 heavy calls at once, two run, not two per worker."""
+    if user_id is None:
+        return True
+    limit, window = work_window()
+    if hit(f"rl:work:{user_id}", window, RESERVE) - RESERVE >= limit:
+        hit(f"rl:work:{user_id}", window, -RESERVE)
+        return False
+    return True
+
+
+def spend_work(user_id: int | None, units: int) -> None:
+    """Settle a command that booked RESERVE: `units` is what it used (the rest is given back)."""
+    if user_id is not None and units != RESERVE:
+        hit(f"rl:work:{user_id}", work_window()[1], units - RESERVE)
+
+
+@contextlib.contextmanager
+def in_flight(user_id: int | None):
+    """At most PODSCAPE_COMMANDS_IN_FLIGHT commands of one learner running or waiting in this worker."""
+    limit = getattr(settings, "PODSCAPE_COMMANDS_IN_FLIGHT", 2)
+    with _in_flight_lock:
+        if user_id is not None and _in_flight.get(user_id, 0) >= limit:
+            raise InFlight()
+        _in_flight[user_id] = _in_flight.get(user_id, 0) + 1
+    try:
+        yield
+    finally:
+        with _in_flight_lock:
+            _in_flight[user_id] -= 1
+            if _in_flight[user_id] <= 0:
+                del _in_flight[user_id]
+
+
+class InFlight(Exception):
+    pass

@@ -7,8 +7,11 @@ traces to the sandbox's channel group, so every open tab sees the change.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+import threading
+import weakref
 from typing import Callable
 
 from asgiref.sync import async_to_sync
@@ -16,7 +19,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import store, topology, topology_delta
+from . import quotas, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
 from .sim import delta
 from .sim.engine import Engine, Result
@@ -124,9 +127,20 @@ def _publish_after_commit(sandbox_id: int, d: dict | None, traces: list[dict], o
         transaction.on_commit(lambda: [publish(sandbox_id, m) for m in messages])
 
 
+def unicode_text(value: str, what: str) -> str:
+    """Refuse text that is not valid Unicode (a lone surrogate such as "\\ud800", which JSON can carry but
+    UTF-8, the terminal and the database cannot) with a message, instead of failing deep inside."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SandboxError(f"{what} holds text that is not valid Unicode (a lone surrogate); "
+                           f"nothing was run") from None
+    return value
+
+
 # ---- sandboxes ---------------------------------------------------------------------------------------
 def _validate_name(name: str) -> str:
-    name = (name or "").strip()
+    name = unicode_text((name or "").strip(), "The sandbox name")
     if not name:
         raise SandboxError("Give the sandbox a name.")
     if len(name) > MAX_NAME:
@@ -202,6 +216,23 @@ def delete_sandbox(sandbox_id: int, user) -> None:
 
 
 # ---- commands ----------------------------------------------------------------------------------------
+def _named(objects: list[dict]) -> str:
+    """How a quota refusal names what the learner asked for (the Deployment, not the pods made from it)."""
+    from .sim import resources
+
+    first = min(objects, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
+                                        int(o["metadata"].get("resourceVersion") or 0)))
+    r = resources.for_object(first)
+    return f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+
+
+def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple[str | None, dict]:
+    """(the byte quota's refusal or None, the object sizes after the command)."""
+    sizes = quotas.sizes_after(engine, entry.stamps, entry.sizes)
+    grown = [engine.cluster.objects[p][k] for (p, k), n in sizes.items() if n > entry.sizes.get((p, k), 0)]
+    return quotas.check(engine, entry.sizes, sizes, files_before, _named(grown) if grown else "objects"), sizes
+
+
 def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
     """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit.
     `before` is what was stored before the command; only a sandbox over the limit is looked at closely."""
@@ -213,44 +244,137 @@ def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
                for key, obj in items.items() if (plural, key) not in before]
     if not created:
         return None
-    from .sim import resources
-
-    # Name what the learner asked for (the Deployment), not what its controllers made from it (pods).
-    first = min(created, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
-                                        int(o["metadata"].get("resourceVersion") or 0)))
-    r = resources.for_object(first)
-    what = f'{r.qualified if r else first.get("kind", "objects").lower()} "{first["metadata"].get("name", "")}"'
+    what = _named(created)
     used = sum(1 for plural, _ in before if plural not in UNCOUNTED)
     return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
             f"requested: count/objects={len(created)}, used: count/objects={used}, "
             f"limited: count/objects={limit}\n")
 
 
+def _as_stored(sandbox: Sandbox, engine: Engine) -> Engine:
+    """The engine as stored before this command, keeping the line in the history (bash would)."""
+    history = engine.host.history
+    sandbox.refresh_from_db(fields=["meta"])
+    stored = store.load_engine(sandbox)
+    stored.host.history = history
+    stored.host.pending_editor = None
+    stored.host.last_exit = 1
+    return stored
+
+
+class _Gate:
+    """Orders this worker's commands to one sandbox (the version check below orders workers)."""
+    __slots__ = ("lock", "__weakref__")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+
+_gates: "weakref.WeakValueDictionary[int, _Gate]" = weakref.WeakValueDictionary()
+_gates_lock = threading.Lock()
+ATTEMPTS = 3      # another worker committed to the sandbox while we ran: run the line again on its state
+
+
+def _gate(sandbox_id: int) -> _Gate:
+    with _gates_lock:
+        gate = _gates.get(sandbox_id)
+        if gate is None:
+            gate = _gates[sandbox_id] = _Gate()
+        return gate
+
+
+def _current(sandbox_id: int, user, meta: bool = False) -> Sandbox:
+    if not getattr(user, "is_authenticated", False):
+        raise Sandbox.DoesNotExist
+    rows = Sandbox.objects if meta else Sandbox.objects.defer("meta")
+    return rows.get(pk=sandbox_id, owner=user)
+
+
+def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
+    """The sandbox as read now and its engine: the one this worker cached at that version, or the stored
+    state (read in one transaction; a commit between its reads bumps the version the caller checks)."""
+    sandbox = _current(sandbox_id, user)
+    entry = store.engines.take(sandbox)
+    if entry is None:
+        with transaction.atomic():
+            sandbox = _current(sandbox_id, user, meta=True)
+            engine = store.load_engine(sandbox)
+        entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
+                            topology_delta.Diagram.build(engine))
+    return sandbox, entry
+
+
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
+    """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
+    from . import ratelimit
+
+    user_id = getattr(user, "pk", None)
+    try:
+        with ratelimit.in_flight(user_id):
+            if not ratelimit.reserve_work(user_id):
+                raise RateLimited(ratelimit.WORK_MESSAGE)
+            work = 0
+            try:
+                reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox)
+            finally:
+                ratelimit.spend_work(user_id, work)
+    except ratelimit.InFlight:
+        raise RateLimited(ratelimit.IN_FLIGHT_MESSAGE) from None
+    return reply
+
+
+def _execute_in_turn(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
+                     assess_line: Callable[[Engine], str] | None, outbox: list[dict] | None) -> tuple[dict, int]:
+    """Run the line on the engine outside any transaction, then store it under the row lock if nobody else
+    wrote the sandbox meanwhile: a slow line holds no lock and no database connection another learner needs
+    (SQLite's one write lock included), and commands to one sandbox still apply one after the other.
+    (reply, units of work the engine did)."""
+    gate = _gate(sandbox_id)            # held here: the weak table forgets a gate nobody holds
+    store.release_connection()          # waiting for the gate holds no database connection
+    work = 0
+    with gate.lock:
+        for attempt in range(ATTEMPTS):
+            last = attempt == ATTEMPTS - 1
+            # the last attempt holds the row lock while it runs, as every command once did: it cannot lose
+            with transaction.atomic() if last else contextlib.nullcontext():
+                if last:
+                    _locked(sandbox_id, user)
+                sandbox, entry = _engine_entry(sandbox_id, user)
+                store.release_connection()
+                if entry.sizes is None:
+                    entry.sizes = quotas.object_sizes(entry.engine)
+                files_before = quotas.file_bytes(entry.engine)
+                line = assess_line(entry.engine) if assess_line else record_line
+                # the prompt the line was typed at, for the reopened terminal (an editor save has none)
+                shown_prompt = "" if assess_line else entry.engine.host.prompt()
+                result = act(entry.engine)
+                work += result.work
+                reply = _store_result(sandbox, user, entry, record_line, line, shown_prompt, result, outbox,
+                                      files_before)
+                if reply is not None:
+                    return reply, work
+    raise AssertionError("the row-locked attempt cannot be overtaken")
+
+
+def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, line: str, shown_prompt: str,
+                  result: Result, outbox: list[dict] | None, files_before: int) -> dict | None:
+    """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
+    engine = entry.engine
     with transaction.atomic():
-        sandbox = _locked(sandbox_id, user)
-        # The engine this worker left at this version, or the stored state (another worker wrote since,
-        # or this worker never ran the sandbox). Either way this command owns it until commit.
-        entry = store.engines.take(sandbox)
-        if entry is None:
-            engine = store.load_engine(sandbox)
-            entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                                topology_delta.Diagram.build(engine))
-        engine = entry.engine
-        line = assess_line(engine) if assess_line else record_line
-        shown_prompt = "" if assess_line else engine.host.prompt()    # an editor save has no prompt of its own
-        result = act(engine)
-        quota = _quota_error(engine, entry.stamps)
-        if quota:
-            # Put back the cluster as it was: nothing the command created is kept.
-            history = engine.host.history
-            sandbox.refresh_from_db(fields=["meta"])
-            engine = store.load_engine(sandbox)
-            engine.host.history = history
-            engine.host.pending_editor = None
-            result = Result(output=quota, exit_code=1,
-                            prompt=engine.host.prompt())
+        sandbox = _locked(read.pk, user)
+        if (sandbox.version, sandbox.created) != (read.version, read.created):
+            return None
+        quota, sizes = None, entry.sizes
+        if not result.stopped:
+            quota = _quota_error(engine, entry.stamps)
+            if not quota:
+                quota, sizes = _bytes_error(engine, entry, files_before)
+        if quota or result.stopped:
+            sizes = entry.sizes
+            # Put back the sandbox as the last completed command left it: nothing this one did is kept.
+            engine = _as_stored(sandbox, engine)
+            result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
         assessment = assess(sandbox, line, result, engine)
         changes = delta.changes(engine.cluster, entry.stamps)
         new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
@@ -263,8 +387,8 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                                      exit_code=result.exit_code,
                                      assessment=assessment)
         changed = result.changed and not quota
-        # The diagram follows the objects the command changed (a quota refusal reloaded the engine as it
-        # was: nothing changed). The cached diagram is this command's to update: the entry was taken.
+        # The diagram follows the objects the command changed (a refusal or a stopped line reloaded the engine
+        # as it was: nothing changed). The cached diagram is this command's to update: the entry was taken.
         d = entry.diagram.advance(engine, changes[0], changes[1]) if changed or changes[0] or changes[1] else None
         if getattr(settings, "PODSCAPE_VERIFY_STORE", False):
             store.verify(sandbox, engine)
@@ -273,17 +397,37 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
         if d is not None and not topology.is_empty(d):
             entry.diagram.version = sandbox.version
         _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
-        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram)
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
 
 
+def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
+    """Tab completion on the engine this worker caches for the sandbox (stored state only on a miss), in
+    turn with the sandbox's commands; it changes nothing, so the engine goes back to the cache."""
+    from .sim.completion import complete as engine_complete
+
+    unicode_text(line, "The line")
+    gate = _gate(sandbox_id)
+    store.release_connection()
+    with gate.lock:
+        sandbox, entry = _engine_entry(sandbox_id, user)
+        try:
+            start, matches = engine_complete(entry.engine, line, cursor)
+        except Exception:
+            log.exception("completion failed for %r", line)
+            return cursor, []
+        finally:
+            store.engines.put(sandbox.pk, entry)
+    return int(start), list(matches)[:200]
+
+
 def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None) -> dict:
     """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs.
     With an outbox, the group messages land there after the commit instead of being sent."""
-    line = line if isinstance(line, str) else ""
+    line = unicode_text(line if isinstance(line, str) else "", "The command")
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
@@ -298,6 +442,8 @@ def _editor_line(engine: Engine) -> str:
 
 def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None) -> dict:
     """The learner saved the editor pane (content) or closed it (None)."""
+    if content is not None:
+        unicode_text(content, "The editor's content")
     record = "# editor: saved" if content is not None else "# editor: cancelled"
     return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox)
 

@@ -23,8 +23,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "podscape-dev-secret-key-change-me-in-production-0123456789")
+DEV_SECRET_KEY = "podscape-dev-secret-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DJANGO_DEBUG", True)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    # the committed key signs sessions and password-reset links: anyone could forge them
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_DEBUG=0 needs SECRET_KEY: the development key is public "
+                               "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -52,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "playground.middleware.DatabaseBusyMiddleware",     # no database connection: 503, not 500
 ]
 
 ROOT_URLCONF = "playground.urls"
@@ -79,18 +87,28 @@ ASGI_APPLICATION = "playground.asgi.application"
 # WAL with synchronous=NORMAL: a commit is one append to the log, not fsyncs of a rollback journal and the
 # database, and readers never wait for the writer. A killed process loses nothing committed (only a power
 # cut can take the last commits), which is what issue 7's SIGKILL test checks.
+# Threads that run WebSocket commands in each worker (playground/consumers.py command_pool).
+PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    # DB_CONN_MAX_AGE > 0 keeps a connection per worker thread (channels runs all DB work of a worker in
-    # one thread, so that is one connection per worker); a fresh PostgreSQL connection per command costs ms.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"],
-                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-                                                  conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    elif env_bool("DB_POOL", True):
+        # A hard cap per worker (workers x DB_POOL_MAX must stay under PostgreSQL's max_connections): a
+        # burst waits DB_POOL_TIMEOUT seconds for a connection and then answers 503, instead of opening
+        # connections until the server refuses everyone; connections go back to the pool after each use.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 0, "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + 4))),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")), "max_idle": 60}
+    else:
+        # DB_CONN_MAX_AGE > 0 keeps a connection per thread; a fresh PostgreSQL connection costs ms.
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -127,6 +145,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Password-reset mail: printed to the console unless EMAIL_HOST names an SMTP server.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "podscape@localhost")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "lessons:list"    # a learner comes to learn: the lessons first
 LOGOUT_REDIRECT_URL = "home"
@@ -148,6 +178,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 PODSCAPE_MAX_SANDBOXES = int(os.environ.get("PODSCAPE_MAX_SANDBOXES", "10"))
 PODSCAPE_MAX_OBJECTS = int(os.environ.get("PODSCAPE_MAX_OBJECTS", "1000"))     # events not counted
 PODSCAPE_MAX_PODS = int(os.environ.get("PODSCAPE_MAX_PODS", "100"))            # pods, replicas asked for included
+# Bytes a sandbox's stored objects (their JSON) and its learner's files may weigh (playground/quotas.py).
+PODSCAPE_MAX_OBJECT_BYTES = int(os.environ.get("PODSCAPE_MAX_OBJECT_BYTES", str(10 * 2**20)))
+PODSCAPE_MAX_FILE_BYTES = int(os.environ.get("PODSCAPE_MAX_FILE_BYTES", str(5 * 2**20)))
 PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
 # Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
 # sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).
@@ -174,12 +207,21 @@ if os.environ.get("REDIS_URL"):
 PODSCAPE_COMMANDS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMMANDS_PER_WINDOW", "120"))   # per 10 s
 PODSCAPE_COMMAND_WINDOW = int(os.environ.get("PODSCAPE_COMMAND_WINDOW", "10"))                # seconds
 PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
+# The engine's work one user may spend per command window (engine.Meter units; one line may use 16M), and
+# how many of their commands may run or wait in one worker at once (playground/ratelimit.py).
+PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "16000000"))
+PODSCAPE_COMMANDS_IN_FLIGHT = int(os.environ.get("PODSCAPE_COMMANDS_IN_FLIGHT", "2"))
+PODSCAPE_API_PER_WINDOW = int(os.environ.get("PODSCAPE_API_PER_WINDOW", "120"))    # API requests per user per 10 s
+PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s
+PODSCAPE_SIGNUPS_PER_HOUR = int(os.environ.get("PODSCAPE_SIGNUPS_PER_HOUR", "20"))     # per client address
+PODSCAPE_SUBMITS_PER_MINUTE = int(os.environ.get("PODSCAPE_SUBMITS_PER_MINUTE", "6"))  # exercise submits
+PODSCAPE_SOCKETS_PER_USER = int(os.environ.get("PODSCAPE_SOCKETS_PER_USER", "20"))        # open, per worker
+PODSCAPE_SOCKETS_PER_ADDRESS = int(os.environ.get("PODSCAPE_SOCKETS_PER_ADDRESS", "300"))  # a classroom's NAT
 PODSCAPE_LOGIN_FAILURES = int(os.environ.get("PODSCAPE_LOGIN_FAILURES", "10"))               # per 5 min
+PODSCAPE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("PODSCAPE_LOGIN_FAILURES_PER_ADDRESS", "50"))  # any names
 
 # ---- production (DJANGO_DEBUG=0): see README "Running at scale" -----------------------------------------
 if not DEBUG:
-    if SECRET_KEY.startswith("podscape-dev-secret-key") and env_bool("PODSCAPE_REQUIRE_SECRET", False):
-        raise RuntimeError("set SECRET_KEY in production")
     # Static files come from `manage.py collectstatic` (STATIC_ROOT), compressed and cache-busted.
     WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
     if os.environ.get("STATIC_ROOT"):

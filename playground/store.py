@@ -55,6 +55,13 @@ def load_engine(sandbox) -> Engine:
     return Engine.from_state(load_state(sandbox))
 
 
+def release_connection() -> None:
+    """Hand this thread's database connection back to the pool while the engine runs (with a pool, closing
+    is a return; without one a close would cost a reconnect, so the connection is kept)."""
+    if settings.DATABASES["default"].get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
+
+
 # ---- writing ---------------------------------------------------------------------------------------
 def write_all(sandbox, engine: Engine) -> None:
     """Replace everything stored for the sandbox (a new or reset cluster). The row must be saved."""
@@ -119,6 +126,7 @@ class Entry:
     engine: Engine
     stamps: Stamps
     diagram: object            # topology_delta.Diagram at this version: what the next command's changes update
+    sizes: dict | None = None  # bytes of each stored object at this version (quotas.py), built on first use
 
 
 class EngineCache:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import api, login_throttle, matrix_views, views
+from . import accounts, api, login_throttle, matrix_views, views
 
 api_patterns = [
     path("sandboxes", api.sandboxes, name="api_sandboxes"),
@@ -21,6 +21,14 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", login_throttle.ThrottledLoginView.as_view(), name="login"),   # 10 failures / 5 min
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("sandboxes/", views.sandbox_list, name="sandbox_list"),
     path("sandboxes/<int:sandbox_id>/", views.sandbox_page, name="sandbox_page"),
     path("sandboxes/<int:sandbox_id>/reset/", views.sandbox_reset, name="sandbox_reset"),

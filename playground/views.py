@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import ratelimit, services
+from .login_throttle import client_ip
 from .forms import SandboxForm, SignupForm, lesson_choices
 from .models import Sandbox
 
@@ -41,6 +42,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("sandbox_list")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow_signup(client_ip(request)):
+            form.add_error(None, ratelimit.SIGNUP_MESSAGE)
+            return render(request, "registration/signup.html", {"form": form}, status=429)
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Create a sandbox to get a cluster of your own.")

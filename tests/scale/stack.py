@@ -128,7 +128,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update({"DJANGO_SETTINGS_MODULE": "playground.settings", "PYTHONUNBUFFERED": "1",
                     "DJANGO_DEBUG": "0", "WHITENOISE_USE_FINDERS": "1", "LOG_LEVEL": "ERROR",
-                    "PODSCAPE_LOGIN_FAILURES": "1000000"})
+                    "PODSCAPE_LOGIN_FAILURES": "1000000", "SECRET_KEY": f"scale-{uuid.uuid4().hex}"})
         self.db_name = None
         if kind == "pgredis":
             self.db_name = f"podscape_scale_{tag}"

@@ -179,3 +179,40 @@ def test_script_in_a_sandbox_name_is_shown_as_text_on_every_page(alice, alice_cl
     # the API and the socket carry it as JSON text (the terminal and the diagram write text, not HTML)
     r = alice_client.get(f"/api/sandboxes/{box.pk}")
     assert r["Content-Type"] == "application/json" and r.json()["name"] == name
+
+
+# ---- issue 13, item 7: input that is not valid Unicode or nests too deeply -----------------------------------
+def test_a_lone_surrogate_or_deep_json_answers_400_over_http(alice, alice_client, box):
+    url = f"/api/sandboxes/{box.pk}/commands"
+    lone = alice_client.post(url, data='{"line": "echo \\ud800"}', content_type="application/json")
+    assert lone.status_code == 400 and lone.json() == {
+        "error": "The command holds text that is not valid Unicode (a lone surrogate); nothing was run"}
+    deep = alice_client.post(url, data="[" * 100_000, content_type="application/json")
+    assert deep.status_code == 400 and deep.json() == {"error": "the body's JSON is nested too deeply"}
+    named = alice_client.post("/api/sandboxes", data='{"name": "x\\udfff"}', content_type="application/json")
+    assert named.status_code == 400 and "not valid Unicode" in named.json()["error"]
+    still_usable(box, alice)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_lone_surrogate_or_deep_json_gets_a_clear_error_on_the_socket(alice):
+    from playground.asgi import application
+
+    box = await database_sync_to_async(services.create_sandbox)(alice, "bad-input")
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"),
+               (b"cookie", f"{dj_settings.SESSION_COOKIE_NAME}={await _cookie(alice)}".encode())]
+    comm = WebsocketCommunicator(application, f"/ws/sandboxes/{box.pk}/", headers=headers)
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from())["type"] == "hello"
+    await comm.send_to(text_data='{"type": "command", "id": 1, "line": "echo \\ud800"}')
+    assert await comm.receive_json_from(timeout=10) == {
+        "type": "error", "id": 1,
+        "message": "The command holds text that is not valid Unicode (a lone surrogate); nothing was run"}
+    await comm.send_to(text_data="[" * 100_000)
+    assert await comm.receive_json_from(timeout=10) == {"type": "error",
+                                                        "message": "the message's JSON is nested too deeply"}
+    await comm.send_to(text_data="{nope")
+    assert await comm.receive_json_from(timeout=10) == {"type": "error", "message": "the message is not JSON"}
+    await comm.send_json_to({"type": "command", "id": 2, "line": "echo fine"})
+    assert (await comm.receive_json_from(timeout=10))["output"] == "fine\n"
+    await comm.disconnect()

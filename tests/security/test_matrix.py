@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "alice-private-cluster-x9q"      # alice's sandbox name: nobody else may ever see it
 # Pages anyone may read without logging in.
-PUBLIC = {"home", "signup", "login", "lessons:list", "admin:login"}
+PUBLIC = {"home", "signup", "login", "lessons:list", "admin:login", "password_reset", "password_reset_done",
+          "password_reset_confirm", "password_reset_complete"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 
@@ -61,7 +62,7 @@ def world(django_user_model):
               "sandbox_id": sandbox.pk, "slug": lesson.slug, "task_id": "task-1", "attempt_id": attempt.pk,
               "course_id": course.pk, "name": files[0].stem if files else "x", "object_id": sandbox.pk,
               "content_type_id": ContentType.objects.get_for_model(Sandbox).pk, "id": alice.pk,
-              "app_label": "playground", "url": "no-such-page/"}
+              "app_label": "playground", "url": "no-such-page/", "uidb64": "MQ", "token": "set-password"}
     return {"alice": alice, "bob": bob, "teacher": teacher, "sandbox": sandbox, "values": values}
 
 

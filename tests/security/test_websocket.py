@@ -64,10 +64,11 @@ async def test_the_owner_gets_hello_and_can_run_commands():
     await comm.disconnect()
 
 
-@pytest.mark.parametrize("origin", [b"http://evil.example", b"null", b"http://testserver.evil.example", None])
+@pytest.mark.parametrize("origin", [b"http://evil.example", b"null", b"http://testserver.evil.example", None,
+                                    b"https://testserver", b"http://testserver:8080", b"ftp://testserver"])
 async def test_a_foreign_or_missing_origin_is_refused(origin):
     """Cross-site WebSocket hijacking: the browser sends the victim's cookie from any page, so the Origin
-    must be one of ALLOWED_HOSTS; a handshake without one is refused too."""
+    must be the site's own, scheme and port included (issue 13); a handshake without one is refused too."""
     box, cookies = await setup_people()
     comm, (connected, code) = await open_socket(box.pk, cookies["alice"], origin=origin)
     assert not connected
@@ -85,4 +86,17 @@ async def test_command_rate_limit_on_the_socket(settings):
         kinds.append(await comm.receive_json_from(timeout=10))
     assert [m["type"] for m in kinds] == ["result"] * 3 + ["error"]
     assert kinds[-1]["message"] == "podscape: too many commands; wait a few seconds and try again"
+    await comm.disconnect()
+
+
+async def test_the_origin_matches_with_its_port_and_a_trusted_origin(settings):
+    box, cookies = await setup_people()
+    headers = [(b"host", b"testserver:8000"), (b"origin", b"http://testserver:8000"),
+               (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookies['alice']}".encode())]
+    comm = WebsocketCommunicator(application, f"/ws/sandboxes/{box.pk}/", headers=headers)
+    assert (await comm.connect())[0] and (await comm.receive_json_from())["type"] == "hello"
+    await comm.disconnect()
+    settings.CSRF_TRUSTED_ORIGINS = ["https://podscape.example"]
+    comm, (connected, _) = await open_socket(box.pk, cookies["alice"], origin=b"https://podscape.example")
+    assert connected and (await comm.receive_json_from())["type"] == "hello"
     await comm.disconnect()

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.test import Client
 
-from playground.models import ApiToken, Sandbox
+from playground.models import Sandbox
 from playground.sim.engine import Engine
 from tests.conftest import engine_supports
 from tests.web.helpers import create_deploy_line  # noqa: F401  (fixture)
@@ -107,7 +107,9 @@ def test_session_auth_needs_the_csrf_token(alice, alice_sandbox):
 
 
 def test_token_auth_works_without_csrf(alice, alice_sandbox):
-    key = ApiToken.for_user(alice).key
+    from playground.accounts import issue_token
+
+    key = issue_token(alice)
     client = Client(enforce_csrf_checks=True)
     auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     response = post(client, f"/api/sandboxes/{alice_sandbox.pk}/commands", {"line": "echo hi"}, **auth)

@@ -150,6 +150,10 @@ def test_demo_users_are_created_once_and_can_log_in(client):
     call_command("ensure_demo_users", stdout=open("/dev/null", "w"))
     User = get_user_model()
     assert User.objects.filter(username__in=["learner", "instructor"]).count() == 2
-    assert User.objects.get(username="instructor").is_staff and not User.objects.get(username="learner").is_staff
+    from lessons.roles import is_instructor
+
+    instructor, learner = User.objects.get(username="instructor"), User.objects.get(username="learner")
+    assert is_instructor(instructor) and not is_instructor(learner)
+    assert not instructor.is_staff and not learner.is_staff      # the README's password opens no admin
     assert client.login(username="learner", password="podscape-learner")
     assert client.login(username="instructor", password="podscape-instructor")

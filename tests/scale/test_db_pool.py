@@ -1,0 +1,85 @@
+"""Issue 13, item 3: database connections are bounded and recover. A burst of parallel API commands (the
+issue's 60, within the rate limit) against a worker whose pool holds 3 connections: PostgreSQL never sees
+more than 3 from it, a request that cannot get one answers 503 at once (never 500), and as soon as the
+burst is over every page and command works again, with no restart."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from .conftest import make_stack
+from .stack import http_client
+
+POOL = 3
+BURST = 60
+
+
+def connections(stack) -> int:
+    import psycopg
+
+    with psycopg.connect(stack._admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
+        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (stack.db_name,)).fetchone()[0]
+
+
+def csrf(worker, learner) -> str:
+    with http_client(worker, learner) as client:
+        assert client.get("/sandboxes/").status_code == 200
+        return client.cookies["csrftoken"]
+
+
+def post_command(worker, learner, line: str, timeout: float = 30):
+    with http_client(worker, learner, timeout=timeout) as client:
+        client.cookies.set("csrftoken", learner["csrf"])
+        return client.post(f"/api/sandboxes/{learner['sandbox']}/commands", json={"line": line},
+                           headers={"X-CSRFToken": learner["csrf"]})
+
+
+@pytest.mark.two_workers        # the PostgreSQL pass: SQLite has no connection pool
+def test_a_burst_is_capped_answers_503_and_the_worker_recovers_by_itself():
+    # the learner's share (work per window, commands in flight) would refuse most of the burst first
+    stack = make_stack(workers=1, DB_POOL_MAX=POOL, DB_POOL_TIMEOUT=0.5, PODSCAPE_COMMANDS_PER_WINDOW=1_000_000,
+                       PODSCAPE_WORK_PER_WINDOW=10**12, PODSCAPE_COMMANDS_IN_FLIGHT=1000)
+    with stack:
+        a, b = stack.seed(2)
+        worker = stack.workers[0]
+        for learner in (a, b):
+            learner["csrf"] = csrf(worker, learner)
+        statuses: list[int] = []
+        peak = [0]
+        done = threading.Event()
+
+        def watch():
+            while not done.is_set():
+                peak[0] = max(peak[0], connections(stack))
+                time.sleep(0.02)
+
+        def one(i):
+            r = post_command(worker, (a, b)[i % 2], "seq 1 20000 | sort -r | wc -l")
+            statuses.append(r.status_code)
+            if r.status_code == 503:
+                assert r.headers["Retry-After"] == "2" and "busy" in r.text
+            else:
+                # done, or stopped by its 3 s limit when 60 commands share two cores
+                assert r.status_code == 200 and (r.json()["output"] == "20000\n" or "stopped" in r.json()["output"])
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(BURST)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        done.set()
+        watcher.join()
+        assert len(statuses) == BURST and set(statuses) <= {200, 503}, statuses
+        assert 503 in statuses          # the cap was reached (measured: about half of the burst)
+        assert peak[0] <= POOL, f"{peak[0]} connections from a worker capped at {POOL}"
+        # recovered: no restart, the login page and both learners' commands work at once
+        with http_client(worker) as client:
+            assert client.get("/accounts/login/").status_code == 200
+        for learner in (a, b):
+            r = post_command(worker, learner, "echo back")
+            assert (r.status_code, r.json()["output"]) == (200, "back\n")
+        assert connections(stack) <= POOL
