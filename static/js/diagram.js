@@ -264,6 +264,7 @@
       const wantEdges = new Set(model.edges.map((e) => e.id));
       // only what changed is touched: restyling every element on every diff is what costs (not ELK)
       const drawn = this.drawnKeys = this.drawnKeys || new Map();
+      const relabelled = [];
       cy.batch(() => {
         cy.elements().not(".packet, .note, .trace-temp").forEach((el) => {
           if (el.isNode() ? !want.has(el.id()) : !wantEdges.has(el.id())) { cy.remove(el); drawn.delete(el.id()); }
@@ -281,8 +282,9 @@
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
             // a wrapped label whose text changed ("ContainerCreating" -> "Running") kept its old cached
-            // texture, drawn squeezed: restyle the element so cytoscape measures and draws it again
-            if (relabel) el.updateStyle();
+            // texture, drawn squeezed into the new, narrower box until cytoscape's idle re-render (seconds on
+            // a busy machine): restyle the element and drop its label texture so the next frame draws it anew
+            if (relabel) { el.updateStyle(); relabelled.push(el); }
           } else {
             const pos = this.placeFor(n);
             if (!pos) continue;
@@ -302,6 +304,9 @@
           else cy.add({ group: "edges", data, classes });
         }
       });
+      // the label texture cache is cytoscape's internal renderer data: without it, nothing to drop
+      const labels = cy.renderer() && cy.renderer().data && cy.renderer().data.lblTxrCache;
+      if (labels) relabelled.forEach((el) => labels.invalidateElement(el));
     }
 
     // main-thread milliseconds of each step, for tests/bench/bench_diagram_browser.py
