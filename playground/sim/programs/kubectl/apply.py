@@ -235,7 +235,7 @@ def _not_here(inv: Invocation) -> int:
 
 
 for _path in ("apply edit-last-applied", "apply set-last-applied"):
-    command(_path, flags=flags_from_help(_path, FILENAME_KINDS))(_not_here)
+    command(_path, flags=flags_from_help(_path, FILENAME_KINDS), simulated=False)(_not_here)
 
 
 # ---- kubectl replace -f: PUT the manifest (or delete and create it with --force) ----------------------------

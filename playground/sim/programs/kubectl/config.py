@@ -92,15 +92,6 @@ def _no_args(inv: Invocation) -> None:
 
 
 # ---- the group and its commands ----------------------------------------------------------------------
-@command("config", needs_server=False)
-def config_group(inv: Invocation) -> int:
-    from . import help_text
-    if inv.args:
-        raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
-    inv.err(help_text("config") or "")
-    return 1
-
-
 def _view_order(cfg: dict) -> dict:
     """clientcmdapi v1 Config field order, for -o json."""
     def entry(e: dict, body: str, order: list[str]) -> dict:
@@ -247,13 +238,11 @@ def config_set_context(inv: Invocation) -> int:
     return 0
 
 
-def _not_simulated(path: str) -> None:
-    def handler(inv: Invocation) -> int:
-        raise KubectlError(f"'kubectl {path}' is not simulated in the playground; the sandbox has the one "
-                           "minikube context (see 'kubectl config get-contexts')")
-    command(path, flags=flags_from_help(path), needs_server=False)(handler)
+def _not_simulated(inv: Invocation) -> int:
+    raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground; the sandbox has the one "
+                       "minikube context (see 'kubectl config get-contexts')")
 
 
 for _path in ("config delete-cluster", "config delete-context", "config delete-user", "config rename-context",
               "config set", "config set-cluster", "config set-credentials", "config unset"):
-    _not_simulated(_path)
+    command(_path, flags=flags_from_help(_path), needs_server=False, simulated=False)(_not_simulated)

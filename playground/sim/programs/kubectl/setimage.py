@@ -9,13 +9,6 @@ from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object, split_args
 
-try:                                    # `kubectl set` alone prints its help, as cobra groups do
-    from .create import group_command
-    group_command("set")
-except ImportError:                     # the create commands are another part's; without them, no group help
-    pass
-
-
 def _pod_spec(obj: dict) -> dict | None:
     kind = obj.get("kind")
     spec = obj.get("spec") or {}
