@@ -236,4 +236,5 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""
         inv.out(f"{r.type_name}/<unknown>" + (f" {verb}{suffix}" if fmt == "" else "") + "\n")
         return
-    print_created(inv, r, copy.deepcopy(obj), dry, verb)
+    if print_created(inv, r, copy.deepcopy(obj), dry, verb, typed=False):
+        raise KubectlError("", raw=True)        # the printer's error is out; kubectl stops with exit 1
