@@ -141,6 +141,23 @@ def controller_of(obj: dict) -> dict | None:
 
 
 # ---- workloads ----------------------------------------------------------------------------------
+# Deployment annotations the controller does not copy onto its new ReplicaSet (deployment/util).
+SKIP_COPY = {"kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision",
+             "deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas",
+             "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to"}
+
+
+def _copy_annotations(dep: dict, rs: dict) -> bool:
+    """copyDeploymentAnnotationsToReplicaSet: kubernetes.io/change-cause reaches `rollout history` this way."""
+    ann = rs["metadata"].setdefault("annotations", {})
+    changed = False
+    for k, v in (dep["metadata"].get("annotations") or {}).items():
+        if k not in SKIP_COPY and ann.get(k) != v:
+            ann[k] = v
+            changed = True
+    return changed
+
+
 def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     changed = False
     ns = dep["metadata"]["namespace"]
@@ -152,6 +169,8 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     want = int(spec.get("replicas", 1))
     revision = max([int(rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", "0"))
                     for rs in rs_list] + [0])
+    if current is None and spec.get("paused") and rs_list:
+        return False                     # a paused deployment does not roll out a changed template
     if current is None:
         name = f"{dep['metadata']['name']}-{pth}"
         labels = dict(template.get("metadata", {}).get("labels", {}) or {})
@@ -169,6 +188,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
                          "ownerReferences": [owner_ref(dep)]},
             "spec": {"replicas": want, "selector": selector, "template": tmpl},
         }
+        _copy_annotations(dep, current)
         defaults.replicaset(current)
         cluster.put(current, new=True)
         old_count = sum(int(rs["spec"].get("replicas", 0)) for rs in rs_list)
@@ -185,6 +205,9 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
         del old_count
         changed = True
     else:
+        if _copy_annotations(dep, current):
+            cluster.touch(current)
+            changed = True
         have = int(current["spec"].get("replicas", 0))
         if have != want:
             current["spec"]["replicas"] = want

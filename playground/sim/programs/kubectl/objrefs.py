@@ -238,3 +238,14 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
         return
     if print_created(inv, r, copy.deepcopy(obj), dry, verb, typed=False):
         raise KubectlError("", raw=True)        # the printer's error is out; kubectl stops with exit 1
+
+
+def update_and_print(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: str, errors: list) -> None:
+    """Store a changed object (unless dry run) and print `kind/name <verb>`; an API error joins `errors`."""
+    if dry == "none":
+        try:
+            obj = apiserver.update(inv.cluster, obj)
+        except apiserver.ApiError as exc:
+            errors.append(ApiFailure(exc, verb="patching"))
+            return
+    print_object(inv, r, obj, dry, verb)
