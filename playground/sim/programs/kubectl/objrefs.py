@@ -159,8 +159,9 @@ def mapping_error(obj: dict, source: str) -> str | None:
             f'from "{source}": no matches for kind "{kind}" {where}\nensure CRDs are installed first')
 
 
-def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False) -> Found:
-    """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors."""
+def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False, local: bool = False) -> Found:
+    """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors.
+    `local`: the objects stay as written (--local prints them without a namespace the file did not give)."""
     found = Found()
     for entry in read_filenames(inv, filenames, recursive):
         if isinstance(entry, manifests.ManifestError):
@@ -182,7 +183,8 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
                                    f'"{inv.namespace}". You must pass \'--namespace={given}\' to perform this '
                                    "operation.")
             ns = given or inv.namespace
-            meta["namespace"] = ns
+            if not local:
+                meta["namespace"] = ns
         found.refs.append(Ref(r, meta.get("name", ""), ns, obj, entry.source))
     return found
 
