@@ -413,20 +413,15 @@ def create_secret_generic(inv: Invocation) -> int:
 
 # ---- the other generators: parsed like kubectl (so --help and flag errors are right), not simulated -----
 def _not_simulated(inv: Invocation) -> int:
-    if inv.cmd.path == "create cronjob":
-        require_flags(inv, "image", "schedule")
     name_from_args(inv)
     raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground yet; write the object as YAML "
                        "and use 'kubectl apply -f'")
 
 
-ALIASES = {"create serviceaccount": "create sa", "create poddisruptionbudget": "create pdb",
-           "create priorityclass": "create pc", "create quota": "create resourcequota",
-           "create cronjob": "create cj", "create ingress": "create ing"}
-for _path in ("create clusterrole", "create clusterrolebinding", "create cronjob", "create job",
-              "create poddisruptionbudget", "create priorityclass", "create quota", "create role",
-              "create rolebinding", "create serviceaccount", "create token", "create secret docker-registry",
-              "create secret tls"):
+ALIASES = {"create poddisruptionbudget": "create pdb", "create priorityclass": "create pc"}
+# the playground's API server has no RBAC, scheduling or policy resources, nor a token endpoint
+for _path in ("create clusterrole", "create clusterrolebinding", "create poddisruptionbudget", "create priorityclass",
+              "create role", "create rolebinding", "create token"):
     _alias = ALIASES.get(_path)
     command(_path, aliases=(_alias,) if _alias else (), flags=flags_from_help(_path), needs_server=False,
             simulated=False)(_not_simulated)

@@ -70,6 +70,18 @@ ORDER: dict[str, tuple[list[str], dict[str, str]]] = {
     "Namespace": (_TOP + ["spec", "status"], {"metadata": "Meta"}),
     "ConfigMap": (_TOP + ["immutable", "data", "binaryData"], {"metadata": "Meta"}),
     "Secret": (_TOP + ["immutable", "data", "stringData", "type"], {"metadata": "Meta"}),
+    "ServiceAccount": (_TOP + ["secrets", "imagePullSecrets", "automountServiceAccountToken"], {"metadata": "Meta"}),
+    "Job": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "JobSpec"}),
+    "JobSpec": (["parallelism", "completions", "activeDeadlineSeconds", "podFailurePolicy", "successPolicy",
+                 "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "selector", "manualSelector", "template",
+                 "ttlSecondsAfterFinished", "completionMode", "suspend", "podReplacementPolicy", "managedBy"],
+                {"template": "Template", "selector": "Selector"}),
+    "CronJob": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "CronJobSpec"}),
+    "CronJobSpec": (["schedule", "timeZone", "startingDeadlineSeconds", "concurrencyPolicy", "suspend", "jobTemplate",
+                     "successfulJobsHistoryLimit", "failedJobsHistoryLimit"], {"jobTemplate": "JobTemplate"}),
+    "JobTemplate": (["metadata", "spec"], {"metadata": "Meta", "spec": "JobSpec"}),
+    "ResourceQuota": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "ResourceQuotaSpec"}),
+    "ResourceQuotaSpec": (["hard", "scopes", "scopeSelector"], {}),
 }
 
 
