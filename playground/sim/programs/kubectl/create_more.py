@@ -12,10 +12,10 @@ import base64
 import json
 import re
 
-from ...validation import quantity
 from .create import prepare, require_flags, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .setenv import resource_list
 
 PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.S)
 
@@ -175,15 +175,7 @@ def create_cronjob(inv: Invocation) -> int:
 def create_quota(inv: Invocation) -> int:
     name, dry = prepare(inv)
     spec: dict = {}
-    hard = {}
-    for part in filter(None, inv.flags["hard"].split(",")):
-        key, eq, value = part.partition("=")
-        if not eq:
-            raise KubectlError(f"Invalid argument syntax {part}, expected <resource>=<value>")
-        why = quantity.problem(value)
-        if why:
-            raise KubectlError(why)
-        hard[key] = quantity.canonical(value)
+    hard = resource_list(inv.flags["hard"])
     if hard:
         spec["hard"] = hard
     scopes = [s.strip() for s in inv.flags["scopes"].split(",") if s.strip()]

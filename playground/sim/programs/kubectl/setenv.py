@@ -187,7 +187,8 @@ def set_env(inv: Invocation) -> int:
 
 
 # ---- set resources --------------------------------------------------------------------------------------
-def _resource_list(spec: str) -> dict:
+def resource_list(spec: str) -> dict:
+    """`cpu=200m,memory=512Mi` as kubectl parses --limits, --requests and --hard: canonical quantities."""
     out = {}
     for part in filter(None, spec.split(",")):
         name, eq, value = part.partition("=")
@@ -207,7 +208,7 @@ def set_resources(inv: Invocation) -> int:
     dry = dry_run_strategy(inv)
     if not f.get("limits") and not f.get("requests"):
         raise KubectlError("you must specify an update to requests or limits (in the form of --requests/--limits)")
-    limits, requests = _resource_list(f.get("limits", "")), _resource_list(f.get("requests", ""))
+    limits, requests = resource_list(f.get("limits", "")), resource_list(f.get("requests", ""))
     errors: list = []
     for ref, obj, containers in _each_template(inv, targets(inv, inv.args), errors):
         if not containers:
