@@ -1,0 +1,55 @@
+"""kubectl events, auth can-i, cordon/uncordon and taint: argument errors against the real kubectl (they need no
+cluster), the rest by the cluster's state and kubectl's documented output."""
+from __future__ import annotations
+
+import pytest
+
+from playground.sim.engine import Engine
+from tests.sim.test_oracle_diff import NOW, oracle, simulate
+
+OFFLINE = [["auth", "can-i"], ["auth", "can-i", "create"], ["auth", "can-i", "create", "pods", "extra"],
+           ["auth", "can-i", "--list", "x"], ["cordon"], ["uncordon"], ["taint"], ["taint", "node"],
+           ["taint", "nodes", "minikube"], ["taint", "nodes", "minikube", "a=b:Bad"], ["taint", "nodes", "minikube", "a=b"],
+           ["events", "--types=Foo"], ["events", "--for=pod"]]
+
+
+@pytest.mark.parametrize("args", OFFLINE, ids=" ".join)
+def test_argument_errors_match_kubectl(kubectl_oracle, args):
+    assert simulate(args) == oracle(kubectl_oracle, args)
+
+
+@pytest.fixture
+def engine():
+    e = Engine.new(seed=1, now=NOW)
+    assert e.run("kubectl create deploy web --image=nginx", now=NOW).exit_code == 0
+    return e
+
+
+def test_events_lists_the_namespace_oldest_first(engine):
+    out = engine.run("kubectl events", now=NOW + 30).output.splitlines()
+    assert out[0].split() == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert [line.split()[2] for line in out[1:4]] == ["Scheduled", "SuccessfulCreate", "ScalingReplicaSet"]
+    assert "Deployment/web" in out[3]
+    assert engine.run("kubectl events --for=deployment/web", now=NOW + 31).output.count("\n") == 2
+    r = engine.run("kubectl events -n kube-public", now=NOW + 32)
+    assert (r.output, r.exit_code) == ("No events found in kube-public namespace.\n", 0)
+
+
+def test_the_minikube_admin_can_do_anything(engine):
+    assert engine.run("kubectl auth can-i create deployments").output == "yes\n"
+    assert engine.run("kubectl auth can-i delete pods -n kube-system").output == "yes\n"
+    assert engine.run("kubectl auth can-i get widgets").output == (
+        "Warning: the server doesn't have a resource type 'widgets'\nyes\n")
+
+
+def test_cordon_and_taint_change_the_node(engine):
+    assert engine.run("kubectl cordon minikube").output == "node/minikube cordoned\n"
+    assert engine.run("kubectl cordon minikube").output == "node/minikube already cordoned\n"
+    assert "Ready,SchedulingDisabled" in engine.run("kubectl get nodes").output
+    assert engine.run("kubectl uncordon minikube").output == "node/minikube uncordoned\n"
+    assert engine.run("kubectl taint nodes minikube gpu=yes:NoSchedule").output == "node/minikube tainted\n"
+    node = engine.cluster.get("nodes", None, "minikube")
+    assert node["spec"]["taints"][-1] == {"key": "gpu", "value": "yes", "effect": "NoSchedule"}
+    assert engine.run("kubectl taint nodes minikube gpu-").output == "node/minikube untainted\n"
+    r = engine.run("kubectl taint nodes minikube gpu-")
+    assert (r.output, r.exit_code) == ('error: taint "gpu" not found\n', 1)
