@@ -97,3 +97,9 @@ SIMULATED_HELP = [p for p in build().simulated() if p != "help"]
 def test_help_of_simulated_paths_is_kubectls(engine, kubectl_oracle, path):
     r = engine.run(f"kubectl {path} --help")
     assert (r.output, r.exit_code) == oracle(kubectl_oracle, [*path.split(), "--help"])
+
+
+def test_the_docs_page_lists_what_the_registry_says():
+    from playground.sim.programs.kubectl.registry import markdown
+    page = Path(__file__).resolve().parents[2] / "docs/kubectl-commands.md"
+    assert page.read_text() == markdown(build()), "regenerate: python -m playground.sim.programs.kubectl.registry"

@@ -88,3 +88,22 @@ def build() -> Registry:
         else:
             table[path] = Command(path, not_simulated, flags_from_help(path), needs_server=False, simulated=False)
     return Registry(table, real)
+
+
+def markdown(reg: Registry) -> str:
+    """docs/kubectl-commands.md: what the playground simulates of kubectl v1.35 (regenerate with
+    `python -m playground.sim.programs.kubectl.registry > docs/kubectl-commands.md`)."""
+    sim, not_sim = reg.simulated(), reg.not_simulated()
+    lines = ["# kubectl in the playground", "",
+             f"Generated from the capability registry: {len(sim)} of kubectl v1.35's {len(reg.real)} command paths "
+             f"are simulated (command groups print their help, as kubectl does); the other {len(not_sim)} answer "
+             "that the playground does not simulate them.", "",
+             "| Command | Simulated |", "| --- | --- |"]
+    groups = {p for p in reg.real if reg.children(p)}
+    lines += [f"| `kubectl {p}` | {'group: prints its help' if p in groups else 'yes' if p in sim else 'no'} |"
+              for p in reg.real]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(build()), end="")
