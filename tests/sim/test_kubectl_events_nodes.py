@@ -1,4 +1,4 @@
-"""kubectl events, auth can-i, cordon/uncordon and taint: argument errors against the real kubectl (they need no
+"""kubectl events, auth can-i, cordon/uncordon, taint (and wait's argument errors): argument errors against the real kubectl (they need no
 cluster), the rest by the cluster's state and kubectl's documented output."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from tests.sim.test_oracle_diff import NOW, oracle, simulate
 OFFLINE = [["auth", "can-i"], ["auth", "can-i", "create"], ["auth", "can-i", "create", "pods", "extra"],
            ["auth", "can-i", "--list", "x"], ["cordon"], ["uncordon"], ["taint"], ["taint", "node"],
            ["taint", "nodes", "minikube"], ["taint", "nodes", "minikube", "a=b:Bad"], ["taint", "nodes", "minikube", "a=b"],
-           ["events", "--types=Foo"], ["events", "--for=pod"]]
+           ["events", "--types=Foo"], ["events", "--for=pod"], ["wait"], ["wait", "pod/x"],
+           ["wait", "--for=foo", "pod/x"], ["wait", "--for=condition", "pod/x"], ["wait", "--for=condition=Ready"]]
 
 
 @pytest.mark.parametrize("args", OFFLINE, ids=" ".join)
