@@ -54,3 +54,26 @@ def test_cordon_and_taint_change_the_node(engine):
     assert engine.run("kubectl taint nodes minikube gpu-").output == "node/minikube untainted\n"
     r = engine.run("kubectl taint nodes minikube gpu-")
     assert (r.output, r.exit_code) == ('error: taint "gpu" not found\n', 1)
+
+
+def test_a_cordoned_node_takes_no_new_pods_until_uncordoned(engine):
+    engine.run("kubectl cordon minikube", now=NOW + 10)
+    engine.run("kubectl create deploy api --image=nginx --replicas=2", now=NOW + 11)
+    pods = [p for p in engine.cluster.list("pods", "default") if p["metadata"]["name"].startswith("api-")]
+    assert len(pods) == 2 and all(p["status"]["phase"] == "Pending" and not p["spec"].get("nodeName") for p in pods)
+    warnings = engine.run("kubectl events --types=Warning", now=NOW + 12).output
+    assert warnings.count("FailedScheduling") == 2
+    assert "0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 " \
+           "Preemption is not helpful for scheduling." in warnings
+    engine.run("kubectl uncordon minikube", now=NOW + 20)
+    out = engine.run("kubectl get pods -l app=api", now=NOW + 60).output
+    assert out.count("Running") == 2
+
+
+def test_a_taint_keeps_pods_that_do_not_tolerate_it_pending(engine):
+    engine.run("kubectl taint node minikube gpu=yes:NoSchedule", now=NOW + 10)
+    engine.run("kubectl run solo --image=nginx", now=NOW + 11)
+    assert engine.cluster.get("pods", "default", "solo")["status"]["conditions"][0]["message"].startswith(
+        "0/1 nodes are available: 1 node(s) had untolerated taint {gpu: yes}.")
+    engine.run("kubectl taint node minikube gpu:NoSchedule-", now=NOW + 20)
+    assert "Running" in engine.run("kubectl get pod solo", now=NOW + 60).output
