@@ -1,4 +1,5 @@
-"""kubectl set env / set resources: --local on a file against the real kubectl, live objects by their state."""
+"""kubectl set env / resources / serviceaccount: --local on a file against the real kubectl, live objects by
+their state."""
 from __future__ import annotations
 
 import os
@@ -25,7 +26,12 @@ resources -f d.yaml --local --limits=cpu=abc
 resources -f d.yaml --local --limits=cpu=1
 resources -f d.yaml --local --limits=cpu=1000m,memory=1.5Gi -o json
 resources -f d.yaml --local --limits=cpu
-resources -f d.yaml --local --requests=memory=0.5Gi -c nope""".splitlines()
+resources -f d.yaml --local --requests=memory=0.5Gi -c nope
+serviceaccount -f d.yaml --local robot -o yaml
+sa -f d.yaml --local robot
+sa -f d.yaml --local
+sa deploy/x
+serviceaccount""".splitlines()
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -78,3 +84,11 @@ def test_set_resources_on_a_live_deployment(engine):
     assert (r.output, r.exit_code) == ("deployment.apps/web resource requirements updated\n", 0)
     c = engine.cluster.get("deployments", "default", "web")["spec"]["template"]["spec"]["containers"][0]
     assert c["resources"] == {"limits": {"cpu": "500m", "memory": "256Mi"}, "requests": {"cpu": "250m"}}
+
+
+def test_set_serviceaccount_on_a_live_deployment(engine):
+    assert engine.run("kubectl create sa robot", now=NOW + 1).exit_code == 0
+    r = engine.run("kubectl set sa deploy web robot", now=NOW + 5)
+    assert (r.output, r.exit_code) == ("deployment.apps/web serviceaccount updated\n", 0)
+    spec = engine.cluster.get("deployments", "default", "web")["spec"]["template"]["spec"]
+    assert spec["serviceAccountName"] == "robot"

@@ -222,3 +222,24 @@ def set_resources(inv: Invocation) -> int:
             continue
         _store(inv, ref, obj, dry, "resource requirements updated", errors)
     return print_errors(inv, errors)
+
+
+# ---- set serviceaccount ---------------------------------------------------------------------------------
+@command("set serviceaccount", aliases=("set sa",),
+         flags=flags_from_help("set serviceaccount", {"filename": "stringSlice"}))
+def set_serviceaccount(inv: Invocation) -> int:
+    """The last argument names the service account; the ones before it, the objects."""
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    if not inv.args:
+        raise KubectlError("serviceaccount is required")
+    *resources, account = inv.args
+    errors: list = []
+    for ref, obj, _ in _each_template(inv, targets(inv, resources), errors):
+        spec = _pod_spec(obj)
+        spec["serviceAccountName"] = account
+        spec.pop("serviceAccount", None)          # the deprecated field, if the object still had it
+        if obj == ref.obj:
+            continue
+        _store(inv, ref, obj, dry, "serviceaccount updated", errors)
+    return print_errors(inv, errors)
