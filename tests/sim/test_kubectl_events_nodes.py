@@ -77,3 +77,16 @@ def test_a_taint_keeps_pods_that_do_not_tolerate_it_pending(engine):
         "0/1 nodes are available: 1 node(s) had untolerated taint {gpu: yes}.")
     engine.run("kubectl taint node minikube gpu:NoSchedule-", now=NOW + 20)
     assert "Running" in engine.run("kubectl get pod solo", now=NOW + 60).output
+
+
+def test_drain_refuses_daemonset_and_bare_pods_then_evicts_with_the_flags(engine):
+    r = engine.run("kubectl drain minikube", now=NOW + 10)
+    assert r.exit_code == 1 and r.output.startswith("node/minikube cordoned\n")
+    assert "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kube-proxy-" in r.output
+    assert "There are pending nodes to be drained:\n minikube\n" in r.output
+    r = engine.run("kubectl drain minikube --ignore-daemonsets --force", now=NOW + 20)
+    assert r.exit_code == 0 and r.output.endswith("node/minikube drained\n")
+    assert "evicting pod default/web-" in r.output and "pod/storage-provisioner evicted" in r.output
+    assert engine.cluster.get("pods", "kube-system", "etcd-minikube") is not None       # static pods stay
+    pending = [p for p in engine.cluster.list("pods", "default")]
+    assert pending and all(p["status"]["phase"] == "Pending" for p in pending)        # recreated, unschedulable

@@ -221,3 +221,79 @@ def taint(inv: Invocation) -> int:
                 raise KubectlError(str(exc), raw=True)
         print_object(inv, ref.r, node, dry, "untainted" if removes and not adds else "tainted")
     return print_errors(inv, errors)
+
+
+# ---- drain ----------------------------------------------------------------------------------------------
+DRAIN_FATAL = {"daemonset": "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
+               "unmanaged": "Pods declare no controller (use --force to override)",
+               "local": "Pods with local storage (use --delete-emptydir-data to override)"}
+DRAIN_WARN = {"daemonset": "ignoring DaemonSet-managed Pods", "unmanaged": "deleting Pods that declare no controller",
+              "local": "deleting Pods with local storage"}
+
+
+def _drain_plan(inv: Invocation, node: str) -> tuple[list[dict], dict[str, list[str]], dict[str, list[str]]]:
+    """drain.GetPodsForDeletion: (pods to evict, fatal problems, warnings), each problem -> ns/name list."""
+    f = inv.flags
+    from ...labels import SelectorError, parse_selector, requirements_match
+    try:
+        wanted = parse_selector(f["pod-selector"]) if f["pod-selector"] else None
+    except SelectorError as exc:
+        raise KubectlError(str(exc))
+    evict, fatal, warn = [], {}, {}
+    for pod in sorted(inv.cluster.list("pods"), key=lambda p: (p["metadata"]["namespace"], p["metadata"]["name"])):
+        meta = pod["metadata"]
+        if pod["spec"].get("nodeName") != node or (wanted and not requirements_match(wanted, meta.get("labels") or {})):
+            continue
+        if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+            evict.append(pod)
+            continue
+        owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
+        key = f"{meta['namespace']}/{meta['name']}"
+        if owner and owner.get("kind") == "Node":
+            continue                             # a static (mirror) pod: the kubelet owns it
+        if owner and owner.get("kind") == "DaemonSet":
+            (warn if f["ignore-daemonsets"] else fatal).setdefault("daemonset", []).append(key)
+            continue
+        if not owner:
+            (warn if f["force"] else fatal).setdefault("unmanaged", []).append(key)
+            if not f["force"]:
+                continue
+        if any("emptyDir" in v for v in pod["spec"].get("volumes") or []):
+            (warn if f["delete-emptydir-data"] else fatal).setdefault("local", []).append(key)
+            if not f["delete-emptydir-data"]:
+                continue
+        evict.append(pod)
+    return evict, fatal, warn
+
+
+@command("drain", flags=flags_from_help("drain"))
+def drain(inv: Invocation) -> int:
+    dry = dry_run_strategy(inv)
+    refs = _nodes(inv)
+    _cordon(inv, True)
+    remaining = []
+    for ref in refs:
+        evict, fatal, warn = _drain_plan(inv, ref.name)
+        if fatal:
+            errs = [f"cannot delete {DRAIN_FATAL[k]}: {', '.join(v)}" for k, v in fatal.items()]
+            err = errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]"
+            inv.err(f'error: unable to drain node "{ref.name}" due to error: {err}, continuing command...\n')
+            remaining.append((ref.name, err))
+            continue
+        if warn:
+            inv.err("Warning: " + "; ".join(f"{DRAIN_WARN[k]}: {', '.join(v)}" for k, v in warn.items()) + "\n")
+        for pod in evict:
+            inv.out(f"evicting pod {pod['metadata']['namespace']}/{pod['metadata']['name']}"
+                    f"{' (dry run)' if dry != 'none' else ''}\n")
+        if dry == "none":
+            pods_r = res.lookup("pods")
+            for pod in evict:
+                apiserver.delete(inv.cluster, pods_r, pod["metadata"]["namespace"], pod["metadata"]["name"])
+                inv.out(f"pod/{pod['metadata']['name']} evicted\n")
+        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
+        inv.out(f"node/{ref.name} drained{suffix}\n")
+    if remaining:
+        inv.err("There are pending nodes to be drained:\n" + "".join(f" {n}\n" for n, _ in remaining))
+        inv.err(f"error: {remaining[-1][1]}\n")
+        return 1
+    return 0
