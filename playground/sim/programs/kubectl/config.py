@@ -103,9 +103,10 @@ def _view_order(cfg: dict) -> dict:
                 {k: v for k, v in inner.items() if k not in order}}
     out: dict = {"kind": "Config", "apiVersion": "v1"}
     out["clusters"] = [entry(c, "cluster", ["server", "certificate-authority", "extensions"])
-                       for c in cfg["clusters"]]
-    out["users"] = [entry(u, "user", ["client-certificate", "client-key"]) for u in cfg["users"]]
-    out["contexts"] = [entry(c, "context", ["cluster", "user", "namespace", "extensions"]) for c in cfg["contexts"]]
+                       for c in cfg["clusters"] or []] or None
+    out["users"] = [entry(u, "user", ["client-certificate", "client-key"]) for u in cfg["users"] or []] or None
+    out["contexts"] = [entry(c, "context", ["cluster", "user", "namespace", "extensions"])
+                       for c in cfg["contexts"] or []] or None
     out["current-context"] = cfg.get("current-context", "")
     return out
 
@@ -124,7 +125,9 @@ def config_view(inv: Invocation) -> int:
                "clusters": [c for c in cfg["clusters"] if c.get("name") == body.get("cluster")],
                "users": [u for u in cfg["users"] if u.get("name") == body.get("user")]}
     fmt = inv.flags["output"]
-    data = {k: v for k, v in cfg.items() if k != "preferences"}
+    # Go marshals an empty (nil) list as null
+    data = {k: (v if v or k not in ("clusters", "users", "contexts") else None) for k, v in cfg.items()
+            if k != "preferences"}
     if fmt == "json":
         inv.out(json.dumps(_view_order(data), indent=4) + "\n")
     elif fmt == "yaml":
@@ -238,11 +241,68 @@ def config_set_context(inv: Invocation) -> int:
     return 0
 
 
+# ---- delete-context, delete-cluster, delete-user, rename-context (kubectl/pkg/cmd/config) -------------------
+def _delete(inv: Invocation, what: str, key: str) -> int:
+    from . import help_text
+    if what == "user" and not inv.args:
+        raise KubectlError("user to delete is required", usage="help")
+    if len(inv.args) != 1 and what != "user":
+        inv.out(help_text(inv.cmd.path) or "")       # kubectl prints the help and succeeds
+        return 0
+    name = inv.args[0]
+    cfg = load(inv)
+    entry = _find(cfg[key], name)
+    if entry is None:
+        raise KubectlError(f"cannot delete {what} {name}, not in {PATH}")
+    cfg[key].remove(entry)
+    if what == "context" and cfg.get("current-context") == name:
+        inv.err('warning: this removed your active context, use "kubectl config use-context" to select a different '
+                "one\n")
+    save(inv, cfg)
+    inv.out(f"deleted {what} {name} from {PATH}\n")
+    return 0
+
+
+@command("config delete-context", flags=flags_from_help("config delete-context"), needs_server=False)
+def config_delete_context(inv: Invocation) -> int:
+    return _delete(inv, "context", "contexts")
+
+
+@command("config delete-cluster", flags=flags_from_help("config delete-cluster"), needs_server=False)
+def config_delete_cluster(inv: Invocation) -> int:
+    return _delete(inv, "cluster", "clusters")
+
+
+@command("config delete-user", flags=flags_from_help("config delete-user"), needs_server=False)
+def config_delete_user(inv: Invocation) -> int:
+    return _delete(inv, "user", "users")
+
+
+@command("config rename-context", flags=flags_from_help("config rename-context"), needs_server=False)
+def config_rename_context(inv: Invocation) -> int:
+    from . import help_text
+    if len(inv.args) != 2:
+        inv.out(help_text(inv.cmd.path) or "")
+        raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]")
+    old, new = inv.args
+    cfg = load(inv)
+    ctx = _find(cfg["contexts"], old)
+    if ctx is None:
+        raise KubectlError(f'cannot rename the context "{old}", it\'s not in {PATH}')
+    if _find(cfg["contexts"], new) is not None:
+        raise KubectlError(f'cannot rename the context "{old}", the context "{new}" already exists in {PATH}')
+    ctx["name"] = new
+    if cfg.get("current-context") == old:
+        cfg["current-context"] = new
+    save(inv, cfg)
+    inv.out(f'Context "{old}" renamed to "{new}".\n')
+    return 0
+
+
 def _not_simulated(inv: Invocation) -> int:
     raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground; the sandbox has the one "
                        "minikube context (see 'kubectl config get-contexts')")
 
 
-for _path in ("config delete-cluster", "config delete-context", "config delete-user", "config rename-context",
-              "config set", "config set-cluster", "config set-credentials", "config unset"):
+for _path in ("config set", "config set-cluster", "config set-credentials", "config unset"):
     command(_path, flags=flags_from_help(_path), needs_server=False, simulated=False)(_not_simulated)

@@ -1,0 +1,27 @@
+"""kubectl config delete-context|delete-cluster|delete-user|rename-context against the real kubectl: both edit
+their own copy of the same kubeconfig, step by step, and must print the same and end with the same file."""
+from __future__ import annotations
+
+from playground.sim.engine import Engine
+from tests.sim.test_oracle_diff import NOW, oracle, simulate
+
+STEPS = [["config", "set-context", "qa", "--cluster=minikube", "--user=minikube"],
+         ["config", "rename-context", "qa", "staging"], ["config", "rename-context", "nope", "x"],
+         ["config", "rename-context", "staging", "minikube"], ["config", "rename-context", "a"],
+         ["config", "get-contexts"], ["config", "delete-context", "nope"], ["config", "delete-context"],
+         ["config", "delete-context", "staging"], ["config", "rename-context", "minikube", "mk"],
+         ["config", "current-context"], ["config", "delete-context", "mk"], ["config", "delete-user"],
+         ["config", "delete-user", "nope"], ["config", "delete-user", "minikube"], ["config", "delete-cluster"],
+         ["config", "delete-cluster", "minikube"], ["config", "delete-cluster", "minikube"], ["config", "view"],
+         ["config", "view", "-o", "json"]]
+
+
+def test_config_edits_match_kubectl(kubectl_oracle, tmp_path):
+    engine = Engine.new(seed=3, now=NOW)
+    config = tmp_path / "config"
+    config.write_text(simulate(["config", "view", "--raw"], engine)[0])
+    ours = "/home/student/.kube/config"
+    for args in STEPS:
+        out, err, code = oracle(kubectl_oracle, args, str(config))
+        want = (out.replace(str(config), ours), err.replace(str(config), ours), code)
+        assert simulate(args, engine) == want, f"kubectl {' '.join(args)}"
