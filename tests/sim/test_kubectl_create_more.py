@@ -78,3 +78,24 @@ def test_created_objects_are_stored_and_listed():
     job = e.cluster.get("jobs", "default", "manual")
     assert job["metadata"]["annotations"]["cronjob.kubernetes.io/instantiate"] == "manual"
     assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["date"]
+
+
+@pytest.mark.parametrize("args", [["create", "token"], ["create", "token", "a", "b"],
+                                  ["create", "token", "a", "--duration=-1s"],
+                                  ["create", "token", "a", "--bound-object-kind=Foo"]], ids=" ".join)
+def test_create_token_argument_errors_match_kubectl(kubectl_oracle, args):
+    from tests.sim.test_oracle_diff import oracle
+    assert simulate(args) == oracle(kubectl_oracle, args)
+
+
+def test_create_token_is_a_jwt_for_the_service_account():
+    import base64
+    import json
+    e = Engine.new(seed=1, now=NOW)
+    r = e.run("kubectl create token robot")
+    assert (r.output, r.exit_code) == ('error: failed to create token: serviceaccounts "robot" not found\n', 1)
+    e.run("kubectl create sa robot")
+    header, payload, _ = e.run("kubectl create token robot --duration=10m").output.strip().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    assert json.loads(base64.urlsafe_b64decode(header + "=="))["alg"] == "RS256"
+    assert claims["sub"] == "system:serviceaccount:default:robot" and claims["exp"] - claims["iat"] == 600

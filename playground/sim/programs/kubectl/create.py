@@ -419,9 +419,9 @@ def _not_simulated(inv: Invocation) -> int:
 
 
 ALIASES = {"create poddisruptionbudget": "create pdb", "create priorityclass": "create pc"}
-# the playground's API server has no RBAC, scheduling or policy resources, nor a token endpoint
+# the playground's API server has no RBAC, scheduling or policy resources
 for _path in ("create clusterrole", "create clusterrolebinding", "create poddisruptionbudget", "create priorityclass",
-              "create role", "create rolebinding", "create token"):
+              "create role", "create rolebinding"):
     _alias = ALIASES.get(_path)
     command(_path, aliases=(_alias,) if _alias else (), flags=flags_from_help(_path), needs_server=False,
             simulated=False)(_not_simulated)

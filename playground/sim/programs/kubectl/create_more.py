@@ -184,3 +184,39 @@ def create_quota(inv: Invocation) -> int:
     obj = {"kind": "ResourceQuota", "apiVersion": "v1", "metadata": {"name": name}, "spec": spec, "status": {}}
     return submit(inv, obj, dry, wrap="failed to create quota: ")
 
+
+
+# ---- create token ---------------------------------------------------------------------------------------
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@command("create token", flags=flags_from_help("create token", {"audience": "stringArray"}))
+def create_token(inv: Invocation) -> int:
+    """A TokenRequest for a ServiceAccount: a JWT of the API server's shape (the signature is random bytes:
+    nothing in the playground verifies it)."""
+    from .create import name_from_args
+    from .rollout import _seconds
+    name = name_from_args(inv)
+    f = inv.flags
+    if f["duration"].startswith("-"):
+        raise KubectlError("--duration must be greater than or equal to 0")
+    if f["bound-object-kind"] and f["bound-object-kind"] not in ("Node", "Pod", "Secret"):
+        raise KubectlError("supported --bound-object-kind values are Node, Pod, Secret")
+    sa = inv.cluster.get("serviceaccounts", inv.namespace, name)
+    if sa is None:
+        raise KubectlError(f'failed to create token: serviceaccounts "{name}" not found')
+    now = int(inv.cluster.now)
+    ttl = int(_seconds(f["duration"])) or 3600
+    payload = {"aud": f["audience"] or ["https://kubernetes.default.svc.cluster.local"], "exp": now + ttl,
+               "iat": now, "iss": "https://kubernetes.default.svc.cluster.local",
+               "jti": inv.cluster.uid(),
+               "kubernetes.io": {"namespace": inv.namespace,
+                                 "serviceaccount": {"name": name, "uid": sa["metadata"].get("uid", "")}},
+               "nbf": now, "sub": f"system:serviceaccount:{inv.namespace}:{name}"}
+    header = {"alg": "RS256", "kid": _b64url(inv.cluster.rand_suffix(32).encode())[:43]}
+    signature = _b64url(inv.cluster.rand_suffix(256).encode())[:342]
+    token = ".".join([_b64url(json.dumps(header, separators=(",", ":")).encode()),
+                      _b64url(json.dumps(payload, separators=(",", ":")).encode()), signature])
+    inv.out(token + "\n")
+    return 0
