@@ -1,4 +1,4 @@
-"""kubectl set env / resources / serviceaccount: --local on a file against the real kubectl, live objects by
+"""kubectl set env / resources / serviceaccount / selector: --local on a file against the real kubectl, live objects by
 their state."""
 from __future__ import annotations
 
@@ -31,7 +31,14 @@ serviceaccount -f d.yaml --local robot -o yaml
 sa -f d.yaml --local robot
 sa -f d.yaml --local
 sa deploy/x
-serviceaccount""".splitlines()
+serviceaccount
+selector -f s.yaml --local app=x,tier=y -o yaml
+selector -f s.yaml --local app=x
+selector -f s.yaml --local
+selector -f d.yaml --local app=x -o yaml
+selector -f s.yaml --local app=x --resource-version=5 -o json
+selector -f s.yaml --local app!=x
+selector -f s.yaml --local app=x --all""".splitlines()
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -39,12 +46,16 @@ def test_set_on_a_local_file_matches_kubectl(kubectl_oracle, tmp_path, case):
     env = {"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     manifest = subprocess.run([kubectl_oracle, "create", "deploy", "web", "--image=nginx", "--dry-run=client", "-o",
                                "yaml"], capture_output=True, text=True, env=env, check=True).stdout
+    service = subprocess.run([kubectl_oracle, "create", "svc", "clusterip", "web", "--tcp=80", "--dry-run=client",
+                              "-o", "yaml"], capture_output=True, text=True, env=env, check=True).stdout
     (tmp_path / "d.yaml").write_text(manifest)
+    (tmp_path / "s.yaml").write_text(service)
     args = ["set", *case.split()]
     p = subprocess.run([os.path.abspath(kubectl_oracle), *args], capture_output=True, text=True, cwd=tmp_path,
                        env=env)
     engine = Engine.new(seed=1, now=NOW)
     engine.host.files[engine.host.abspath("d.yaml")] = manifest
+    engine.host.files[engine.host.abspath("s.yaml")] = service
     assert simulate(args, engine) == (normalise(p.stdout), normalise(p.stderr), p.returncode)
 
 
@@ -92,3 +103,10 @@ def test_set_serviceaccount_on_a_live_deployment(engine):
     assert (r.output, r.exit_code) == ("deployment.apps/web serviceaccount updated\n", 0)
     spec = engine.cluster.get("deployments", "default", "web")["spec"]["template"]["spec"]
     assert spec["serviceAccountName"] == "robot"
+
+
+def test_set_selector_retargets_a_live_service(engine):
+    engine.run("kubectl expose deploy web --port=80", now=NOW + 2)
+    r = engine.run("kubectl set selector svc web app=other", now=NOW + 5)
+    assert (r.output, r.exit_code) == ("service/web selector updated\n", 0)
+    assert engine.cluster.get("services", "default", "web")["spec"]["selector"] == {"app": "other"}

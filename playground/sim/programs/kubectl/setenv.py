@@ -243,3 +243,35 @@ def set_serviceaccount(inv: Invocation) -> int:
             continue
         _store(inv, ref, obj, dry, "serviceaccount updated", errors)
     return print_errors(inv, errors)
+
+
+# ---- set selector ---------------------------------------------------------------------------------------
+@command("set selector", flags=flags_from_help("set selector", {"filename": "stringSlice"}))
+def set_selector(inv: Invocation) -> int:
+    """Services only, as kubectl v1.35: the last argument is `key=value,...`, which replaces spec.selector."""
+    from ...labels import SelectorError, parse_selector
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    if not inv.args:
+        raise KubectlError("one selector is required")
+    *resources, expression = inv.args
+    try:
+        reqs = parse_selector(expression)
+    except SelectorError as exc:
+        raise KubectlError(f'couldn\'t parse the selector string "{expression}": {exc}')
+    selector = {}
+    for key, op, values in reqs:
+        if op not in ("=", "==", "in") or len(values) != 1:
+            raise KubectlError(f'"{op}" is not a valid label selector operator')
+        selector[key] = values[0]
+    found = targets(inv, resources)
+    errors: list = list(found.errors)
+    for ref in found.refs:
+        if ref.r.kind != "Service":
+            raise KubectlError("setting a selector is only supported for Services")
+        obj = copy.deepcopy(ref.obj)
+        obj.setdefault("spec", {})["selector"] = selector
+        if inv.flags["resource-version"]:
+            obj["metadata"]["resourceVersion"] = inv.flags["resource-version"]
+        _store(inv, ref, obj, dry, "selector updated", errors)
+    return print_errors(inv, errors)
