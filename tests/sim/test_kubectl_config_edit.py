@@ -1,5 +1,5 @@
-"""kubectl config delete-context|delete-cluster|delete-user|rename-context against the real kubectl: both edit
-their own copy of the same kubeconfig, step by step, and must print the same and end with the same file."""
+"""kubectl config delete-context|delete-cluster|delete-user|rename-context against the real kubectl (both edit
+their own copy of the same kubeconfig, step by step), and apply set-last-applied, which edits an annotation."""
 from __future__ import annotations
 
 from playground.sim.engine import Engine
@@ -25,3 +25,19 @@ def test_config_edits_match_kubectl(kubectl_oracle, tmp_path):
         out, err, code = oracle(kubectl_oracle, args, str(config))
         want = (out.replace(str(config), ours), err.replace(str(config), ours), code)
         assert simulate(args, engine) == want, f"kubectl {' '.join(args)}"
+
+
+def test_apply_set_last_applied_needs_an_annotation_or_the_flag():
+    e = Engine.new(seed=3, now=NOW)
+    manifest = e.run("kubectl create deploy web --image=nginx --dry-run=client -o yaml").output
+    e.host.files[e.host.abspath("d.yaml")] = manifest
+    r = e.run("kubectl apply set-last-applied -f d.yaml")
+    assert (r.output, r.exit_code) == ('Error from server (NotFound): deployments.apps "web" not found\n', 1)
+    e.run("kubectl create -f d.yaml")
+    r = e.run("kubectl apply set-last-applied -f d.yaml")
+    assert r.output == ("error: no last-applied-configuration annotation found on resource: web, to create the "
+                        "annotation, run the command with --create-annotation\n")
+    assert e.run("kubectl apply set-last-applied -f d.yaml --create-annotation").output == \
+        "deployment.apps/web configured\n"
+    assert "image: nginx" in e.run("kubectl apply view-last-applied deploy/web").output
+    assert e.run("kubectl apply set-last-applied -f d.yaml").output == ""        # unchanged: nothing to do
