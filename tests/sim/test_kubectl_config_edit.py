@@ -1,11 +1,17 @@
-"""kubectl config delete-context|delete-cluster|delete-user|rename-context against the real kubectl (both edit
+"""kubectl config set-cluster|set-credentials|delete-context|delete-cluster|delete-user|rename-context against the real kubectl (both edit
 their own copy of the same kubeconfig, step by step), and apply set-last-applied, which edits an annotation."""
 from __future__ import annotations
 
 from playground.sim.engine import Engine
 from tests.sim.test_oracle_diff import NOW, oracle, simulate
 
-STEPS = [["config", "set-context", "qa", "--cluster=minikube", "--user=minikube"],
+STEPS = [["config", "set-cluster", "dev", "--server=https://1.2.3.4:6443", "--insecure-skip-tls-verify=true"],
+         ["config", "set-cluster", "minikube", "--server=https://5.6.7.8"], ["config", "set-cluster"],
+         ["config", "set-credentials", "bob", "--token=abc"], ["config", "view"],
+         ["config", "set-credentials", "bob", "--username=b", "--password=p"], ["config", "view", "-o", "json"],
+         ["config", "set-credentials", "minikube", "--client-certificate=/x.crt", "--client-key=/x.key"],
+         ["config", "set-credentials"], ["config", "view", "--raw"],
+         ["config", "set-context", "qa", "--cluster=minikube", "--user=minikube"],
          ["config", "rename-context", "qa", "staging"], ["config", "rename-context", "nope", "x"],
          ["config", "rename-context", "staging", "minikube"], ["config", "rename-context", "a"],
          ["config", "get-contexts"], ["config", "delete-context", "nope"], ["config", "delete-context"],
