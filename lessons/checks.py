@@ -41,6 +41,20 @@ PODS_KEYS = {"pods", "namespace", "count", "ready", "healthy"}
 INGRESS_KEYS = {"ingress", "namespace", "pathType", "host", "class", "exists", "healthy", "path"}
 
 
+SEPARATORS = ("|", "&&", "||", ";")
+
+
+def kubectl_value_flags(words: list[str]) -> tuple[set[str], dict[str, str]]:
+    """The flags that take a value for the kubectl command in `words` (after `kubectl`), from the engine's
+    capability registry: kubectl's own tables, so `logs -f POD` is --follow, not --filename."""
+    from playground.sim.programs.kubectl.framework import GLOBAL_FLAGS, split_command
+    from playground.sim.programs.kubectl.registry import build
+
+    cmd, _, _ = split_command(words, build().commands)
+    takes = [f for f in GLOBAL_FLAGS + (cmd.flags if cmd else []) if f.kind != "bool" and f.no_opt is None]
+    return {f"--{f.name}" for f in takes}, {f"-{f.short}": f"--{f.name}" for f in takes if f.short}
+
+
 def normalise(line: str) -> str:
     """One spelling per command: quotes removed, single spaces, `--flag value` -> `--flag=value`,
     `-n x` -> `--namespace=x`, `minikube kubectl --` -> `kubectl`."""
@@ -51,16 +65,21 @@ def normalise(line: str) -> str:
     if words[:3] == ["minikube", "kubectl", "--"]:
         words = ["kubectl"] + words[3:]
     out: list[str] = []
+    value_flags, short_flags = VALUE_FLAGS, SHORT_VALUE_FLAGS
     i = 0
     while i < len(words):
         w = words[i]
-        flag = SHORT_VALUE_FLAGS.get(w, w)
-        if flag in VALUE_FLAGS and i + 1 < len(words) and words[i + 1] not in ("|", "&&", "||", ";"):
+        if i == 0 or words[i - 1] in SEPARATORS:          # a command starts: kubectl's flags, or the defaults
+            end = next((j for j in range(i, len(words)) if words[j] in SEPARATORS), len(words))
+            value_flags, short_flags = kubectl_value_flags(words[i + 1:end]) if w == "kubectl" else \
+                (VALUE_FLAGS, SHORT_VALUE_FLAGS)
+        flag = short_flags.get(w, w)
+        if flag in value_flags and i + 1 < len(words) and words[i + 1] not in SEPARATORS:
             out.append(f"{flag}={words[i + 1]}")
             i += 2
             continue
-        if len(w) > 2 and w[:2] in SHORT_VALUE_FLAGS and w[2] == "=":
-            w = SHORT_VALUE_FLAGS[w[:2]] + w[2:]
+        if len(w) > 2 and w[:2] in short_flags and w[2] == "=":
+            w = short_flags[w[:2]] + w[2:]
         out.append(w)
         i += 1
     return " ".join(out)

@@ -17,43 +17,10 @@ from .programs import vfs
 
 MAX_MATCHES = 200
 
-KUBECTL_COMMANDS = ["annotate", "api-resources", "apply", "cluster-info", "config", "create", "delete", "describe",
-                    "edit", "exec", "explain", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale",
-                    "set", "version"]
 TYPED_COMMANDS = {"get", "describe", "edit", "delete", "label", "annotate", "patch", "explain"}
-KUBECTL_SUB = {
-    "create": ["configmap", "cronjob", "deployment", "ingress", "job", "namespace", "secret", "service",
-               "serviceaccount"],
-    "create service": ["clusterip", "externalname", "loadbalancer", "nodeport"],
-    "create secret": ["docker-registry", "generic", "tls"],
-    "set": ["env", "image", "resources", "selector", "serviceaccount", "subject"],
-    "rollout": ["history", "pause", "restart", "resume", "status", "undo"],
-    "config": ["current-context", "get-clusters", "get-contexts", "set-context", "use-context", "view"],
-}
 EXPOSE_TYPES = ["deployment", "pod", "replicaset", "replicationcontroller", "service"]
 SCALE_TYPES = ["deployment", "replicaset", "replicationcontroller", "statefulset"]
 GLOBAL_FLAGS = ["--namespace", "--all-namespaces", "--context", "--kubeconfig", "--help"]
-FLAGS = {
-    "get": ["--output", "--selector", "--show-labels", "--no-headers", "--watch", "--all-namespaces",
-            "--namespace", "--field-selector", "--sort-by", "--label-columns", "--show-kind"],
-    "describe": ["--namespace", "--selector", "--all-namespaces", "--show-events"],
-    "create": ["--dry-run", "--output", "--filename", "--save-config"],
-    "create deployment": ["--image", "--replicas", "--port", "--dry-run", "--output"],
-    "create service": ["--tcp", "--node-port", "--clusterip", "--external-name", "--dry-run", "--output"],
-    "expose": ["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output",
-               "--external-ip", "--labels"],
-    "delete": ["--all", "--filename", "--selector", "--force", "--grace-period", "--now", "--wait"],
-    "apply": ["--filename", "--dry-run", "--output", "--recursive"],
-    "edit": ["--output", "--filename"],
-    "patch": ["--type", "--patch", "--patch-file", "--dry-run", "--output"],
-    "label": ["--overwrite", "--all", "--selector", "--list"],
-    "annotate": ["--overwrite", "--all", "--selector", "--list"],
-    "scale": ["--replicas", "--current-replicas", "--all", "--selector"],
-    "run": ["--image", "--port", "--labels", "--env", "--restart", "--rm", "--stdin", "--tty", "--command",
-            "--dry-run", "--output", "--expose"],
-    "exec": ["--stdin", "--tty", "--container"],
-    "logs": ["--follow", "--tail", "--container", "--previous", "--timestamps", "--selector"],
-}
 OUTPUT_FORMATS = ["custom-columns=", "json", "jsonpath=", "name", "wide", "yaml"]
 MINIKUBE_COMMANDS = ["addons", "cache", "config", "dashboard", "delete", "docker-env", "image", "ip", "kubectl",
                      "logs", "mount", "node", "pause", "profile", "service", "ssh", "start", "status", "stop",
@@ -187,6 +154,7 @@ def _type_names() -> list[str]:
 
 
 def _kubectl(engine: Engine, args: list[str], word: str) -> list[str]:
+    registry = engine.kubectl_commands       # the real command tree, simulated or not
     namespace, all_ns = "default", False
     positional: list[str] = []
     k = 0
@@ -227,18 +195,18 @@ def _kubectl(engine: Engine, args: list[str], word: str) -> list[str]:
     if not positional:
         if word.startswith("-"):
             return [f for f in GLOBAL_FLAGS if f.startswith(word)]
-        return [c for c in KUBECTL_COMMANDS if c.startswith(word)]
+        return [c for c in registry.children("") if c.startswith(word)]
     sub = positional[0]
+    # the command path typed so far, longest first (`create svc nodeport` is an alias of a real path)
+    path = next((" ".join(positional[:n]) for n in (3, 2, 1) if " ".join(positional[:n]) in registry.commands), sub)
     if word.startswith("-"):
-        key = f"{sub} {positional[1]}" if len(positional) > 1 and f"{sub} {positional[1]}" in FLAGS else sub
-        flags = FLAGS.get(key, []) + ["--namespace", "--help"]
+        cmd = registry.commands.get(path)
+        flags = sorted({f"--{f.name}" for f in (cmd.flags if cmd else [])} | {"--namespace", "--help"})
         return [f for f in flags if f.startswith(word)]
     ns = None if all_ns else namespace
-    if sub in KUBECTL_SUB and len(positional) == 1:
-        return [s for s in KUBECTL_SUB[sub] if s.startswith(word)]
-    if sub == "create" and len(positional) == 2 and positional[1] in ("service", "svc", "secret"):
-        key = "create service" if positional[1] in ("service", "svc") else "create secret"
-        return [s for s in KUBECTL_SUB[key] if s.startswith(word)]
+    real_path = registry.commands[path].path if path in registry.commands else path
+    if len(positional) == len(path.split()) and registry.children(real_path):
+        return [s for s in registry.children(real_path) if s.startswith(word)]
     if sub in TYPED_COMMANDS:
         if "/" in word:
             kind, _, prefix = word.partition("/")

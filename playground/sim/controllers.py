@@ -142,6 +142,23 @@ def controller_of(obj: dict) -> dict | None:
 
 
 # ---- workloads ----------------------------------------------------------------------------------
+# Deployment annotations the controller does not copy onto its new ReplicaSet (deployment/util).
+SKIP_COPY = {"kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision",
+             "deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas",
+             "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to"}
+
+
+def _copy_annotations(dep: dict, rs: dict) -> bool:
+    """copyDeploymentAnnotationsToReplicaSet: kubernetes.io/change-cause reaches `rollout history` this way."""
+    ann = rs["metadata"].setdefault("annotations", {})
+    changed = False
+    for k, v in (dep["metadata"].get("annotations") or {}).items():
+        if k not in SKIP_COPY and ann.get(k) != v:
+            ann[k] = v
+            changed = True
+    return changed
+
+
 def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     changed = False
     ns = dep["metadata"]["namespace"]
@@ -153,6 +170,8 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
     want = int(spec.get("replicas", 1))
     revision = max([int(rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", "0"))
                     for rs in rs_list] + [0])
+    if current is None and spec.get("paused") and rs_list:
+        return False                     # a paused deployment does not roll out a changed template
     if current is None:
         name = f"{dep['metadata']['name']}-{pth}"
         labels = dict(template.get("metadata", {}).get("labels", {}) or {})
@@ -170,6 +189,7 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
                          "ownerReferences": [owner_ref(dep)]},
             "spec": {"replicas": want, "selector": selector, "template": tmpl},
         }
+        _copy_annotations(dep, current)
         defaults.replicaset(current)
         cluster.put(current, new=True)
         old_count = sum(int(rs["spec"].get("replicas", 0)) for rs in rs_list)
@@ -186,6 +206,9 @@ def _reconcile_deployment(cluster: Cluster, dep: dict) -> bool:
         del old_count
         changed = True
     else:
+        if _copy_annotations(dep, current):
+            cluster.touch(current)
+            changed = True
         have = int(current["spec"].get("replicas", 0))
         if have != want:
             current["spec"]["replicas"] = want
@@ -271,12 +294,56 @@ def schedule_pod(cluster: Cluster, pod: dict) -> None:
     }
 
 
-def create_pod(cluster: Cluster, pod: dict) -> dict:
-    schedule_pod(cluster, pod)
-    cluster.put(pod, new=True)
+def _tolerates(pod: dict, taint: dict) -> bool:
+    """v1 Toleration.ToleratesTaint."""
+    for t in pod["spec"].get("tolerations") or []:
+        if t.get("effect") and t["effect"] != taint.get("effect"):
+            continue
+        if t.get("operator") == "Exists":
+            if not t.get("key") or t["key"] == taint.get("key"):
+                return True
+        elif t.get("key") == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
+            return True
+    return False
+
+
+def unschedulable(cluster: Cluster, pod: dict) -> str | None:
+    """Why the scheduler cannot place the pod on the one node (cordoned, or a NoSchedule/NoExecute taint the pod
+    does not tolerate), in its FailedScheduling wording; None when it can."""
+    node = cluster.get("nodes", None, NODE_NAME)
+    spec = (node or {}).get("spec") or {}
+    if spec.get("unschedulable") and not _tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
+                                                          "effect": "NoSchedule"}):
+        why = "1 node(s) were unschedulable"
+    else:
+        bad = [t for t in spec.get("taints") or [] if t.get("effect") in ("NoSchedule", "NoExecute")
+               and not _tolerates(pod, t)]
+        if not bad:
+            return None
+        why = f"1 node(s) had untolerated taint {{{bad[0].get('key')}: {bad[0].get('value', '')}}}"
+    return (f"0/1 nodes are available: {why}. preemption: 0/1 nodes are available: 1 Preemption is not helpful "
+            "for scheduling.")
+
+
+def _scheduled(cluster: Cluster, pod: dict) -> None:
     record_event(cluster, pod, "Normal", "Scheduled",
                  f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {NODE_NAME}",
                  "default-scheduler")
+
+
+def create_pod(cluster: Cluster, pod: dict) -> dict:
+    why = unschedulable(cluster, pod)
+    if why is None:
+        schedule_pod(cluster, pod)
+        cluster.put(pod, new=True)
+        _scheduled(cluster, pod)
+        return pod
+    defaults.pod(pod)                 # pending until the node takes it (the pods pass retries)
+    pod["status"] = {"phase": "Pending", "qosClass": "BestEffort", "conditions": [
+        {"lastProbeTime": None, "lastTransitionTime": cluster.timestamp(), "message": why, "reason": "Unschedulable",
+         "status": "False", "type": "PodScheduled"}]}
+    cluster.put(pod, new=True)
+    record_event(cluster, pod, "Warning", "FailedScheduling", why, "default-scheduler")
     return pod
 
 
@@ -340,6 +407,13 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         status = {}                # attached below, when the kubelet has something to report
     if status.get("phase") not in ("Pending", None) or not cluster.running:
         return False
+    if not pod["spec"].get("nodeName"):           # unscheduled: bind it once the node takes it
+        if unschedulable(cluster, pod) is not None:
+            return False
+        schedule_pod(cluster, pod)
+        cluster.touch(pod)
+        _scheduled(cluster, pod)
+        return True
     spec = pod["spec"]
     created = parse_rfc3339(pod["metadata"]["creationTimestamp"])
     containers = spec.get("containers", [])

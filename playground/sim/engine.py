@@ -142,6 +142,8 @@ EDITOR_HANDLERS: dict[str, EditorHandler] = {}
 
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
+        from .programs.kubectl.registry import build   # programs import the engine's types
+        self.kubectl_commands = build()     # kubectl's capability registry (shared, built on the first engine)
         self.cluster = cluster
         self.host = host
         self.traces: list[dict] = []

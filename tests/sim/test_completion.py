@@ -77,7 +77,8 @@ def test_kubectl_object_names(engine):
 
 
 def test_kubectl_flags_and_values(engine):
-    assert c(engine, "kubectl get pods --sh") == (17, ["--show-kind", "--show-labels"])
+    assert c(engine, "kubectl get pods --sh") == (17, ["--show-kind", "--show-labels", "--show-managed-fields"])
+    assert c(engine, "kubectl rollout ") == (16, ["history", "pause", "restart", "resume", "status", "undo"])
     assert "--target-port" in c(engine, "kubectl expose deploy nginx-app --t")[1]
     assert c(engine, "kubectl get svc -o ") == (19, ["custom-columns=", "json", "jsonpath=", "name", "wide", "yaml"])
     assert c(engine, "kubectl apply -f ck") == (17, ["ckad/"])

@@ -284,9 +284,10 @@ def test_help_is_kubectls_own(engine, line, path):
 
 
 def test_every_registered_command_has_its_help_captured():
-    from playground.sim.programs.kubectl import COMMANDS, HELP_DIR, _load_commands
-    _load_commands()
-    missing = [c.path for c in COMMANDS.values() if not (HELP_DIR / (c.path.replace(" ", "_") + ".txt")).exists()]
+    from playground.sim.programs.kubectl import HELP_DIR
+    from playground.sim.programs.kubectl.registry import build
+    missing = [c.path for c in build().commands.values()
+               if not (HELP_DIR / (c.path.replace(" ", "_") + ".txt")).exists()]
     assert missing == []
 
 

@@ -1,4 +1,4 @@
-"""kubectl's -o printers: yaml, json, name, jsonpath, custom-columns, and `print_objects` for commands.
+"""kubectl's -o printers: yaml, json, name, jsonpath, go-template, custom-columns, and `print_objects`.
 
     print_objects(inv_or_proc, [obj], "yaml")                  # a single object prints bare
     print_objects(inv, objs, "json", as_list=True)             # `get` without names: a v1 List
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import resources as res
+from .gotemplate import ExecError, GoTemplate, TemplateError, go_quote, go_v, to_template_data
 from .jsonout import to_json
 from .jsonpath import JSONPath, JSONPathError, _go_value, go_sharp_v
 from .tabwriter import format_text
@@ -27,18 +28,67 @@ GET_FORMATS = sorted(PRINT_FORMATS + ["custom-columns", "custom-columns-file", "
 
 
 class OutputError(Exception):
-    """An error kubectl prints as `error: <message>` (exit 1)."""
+    """An error kubectl prints as `error: <message>` (exit 1); `stdout` is what it printed before failing."""
+
+    def __init__(self, message: str, stdout: str = ""):
+        super().__init__(message)
+        self.stdout = stdout
 
 
 def validate_format(fmt: str, allowed: list[str] = PRINT_FORMATS) -> None:
     base = fmt.split("=", 1)[0]
-    if base not in allowed or base in ("go-template", "go-template-file", "template", "templatefile",
-                                       "jsonpath-file", "custom-columns-file", "kyaml"):
+    if base not in allowed or base in ("custom-columns-file", "kyaml"):
         if base in allowed:
             raise OutputError(f"the playground does not simulate -o {base}; use yaml, json, name, jsonpath "
                               "or custom-columns")
         raise OutputError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
                           f"are: {','.join(allowed)}")
+
+
+FILE_FORMATS = {"go-template-file": "go-template", "templatefile": "go-template", "jsonpath-file": "jsonpath"}
+
+
+def resolve_format(fmt: str, template: str = "", host=None) -> str:
+    """-o as the printer sees it: --template fills a bare template format (and alone means go-template);
+    a *-file format reads its template from the learner's machine."""
+    if template and not fmt:
+        fmt = "go-template"
+    base, eq, arg = fmt.partition("=")
+    if base in FILE_FORMATS:
+        path = arg or template
+        full = host.abspath(path) if host is not None and path else ""
+        if not path:
+            raise OutputError("template format specified but no template given")
+        if full not in host.files:
+            raise OutputError(f"error reading --template {path}, open {path}: no such file or directory")
+        return f"{FILE_FORMATS[base]}={host.files[full]}"
+    if base in ("go-template", "template", "jsonpath", "jsonpath-as-json") and not eq and template:
+        return f"{base}={template}"
+    return fmt
+
+
+def _compact_json(obj, sort_keys: bool) -> str:
+    """Go's json.Marshal, for the debugging block: maps (objects read from the server or a file) sorted,
+    typed objects in struct order; HTML characters escaped as Go does."""
+    import json
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def gotemplate_text(template: str, obj, allow_missing: bool = True, typed: bool = False) -> str:
+    """-o go-template=TEMPLATE for one object, with kubectl's parse error and execution debugging block."""
+    try:
+        tmpl = GoTemplate(template, missing_keys_error=not allow_missing)
+    except TemplateError as exc:
+        raise OutputError(f"error parsing template {template}, {exc}")
+    data = to_template_data(obj)
+    try:
+        return tmpl.execute(data)
+    except ExecError as exc:
+        debug = (f"Error executing template: {exc}. Printing more information for debugging the template:\n"
+                 f"\ttemplate was:\n\t\t{template}\n\traw data was:\n\t\t{_compact_json(obj, not typed)}\n"
+                 f"\tobject given to template engine was:\n\t\t{go_v(data)}\n\n")
+        raise OutputError(f"error executing template {go_quote(template)}: {exc}", stdout=exc.partial + debug)
 
 
 def name_of(obj: dict) -> str:
@@ -150,15 +200,31 @@ def render(objs: list[dict], fmt: str, *, as_list: bool = False, no_headers: boo
             raise OutputError("template format specified but no template given")
         out = [jsonpath_text(arg, t, allow_missing_keys, as_json=base == "jsonpath-as-json") for t in targets]
         return "".join(out)
+    if base in ("go-template", "template"):
+        if not arg:
+            raise OutputError("template format specified but no template given")
+        out = []
+        for t in targets:
+            try:
+                out.append(gotemplate_text(arg, t, allow_missing_keys, typed))
+            except OutputError as exc:
+                exc.stdout = "".join(out) + exc.stdout
+                raise
+        return "".join(out)
     validate_format(fmt)
     return ""
 
 
 def print_objects(target, objs: list[dict], fmt: str, **kw) -> int:
     """Print objects with -o fmt to target's stdout (an Invocation or a Proc); errors go to stderr, exit 1."""
+    flags = getattr(target, "flags", {})
+    proc = getattr(target, "proc", target)
     try:
+        fmt = resolve_format(fmt, flags.get("template", ""), getattr(proc, "host", None))
+        kw.setdefault("allow_missing_keys", flags.get("allow-missing-template-keys", True))
         text = render(objs, fmt, **kw)
     except OutputError as exc:
+        target.out(exc.stdout)
         msg = str(exc)
         target.err("error: " + msg + ("" if msg.endswith("\n") else "\n"))
         return 1

@@ -1,29 +1,14 @@
-"""`kubectl`: the program entry. Subcommands live in sibling modules and register with @command."""
+"""`kubectl`: the program entry. Subcommands live in sibling modules, declared with @command and collected
+by registry.build() into the Engine's capability registry (engine.kubectl_commands)."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
 from .. import program
 from ...engine import Proc
-from .framework import (COMMANDS, GLOBAL_FLAGS, Invocation, KubectlError, first_word, parse, split_command,
-                        suggestions)
+from .framework import GLOBAL_FLAGS, Invocation, KubectlError, first_word, parse, split_command, suggestions
 
 HELP_DIR = Path(__file__).with_name("help")
-_loaded = False
-
-
-def _load_commands() -> None:
-    global _loaded
-    if _loaded:
-        return
-    for mod in pkgutil.iter_modules(__path__):
-        if mod.name not in ("framework",):
-            importlib.import_module(f"{__name__}.{mod.name}")
-    _loaded = True
-
-
 def help_text(path: str) -> str | None:
     """kubectl's own help for a command path ("" is the root), captured from kubectl v1.35."""
     f = HELP_DIR / (("kubectl" if not path else path.replace(" ", "_")) + ".txt")
@@ -53,9 +38,9 @@ def _wants_help(argv: list[str]) -> bool:
 
 @program("kubectl")
 def kubectl(proc: Proc) -> int:
-    _load_commands()
+    commands = proc.engine.kubectl_commands.commands
     argv = proc.argv[1:]
-    cmd, path, rest = split_command(argv)
+    cmd, path, rest = split_command(argv, commands)
     if cmd is None:
         word = first_word(argv)
         if word is not None and word != "help":
@@ -67,7 +52,7 @@ def kubectl(proc: Proc) -> int:
             return 1
         if word == "help":
             topic = [a for a in argv if not a.startswith("-")][1:]
-            target, tpath, _ = split_command(topic)
+            target, tpath, _ = split_command(topic, commands)
             text = help_text(target.path if target else "")
             proc.out(text or "")
             return 0

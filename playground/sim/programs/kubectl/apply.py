@@ -234,8 +234,43 @@ def _not_here(inv: Invocation) -> int:
                        "kubectl apply -f again")
 
 
-for _path in ("apply edit-last-applied", "apply set-last-applied"):
-    command(_path, flags=flags_from_help(_path, FILENAME_KINDS))(_not_here)
+command("apply edit-last-applied", flags=flags_from_help("apply edit-last-applied", FILENAME_KINDS),
+        simulated=False)(_not_here)
+
+
+# ---- kubectl apply set-last-applied -------------------------------------------------------------------
+@command("apply set-last-applied", flags=flags_from_help("apply set-last-applied", FILENAME_KINDS))
+def set_last_applied(inv: Invocation) -> int:
+    """Set the live objects' last-applied annotation to the files' content (set_last_applied.go): only where
+    it changes; without an annotation only with --create-annotation."""
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    filenames = inv.flags.get("filename") or []
+    if not filenames:
+        from .delete import NO_RESOURCES
+        raise KubectlError(NO_RESOURCES)
+    found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
+    if found.errors:
+        return print_errors(inv, found.errors)
+    changes = []
+    for ref in found.refs:
+        live = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+        if live is None:
+            return print_errors(inv, [ApiFailure(apiserver.not_found(ref.r, ref.name), verb="retrieving")])
+        old = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if old is None and not inv.flags["create-annotation"]:
+            raise KubectlError(f"no last-applied-configuration annotation found on resource: {ref.name}, to create "
+                               "the annotation, run the command with --create-annotation")
+        new = with_last_applied(ref.obj)["metadata"]["annotations"][LAST_APPLIED]
+        if old != new:
+            changes.append((ref, live, new))
+    for ref, live, new in changes:
+        obj = copy.deepcopy(live)
+        obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = new
+        if dry == "none":
+            obj = apiserver.update(inv.cluster, obj)
+        print_object(inv, ref.r, obj, dry, "configured")
+    return 0
 
 
 # ---- kubectl replace -f: PUT the manifest (or delete and create it with --force) ----------------------------

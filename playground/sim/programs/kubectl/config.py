@@ -70,6 +70,8 @@ def load(inv: Invocation) -> dict:
 
 
 def save(inv: Invocation, cfg: dict) -> None:
+    for key in ("clusters", "users", "contexts"):       # clientcmd keeps maps: written sorted by name
+        cfg[key] = sorted(cfg[key] or [], key=lambda e: str(e.get("name", "")))
     host = inv.proc.host
     host.dirs.add(f"{HOME}/.kube")
     host.files[PATH] = to_yaml({**cfg, "preferences": {}})
@@ -92,13 +94,26 @@ def _no_args(inv: Invocation) -> None:
 
 
 # ---- the group and its commands ----------------------------------------------------------------------
-@command("config", needs_server=False)
-def config_group(inv: Invocation) -> int:
-    from . import help_text
-    if inv.args:
-        raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
-    inv.err(help_text("config") or "")
-    return 1
+# clientcmd v1 Cluster and AuthInfo field order
+CLUSTER_FIELDS = ["server", "tls-server-name", "insecure-skip-tls-verify", "certificate-authority",
+                  "certificate-authority-data", "proxy-url", "disable-compression", "extensions"]
+USER_FIELDS = ["client-certificate", "client-certificate-data", "client-key", "client-key-data", "token", "tokenFile",
+               "username", "password"]
+
+
+def _redacted(cfg: dict) -> dict:
+    """config view without --raw: secrets REDACTED, embedded data DATA+OMITTED."""
+    users = []
+    for u in cfg.get("users") or []:
+        body = dict(u.get("user") or {})
+        for key in ("token", "password"):
+            if body.get(key):
+                body[key] = "REDACTED"
+        for key in ("client-certificate-data", "client-key-data"):
+            if body.get(key):
+                body[key] = "DATA+OMITTED"
+        users.append({**u, "user": body})
+    return {**cfg, "users": users}
 
 
 def _view_order(cfg: dict) -> dict:
@@ -111,10 +126,10 @@ def _view_order(cfg: dict) -> dict:
         return {"name": e.get("name"), body: {k: inner[k] for k in order if k in inner} |
                 {k: v for k, v in inner.items() if k not in order}}
     out: dict = {"kind": "Config", "apiVersion": "v1"}
-    out["clusters"] = [entry(c, "cluster", ["server", "certificate-authority", "extensions"])
-                       for c in cfg["clusters"]]
-    out["users"] = [entry(u, "user", ["client-certificate", "client-key"]) for u in cfg["users"]]
-    out["contexts"] = [entry(c, "context", ["cluster", "user", "namespace", "extensions"]) for c in cfg["contexts"]]
+    out["clusters"] = [entry(c, "cluster", CLUSTER_FIELDS) for c in cfg["clusters"] or []] or None
+    out["users"] = [entry(u, "user", USER_FIELDS) for u in cfg["users"] or []] or None
+    out["contexts"] = [entry(c, "context", ["cluster", "user", "namespace", "extensions"])
+                       for c in cfg["contexts"] or []] or None
     out["current-context"] = cfg.get("current-context", "")
     return out
 
@@ -133,7 +148,11 @@ def config_view(inv: Invocation) -> int:
                "clusters": [c for c in cfg["clusters"] if c.get("name") == body.get("cluster")],
                "users": [u for u in cfg["users"] if u.get("name") == body.get("user")]}
     fmt = inv.flags["output"]
-    data = {k: v for k, v in cfg.items() if k != "preferences"}
+    if not inv.flags["raw"]:
+        cfg = _redacted(cfg)
+    # Go marshals an empty (nil) list as null
+    data = {k: (v if v or k not in ("clusters", "users", "contexts") else None) for k, v in cfg.items()
+            if k != "preferences"}
     if fmt == "json":
         inv.out(json.dumps(_view_order(data), indent=4) + "\n")
     elif fmt == "yaml":
@@ -247,13 +266,117 @@ def config_set_context(inv: Invocation) -> int:
     return 0
 
 
-def _not_simulated(path: str) -> None:
-    def handler(inv: Invocation) -> int:
-        raise KubectlError(f"'kubectl {path}' is not simulated in the playground; the sandbox has the one "
-                           "minikube context (see 'kubectl config get-contexts')")
-    command(path, flags=flags_from_help(path), needs_server=False)(handler)
+# ---- delete-context, delete-cluster, delete-user, rename-context (kubectl/pkg/cmd/config) -------------------
+def _delete(inv: Invocation, what: str, key: str) -> int:
+    from . import help_text
+    if what == "user" and not inv.args:
+        raise KubectlError("user to delete is required", usage="help")
+    if len(inv.args) != 1 and what != "user":
+        inv.out(help_text(inv.cmd.path) or "")       # kubectl prints the help and succeeds
+        return 0
+    name = inv.args[0]
+    cfg = load(inv)
+    entry = _find(cfg[key], name)
+    if entry is None:
+        raise KubectlError(f"cannot delete {what} {name}, not in {PATH}")
+    cfg[key].remove(entry)
+    if what == "context" and cfg.get("current-context") == name:
+        inv.err('warning: this removed your active context, use "kubectl config use-context" to select a different '
+                "one\n")
+    save(inv, cfg)
+    inv.out(f"deleted {what} {name} from {PATH}\n")
+    return 0
 
 
-for _path in ("config delete-cluster", "config delete-context", "config delete-user", "config rename-context",
-              "config set", "config set-cluster", "config set-credentials", "config unset"):
-    _not_simulated(_path)
+@command("config delete-context", flags=flags_from_help("config delete-context"), needs_server=False)
+def config_delete_context(inv: Invocation) -> int:
+    return _delete(inv, "context", "contexts")
+
+
+@command("config delete-cluster", flags=flags_from_help("config delete-cluster"), needs_server=False)
+def config_delete_cluster(inv: Invocation) -> int:
+    return _delete(inv, "cluster", "clusters")
+
+
+@command("config delete-user", flags=flags_from_help("config delete-user"), needs_server=False)
+def config_delete_user(inv: Invocation) -> int:
+    return _delete(inv, "user", "users")
+
+
+@command("config rename-context", flags=flags_from_help("config rename-context"), needs_server=False)
+def config_rename_context(inv: Invocation) -> int:
+    from . import help_text
+    if len(inv.args) != 2:
+        inv.out(help_text(inv.cmd.path) or "")
+        raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]")
+    old, new = inv.args
+    cfg = load(inv)
+    ctx = _find(cfg["contexts"], old)
+    if ctx is None:
+        raise KubectlError(f'cannot rename the context "{old}", it\'s not in {PATH}')
+    if _find(cfg["contexts"], new) is not None:
+        raise KubectlError(f'cannot rename the context "{old}", the context "{new}" already exists in {PATH}')
+    ctx["name"] = new
+    if cfg.get("current-context") == old:
+        cfg["current-context"] = new
+    save(inv, cfg)
+    inv.out(f'Context "{old}" renamed to "{new}".\n')
+    return 0
+
+
+# ---- set-cluster, set-credentials ------------------------------------------------------------------------
+def _set_entry(inv: Invocation, key: str, body_key: str, fields: dict[str, str]) -> tuple[str, dict]:
+    from . import help_text
+    if len(inv.args) != 1:
+        inv.out(help_text(inv.cmd.path) or "")
+        word = "Unexpected" if key == "clusters" else "unexpected"
+        raise KubectlError(f"{word} args: [{' '.join(inv.args)}]")
+    cfg = load(inv)
+    entry = _find(cfg[key], inv.args[0])
+    if entry is None:
+        entry = {"name": inv.args[0], body_key: {}}
+        cfg[key].append(entry)
+    body = entry.setdefault(body_key, {}) or {}
+    entry[body_key] = body
+    for flag, field in fields.items():
+        if flag in inv.changed:
+            value = inv.flags[flag]
+            if value in ("", False):
+                body.pop(field, None)
+            else:
+                body[field] = value
+    return inv.args[0], cfg
+
+
+@command("config set-cluster", flags=flags_from_help("config set-cluster"), needs_server=False)
+def config_set_cluster(inv: Invocation) -> int:
+    name, cfg = _set_entry(inv, "clusters", "cluster", {
+        "server": "server", "certificate-authority": "certificate-authority", "tls-server-name": "tls-server-name",
+        "insecure-skip-tls-verify": "insecure-skip-tls-verify", "proxy-url": "proxy-url"})
+    save(inv, cfg)
+    inv.out(f'Cluster "{name}" set.\n')
+    return 0
+
+
+@command("config set-credentials", flags=flags_from_help("config set-credentials"), needs_server=False)
+def config_set_credentials(inv: Invocation) -> int:
+    name, cfg = _set_entry(inv, "users", "user", {
+        "token": "token", "username": "username", "password": "password",
+        "client-certificate": "client-certificate", "client-key": "client-key"})
+    body = _find(cfg["users"], name)["user"]
+    token, basic = "token" in inv.changed, bool({"username", "password"} & inv.changed)
+    if token != basic:                       # one kind of credential replaces the other
+        for field in (("username", "password") if token else ("token", "tokenFile")):
+            body.pop(field, None)
+    save(inv, cfg)
+    inv.out(f'User "{name}" set.\n')
+    return 0
+
+
+def _not_simulated(inv: Invocation) -> int:
+    raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground; the sandbox has the one "
+                       "minikube context (see 'kubectl config get-contexts')")
+
+
+for _path in ("config set", "config unset"):
+    command(_path, flags=flags_from_help(_path), needs_server=False, simulated=False)(_not_simulated)

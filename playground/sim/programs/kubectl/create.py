@@ -14,7 +14,7 @@ import re
 
 from ... import apiserver, resources as res
 from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
-from .framework import COMMANDS, Invocation, KubectlError, command
+from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
 
@@ -125,20 +125,8 @@ def save_config(obj: dict) -> None:
                            "kubectl.kubernetes.io/last-applied-configuration": text + "\n"}
 
 
-def group_command(path: str, aliases: tuple[str, ...] = ()):
-    """A command group (`create service`): bare, it prints its help to stderr and fails, as cobra does."""
-    def handler(inv: Invocation) -> int:
-        from . import help_text
-        if inv.args:
-            raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
-        inv.err(help_text(path) or "")
-        return 1
-    if path not in COMMANDS:
-        command(path, aliases=aliases, needs_server=False)(handler)
-
-
-group_command("create service", aliases=("create svc",))
-group_command("create secret")
+# a bare `create service` prints its help as cobra groups do; the registry adds the other groups itself
+command("create service", aliases=("create svc",), needs_server=False)(group_help)
 
 
 # ---- create deployment ---------------------------------------------------------------------------
@@ -259,20 +247,19 @@ def _create_service(inv: Invocation, svc_type: str) -> int:
     return submit(inv, obj, dry, wrap=f"failed to create {svc_type} service: ", save=False)
 
 
-def _service_command(kind: str, svc_type: str, required: tuple[str, ...] = ()):
-    path = f"create service {kind}"
-    flags = flags_from_help(path, kinds={"tcp": "stringSlice"})
-
-    def handler(inv: Invocation) -> int:
-        require_flags(inv, *required)
-        return _create_service(inv, svc_type)
-    command(path, aliases=(f"create svc {kind}",), flags=flags, needs_server=False)(handler)
+SERVICE_TYPES = {"clusterip": ("ClusterIP", ()), "nodeport": ("NodePort", ()), "loadbalancer": ("LoadBalancer", ()),
+                 "externalname": ("ExternalName", ("external-name",))}
 
 
-_service_command("clusterip", "ClusterIP")
-_service_command("nodeport", "NodePort")
-_service_command("loadbalancer", "LoadBalancer")
-_service_command("externalname", "ExternalName", ("external-name",))
+def create_service_typed(inv: Invocation) -> int:
+    svc_type, required = SERVICE_TYPES[inv.cmd.path.split()[-1]]
+    require_flags(inv, *required)
+    return _create_service(inv, svc_type)
+
+
+for _kind in SERVICE_TYPES:
+    command(f"create service {_kind}", aliases=(f"create svc {_kind}",), needs_server=False,
+            flags=flags_from_help(f"create service {_kind}", kinds={"tcp": "stringSlice"}))(create_service_typed)
 
 
 # ---- create namespace ----------------------------------------------------------------------------
@@ -425,23 +412,16 @@ def create_secret_generic(inv: Invocation) -> int:
 
 
 # ---- the other generators: parsed like kubectl (so --help and flag errors are right), not simulated -----
-def _not_simulated(path: str) -> None:
-    def handler(inv: Invocation) -> int:
-        if path == "create cronjob":
-            require_flags(inv, "image", "schedule")
-        name_from_args(inv)
-        raise KubectlError(f"'kubectl {path}' is not simulated in the playground yet; write the object as YAML "
-                           "and use 'kubectl apply -f'")
-    if path not in COMMANDS:
-        alias = ALIASES.get(path)
-        command(path, aliases=(alias,) if alias else (), flags=flags_from_help(path), needs_server=False)(handler)
+def _not_simulated(inv: Invocation) -> int:
+    name_from_args(inv)
+    raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground yet; write the object as YAML "
+                       "and use 'kubectl apply -f'")
 
 
-ALIASES = {"create serviceaccount": "create sa", "create poddisruptionbudget": "create pdb",
-           "create priorityclass": "create pc", "create quota": "create resourcequota",
-           "create cronjob": "create cj", "create ingress": "create ing"}
-for _path in ("create clusterrole", "create clusterrolebinding", "create cronjob", "create ingress", "create job",
-              "create poddisruptionbudget", "create priorityclass", "create quota", "create role",
-              "create rolebinding", "create serviceaccount", "create token", "create secret docker-registry",
-              "create secret tls"):
-    _not_simulated(_path)
+ALIASES = {"create poddisruptionbudget": "create pdb", "create priorityclass": "create pc"}
+# the playground's API server has no RBAC, scheduling or policy resources
+for _path in ("create clusterrole", "create clusterrolebinding", "create poddisruptionbudget", "create priorityclass",
+              "create role", "create rolebinding"):
+    _alias = ALIASES.get(_path)
+    command(_path, aliases=(_alias,) if _alias else (), flags=flags_from_help(_path), needs_server=False,
+            simulated=False)(_not_simulated)

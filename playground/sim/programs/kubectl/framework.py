@@ -69,13 +69,13 @@ class Command:
     flags: list[Flag] = field(default_factory=list)
     aliases: tuple[str, ...] = ()               # "create deploy"
     needs_server: bool = True                   # False: works with the cluster stopped (version --client)
+    simulated: bool = True                      # False: a real kubectl path the playground declines plainly
 
     @property
     def canonical(self) -> str:
         return f"kubectl {self.path}"
 
 
-COMMANDS: dict[str, Command] = {}          # every path and alias -> Command
 # Top-level verbs in kubectl's own order (cobra sorting is off), used for "Did you mean this?".
 TOP_LEVEL = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
              "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
@@ -85,14 +85,23 @@ TOP_LEVEL = ["create", "expose", "run", "set", "explain", "get", "edit", "delete
 
 
 def command(path: str, *, flags: list[Flag] | None = None, aliases: tuple[str, ...] = (),
-            needs_server: bool = True):
-    def register(fn):
-        cmd = Command(path, fn, list(flags or []), aliases, needs_server)
-        COMMANDS[path] = cmd
-        for alias in aliases:
-            COMMANDS[alias] = cmd
+            needs_server: bool = True, simulated: bool = True):
+    """Declare a handler for a command path. Nothing is registered here: the handler carries its
+    declarations, and registry.build() collects them from an explicit list of modules."""
+    def declare(fn):
+        decls = fn.__dict__.setdefault("kubectl_commands", [])
+        decls.append(Command(path, fn, list(flags or []), aliases, needs_server, simulated))
         return fn
-    return register
+    return declare
+
+
+def group_help(inv: "Invocation") -> int:
+    """A bare command group (`kubectl set`): its help on stderr and exit 1, as cobra does."""
+    from . import help_text
+    if inv.args:
+        raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
+    inv.err(help_text(inv.cmd.path) or "")
+    return 1
 
 
 @dataclass
@@ -136,16 +145,6 @@ class Invocation:
 
 
 # ---- parsing ------------------------------------------------------------------------------------
-def _find_command(words: list[str]) -> tuple[Command | None, int]:
-    """Longest command path matching the leading non-flag words; returns (command, words consumed)."""
-    for n in (3, 2, 1):
-        if len(words) >= n:
-            cmd = COMMANDS.get(" ".join(words[:n]))
-            if cmd is not None:
-                return cmd, n
-    return None, 0
-
-
 def _convert(flag: Flag, raw: str, label: str) -> Any:
     if flag.kind in ("int", "int32"):
         value = _go_parse_int(raw)
@@ -322,7 +321,7 @@ def suggestions(word: str) -> list[str]:
     return [c for c in TOP_LEVEL if c != "help" and (_levenshtein(w, c) <= 2 or c.startswith(w))]
 
 
-def split_command(argv: list[str]) -> tuple[Command | None, list[str], list[str]]:
+def split_command(argv: list[str], commands: dict[str, Command]) -> tuple[Command | None, list[str], list[str]]:
     """Find the subcommand among argv (global flags may come first): (cmd, path words, the rest of argv).
 
     Leading non-flag words extend the path while they name a known command or command group; the
@@ -340,18 +339,18 @@ def split_command(argv: list[str]) -> tuple[Command | None, list[str], list[str]
             i += 2 if a in global_with_value else 1
             continue
         candidate = " ".join([argv[j] for j in taken] + [a])
-        if candidate in COMMANDS or any(k.startswith(candidate + " ") for k in COMMANDS):
+        if candidate in commands or any(k.startswith(candidate + " ") for k in commands):
             taken.append(i)
             i += 1
             continue
         break
-    while taken and " ".join(argv[j] for j in taken) not in COMMANDS:
+    while taken and " ".join(argv[j] for j in taken) not in commands:
         taken.pop()
     if not taken:
         return None, [], argv
     path = [argv[j] for j in taken]
     rest = [a for j, a in enumerate(argv) if j not in set(taken)]
-    return COMMANDS[" ".join(path)], path, rest
+    return commands[" ".join(path)], path, rest
 
 
 def first_word(argv: list[str]) -> str | None:

@@ -7,7 +7,7 @@ import re
 from ... import apiserver, resources as res
 from ...labels import SelectorError, parse_selector, requirements_match
 from ...printers import tables
-from ...printers.output import GET_FORMATS, OutputError, render, validate_format
+from ...printers.output import GET_FORMATS, OutputError, render, resolve_format, validate_format
 from ...printers.jsonpath import JSONPath, JSONPathError
 from . import objrefs
 from .framework import Invocation, KubectlError, command
@@ -141,9 +141,10 @@ def _sort(objs: list[dict], expr: str) -> list[dict]:
 def get(inv: Invocation) -> int:
     f = inv.flags
     out_fmt = f["output"]
-    if out_fmt:
+    if out_fmt or f["template"]:
         try:
             validate_format(out_fmt, GET_FORMATS)
+            out_fmt = resolve_format(out_fmt, f["template"], inv.proc.host)
         except OutputError as exc:
             raise KubectlError(str(exc))
     if f["kustomize"] or f["raw"]:
@@ -217,6 +218,7 @@ def get(inv: Invocation) -> int:
         try:
             inv.out(render(objs, out_fmt, as_list=not single, allow_missing_keys=f["allow-missing-template-keys"]))
         except OutputError as exc:
+            inv.out(exc.stdout)
             msg = str(exc)
             inv.err("error: " + msg + ("" if msg.endswith("\n") else "\n"))
             return 1

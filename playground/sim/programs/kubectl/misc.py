@@ -1,5 +1,5 @@
-"""kubectl version, cluster-info, api-resources, api-versions, options and the command groups nobody else
-registers (so `kubectl set` prints its help as kubectl does).
+"""kubectl version, cluster-info, api-resources, api-versions, options (command groups
+such as `kubectl set` print their help through framework.group_help).
 
 cluster-info colours its two lines as kubectl does on a terminal (go-colortext: green name, yellow URL)
 and prints plain text when stdout is not a terminal (piped, redirected, `$(...)`), as v1.35 does.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from ... import resources as res
-from .framework import COMMANDS, Invocation, KubectlError, command
+from .framework import Invocation, KubectlError, command
 from .helpflags import HELP_DIR, flags_from_help
 from .objout import to_yaml
 
@@ -195,26 +195,8 @@ def api_versions(inv: Invocation) -> int:
     return 0
 
 
-# ---- options and command groups -------------------------------------------------------------------
+# ---- options -------------------------------------------------------------------
 @command("options", needs_server=False)
 def options(inv: Invocation) -> int:
     inv.out((HELP_DIR / "options_list.txt").read_text())
     return 0
-
-
-def _group(path: str) -> None:
-    """Register a bare command group (prints its help on stderr, exit 1) unless its owner registered it."""
-    if path in COMMANDS:
-        return
-
-    def handler(inv: Invocation) -> int:
-        from . import help_text
-        if inv.args:
-            raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
-        inv.err(help_text(path) or "")
-        return 1
-    command(path, needs_server=False)(handler)
-
-
-for _path in ("set", "rollout", "top", "auth", "certificate"):
-    _group(_path)

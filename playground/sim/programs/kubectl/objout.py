@@ -70,6 +70,18 @@ ORDER: dict[str, tuple[list[str], dict[str, str]]] = {
     "Namespace": (_TOP + ["spec", "status"], {"metadata": "Meta"}),
     "ConfigMap": (_TOP + ["immutable", "data", "binaryData"], {"metadata": "Meta"}),
     "Secret": (_TOP + ["immutable", "data", "stringData", "type"], {"metadata": "Meta"}),
+    "ServiceAccount": (_TOP + ["secrets", "imagePullSecrets", "automountServiceAccountToken"], {"metadata": "Meta"}),
+    "Job": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "JobSpec"}),
+    "JobSpec": (["parallelism", "completions", "activeDeadlineSeconds", "podFailurePolicy", "successPolicy",
+                 "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "selector", "manualSelector", "template",
+                 "ttlSecondsAfterFinished", "completionMode", "suspend", "podReplacementPolicy", "managedBy"],
+                {"template": "Template", "selector": "Selector"}),
+    "CronJob": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "CronJobSpec"}),
+    "CronJobSpec": (["schedule", "timeZone", "startingDeadlineSeconds", "concurrencyPolicy", "suspend", "jobTemplate",
+                     "successfulJobsHistoryLimit", "failedJobsHistoryLimit"], {"jobTemplate": "JobTemplate"}),
+    "JobTemplate": (["metadata", "spec"], {"metadata": "Meta", "spec": "JobSpec"}),
+    "ResourceQuota": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "ResourceQuotaSpec"}),
+    "ResourceQuotaSpec": (["hard", "scopes", "scopeSelector"], {}),
 }
 
 
@@ -142,9 +154,10 @@ def check_output(inv: Invocation) -> str:
                        + ",".join(OUTPUT_FORMATS))
 
 
-def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: str = "created") -> int:
+def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: str = "created",
+                  typed: bool = True) -> int:
     """What a create-like command prints for its object: `deployment.apps/x created (dry run)` or -o."""
-    fmt = inv.flags.get("output", "")
+    fmt = inv.flags.get("output", "") or ("go-template" if inv.flags.get("template") else "")
     name = obj.get("metadata", {}).get("name", "")
     if fmt == "":
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
@@ -160,5 +173,5 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
             from ...printers.output import print_objects
         except ImportError:
             raise KubectlError(f"output format {fmt.split('=')[0]} is not available in the playground yet")
-        return print_objects(inv, [obj], fmt)
+        return print_objects(inv, [go_order(obj, obj.get("kind")) if typed else obj], fmt, typed=typed)
     return 0

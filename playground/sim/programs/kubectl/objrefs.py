@@ -159,8 +159,9 @@ def mapping_error(obj: dict, source: str) -> str | None:
             f'from "{source}": no matches for kind "{kind}" {where}\nensure CRDs are installed first')
 
 
-def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False) -> Found:
-    """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors."""
+def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False, local: bool = False) -> Found:
+    """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors.
+    `local`: the objects stay as written (--local prints them without a namespace the file did not give)."""
     found = Found()
     for entry in read_filenames(inv, filenames, recursive):
         if isinstance(entry, manifests.ManifestError):
@@ -182,7 +183,8 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
                                    f'"{inv.namespace}". You must pass \'--namespace={given}\' to perform this '
                                    "operation.")
             ns = given or inv.namespace
-            meta["namespace"] = ns
+            if not local:
+                meta["namespace"] = ns
         found.refs.append(Ref(r, meta.get("name", ""), ns, obj, entry.source))
     return found
 
@@ -236,4 +238,16 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""
         inv.out(f"{r.type_name}/<unknown>" + (f" {verb}{suffix}" if fmt == "" else "") + "\n")
         return
-    print_created(inv, r, copy.deepcopy(obj), dry, verb)
+    if print_created(inv, r, copy.deepcopy(obj), dry, verb, typed=False):
+        raise KubectlError("", raw=True)        # the printer's error is out; kubectl stops with exit 1
+
+
+def update_and_print(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: str, errors: list) -> None:
+    """Store a changed object (unless dry run) and print `kind/name <verb>`; an API error joins `errors`."""
+    if dry == "none":
+        try:
+            obj = apiserver.update(inv.cluster, obj)
+        except apiserver.ApiError as exc:
+            errors.append(ApiFailure(exc, verb="patching"))
+            return
+    print_object(inv, r, obj, dry, verb)

@@ -7,14 +7,7 @@ from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
-from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object, split_args
-
-try:                                    # `kubectl set` alone prints its help, as cobra groups do
-    from .create import group_command
-    group_command("set")
-except ImportError:                     # the create commands are another part's; without them, no group help
-    pass
-
+from .objrefs import find, manifest_refs, print_errors, split_args, update_and_print
 
 def _pod_spec(obj: dict) -> dict | None:
     kind = obj.get("kind")
@@ -70,11 +63,5 @@ def set_image(inv: Invocation) -> int:
                 c["image"] = image
         if obj == ref.obj:
             continue                    # nothing to change: kubectl prints nothing for this object
-        if dry == "none":
-            try:
-                obj = apiserver.update(inv.cluster, obj)
-            except apiserver.ApiError as exc:
-                errors.append(ApiFailure(exc, verb="patching"))
-                continue
-        print_object(inv, ref.r, obj, dry, "image updated")
+        update_and_print(inv, ref.r, obj, dry, "image updated", errors)
     return print_errors(inv, errors)
