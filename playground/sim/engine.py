@@ -9,7 +9,9 @@ Pure Python, no Django: services.run_command wraps it with locking, persistence 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from time import monotonic   # the meter's clock (tests replace `time` to fake the cluster's)
 from typing import Callable
 
 from . import controllers
@@ -20,6 +22,47 @@ from .limits import Limits
 
 MAX_LINE = 10_000          # characters in one command line (bash itself has no small limit; we do)
 CLOCK_STEP = 3.0           # seconds a scripted (sim) command advances a fake clock
+WORK_BUDGET = 16_000_000   # units of work one line may do (about a character read, written or expanded each)
+MAX_SECONDS = 3.0          # wall time one line may take: the backstop for work the meter does not count
+
+
+class OverBudget(BaseException):
+    """A line did more work than one line may (BaseException, so programs' handlers let it pass). The engine
+    stops it and says so; the caller discards what the line changed (services reloads the stored state)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Meter:
+    """The work one line may still do. Programs charge what they are about to do (characters read or
+    produced, lines sorted, a printf width) before doing it, so a charge that would go over stops the line
+    before the memory or time is spent; the count is deterministic, the wall clock only a backstop."""
+
+    def __init__(self, units: int = WORK_BUDGET, seconds: float = MAX_SECONDS):
+        self.budget, self.left, self.seconds = units, units, seconds
+        self.deadline = monotonic() + seconds
+
+    def charge(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise OverBudget(f"podscape: stopped: this command did more work than one line may ({self.budget:,} "
+                             f"units: characters read, written or expanded, lines compared); nothing it changed "
+                             f"was kept")
+        if monotonic() > self.deadline:
+            raise OverBudget(f"podscape: stopped after {self.seconds:g} seconds (the playground's limit for one "
+                             f"line); nothing it changed was kept")
+
+
+_meter: ContextVar[Meter | None] = ContextVar("podscape_meter", default=None)
+
+
+def charge(units: int) -> None:
+    """Count `units` of work against the running line's budget (no-op outside Engine.run)."""
+    meter = _meter.get()
+    if meter is not None:
+        meter.charge(units)
 
 
 @dataclass
@@ -31,6 +74,8 @@ class Result:
     clear: bool = False              # `clear` / Ctrl-L
     changed: bool = False            # cluster objects changed: push a new topology
     prompt: str = ""                 # the prompt to show after this command
+    stopped: bool = False            # over its budget: what the line changed must not be kept
+    work: int = 0                    # units of the Meter's budget the line used
 
     def as_dict(self) -> dict:
         return {"output": self.output, "exit_code": self.exit_code, "editor": self.editor,
@@ -52,6 +97,7 @@ class Stream:
         if self.sink is not None:
             self.sink.write(text)
             return
+        charge(len(text))
         if self.size >= self.limit:
             return
         self.parts.append(text)
@@ -123,19 +169,39 @@ class Engine:
         controllers.reconcile(self.cluster)
 
     def _begin(self, now: float | None) -> None:
-        self.traces, self.editor, self.clear = [], None, False
+        self.traces, self.editor, self.clear, self.work = [], None, False, 0
         self._rv_before = self.cluster.resource_version
         self.tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
-    def _finish(self, out: Stream, code: int) -> Result:
+    def _metered(self, term: Stream, work: Callable[[], int]) -> tuple[int, bool]:
+        """Run `work` under a fresh Meter: (exit code, stopped over budget); self.work is what it used."""
+        meter = Meter()
+        token = _meter.set(meter)
+        try:
+            return work(), False
+        except OverBudget as stop:
+            _meter.reset(token)
+            token = None
+            term.write(stop.message + "\n")
+            return 1, True
+        finally:
+            self.work = min(meter.budget, meter.budget - meter.left)    # a refused charge costs the rest
+            if token is not None:
+                _meter.reset(token)
+
+    def _finish(self, out: Stream, code: int, stopped: bool = False) -> Result:
+        if stopped:      # the caller throws this engine away: no reconcile of a half-done state
+            return Result(output=out.text, exit_code=code, prompt=self.host.prompt(), stopped=True,
+                          work=self.work)
         # the tick already reconciled this very state at this time: a command that stored nothing (get,
         # describe, exec, curl...) needs no second pass, which halves their cost on a large cluster
         if self.cluster.running and getattr(self, "_settled", None) != (
                 self.cluster.resource_version, self.cluster.running, self.cluster.now):
             controllers.reconcile(self.cluster)
         return Result(output=out.text, exit_code=code, editor=self.editor, traces=self.traces, clear=self.clear,
-                      changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt())
+                      changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt(),
+                      work=getattr(self, "work", 0))
 
     def run(self, line: str, now: float | None = None) -> Result:
         """Run one line as the learner's shell would, with the cluster's clock at `now`."""
@@ -146,9 +212,9 @@ class Engine:
         if len(line) > MAX_LINE:
             term.write(f"podscape: command line too long ({len(line)} characters; the limit is {MAX_LINE})\n")
             return self._finish(term, 2)
-        code = shell.run_line(self, line, term)
+        code, stopped = self._metered(term, lambda: shell.run_line(self, line, term))
         self.host.last_exit = code
-        return self._finish(term, code)
+        return self._finish(term, code, stopped)
 
     def save_editor(self, content: str | None, now: float | None = None) -> Result:
         """The learner saved (content) or closed (None) the editor pane opened by the last command."""
@@ -163,9 +229,9 @@ class Engine:
             from .programs import load_all
             load_all()
         handler = EDITOR_HANDLERS[pending["handler"]]
-        code = handler(self, content, pending.get("context", {}), term)
+        code, stopped = self._metered(term, lambda: handler(self, content, pending.get("context", {}), term))
         self.host.last_exit = code
-        return self._finish(term, code)
+        return self._finish(term, code, stopped)
 
     def open_editor(self, handler: str, title: str, content: str, context: dict, language: str = "yaml") -> None:
         """Called by a program (kubectl edit, nano) to open the editor pane after the command returns."""

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from . import saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
-from .engine import MAX_LINE, Engine, Proc, Stream
+from .engine import MAX_LINE, Engine, Proc, Stream, charge
 from .host import HOME, HOSTNAME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
@@ -33,7 +32,7 @@ MAX_COMMANDS = 5_000       # simple commands one line may run (loops, xargs)
 MAX_WORDS = 50_000         # fields one expansion may produce
 MAX_VAR = 100_000          # characters in one shell variable
 MAX_VARS = 500             # shell variables in a sandbox
-MAX_SECONDS = 3.0          # wall time one line may take before loops are stopped
+COMMAND_WORK = 100         # units of the line's work budget (engine.Meter) each simple command costs
 HISTORY_CAP = 1000
 PID = 4242                 # $$ of the learner's shell
 
@@ -716,6 +715,7 @@ class Piece:
     __slots__ = ("text", "quoted", "split", "fields")
 
     def __init__(self, text: str, quoted: bool, split: bool = False, fields: list[str] | None = None):
+        charge(len(text) + (len(fields) if fields else 0))     # `$x$x$x...` is bounded by the work budget
         self.text, self.quoted, self.split, self.fields = text, quoted, split, fields
 
     @classmethod
@@ -758,7 +758,6 @@ class Shell:
         self.status = self.host.last_exit
         self.depth = 0
         self.commands = 0
-        self.started = time.monotonic()
         self.subst_status: int | None = None
         self.positional: list[str] = []   # $1 $2 ... (set --, bash -c '...' name args, bash script args)
         self.arg0 = "bash"
@@ -1078,7 +1077,9 @@ class Shell:
         fields: list[str] = []
         for raw in raws:
             for word in (brace_expand(raw) if "{" in raw else [raw]):
-                fields.extend(self.expand_word(word))
+                expanded = self.expand_word(word)
+                charge(sum(len(f) for f in expanded) + len(expanded))
+                fields.extend(expanded)
             if len(fields) > MAX_WORDS:
                 raise ExpansionError("podscape: too many words after expansion", 1)
         return fields
@@ -1502,8 +1503,7 @@ class Shell:
 
     def tick(self) -> None:
         self.commands += 1
-        if self.commands % 64 == 0 and time.monotonic() - self.started > MAX_SECONDS:
-            raise Abort(f"podscape: stopped after {MAX_SECONDS:g} seconds (the playground's limit for one line)", 1)
+        charge(COMMAND_WORK)         # and the meter looks at the wall clock: every command, not every 64th
         if self.commands > MAX_COMMANDS:
             raise Abort(f"podscape: stopped after {MAX_COMMANDS} commands (the playground's limit for one "
                         f"line)", 1)
@@ -1812,7 +1812,7 @@ class Shell:
 
 class NullStream(Stream):
     def write(self, text: str) -> None:
-        pass
+        charge(len(text))        # the program did the work even if nobody reads it
 
 
 class FileStream(Stream):
@@ -1827,6 +1827,7 @@ class FileStream(Stream):
     def write(self, text: str) -> None:
         if not text or self.failed:
             return
+        charge(len(text))
         err = vfs.write(self.sh.host, self.path, text, append=True, root=self.root)
         if err:
             self.failed = True

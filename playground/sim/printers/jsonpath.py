@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..engine import charge
 from .jsonout import _string as _json_string, to_json
 
 
@@ -367,6 +368,7 @@ class JSONPath:
         return " ".join(parts)
 
     def _walk(self, values: list, node: Node) -> list:
+        charge(len(values))          # {range}, [*] and .. over big lists are bounded by the line's budget
         k = node.kind
         if k == "list":
             cur = values

@@ -7,7 +7,7 @@ import math
 import re
 import time
 
-from ..engine import Proc
+from ..engine import Proc, charge
 from ..host import HOME, HOSTNAME, USER
 from . import program, vfs
 from .gnuopts import OptError, parse
@@ -149,6 +149,8 @@ def printf(proc: Proc) -> int:
                 used += 1
             arg = args[used] if used < len(args) else None
             used += 1
+            # a width or precision is text printf makes: `%0999999999d` is refused before it is built
+            charge(abs(int(width or 0)) + abs(int(prec or 0)))
             spec = "%" + flags + (width or "") + (("." + prec) if prec is not None else "")
             if conv in "sbq":
                 value = arg or ""

@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 from .. import saferegex
-from ..engine import Proc
+from ..engine import Proc, charge
 from . import program, vfs
 from .gnuopts import OptError, parse
 
@@ -22,10 +22,15 @@ def files_or_stdin(proc: Proc, names: list[str]) -> Iterator[tuple[str, str, str
     """(name, content, error) for each operand; none or "-" is standard input."""
     for name in names or ["-"]:
         if name == "-":
+            charge(len(proc.stdin))      # each reading is work: `grep x f f f ...` is bounded by the budget
             yield name, proc.stdin, None
             continue
         content, err = vfs.read(proc.host, proc.host.abspath(name))
+        charge(len(content or ""))
         yield name, content or "", err
+
+
+LINE_WORK = 10         # work units a text tool spends per line beyond its characters (awk: ~2 µs a line)
 
 
 def lines_of(text: str) -> list[str]:
@@ -33,6 +38,7 @@ def lines_of(text: str) -> list[str]:
     if not text:
         return []
     parts = text.split("\n")
+    charge(LINE_WORK * len(parts))
     return parts[:-1] if text.endswith("\n") else parts
 
 
@@ -527,6 +533,9 @@ def _fields(line: str, sep: str | None) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[ \t]*[^ \t]+", line)] or [(0, len(line))]
 
 
+SORT_COMPARE = 20      # work units of one comparison (a Python cmp: ~20 times the cost of reading a character)
+
+
 @program("sort")
 def sort(proc: Proc) -> int:
     try:
@@ -590,6 +599,7 @@ def sort(proc: Proc) -> int:
     global_mods = flags & set("nfhVbg")
 
     def compare(a: str, b: str) -> int:
+        charge(SORT_COMPARE)
         for key in keys or [(1, None, "")]:
             mods = set(key[2]) or global_mods
             ta, tb = (key_text(a, key), key_text(b, key)) if keys else (a, b)
@@ -934,6 +944,9 @@ def rev(proc: Proc) -> int:
 AWK_LIMIT = "podscape: awk is not simulated beyond patterns like /re/ or NR==2 and '{print $N, ...}'\n"
 
 
+AWK_LINE = 20          # work units of one awk record beyond lines_of's (splitting, matching, printing)
+
+
 @program("awk", "gawk", "mawk")
 def awk(proc: Proc) -> int:
     args = proc.argv[1:]
@@ -991,6 +1004,7 @@ def awk(proc: Proc) -> int:
                 return 2
             values = [_awk_eval(it, line, fields, nr) for it in items]
             out.append(" ".join(values) + "\n")
+            charge(AWK_LINE + len(out[-1]))       # `print $0 $0 $0 ...` grows its output before printing it
     proc.out("".join(out))
     return status
 
@@ -1139,6 +1153,7 @@ def sed(proc: Proc) -> int:
                 out.extend(p + "\n" for p in printed)
                 if not quiet:
                     out.append(line + "\n")
+                charge(len(line) + sum(len(p) for p in printed))   # s/./<long>/g grows lines before output
         except saferegex.TooCostly as exc:
             # GNU sed would finish (glibc's matcher does not backtrack): say plainly that we stopped; with -i
             # the file stays as it was, as when sed dies before renaming its temporary file
