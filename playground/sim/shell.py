@@ -766,6 +766,7 @@ class Shell:
         self.writer = "bash"         # the program writing to a redirected file, for write errors
         self.line_prefix = ""        # "line 1: " inside `bash -c`, as a non-interactive bash reports
         self.temp_files: list[str] = []   # /dev/fd/N of process substitutions, removed after the line
+        self.tty = True              # the line's output goes to a terminal (not so in `kubectl exec` without -t)
 
     # ---- variables ---------------------------------------------------------------------------
     def var(self, name: str) -> str | None:
@@ -1193,7 +1194,7 @@ class Shell:
         try:
             tree, warnings = parse(src)
         except ShellSyntaxError as exc:
-            io.err.write(syntax_message(exc))
+            io.err.write(self.syntax_error(exc))
             return exc.status
         for w in warnings:
             io.err.write(w + "\n")
@@ -1209,6 +1210,17 @@ class Shell:
         finally:
             self.restore_state(saved)
             self.depth -= 1
+
+    def syntax_error(self, exc: ShellSyntaxError) -> str:
+        return syntax_message(exc)
+
+    def exit_shell(self, stop: "ExitShell", term: Stream) -> int:
+        """`exit` at the top of a line: the learner's terminal stays; an in-pod shell ends."""
+        if self.host.shell_stack:           # leaving an in-pod shell (kubectl exec -it ... sh)
+            self.host.shell_stack.pop()
+        else:
+            term.write("exit\npodscape: this terminal stays open; the playground keeps your session.\n")
+        return stop.status
 
     def save_state(self) -> tuple:
         return dict(self.host.vars), self.host.cwd
@@ -1622,6 +1634,14 @@ class Shell:
         proc.stdout_is_tty = io.tty_out
         proc.shell = self                            # lets xargs run commands
         self.writer = name
+        code = self.call(fn, proc, name, io)
+        if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
+            code = 1                 # a write error (file too large, disk full) fails the command
+        return code
+
+    @staticmethod
+    def call(fn, proc: Proc, name: str, io: "IO") -> int:
+        """Run a program; its bug must not take the terminal (or the sandbox) down."""
         try:
             code = fn(proc)
         except (Abort, LoopControl):
@@ -1629,13 +1649,10 @@ class Shell:
         except RecursionError:
             io.err.write(f"{name}: input nested too deeply\n")
             return 1
-        except Exception as exc:   # a program bug must not take the terminal down
+        except Exception as exc:
             io.err.write(f"podscape: {name} failed unexpectedly ({type(exc).__name__})\n")
             return 1
-        code = code if isinstance(code, int) else 0
-        if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
-            code = 1                 # a write error (file too large, disk full) fails the command
-        return code
+        return code if isinstance(code, int) else 0
 
     @staticmethod
     def wants_gnu_help(argv: list[str], fn) -> bool:
@@ -2676,18 +2693,19 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
     sh = Shell(engine, term)
     sh.current_err = term
     try:
-        return _run(sh, line, term)
+        return run_script(sh, line, term)
     finally:
         for path in sh.temp_files:
             host.files.pop(path, None)
 
 
-def _run(sh: Shell, line: str, term: Stream) -> int:
+def run_script(sh: Shell, line: str, term: Stream) -> int:
+    """Parse and run one line or script in `sh` (the learner's shell or a container's), at its top level."""
     host = sh.host
     try:
         tree, warnings = parse(line)
     except ShellSyntaxError as exc:
-        term.write(syntax_message(exc))
+        term.write(sh.syntax_error(exc))
         return exc.status
     except RecursionError:
         term.write("podscape: input nested too deeply\n")
@@ -2697,13 +2715,9 @@ def _run(sh: Shell, line: str, term: Stream) -> int:
     if not tree.items:
         return host.last_exit
     try:
-        return sh.run_seq(tree, IO(None, term, term, tty_out=True))
+        return sh.run_seq(tree, IO(None, term, term, tty_out=sh.tty))
     except ExitShell as stop:
-        if host.shell_stack:           # leaving an in-pod shell (kubectl exec -it ... sh)
-            host.shell_stack.pop()
-        else:
-            term.write("exit\npodscape: this terminal stays open; the playground keeps your session.\n")
-        return stop.status
+        return sh.exit_shell(stop, term)
     except Abort as stop:
         if stop.message:
             term.write(stop.message + "\n")
