@@ -407,3 +407,46 @@ def _icmp_answers(proc, ip: str) -> bool:
     if addr in network.POD_CIDR:
         return network._pod_by_ip(proc.cluster, ip) is not None
     return False
+
+
+@container_program("nc")
+def nc(proc) -> int:
+    """busybox nc as a TCP client: `nc [-z] [-v] [-w SECS] HOST PORT` connects through the same walk as
+    wget (networking/nc_bloaty.c: -z only connects; -v reports "HOST (IP:PORT) open"). Listening (-l) is
+    what a container's own command does (processes.py); a listener typed here would outlive nothing."""
+    args, zero, verbose = [], False, False
+    argv = proc.argv[1:]
+    k = 0
+    while k < len(argv):
+        a = argv[k]
+        if a in ("-w", "-p", "-i", "-s") and k + 1 < len(argv):
+            k += 2
+            continue
+        if a.startswith("-") and len(a) > 1:
+            zero |= "z" in a
+            verbose |= "v" in a
+            if "l" in a:
+                proc.err("podscape: `nc -l` in an exec'd shell is not simulated; start it as the container's "
+                         "command (args: [nc, -lk, -p, PORT]) so it listens while the pod runs\n")
+                return 1
+        else:
+            args.append(a)
+        k += 1
+    if len(args) != 2 or not args[1].isdigit():
+        proc.err(BUSYBOX_BANNER + "Usage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] "
+                 "[PORT]  - listen\n")
+        return 1
+    host, port = args[0], int(args[1])
+    w = network.walk(proc.cluster, {}, proc.net_source, host, port)
+    proc.engine.trace(w.as_trace())
+    if w.verdict == "unresolved":
+        proc.err(f"nc: bad address '{host}'\n")
+        return 1
+    if w.verdict != "ok":
+        why = w.errno or "Connection refused"
+        proc.err("nc: timeout\n" if w.verdict == "timeout" else f"nc: can't connect to remote host ({w.ip}): {why}\n")
+        return 1
+    if verbose:
+        proc.err(f"{host} ({w.ip}:{port}) open\n")
+    del zero                   # with or without -z, nothing more is exchanged in one line
+    return 0

@@ -1,0 +1,93 @@
+"""Containers run their command: what listens where follows from the process, not from the image alone.
+
+Sources followed: kubernetes/kubernetes test/images/agnhost/netexec/netexec.go (rootHandler prints
+"NOW: %v" of time.Now(), hostnameHandler the hostname, echoHandler msg, clientIPHandler r.RemoteAddr,
+unknown paths 404 from net/http; --http-port defaults to 8080), test/images/agnhost/serve-hostname
+(--port 9376, --http answers the hostname), google-samples hello-app main.go (PORT, default 8080),
+hashicorp/http-echo (-listen :5678, -text), and Kubernetes' command/args rules (command replaces the
+image's ENTRYPOINT and CMD; args replaces CMD). The Hello Minikube tutorial is
+kubernetes.io/docs/tutorials/hello-minikube/.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .podhelpers import Sandbox
+
+AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.53"
+
+
+@pytest.fixture()
+def hello_node():
+    return Sandbox(5).setup(
+        f"kubectl create deployment hello-node --image={AGNHOST} -- /agnhost netexec --http-port=8080",
+        "kubectl expose deployment hello-node --type=LoadBalancer --port=8080")
+
+
+def test_hello_minikube_answers_as_agnhost_netexec(hello_node):
+    sb = hello_node
+    assert "1/1     Running" in sb.out("kubectl get pods")
+    url = sb.out("minikube service hello-node --url").strip().splitlines()[-1]
+    assert re.fullmatch(r"http://192\.168\.49\.2:3\d{4}", url)
+    assert re.fullmatch(r"NOW: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} \+0000 UTC m=\+\d+\.\d{9}",
+                        sb.out(f"curl -s {url}"))
+    pod = next(p["metadata"]["name"] for p in sb.cluster.list("pods", "default"))
+    assert sb.out(f"curl -s {url}/hostname") == pod
+    assert sb.out(f"curl -s '{url}/echo?msg=hello%20there'") == "hello there"
+    assert sb.out(f"curl -s {url}/nope") == "404 page not found\n"
+    # netexec logs each request the way its handlers log.Printf them
+    logs = sb.out("kubectl logs deploy/hello-node")
+    assert re.search(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d GET /hostname$", logs, re.M)
+
+
+def test_agnhost_without_a_subcommand_pauses_and_serves_nothing():
+    sb = Sandbox(6).setup(f"kubectl run quiet --image={AGNHOST}", "kubectl run bb --image=busybox -- sleep 3600")
+    ip = sb.pod_ip("quiet")
+    r = sb.run(f"kubectl exec bb -- wget -qO- {ip}:8080")
+    assert r.exit_code == 1 and "Connection refused" in r.output
+
+
+def test_serve_hostname_replicas_behind_a_service_each_answer_their_name():
+    sb = Sandbox(7).setup(
+        f"kubectl create deployment sh --image={AGNHOST} --replicas=3 -- /agnhost serve-hostname --port 9376 --http",
+        "kubectl expose deployment sh --port=80 --target-port=9376",
+        "kubectl run bb --image=busybox -- sleep 3600")
+    out = sb.out("kubectl exec bb -- sh -c 'for i in $(seq 12); do wget -qO- sh; echo; done | sort | uniq -c'")
+    names = sorted(p["metadata"]["name"] for p in sb.cluster.list("pods", "default")
+                   if p["metadata"]["name"].startswith("sh-"))
+    seen = re.findall(r"^ +(\d+) (\S+)$", out, re.M)
+    assert sorted(n for _, n in seen) == names and sum(int(c) for c, _ in seen) == 12
+
+
+@pytest.mark.parametrize("run_line,port,expect", [
+    ("kubectl run s --image=hashicorp/http-echo -- -listen=:5678 -text=hi", 5678, "hi\n"),
+    ("kubectl run s --image=hashicorp/http-echo -- -listen=:9090 -text=moved", 9090, "moved\n"),
+    ("kubectl run s --image=gcr.io/google-samples/hello-app:1.0 --env=PORT=9000", 9000, "Hostname: s\n"),
+    ("kubectl run s --image=python:3.12 -- python3 -m http.server 8000", 8000, "Directory listing for /"),
+    ("kubectl run s --image=busybox -- httpd -f -p 8080", 8080, "404 Not Found"),
+    ("kubectl run s --image=busybox -- sh -c 'echo start; httpd -f -p 8081'", 8081, "404 Not Found"),
+    ("kubectl run s --image=nginx", 80, "Welcome to nginx!"),
+])
+def test_the_command_decides_the_port(run_line, port, expect):
+    sb = Sandbox(8).setup(run_line, "kubectl run bb --image=busybox -- sleep 3600")
+    ip = sb.pod_ip("s")
+    r = sb.run(f"kubectl exec bb -- wget -qO- {ip}:{port}")
+    assert expect in r.output
+    assert sb.run(f"kubectl exec bb -- wget -qO- {ip}:7").exit_code == 1      # and nothing else listens
+
+
+def test_hello_app_moved_by_port_no_longer_listens_on_8080():
+    sb = Sandbox(9).setup("kubectl run s --image=gcr.io/google-samples/hello-app:1.0 --env=PORT=9000",
+                          "kubectl run bb --image=busybox -- sleep 3600")
+    r = sb.run(f"kubectl exec bb -- wget -qO- {sb.pod_ip('s')}:8080")
+    assert "Connection refused" in r.output and r.exit_code == 1
+
+
+def test_nc_listener_accepts_connections():
+    sb = Sandbox(10).setup("kubectl run n --image=busybox -- nc -lk -p 9000",
+                           "kubectl run bb --image=busybox -- sleep 3600")
+    ip = sb.pod_ip("n")
+    assert sb.run(f"kubectl exec bb -- nc -z -w 1 {ip} 9000").exit_code == 0
+    assert sb.run(f"kubectl exec bb -- nc -z -w 1 {ip} 9001").exit_code == 1
