@@ -422,11 +422,30 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
         record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
+    _probe_readiness(cluster, pod, containers, started)
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
     cluster.touch(pod)
     return True
+
+
+def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -> None:
+    """Containers whose readiness probe fails are not ready, and neither is the pod (probes.py)."""
+    from .probes import readiness_failure
+    status = pod["status"]
+    unready = []
+    for c, cs in zip(containers, status["containerStatuses"]):
+        why = readiness_failure(cluster, pod, c) if c.get("readinessProbe") else None
+        if why:
+            cs["ready"] = False
+            unready.append(c["name"])
+            record_event(cluster, pod, "Warning", "Unhealthy", f"Readiness probe failed: {why}", "kubelet")
+    if unready:
+        for cond in status["conditions"]:
+            if cond["type"] in ("Ready", "ContainersReady"):
+                cond.update(status="False", reason="ContainersNotReady",
+                            message=f"containers with unready status: [{' '.join(unready)}]")
 
 
 def _crash(cluster: Cluster, pod: dict, when: str) -> None:
