@@ -155,3 +155,31 @@ def listener(pod: dict, port: int, protocol: str = "TCP") -> tuple[dict, Listene
             if li.port == port and li.protocol == protocol:
                 return c, li
     return None
+
+
+def exit_code(container: dict) -> int:
+    """The status a container's command exits with when it does not keep running: a shell script's trailing
+    `exit N`, `false` (1), a program the image lacks as the script's last command (127, as busybox ash and dash
+    report), else 0. (An exec'd program missing from the image is the runtime's StartError: not modelled.)"""
+    argv = command_line(container)
+    if not argv:
+        return 0
+    name = argv[0].rsplit("/", 1)[-1]
+    in_shell = name in SHELLS and len(argv) >= 3 and argv[1] == "-c"
+    if in_shell:
+        parts = [p.strip() for p in re.split(r"&&|\|\||[;\n]", argv[2]) if p.strip()]
+        last = parts[-1] if parts else ""
+        m = re.fullmatch(r"exit(?:\s+(\d+))?", last)
+        if m:
+            return int(m.group(1) or 0) % 256
+        argv = last.split()
+        if not argv:
+            return 0
+        name = argv[0].rsplit("/", 1)[-1]
+    if name == "false":
+        return 1
+    from .programs.container import flavor, has_program
+    image = container.get("image", "")
+    if in_shell and flavor(image) != "none" and not has_program(image, name) and name not in ("true", ":"):
+        return 127
+    return 0

@@ -91,3 +91,32 @@ def test_nc_listener_accepts_connections():
     ip = sb.pod_ip("n")
     assert sb.run(f"kubectl exec bb -- nc -z -w 1 {ip} 9000").exit_code == 0
     assert sb.run(f"kubectl exec bb -- nc -z -w 1 {ip} 9001").exit_code == 1
+
+
+def test_a_command_that_exits_ends_the_container_with_its_status():
+    """Completed for 0, Error otherwise; Never keeps it terminated, Always and OnFailure (on failure)
+    restart it with back-off (kubelet's restart policy; the pod phase Succeeded or Failed)."""
+    sb = Sandbox(11).setup("kubectl run a --image=busybox --restart=Never -- sh -c 'echo hi; exit 3'",
+                           "kubectl run b --image=busybox --restart=Never -- sh -c 'echo hi'",
+                           "kubectl run c --image=busybox -- sh -c 'exit 2'",
+                           "kubectl run d --image=busybox --restart=OnFailure -- false",
+                           "kubectl run e --image=busybox --restart=OnFailure -- true")
+    rows = {line.split()[0]: line.split()[2] for line in sb.out("kubectl get pods").splitlines()[1:]}
+    assert rows == {"a": "Error", "b": "Completed", "c": "CrashLoopBackOff", "d": "CrashLoopBackOff",
+                    "e": "Completed"}
+    assert sb.cluster.get("pods", "default", "a")["status"]["phase"] == "Failed"
+    assert sb.cluster.get("pods", "default", "b")["status"]["phase"] == "Succeeded"
+    described = sb.out("kubectl describe pod a")
+    assert re.search(r"Reason: +Error\n +Exit Code: +3\n", described)
+    assert sb.out("kubectl logs a") == "hi\n"
+
+
+def test_an_ingress_reaches_the_process_behind_its_service():
+    sb = Sandbox(12).setup(
+        f"kubectl create deployment hello-node --image={AGNHOST} -- /agnhost netexec --http-port=8080",
+        "kubectl expose deployment hello-node --port=8080",
+        "minikube addons enable ingress",
+        "kubectl create ingress hn --class=nginx --rule=/*=hello-node:8080")
+    sb.setup("kubectl get pods -A")
+    pod = next(p["metadata"]["name"] for p in sb.cluster.list("pods", "default"))
+    assert sb.out("curl -s http://192.168.49.2/hostname") == pod
