@@ -96,3 +96,9 @@ def test_timeout_runs_its_command():
     r = sb.run("kubectl exec bb -- timeout 2 wget -qO- web")
     assert r.exit_code == 0 and "Hello, world!" in r.output
     assert sb.out("kubectl exec bb -- sh -c 'timeout -s KILL 1 echo ok'") == "ok\n"
+
+
+def test_functions_in_the_pods_shell():
+    sb = hello_web(5)
+    script = "get() { wget -qO- $1 | grep Hostname; }; for i in 1 2 3; do get web; done | wc -l"
+    assert sb.out(f"kubectl exec bb -- sh -c '{script}'").strip() == "3"

@@ -82,6 +82,8 @@ class PodShell(shell.Shell):
         name = argv[0]
         base = name.rsplit("/", 1)[-1]
         image = self.container.get("image", "")
+        if builtins and name in self.functions:
+            return self.call_function(argv, io)
         if builtins and name in shell.BUILTINS and name not in ("sudo", "history", "help"):
             return super().run_argv(argv, io, assigns, as_root, builtins)
         if not has_program(image, base):
