@@ -102,3 +102,13 @@ def test_functions_in_the_pods_shell():
     sb = hello_web(5)
     script = "get() { wget -qO- $1 | grep Hostname; }; for i in 1 2 3; do get web; done | wc -l"
     assert sb.out(f"kubectl exec bb -- sh -c '{script}'").strip() == "3"
+
+
+def test_cd_and_redirection_errors_are_worded_by_the_images_shell():
+    """busybox ash: cd's "can't cd to", openredirect's errmsg(ENOENT, "nonexistent directory" / "no such
+    file"); dash numbers the line; bash keeps its own words."""
+    sb = Sandbox(3).setup("kubectl run bb --image=busybox -- sleep 3600", "kubectl run ng --image=nginx")
+    assert sb.out("kubectl exec bb -- sh -c 'cd /nope; echo $?; echo x > /nope/f; cat < /nope/g; cd; pwd'") == (
+        "sh: cd: can't cd to /nope: No such file or directory\n1\nsh: can't create /nope/f: nonexistent "
+        "directory\nsh: can't open /nope/g: no such file\n/root\n")
+    assert sb.out("kubectl exec ng -- sh -c 'cd /nope; echo $?'") == "sh: 1: cd: can't cd to /nope\n2\n"

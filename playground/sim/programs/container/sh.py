@@ -64,6 +64,28 @@ class PodShell(shell.Shell):
         self.exited = stop.status
         return stop.status
 
+    def diagnostic(self, target: str, err: str, verb: str) -> str:
+        if self.kind != "ash":
+            return super().diagnostic(target, err, verb)
+        # busybox ash (shell/ash.c openredirect): errmsg(errno, "nonexistent directory" / "no such file")
+        from .. import vfs
+        if verb == "create":
+            return f"sh: can't create {target}: {'nonexistent directory' if err == vfs.NOENT else err}\n"
+        return f"sh: can't open {target}: {'no such file' if err == vfs.NOENT else err}\n"
+
+    def cd(self, argv: list[str], io) -> int:
+        """busybox ash and dash word a failed cd their own way (bash's wording is shell.py's)."""
+        target = argv[1] if len(argv) > 1 else self.host.vars.get("HOME", "/root")
+        path = self.host.abspath(target)
+        from .. import vfs
+        if not vfs.is_dir(self.host, path):
+            io.err.write(f"sh: cd: can't cd to {target}: No such file or directory\n" if self.kind == "ash" else
+                         f"sh: {self.lineno}: cd: can't cd to {target}\n")
+            return 2 if self.kind == "dash" else 1
+        self.host.vars["OLDPWD"] = self.host.cwd
+        self.host.cwd = path
+        return 0
+
     def not_found(self, name: str, io) -> int:
         io.err.write({"ash": f"sh: {name}: not found\n", "bash": f"bash: {name}: command not found\n"}
                      .get(self.kind, f"sh: {self.lineno}: {name}: not found\n"))
@@ -84,6 +106,8 @@ class PodShell(shell.Shell):
         image = self.container.get("image", "")
         if builtins and name in self.functions:
             return self.call_function(argv, io)
+        if builtins and name == "cd" and self.kind != "bash":
+            return self.cd(argv, io)
         if builtins and name in shell.BUILTINS and name not in ("sudo", "history", "help"):
             return super().run_argv(argv, io, assigns, as_root, builtins)
         if not has_program(image, base):
