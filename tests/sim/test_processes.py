@@ -120,3 +120,30 @@ def test_an_ingress_reaches_the_process_behind_its_service():
     sb.setup("kubectl get pods -A")
     pod = next(p["metadata"]["name"] for p in sb.cluster.list("pods", "default"))
     assert sb.out("curl -s http://192.168.49.2/hostname") == pod
+
+
+def test_agnhost_connect_tells_refused_and_dropped_apart():
+    """The NetworkPolicy e2e probe (test/e2e/network/netpol/probe.go runs `/agnhost connect ADDR:PORT
+    --timeout=1s --protocol=tcp`; connect.go prints TIMEOUT / REFUSED / DNS on stderr, exit 1)."""
+    sb = Sandbox(13).setup("minikube delete", "minikube start --cni=calico")   # a CNI that enforces policy
+    sb.setup(
+        f"kubectl run a --image={AGNHOST} --labels=pod=a --command -- /agnhost serve-hostname --port 80 --http",
+        f"kubectl run b --image={AGNHOST} --labels=pod=b --command -- /agnhost serve-hostname --port 80 --http",
+        f"kubectl run c --image={AGNHOST} --labels=pod=c --command -- /agnhost serve-hostname --port 80 --http")
+    b, c = sb.pod_ip("b"), sb.pod_ip("c")
+    probe = "kubectl exec a -c a -- /agnhost connect {}:{} --timeout=1s --protocol=tcp"
+    assert (sb.run(probe.format(b, 80)).output, sb.run(probe.format(b, 80)).exit_code) == ("", 0)
+    r = sb.run(probe.format(b, 81))
+    assert (r.output, r.exit_code) == ("REFUSED\ncommand terminated with exit code 1\n", 1)
+    sb.engine.host.files["/home/student/deny.yaml"] = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-c}
+spec:
+  podSelector: {matchLabels: {pod: c}}
+  policyTypes: [Ingress]
+"""
+    sb.setup("kubectl apply -f deny.yaml")
+    r = sb.run(probe.format(c, 80))
+    assert (r.output, r.exit_code) == ("TIMEOUT\ncommand terminated with exit code 1\n", 1)
+    r = sb.run(probe.format("nosuch.x.svc.cluster.local", 80))
+    assert r.output.startswith("DNS: ") and r.exit_code == 1

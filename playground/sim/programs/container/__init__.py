@@ -53,6 +53,10 @@ TOOLBOX: dict[str, set[str]] = {
     "php": DEBIAN_TOOLS,
     "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
     "node": DEBIAN_TOOLS | {"node", "curl"},
+    # agnhost (test/images/agnhost): a Debian base with the agnhost binary at /agnhost
+    **{r: DEBIAN_TOOLS | {"agnhost"} for r in ("registry.k8s.io/e2e-test-images/agnhost",
+                                               "k8s.gcr.io/e2e-test-images/agnhost",
+                                               "gcr.io/kubernetes-e2e-test-images/agnhost")},
 }
 # Images built FROM scratch/distroless: no shell, no tools.
 BARE_IMAGES = {"gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
@@ -71,9 +75,9 @@ def container_program(*names: str):
 def flavor(image: str) -> str:
     """Which userland the image has: "busybox" (ash and applets), "debian" (dash, bash), or "none"."""
     repo = images.repository(image)
-    if repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/")):
-        return "none"
     tools = TOOLBOX.get(repo)
+    if tools is None and (repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/"))):
+        return "none"
     if tools is None:
         return "debian"
     return "busybox" if "ash" in tools else "debian"

@@ -450,3 +450,48 @@ def nc(proc) -> int:
         proc.err(f"{host} ({w.ip}:{port}) open\n")
     del zero                   # with or without -z, nothing more is exchanged in one line
     return 0
+
+
+@container_program("agnhost")
+def agnhost(proc) -> int:
+    """`/agnhost connect HOST:PORT [--timeout=1s] [--protocol=tcp]`, the probe of Kubernetes' NetworkPolicy
+    e2e tests (test/images/agnhost/connect/connect.go): silent exit 0 when the connection opens, else
+    "TIMEOUT", "REFUSED", "DNS: ..." or "UNKNOWN: ..." on stderr and exit 1. Servers (netexec,
+    serve-hostname) run as the container's command (processes.py), not from an exec."""
+    args = proc.argv[1:]
+    if not args or args[0] != "connect":
+        proc.err(f"podscape: `agnhost {args[0] if args else ''}` from an exec is not simulated; agnhost's servers "
+                 "run as the container's command\n")
+        return 1
+    protocol, dests = "tcp", []
+    rest = args[1:]
+    for k, a in enumerate(rest):
+        if a.startswith("--protocol="):
+            protocol = a.split("=", 1)[1]
+        elif a == "--protocol" and k + 1 < len(rest):
+            protocol = rest[k + 1]
+        elif not a.startswith("-") and not (k and rest[k - 1] in ("--protocol", "--timeout")):
+            dests.append(a)
+    if len(dests) != 1:
+        proc.err(f'Error: accepts 1 arg(s), received {len(dests)}\n')
+        return 1
+    if protocol not in ("", "tcp"):
+        proc.err(f"podscape: agnhost connect --protocol={protocol} is not simulated (TCP only)\n")
+        return 1
+    host, sep, port = dests[0].rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        proc.err(f"UNKNOWN: address {dests[0]}: missing port in address\n")
+        return 1
+    w = network.walk(proc.cluster, {}, proc.net_source, host, int(port))
+    proc.engine.trace(w.as_trace())
+    if w.verdict == "ok":
+        return 0
+    if w.verdict == "unresolved":
+        proc.err(f"DNS: lookup {host} on 10.96.0.10:53: no such host\n")
+    elif w.verdict == "timeout":
+        proc.err("TIMEOUT\n")
+    elif w.verdict == "refused":
+        proc.err("REFUSED\n")
+    else:
+        proc.err(f"OTHER: dial tcp {w.ip}:{port}: connect: {w.errno or 'no route to host'}\n")
+    return 1
