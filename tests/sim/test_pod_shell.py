@@ -112,3 +112,12 @@ def test_cd_and_redirection_errors_are_worded_by_the_images_shell():
         "sh: cd: can't cd to /nope: No such file or directory\n1\nsh: can't create /nope/f: nonexistent "
         "directory\nsh: can't open /nope/g: no such file\n/root\n")
     assert sb.out("kubectl exec ng -- sh -c 'cd /nope; echo $?'") == "sh: 1: cd: can't cd to /nope\n2\n"
+
+
+def test_file_tools_run_as_the_containers_root():
+    sb = Sandbox(3).setup("kubectl run bb --image=busybox -- sleep 3600")
+    r = sb.run("kubectl exec bb -- sh -c 'echo a > /tmp/a; touch /etc/x; rm /tmp/a; mkdir /data; echo hi > /data/f; "
+               "cp /data/f /data/g'")
+    assert (r.output, r.exit_code) == ("", 0)
+    assert sb.out("kubectl exec bb -- ls /data /tmp") == "/data:\nf\ng\n\n/tmp:\n"
+    assert sb.out("kubectl exec bb -- cat /data/g") == "hi\n"

@@ -322,6 +322,7 @@ def make_proc(engine: Engine, pod: dict, container: dict, argv: list[str], stdin
               env: dict[str, str], cwd: str, tty: bool, host: PodHost | None = None) -> PodProc:
     proc = PodProc(engine, argv, stdin, out, err, env)
     proc.pod, proc.container, proc.tty = pod, container, tty
+    proc.as_root = True          # containers run as root here (no runAsUser): the host's tools may write anywhere
     proc.fs = host.fs if host is not None else PodFS(engine.cluster, pod, container)
     proc.cwd = cwd
     proc._pod_host = host if host is not None else PodHost(proc.fs, cwd)
