@@ -496,6 +496,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
         record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
+    _probe_readiness(cluster, pod, containers, started)
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
@@ -503,16 +504,37 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
     return True
 
 
+def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -> None:
+    """Containers whose readiness probe fails are not ready, and neither is the pod (probes.py)."""
+    from .probes import readiness_failure
+    status = pod["status"]
+    unready = []
+    for c, cs in zip(containers, status["containerStatuses"]):
+        why = readiness_failure(cluster, pod, c) if c.get("readinessProbe") else None
+        if why:
+            cs["ready"] = False
+            unready.append(c["name"])
+            record_event(cluster, pod, "Warning", "Unhealthy", f"Readiness probe failed: {why}", "kubelet")
+    if unready:
+        for cond in status["conditions"]:
+            if cond["type"] in ("Ready", "ContainersReady"):
+                cond.update(status="False", reason="ContainersNotReady",
+                            message=f"containers with unready status: [{' '.join(unready)}]")
+
+
 def _crash(cluster: Cluster, pod: dict, when: str) -> None:
-    """A shell image with nothing to do exits 0: Completed, or CrashLoopBackOff under restartPolicy Always."""
+    """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
+    restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
+    from .processes import exit_code
     status = pod["status"]
     policy = pod["spec"].get("restartPolicy", "Always")
+    code = exit_code((pod["spec"].get("containers") or [{}])[0])
     for cs in status["containerStatuses"]:
         cs["ready"] = False
         cs["started"] = False
-        terminated = {"containerID": cs["containerID"], "exitCode": 0, "finishedAt": when, "reason": "Completed",
-                      "startedAt": when}
-        if policy == "Always":
+        terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
+                      "reason": "Completed" if code == 0 else "Error", "startedAt": when}
+        if policy == "Always" or (policy == "OnFailure" and code):
             cs["restartCount"] = 1
             cs["lastState"] = {"terminated": terminated}
             cs["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={cs['name']} "
@@ -523,12 +545,13 @@ def _crash(cluster: Cluster, pod: dict, when: str) -> None:
                          f"({pod['metadata']['uid']})", "kubelet")
         else:
             cs["state"] = {"terminated": terminated}
-            status["phase"] = "Succeeded"
+            status["phase"] = "Succeeded" if code == 0 else "Failed"
+    restarting = policy == "Always" or (policy == "OnFailure" and code)
     for c in status["conditions"]:
         if c["type"] in ("Ready", "ContainersReady"):
             c["status"] = "False"
-            c["reason"] = "PodCompleted" if policy != "Always" else "ContainersNotReady"
-            if policy == "Always":
+            c["reason"] = "PodCompleted" if not restarting else "ContainersNotReady"
+            if restarting:
                 names = ",".join(cs["name"] for cs in status["containerStatuses"])
                 c["message"] = f"containers with unready status: [{names}]"
 

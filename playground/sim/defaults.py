@@ -90,6 +90,9 @@ def service(obj: dict) -> None:
     if svc_type == "LoadBalancer":
         spec.setdefault("allocateLoadBalancerNodePorts", True)
     spec.setdefault("sessionAffinity", "None")
+    if spec["sessionAffinity"] == "ClientIP":     # SetDefaults_Service: DefaultClientIPServiceAffinitySeconds
+        cfg = spec.setdefault("sessionAffinityConfig", {}).setdefault("clientIP", {})
+        cfg.setdefault("timeoutSeconds", 10800)
     for p in spec.get("ports", []) or []:
         p.setdefault("protocol", "TCP")
         if "targetPort" not in p and "port" in p and spec.get("clusterIP") != "None":

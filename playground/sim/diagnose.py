@@ -180,9 +180,11 @@ def _selector_text(sel: dict) -> str:
 
 
 def _listening_ports(pod: dict) -> list[int]:
+    """TCP ports the pod's processes listen on (their commands decide: processes.py)."""
+    from .processes import listeners
     out: list[int] = []
     for c in (pod.get("spec") or {}).get("containers") or []:
-        out += [p for p in webcontent.listens(c.get("image", "")) if p not in out]
+        out += [li.port for li in listeners(c) if li.protocol == "TCP" and li.port not in out]
     return sorted(out)
 
 

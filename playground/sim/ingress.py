@@ -353,7 +353,8 @@ def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request,
     up_req = webcontent.Request(method=req.method, path=req.path, host=req.host,
                                 headers=_forwarded(req, source.ip), client_ip=source.ip, body=req.body)
     b = w.backend
-    up = webcontent.serve(b.image, b.port, up_req, now, b.pod, b.ip)
+    up = webcontent.serve(b.image, b.port, up_req, now, b.pod, b.ip,
+                          webcontent.ServeContext(cluster, {}, target))     # the pod's process answers
     network.record_access(cluster, b.namespace, b.pod, up.log_line)
     return up, w
 

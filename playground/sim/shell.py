@@ -48,7 +48,6 @@ OPERATORS = ("&&", "||", ";;&", ";;", ";&", "|&", "|", "&", ";", "(", ")")
 CASE_ENDS = (";;", ";&", ";;&")    # what ends a case clause: stop, run the next body too, test the next patterns
 REDIR_OPS = ("<<<", "<<-", "&>>", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">")
 META = set(" \t\n|&;()<>")
-FUNCTIONS_NOTE = "podscape: shell functions are not simulated; use an alias or a script (bash script.sh)"
 RESERVED = {"if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "{", "}", "!", "case",
             "esac"}
 COMMAND_PREFIXES = {"if", "then", "elif", "else", "do", "while", "until", "{", "!", "time"}   # a command follows
@@ -89,6 +88,14 @@ class ExitShell(Abort):
 
     def __init__(self, status: int):
         super().__init__("", status)
+
+
+class FunctionReturn(Exception):
+    """`return N` inside a shell function."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
 
 
 class LoopControl(Exception):
@@ -496,7 +503,17 @@ class Parser:
         if t.kind == "word" and t.text == "[[":
             return self.conditional()
         if t.kind == "word" and t.text == "function":
-            raise ShellSyntaxError(FUNCTIONS_NOTE)
+            self.advance()
+            if self.tok.kind != "word":
+                raise self.error()
+            name = self.tok.text
+            self.advance()
+            if self.tok.kind == "op" and self.tok.text == "(":
+                self.advance()
+                if not (self.tok.kind == "op" and self.tok.text == ")"):
+                    raise self.error()
+                self.advance()
+            return self.function_body(name)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ShellSyntaxError("podscape: commands nested too deeply")
@@ -513,6 +530,14 @@ class Parser:
             return self.simple()
         finally:
             self.depth -= 1
+
+    def function_body(self, name: str) -> "Compound":
+        """`name() BODY`: the body is a compound command ({ ...; }, ( ... ), if, for, ...)."""
+        self.skip_newlines()
+        body = self.command()
+        if isinstance(body, Simple):
+            raise self.error()
+        return Compound("function", var=name, parts=[body])
 
     def conditional(self) -> "Compound":
         """[[ ... ]]: operators inside are words of the test, not the shell's."""
@@ -676,8 +701,10 @@ class Parser:
                 self.advance()
             elif t.kind == "op" and t.text == "(" and words:
                 self.advance()          # `name (` starts a function definition
-                if len(words) == 1 and self.tok.kind == "op" and self.tok.text == ")":
-                    raise ShellSyntaxError(FUNCTIONS_NOTE)
+                if len(words) == 1 and not assigns and not redirs and self.tok.kind == "op" and \
+                        self.tok.text == ")":
+                    self.advance()
+                    return self.function_body(words[0])
                 raise self.error(eof_is_newline=True)
             elif t.kind == "op" and t.text == "(" and assigns and assigns[-1].endswith("="):
                 raise ShellSyntaxError("podscape: bash arrays are not simulated; use a plain variable")
@@ -766,6 +793,9 @@ class Shell:
         self.writer = "bash"         # the program writing to a redirected file, for write errors
         self.line_prefix = ""        # "line 1: " inside `bash -c`, as a non-interactive bash reports
         self.temp_files: list[str] = []   # /dev/fd/N of process substitutions, removed after the line
+        self.tty = True              # the line's output goes to a terminal (not so in `kubectl exec` without -t)
+        self.functions: dict[str, Compound] = {}   # name() { ...; } defined on this line (not kept after it)
+        self.in_function = 0
 
     # ---- variables ---------------------------------------------------------------------------
     def var(self, name: str) -> str | None:
@@ -1193,7 +1223,7 @@ class Shell:
         try:
             tree, warnings = parse(src)
         except ShellSyntaxError as exc:
-            io.err.write(syntax_message(exc))
+            io.err.write(self.syntax_error(exc))
             return exc.status
         for w in warnings:
             io.err.write(w + "\n")
@@ -1209,6 +1239,17 @@ class Shell:
         finally:
             self.restore_state(saved)
             self.depth -= 1
+
+    def syntax_error(self, exc: ShellSyntaxError) -> str:
+        return syntax_message(exc)
+
+    def exit_shell(self, stop: "ExitShell", term: Stream) -> int:
+        """`exit` at the top of a line: the learner's terminal stays; an in-pod shell ends."""
+        if self.host.shell_stack:           # leaving an in-pod shell (kubectl exec -it ... sh)
+            self.host.shell_stack.pop()
+        else:
+            term.write("exit\npodscape: this terminal stays open; the playground keeps your session.\n")
+        return stop.status
 
     def save_state(self) -> tuple:
         return dict(self.host.vars), self.host.cwd
@@ -1260,6 +1301,11 @@ class Shell:
         return self.run_compound(cmd, io)
 
     def run_compound(self, node: Compound, io: "IO") -> int:
+        if node.kind == "function":          # defined for the rest of this line or script
+            if len(self.functions) >= MAX_VARS and node.var not in self.functions:
+                raise ExpansionError(f"podscape: {node.var}: too many functions", 1)
+            self.functions[node.var] = node.parts[0]
+            return 0
         io2 = self.redirect(node.redirs, io)
         if io2 is None:
             return 1
@@ -1568,6 +1614,8 @@ class Shell:
     def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
                  as_root: bool = False, builtins: bool = True) -> int:
         name = argv[0]
+        if builtins and name in self.functions:
+            return self.call_function(argv, io)
         as_root = as_root or self.root
         if name in ("bash", "sh", "dash") or name in ("/bin/bash", "/bin/sh", "/usr/bin/bash"):
             return self.sub_shell(argv, io, as_root, assigns)
@@ -1622,20 +1670,38 @@ class Shell:
         proc.stdout_is_tty = io.tty_out
         proc.shell = self                            # lets xargs run commands
         self.writer = name
+        code = self.call(fn, proc, name, io)
+        if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
+            code = 1                 # a write error (file too large, disk full) fails the command
+        return code
+
+    def call_function(self, argv: list[str], io: "IO") -> int:
+        """Run a shell function with $1... set to its arguments; `return N` ends it with N."""
+        saved = self.positional
+        self.positional = list(argv[1:])
+        self.in_function += 1
+        try:
+            return self.run_command(self.functions[argv[0]], io)
+        except FunctionReturn as ret:
+            return ret.status
+        finally:
+            self.positional = saved
+            self.in_function -= 1
+
+    @staticmethod
+    def call(fn, proc: Proc, name: str, io: "IO") -> int:
+        """Run a program; its bug must not take the terminal (or the sandbox) down."""
         try:
             code = fn(proc)
-        except (Abort, LoopControl):
+        except (Abort, LoopControl, FunctionReturn):
             raise
         except RecursionError:
             io.err.write(f"{name}: input nested too deeply\n")
             return 1
-        except Exception as exc:   # a program bug must not take the terminal down
+        except Exception as exc:
             io.err.write(f"podscape: {name} failed unexpectedly ({type(exc).__name__})\n")
             return 1
-        code = code if isinstance(code, int) else 0
-        if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
-            code = 1                 # a write error (file too large, disk full) fails the command
-        return code
+        return code if isinstance(code, int) else 0
 
     @staticmethod
     def wants_gnu_help(argv: list[str], fn) -> bool:
@@ -2211,6 +2277,18 @@ def _cd(sh: Shell, argv: list[str], io: IO) -> int:
     return 0
 
 
+@builtin("return")
+def _return(sh: Shell, argv: list[str], io: IO) -> int:
+    if not sh.in_function:
+        io.err.write(f"{'sh: ' if sh.dialect == 'sh' else 'bash: '}{sh.line_prefix}return: can only `return' from a "
+                     "function or sourced script\n")
+        return 1 if sh.dialect != "sh" else 2
+    if len(argv) > 1 and not re.fullmatch(r"-?\d+", argv[1]):
+        io.err.write(f"bash: return: {argv[1]}: numeric argument required\n")
+        raise FunctionReturn(2)
+    raise FunctionReturn(int(argv[1]) % 256 if len(argv) > 1 else sh.status)
+
+
 @builtin("pwd")
 def _pwd(sh: Shell, argv: list[str], io: IO) -> int:
     io.out.write(sh.host.cwd + "\n")
@@ -2676,18 +2754,19 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
     sh = Shell(engine, term)
     sh.current_err = term
     try:
-        return _run(sh, line, term)
+        return run_script(sh, line, term)
     finally:
         for path in sh.temp_files:
             host.files.pop(path, None)
 
 
-def _run(sh: Shell, line: str, term: Stream) -> int:
+def run_script(sh: Shell, line: str, term: Stream) -> int:
+    """Parse and run one line or script in `sh` (the learner's shell or a container's), at its top level."""
     host = sh.host
     try:
         tree, warnings = parse(line)
     except ShellSyntaxError as exc:
-        term.write(syntax_message(exc))
+        term.write(sh.syntax_error(exc))
         return exc.status
     except RecursionError:
         term.write("podscape: input nested too deeply\n")
@@ -2697,13 +2776,9 @@ def _run(sh: Shell, line: str, term: Stream) -> int:
     if not tree.items:
         return host.last_exit
     try:
-        return sh.run_seq(tree, IO(None, term, term, tty_out=True))
+        return sh.run_seq(tree, IO(None, term, term, tty_out=sh.tty))
     except ExitShell as stop:
-        if host.shell_stack:           # leaving an in-pod shell (kubectl exec -it ... sh)
-            host.shell_stack.pop()
-        else:
-            term.write("exit\npodscape: this terminal stays open; the playground keeps your session.\n")
-        return stop.status
+        return sh.exit_shell(stop, term)
     except Abort as stop:
         if stop.message:
             term.write(stop.message + "\n")

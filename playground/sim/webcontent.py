@@ -378,26 +378,101 @@ LISTENS: dict[str, dict[int, str]] = {
 }
 
 
+# ---- servers a container's command starts (processes.py decides which runs where) -------------------
+def _plain(status: int, body: str, now: float, req: Request, ctype: str = "text/plain; charset=utf-8",
+           log: str = "") -> Response:
+    """A Go net/http answer: Date, Content-Length, Content-Type (sniffed as text for these bodies)."""
+    headers = [("Date", http_date(now)), ("Content-Length", str(len(body.encode()))), ("Content-Type", ctype)]
+    return Response(status, REASONS.get(status, ""), headers, "" if req.method == "HEAD" else body, log)
+
+
+def _go_log(now: float, text: str) -> str:
+    return f"{datetime.fromtimestamp(int(now), tz=timezone.utc):%Y/%m/%d %H:%M:%S} {text}"
+
+
+def serve_netexec(li, req: Request, now: float, hostname: str) -> Response:
+    """agnhost netexec (test/images/agnhost/netexec/netexec.go): `/` prints "NOW: <time.Now()>",
+    /hostname the pod's hostname, /echo?msg= the message, /clientip the peer's ip:port; others 404."""
+    path, _, query = req.path.partition("?")
+    params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+    t = datetime.fromtimestamp(now, tz=timezone.utc)
+    if path == "/":
+        body, log = f"NOW: {t:%Y-%m-%d %H:%M:%S}.{int(now * 1e9) % 10**9:09d} +0000 UTC m=+{now % 86400:.9f}", "GET /"
+    elif path in ("/hostname", "/hostName"):
+        body, log = hostname, f"GET {path}"
+    elif path == "/echo":
+        msg = _unquote(params.get("msg", ""))
+        body, log = msg, f"GET /echo?msg={msg}&code={params.get('code', '')}"
+    elif path == "/clientip":
+        body, log = f"{req.client_ip}:{40000 + sum(map(ord, req.client_ip)) % 20000}", "GET /clientip"
+    elif path in ("/healthz", "/readyz"):
+        body, log = ("" if path == "/healthz" else "ok"), f"GET {path}"
+    else:
+        return _plain(404, "404 page not found\n", now, req)
+    return _plain(200, body, now, req, log=_go_log(now, log))
+
+
+def serve_serve_hostname(li, req: Request, now: float, hostname: str) -> Response:
+    """agnhost serve-hostname --http: every request answers the hostname (no newline)."""
+    return _plain(200, hostname, now, req)
+
+
+def serve_http_echo(li, req: Request, now: float, hostname: str) -> Response:
+    """hashicorp/http-echo: the -text argument and a newline, on every path."""
+    return _plain(200, li.text + "\n", now, req,
+                  log=_go_log(now, f'{req.host} {req.client_ip}:{40000} "{req.method} {req.path} HTTP/1.1" 200 '
+                                   f'{len(li.text) + 1} "curl/8.5.0" 0.000012'))
+
+
+def serve_directory(li, req: Request, now: float, hostname: str) -> Response:
+    """busybox httpd -p / python3 -m http.server over an empty working directory: its listing or 404."""
+    if li.server == "python-http":
+        body = ('<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Directory listing '
+                'for /</title>\n</head>\n<body>\n<h1>Directory listing for /</h1>\n<hr>\n<ul>\n</ul>\n<hr>\n'
+                '</body>\n</html>\n')
+        if req.path.split("?")[0] != "/":
+            return _plain(404, "", now, req, "text/html;charset=utf-8")
+        return _plain(200, body, now, req, "text/html; charset=utf-8",
+                      f'{req.client_ip} - - [{_clf_time(now)}] "{req.method} {req.path} HTTP/1.1" 200 -')
+    return _plain(404, "<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\n"
+                       "The requested URL was not found\n</BODY></HTML>\n", now, req, "text/html")
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote_plus
+    return unquote_plus(text)
+
+
+PROCESS_SERVERS: dict[str, Callable] = {"netexec": serve_netexec, "serve-hostname": serve_serve_hostname,
+                                        "http-echo": serve_http_echo, "busybox-httpd": serve_directory,
+                                        "python-http": serve_directory}
+
+
 def listens(image: str) -> dict[int, str]:
     """Ports the image's server listens on: {port: kind}. Unknown images listen on nothing."""
     return LISTENS.get(images.repository(image), {})
 
 
 def container_listening(pod: dict, port: int) -> dict | None:
-    """The container of a pod whose process listens on `port`, or None (connection refused)."""
-    for c in pod.get("spec", {}).get("containers", []) or []:
-        if port in listens(c.get("image", "")):
-            return c
-    return None
+    """The container of a pod whose process listens on `port` (TCP), or None (connection refused)."""
+    from .processes import listener
+    found = listener(pod, port)
+    return found[0] if found else None
 
 
 def serve(image: str, port: int, req: Request, now: float, hostname: str, pod_ip: str = "",
           ctx: ServeContext | None = None) -> Response:
-    """One HTTP exchange with the image's server on `port`."""
-    kind = listens(image).get(port, "")
+    """One HTTP exchange with the server the serving pod's process runs on `port` (ctx.pod), else the image's."""
+    found = None
+    if ctx is not None and ctx.pod is not None:
+        from .processes import listener
+        found = listener(ctx.pod, port)
+    kind = found[1].kind if found else listens(image).get(port, "")
     repo = images.repository(image)
     if ctx is not None and repo in CONTEXT_SERVERS and kind in ("http", "https"):
         return CONTEXT_SERVERS[repo](ctx, image, port, req, now)
+    if found and found[1].server in PROCESS_SERVERS:
+        return PROCESS_SERVERS[found[1].server](found[1], req, now, hostname)
     if kind in ("http", "https") and repo in SERVERS:
         if repo == "traefik/whoami":
             return serve_whoami(image, req, now, hostname, pod_ip)

@@ -271,9 +271,14 @@ def test_expansion_errors_abort_the_line():
     assert run(new(), "echo ${x:?oops}; echo no") == ("bash: x: oops\n", 1)
 
 
-def test_functions_and_arrays_are_reported_as_not_simulated():
-    out, code = run(new(), "f() { echo hi; }")
-    assert code == 2 and out.startswith("podscape: shell functions are not simulated")
+def test_functions_take_arguments_and_return_a_status():
+    assert run(new(), "f() { echo hi $1 $#; return 3; }; f a b; echo $?") == ("hi a 2\n3\n", 0)
+    assert run(new(), "function g { for x in \"$@\"; do echo [$x]; done; }; g 1 '2 3' | sort -r") == \
+        ("[2 3]\n[1]\n", 0)
+    assert run(new(), "return 1") == ("bash: return: can only `return' from a function or sourced script\n", 1)
+
+
+def test_arrays_are_reported_as_not_simulated():
     out, code = run(new(), "a=(1 2)")
     assert code == 2 and out.startswith("podscape: bash arrays are not simulated")
 

@@ -25,10 +25,17 @@ BUSYBOX_APPLETS = {"sh", "ash", "nslookup", "wget", "ping", "cat", "hostname", "
                    "sleep", "true", "false", "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep",
                    "wc", "ps", "nc", "traceroute", "ifconfig", "ip", "route", "netstat", "vi", "touch", "mkdir",
                    "rm", "cp", "mv", "sort", "which", "top", "free", "df", "du", "tee", "printf", "test", "[",
-                   "telnet", "clear", "reset", "exit"}
+                   "telnet", "clear", "reset", "exit",
+                   # text applets the host's implementations serve (busybox's defconfig builds them all)
+                   "uniq", "seq", "tr", "cut", "awk", "sed", "xargs", "basename", "dirname", "md5sum", "sha1sum",
+                   "sha256sum", "base64", "tac", "rev", "nl", "paste", "chmod", "chown", "rmdir", "less", "more",
+                   "timeout", "httpd"}
 DEBIAN_TOOLS = {"sh", "dash", "bash", "cat", "hostname", "env", "printenv", "ls", "echo", "sleep", "true", "false",
                 "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep", "wc", "touch", "mkdir", "rm", "cp",
-                "mv", "sort", "which", "tee", "printf", "test", "[", "df", "du", "clear"}
+                "mv", "sort", "which", "tee", "printf", "test", "[", "df", "du", "clear",
+                # coreutils, sed, mawk and util-linux's rev: in every Debian base image
+                "uniq", "seq", "tr", "cut", "awk", "mawk", "sed", "xargs", "basename", "dirname", "md5sum",
+                "sha1sum", "sha256sum", "base64", "tac", "rev", "nl", "paste", "chmod", "chown", "rmdir", "timeout"}
 TOOLBOX: dict[str, set[str]] = {
     "busybox": BUSYBOX_APPLETS,
     "alpine": BUSYBOX_APPLETS,
@@ -46,6 +53,10 @@ TOOLBOX: dict[str, set[str]] = {
     "php": DEBIAN_TOOLS,
     "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
     "node": DEBIAN_TOOLS | {"node", "curl"},
+    # agnhost (test/images/agnhost): a Debian base with the agnhost binary at /agnhost
+    **{r: DEBIAN_TOOLS | {"agnhost"} for r in ("registry.k8s.io/e2e-test-images/agnhost",
+                                               "k8s.gcr.io/e2e-test-images/agnhost",
+                                               "gcr.io/kubernetes-e2e-test-images/agnhost")},
 }
 # Images built FROM scratch/distroless: no shell, no tools.
 BARE_IMAGES = {"gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
@@ -64,9 +75,9 @@ def container_program(*names: str):
 def flavor(image: str) -> str:
     """Which userland the image has: "busybox" (ash and applets), "debian" (dash, bash), or "none"."""
     repo = images.repository(image)
-    if repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/")):
-        return "none"
     tools = TOOLBOX.get(repo)
+    if tools is None and (repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/"))):
+        return "none"
     if tools is None:
         return "debian"
     return "busybox" if "ash" in tools else "debian"
@@ -95,6 +106,7 @@ class PodFS:
         self.pod, self.container = pod, container
         key = f"{pod['metadata'].get('uid', '')}/{container.get('name', '')}"
         self.written: dict[str, str] = cluster.runtime.setdefault("podfs", {}).setdefault(key, {})
+        self.live: "PodHost | None" = None
 
     def base_files(self) -> dict[str, str]:
         files = {"/etc/resolv.conf": dns.resolv_conf(self.pod), "/etc/hosts": dns.etc_hosts(self.pod),
@@ -110,23 +122,33 @@ class PodFS:
         return files
 
     def read(self, path: str) -> str | None:
+        if self.live is not None:           # a shell is running: its view is the current one
+            return self.live.files.get(path)
         if path in self.written:
             return self.written[path]
         return self.base_files().get(path)
 
     def write(self, path: str, content: str, append: bool = False) -> None:
         old = self.read(path) if append else None
+        if self.live is not None:
+            self.live.files[path] = ((old or "") + content)[:200_000]
+            return
         self.written[path] = ((old or "") + content)[:200_000]
         if len(self.written) > 100:
             self.written.pop(next(iter(self.written)))
 
     def is_dir(self, path: str) -> bool:
-        if path == "/":
+        if path == "/" or (self.live is not None and path in self.live.dirs):
             return True
         prefix = path.rstrip("/") + "/"
         if path.strip("/") in self.root_entries():
             return path.strip("/") not in NGINX_EXTRA_ROOT[1:]
-        return any(p.startswith(prefix) for p in list(self.base_files()) + list(self.written))
+        return any(p.startswith(prefix) for p in self.paths())
+
+    def paths(self) -> list[str]:
+        if self.live is not None:
+            return list(self.live.files) + list(self.live.dirs)
+        return list(self.base_files()) + list(self.written)
 
     def root_entries(self) -> list[str]:
         fl = flavor(self.container.get("image", ""))
@@ -143,8 +165,8 @@ class PodFS:
         else:
             entries = set()
         prefix = path.rstrip("/") + "/"
-        for p in list(self.base_files()) + list(self.written):
-            if p.startswith(prefix):
+        for p in self.paths():
+            if p.startswith(prefix) and p[len(prefix):]:
                 entries.add(p[len(prefix):].split("/", 1)[0])
         return sorted(entries)
 
@@ -230,21 +252,40 @@ def container_env(cluster, pod: dict, container: dict, tty: bool) -> list[tuple[
 
 # ---- running a program in the container ---------------------------------------------------------------
 class PodHost:
-    """What a host-side program (curl) sees as `proc.host` when it runs in a pod: the pod's files."""
+    """The container seen as the shell's and programs' `host` (the same interface as host.Host): its files
+    (the image's and kubelet's under the learner's writable layer), directories, environment, working
+    directory. `sync()` writes what programs changed back to the writable layer kept in cluster.runtime."""
 
-    def __init__(self, fs: PodFS, cwd: str = "/"):
+    def __init__(self, fs: PodFS, cwd: str = "/", env: dict[str, str] | None = None):
         self.fs = fs
         self.cwd = cwd
-        self.vars: dict[str, str] = {}
+        self.vars: dict[str, str] = dict(env or {})
+        self.exported: list[str] = list(self.vars)      # the container's environment is all exported
         self.namespace = fs.pod["metadata"]["namespace"]
+        self.history: list[str] = []
+        self.aliases: dict[str, str] = {}
+        self.shell_stack: list[dict] = []
+        self.last_exit = 0
+        self._base = fs.base_files()
+        self.files: dict[str, str] = self._base | fs.written
+        fs.live = self
+        self.dirs: set[str] = {"/", "/tmp", "/root", "/etc", cwd} | {"/" + n for n in fs.root_entries()}
+        for path in self.files:
+            parent = path.rsplit("/", 1)[0]
+            while parent and parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = parent.rsplit("/", 1)[0]
 
-    @property
-    def files(self) -> dict[str, str]:
-        return self.fs.base_files() | self.fs.written
+    def env(self) -> dict[str, str]:
+        return {"PWD": self.cwd} | self.vars
 
-    @property
-    def dirs(self) -> set[str]:
-        return {"/", "/tmp", "/root", "/etc"}
+    def sync(self) -> None:
+        self.fs.live = None
+        for path, text in self.files.items():
+            if self._base.get(path) != text and self.fs.written.get(path) != text:
+                self.fs.write(path, text)
+        for path in [p for p in self.fs.written if p not in self.files]:
+            del self.fs.written[path]
 
     def abspath(self, path: str) -> str:
         if not path.startswith("/"):
@@ -278,12 +319,13 @@ class PodProc(Proc):
 
 
 def make_proc(engine: Engine, pod: dict, container: dict, argv: list[str], stdin: str, out: Stream, err: Stream,
-              env: dict[str, str], cwd: str, tty: bool) -> PodProc:
+              env: dict[str, str], cwd: str, tty: bool, host: PodHost | None = None) -> PodProc:
     proc = PodProc(engine, argv, stdin, out, err, env)
     proc.pod, proc.container, proc.tty = pod, container, tty
-    proc.fs = PodFS(engine.cluster, pod, container)
+    proc.as_root = True          # containers run as root here (no runAsUser): the host's tools may write anywhere
+    proc.fs = host.fs if host is not None else PodFS(engine.cluster, pod, container)
     proc.cwd = cwd
-    proc._pod_host = PodHost(proc.fs, cwd)
+    proc._pod_host = host if host is not None else PodHost(proc.fs, cwd)
     proc.net_source = pod_source(pod)
     proc.stdout_is_tty = tty
     proc.stdin_is_tty = tty
@@ -306,7 +348,10 @@ def run(engine: Engine, pod: dict, container: dict, argv: list[str], term: Strea
         return ExecOutcome(126, missing=True)
     env = dict(container_env(engine.cluster, pod, container, tty))
     proc = make_proc(engine, pod, container, argv, stdin, term, term, env, "/", tty)
-    return ExecOutcome(dispatch(proc))
+    try:
+        return ExecOutcome(dispatch(proc))
+    finally:
+        proc.host.sync()         # what it wrote stays in the container's writable layer
 
 
 def dispatch(proc: PodProc) -> int:

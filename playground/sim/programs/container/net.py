@@ -407,3 +407,91 @@ def _icmp_answers(proc, ip: str) -> bool:
     if addr in network.POD_CIDR:
         return network._pod_by_ip(proc.cluster, ip) is not None
     return False
+
+
+@container_program("nc")
+def nc(proc) -> int:
+    """busybox nc as a TCP client: `nc [-z] [-v] [-w SECS] HOST PORT` connects through the same walk as
+    wget (networking/nc_bloaty.c: -z only connects; -v reports "HOST (IP:PORT) open"). Listening (-l) is
+    what a container's own command does (processes.py); a listener typed here would outlive nothing."""
+    args, zero, verbose = [], False, False
+    argv = proc.argv[1:]
+    k = 0
+    while k < len(argv):
+        a = argv[k]
+        if a in ("-w", "-p", "-i", "-s") and k + 1 < len(argv):
+            k += 2
+            continue
+        if a.startswith("-") and len(a) > 1:
+            zero |= "z" in a
+            verbose |= "v" in a
+            if "l" in a:
+                proc.err("podscape: `nc -l` in an exec'd shell is not simulated; start it as the container's "
+                         "command (args: [nc, -lk, -p, PORT]) so it listens while the pod runs\n")
+                return 1
+        else:
+            args.append(a)
+        k += 1
+    if len(args) != 2 or not args[1].isdigit():
+        proc.err(BUSYBOX_BANNER + "Usage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] "
+                 "[PORT]  - listen\n")
+        return 1
+    host, port = args[0], int(args[1])
+    w = network.walk(proc.cluster, {}, proc.net_source, host, port)
+    proc.engine.trace(w.as_trace())
+    if w.verdict == "unresolved":
+        proc.err(f"nc: bad address '{host}'\n")
+        return 1
+    if w.verdict != "ok":
+        why = w.errno or "Connection refused"
+        proc.err("nc: timeout\n" if w.verdict == "timeout" else f"nc: can't connect to remote host ({w.ip}): {why}\n")
+        return 1
+    if verbose:
+        proc.err(f"{host} ({w.ip}:{port}) open\n")
+    del zero                   # with or without -z, nothing more is exchanged in one line
+    return 0
+
+
+@container_program("agnhost")
+def agnhost(proc) -> int:
+    """`/agnhost connect HOST:PORT [--timeout=1s] [--protocol=tcp]`, the probe of Kubernetes' NetworkPolicy
+    e2e tests (test/images/agnhost/connect/connect.go): silent exit 0 when the connection opens, else
+    "TIMEOUT", "REFUSED", "DNS: ..." or "UNKNOWN: ..." on stderr and exit 1. Servers (netexec,
+    serve-hostname) run as the container's command (processes.py), not from an exec."""
+    args = proc.argv[1:]
+    if not args or args[0] != "connect":
+        proc.err(f"podscape: `agnhost {args[0] if args else ''}` from an exec is not simulated; agnhost's servers "
+                 "run as the container's command\n")
+        return 1
+    protocol, dests = "tcp", []
+    rest = args[1:]
+    for k, a in enumerate(rest):
+        if a.startswith("--protocol="):
+            protocol = a.split("=", 1)[1]
+        elif a == "--protocol" and k + 1 < len(rest):
+            protocol = rest[k + 1]
+        elif not a.startswith("-") and not (k and rest[k - 1] in ("--protocol", "--timeout")):
+            dests.append(a)
+    if len(dests) != 1:
+        proc.err(f'Error: accepts 1 arg(s), received {len(dests)}\n')
+        return 1
+    if protocol not in ("", "tcp"):
+        proc.err(f"podscape: agnhost connect --protocol={protocol} is not simulated (TCP only)\n")
+        return 1
+    host, sep, port = dests[0].rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        proc.err(f"UNKNOWN: address {dests[0]}: missing port in address\n")
+        return 1
+    w = network.walk(proc.cluster, {}, proc.net_source, host, int(port))
+    proc.engine.trace(w.as_trace())
+    if w.verdict == "ok":
+        return 0
+    if w.verdict == "unresolved":
+        proc.err(f"DNS: lookup {host} on 10.96.0.10:53: no such host\n")
+    elif w.verdict == "timeout":
+        proc.err("TIMEOUT\n")
+    elif w.verdict == "refused":
+        proc.err("REFUSED\n")
+    else:
+        proc.err(f"OTHER: dial tcp {w.ip}:{port}: connect: {w.errno or 'no route to host'}\n")
+    return 1

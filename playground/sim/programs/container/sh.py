@@ -1,16 +1,16 @@
 """The shells inside containers: busybox ash (`/ # `), Debian's dash (`# `) and bash
-(`root@<pod>:/# `). They reuse the learner's shell parser (shell.parse) and run a small subset:
-; && || |, quoting, $VAR / ${VAR} / $?, VAR=value, cd, exit, export, > and >> redirections.
+(`root@<pod>:/# `). They are the learner's shell (shell.Shell: pipes, loops, functions, subshells,
+redirections, here-docs) given the container's identity: its files and environment (PodHost), the image's
+program set (what the image lacks is `sh: X: not found`, exit 127), and the pod as the network source.
 
 `kubectl exec -it POD -- sh` pushes an entry on host.shell_stack; shell.POD_SHELL (set here) routes each
 line the learner types to `run_pod_line` until `exit` pops it.
 """
 from __future__ import annotations
 
-import re
-
+from ... import shell
 from ...engine import Engine, Stream
-from . import CONTAINER_PROGRAMS, container_env, container_program, dispatch, flavor, has_program, make_proc
+from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, flavor, has_program, make_proc
 
 SHELLS = {"sh", "ash", "dash", "bash"}
 # Text filters the pod can borrow from the host's implementations (they only read stdin/argv).
@@ -33,307 +33,134 @@ def prompt(entry: dict) -> str:
     return "# "
 
 
-class PodShell:
-    def __init__(self, engine: Engine, pod: dict, container: dict, entry: dict, term: Stream):
-        self.engine, self.pod, self.container, self.entry, self.term = engine, pod, container, entry, term
-        self.kind = entry.get("kind", "ash")
-        self.vars: dict[str, str] = entry.setdefault("vars", {})
-        if not self.vars:
-            self.vars.update(container_env(engine.cluster, pod, container, entry.get("tty", True)))
-            self.vars["PWD"] = entry.get("cwd", "/")
-        self.status = int(entry.get("last", 0))
+class PodShell(shell.Shell):
+    """shell.Shell running in a container: `host` is the container (PodHost), commands come from the image."""
+
+    def __init__(self, engine: Engine, term: Stream, pod: dict, container: dict, host: PodHost, kind: str,
+                 tty: bool, log_only: set[str] | None = None):
+        super().__init__(engine, term)
+        self.host = host
+        self.status = host.last_exit
+        self.pod, self.container, self.kind, self.tty = pod, container, kind, tty
+        self.arg0 = "bash" if kind == "bash" else "sh"
+        self.dialect = "bash" if kind == "bash" else "sh"
+        self.root = True                 # containers run as root unless securityContext says otherwise
         self.exited: int | None = None
+        self.lineno = 1                  # dash numbers the lines an interactive shell has read
         # `kubectl logs` replays a container's own command: only programs that just print are run then
-        self.log_only: set[str] | None = entry.get("log_only")
+        self.log_only = log_only
 
-    # -- word expansion: quotes, $VAR, ${VAR}, $? (no globbing or command substitution) --
-    def expand(self, raw: str) -> list[str]:
-        out, cur, quoted, i = [], "", False, 0
-        have = False
-        while i < len(raw):
-            c = raw[i]
-            if c == "'":
-                j = raw.find("'", i + 1)
-                j = len(raw) if j < 0 else j
-                cur += raw[i + 1:j]
-                have = True
-                i = j + 1
-            elif c == '"':
-                j = i + 1
-                buf = ""
-                while j < len(raw) and raw[j] != '"':
-                    if raw[j] == "\\" and j + 1 < len(raw) and raw[j + 1] in '"\\$`':
-                        buf += raw[j + 1]
-                        j += 2
-                    elif raw[j] == "$":
-                        val, j = self._dollar(raw, j)
-                        buf += val
-                    else:
-                        buf += raw[j]
-                        j += 1
-                cur += buf
-                have = True
-                i = j + 1
-            elif c == "\\" and i + 1 < len(raw):
-                cur += raw[i + 1]
-                have = True
-                i += 2
-            elif c == "$":
-                val, i = self._dollar(raw, i)
-                parts = val.split()
-                if parts:
-                    if val[:1].isspace() and (cur or have):
-                        out.append(cur)
-                        cur = ""
-                    cur += parts[0]
-                    for p in parts[1:]:
-                        out.append(cur)
-                        cur = p
-                    have = True
-                    if val[-1:].isspace():
-                        out.append(cur)
-                        cur, have = "", False
-            else:
-                cur += c
-                have = True
-                i += 1
-        if cur or have:
-            out.append(cur)
-        del quoted
-        return out
+    def syntax_error(self, exc) -> str:
+        msg = shell.syntax_message(exc)
+        if self.kind == "bash":
+            return msg
+        if "unexpected EOF while looking for matching" in msg:
+            return "sh: syntax error: unterminated quoted string\n" if self.kind == "ash" else \
+                "sh: 1: Syntax error: Unterminated quoted string\n"
+        rest = msg.removeprefix("bash: ").removeprefix("syntax error near ")
+        return f"sh: syntax error: {rest}" if self.kind == "ash" else f"sh: 1: Syntax error: {rest}"
 
-    def _dollar(self, raw: str, i: int) -> tuple[str, int]:
-        if raw.startswith("$((", i):
-            end = raw.find("))", i + 3)
-            if end > 0:
-                return self._arith(raw[i + 3:end]), end + 2
-        m = re.match(r"\$(\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\?)|(\$))", raw[i:])
-        if not m:
-            return "$", i + 1
-        if m.group(4):
-            return str(self.status), i + m.end()
-        if m.group(5):
-            return "1", i + m.end()
-        name = m.group(2) or m.group(3)
-        return self.vars.get(name, ""), i + m.end()
+    def exit_shell(self, stop, term: Stream) -> int:
+        self.exited = stop.status
+        return stop.status
 
-    def _arith(self, expr: str) -> str:
-        """$(( )) with + - * / % and parentheses over integers and variables (a tiny recursive descent)."""
-        toks = re.findall(r"\d+|[A-Za-z_][A-Za-z0-9_]*|[-+*/%()]", expr)
-        pos = [0]
+    def diagnostic(self, target: str, err: str, verb: str) -> str:
+        if self.kind != "ash":
+            return super().diagnostic(target, err, verb)
+        # busybox ash (shell/ash.c openredirect): errmsg(errno, "nonexistent directory" / "no such file")
+        from .. import vfs
+        if verb == "create":
+            return f"sh: can't create {target}: {'nonexistent directory' if err == vfs.NOENT else err}\n"
+        return f"sh: can't open {target}: {'no such file' if err == vfs.NOENT else err}\n"
 
-        def peek() -> str:
-            return toks[pos[0]] if pos[0] < len(toks) else ""
+    def cd(self, argv: list[str], io) -> int:
+        """busybox ash and dash word a failed cd their own way (bash's wording is shell.py's)."""
+        target = argv[1] if len(argv) > 1 else self.host.vars.get("HOME", "/root")
+        path = self.host.abspath(target)
+        from .. import vfs
+        if not vfs.is_dir(self.host, path):
+            io.err.write(f"sh: cd: can't cd to {target}: No such file or directory\n" if self.kind == "ash" else
+                         f"sh: {self.lineno}: cd: can't cd to {target}\n")
+            return 2 if self.kind == "dash" else 1
+        self.host.vars["OLDPWD"] = self.host.cwd
+        self.host.cwd = path
+        return 0
 
-        def atom() -> int:
-            t = peek()
-            pos[0] += 1
-            if t == "(":
-                v = add()
-                pos[0] += 1
-                return v
-            if t == "-":
-                return -atom()
-            if t.isdigit():
-                return int(t)
-            val = self.vars.get(t, "0")
-            return int(val) if re.fullmatch(r"-?\d+", val) else 0
-
-        def mul() -> int:
-            v = atom()
-            while peek() in ("*", "/", "%"):
-                op = peek()
-                pos[0] += 1
-                r = atom()
-                if op == "*":
-                    v *= r
-                elif r == 0:
-                    raise ZeroDivisionError
-                else:
-                    q = abs(v) // abs(r) * (1 if (v >= 0) == (r >= 0) else -1)
-                    v = q if op == "/" else v - q * r
-            return v
-
-        def add() -> int:
-            v = mul()
-            while peek() in ("+", "-"):
-                op = peek()
-                pos[0] += 1
-                v = v + mul() if op == "+" else v - mul()
-            return v
-        try:
-            return str(add())
-        except (ZeroDivisionError, IndexError, ValueError):
-            self.term.write("sh: arithmetic syntax error\n" if self.kind == "ash" else "sh: 1: arithmetic expression: "
-                            "division by zero\n")
-            return "0"
-
-    # -- running the parsed tree --
-    def run_text(self, text: str) -> int:
-        from ... import shell
-        try:
-            tree, _ = shell.parse(text)
-        except Exception as exc:       # ShellSyntaxError and anything odd in hostile input
-            msg = str(exc).replace("bash: ", "")
-            quote = "matching `'" in msg or 'matching `"' in msg
-            if self.kind == "bash":
-                self.term.write(f"bash: {msg}\n")
-            elif self.kind == "ash":
-                self.term.write("sh: syntax error: unterminated quoted string\n" if quote else f"sh: syntax error: {msg}\n")
-            else:
-                self.term.write("sh: 1: Syntax error: Unterminated quoted string\n" if quote
-                                else f"sh: 1: Syntax error: {msg}\n")
-            self.status = 2
-            return 2
-        for node, _bg in tree.items:
-            self.status = self.run_and_or(node)
-            if self.exited is not None:
-                return self.exited
-        return self.status
-
-    def run_and_or(self, node) -> int:
-        status = self.run_pipeline(node.first)
-        for op, pipe in node.rest:
-            if self.exited is not None:
-                break
-            if (op == "&&" and status == 0) or (op == "||" and status != 0):
-                status = self.run_pipeline(pipe)
-        return status
-
-    def run_pipeline(self, pipe) -> int:
-        stdin = ""
-        status = 0
-        for k, cmd in enumerate(pipe.cmds):
-            last = k == len(pipe.cmds) - 1
-            out = self.term if last else Stream()
-            status = self.run_simple(cmd, stdin, out)
-            if not last:
-                stdin = out.text
-        self.status = (0 if status else 1) if pipe.negate else status
-        return self.status
-
-    def run_simple(self, cmd, stdin: str, out: Stream) -> int:
-        from ... import shell
-        if not isinstance(cmd, shell.Simple):
-            if self.log_only is not None:
-                return 0
-            self.term.write("podscape: compound commands (if, for, while, subshells) are not simulated in the "
-                            "pod's shell\n")
-            return 2
-        assigns = {}
-        for a in cmd.assigns:
-            name, _, value = a.partition("=")
-            words = self.expand(value)
-            assigns[name] = " ".join(words)
-        argv: list[str] = []
-        for w in cmd.words:
-            argv += self.expand(w)
-        redirect_to: tuple[str, bool] | None = None
-        for r in cmd.redirs:
-            target = " ".join(self.expand(r.target)) if r.target else ""
-            if r.op in (">", ">>", ">|") and (r.fd in (None, 1)):
-                redirect_to = (target, r.op == ">>")
-            elif r.op == "<" and target:
-                content = self._fs().read(self._abspath(target))
-                if content is None:
-                    self._not_found_file(target)
-                    return 1
-                stdin = content
-            elif r.op in (">&", "2>", "&>") or r.fd == 2:
-                continue
-        if not argv:
-            self.vars.update(assigns)
-            return 0
-        sink = Stream() if redirect_to else out
-        code = self.run_argv(argv, stdin, sink, assigns)
-        if redirect_to:
-            path = self._abspath(redirect_to[0])
-            self._fs().write(path, sink.text, append=redirect_to[1])
-        return code
-
-    def _fs(self):
-        from . import PodFS
-        return PodFS(self.engine.cluster, self.pod, self.container)
-
-    def _abspath(self, path: str) -> str:
-        from . import PodHost
-        return PodHost(self._fs(), self.entry.get("cwd", "/")).abspath(path)
-
-    def _not_found_file(self, target: str) -> None:
-        if self.kind == "ash":
-            self.term.write(f"sh: can't open '{target}': no such file\n")
-        elif self.kind == "bash":
-            self.term.write(f"bash: {target}: No such file or directory\n")
-        else:
-            self.term.write(f"sh: 1: cannot open {target}: No such file\n")
-
-    def not_found(self, name: str) -> int:
-        if self.kind == "ash":
-            self.term.write(f"sh: {name}: not found\n")
-        elif self.kind == "bash":
-            self.term.write(f"bash: {name}: command not found\n")
-        else:
-            n = int(self.entry.get("lineno", 1))
-            self.term.write(f"sh: {n}: {name}: not found\n")
+    def not_found(self, name: str, io) -> int:
+        io.err.write({"ash": f"sh: {name}: not found\n", "bash": f"bash: {name}: command not found\n"}
+                     .get(self.kind, f"sh: {self.lineno}: {name}: not found\n"))
         return 127
 
-    def run_argv(self, argv: list[str], stdin: str, out: Stream, assigns: dict) -> int:
+    def expand_aliases(self, cmd):
+        return cmd                       # no Ubuntu .bashrc aliases in an image
+
+    def run_compound(self, node, io) -> int:
+        if self.log_only is not None:        # loops in a container's own command are not replayed
+            return 0
+        return super().run_compound(node, io)
+
+    def run_argv(self, argv: list[str], io, assigns: dict[str, str] | None = None, as_root: bool = False,
+                 builtins: bool = True) -> int:
         name = argv[0]
-        if name == "exit":
-            code = self.status
-            if len(argv) > 1:
-                code = int(argv[1]) % 256 if re.fullmatch(r"-?\d+", argv[1]) else 2
-            self.exited = code
-            return code
-        if name == "cd":
-            target = argv[1] if len(argv) > 1 else "/root"
-            path = self._abspath(target)
-            if not self._fs().is_dir(path):
-                msg = {"ash": f"sh: cd: can't cd to {target}: No such file or directory\n",
-                       "bash": f"bash: cd: {target}: No such file or directory\n"}.get(
-                    self.kind, f"sh: 1: cd: can't cd to {target}\n")
-                self.term.write(msg)
-                return 1 if self.kind != "dash" else 2
-            self.entry["cwd"] = path
-            self.vars["PWD"] = path
-            return 0
-        if name == "export":
-            for a in argv[1:]:
-                k, eq, v = a.partition("=")
-                if eq:
-                    self.vars[k] = v
-            return 0
-        image = self.container.get("image", "")
-        if not has_program(image, name):
-            return self.not_found(name)
-        if self.log_only is not None and name.rsplit("/", 1)[-1] not in self.log_only:
-            return 0
-        env = dict(self.vars) | assigns
-        proc = make_proc(self.engine, self.pod, self.container, argv, stdin, out, self.term, env,
-                         self.entry.get("cwd", "/"), bool(self.entry.get("tty", True)))
         base = name.rsplit("/", 1)[-1]
+        image = self.container.get("image", "")
+        if builtins and name in self.functions:
+            return self.call_function(argv, io)
+        if builtins and name == "cd" and self.kind != "bash":
+            return self.cd(argv, io)
+        if builtins and name in shell.BUILTINS and name not in ("sudo", "history", "help"):
+            return super().run_argv(argv, io, assigns, as_root, builtins)
+        if not has_program(image, base):
+            return self.not_found(name, io)
+        if self.log_only is not None and base not in self.log_only:
+            return 0
         if base in SHELLS:
-            return sh_program(proc)
-        if base not in CONTAINER_PROGRAMS and base in BORROWED:
+            if len(argv) == 1 or argv[1:] in (["-s"], ["-i"]):      # `sh` reading its stdin
+                return self.run_nested(io.stdin or "", io) if io.stdin else 0
+            return self.sub_shell(argv, io, as_root or self.root, assigns)
+        fn = CONTAINER_PROGRAMS.get(base)
+        if fn is None:
             from .. import PROGRAMS
-            fn = PROGRAMS.get(base)
-            if fn is not None:
-                return fn(proc)
-        return dispatch(proc)
+            fn = PROGRAMS.get(base)        # the text tools are the same programs as on the host
+        if fn is None:
+            io.err.write(f"podscape: `{base}` exists in this image, but the playground does not simulate it "
+                         "inside containers\n")
+            return 1
+        proc = make_proc(self.engine, self.pod, self.container, list(argv), io.stdin or "", io.out, io.err,
+                         self.env(assigns), self.host.cwd, self.tty, self.host)
+        proc.stdout_is_tty = io.tty_out
+        proc.stdin_is_tty = io.stdin is None and self.tty
+        proc.shell = self
+        return self.call(fn, proc, base, io)
+
+
+def run_in_container(proc, text: str, kind: str, params: list[str] | None = None) -> int:
+    """Run a script in the container's shell (`sh -c TEXT`, `sh FILE`) exec'd as `proc`: its files are the
+    ones proc.host shows (the exec's caller writes them back), its environment proc.env."""
+    engine, pod, container, out = proc.engine, proc.pod, proc.container, proc.stdout
+    host = proc.host
+    host.vars, host.exported, host.cwd = dict(proc.env), list(proc.env), proc.cwd
+    tty = proc.tty
+    psh = PodShell(engine, out, pod, container, host, kind, tty)
+    psh.current_err = out
+    if params:
+        psh.arg0, psh.positional = params[0], params[1:]
+    return shell.run_script(psh, text, out)
 
 
 @container_program("sh", "ash", "dash", "bash")
 def sh_program(proc) -> int:
-    """`sh -c 'CMD'` runs CMD; `sh` alone with no terminal reads an empty stdin and exits 0."""
+    """`sh -c 'CMD' [name args...]` runs CMD; `sh FILE` runs the file; `sh` alone runs its stdin."""
     args = proc.argv[1:]
     kind = shell_kind(proc.container.get("image", ""), proc.argv[0])
+    while args and args[0] in ("-e", "-x", "-u", "-l", "--login"):
+        args = args[1:]
     if args and args[0] == "-c":
         if len(args) < 2:
             proc.err({"ash": "sh: -c requires an argument\n", "bash": "bash: -c: option requires an argument\n"}
                      .get(kind, "sh: 0: -c requires an argument\n"))
             return 2
-        entry = {"kind": kind, "cwd": proc.cwd, "tty": proc.tty, "vars": dict(proc.env)}
-        return PodShell(proc.engine, proc.pod, proc.container, entry, proc.stdout).run_text(args[1])
+        return run_in_container(proc, args[1], kind, args[2:] or None)
     if args and not args[0].startswith("-"):
         content = proc.fs.read(proc.abspath(args[0]))
         if content is None:
@@ -341,11 +168,9 @@ def sh_program(proc) -> int:
                       "bash": f"bash: {args[0]}: No such file or directory\n"}.get(
                 kind, f"sh: 0: cannot open {args[0]}: No such file\n"))
             return 2 if kind == "bash" else 127 if kind == "dash" else 2
-        entry = {"kind": kind, "cwd": proc.cwd, "tty": proc.tty, "vars": dict(proc.env)}
-        return PodShell(proc.engine, proc.pod, proc.container, entry, proc.stdout).run_text(content)
+        return run_in_container(proc, content, kind, args)
     if proc.stdin:
-        entry = {"kind": kind, "cwd": proc.cwd, "tty": proc.tty, "vars": dict(proc.env)}
-        return PodShell(proc.engine, proc.pod, proc.container, entry, proc.stdout).run_text(proc.stdin)
+        return run_in_container(proc, proc.stdin, kind)
     return 0
 
 
@@ -360,16 +185,17 @@ def main_process_output(engine: Engine, pod: dict, container: dict) -> str:
     if not argv or not has_program(container.get("image", ""), argv[0]):
         return ""
     out = Stream()
-    entry = {"kind": shell_kind(container.get("image", ""), argv[0]), "cwd": "/", "tty": False,
-             "log_only": PRINTING, "vars": dict(container_env(engine.cluster, pod, container, False))}
-    psh = PodShell(engine, pod, container, entry, out)
+    host = PodHost(PodFS(engine.cluster, pod, container), "/", dict(container_env(engine.cluster, pod, container,
+                                                                                  False)))
+    psh = PodShell(engine, out, pod, container, host, shell_kind(container.get("image", ""), argv[0]), False,
+                   log_only=PRINTING)
+    psh.current_err = out
     try:
-        if argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) >= 3 and argv[1] == "-c":
-            psh.run_text(argv[2])
-        else:
-            psh.run_argv(argv, "", out, {})
-    except (Exception, RecursionError):
+        psh.run_argv(argv, shell.IO("", out, out))
+    except (Exception, RecursionError, shell.Abort):
         return ""
+    finally:
+        host.fs.live = None          # a replay changes nothing in the container
     return out.text
 
 
@@ -405,13 +231,22 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
         host.history.append(line.rstrip("\n"))
         del host.history[:-1000]
     entry["lineno"] = int(entry.get("lineno", 0)) + 1
-    psh = PodShell(engine, pod, container, entry, term)
+    if not entry.get("vars"):
+        entry["vars"] = dict(container_env(cluster, pod, container, entry.get("tty", True)))
+    podhost = PodHost(PodFS(cluster, pod, container), entry.get("cwd", "/"), entry["vars"])
+    podhost.exported = list(entry.get("exported") or podhost.exported)
+    podhost.last_exit = int(entry.get("last", 0))
+    psh = PodShell(engine, term, pod, container, podhost, entry.get("kind", "ash"), bool(entry.get("tty", True)))
+    psh.current_err = term
+    psh.lineno = entry["lineno"]
     try:
-        status = psh.run_text(line) if line.strip() else psh.status
+        status = shell.run_script(psh, line, term) if line.strip() else psh.status
     except (Exception, RecursionError) as exc:      # hostile input must not take the sandbox down
         term.write(f"podscape: the pod's shell could not run that ({type(exc).__name__})\n")
         status = 2
-    entry["last"] = status
+    finally:
+        podhost.sync()
+    entry.update(last=status, cwd=podhost.cwd, vars=podhost.vars, exported=podhost.exported)
     if psh.exited is not None:
         host.shell_stack.pop()
         code = psh.exited
@@ -424,7 +259,7 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
 
 def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[str]]:
     """Tab in the pod's shell: busybox ash and bash complete commands and paths; dash completes nothing."""
-    from . import TOOLBOX, DEBIAN_TOOLS, PodFS, PodHost
+    from . import TOOLBOX, DEBIAN_TOOLS
     from ... import images
     entry = engine.host.shell_stack[-1]
     pod = engine.cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
@@ -459,3 +294,24 @@ def install() -> None:
 
 
 install()
+
+
+@container_program("timeout")
+def timeout_program(proc) -> int:
+    """`timeout [-s SIG] [-k T] DURATION CMD...`: nothing here runs longer than one line, so CMD just runs."""
+    args = proc.argv[1:]
+    while args and args[0].startswith("-") and args[0] != "-":
+        opt = args.pop(0)
+        if opt in ("-s", "-k", "-t") and args:
+            args.pop(0)
+    if len(args) < 2:
+        proc.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: timeout [-s SIG] "
+                 "[-k KILL_SECS] SECS PROG ARGS\n" if flavor(proc.container.get("image", "")) == "busybox" else
+                 "timeout: missing operand\nTry 'timeout --help' for more information.\n")
+        return 1 if flavor(proc.container.get("image", "")) == "busybox" else 125
+    psh = getattr(proc, "shell", None)
+    if not isinstance(psh, PodShell):
+        host = proc.host if isinstance(proc.host, PodHost) else PodHost(proc.fs, proc.cwd, proc.env)
+        psh = PodShell(proc.engine, proc.stdout, proc.pod, proc.container, host,
+                       shell_kind(proc.container.get("image", ""), "sh"), proc.tty)
+    return psh.run_argv(args[1:], shell.IO(proc.stdin, proc.stdout, proc.stderr))
