@@ -53,7 +53,10 @@ def serving(tmp: Path, extra_env: dict | None = None):
     {"base": url, "log": path}. Also used by tests/bench/bench_diagram_browser.py and `make screenshot`."""
     env = dict(os.environ)
     env.update({"DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "DJANGO_DEBUG": "1",
-                "DJANGO_SETTINGS_MODULE": "playground.settings", "PYTHONUNBUFFERED": "1"})
+                "DJANGO_SETTINGS_MODULE": "playground.settings", "PYTHONUNBUFFERED": "1",
+                # every test signs up its own learner from 127.0.0.1, a classroom behind one address: the
+                # per-address sign-up throttle (20 an hour, tested in tests/security) would refuse most
+                "PODSCAPE_SIGNUPS_PER_HOUR": "100000"})
     env.update(extra_env or {})
     env.pop("REDIS_URL", None)             # one process: the in-memory channel layer is enough
     _manage(env, "migrate", "--noinput")
