@@ -52,6 +52,7 @@ class Derived:
     labels: dict = field(default_factory=dict)         # stamp, (namespace, label key) -> value -> pods
     selectors: dict = field(default_factory=dict)      # stamp, index: (namespace, key, value) -> Services
     endpoint_pods: dict = field(default_factory=dict)  # stamp, index: (namespace, pod) -> Endpoints keys
+    pod_labels: dict = field(default_factory=dict)     # stamp, namespace -> distinct label sets of its pods
 
 
 class Cluster:

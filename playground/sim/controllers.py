@@ -658,7 +658,7 @@ def _labels_match(wanted: tuple, labels: dict) -> bool:
     return True
 
 
-def _pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
+def pods_with_label(cluster: Cluster, ns: str, wanted: tuple) -> list[dict]:
     """Pods of a namespace carrying the rarest of the wanted label pairs (a superset of the matches), in list
     order. From an index of the namespace's pods by the value of one label key, built when a Service first
     asks for that key and dropped when pods change: every Service asks on every reconcile pass."""
@@ -685,7 +685,7 @@ def service_pods(cluster: Cluster, svc: dict) -> list[dict]:
     if not selector:
         return []
     wanted = tuple(selector.items())
-    return [p for p in _pods_with_label(cluster, svc["metadata"]["namespace"], wanted)
+    return [p for p in pods_with_label(cluster, svc["metadata"]["namespace"], wanted)
             if _labels_match(wanted, p["metadata"].get("labels") or {})
             and p.get("status", {}).get("podIP") and p["status"].get("phase") not in ("Succeeded", "Failed")]
 

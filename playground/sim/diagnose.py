@@ -20,7 +20,7 @@ import shlex
 from dataclasses import dataclass
 
 from . import images, network, policy, webcontent
-from .controllers import is_ready
+from .controllers import is_ready, pods_with_label
 from .labels import format_labels, parse_selector, requirements_match
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
@@ -144,25 +144,45 @@ def _labels_text(labels: dict) -> str:
     return format_labels({k: v for k, v in (labels or {}).items() if k != "pod-template-hash"})
 
 
+def _pod_label_texts(cluster, ns: str) -> list[str]:
+    """The distinct label sets of the namespace's live pods, sorted (what a Service whose selector matches
+    none is told), kept until a pod changes: every such Service in the namespace asks on every diagram."""
+    stamp = cluster.stamp("pods", content=True)
+    cache = cluster.derived.pod_labels
+    if cache.get("stamp") != stamp:
+        cache.clear()
+        cache["stamp"] = stamp
+    if ns not in cache:
+        cache[ns] = sorted({_labels_text(p["metadata"].get("labels")) for p in _live_pods(cluster, ns)})
+    return cache[ns]
+
+
 def missing_labels(cluster, ns: str, selector: str) -> Diagnosis | None:
     """No pod matches `selector`: which pods come closest, and the `kubectl label` that would fix it."""
     try:
         reqs = parse_selector(selector)
     except ValueError:
         return None
-    pods = _live_pods(cluster, ns)
-    if any(requirements_match(reqs, p["metadata"].get("labels") or {}) for p in pods):
-        return None
     wanted = {k: vals[0] for k, op, vals in reqs if op in ("=", "==", "in") and vals}
+    if all(op in ("=", "==") for _, op, _ in reqs) and wanted:
+        # equality only: the pods that could match, or come close, carry one of the wanted pairs; the
+        # controllers' label index finds them without a scan (every Service without endpoints asks)
+        near = {p["metadata"]["name"]: p for k, v in wanted.items()
+                for p in pods_with_label(cluster, ns, ((k, v),)) if not p["metadata"].get("deletionTimestamp")}
+        candidates = [near[name] for name in sorted(near)]        # list order, as the scan had them
+    else:
+        candidates = _live_pods(cluster, ns)
+    if any(requirements_match(reqs, p["metadata"].get("labels") or {}) for p in candidates):
+        return None
 
     def score(p):
         labels = p["metadata"].get("labels") or {}
         return sum(1 for k, v in wanted.items() if labels.get(k) == v)
-    best = max(pods, key=score, default=None)
+    best = max(candidates, key=score, default=None)
     where = "" if ns == "default" else f" in namespace {ns}"
     if best is None or not wanted or score(best) == 0:
         shown = "; ".join(f"{p['metadata']['name']}: {_labels_text(p['metadata'].get('labels'))}"
-                          for p in pods[:6]) or "there are no pods"
+                          for p in _live_pods(cluster, ns)[:6]) or "there are no pods"
         return Diagnosis(f"No pod{where} carries the labels {selector} (the pods have {shown}).")
     labels = best["metadata"].get("labels") or {}
     lacking = {k: v for k, v in wanted.items() if labels.get(k) != v}
@@ -202,10 +222,11 @@ def _unready_service_pods(cluster, svc: dict) -> "list[dict] | Diagnosis":
     spec, meta = svc.get("spec") or {}, svc["metadata"]
     name, ns = meta["name"], meta["namespace"]
     sel = spec.get("selector") or {}
-    pods = [p for p in _live_pods(cluster, ns) if _matches(sel, p["metadata"].get("labels") or {})]
+    pods = [p for p in pods_with_label(cluster, ns, tuple(sel.items()))
+            if _matches(sel, p["metadata"].get("labels") or {}) and not p["metadata"].get("deletionTimestamp")]
     if not pods:
         found = missing_labels(cluster, ns, _selector_text(sel))
-        others = sorted({_labels_text(p["metadata"].get("labels")) for p in _live_pods(cluster, ns)})
+        others = _pod_label_texts(cluster, ns)
         have = f" (the pods here are labelled {'; '.join(others[:4])})" if others else " (there are no pods)"
         fix = None
         dep = cluster.get("deployments", ns, name)
