@@ -24,6 +24,13 @@ def connections(stack, skip: int = 0) -> int:
                          (stack.db_name, skip)).fetchone()[0]
 
 
+def waiting_on_locks(stack) -> int:
+    """The worker's connections waiting for a row lock (idle pooled connections do not count)."""
+    with psycopg.connect(stack._admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
+        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                         (stack.db_name,)).fetchone()[0]
+
+
 def csrf(worker, learner) -> str:
     with http_client(worker, learner) as client:
         assert client.get("/sandboxes/").status_code == 200
@@ -78,9 +85,10 @@ def test_a_burst_is_capped_answers_503_and_the_worker_recovers_by_itself():
         holders = [threading.Thread(target=one, args=(i,)) for i in range(POOL)]
         for t in holders:
             t.start()
-        deadline = time.monotonic() + 30
-        while connections(stack, skip) < POOL and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30       # until each holds its connection, waiting on the row lock
+        while waiting_on_locks(stack) < POOL and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert waiting_on_locks(stack) == POOL
         rest = [threading.Thread(target=one, args=(i,)) for i in range(POOL, BURST)]
         for t in rest:
             t.start()
