@@ -23,12 +23,15 @@ sed -i '/sourceMappingURL=/d' "$OUT/xterm.js" "$OUT/addon-fit.js"
 
 "$NM/.bin/esbuild" "$OUT/codemirror-entry.js" --bundle --minify --format=iife \
   --legal-comments=none --target=es2020 --outfile="$OUT/codemirror-yaml.bundle.js"
+# the lesson editor's bundle: Markdown with YAML front matter and ```step/```task blocks (static/js/authoring.js)
+"$NM/.bin/esbuild" "$OUT/codemirror-authoring-entry.js" --bundle --minify --format=iife \
+  --legal-comments=none --target=es2020 --outfile="$OUT/codemirror-authoring.bundle.js"
 
 node -e '
 const lock = require("./package-lock.json").packages;
 const names = ["htmx.org","htmx-ext-ws","cytoscape","elkjs",
   "@xterm/xterm","@xterm/addon-fit","codemirror","@codemirror/view","@codemirror/state",
-  "@codemirror/commands","@codemirror/language","@codemirror/lang-yaml","@codemirror/autocomplete",
+  "@codemirror/commands","@codemirror/language","@codemirror/lang-yaml","@codemirror/lang-markdown","@lezer/markdown","@codemirror/autocomplete",
   "@codemirror/search","@codemirror/lint","@lezer/yaml","@lezer/highlight","esbuild"];
 const lines = names.map(n => n + "@" + lock["node_modules/" + n].version);
 require("fs").writeFileSync("static/vendor/VERSIONS.txt",

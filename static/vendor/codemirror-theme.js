@@ -28,6 +28,14 @@ const highlight = HighlightStyle.define([
   { tag: [t.keyword, t.meta, t.typeName, t.labelName], color: "#ff7b72" },
   { tag: [t.punctuation, t.separator, t.squareBracket, t.brace], color: "#8b949e" },
   { tag: t.content, color: "#d8dee9" },
+  // Markdown (the lesson editor): headings are the steps, so they stand out
+  { tag: [t.heading1, t.heading2], color: "#ffa657", fontWeight: "bold" },
+  { tag: [t.heading3, t.heading4, t.heading], color: "#d2a8ff", fontWeight: "bold" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.strong, fontWeight: "bold" },
+  { tag: [t.link, t.url], color: "#58a6ff", textDecoration: "underline" },
+  { tag: t.monospace, color: "#a5d6ff" },
+  { tag: [t.processingInstruction, t.contentSeparator], color: "#7ee787" },
   { tag: t.invalid, color: "#f85149" },
 ]);
 
