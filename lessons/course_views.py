@@ -27,10 +27,10 @@ TIME_ZONES = sorted(available_timezones())
 STATE_COMMANDS = ("kubectl get all,ingress,networkpolicy -o wide", "kubectl get namespaces")
 
 
-def _all_lessons() -> list[Lesson]:
+def _all_lessons(user) -> list[Lesson]:
     from .views import _lessons
 
-    return _lessons()
+    return _lessons(user)
 
 
 @login_required
@@ -59,7 +59,7 @@ def _save_items(request: HttpRequest, course: Course) -> str | None:
     """The lessons/exercises ticked in the form, with their due dates in the course's time zone (already
     set on `course`); a problem's text, or None."""
     chosen = []
-    by_slug = {l.slug: l for l in _all_lessons()}
+    by_slug = {l.slug: l for l in _all_lessons(request.user)}
     for position, slug in enumerate(request.POST.getlist("items")):
         lesson = by_slug.get(slug)
         if lesson is None:
@@ -89,7 +89,7 @@ def _form_context(course: Course | None, title: str = "", error: str = "", reque
         zone = request.POST.get("time_zone") or zone
     items = {i.lesson_id: i for i in course.items.all()} if course else {}
     rows = []
-    for lesson in _all_lessons():
+    for lesson in _all_lessons(request.user):
         item = items.get(lesson.pk)
         if request is not None and request.method == "POST":
             checked = lesson.slug in request.POST.getlist("items")
@@ -125,7 +125,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
                           status=400)
         messages.success(request, f"Course created. Learners join with the code {course.join_code}.")
         return redirect("lessons:course", course_id=course.pk)
-    return render(request, "lessons/course_form.html", _form_context(None))
+    return render(request, "lessons/course_form.html", _form_context(None, request=request))
 
 
 @login_required
@@ -147,7 +147,7 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
         course.save(update_fields=["title", "time_zone"])
         messages.success(request, "Course saved.")
         return redirect("lessons:course", course_id=course.pk)
-    return render(request, "lessons/course_form.html", _form_context(course))
+    return render(request, "lessons/course_form.html", _form_context(course, request=request))
 
 
 @login_required

@@ -31,6 +31,8 @@ and one `## ` section per task holding a fenced ```task block instead of ```step
         - {service: web, type: NodePort, nodePort: 30080}
         - {reaches: web, pods: "app=web"}
       command: '^kubectl (get|describe) '   # optional: a command (regex) the learner must have run
+    wrong:                                # optional: answers that must NOT earn the task, each a command or
+      - kubectl expose deploy web --port=80   # a list of commands run after the earlier tasks' solutions
     ```
     Prose for the task (what it asks, in Markdown).
 
@@ -59,7 +61,7 @@ def _regex(pattern: str, source: str, task: str, what: str) -> str:
         raise _err(source, exc.reason, task) from None
 
 EXERCISE_KEYS = {"kind", "title", "slug", "order", "summary", "files", "setup", "manifest", "lesson"}
-TASK_KEYS = {"id", "points", "hints", "solution", "check"}
+TASK_KEYS = {"id", "points", "hints", "solution", "check", "wrong"}
 TASK_CHECK_KEYS = {"command", "state"}
 
 
@@ -105,7 +107,8 @@ def _parse_task(title: str, lines: list[str], source: str, index: int) -> dict:
         raise _err(source, "the task heading has no title", tid)
     return {"id": tid, "title": title, "prose": prose, "points": points,
             "hints": [h.strip() for h in _str_list(raw.get("hints"), source, tid, "hints")],
-            "solution": solution, "check": _parse_check(raw["check"], source, tid)}
+            "solution": solution, "check": _parse_check(raw["check"], source, tid),
+            "wrong": _format.wrong_answers(raw.get("wrong"), source, tid, "task")}
 
 
 def parse_exercise(meta: dict, body: str, source: str) -> dict:

@@ -38,6 +38,9 @@ A lesson file is YAML front matter, an optional introduction, then one `## ` sec
     note: Where kubectl v1.35 prints something different from the tutorial's older output.
     solution:                         # optional: what `manage.py checklessons` runs for this step when
       - kubectl patch ...             #   the first command cannot be replayed (it opens the editor)
+    wrong:                            # optional: answers that must NOT complete the step, each a command
+      - kubectl create deploy nginx-app --image=nginx:1.0   # or a list of commands; checklessons runs
+                                      #   each after the earlier steps and fails if the step completes
     ```
     Prose in Markdown: everything in the section except the ```step block.
 
@@ -60,7 +63,7 @@ FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "ma
 DIAGRAM_KEYS = {"expand"}            # `diagram: {expand: [kube-system]}`: namespaces the diagram shows unfolded
 NAMESPACE_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exercise_format.py)
-STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution"}
+STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution", "wrong"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code", "goal"}
 MISTAKE_KEYS = {"match", "hint", "failed", "when"}
 FENCE_RE = re.compile(r"^(```|~~~)")
@@ -208,6 +211,25 @@ def _parse_mistakes(raw, source: str, step: str) -> list[dict]:
     return out
 
 
+def wrong_answers(raw, source: str, ident: str, label: str = "step") -> list[list[str]]:
+    """`wrong:` of a step or task: each entry one command or a list of commands (an answer)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise LessonFormatError(source, "wrong must be a list of answers (a command or a list of commands)",
+                                ident, label)
+    answers = []
+    for entry in raw:
+        if isinstance(entry, str) and entry.strip():
+            answers.append([entry])
+        elif isinstance(entry, list) and entry and all(isinstance(c, str) and c.strip() for c in entry):
+            answers.append(list(entry))
+        else:
+            raise LessonFormatError(source, "each wrong answer is a command or a non-empty list of commands",
+                                    ident, label)
+    return answers
+
+
 def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
     raw, sid, prose = section_block(lines, source, title, index, "step", STEP_KEYS)
     commands = _str_list(raw.get("commands"), source, sid, "commands")
@@ -224,7 +246,7 @@ def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:
     return {"id": sid, "title": title, "prose": prose, "commands": commands, "solution": solution,
             "check": _parse_check(raw["check"], source, sid),
             "mistakes": _parse_mistakes(raw.get("mistakes"), source, sid),
-            "note": (note or "").strip()}
+            "wrong": wrong_answers(raw.get("wrong"), source, sid), "note": (note or "").strip()}
 
 
 def _parse_diagram(raw, source: str) -> dict:

@@ -13,6 +13,9 @@ class Lesson(models.Model):
     source = models.TextField(blank=True)          # the lesson file as written, for review
     spec = models.JSONField(default=dict)          # format.parse_lesson(source): what assessment reads
     updated = models.DateTimeField(auto_now=True)
+    # who published it from the browser (lessons/authoring.py); None: a file of lessons/content, for everyone
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="lessons_authored")
 
     class Meta:
         ordering = ["order", "slug"]
@@ -118,3 +121,42 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.exercise.slug} · {self.score}/{self.max_score}"
+
+
+# ---- authoring in the browser (issue 17) --------------------------------------------------------------
+class Draft(models.Model):
+    """A lesson or exercise an instructor writes in the browser: every save is a DraftVersion; publishing
+    makes (or updates) the Lesson of its slug and puts it in the instructor's courses."""
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    title = models.CharField(max_length=200, blank=True)      # from the last version that parsed
+    slug = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20, default="lesson")
+    lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+
+    def __str__(self) -> str:
+        return self.title or f"draft {self.pk}"
+
+    @property
+    def latest(self) -> "DraftVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class DraftVersion(models.Model):
+    """One saved text of a draft, kept for ever (numbered from 1), so any two can be compared."""
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    source = models.TextField()
+    note = models.CharField(max_length=200, blank=True)       # "created", "saved", "imported", "published to ..."
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="unique_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.draft} v{self.number}"

@@ -42,7 +42,7 @@ def _checks_text(check: dict) -> str:
     return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True, width=100).strip()
 
 
-def _spec_context(spec: dict | None) -> dict:
+def spec_context(spec: dict | None) -> dict:
     """What the page shows of a parsed lesson; multi-line text is joined here, not in the template."""
     parts = []
     for item in (spec or {}).get("tasks") or (spec or {}).get("steps") or []:
@@ -63,7 +63,7 @@ def preview(request: HttpRequest, name: str) -> HttpResponse:
     except format.LessonFormatError as exc:
         error = str(exc)
     return render(request, "lessons/preview.html", {
-        "name": name, "error": error, "mtime": path.stat().st_mtime_ns, **_spec_context(spec)})
+        "name": name, "error": error, "mtime": path.stat().st_mtime_ns, **spec_context(spec)})
 
 
 @login_required
@@ -75,7 +75,7 @@ def preview_item(request: HttpRequest, slug: str) -> HttpResponse:
     if lesson is None:
         raise Http404("No such lesson")
     return render(request, "lessons/preview.html", {"name": lesson.slug, "stored": True,
-                                                    **_spec_context(lesson.spec)})
+                                                    **spec_context(lesson.spec)})
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import course_views, exercise_views, preview_views, views
+from . import authoring_views, course_views, exercise_views, preview_views, views
 
 app_name = "lessons"
 
@@ -29,4 +29,14 @@ urlpatterns = [
     path("preview/<str:name>/", preview_views.preview, name="preview"),
     path("preview/item/<slug:slug>/", preview_views.preview_item, name="preview_item"),
     path("preview/<str:name>/mtime", preview_views.preview_mtime, name="preview_mtime"),
+    # authoring in the browser: drafts, versions, Check, publish (issue 17)
+    path("author/", authoring_views.draft_list, name="drafts"),
+    path("author/new/", authoring_views.draft_new, name="draft_new"),
+    path("author/import/", authoring_views.draft_import, name="draft_import"),
+    path("author/<int:draft_id>/", authoring_views.draft_edit, name="draft_edit"),
+    path("author/<int:draft_id>/preview/", authoring_views.draft_preview, name="draft_preview"),
+    path("author/<int:draft_id>/check/", authoring_views.draft_check, name="draft_check"),
+    path("author/<int:draft_id>/publish/", authoring_views.draft_publish, name="draft_publish"),
+    path("author/<int:draft_id>/versions/", authoring_views.draft_history, name="draft_history"),
+    path("author/<int:draft_id>/export.md", authoring_views.draft_export, name="draft_export"),
 ]

@@ -13,18 +13,17 @@ from django.views.decorators.http import require_GET
 from playground import services
 from playground.models import Sandbox
 
-from . import assess, format, markdown, progress
+from . import assess, format, markdown, progress, roles
 from .models import Lesson, LessonProgress
 
 
-def _lessons() -> list[Lesson]:
-    """Every lesson; when none are loaded yet, load the content folder (as `manage.py loadlessons` would)."""
-    rows = list(Lesson.objects.all())
-    if not rows:
+def _lessons(user=None) -> list[Lesson]:
+    """Every lesson the user may see (roles.visible_lessons); when none are loaded yet, load the content
+    folder (as `manage.py loadlessons` would)."""
+    if not Lesson.objects.exists():
         for path in format.lesson_files():
             progress.save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
-        rows = list(Lesson.objects.all())
-    return rows
+    return list(Lesson.objects.all() if user is None else roles.visible_lessons(user))
 
 
 def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
@@ -51,7 +50,7 @@ def _news(last: dict | None, standing: dict | None) -> str | None:
 
 @require_GET
 def lesson_list(request: HttpRequest) -> HttpResponse:
-    lessons = _lessons()
+    lessons = _lessons(request.user)
     mine: dict[int, list[dict]] = {}
     if request.user.is_authenticated:
         for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox", "lesson"):

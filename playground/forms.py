@@ -7,12 +7,14 @@ from django.contrib.auth.forms import UserCreationForm
 from .services import MAX_NAME
 
 
-def lesson_choices() -> list[tuple[str, str]]:
-    """(slug, title) for every lesson the lessons app knows, in its order; empty when it has none yet."""
+def lesson_choices(user=None) -> list[tuple[str, str]]:
+    """(slug, title) for every lesson the lessons app knows, in its order; empty when it has none yet.
+    With a user: only the lessons they may see (an instructor's published drafts only in their courses)."""
     try:
         from lessons.models import Lesson
+        from lessons.roles import visible_lessons
 
-        lessons = list(Lesson.objects.all())
+        lessons = list(Lesson.objects.all() if user is None else visible_lessons(user))
     except Exception:
         return []
     return [(lesson.slug, getattr(lesson, "title", lesson.slug)) for lesson in lessons]
@@ -28,9 +30,9 @@ class SandboxForm(forms.Form):
                            widget=forms.TextInput(attrs={"placeholder": "my-cluster", "autocomplete": "off"}))
     lesson_slug = forms.CharField(max_length=100, required=False, label="Lesson")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = lesson_choices()
+        choices = lesson_choices(user)
         if choices:
             self.fields["lesson_slug"] = forms.ChoiceField(choices=[("", "(no lesson, free play)")] + choices,
                                                            required=False, label="Lesson")

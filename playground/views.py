@@ -33,7 +33,7 @@ def ws_url(request: HttpRequest, sandbox: Sandbox) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "playground/home.html", {"lessons": lesson_choices()})
+    return render(request, "playground/home.html", {"lessons": lesson_choices(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +55,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sandbox_list(request: HttpRequest) -> HttpResponse:
-    form = SandboxForm(request.POST or None)
+    form = SandboxForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             sandbox = services.create_sandbox(request.user, form.cleaned_data["name"],
@@ -64,7 +64,7 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("sandbox_page", sandbox_id=sandbox.pk)
-    lessons = lesson_choices()
+    lessons = lesson_choices(request.user)
     titles = dict(lessons)
     sandboxes = list(Sandbox.objects.filter(owner=request.user).defer("meta"))
     for sandbox in sandboxes:
@@ -78,7 +78,7 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sandbox_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
     sandbox = _get_sandbox_for_user(request, sandbox_id)
-    sandbox.lesson_title = dict(lesson_choices()).get(sandbox.lesson_slug, sandbox.lesson_slug)
+    sandbox.lesson_title = dict(lesson_choices(request.user)).get(sandbox.lesson_slug, sandbox.lesson_slug)
     return render(request, "playground/sandbox.html", {"sandbox": sandbox, "ws_url": ws_url(request, sandbox),
                                                        "lesson_slug": sandbox.lesson_slug})
 
@@ -144,7 +144,7 @@ def start_lesson(request: HttpRequest, slug: str) -> HttpResponse:
     existing = Sandbox.objects.filter(owner=request.user, lesson_slug=slug).defer("meta").first()
     if existing:
         return redirect("sandbox_page", sandbox_id=existing.pk)
-    titles = dict(lesson_choices())
+    titles = dict(lesson_choices(request.user))
     title = titles.get(slug)
     if title is None and request.method == "GET":
         raise Http404("No such lesson")

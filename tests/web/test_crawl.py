@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from lessons import exercises, format, roles
+from lessons import authoring, exercises, format, roles
 from lessons.models import Course, CourseItem, Lesson, LessonProgress, Membership
 from playground import services
 from playground.models import ApiToken
@@ -58,7 +58,9 @@ def world(django_user_model):
     ApiToken.objects.create(user=learner, key="0" * 64)        # so the admin has a token to show
     own = {u.username: services.create_sandbox(u, "own", LESSON) for u in (instructor, boss)}
     exercise = Lesson.objects.get(slug=EX)
-    values = {"course_id": course.pk, "attempt_id": attempt.pk,
+    draft = authoring.create_draft(instructor, authoring.NEW_EXERCISE)       # two versions: the diff shows
+    authoring.save_version(draft, authoring.NEW_EXERCISE.replace("points: 1", "points: 2"))
+    values = {"draft_id": draft.pk, "course_id": course.pk, "attempt_id": attempt.pk,
               "progress_id": LessonProgress.objects.get(user=learner, lesson__slug=LESSON).pk,
               "slug": LESSON, "name": [p.stem for p in format.lesson_files()], "task_id": exercise.spec["tasks"][0]["id"],
               "app_label": "lessons", "id": learner.pk,
