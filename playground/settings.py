@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "playground",
     "lessons",
+    "lti_tool",          # django-lti: LTI 1.3 registrations, deployments, keys, OIDC login (docs/lti.md)
+    "lti",
 ]
 
 MIDDLEWARE = [

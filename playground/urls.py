@@ -37,6 +37,7 @@ urlpatterns = [
     path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("lti/", include("lti.urls")),           # LTI 1.3: Podscape as a tool in an LMS (docs/lti.md)
 ]
 
 try:   # the lessons app adds its pages when it has them

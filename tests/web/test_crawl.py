@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lessons import authoring, exercises, format, roles
 from lessons.models import Course, CourseItem, Lesson, LessonProgress, Membership
+from lti.models import GradeLink, LtiCourse
+from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration
 from playground import services
 from playground.models import ApiToken
 
@@ -60,7 +62,15 @@ def world(django_user_model):
     exercise = Lesson.objects.get(slug=EX)
     draft = authoring.create_draft(instructor, authoring.NEW_EXERCISE)       # two versions: the diff shows
     authoring.save_version(draft, authoring.NEW_EXERCISE.replace("points: 1", "points: 2"))
-    values = {"draft_id": draft.pk, "course_id": course.pk, "attempt_id": attempt.pk,
+    registration = LtiRegistration.objects.create(          # an LMS, its course and a learner's score link
+        name="LMS", issuer="https://lms.example.edu", client_id="c1", auth_url="https://lms.example.edu/auth",
+        token_url="https://lms.example.edu/token", keyset_url="https://lms.example.edu/jwks")
+    deployment = LtiDeployment.objects.create(registration=registration, deployment_id="d1", is_active=True)
+    LtiCourse.objects.create(context=LtiContext.objects.create(deployment=deployment, id_on_platform="42",
+                                                               title="LMS course"), course=course)
+    GradeLink.objects.create(user=learner, lesson=exercise, registration=registration, platform_user_id="u1",
+                             ags={"lineitem": "https://lms.example.edu/lineitems/1"})
+    values = {"draft_id": draft.pk, "registration_uuid": registration.uuid, "course_id": course.pk, "attempt_id": attempt.pk,
               "progress_id": LessonProgress.objects.get(user=learner, lesson__slug=LESSON).pk,
               "slug": LESSON, "name": [p.stem for p in format.lesson_files()], "task_id": exercise.spec["tasks"][0]["id"],
               "app_label": "lessons", "id": learner.pk,
