@@ -147,6 +147,14 @@ class LaunchView(LtiLaunchBaseView):
         return render(request, "lti/deep_link.html", {"items": items, "launch_id": lti_launch.get_launch_id()})
 
 
+class NewWindowLink(DeepLinkResource):
+    """A content item the LMS opens in a new window (the Deep Linking spec's `window` property; PyLTI1p3's
+    own to_dict leaves the target out): Podscape's pages refuse to be framed, its session cookie is Lax."""
+
+    def to_dict(self) -> dict:
+        return dict(super().to_dict(), window={"targetName": "_blank"})
+
+
 @csrf_exempt          # the platform posts cross-site; the launch id in the session is the proof
 @xframe_options_exempt
 @require_POST
@@ -170,7 +178,7 @@ def deep_link_response(request: HttpRequest) -> HttpResponse:
     resources = []
     for lesson in chosen:
         maximum = gradebook.maximum(lesson)
-        resources.append(DeepLinkResource().set_url(url).set_title(lesson.title)
+        resources.append(NewWindowLink().set_url(url).set_title(lesson.title)
                          .set_custom_params({ITEM_CLAIM: lesson.slug})
                          .set_lineitem(LineItem().set_score_maximum(maximum).set_label(lesson.title)
                                        .set_resource_id(lesson.slug)))

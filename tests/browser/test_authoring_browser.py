@@ -8,8 +8,9 @@ import re
 import uuid
 from pathlib import Path
 
-from .learner import join_course, log_in, run, sign_up, wait_ready
+from .learner import log_in, run
 from .test_course_browser import wait_task
+from .test_gradebook_browser import join_and_open
 
 TEACHER, TEACHER_PASSWORD = "instructor", "podscape-instructor"      # manage.py ensure_demo_users
 ARTIFACTS = Path(__file__).resolve().parents[2] / "tests" / "artifacts"
@@ -125,14 +126,7 @@ def test_an_instructor_writes_checks_publishes_and_a_learner_is_graded(page, bro
     assert "published to " + course_title in page.locator('tr[data-version="3"]').inner_text()
 
     # a learner completes it
-    context = browser.new_context(viewport={"width": 1600, "height": 900})
-    learner = context.new_page()
-    name = f"learner-{uuid.uuid4().hex[:8]}"
-    sign_up(learner, base, name)
-    join_course(learner, base, code, course_url)
-    learner.locator(f'tr[data-item="{slug}"] button').click()
-    learner.wait_for_url(re.compile(r".*/sandboxes/\d+/$"))
-    wait_ready(learner, 15000)
+    context, learner, name = join_and_open(browser, base, code, course_url, slug)
     run(learner, GOOD)
     wait_task(learner, "shop-service")
     learner.get_by_role("button", name="Submit for grading").click()

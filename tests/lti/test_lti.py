@@ -14,7 +14,7 @@ from django.core.management import call_command
 from lti_tool.models import LtiDeployment, LtiRegistration
 
 from lessons import exercises
-from lessons.models import Attempt, Lesson, Membership
+from lessons.models import Attempt, Lesson, LessonProgress, Membership
 from lti.models import GradeLink, LtiCourse, ensure_tool_key
 from playground import services
 
@@ -145,6 +145,7 @@ def test_deep_linking_returns_signed_content_items_for_the_chosen_items(client, 
         [(EX, 5), ("services-clusterip-nodeport", Lesson.objects.get(slug="services-clusterip-nodeport")
                    .spec["steps"].__len__())]
     assert all(i["url"] == "http://testserver/lti/launch/" for i in items)
+    assert all(i["window"] == {"targetName": "_blank"} for i in items)      # a new window, not an iframe
 
 
 def test_deep_linking_is_for_instructors_only(client, tool, platform):
@@ -183,3 +184,21 @@ def test_a_score_the_platform_refuses_is_recorded_not_raised(client, tool, platf
 def test_a_launch_naming_no_item_says_so(client, tool, platform):
     response, _, _ = launch(client, tool, platform, platform.resource_claims("s", lms.LEARNER, "no-such-item"))
     assert response.status_code == 404 and b"names no lesson" in response.content
+
+
+def test_a_completed_lesson_passes_back_its_steps(client, tool, platform):
+    lesson = Lesson.objects.get(slug="services-clusterip-nodeport")
+    response, _, _ = launch(client, tool, platform, platform.resource_claims("student-9", lms.LEARNER, lesson.slug))
+    user = response.wsgi_request.user
+    sandbox = services.create_sandbox(user, "lms-lesson", lesson.slug)
+    steps = [s["id"] for s in lesson.spec["steps"]]
+    row, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson, sandbox=sandbox)
+    row.state = dict(row.state, done=steps[:2])
+    row.save()
+    assert platform.scores == []                                 # not complete yet: nothing sent
+    row.state = dict(row.state, done=steps, current=None, completed=True)
+    row.save()
+    row.save()                                                   # a later command: the same score is not re-sent
+    [score] = platform.scores
+    assert (score["body"]["scoreGiven"], score["body"]["scoreMaximum"]) == (len(steps), len(steps))
+    assert score["body"]["activityProgress"] == "Completed"
