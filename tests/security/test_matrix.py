@@ -24,6 +24,9 @@ SECRET = "alice-private-cluster-x9q"      # alice's sandbox name: nobody else ma
 PUBLIC = {"home", "signup", "login", "lessons:list", "admin:login", "password_reset", "password_reset_done",
           "password_reset_confirm", "password_reset_complete"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
+# What an LMS calls without a Podscape login (docs/lti.md), answering a bare GET as named: the public keyset,
+# login initiation without its parameters (400), and the launch and Deep Linking response (POST only).
+LTI_ANONYMOUS = {"lti:jwks": 200, "lti:init": 400, "lti:launch": 405, "lti:deep_link": 405}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -62,8 +65,18 @@ def world(django_user_model):
               "sandbox_id": sandbox.pk, "slug": lesson.slug, "task_id": "task-1", "attempt_id": attempt.pk,
               "course_id": course.pk, "name": files[0].stem if files else "x", "object_id": sandbox.pk,
               "content_type_id": ContentType.objects.get_for_model(Sandbox).pk, "id": alice.pk,
-              "app_label": "playground", "url": "no-such-page/", "uidb64": "MQ", "token": "set-password"}
+              "app_label": "playground", "url": "no-such-page/", "uidb64": "MQ", "token": "set-password",
+              "draft_id": _draft(django_user_model), "registration_uuid": "6f1c1a52-1111-4111-8111-111111111111"}
     return {"alice": alice, "bob": bob, "teacher": teacher, "sandbox": sandbox, "values": values}
+
+
+def _draft(users) -> int:
+    """A draft of a third instructor: none of the clients here may open it (tests/lessons/test_authoring_drafts.py
+    checks the owner's side)."""
+    from lessons import authoring
+
+    author = users.objects.create_user("author", None, "author-password", is_staff=True)
+    return authoring.create_draft(author, authoring.NEW_EXERCISE).pk
 
 
 def fill(route: str, values: dict) -> str:
@@ -98,6 +111,8 @@ def test_anonymous_gets_a_login_redirect_or_401_on_everything_not_public(world):
         assert SECRET not in r.content.decode(errors="replace"), path
         if name in PUBLIC:
             assert r.status_code == 200, (path, r.status_code)
+        elif name in LTI_ANONYMOUS:
+            assert r.status_code == LTI_ANONYMOUS[name], (path, r.status_code)
         elif path.startswith("/api/"):      # 401 for the token API; the session-only token page redirects
             assert r.status_code == 401 or (r.status_code == 302 and r["Location"].startswith(LOGIN_PREFIXES)), \
                 (path, r.status_code)
@@ -130,6 +145,8 @@ def test_nobody_else_reads_or_learns_of_alices_things(world, who):
                                              or (name == "admin:logout" and r["Location"] == "/admin/")), path
             continue
         assert SECRET not in body, (who, path)
+        if "<int:draft_id>" in route:
+            assert r.status_code in (403, 404, 405), (who, path, r.status_code)
         if owns_params(route):
             assert r.status_code in (403, 404, 405), (who, path, r.status_code)
 
@@ -157,6 +174,11 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(world):
             r = c.post(path, {"name": "csrf-made", "line": "kubectl create ns csrf"})
             if path.startswith("/api/") and who is None:
                 assert r.status_code in (401, 302), path         # not logged in: nothing to forge
+                continue
+            if name in LTI_ANONYMOUS:
+                # an LMS posts these cross-site, so they cannot take a CSRF token: the id_token's signature,
+                # state and nonce protect them instead (tests/lti); without them they refuse
+                assert r.status_code in (400, 403), (who, path, r.status_code)
                 continue
             assert r.status_code == 403, (who, path, r.status_code)
         assert Sandbox.objects.get(pk=world["sandbox"].pk).version == before
