@@ -49,7 +49,7 @@ test: install chromium
 # The scale tests' daphne workers get a fresh database each (tests/scale/stack.py).
 SCALE_PG_HOST    ?= postgres://postgres@127.0.0.1:5432
 SCALE_REDIS_URL  ?= redis://127.0.0.1:6379/15
-SCALE_TESTS      ?= tests/web tests/lessons tests/security tests/scale
+SCALE_TESTS      ?= tests/web tests/lessons tests/security tests/lti tests/scale
 test-scale: install
 	DATABASE_URL=$(SCALE_PG_HOST)/podscape_$$$$ REDIS_URL=$(SCALE_REDIS_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) \
 		$(VENV)/bin/pytest $(SCALE_TESTS) -q -p no:cacheprovider

@@ -8,9 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from playground import ratelimit
+
 from . import authoring, roles
 from .models import Draft, DraftVersion
 from .preview_views import spec_context
+
+
+CHECKS_PER_MINUTE = 20        # a Check replays every solution in a fresh engine: seconds of a worker for big ones
 
 
 def _get_draft_for_user(request: HttpRequest, draft_id: int) -> Draft:
@@ -115,6 +120,9 @@ def draft_preview(request: HttpRequest, draft_id: int) -> HttpResponse:
 def draft_check(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Check the editor's current text: replayed in a fresh in-memory engine, the result per step or task."""
     _get_draft_for_user(request, draft_id)
+    if not ratelimit.allow(request.user.pk, "check", CHECKS_PER_MINUTE, 60):
+        return HttpResponse(f"At most {CHECKS_PER_MINUTE} checks a minute: wait a moment.", status=429,
+                            content_type="text/plain")
     source = (request.POST.get("source") or "")[:authoring.MAX_SOURCE]
     return render(request, "lessons/_check_result.html", {"result": authoring.check(source)})
 

@@ -19,7 +19,10 @@
   function post(url, text) {
     const body = new URLSearchParams({ source: text, csrfmiddlewaretoken: csrf });
     return fetch(url, { method: "POST", body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
-      .then((r) => { if (!r.ok) throw new Error(r.status + " " + r.statusText); return r.text(); });
+      .then((r) => r.text().then((text) => {
+        if (!r.ok) throw new Error(r.status === 429 ? text : r.status + " " + r.statusText);
+        return text;
+      }));
   }
 
   let timer = null, sent = 0;

@@ -159,3 +159,13 @@ def test_the_preview_renders_the_text_being_typed(client, teacher):
     assert "1. Reach **web** inside" in html and "{{" not in html
     html = client.post(f"/lessons/author/{draft.pk}/preview/", {"source": "---\ntitle: x\n"}).content.decode()
     assert "front matter is not closed" in html
+
+
+def test_check_is_rate_limited_per_instructor(client, teacher, settings):
+    from lessons import authoring_views
+
+    draft = authoring.create_draft(teacher, authoring.NEW_LESSON)
+    client.force_login(teacher)
+    answers = [client.post(f"/lessons/author/{draft.pk}/check/", {"source": "---\n"}).status_code
+               for _ in range(authoring_views.CHECKS_PER_MINUTE + 1)]
+    assert answers[:-1] == [200] * authoring_views.CHECKS_PER_MINUTE and answers[-1] == 429
