@@ -202,3 +202,22 @@ def test_a_completed_lesson_passes_back_its_steps(client, tool, platform):
     [score] = platform.scores
     assert (score["body"]["scoreGiven"], score["body"]["scoreMaximum"]) == (len(steps), len(steps))
     assert score["body"]["activityProgress"] == "Completed"
+
+
+def test_a_superuser_registers_a_platform_in_the_admin_and_sees_the_urls_to_give_the_lms(client, django_user_model):
+    from lti_tool.models import Key
+
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw"))
+    response = client.post("/admin/lti_tool/ltiregistration/add/", {
+        "name": "Canvas test", "uuid": "0b6f7e0e-2222-4222-8222-222222222222", "issuer": "https://canvas.test",
+        "client_id": "10000000000042", "audience": "", "auth_url": "https://canvas.test/api/lti/authorize_redirect",
+        "token_url": "https://canvas.test/login/oauth2/token", "keyset_url": "https://canvas.test/api/lti/security/jwks",
+        "is_active": "on", "public_key": "", "private_key": "",
+        "deployments-TOTAL_FORMS": "1", "deployments-INITIAL_FORMS": "0",
+        "deployments-0-deployment_id": "1:abc", "deployments-0-is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration = LtiRegistration.objects.get(client_id="10000000000042")
+    assert registration.deployments.get().is_active and Key.objects.active().count() == 1
+    page = client.get(f"/admin/lti_tool/ltiregistration/{registration.pk}/change/").content.decode()
+    assert f"/lti/init/{registration.uuid}/" in page and "/lti/jwks/" in page
+    assert client.get("/lti/jwks/").json()["keys"][0]["alg"] == "RS256"
