@@ -11,6 +11,7 @@ import hashlib
 import logging
 
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
@@ -79,6 +80,14 @@ def _course(lti_launch, registration) -> Course:
     return course
 
 
+def _may_link(course: Course, lesson: Lesson) -> bool:
+    """Any lesson file; a lesson written in Podscape only when it is in the course already or its author
+    teaches the course (an LMS custom parameter must not open someone's unpublished work)."""
+    return (lesson.author_id is None or course.items.filter(lesson=lesson).exists()
+            or course.owner_id == lesson.author_id
+            or course.memberships.filter(user_id=lesson.author_id, role=Membership.INSTRUCTOR).exists())
+
+
 def _refuse(reason: str) -> HttpResponse:
     return HttpResponseForbidden(f"This LTI launch was refused: {reason}", content_type="text/plain")
 
@@ -113,10 +122,11 @@ class LaunchView(LtiLaunchBaseView):
         registration, data, user, teacher = self._sign_in(request, lti_launch)
         slug = lti_launch.get_custom_claim(ITEM_CLAIM) or ""
         lesson = Lesson.objects.filter(slug=slug).first()
-        if lesson is None:
-            return render(request, "lti/no_item.html", {"slug": slug}, status=404)
         with transaction.atomic():
             course = _course(lti_launch, registration)
+            if lesson is None or not _may_link(course, lesson):
+                transaction.set_rollback(True)
+                return render(request, "lti/no_item.html", {"slug": slug}, status=404)
             if course.owner_id != user.pk:
                 Membership.objects.update_or_create(
                     course=course, user=user,
@@ -128,6 +138,8 @@ class LaunchView(LtiLaunchBaseView):
             if ags and not teacher:
                 GradeLink.objects.update_or_create(user=user, lesson=lesson, registration=registration,
                                                    defaults={"platform_user_id": data["sub"], "ags": ags})
+        if teacher:       # the LMS vouches for them: they may write lessons and publish to this course
+            user.groups.add(Group.objects.get_or_create(name=roles.INSTRUCTOR_GROUP)[0])
         if teacher and (lti_launch.nrps_claim or {}).get("context_memberships_url"):
             try:
                 grades.sync_roster(course, registration, lti_launch.nrps_claim["context_memberships_url"],

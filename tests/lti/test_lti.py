@@ -14,7 +14,7 @@ from django.core.management import call_command
 from lti_tool.models import LtiDeployment, LtiRegistration
 
 from lessons import exercises
-from lessons.models import Attempt, Lesson, LessonProgress, Membership
+from lessons.models import Attempt, Course, Lesson, LessonProgress, Membership
 from lti.models import GradeLink, LtiCourse, ensure_tool_key
 from playground import services
 
@@ -93,6 +93,7 @@ def test_an_instructors_launch_opens_the_course_as_its_instructor_and_reads_the_
     roles = dict(Membership.objects.filter(course=course).values_list("user__last_name", "role"))
     assert roles == {"Hopper": Membership.INSTRUCTOR, "Lovelace": Membership.LEARNER}
     assert client.get(f"/lessons/courses/{course.pk}/gradebook/").status_code == 200
+    assert client.get("/lessons/author/").status_code == 200             # and may write lessons for it
     assert platform.token_requests[0]["claims"]["iss"] == lms.CLIENT_ID       # signed with the tool's key
 
 
@@ -221,3 +222,12 @@ def test_a_superuser_registers_a_platform_in_the_admin_and_sees_the_urls_to_give
     page = client.get(f"/admin/lti_tool/ltiregistration/{registration.pk}/change/").content.decode()
     assert f"/lti/init/{registration.uuid}/" in page and "/lti/jwks/" in page
     assert client.get("/lti/jwks/").json()["keys"][0]["alg"] == "RS256"
+
+
+def test_a_launch_cannot_open_another_instructors_unpublished_lesson(client, tool, platform, django_user_model):
+    from lessons import authoring
+
+    elsewhere = Course.objects.create(title="Elsewhere", owner=django_user_model.objects.create_user("t2"))
+    authoring.publish(authoring.create_draft(elsewhere.owner, authoring.NEW_EXERCISE), [elsewhere])
+    response, _, _ = launch(client, tool, platform, platform.resource_claims("s", lms.LEARNER, "my-new-exercise"))
+    assert response.status_code == 404 and not LtiCourse.objects.exists()
