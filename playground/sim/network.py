@@ -27,7 +27,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import controllers, webcontent
+from . import controllers, processes
 from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
 from .controllers import NODE_IP, NODE_NAME
 
@@ -558,13 +558,15 @@ def _into_pod(cluster: Cluster, w: Walk, pod: dict, port: int, *, via_service: b
         w.dropped = True
         w.fail("timeout", denied, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
         return
-    container = webcontent.container_listening(pod, port) if controllers.is_ready(pod) or \
+    found = processes.listener(pod, port, w.protocol) if controllers.is_ready(pod) or \
         pod.get("status", {}).get("phase") == "Running" else None
-    if container is None:
+    if found is None:
+        # TCP answers RST, UDP an ICMP port unreachable, SCTP an ABORT: the client sees "refused" for each
         why = "is not running" if pod.get("status", {}).get("phase") != "Running" else \
-            f"has no process listening on port {port}"
+            f"has no process listening on port {port}/{w.protocol}"
         w.fail("refused", f"pod {pod['metadata']['name']} {why}", "Connection refused")
         return
+    container = found[0]
     w.backend = Backend(pod["metadata"]["namespace"], pod["metadata"]["name"], pod["status"].get("podIP", ""),
                         port, container.get("image", ""), container.get("name", ""))
     w.reason = f"answered by pod {pod['metadata']['name']} ({container.get('image')}) on port {port}"
