@@ -717,7 +717,8 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
             ports.append(ep)
         key = tuple((p.get("name", ""), p["port"], p["protocol"]) for p in ports)
         subset = subsets.setdefault(key, {"ports": ports})
-        bucket = "addresses" if is_ready(pod) else "notReadyAddresses"
+        # publishNotReadyAddresses: the endpoints controller's tolerateUnreadyEndpoints
+        bucket = "addresses" if is_ready(pod) or spec.get("publishNotReadyAddresses") else "notReadyAddresses"
         subset.setdefault(bucket, []).append(_endpoint_address(pod))
     subset_list = []
     for s in subsets.values():
@@ -754,10 +755,11 @@ def _reconcile_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> bool:
     slices = [s for s in cluster.list("endpointslices", ns)
               if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == name]
     endpoints = []
+    publish = bool(svc["spec"].get("publishNotReadyAddresses"))
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
-        ready = is_ready(pod)
+        serving = is_ready(pod)      # endpointslice podToEndpoint: ready = publishNotReadyAddresses || serving
         endpoints.append({"addresses": [pod["status"]["podIP"]],
-                          "conditions": {"ready": ready, "serving": ready, "terminating": False},
+                          "conditions": {"ready": serving or publish, "serving": serving, "terminating": False},
                           "nodeName": pod["spec"].get("nodeName", NODE_NAME),
                           "targetRef": {"kind": "Pod", "name": pod["metadata"]["name"],
                                         "namespace": ns, "uid": pod["metadata"]["uid"]}})
