@@ -101,6 +101,8 @@ def remove_worker(cluster: Cluster, name: str) -> None:
     for pod in [p for p in cluster.list("pods") if node_of(p) == name]:
         cluster.remove("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
     cluster.remove("nodes", None, name)
+    for owner in cluster.list("daemonsets") + cluster.list("replicasets"):
+        cluster.touch(owner)        # their controllers notice the node and the pods are gone
 
 
 # ---- the scheduler ------------------------------------------------------------------------------------
