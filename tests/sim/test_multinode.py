@@ -136,3 +136,15 @@ def test_the_bridge_cni_does_not_route_between_nodes():
     assert sb.run(f"kubectl exec near -- /agnhost connect {sb.pod_ip('far')}:8080 --timeout=1s").output == \
         "TIMEOUT\ncommand terminated with exit code 1\n"
     assert sb.run(f"kubectl exec near -- /agnhost connect {sb.pod_ip('near')}:8080 --timeout=1s").exit_code == 0
+
+
+def test_stop_and_start_keep_each_pod_in_its_nodes_subnet():
+    sb = two_nodes(8).setup(f"kubectl create deployment web --image={AGNHOST} --replicas=2 -- /agnhost netexec")
+    r = sb.run("minikube stop")
+    assert r.output == ('✋  Stopping node "minikube"  ...\n🛑  Powering off "minikube" via SSH ...\n'
+                        '✋  Stopping node "minikube-m02"  ...\n🛑  Powering off "minikube-m02" via SSH ...\n'
+                        "🛑  2 nodes stopped.\n")
+    sb.setup("minikube start")
+    assert len(web_pods(sb, "minikube-m02")) == 1
+    for name in web_pods(sb, "minikube-m02"):
+        assert sb.pod_ip(name).startswith("10.244.1.")

@@ -207,15 +207,18 @@ def do_stop(proc: Proc, args: list[str]) -> int:
     st = state(cluster)
     if st == "Nonexistent":
         return _profile_missing(proc)
-    proc.out(f'✋  Stopping node "{PROFILE}"  ...\n')
+    names = nodes.names(cluster) or [PROFILE]
+    for name in names:
+        proc.out(f'✋  Stopping node "{name}"  ...\n')
+        if st == "Running":
+            proc.out(f'🛑  Powering off "{name}" via SSH ...\n')
     if st == "Running":
-        proc.out(f'🛑  Powering off "{PROFILE}" via SSH ...\n')
         kic = network.kic(cluster)
         kic.update({"state": "exited", "exit_code": 130, "finished": cluster.now})
         cluster.runtime["stopped_at"] = cluster.now
         cluster.running = False
         cluster.bump()
-    proc.out("🛑  1 node stopped.\n")
+    proc.out(f"🛑  {len(names)} node{'s' if len(names) > 1 else ''} stopped.\n")
     return 0
 
 
@@ -395,7 +398,7 @@ def _restart(cluster: Cluster) -> None:
             cs["containerID"] = f"docker://{cluster.hex_id(64)}"
             cs["state"] = {"running": {"startedAt": now}}
         if not pod["spec"].get("hostNetwork"):
-            ip = cluster.allocate_pod_ip()
+            ip = nodes.allocate_ip(cluster, pod)
             status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
         controllers.record_event(cluster, pod, "Normal", "SandboxChanged",
                                  "Pod sandbox changed, it will be killed and re-created.", "kubelet")
