@@ -255,10 +255,10 @@ KUBE_DNS_ID = "service/kube-system/kube-dns"
 def dns_failure(cluster: Cluster, source: Source) -> str:
     """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
     the name has no record."""
-    from . import policy
+    from . import dns
 
     pod = cluster.get("pods", source.namespace, source.name) if source.name else None
-    blocked = policy.dns_blocked(cluster, pod)
+    blocked = dns.dns_blocked(cluster, pod)
     if blocked:
         return f"its queries to kube-dns are dropped. {blocked}"
     dns_svc = cluster.get("services", "kube-system", "kube-dns")

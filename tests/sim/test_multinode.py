@@ -148,3 +148,14 @@ def test_stop_and_start_keep_each_pod_in_its_nodes_subnet():
     assert len(web_pods(sb, "minikube-m02")) == 1
     for name in web_pods(sb, "minikube-m02"):
         assert sb.pod_ip(name).startswith("10.244.1.")
+
+
+def test_the_bridge_cni_leaves_pods_on_a_worker_without_dns():
+    sb = Sandbox(7).setup("minikube node add",
+                          "kubectl run far --image=busybox --overrides='{\"spec\":{\"nodeName\":\"minikube-m02\"}}' "
+                          "-- sleep 3600")
+    assert sb.run("kubectl exec far -- nslookup kubernetes").output == \
+        ";; connection timed out; no servers could be reached\n\ncommand terminated with exit code 1\n"
+    sb2 = two_nodes(7).setup("kubectl run far --image=busybox "
+                             "--overrides='{\"spec\":{\"nodeName\":\"minikube-m02\"}}' -- sleep 3600")
+    assert "Address: 10.96.0.1" in sb2.out("kubectl exec far -- nslookup kubernetes")     # kindnet routes
