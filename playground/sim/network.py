@@ -531,12 +531,30 @@ def ready_endpoints(cluster: Cluster, svc: dict, svc_port: dict) -> list[tuple[d
     return out
 
 
+AFFINITY_LIMIT = 200          # remembered (Service, client) pairs per sandbox
+
+
 def pick(cluster: Cluster, svc: dict, candidates: list, client_ip: str):
-    """kube-proxy's choice: random per connection; ClientIP affinity pins a client to one endpoint."""
-    if svc["spec"].get("sessionAffinity") == "ClientIP":
-        h = hashlib.blake2b(f"{svc['metadata'].get('uid')}:{client_ip}".encode(), digest_size=8).digest()
-        return candidates[int.from_bytes(h, "big") % len(candidates)]
-    return cluster.choice(candidates)
+    """kube-proxy's choice: random per connection (iptables `-m statistic --mode random`). ClientIP affinity
+    (`-m recent --rcheck --seconds T --reap`) sends a client back to the endpoint it last reached while that
+    was less than sessionAffinityConfig.clientIP.timeoutSeconds (10800) ago and the endpoint still serves."""
+    spec = svc["spec"]
+    if spec.get("sessionAffinity") != "ClientIP":
+        return cluster.choice(candidates)
+    timeout = int(((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds") or 10800)
+    memory = cluster.runtime.setdefault("affinity", {})
+    key = f"{svc['metadata'].get('uid')}/{client_ip}"
+    seen = memory.get(key)
+    chosen = None
+    if seen and cluster.now - seen[1] <= timeout:
+        chosen = next((c for c in candidates if c[0]["metadata"]["name"] == seen[0]), None)
+    if chosen is None:
+        chosen = cluster.choice(candidates)
+    memory.pop(key, None)
+    memory[key] = [chosen[0]["metadata"]["name"], cluster.now]
+    while len(memory) > AFFINITY_LIMIT:
+        memory.pop(next(iter(memory)))
+    return chosen
 
 
 def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict, local_to: str | None = None) -> None:

@@ -94,7 +94,8 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         port = _flag(argv[1:], "-p")
         if port is None:
             port = next((a for a in argv[1:] if a.isdigit()), None)
-        return [Listener(int(port), "tcp", "nc")] if port else []
+        udp = any(a.startswith("-") and not a.startswith("--") and "u" in a for a in argv[1:])
+        return [Listener(int(port), "udp" if udp else "tcp", "nc", "UDP" if udp else "TCP")] if port else []
     if name in ("python", "python3") and argv[1:3] == ["-m", "http.server"]:
         port = next((a for a in argv[3:] if a.isdigit()), None)
         return [Listener(int(port) if port else 8000, server="python-http")]

@@ -124,3 +124,21 @@ def test_external_name_answers_a_cname():
                           "kubectl run bb --image=busybox -- sleep 3600")
     out = sb.out("kubectl exec bb -- nslookup db.default.svc.cluster.local")
     assert "db.default.svc.cluster.local\tcanonical name = db.example.com\n" in out
+
+
+def _affinity_box(timeout: int) -> Sandbox:
+    return Sandbox(12).setup(
+        f"kubectl create deployment web --image={AGNHOST} --replicas=3 -- /agnhost serve-hostname --port 80",
+        "kubectl expose deployment web --port=80 --session-affinity=ClientIP",
+        f"""kubectl patch svc web -p '{{"spec":{{"sessionAffinityConfig":{{"clientIP":{{"timeoutSeconds":{timeout}}}}}}}}}'""",
+        "kubectl run bb --image=busybox -- sleep 3600")
+
+
+def test_client_ip_affinity_sticks_until_its_timeout_passes():
+    """kube-proxy's `-m recent --seconds timeoutSeconds`: within the timeout one client keeps its endpoint;
+    once a gap is longer, the next connection is drawn again."""
+    sticky = _affinity_box(10800)
+    assert len({sticky.out("kubectl exec bb -- wget -qO- web", wait=30) for _ in range(10)}) == 1
+    short = _affinity_box(10)
+    assert len({short.out("kubectl exec bb -- wget -qO- web", wait=1) for _ in range(10)}) == 1
+    assert len({short.out("kubectl exec bb -- wget -qO- web", wait=30) for _ in range(10)}) > 1

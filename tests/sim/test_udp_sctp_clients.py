@@ -202,3 +202,14 @@ def test_porter_and_netexec_listeners():
         [(9001, "TCP", "http"), (9002, "UDP", "udp"), (9003, "TCP", "https"), (9004, "SCTP", "sctp")]
     assert _listens(["/agnhost", "netexec", "--http-port=8080", "--udp-port=-1", "--sctp-port=8082"]) == \
         [(8080, "TCP", "http"), (8082, "SCTP", "sctp")]
+
+
+def test_nc_listening_on_udp_takes_datagrams_but_answers_nothing():
+    """`nc -lu -p 9000` (nc_bloaty.c -u with -l) binds UDP only: a UDP client's datagram arrives but nc
+    writes nothing back, so agnhost's read times out; TCP to the same port is refused."""
+    sb = Sandbox(14).setup("kubectl run u --image=busybox -- nc -lu -p 9000",
+                           f"kubectl run web --image={AGNHOST} -- netexec")
+    ip = sb.pod_ip("u")
+    out, code = run(sb, f"kubectl exec web -- /agnhost connect {ip}:9000 --protocol=udp --timeout=1s")
+    assert code == 1 and out.startswith("TIMEOUT: read udp "), out
+    assert run(sb, f"kubectl exec web -- /agnhost connect {ip}:9000 --timeout=1s") == ("REFUSED\n" + EXIT1, 1)
