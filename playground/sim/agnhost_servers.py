@@ -6,8 +6,8 @@ line and environment. processes.py asks this for a container whose command is `/
 - serve-hostname (serve-hostname/serve_hostname.go): --http (default true) serves HTTP; --tcp and --udp
   serve the hostname raw; all on --port (9376). HTTP together with --tcp/--udp is log.Fatalf ("Can't
   server TCP/UDP mode and HTTP mode at the same time"): the process exits and listens on nothing.
-  There is no --sctp flag: the NetworkPolicy e2e model (test/e2e/network/netpol/model.go) serves SCTP
-  with porter instead.
+  There is no --sctp flag (an unknown flag stops it before it listens): the NetworkPolicy e2e model
+  (test/e2e/network/netpol/model.go) serves SCTP with porter instead.
 - porter (porter/porter.go): one server per environment variable SERVE_PORT_N / SERVE_TCP_PORT_N (HTTP),
   SERVE_UDP_PORT_N, SERVE_TLS_PORT_N (HTTPS), SERVE_SCTP_PORT_N, each answering the variable's value.
 """
@@ -47,6 +47,10 @@ def _int_flag(argv: list[str], name: str, default: int) -> int:
     return default
 
 
+def _unknown_flags(argv: list[str], known: set[str]) -> list[str]:
+    return [a for a in argv if a.startswith("-") and a.lstrip("-").split("=", 1)[0] not in known | {"h", "help"}]
+
+
 def listeners(argv: list[str], env: dict[str, str]):
     """The sockets `/agnhost <argv>` opens, as processes.Listener values."""
     from .processes import Listener
@@ -61,6 +65,8 @@ def listeners(argv: list[str], env: dict[str, str]):
             out.append(Listener(sctp, "sctp", "netexec", "SCTP"))
         return out
     if sub == "serve-hostname":
+        if _unknown_flags(rest, {"tcp", "udp", "http", "close", "port"}):
+            return []                   # cobra: "Error: unknown flag: --sctp", the process exits
         port = _int_flag(rest, "port", 9376)
         tcp, udp, http = (_bool_flag(rest, "tcp", False), _bool_flag(rest, "udp", False),
                           _bool_flag(rest, "http", True))

@@ -193,6 +193,7 @@ def test_serve_hostname_flags_follow_serve_hostname_go():
         [(82, "TCP", "tcp"), (82, "UDP", "udp")]
     # --http defaults to true: with --tcp it is log.Fatalf("Can't server TCP/UDP mode and HTTP mode ...")
     assert _listens(["/agnhost", "serve-hostname", "--tcp"]) == []
+    assert _listens(["/agnhost", "serve-hostname", "--sctp", "--http=false"]) == []     # unknown flag: exits
 
 
 def test_porter_and_netexec_listeners():
