@@ -68,12 +68,14 @@ def go_dns_error(name: str, kind: str, source_ip: str, local_port: int) -> str:
     return f"lookup {name} on {server}: {detail}"
 
 
-def connect(engine, source: Source, host: str, port: int, protocol: str = "TCP", payload: str = "") -> Connection:
-    """Open one connection from `source` and, for raw servers, send `payload` and read the answer."""
+def connect(engine, source: Source, host: str, port: int, protocol: str = "TCP", payload: str = "",
+            host_files: dict | None = None) -> Connection:
+    """Open one connection from `source` and, for raw servers, send `payload` and read the answer.
+    `host_files` is the learner's machine's files (/etc/hosts) when the source is the host."""
     cluster = engine.cluster
     protocol = protocol.upper()
     conn = Connection(host, int(port), protocol, cluster.randint(*EPHEMERAL))
-    w = network.walk(cluster, {}, source, host, int(port), protocol)
+    w = network.walk(cluster, host_files or {}, source, host, int(port), protocol)
     engine.trace(w.as_trace())
     if w.verdict == "unresolved":
         conn.dns_error = dns_error(cluster, source, host) if source.kind == "pod" else "nxdomain"

@@ -214,3 +214,17 @@ def test_nc_listening_on_udp_takes_datagrams_but_answers_nothing():
     out, code = run(sb, f"kubectl exec web -- /agnhost connect {ip}:9000 --protocol=udp --timeout=1s")
     assert code == 1 and out.startswith("TIMEOUT: read udp "), out
     assert run(sb, f"kubectl exec web -- /agnhost connect {ip}:9000 --timeout=1s") == ("REFUSED\n" + EXIT1, 1)
+
+
+def test_nc_on_the_learners_machine_is_netcat_openbsd_walking_from_the_host():
+    """Ubuntu's netcat-openbsd with glibc's lookup errors: node ports answer, ClusterIPs have no route."""
+    sb = Sandbox(2).setup("kubectl create deploy web --image=nginx", "kubectl expose deploy web --type=NodePort --port=80")
+    port = sb.cluster.get("services", "default", "web")["spec"]["ports"][0]["nodePort"]
+    assert run(sb, f"nc -zv 192.168.49.2 {port}") == (f"Connection to 192.168.49.2 {port} port [tcp/*] succeeded!\n", 0)
+    assert run(sb, "nc -zv 192.168.49.2 31999") == \
+        ("nc: connect to 192.168.49.2 port 31999 (tcp) failed: Connection refused\n", 1)
+    assert run(sb, f"nc -zv -w 2 {sb.svc_ip('web')} 80") == \
+        (f"nc: connect to {sb.svc_ip('web')} port 80 (tcp) timed out: Operation now in progress\n", 1)
+    assert run(sb, "nc -zv web 80") == ('nc: getaddrinfo for host "web" port 80: Name or service not known\n', 1)
+    out, code = run(sb, f"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 192.168.49.2 {port}")
+    assert code == 0 and out.startswith("HTTP/1.1 200 OK\r\nServer: nginx/"), out

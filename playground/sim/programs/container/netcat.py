@@ -12,6 +12,7 @@ busybox (networking/nc_bloaty.c, the applet docker's busybox builds with NC_110_
   answers its hostname and closes; an HTTP server answers a request written on stdin.
 netcat-openbsd (netshoot): `Connection to HOST (IP) PORT port [tcp/http] succeeded!` with -v or -z,
 and connect failures always reported: `nc: connect to HOST port PORT (tcp) failed: Connection refused`.
+The learner's machine (Ubuntu) has netcat-openbsd too: `nc` there walks from the host (programs/netcat_host.py).
 Listening (-l) belongs to the container's command (processes.py), where it lasts as long as the pod.
 """
 from __future__ import annotations
@@ -27,7 +28,8 @@ NC_USAGE = (BUSYBOX_BANNER + "Usage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTI
             "\t-n\tDon't do DNS resolution\n\t-u\tUDP mode\n\t-b\tAllow broadcasts\n\t-v\tVerbose\n"
             "\t-o FILE\tHex dump traffic\n\t-z\tZero-I/O mode (scanning)\n")
 OPENBSD_IMAGES = {"nicolaka/netshoot"}
-SERVICES = {"http": 80, "https": 443, "ssh": 22, "domain": 53, "ftp": 21, "smtp": 25, "telnet": 23}
+SERVICES = {"http": 80, "https": 443, "ssh": 22, "domain": 53, "ftp": 21, "smtp": 25, "telnet": 23,
+            "http-alt": 8080}          # /etc/services
 PORT_NAMES = {v: k for k, v in SERVICES.items()}
 WAIT_FOREVER_S = 60           # what the playground waits for when nc itself would wait forever
 
@@ -86,14 +88,24 @@ def _port(text: str) -> int | None:
 
 @container_program("nc")
 def nc(proc) -> int:
-    openbsd = images.repository(proc.container.get("image", "")) in OPENBSD_IMAGES
+    image = images.repository(proc.container.get("image", ""))
+    return run_nc(proc, "openbsd-musl" if image in OPENBSD_IMAGES else "busybox")
+
+
+def run_nc(proc, flavor: str) -> int:
+    """nc in one flavour: "busybox", "openbsd-musl" (netshoot, Alpine) or "openbsd-glibc" (Ubuntu's
+    netcat-openbsd on the learner's machine; glibc words its lookup errors differently)."""
+    openbsd = flavor.startswith("openbsd")
+    glibc = flavor == "openbsd-glibc"
+    source = getattr(proc, "net_source", None) or network.HOST
     try:
         opts, args = _options(proc.argv[1:])
     except Usage as exc:
         proc.err(str(exc) + ("" if openbsd else NC_USAGE))
         return 1
     if opts["l"]:
-        proc.err("podscape: `nc -l` typed in an exec is not simulated; make it the container's command "
+        proc.err("podscape: a listening `nc -l` on your machine is not simulated\n" if source.kind == "host" else
+                 "podscape: `nc -l` typed in an exec is not simulated; make it the container's command "
                  "(args: [nc, -lk, -p, PORT]) so it listens while the pod runs\n")
         return 1
     if opts["e"]:
@@ -107,14 +119,17 @@ def nc(proc) -> int:
         proc.err(f"nc: port number invalid: {args[1]}\n" if openbsd else f"nc: bad port '{args[1]}'\n")
         return 1
     protocol = "UDP" if opts["u"] else "TCP"
+    not_found = "Name or service not known" if glibc else "Name does not resolve"
     if opts["n"] and not network.is_ip(host):
-        proc.err(f"nc: getaddrinfo for host \"{host}\" port {port}: Name does not resolve\n" if openbsd
+        proc.err(f"nc: getaddrinfo for host \"{host}\" port {port}: {not_found}\n" if openbsd
                  else f"nc: bad address '{host}'\n")
         return 1
-    conn = sockets.connect(proc.engine, proc.net_source, host, port, protocol, proc.stdin)
+    conn = sockets.connect(proc.engine, source, host, port, protocol, proc.stdin,
+                           host_files=proc.host.files if source.kind == "host" else None)
     if conn.dns_error:
         if openbsd:
-            why = "Try again" if conn.dns_error in ("timeout", "refused") else "Name does not resolve"
+            again = "Temporary failure in name resolution" if glibc else "Try again"
+            why = again if conn.dns_error in ("timeout", "refused") else not_found
             proc.err(f"nc: getaddrinfo for host \"{host}\" port {port}: {why}\n")
         else:
             proc.err(f"nc: bad address '{host}'\n")
@@ -201,7 +216,7 @@ def _http_answer(proc, conn) -> str:
     b = conn.walk.backend
     pod = proc.cluster.get("pods", b.namespace, b.pod)
     req = webcontent.Request(method=parts[0], path=parts[1], host=host, headers=headers,
-                             client_ip=conn.walk.client_ip or proc.net_source.ip)
+                             client_ip=conn.walk.client_ip or conn.walk.source.ip)
     resp = webcontent.serve(b.image, b.port, req, proc.cluster.now, b.pod, b.ip,
                             webcontent.ServeContext(proc.cluster, {}, pod, proc.engine.trace))
     network.record_access(proc.cluster, b.namespace, b.pod, resp.log_line)
