@@ -267,3 +267,49 @@ def test_the_truth_table_prints_as_the_e2e_logs_it():
     assert lines[0] == "-\t" + "\t".join(ALL)
     assert lines[1] == "x/a\t.\tX\tX\t.\t.\t.\t.\t.\t."
     assert lines[4] == "y/a\tX\tX\tX\t.\t.\t.\t.\t.\t."
+
+
+def test_updated_policy(box):
+    """f.It("should enforce updated policy"): allow-all, then the same policy re-applied with no rules."""
+    apply(box, "x", policy("allow-all-mutate-to-deny-all", "{}", "  ingress:\n  - {}"))
+    check(box, Reachability(), 81, "TCP")
+    apply(box, "x", policy("allow-all-mutate-to-deny-all", "{}", "  ingress: []"))
+    check(box, Reachability().expect_peer(Peer(), Peer("x"), False), 81, "TCP")
+
+
+def test_ingress_from_an_updated_namespace(box):
+    """f.It("should allow ingress access from updated namespace"): `kubectl label ns y ns2=updated` opens
+    x/a to namespace y."""
+    apply(box, "x", policy("allow-client-a-via-ns-selector", "{matchLabels: {pod: a}}",
+                           "  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {ns2: updated}}"))
+    check(box, Reachability().expect_all_ingress("x/a", False), 80, "TCP")
+    assert box.run("kubectl label namespace y ns2=updated").exit_code == 0
+    try:
+        check(box, Reachability().expect_all_ingress("x/a", False).expect_peer(Peer("y"), Peer(), True), 80, "TCP")
+    finally:
+        box.run("kubectl label namespace y ns2-")
+
+
+def test_ingress_from_an_updated_pod(box):
+    """f.It("should allow ingress access from updated pod"): `kubectl label pod b pod2=updated -n x`."""
+    apply(box, "x", policy("allow-client-a-via-pod-selector", "{matchLabels: {pod: a}}",
+                           "  ingress:\n  - from:\n    - podSelector: {matchLabels: {pod: b, pod2: updated}}"))
+    check(box, Reachability().expect_all_ingress("x/a", False), 80, "TCP")
+    assert box.run("kubectl label pod b pod2=updated -n x").exit_code == 0
+    try:
+        check(box, Reachability().expect_all_ingress("x/a", False).expect("x/b", "x/a", True), 80, "TCP")
+    finally:
+        box.run("kubectl label pod b pod2- -n x")
+
+
+def test_ingress_denied_to_an_updated_pod(box):
+    """f.It("should deny ingress access to updated pod"): the policy selects target=isolated; labelling
+    x/a isolates it."""
+    apply(box, "x", policy("deny-ingress-via-label-selector", "{matchLabels: {target: isolated}}", "  ingress: []"))
+    check(box, Reachability(), 80, "TCP")
+    assert box.run("kubectl label pod a target=isolated -n x").exit_code == 0
+    try:
+        check(box, Reachability().expect_all_ingress("x/a", False), 80, "TCP")
+        check(box, Reachability().expect_all_ingress("x/a", False), 82, "TCP", by="pod")
+    finally:
+        box.run("kubectl label pod a target- -n x")
