@@ -27,7 +27,10 @@ NC_USAGE = (BUSYBOX_BANNER + "Usage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTI
             "\t-w SEC\tTimeout for connects and final net reads\n\t-i SEC\tDelay interval for lines sent\n"
             "\t-n\tDon't do DNS resolution\n\t-u\tUDP mode\n\t-b\tAllow broadcasts\n\t-v\tVerbose\n"
             "\t-o FILE\tHex dump traffic\n\t-z\tZero-I/O mode (scanning)\n")
-OPENBSD_IMAGES = {"nicolaka/netshoot"}
+# Alpine images that install netcat-openbsd over busybox's applet: netshoot, and agnhost
+# (test/images/agnhost/Dockerfile: `apk add bind-tools curl netcat-openbsd iproute2 iperf bash`).
+OPENBSD_IMAGES = {"nicolaka/netshoot", "registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost",
+                  "gcr.io/kubernetes-e2e-test-images/agnhost"}
 SERVICES = {"http": 80, "https": 443, "ssh": 22, "domain": 53, "ftp": 21, "smtp": 25, "telnet": 23,
             "http-alt": 8080}          # /etc/services
 PORT_NAMES = {v: k for k, v in SERVICES.items()}
