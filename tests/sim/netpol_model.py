@@ -53,9 +53,9 @@ def model_yaml(ns: str, ports=PORTS, protocols=PROTOCOLS) -> str:
     return "---\n".join(docs)
 
 
-def build(seed: int = 21, ports=PORTS, protocols=PROTOCOLS) -> Sandbox:
+def build(seed: int = 21, ports=PORTS, protocols=PROTOCOLS, nodes: int = 1) -> Sandbox:
     """A minikube with an enforcing CNI (Calico) and the model, created with kubectl as a learner would."""
-    box = Sandbox(seed).setup("minikube delete", "minikube start --cni=calico")
+    box = Sandbox(seed).setup("minikube delete", f"minikube start --cni=calico --nodes={nodes}")
     lines = [f"kubectl create namespace {ns}" for ns in NAMESPACES]
     lines += [f"kubectl apply -f - <<'EOF'\n{model_yaml(ns, ports, protocols)}EOF" for ns in NAMESPACES]
     return box.setup(*lines)

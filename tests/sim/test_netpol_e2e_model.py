@@ -313,3 +313,15 @@ def test_ingress_denied_to_an_updated_pod(box):
         check(box, Reachability().expect_all_ingress("x/a", False), 82, "TCP", by="pod")
     finally:
         box.run("kubectl label pod a target- -n x")
+
+
+def test_the_model_on_two_calico_nodes():
+    """The e2e suite runs on multi-node clusters: the scheduler spreads the nine pods over both nodes,
+    Calico routes between them and enforces the same truth table (default-deny-ingress on 80/UDP)."""
+    two = build(seed=22, nodes=2)
+    where = {p["spec"]["nodeName"] for ns in ("x", "y", "z") for p in two.cluster.list("pods", ns)}
+    assert where == {"minikube", "minikube-m02"}
+    check(two, Reachability(), 80, "UDP")
+    apply(two, "x", DENY_ALL_INGRESS)
+    check(two, Reachability().expect_peer(Peer(), Peer("x"), False), 80, "UDP")
+    check(two, Reachability().expect_peer(Peer(), Peer("x"), False), 82, "TCP", by="pod")
