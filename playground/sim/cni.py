@@ -11,6 +11,7 @@ from __future__ import annotations
 CALICO_VERSION = "v3.30.2"          # the manifest minikube v1.37/v1.38 ships
 CILIUM_VERSION = "v1.17.6"
 FLANNEL_VERSION = "v0.27.1"
+KINDNET_IMAGE = "docker.io/kindest/kindnetd:v20250512-df8de77b"     # minikube v1.37's kindnet manifest
 
 
 def _daemonset(name: str, ns: str, labels: dict, container: dict, host_network: bool = True, **spec) -> dict:
@@ -74,9 +75,18 @@ def _flannel() -> list[tuple[str, dict]]:
     return [("namespaces", ns), ("daemonsets", ds)]
 
 
-PLUGINS = {"calico": _calico, "cilium": _cilium, "flannel": _flannel}
+def _kindnet() -> list[tuple[str, dict]]:
+    ds = _daemonset("kindnet", "kube-system", {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"},
+                    {"name": "kindnet-cni", "image": KINDNET_IMAGE,
+                     "env": [{"name": "POD_SUBNET", "value": "10.244.0.0/16"}]},
+                    serviceAccountName="kindnet", serviceAccount="kindnet")
+    return [("daemonsets", ds)]
+
+
+PLUGINS = {"calico": _calico, "cilium": _cilium, "flannel": _flannel, "kindnet": _kindnet}
 # The images the plugins run (preloaded by minikube with the plugin's manifest).
-IMAGE_REPOSITORIES = ("docker.io/calico/", "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/")
+IMAGE_REPOSITORIES = ("docker.io/calico/", "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/",
+                      "docker.io/kindest/")
 
 
 def workloads(cni: str) -> list[tuple[str, dict]]:

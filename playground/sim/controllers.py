@@ -266,9 +266,12 @@ def _new_pod(cluster: Cluster, owner: dict, template: dict, name: str) -> dict:
 
 def schedule_pod(cluster: Cluster, pod: dict) -> None:
     """What the scheduler and kubelet do to a new pod: bind it to the node and start it Pending."""
+    from . import nodes
     defaults.pod(pod)
     spec = pod["spec"]
-    spec.setdefault("nodeName", NODE_NAME)
+    if not spec.get("nodeName"):
+        spec["nodeName"] = nodes.pick(cluster, pod)
+    host_ip = nodes.ip_of(cluster, spec["nodeName"])
     if not any(v.get("name", "").startswith("kube-api-access-") for v in spec.get("volumes", []) or []):
         vol = f"kube-api-access-{cluster.rand_suffix(5)}"
         spec.setdefault("volumes", []).append({
@@ -283,7 +286,7 @@ def schedule_pod(cluster: Cluster, pod: dict) -> None:
                 {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": vol, "readOnly": True})
     pod["status"] = {
         "phase": "Pending", "qosClass": "BestEffort",
-        "hostIP": NODE_IP, "hostIPs": [{"ip": NODE_IP}],
+        "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
         "conditions": [{"lastProbeTime": None, "lastTransitionTime": cluster.timestamp(),
                         "status": "True", "type": "PodScheduled"}],
         "containerStatuses": [
@@ -308,8 +311,11 @@ def _tolerates(pod: dict, taint: dict) -> bool:
 
 
 def unschedulable(cluster: Cluster, pod: dict) -> str | None:
-    """Why the scheduler cannot place the pod on the one node (cordoned, or a NoSchedule/NoExecute taint the pod
-    does not tolerate), in its FailedScheduling wording; None when it can."""
+    """Why the scheduler cannot place the pod on any node (cordoned, a NoSchedule/NoExecute taint the pod
+    does not tolerate, its nodeSelector), in its FailedScheduling wording; None when it can."""
+    from . import nodes
+    if nodes.multi(cluster):
+        return nodes.unschedulable(cluster, pod)
     node = cluster.get("nodes", None, NODE_NAME)
     spec = (node or {}).get("spec") or {}
     if spec.get("unschedulable") and not _tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
@@ -327,7 +333,8 @@ def unschedulable(cluster: Cluster, pod: dict) -> str | None:
 
 def _scheduled(cluster: Cluster, pod: dict) -> None:
     record_event(cluster, pod, "Normal", "Scheduled",
-                 f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {NODE_NAME}",
+                 f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to "
+                 f"{pod['spec'].get('nodeName') or NODE_NAME}",
                  "default-scheduler")
 
 
@@ -373,13 +380,21 @@ def _reconcile_replicaset(cluster: Cluster, rs: dict) -> bool:
 
 
 def _reconcile_daemonset(cluster: Cluster, ds: dict) -> bool:
-    ns = ds["metadata"]["namespace"]
-    if owned(cluster, "pods", ds):
-        return False
-    name = f"{ds['metadata']['name']}-{cluster.rand_suffix(5)}"
-    create_pod(cluster, _new_pod(cluster, ds, ds["spec"].get("template", {}), name))
-    record_event(cluster, ds, "Normal", "SuccessfulCreate", f"Created pod: {name}", "daemonset-controller")
-    return True
+    """One pod per node that lacks one (bound to it, as the DaemonSet controller's node affinity does)."""
+    from . import nodes
+    have = {nodes.node_of(p) for p in owned(cluster, "pods", ds)}
+    changed = False
+    for node in nodes.names(cluster) or [NODE_NAME]:
+        if node in have:
+            continue
+        name = f"{ds['metadata']['name']}-{cluster.rand_suffix(5)}"
+        pod = _new_pod(cluster, ds, ds["spec"].get("template", {}), name)
+        if nodes.multi(cluster):
+            pod["spec"]["nodeName"] = node
+        create_pod(cluster, pod)
+        record_event(cluster, ds, "Normal", "SuccessfulCreate", f"Created pod: {name}", "daemonset-controller")
+        changed = True
+    return changed
 
 
 # ---- the kubelet ---------------------------------------------------------------------------------
@@ -402,6 +417,7 @@ def _set_condition(conds: list, type_: str, status: str, now: str) -> None:
 
 def _run_pod(cluster: Cluster, pod: dict) -> bool:
     """Advance a pod's lifecycle to the cluster's clock: pull, start, run (or fail to pull)."""
+    from . import nodes
     status = pod.get("status")
     if status is None:
         status = {}                # attached below, when the kubelet has something to report
@@ -446,7 +462,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
                     changed = True
         if changed:
             if not status.get("podIP") and not host_network:
-                ip = cluster.allocate_pod_ip()
+                ip = nodes.allocate_ip(cluster, pod)
                 status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
             if "startTime" not in status:
                 # The sandbox is up; only the image is missing: the kubelet reports what describe shows.
@@ -470,7 +486,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         return False
     started = rfc3339(created + delay)
     pod["status"] = status
-    ip = NODE_IP if host_network else cluster.allocate_pod_ip()
+    ip = nodes.allocate_ip(cluster, pod)
     status.update({"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}], "startTime": rfc3339(created)})
     conds = status.setdefault("conditions", [])
     for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"):
@@ -717,7 +733,8 @@ def _reconcile_endpoints(cluster: Cluster, svc: dict) -> bool:
             ports.append(ep)
         key = tuple((p.get("name", ""), p["port"], p["protocol"]) for p in ports)
         subset = subsets.setdefault(key, {"ports": ports})
-        bucket = "addresses" if is_ready(pod) else "notReadyAddresses"
+        # publishNotReadyAddresses: the endpoints controller's tolerateUnreadyEndpoints
+        bucket = "addresses" if is_ready(pod) or spec.get("publishNotReadyAddresses") else "notReadyAddresses"
         subset.setdefault(bucket, []).append(_endpoint_address(pod))
     subset_list = []
     for s in subsets.values():
@@ -754,10 +771,11 @@ def _reconcile_slice(cluster: Cluster, svc: dict, pods: list[dict]) -> bool:
     slices = [s for s in cluster.list("endpointslices", ns)
               if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == name]
     endpoints = []
+    publish = bool(svc["spec"].get("publishNotReadyAddresses"))
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
-        ready = is_ready(pod)
+        serving = is_ready(pod)      # endpointslice podToEndpoint: ready = publishNotReadyAddresses || serving
         endpoints.append({"addresses": [pod["status"]["podIP"]],
-                          "conditions": {"ready": ready, "serving": ready, "terminating": False},
+                          "conditions": {"ready": serving or publish, "serving": serving, "terminating": False},
                           "nodeName": pod["spec"].get("nodeName", NODE_NAME),
                           "targetRef": {"kind": "Pod", "name": pod["metadata"]["name"],
                                         "namespace": ns, "uid": pod["metadata"]["uid"]}})
@@ -867,12 +885,15 @@ def _max_unavailable(dep: dict, want: int) -> int:
 def _rollup_daemonset(cluster: Cluster, ds: dict) -> bool:
     pods = owned(cluster, "pods", ds)
     ready = sum(1 for p in pods if is_ready(p))
-    status = {"currentNumberScheduled": len(pods), "desiredNumberScheduled": 1, "numberAvailable": ready,
+    from . import nodes
+    want = max(len(nodes.names(cluster)), 1)
+    status = {"currentNumberScheduled": len(pods), "desiredNumberScheduled": want, "numberAvailable": ready,
               "numberMisscheduled": 0, "numberReady": ready, "observedGeneration": ds["metadata"].get("generation", 1),
               "updatedNumberScheduled": len(pods)}
-    if not ready:
-        status.pop("numberAvailable")
-        status["numberUnavailable"] = 1
+    if ready < want:
+        if not ready:
+            status.pop("numberAvailable")
+        status["numberUnavailable"] = want - ready
     if ds.get("status") != status:
         ds["status"] = status
         cluster.touch(ds)

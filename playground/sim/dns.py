@@ -269,13 +269,31 @@ def hosts_lookup(pod: dict, name: str) -> str | None:
 
 
 def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
-    """Why the pod's queries to kube-dns get no answer (a NetworkPolicy drops them), or None."""
+    """Why the pod's queries to kube-dns get no answer (a NetworkPolicy drops them, or on the bridge CNI
+    CoreDNS runs on another node, which the bridge cannot reach), or None."""
+    unrouted = _coredns_unrouted(cluster, pod)
+    if unrouted:
+        return unrouted
     try:
         from . import policy
     except ImportError:
         return None
     check = getattr(policy, "dns_blocked", None)
     return check(cluster, pod) if check else None
+
+
+def _coredns_unrouted(cluster: Cluster, pod: dict | None) -> str | None:
+    from . import nodes
+    if pod is None or (getattr(cluster, "cni", "") or "bridge") != "bridge" or not nodes.multi(cluster) or \
+            (pod.get("spec") or {}).get("hostNetwork"):
+        return None
+    here = nodes.node_of(pod)
+    dns_nodes = {nodes.node_of(p) for p in cluster.list("pods", "kube-system")
+                 if (p["metadata"].get("labels") or {}).get("k8s-app") == "kube-dns"}
+    if not dns_nodes or here in dns_nodes:
+        return None
+    return (f"CoreDNS runs on node {', '.join(sorted(dns_nodes))} and this pod on {here}: minikube's bridge CNI has "
+            "no route between nodes, so its queries get no answer")
 
 
 def lookup(cluster: Cluster, pod: dict, name: str) -> str | None:

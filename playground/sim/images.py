@@ -14,7 +14,7 @@ KNOWN_REPOSITORIES = {
 }
 # Cluster components' images, which minikube preloads.
 SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/",
-                     "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/")     # CNI plugins (cni.py)
+                     "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/", "kindest/")     # CNI plugins (cni.py)
 # Images whose default command exits at once (a shell with no terminal).
 SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot"}
 

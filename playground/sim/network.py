@@ -27,7 +27,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import controllers, webcontent
+from . import controllers, nodes, processes
 from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
 from .controllers import NODE_IP, NODE_NAME
 
@@ -255,10 +255,10 @@ KUBE_DNS_ID = "service/kube-system/kube-dns"
 def dns_failure(cluster: Cluster, source: Source) -> str:
     """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
     the name has no record."""
-    from . import policy
+    from . import dns
 
     pod = cluster.get("pods", source.namespace, source.name) if source.name else None
-    blocked = policy.dns_blocked(cluster, pod)
+    blocked = dns.dns_blocked(cluster, pod)
     if blocked:
         return f"its queries to kube-dns are dropped. {blocked}"
     dns_svc = cluster.get("services", "kube-system", "kube-dns")
@@ -291,8 +291,9 @@ def route(cluster: Cluster, w: Walk) -> None:
             else:
                 w.fail("refused", "nothing listens on this port", "Connection refused")
         return
-    if ip == NODE_IP:
-        _to_node(cluster, w)
+    node = nodes.by_ip(cluster, ip)
+    if node is not None:
+        _to_node(cluster, w, node)
         return
     if ip == HOST_BRIDGE_IP:
         if not from_host:
@@ -385,16 +386,19 @@ def node_reachable(cluster: Cluster) -> str | None:
     return None
 
 
-def _to_node(cluster: Cluster, w: Walk) -> None:
+def _to_node(cluster: Cluster, w: Walk, node: str = NODE_NAME) -> None:
+    """A packet for one node's address: its NodePorts (every node opens every NodePort), the hostPorts of
+    the pods it runs, or its own daemons (the API server on the control-plane node only)."""
     down = node_reachable(cluster)
+    node_ip = nodes.ip_of(cluster, node)
     if down == "stopped":
-        w.hop("node/" + NODE_NAME, "node", NODE_NAME, "stopped")
+        w.hop("node/" + node, "node", node, "stopped")
         w.fail("unreachable", "the minikube container is stopped (`minikube stop`): nothing answers at "
-                              f"{NODE_IP}", "No route to host", _jitter(cluster, NO_ROUTE_MS, 40))
+                              f"{node_ip}", "No route to host", _jitter(cluster, NO_ROUTE_MS, 40))
         return
     if down == "deleted":
         _off_the_map(cluster, w, "the minikube cluster was deleted: its docker network is gone, so the "
-                                 "host has no route to 192.168.49.2")
+                                 f"host has no route to {node_ip}")
         return
     for svc in cluster.list("services"):
         spec = svc.get("spec", {})
@@ -402,26 +406,29 @@ def _to_node(cluster: Cluster, w: Walk) -> None:
             continue
         for sp in spec.get("ports", []) or []:
             if int(sp.get("nodePort") or 0) == w.port and sp.get("protocol", "TCP") == w.protocol:
-                w.hop(f"nodeport/{NODE_NAME}/{w.port}", "nodeport", f":{w.port}", f"{NODE_IP}:{w.port}")
+                w.hop(f"nodeport/{node}/{w.port}", "nodeport", f":{w.port}", f"{node_ip}:{w.port}")
                 w.hop(_svc_id(svc), "service", svc["metadata"]["name"],
                       f"NodePort {w.port} -> port {sp.get('port')}")
-                w.client_ip = CNI_GATEWAY_IP
-                _through_service(cluster, w, svc, sp)
+                local = spec.get("externalTrafficPolicy") == "Local"
+                # Cluster: kube-proxy masquerades (the pod sees the node); Local keeps the client's address
+                w.client_ip = (HOST_BRIDGE_IP if w.source.kind == "host" else w.source.ip) if local else \
+                    (CNI_GATEWAY_IP if node == NODE_NAME else nodes.gateway_of(cluster, node))
+                _through_service(cluster, w, svc, sp, local_to=node if local else None)
                 return
     for pod in cluster.list("pods"):
         for c in pod.get("spec", {}).get("containers", []) or []:
             for p in c.get("ports", []) or []:
                 if int(p.get("hostPort") or 0) == w.port and p.get("protocol", "TCP") == w.protocol:
-                    if pod.get("status", {}).get("phase") != "Running":
+                    if pod.get("status", {}).get("phase") != "Running" or nodes.node_of(pod) != node:
                         continue
-                    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{NODE_IP}:{w.port} (hostPort)")
+                    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{node_ip}:{w.port} (hostPort)")
                     w.client_ip = HOST_BRIDGE_IP if w.source.kind == "host" else w.source.ip
                     _into_pod(cluster, w, pod, int(p["containerPort"]), via_service=False, hopped=True)
                     return
-    w.hop("node/" + NODE_NAME, "node", NODE_NAME, f"{NODE_IP}:{w.port}")
-    if w.port in NODE_DAEMONS:
+    w.hop("node/" + node, "node", node, f"{node_ip}:{w.port}")
+    if w.port in NODE_DAEMONS and (node == NODE_NAME or NODE_DAEMONS[w.port] != "kube-apiserver"):
         w.hops[-1].update(kind="daemon", detail=f"{NODE_DAEMONS[w.port]} listening on {w.port}")
-        w.backend = Backend("", NODE_DAEMONS[w.port], NODE_IP, w.port, NODE_DAEMONS[w.port], "")
+        w.backend = Backend("", NODE_DAEMONS[w.port], node_ip, w.port, NODE_DAEMONS[w.port], "")
         w.reason = f"{NODE_DAEMONS[w.port]} on the node answers"
         return
     w.fail("refused", f"nothing listens on port {w.port} of the node: no NodePort Service uses it",
@@ -435,7 +442,7 @@ def _host_loopback(cluster: Cluster, w: Walk) -> None:
             if int(host_port) == w.port:
                 w.hops[-1]["detail"] += f"; 127.0.0.1:{w.port} -> docker-proxy -> node port {container_port}"
                 w.port = int(container_port)
-                _to_node(cluster, w)
+                _to_node(cluster, w, NODE_NAME)
                 return
     w.fail("refused", "nothing listens on this port on your machine", "Connection refused")
 
@@ -451,8 +458,9 @@ def _pod_id(pod: dict) -> str:
 
 def element_at(cluster: Cluster, ip: str) -> tuple[str, str, str] | None:
     """(diagram id, kind, label) of what has an address: a pod, a Service's ClusterIP, the node, the host."""
-    if ip == NODE_IP:
-        return "node/" + NODE_NAME, "node", NODE_NAME
+    node = nodes.by_ip(cluster, ip)
+    if node is not None:
+        return "node/" + node, "node", node
     if ip == HOST_BRIDGE_IP:
         return HOST.id, "host", HOST.label
     pod = _pod_by_ip(cluster, ip)
@@ -479,13 +487,21 @@ def _to_cluster_ip(cluster: Cluster, w: Walk) -> None:
                 if int(sp.get("port", 0)) == w.port and sp.get("protocol", "TCP") == w.protocol:
                     w.hop(_svc_id(svc), "service", svc["metadata"]["name"], f"{w.ip}:{w.port}")
                     w.client_ip = w.source.ip
-                    _through_service(cluster, w, svc, sp)
+                    local = svc["spec"].get("internalTrafficPolicy") == "Local"
+                    _through_service(cluster, w, svc, sp, local_to=_source_node(cluster, w) if local else None)
                     return
             w.hop(_svc_id(svc), "service", svc["metadata"]["name"], f"no port {w.port}")
             _off_the_map(cluster, w, f"Service {svc['metadata']['name']} has no port {w.port}: kube-proxy "
                                      "has no rule for it and the ClusterIP is not a real interface")
             return
     _off_the_map(cluster, w, f"no Service has the ClusterIP {w.ip}")
+
+
+def _source_node(cluster: Cluster, w: Walk) -> str:
+    """The node a walk starts on: a pod's node, else the primary (the learner's host reaches no ClusterIP)."""
+    if w.source.kind == "pod" and w.source.name:
+        return nodes.node_of(cluster.get("pods", w.source.namespace, w.source.name))
+    return NODE_NAME
 
 
 def ready_endpoints(cluster: Cluster, svc: dict, svc_port: dict) -> list[tuple[dict, int]]:
@@ -515,15 +531,36 @@ def ready_endpoints(cluster: Cluster, svc: dict, svc_port: dict) -> list[tuple[d
     return out
 
 
+AFFINITY_LIMIT = 200          # remembered (Service, client) pairs per sandbox
+
+
 def pick(cluster: Cluster, svc: dict, candidates: list, client_ip: str):
-    """kube-proxy's choice: random per connection; ClientIP affinity pins a client to one endpoint."""
-    if svc["spec"].get("sessionAffinity") == "ClientIP":
-        h = hashlib.blake2b(f"{svc['metadata'].get('uid')}:{client_ip}".encode(), digest_size=8).digest()
-        return candidates[int.from_bytes(h, "big") % len(candidates)]
-    return cluster.choice(candidates)
+    """kube-proxy's choice: random per connection (iptables `-m statistic --mode random`). ClientIP affinity
+    (`-m recent --rcheck --seconds T --reap`) sends a client back to the endpoint it last reached while that
+    was less than sessionAffinityConfig.clientIP.timeoutSeconds (10800) ago and the endpoint still serves."""
+    spec = svc["spec"]
+    if spec.get("sessionAffinity") != "ClientIP":
+        return cluster.choice(candidates)
+    timeout = int(((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get("timeoutSeconds") or 10800)
+    memory = cluster.runtime.setdefault("affinity", {})
+    key = f"{svc['metadata'].get('uid')}/{client_ip}"
+    seen = memory.get(key)
+    chosen = None
+    if seen and cluster.now - seen[1] <= timeout:
+        chosen = next((c for c in candidates if c[0]["metadata"]["name"] == seen[0]), None)
+    if chosen is None:
+        chosen = cluster.choice(candidates)
+    memory.pop(key, None)
+    memory[key] = [chosen[0]["metadata"]["name"], cluster.now]
+    while len(memory) > AFFINITY_LIMIT:
+        memory.pop(next(iter(memory)))
+    return chosen
 
 
-def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict) -> None:
+def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict, local_to: str | None = None) -> None:
+    """kube-proxy on the node the packet is on: DNAT to one endpoint. `local_to` (a traffic policy of
+    Local) keeps only the endpoints on that node; with none there kube-proxy drops the packet
+    (pkg/proxy/iptables: "-j DROP" for a Local policy without local endpoints)."""
     w.service = f"{svc['metadata']['namespace']}/{svc['metadata']['name']}"
     if svc["spec"].get("type") == "ExternalName":
         w.fail("unreachable", "an ExternalName Service has no endpoints; only DNS answers for it",
@@ -534,6 +571,12 @@ def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict) -> No
         w.fail("refused", f"Service {svc['metadata']['name']} has no ready endpoints, so kube-proxy rejects "
                           "the connection", "Connection refused")
         return
+    if local_to is not None:
+        candidates = [(p, port) for p, port in candidates if nodes.node_of(p) == local_to]
+        if not candidates:
+            _off_the_map(cluster, w, f"Service {svc['metadata']['name']} has a Local traffic policy and no ready "
+                                     f"endpoint on node {local_to}, so kube-proxy there drops the packet")
+            return
     pod, port = pick(cluster, svc, candidates, w.client_ip or w.source.ip)
     w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod['status'].get('podIP')}:{port}")
     _into_pod(cluster, w, pod, port, via_service=True, hopped=True)
@@ -553,21 +596,39 @@ def _into_pod(cluster: Cluster, w: Walk, pod: dict, port: int, *, via_service: b
         w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod.get('status', {}).get('podIP')}:{port}")
     if not w.client_ip:
         w.client_ip = w.source.ip
+    if _unrouted(cluster, w, pod):
+        _off_the_map(cluster, w, f"pod {pod['metadata']['name']} runs on node {nodes.node_of(pod)}, and minikube's "
+                                 "bridge CNI has no route between nodes' pod subnets (start a multi-node cluster with "
+                                 "--nodes=2, which picks kindnet, or --cni=calico)")
+        return
     denied = admit(cluster, w, pod, port)
     if denied:
         w.dropped = True
         w.fail("timeout", denied, "Connection timed out", _jitter(cluster, SYN_TIMEOUT_MS, 6_000))
         return
-    container = webcontent.container_listening(pod, port) if controllers.is_ready(pod) or \
+    found = processes.listener(pod, port, w.protocol) if controllers.is_ready(pod) or \
         pod.get("status", {}).get("phase") == "Running" else None
-    if container is None:
+    if found is None:
+        # TCP answers RST, UDP an ICMP port unreachable, SCTP an ABORT: the client sees "refused" for each
         why = "is not running" if pod.get("status", {}).get("phase") != "Running" else \
-            f"has no process listening on port {port}"
+            f"has no process listening on port {port}/{w.protocol}"
         w.fail("refused", f"pod {pod['metadata']['name']} {why}", "Connection refused")
         return
+    container = found[0]
     w.backend = Backend(pod["metadata"]["namespace"], pod["metadata"]["name"], pod["status"].get("podIP", ""),
                         port, container.get("image", ""), container.get("name", ""))
     w.reason = f"answered by pod {pod['metadata']['name']} ({container.get('image')}) on port {port}"
+
+
+def _unrouted(cluster: Cluster, w: Walk, pod: dict) -> bool:
+    """A pod-to-pod packet between nodes on the bridge CNI: each node's bridge knows only its own subnet."""
+    if (getattr(cluster, "cni", "") or "bridge") not in ("bridge", "") or w.source.kind != "pod" or \
+            not nodes.multi(cluster):
+        return False
+    src = cluster.get("pods", w.source.namespace, w.source.name)
+    if src is None or (src.get("spec") or {}).get("hostNetwork") or (pod.get("spec") or {}).get("hostNetwork"):
+        return False
+    return nodes.node_of(src) != nodes.node_of(pod)
 
 
 # ---- bookkeeping the runtime keeps outside the API ---------------------------------------------------

@@ -381,9 +381,9 @@ def evaluate(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol
         src.pod is not None and dst.pod is not None and src.name == dst.name)
     # the API docs' exception: traffic to and from the node where a pod runs is always allowed (one node
     # here). NodePort traffic from elsewhere is not node traffic: kube-proxy SNATs it to the CNI gateway.
-    node = _node_ip()
-    v.node_traffic = (dst.pod is not None and src.pod is None and src.ip == node) or \
-        (src.pod is not None and dst.pod is None and dst.ip == node)
+    from . import nodes
+    v.node_traffic = (dst.pod is not None and src.pod is None and src.ip == nodes.ip_of(cluster, nodes.node_of(dst.pod))) \
+        or (src.pod is not None and dst.pod is None and dst.ip == nodes.ip_of(cluster, nodes.node_of(src.pod)))
     if src.pod is not None:
         v.egress = _side(ctx, src.pod, "egress", dst, v.port, protocol, dst.pod)
     if dst.pod is not None:
@@ -412,11 +412,6 @@ def walk_verdict(cluster: Cluster, w, pod: dict, port: int) -> Verdict:
         v.source = egress_src if ingress_src is egress_src else Endpoint(
             client_ip, None, f"{egress_src.name} via SNAT as {client_ip}")
     return v
-
-
-def _node_ip() -> str:
-    from .network import NODE_IP
-    return NODE_IP
 
 
 def _address_label(ip: str) -> str:

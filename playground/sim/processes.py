@@ -69,33 +69,14 @@ def _port(value: str | None, default: int) -> int:
     return int(m.group(1)) if m else default
 
 
-def _agnhost(argv: list[str]) -> list[Listener]:
-    sub, rest = (argv[0], argv[1:]) if argv else ("pause", [])
-    if sub == "netexec":
-        out = [Listener(_port(_flag(rest, "--http-port", "-http-port"), 8080), server="netexec")]
-        udp = _flag(rest, "--udp-port", "-udp-port")
-        if udp is None or int(_port(udp, -1)) > 0:
-            out.append(Listener(_port(udp, 8081), "udp", "netexec", "UDP"))
-        return out
-    if sub == "serve-hostname":
-        port = _port(_flag(rest, "--port", "-port"), 9376)
-        tcp, udp = "--tcp" in rest or "-tcp" in rest, "--udp" in rest or "-udp" in rest
-        out = [] if tcp or udp else [Listener(port, server="serve-hostname")]
-        if tcp:
-            out.append(Listener(port, "tcp", "serve-hostname"))
-        if udp:
-            out.append(Listener(port, "udp", "serve-hostname", "UDP"))
-        return out
-    return []
-
-
 def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] | None:
     """Listeners of one command line; None when the program is not one this module knows."""
     if not argv:
         return None
     name = argv[0].rsplit("/", 1)[-1]
     if name == "agnhost":
-        return _agnhost(argv[1:])
+        from .agnhost_servers import listeners as agnhost_listeners
+        return agnhost_listeners(argv[1:], env)
     if name in SHELLS:
         if len(argv) >= 3 and argv[1] == "-c":
             return _script(argv[2], env, repo)
@@ -113,7 +94,8 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         port = _flag(argv[1:], "-p")
         if port is None:
             port = next((a for a in argv[1:] if a.isdigit()), None)
-        return [Listener(int(port), "tcp", "nc")] if port else []
+        udp = any(a.startswith("-") and not a.startswith("--") and "u" in a for a in argv[1:])
+        return [Listener(int(port), "udp" if udp else "tcp", "nc", "UDP" if udp else "TCP")] if port else []
     if name in ("python", "python3") and argv[1:3] == ["-m", "http.server"]:
         port = next((a for a in argv[3:] if a.isdigit()), None)
         return [Listener(int(port) if port else 8000, server="python-http")]

@@ -417,6 +417,11 @@ def serve_serve_hostname(li, req: Request, now: float, hostname: str) -> Respons
     return _plain(200, hostname, now, req)
 
 
+def serve_porter(li, req: Request, now: float, hostname: str) -> Response:
+    """agnhost porter (porter/porter.go): every request answers the SERVE_*_PORT_N variable's value."""
+    return _plain(200, li.text, now, req)
+
+
 def serve_http_echo(li, req: Request, now: float, hostname: str) -> Response:
     """hashicorp/http-echo: the -text argument and a newline, on every path."""
     return _plain(200, li.text + "\n", now, req,
@@ -445,7 +450,7 @@ def _unquote(text: str) -> str:
 
 PROCESS_SERVERS: dict[str, Callable] = {"netexec": serve_netexec, "serve-hostname": serve_serve_hostname,
                                         "http-echo": serve_http_echo, "busybox-httpd": serve_directory,
-                                        "python-http": serve_directory}
+                                        "python-http": serve_directory, "porter": serve_porter}
 
 
 def listens(image: str) -> dict[int, str]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from typing import Callable
 
-from .. import bootstrap, controllers, network
+from .. import bootstrap, controllers, network, nodes
 from ..cluster import Cluster, rfc3339
 from ..engine import Proc
-from . import PROGRAMS, load_all, program
+from . import PROGRAMS, load_all, minikube_nodes, program
 
 MINIKUBE_VERSION = bootstrap.MINIKUBE_VERSION
 K8S_VERSION = bootstrap.K8S_VERSION
@@ -180,7 +180,10 @@ def do_ip(proc: Proc, args: list[str]) -> int:
     code = _need_running(proc)
     if code is not None:
         return code
-    proc.out(controllers.NODE_IP + "\n")
+    ip = minikube_nodes.node_ip(proc, args)
+    if ip is None:
+        return EX_GUEST_NOT_FOUND
+    proc.out(ip + "\n")
     return 0
 
 
@@ -194,6 +197,8 @@ def do_status(proc: Proc, args: list[str]) -> int:
         return 7      # host (1) + kubelet (2) + apiserver (4) not running
     proc.out(f"{PROFILE}\ntype: Control Plane\nhost: Running\nkubelet: Running\napiserver: Running\n"
              "kubeconfig: Configured\n\n")
+    for name in nodes.names(proc.cluster)[1:]:
+        proc.out(f"{name}\ntype: Worker\nhost: Running\nkubelet: Running\n\n")
     return 0
 
 
@@ -202,15 +207,18 @@ def do_stop(proc: Proc, args: list[str]) -> int:
     st = state(cluster)
     if st == "Nonexistent":
         return _profile_missing(proc)
-    proc.out(f'✋  Stopping node "{PROFILE}"  ...\n')
+    names = nodes.names(cluster) or [PROFILE]
+    for name in names:
+        proc.out(f'✋  Stopping node "{name}"  ...\n')
+        if st == "Running":
+            proc.out(f'🛑  Powering off "{name}" via SSH ...\n')
     if st == "Running":
-        proc.out(f'🛑  Powering off "{PROFILE}" via SSH ...\n')
         kic = network.kic(cluster)
         kic.update({"state": "exited", "exit_code": 130, "finished": cluster.now})
         cluster.runtime["stopped_at"] = cluster.now
         cluster.running = False
         cluster.bump()
-    proc.out("🛑  1 node stopped.\n")
+    proc.out(f"🛑  {len(names)} node{'s' if len(names) > 1 else ''} stopped.\n")
     return 0
 
 
@@ -287,6 +295,13 @@ def do_start(proc: Proc, args: list[str]) -> int:
         proc.err(f"podscape: the playground simulates the docker container runtime only (not {runtime}).\n")
         return EX_USAGE
     cni = values.get("cni", values.get("network-plugin") == "cni" and "bridge" or "").lower()
+    count = values.get("nodes", values.get("n", "1"))
+    if not count.isdigit() or int(count) < 1:
+        proc.err(f"podscape: --nodes wants a number of nodes (not {count}).\n")
+        return EX_USAGE
+    workers = int(count) - 1
+    if workers and cni in ("", "auto"):
+        cni = "kindnet"                 # cni.chooseDefault: a multi-node cluster needs a CNI that routes
     if cni not in CNI_NAMES:
         proc.err(f"podscape: the playground simulates --cni=bridge, calico, cilium, flannel, kindnet or false "
                  f"(not {cni}).\n")
@@ -332,6 +347,14 @@ def do_start(proc: Proc, args: list[str]) -> int:
             hook(cluster, True)
     if enabled:
         out(f"🌟  Enabled addons: {', '.join(enabled)}\n")
+    if st != "Nonexistent" and (values.get("nodes") or values.get("n")) and \
+            int(count) != len(nodes.names(cluster)):
+        out("❗  You cannot change the number of nodes for an existing minikube cluster. Please use 'minikube node "
+            "add' to add nodes to an existing cluster.\n")
+    if workers and st == "Nonexistent":
+        for index in range(2, workers + 2):
+            minikube_nodes.worker_start_lines(proc, nodes.name_of(index), controllers.NODE_IP, True)
+        minikube_nodes.add_workers(proc, workers)
     out(f'🏄  Done! kubectl is now configured to use "{PROFILE}" cluster and "default" namespace by default\n')
     return 0
 
@@ -375,7 +398,7 @@ def _restart(cluster: Cluster) -> None:
             cs["containerID"] = f"docker://{cluster.hex_id(64)}"
             cs["state"] = {"running": {"startedAt": now}}
         if not pod["spec"].get("hostNetwork"):
-            ip = cluster.allocate_pod_ip()
+            ip = nodes.allocate_ip(cluster, pod)
             status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
         controllers.record_event(cluster, pod, "Normal", "SandboxChanged",
                                  "Pod sandbox changed, it will be killed and re-created.", "kubelet")
@@ -599,7 +622,7 @@ def do_profile(proc: Proc, args: list[str]) -> int:
     proc.out(box_table(["Profile", "Driver", "Runtime", "IP", "Version", "Status", "Nodes", "Active Profile",
                         "Active Kubecontext"],
                        [[PROFILE, "docker", "docker", controllers.NODE_IP, K8S_VERSION, "OK" if running else "Stopped",
-                         "1", "*", "*" if running else ""]], autoformat=False))
+                         str(len(nodes.names(proc.cluster)) or 1), "*", "*" if running else ""]], autoformat=False))
     return 0
 
 
@@ -612,7 +635,6 @@ UNSIMULATED = {
     "mount": "`minikube mount` is not simulated in the playground.",
     "docker-env": "`minikube docker-env` is not simulated in the playground.",
     "image": "`minikube image` is not simulated in the playground; images pull from the registry as needed.",
-    "node": "the playground simulates a single-node cluster; `minikube node` is not simulated.",
     "pause": "`minikube pause` is not simulated in the playground.",
     "unpause": "`minikube unpause` is not simulated in the playground.",
     "cp": "`minikube cp` is not simulated in the playground.",
@@ -627,7 +649,7 @@ UNSIMULATED = {
 }
 COMMANDS = {"ip": do_ip, "status": do_status, "stop": do_stop, "delete": do_delete, "start": do_start,
             "service": do_service, "addons": do_addons, "kubectl": do_kubectl, "version": do_version,
-            "profile": do_profile}
+            "profile": do_profile, "node": minikube_nodes.do_node}
 USAGE = """minikube provisions and manages local Kubernetes clusters optimized for development workflows.
 
 Basic Commands:

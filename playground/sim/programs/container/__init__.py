@@ -374,4 +374,4 @@ def dispatch(proc: PodProc) -> int:
         return 1
 
 
-from . import basic, net, sh  # noqa: E402,F401  (register the programs)
+from . import agnhost, basic, net, netcat, sh  # noqa: E402,F401  (register the programs)
