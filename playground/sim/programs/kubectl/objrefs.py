@@ -128,8 +128,14 @@ def read_filenames(inv: Invocation, filenames: list[str], recursive: bool = Fals
             sources.append((inv.proc.stdin or "", "STDIN"))
             continue
         if name.startswith(("http://", "https://")):
-            raise KubectlError(f'unable to read URL "{name}": the playground has no internet access; '
-                               "create the file in the sandbox and use it instead")
+            from ...downloads import fetch
+            text = fetch(name)
+            if text is None:
+                raise KubectlError(f'unable to read URL "{name}": the playground has no internet access (it keeps '
+                                   "copies of a few release manifests, see `podscape downloads`); create the file "
+                                   "in the sandbox and use it instead")
+            sources.append((text, name))
+            continue
         path = host.abspath(name)
         if path in host.files:
             sources.append((host.files[path], name))
