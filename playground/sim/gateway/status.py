@@ -128,7 +128,9 @@ def translate(cluster) -> Translation:
         if (gw.get("spec") or {}).get("gatewayClassName") not in t.classes:
             continue
         t.gateways.append(gw)
-        t.listeners[_gw_key(gw)] = [_listener(cluster, gw, spec) for spec in (gw.get("spec") or {}).get("listeners") or []]
+        listeners = [_listener(cluster, gw, spec) for spec in (gw.get("spec") or {}).get("listeners") or []]
+        _conflicts(listeners)
+        t.listeners[_gw_key(gw)] = listeners
     for route in creation_order(cluster.list("httproutes")):
         r = Route(route)
         for ref in (route.get("spec") or {}).get("parentRefs") or []:
@@ -145,28 +147,53 @@ def _gw_key(gw: dict) -> str:
     return f"{gw['metadata']['namespace']}/{gw['metadata']['name']}"
 
 
+INVALID = ("Programmed", "False", "Invalid", "Listener is invalid, see other Conditions for details.")
+RESOLVED = ("ResolvedRefs", "True", "ResolvedRefs", "Listener references have been resolved")
+
+
 def _listener(cluster, gw: dict, spec: dict) -> Listener:
+    """validateListenerConditions: a valid listener is Programmed, Accepted and ResolvedRefs; an invalid one
+    says why and is `Programmed: False, Invalid` (the golden files' order)."""
     li = Listener(gw, spec, spec.get("name", ""), int(spec.get("port") or 0), str(spec.get("protocol") or ""),
                   spec.get("hostname") or None)
     if li.protocol not in ("HTTP", "HTTPS", "TCP", "UDP", "TLS"):
         li.ready = False
-        li.conditions.append(_cond("Accepted", False, "UnsupportedProtocol",
-                                   f"Protocol {li.protocol} is unsupported, must be HTTP, HTTPS, TCP or UDP."))
+        li.conditions += [_cond("Accepted", False, "UnsupportedProtocol",
+                                f"Protocol {li.protocol} is unsupported, must be HTTP, HTTPS, TCP or UDP."), INVALID]
         return li
     if li.protocol == "HTTPS":
         problem = _tls_problem(cluster, gw, spec)
         if problem:
             li.ready = False
-            li.conditions += [_cond("Programmed", False, "Invalid", "Listener is invalid, see other Conditions for "
-                                                                   "details."),
-                              _cond("Accepted", True, "Accepted", "Listener has been successfully translated"),
-                              _cond("ResolvedRefs", False, problem[0], problem[1])]
+            li.conditions += [("ResolvedRefs", "False", problem[0], problem[1]), INVALID]
             return li
     li.conditions += [_cond("Programmed", True, "Programmed", "Sending translated listener configuration to the "
                                                               "data plane"),
-                      _cond("Accepted", True, "Accepted", "Listener has been successfully translated"),
-                      _cond("ResolvedRefs", True, "ResolvedRefs", "Listener references have been resolved")]
+                      _cond("Accepted", True, "Accepted", "Listener has been successfully translated"), RESOLVED]
     return li
+
+
+def _conflicts(listeners: list[Listener]) -> None:
+    """validateConflictedLayer7Listeners: on one port, HTTP beside HTTPS/TLS, or two listeners with one
+    hostname, leave every such listener Conflicted and not programmed."""
+    by_port: dict[int, list[Listener]] = {}
+    for li in listeners:
+        if li.protocol in ("HTTP", "HTTPS", "TLS"):
+            by_port.setdefault(li.port, []).append(li)
+    for group in by_port.values():
+        protocols = {"https/tls" if li.protocol in ("HTTPS", "TLS") else li.protocol for li in group}
+        hostnames: dict = {}
+        for li in group:
+            hostnames[li.hostname or ""] = hostnames.get(li.hostname or "", 0) + 1
+        for li in group:
+            reason = None
+            if len(protocols) > 1:
+                reason = ("ProtocolConflict", "All listeners for a given port must use a compatible protocol")
+            if hostnames[li.hostname or ""] > 1:
+                reason = ("HostnameConflict", "All listeners for a given port must use a unique hostname")
+            if reason is not None:
+                li.ready = False
+                li.conditions = [("Conflicted", "True", reason[0], reason[1]), INVALID, RESOLVED]
 
 
 def _tls_problem(cluster, gw: dict, spec: dict) -> tuple[str, str] | None:
@@ -251,7 +278,6 @@ def _attach(t: Translation, route: dict, ref: dict, namespaces: dict) -> Parent 
 def _check_rules(cluster, r: Route) -> None:
     """processHTTPRouteRules' backendRef checks, their conditions set on every parent."""
     route = r.obj
-    ns = route["metadata"]["namespace"]
     resolved: list[tuple[str, str]] = []     # (reason, message) of ResolvedRefs failures
     no_endpoints: list[str] = []
     for i, rule in enumerate((route.get("spec") or {}).get("rules") or []):
@@ -279,7 +305,6 @@ def _check_rules(cluster, r: Route) -> None:
             _set(parent.conditions, _cond("Accepted", False, "NoMatchingListenerHostname",
                                           "There were no hostname intersections between the HTTPRoute and this "
                                           "parent ref's Listener(s)."))
-    del ns
 
 
 def backend_problem(cluster, route: dict, ref: dict) -> tuple[str, str] | None:
