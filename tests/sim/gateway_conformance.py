@@ -204,13 +204,34 @@ class Case:
     name: str                                   # the test's ShortName
     manifests: list[str]
     gateway: dict                               # {"Name", "Namespace"} the requests go through
-    accepted_routes: list[dict] = field(default_factory=list)
-    conditions: list[tuple[dict, dict]] = field(default_factory=list)    # (route NN, metav1.Condition)
+    accepted_routes: list[tuple] = field(default_factory=list)            # (gateway NN, route NN)
+    conditions: list[tuple] = field(default_factory=list)    # (gateway NN, route NN, metav1.Condition)
     requests: list[dict] = field(default_factory=list)                   # http.ExpectedResponse
+    deletions: list[dict] = field(default_factory=list)     # objects the test deletes between requests
+
+
+def _assignments(text: str, env: dict) -> list[tuple[int, str, object]]:
+    """(position, variable, value) of every NamespacedName or []NamespacedName assignment, in order: a test's
+    sub-tests reassign gwNN, so a name means its latest assignment before the line that uses it."""
+    out = []
+    for m in re.finditer(r"\b(\w+)\s*:?=\s*(\[\])?types\.NamespacedName\{", text):
+        p = _Parser(_tokens(text[m.end() - 1:]), env)
+        value = p.composite(("[]" if m.group(2) else "") + "types.NamespacedName")
+        out.append((m.start(), m.group(1), value))
+    return out
+
+
+def _at(assigned: list, pos: int, name: str):
+    value = None
+    for where, var, v in assigned:
+        if where < pos and var == name:
+            value = v
+    return value
 
 
 def expectations(path: Path) -> list[Case]:
-    """The conformance tests a file declares (`var X = suite.ConformanceTest{...}`), each with its cases."""
+    """The conformance tests a file declares (`var X = suite.ConformanceTest{...}`), each with its cases;
+    each request carries the Gateway it is sent through (`_gateway`)."""
     whole = path.read_text()
     env = _env(whole)
     starts = [m.start() for m in re.finditer(r"var \w+ = suite\.ConformanceTest\{", whole)]
@@ -218,22 +239,58 @@ def expectations(path: Path) -> list[Case]:
     for k, start in enumerate(starts):
         text = whole[start: starts[k + 1] if k + 1 < len(starts) else len(whole)]
         local = dict(env, **_env(text))
+        assigned = _assignments(text, local)
         name = re.search(r'ShortName:\s*"(\w+)"', text).group(1)
         manifests = [Path(m).name for m in re.findall(r'"tests/([\w.-]+\.yaml)"', text)]
         gw_var = re.search(r"NewGatewayRef\((\w+)", text)
-        gateway = local.get(gw_var.group(1)) if gw_var else local.get("gwNN")
+        gateway = _at(assigned, gw_var.start(), gw_var.group(1)) if gw_var else None
         case = Case(name, manifests, gateway or {})
-        for m in re.finditer(r"GatewayAndHTTPRoutesMustBeAccepted\([^)]*NewGatewayRef\(\w+\)\s*,\s*([\w, ]+)\)", text):
-            case.accepted_routes += [local[v.strip()] for v in m.group(1).split(",") if v.strip() in local]
+        gw_calls = [(m.start(), m.group(1)) for m in re.finditer(r"NewGatewayRef\((\w+)", text)]
+        for m in re.finditer(r"GatewayAndHTTPRoutesMustBeAccepted\([^)]*NewGatewayRef\((\w+)\)\s*((?:,\s*[\w.]+)*)\)",
+                             text):
+            gw = _at(assigned, m.start(), m.group(1))
+            for v in m.group(2).split(","):
+                v = v.strip().rstrip(".")
+                value = _at(assigned, m.start(), v)
+                for route in value if isinstance(value, list) else [value] if value else []:
+                    case.accepted_routes.append((gw, route))
         for m in re.finditer(r"HTTPRouteMustHaveCondition\(t, [^,]+, [^,]+, (\w+), (\w+), (\w+)\)", text):
-            route, cond = local.get(m.group(1)), m.group(3)
-            cm = re.search(re.escape(cond) + r"\s*:?=\s*metav1\.Condition\{", text)
+            route, gw, cond = _at(assigned, m.start(), m.group(1)), _at(assigned, m.start(), m.group(2)), m.group(3)
+            cm = None
+            for cm in re.finditer(re.escape(cond) + r"\s*:?=\s*metav1\.Condition\{", text[:m.start()]):
+                pass
             if cm and route:
                 p = _Parser(_tokens(text[cm.end() - 1:]), local)
-                case.conditions.append((route, p.composite("metav1.Condition")))
-        case.requests = literals(text, "http.ExpectedResponse", local)
+                case.conditions.append((gw, route, p.composite("metav1.Condition")))
+        for pos, exp in _literals_at(text, "http.ExpectedResponse", local):
+            latest = max((c for c in gw_calls if c[0] < pos), default=None, key=lambda c: c[0])
+            gw = _at(assigned, pos, latest[1]) if latest else gateway
+            case.requests.append(dict(exp, _gateway=gw or gateway, _pos=pos))
+        for m in re.finditer(r"suite\.Client\.Delete\(ctx, &(\w+)\)", text):
+            lit = None
+            for lit in re.finditer(re.escape(m.group(1)) + r"\s*:?=\s*\w+\.(\w+)\{", text[:m.start()]):
+                pass
+            if lit is not None:
+                obj = _Parser(_tokens(text[lit.end() - 1:]), local).composite(lit.group(1))
+                meta = obj.get("ObjectMeta") or {}
+                case.deletions.append({"kind": lit.group(1), "name": meta.get("Name"),
+                                       "namespace": meta.get("Namespace"), "_pos": m.start()})
         out.append(case)
     return out
+
+
+def _literals_at(text: str, type_name: str, env: dict) -> list[tuple[int, dict]]:
+    out = []
+    pattern = re.compile(r"(\[\])?" + re.escape(type_name) + r"\{")
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return out
+        chunk = text[m.end() - 1:]
+        value = _Parser(_tokens(chunk), env).composite(type_name)
+        out.extend((m.start(), v) for v in (value if isinstance(value, list) else [value]))
+        pos = m.end() + _consumed(chunk)
 
 
 # ---- the cluster the suite runs against ----------------------------------------------------------------
@@ -274,7 +331,8 @@ class Conformance:
         return self.engine.run(line, now=self.engine.cluster.now + 1)
 
     def apply(self, manifest: str) -> None:
-        self.engine.host.files[f"{HOME}/{manifest}"] = (DATA / manifest).read_text()
+        self.engine.host.files[f"{HOME}/{manifest}"] = (DATA / manifest).read_text().replace("{GATEWAY_CLASS_NAME}",
+                                                                                           "eg")
         r = self.run(f"kubectl apply -f {manifest}")
         assert r.exit_code == 0, r.output
         self.run("true")

@@ -43,8 +43,15 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
             "headers": dict(sorted(headers.items())), "namespace": _env(pod, "NAMESPACE"),
             "ingress": _env(pod, "INGRESS_NAME"), "service": _env(pod, "SERVICE_NAME"), "pod": _env(pod, "POD_NAME")}
     text = json.dumps(body, indent=1, ensure_ascii=False)
+    extra = []        # writeEchoResponseHeaders: X-Echo-Set-Header: "Name: value, Other: value"
+    for k, v in req.headers:
+        if k.lower() == "x-echo-set-header":
+            for pair in v.split(","):
+                name, _, value = pair.strip().partition(":")
+                extra.append((name, value))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")    # Go's HTML-safe JSON
-    return webcontent.Response(200, "OK", [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff"),
+    return webcontent.Response(200, "OK", extra + [("Content-Type", "application/json"),
+                                                   ("X-Content-Type-Options", "nosniff"),
                                            ("Date", webcontent.http_date(now)), ("Content-Length", str(len(text.encode())))],
                                "" if req.method == "HEAD" else text)
 

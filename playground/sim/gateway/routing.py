@@ -124,6 +124,7 @@ def _vhost(hosts: list[str], host: str) -> str | None:
 def decide(cluster, translation: gwstatus.Translation, gateway: dict, port: int, method: str, target: str,
            host: str, headers: list[tuple[str, str]]) -> Decision:
     """Route one request that reached `gateway`'s proxy on listener port `port`."""
+    sent = host               # the Host header as sent: the backend sees it, port and all
     host = host.rsplit(":", 1)[0] if ":" in host and not host.startswith("[") else host
     host = host.lower()
     path, query = _path_of(target)
@@ -152,14 +153,14 @@ def decide(cluster, translation: gwstatus.Translation, gateway: dict, port: int,
     hit = next((c for c in ranked if matches(c.match, method, path, query, headers)), None)
     if hit is None:
         return Decision(status=404, reason=f"no rule of the HTTPRoutes for {vhost} matches {method} {target}")
-    return _act(cluster, translation, hit, method, path, query, host, headers)
+    return _act(cluster, translation, hit, method, path, query, host, headers, sent)
 
 
 def _act(cluster, translation, hit: _Candidate, method: str, path: str, query: str, host: str,
-         headers: list[tuple[str, str]]) -> Decision:
+         headers: list[tuple[str, str]], sent: str) -> Decision:
     rule = ((hit.route.get("spec") or {}).get("rules") or [])[hit.rule_index]
     d = Decision(route=hit.route, rule_index=hit.rule_index, upstream_path=path + (f"?{query}" if query else ""),
-                 upstream_host=host, request_headers=list(headers))
+                 upstream_host=sent, request_headers=list(headers))
     filters = list(rule.get("filters") or [])
     for f in filters:
         kind = f.get("type")
