@@ -18,7 +18,7 @@ DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 QUOTA_NAME = "podscape-sandbox"
 PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Types whose status is a subresource: a write to the object itself keeps the stored status.
-NO_STATUS = {"configmaps", "secrets", "serviceaccounts", "endpoints", "endpointslices", "events", "limitranges",
+NO_STATUS = {"customresourcedefinitions", "configmaps", "secrets", "serviceaccounts", "endpoints", "endpointslices", "events", "limitranges",
              "podtemplates", "controllerrevisions", "ingressclasses"}
 
 
@@ -179,6 +179,10 @@ def decode(obj: dict) -> res.Resource:
     r = _resource(obj)
     from .validation import schema
     problem = schema.decode_errors(obj)
+    if r.custom is not None:
+        from . import crds
+        unknown = crds.unknown_fields(r, obj)
+        problem = "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown) if unknown else None
     if problem:
         raise bad_request(r, problem)
     from .validation.quantity import canonicalize_resources
@@ -195,11 +199,41 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
     try:
         causes = validate_object_meta(obj)
         causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+        from . import crds
+        if r.custom is not None:
+            causes += crds.validate_object(r, obj)
+        elif r.plural == crds.PLURAL:
+            causes += crds.validate_crd(cluster, obj, old)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError):
         # A value of the wrong shape somewhere our decoding tables leave open: the real decoder refuses it.
         raise bad_request(r, "json: cannot unmarshal a value of the wrong type in the request body")
     if causes:
         raise invalid(r, name, causes)
+
+
+def _status_is_subresource(r: res.Resource, obj: dict) -> bool:
+    if r.custom is None:
+        return r.plural not in NO_STATUS
+    from . import crds
+    return "status" in (crds.version_of(r, obj.get("apiVersion", "")).get("subresources") or {})
+
+
+def _defaults(r: res.Resource, obj: dict) -> None:
+    from . import crds
+    if r.custom is not None:
+        crds.prepare(r, obj)
+    elif r.plural == crds.PLURAL:
+        crds.default_crd(obj)
+    else:
+        defaults.apply_defaults(r.plural, obj)
+
+
+def _controllers_at_once(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
+    """A CRD is named and established within milliseconds of its create, before kubectl's next request
+    (apply of a file whose next document is one of its objects): the playground does it in the write."""
+    from . import crds
+    if r.plural == crds.PLURAL:
+        crds.establish(cluster, obj, old)
 
 
 def create(cluster: Cluster, obj: dict) -> dict:
@@ -214,7 +248,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
         meta.pop(field, None)
     if not name and meta.get("generateName"):
         name = meta["name"] = meta["generateName"] + cluster.rand_suffix(5)
-    if r.plural not in NO_STATUS:
+    if _status_is_subresource(r, obj):
         obj.pop("status", None)       # status is the controllers' to write
     causes = name_causes(r, name)
     if causes:
@@ -223,10 +257,11 @@ def create(cluster: Cluster, obj: dict) -> dict:
     if cluster.get(r.plural, meta.get("namespace"), name) is not None:
         raise already_exists(r, name)
     _check_quota(cluster, r, name)
-    defaults.apply_defaults(r.plural, obj)
+    _defaults(r, obj)
     _validate(cluster, r, obj, None)
     check_pod_quota(cluster, r, obj, None)
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
+    _controllers_at_once(cluster, r, obj, None)
     if r.plural == "pods":
         from .controllers import create_pod
         return create_pod(cluster, obj)
@@ -255,15 +290,16 @@ def update(cluster: Cluster, obj: dict) -> dict:
         if field in old["metadata"] and field not in meta:
             meta[field] = deep_copy(old["metadata"][field])
     meta["creationTimestamp"] = old["metadata"].get("creationTimestamp")
-    if r.plural not in NO_STATUS:
+    if _status_is_subresource(r, obj):
         if "status" in old:
             obj["status"] = deep_copy(old["status"])
         else:
             obj.pop("status", None)
-    defaults.apply_defaults(r.plural, obj)
+    _defaults(r, obj)
     _validate(cluster, r, obj, old)
     check_pod_quota(cluster, r, obj, old)
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
+    _controllers_at_once(cluster, r, obj, old)
     if obj == old:
         return old
     return cluster.put(obj, new=False)
@@ -323,6 +359,12 @@ def delete(cluster: Cluster, r: res.Resource, namespace: str | None, name: str) 
     if obj is None:
         raise not_found(r, name)
     cluster.bump()
+    if r.plural == "customresourcedefinitions":
+        # the CRD finalizer deletes every object of the kind before the CRD goes
+        plural = ((obj.get("spec") or {}).get("names") or {}).get("plural", "")
+        if plural and plural not in res.BY_PLURAL:
+            for key in list(cluster.objects.get(plural, {})):
+                cluster.remove_key(plural, key)
     if r.plural == "pods" and (obj["metadata"].get("annotations") or {}).get("kubernetes.io/config.source") == "file":
         # A mirror pod: the kubelet still runs the static pod and posts its mirror again at once.
         again = deep_copy(obj)

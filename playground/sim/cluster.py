@@ -255,11 +255,11 @@ class Cluster:
         if new:
             meta["uid"] = self.uid()
             meta["creationTimestamp"] = self.timestamp()
-            meta.setdefault("generation", 1) if r.plural in GENERATION_TYPES else None
+            meta.setdefault("generation", 1) if r.plural in GENERATION_TYPES or r.custom is not None else None
         elif existing is not None:
             meta.setdefault("uid", existing["metadata"].get("uid"))
             meta.setdefault("creationTimestamp", existing["metadata"].get("creationTimestamp"))
-            if r.plural in GENERATION_TYPES:
+            if r.plural in GENERATION_TYPES or r.custom is not None:
                 gen = existing["metadata"].get("generation", 1)
                 if existing.get("spec") != obj.get("spec"):
                     gen += 1
@@ -330,5 +330,5 @@ class Cluster:
 
 
 # Types whose metadata.generation counts spec changes (the rest leave it unset).
-GENERATION_TYPES = {"deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "ingresses",
+GENERATION_TYPES = {"customresourcedefinitions", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "ingresses",
                     "networkpolicies", "ingressclasses"}

@@ -937,6 +937,17 @@ def _expire_events(cluster: Cluster) -> None:
 RECONCILERS: list = []
 
 
+def _gateway_api(cluster: Cluster) -> bool:
+    """Envoy Gateway's controller (playground/sim/gateway), while Gateway API objects exist."""
+    if "gateways" not in cluster.objects and "gatewayclasses" not in cluster.objects:
+        return False
+    from .gateway.status import sync
+    return sync(cluster)
+
+
+RECONCILERS.append(_gateway_api)
+
+
 def wake_at(cluster: Cluster, when: float) -> None:
     """A controller that waits on the clock (a pod starting, a back-off) asks to run again at `when`."""
     rt = cluster.runtime

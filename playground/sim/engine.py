@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from time import monotonic   # the meter's clock (tests replace `time` to fake the cluster's)
 from typing import Callable
 
-from . import controllers
+from . import controllers, resources as res
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
@@ -166,6 +166,10 @@ class Engine:
 
     # ---- running commands ----------------------------------------------------------------------
     def tick(self, now: float | None = None) -> None:
+        with res.serving(self.cluster):
+            self._tick(now)
+
+    def _tick(self, now: float | None = None) -> None:
         """Bring the cluster's clock to `now` and let the controllers catch up (pods start, ...)."""
         self.cluster.now = time.time() if now is None else max(now, self.cluster.now)
         controllers.reconcile(self.cluster)
@@ -173,7 +177,7 @@ class Engine:
     def _begin(self, now: float | None) -> None:
         self.traces, self.editor, self.clear, self.work = [], None, False, 0
         self._rv_before = self.cluster.resource_version
-        self.tick(now)
+        self._tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
     def _metered(self, term: Stream, work: Callable[[], int]) -> tuple[int, bool]:
@@ -206,6 +210,10 @@ class Engine:
                       work=getattr(self, "work", 0))
 
     def run(self, line: str, now: float | None = None) -> Result:
+        with res.serving(self.cluster):     # the kinds its CRDs define are served while it runs
+            return self._run_line(line, now)
+
+    def _run_line(self, line: str, now: float | None = None) -> Result:
         """Run one line as the learner's shell would, with the cluster's clock at `now`."""
         from . import shell   # the shell imports programs, which import the engine's types
 
@@ -219,6 +227,10 @@ class Engine:
         return self._finish(term, code, stopped)
 
     def save_editor(self, content: str | None, now: float | None = None) -> Result:
+        with res.serving(self.cluster):
+            return self._save_editor(content, now)
+
+    def _save_editor(self, content: str | None, now: float | None = None) -> Result:
         """The learner saved (content) or closed (None) the editor pane opened by the last command."""
         pending = self.host.pending_editor
         self._begin(now)

@@ -11,6 +11,8 @@ KNOWN_REPOSITORIES = {
     "wordpress", "curlimages/curl", "gcr.io/google-samples/hello-app", "registry.k8s.io/echoserver",
     "k8s.gcr.io/echoserver", "nicolaka/netshoot", "traefik/whoami", "hashicorp/http-echo", "php",
     "node", "python", "registry.k8s.io/pause",
+    # Envoy Gateway (controller, proxy) and the Gateway API echo backend of its quick start
+    "envoyproxy/gateway", "envoyproxy/envoy", "gcr.io/k8s-staging-gateway-api/echo-basic",
 }
 # Cluster components' images, which minikube preloads.
 SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/",

@@ -313,16 +313,18 @@ def json_patch(doc, ops) -> dict:
 
 
 # ---- the patch kubectl apply sends (strategicpatch.CreateThreeWayMergePatch) ---------------------------------
-def create_three_way_patch(original: dict | None, modified: dict, current: dict) -> dict:
-    """Changes and additions from current to modified, plus deletions from original to modified."""
-    delta = _diff(current, modified, "", deletions=False)
+def create_three_way_patch(original: dict | None, modified: dict, current: dict, *, keyed: bool = True) -> dict:
+    """Changes and additions from current to modified, plus deletions from original to modified.
+    keyed=False: a JSON merge patch (CreateThreeWayJSONMergePatch, for kinds without strategic merge
+    metadata such as custom resources): lists are replaced whole, never merged by key."""
+    delta = _diff(current, modified, "", deletions=False, keyed=keyed)
     if original:
-        deletions = _diff(original, modified, "", deletions=True, additions=False)
+        deletions = _diff(original, modified, "", deletions=True, additions=False, keyed=keyed)
         delta = _merge_patches(deletions, delta)
     return delta
 
 
-def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True) -> dict:
+def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True, keyed: bool = True) -> dict:
     patch: dict = {}
     old = old if isinstance(old, dict) else {}
     if deletions:
@@ -336,10 +338,10 @@ def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True) -> 
                 patch[k] = deep_copy(v)
             continue
         if isinstance(v, dict) and isinstance(o, dict):
-            sub = _diff(o, v, k, deletions=deletions, additions=additions)
+            sub = _diff(o, v, k, deletions=deletions, additions=additions, keyed=keyed)
             if sub:
                 patch[k] = sub
-        elif isinstance(v, list) and isinstance(o, list) and merge_key(parent, k) and \
+        elif keyed and isinstance(v, list) and isinstance(o, list) and merge_key(parent, k) and \
                 all(isinstance(i, dict) for i in o + v):
             sub = _diff_keyed_list(o, v, merge_key(parent, k), k, deletions=deletions, additions=additions)
             if sub is not None:

@@ -32,6 +32,10 @@ IMAGE_PROCESS: dict[str, tuple[list[str], list[str]]] = {
 SHELLS = {"sh", "ash", "bash", "dash"}
 
 
+# Images whose server listens on the ports its pod spec declares (gateway/envoy.py writes them).
+DECLARED_PORTS = {"envoyproxy/envoy"}
+
+
 @dataclass(frozen=True)
 class Listener:
     port: int
@@ -124,6 +128,10 @@ def listeners(container: dict) -> list[Listener]:
     """Where the container's main process listens."""
     from .webcontent import LISTENS
     repo = images.repository(container.get("image", ""))
+    if repo in DECLARED_PORTS:
+        # Envoy listens where its configuration says, which Envoy Gateway declares as the container's ports
+        return [Listener(int(p["containerPort"]), "http") for p in container.get("ports") or []
+                if str(p.get("name", "")).startswith(("http-", "https-"))]
     found = _program(command_line(container), env_of(container), repo)
     if found is None:
         return [Listener(p, kind) for p, kind in LISTENS.get(repo, {}).items()]

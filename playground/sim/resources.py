@@ -5,7 +5,8 @@ object store's keys, so a kind is declared once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class Resource:
     short_names: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
     categories: tuple[str, ...] = ()
+    # A kind a CustomResourceDefinition serves: the CRD's served version (schema, printer columns,
+    # subresources), playground/sim/crds.py. None for the kinds built into the API server.
+    custom: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def api_version(self) -> str:
@@ -55,6 +59,8 @@ RESOURCES: list[Resource] = [
     Resource("secrets", "secret", "Secret", "", "v1", True),
     Resource("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", True, ("sa",)),
     Resource("services", "service", "Service", "", "v1", True, ("svc",), categories=("all",)),
+    Resource("customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition",
+             "apiextensions.k8s.io", "v1", False, ("crd", "crds"), categories=("api-extensions",)),
     Resource("controllerrevisions", "controllerrevision", "ControllerRevision", "apps", "v1", True),
     Resource("daemonsets", "daemonset", "DaemonSet", "apps", "v1", True, ("ds",), categories=("all",)),
     Resource("deployments", "deployment", "Deployment", "apps", "v1", True, ("deploy",), categories=("all",)),
@@ -72,6 +78,55 @@ BY_PLURAL = {r.plural: r for r in RESOURCES}
 BY_KIND = {r.kind: r for r in RESOURCES}
 
 
+# The cluster whose CustomResourceDefinitions add kinds to the tables above while one of its commands runs
+# (Engine.run sets it, as it sets the work meter): name resolution has no cluster argument, and a CRD created
+# by the first document of a file serves the second one.
+SERVING: ContextVar = ContextVar("podscape_serving_cluster", default=None)
+
+
+class serving:
+    """`with serving(cluster):` the cluster's CRDs are served while a command of it runs."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    def __enter__(self):
+        self.token = SERVING.set(self.cluster)
+        return self.cluster
+
+    def __exit__(self, *exc):
+        SERVING.reset(self.token)
+        return False
+
+
+def custom() -> list[Resource]:
+    """The kinds the running command's cluster serves through CRDs (none outside a command)."""
+    cluster = SERVING.get()
+    if cluster is None:
+        return []
+    from .crds import served_resources
+    return served_resources(cluster)
+
+
+def served() -> list[Resource]:
+    """Every kind the API serves now: the built-in ones, then the CRDs' (discovery order)."""
+    extra = custom()
+    return RESOURCES + extra if extra else RESOURCES
+
+
+def by_plural(plural: str) -> Resource | None:
+    """The resource stored under `plural`, custom kinds included."""
+    r = BY_PLURAL.get(plural)
+    if r is None:
+        r = next((c for c in custom() if c.plural == plural), None)
+    return r
+
+
+def for_kind(kind: str, api_version: str = "") -> Resource | None:
+    """The resource serving `kind` (in `api_version`, if given), custom kinds included."""
+    return for_object({"kind": kind, "apiVersion": api_version})
+
+
 def lookup(name: str) -> Resource | None:
     """Resolve what a learner typed (`svc`, `Service`, `services`, `deploy.apps`, `deployments.v1.apps`)."""
     name = name.strip()
@@ -79,7 +134,7 @@ def lookup(name: str) -> Resource | None:
         return None
     low = name.lower()
     base, _, group = low.partition(".")
-    for r in RESOURCES:
+    for r in served():
         if base in (r.plural, r.singular, r.kind.lower()) or base in r.short_names:
             if not group:
                 return r
@@ -91,10 +146,11 @@ def lookup(name: str) -> Resource | None:
 
 def for_object(obj: dict) -> Resource | None:
     kind = obj.get("kind", "")
+    api_version = obj.get("apiVersion", "")
     r = BY_KIND.get(kind)
     if r is None:
-        return None
-    api_version = obj.get("apiVersion", "")
+        from .crds import accepts
+        return next((c for c in custom() if c.kind == kind and (not api_version or accepts(c, api_version))), None)
     if api_version and api_version != r.api_version:
         return None
     return r

@@ -802,6 +802,21 @@ def describe_generic(cluster: Cluster, obj: dict, events: list | None) -> str:
     return w.value()
 
 
+def describe_unstructured(cluster: Cluster, obj: dict, events: list | None) -> str:
+    """genericDescriber: custom resources and CRDs, every field of the object."""
+    from .describe_unstructured import write_content
+    w = PrefixWriter()
+    meta = obj["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    write_content(w, 0, obj)
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
 def go_time_string(ts: str | None) -> str:
     """metav1.Time printed with %s (time.Time.String) on a UTC machine: `2022-03-20 10:00:00 +0000 UTC`."""
     if not ts:
@@ -1085,4 +1100,10 @@ def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True)
                                if (e.get("involvedObject") or {}).get("kind") == "Node"
                                and (e.get("involvedObject") or {}).get("name") == obj["metadata"]["name"]
                                and e not in events]
-    return DESCRIBERS.get(plural, describe_generic)(cluster, obj, events)
+    describer = DESCRIBERS.get(plural)
+    if describer is None:
+        from .. import resources as res
+        r = res.by_plural(plural)
+        custom = r is not None and (r.custom is not None or r.plural == "customresourcedefinitions")
+        describer = describe_unstructured if custom else describe_generic
+    return describer(cluster, obj, events)

@@ -312,6 +312,16 @@ class JSONPath:
             out.append(self._print(results))
         return "".join(out)
 
+    def find(self, data) -> list[list]:
+        """The result groups, unprinted (a CRD printer column takes the first value of the first)."""
+        self.begin_range = self.in_range = self.end_range = 0
+        self.last_end = None
+        self.nodes_view = list(self.root.nodes)
+        return self._find(data)
+
+    def print_values(self, values: list) -> str:
+        return self._print(values)
+
     def execute_json(self, data) -> str:
         """EnableJSONOutput: every result group printed as an indented JSON array."""
         self.begin_range = self.in_range = self.end_range = 0

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .. import resources as res
 from ..cluster import parse_rfc3339
 from ..labels import format_labels
 from .age import human_duration, translate_timestamp_since
+from .jsonpath import JSONPath, JSONPathError
 from .tabwriter import format_text
 
 LOAD_BALANCER_WIDTH = 16
@@ -53,6 +55,7 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
     "controllerrevisions": [("Name", 0), ("Controller", 0), ("Revision", 0), ("Age", 0)],
     "podtemplates": [("Name", 0), ("Containers", 0), ("Images", 0), ("Pod Labels", 0)],
     "limitranges": [("Name", 0), ("Created At", 0)],
+    "customresourcedefinitions": [("Name", 0), ("Created At", 0)],
     "resourcequotas": [("Name", 0), ("Age", 0), ("Request", 0), ("Limit", 0)],
     "persistentvolumeclaims": [("Name", 0), ("Status", 0), ("Volume", 0), ("Capacity", 0), ("Access Modes", 0),
                                ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Age", 0), ("VolumeMode", 1)],
@@ -65,7 +68,52 @@ DEFAULT_COLUMNS = [("Name", 0), ("Age", 0)]
 
 
 def columns(plural: str) -> list[tuple[str, int]]:
-    return COLUMNS.get(plural, DEFAULT_COLUMNS)
+    cols = COLUMNS.get(plural)
+    if cols is None:
+        custom = _custom_columns(plural)
+        return DEFAULT_COLUMNS if custom is None else [("Name", 0)] + [(c["name"], c.get("priority", 0))
+                                                                    for c in custom]
+    return cols
+
+
+def _custom_columns(plural: str) -> list[dict] | None:
+    """A CRD's additionalPrinterColumns (its storage version's); None when the kind is not a custom one or
+    declares none, which prints NAME and AGE (apiextensions-apiserver's tableconvertor)."""
+    r = res.by_plural(plural)
+    if r is None or r.custom is None:
+        return None
+    version = r.custom["versions"].get(r.version) or {}
+    return version.get("additionalPrinterColumns") or None
+
+
+def _custom_cell(column: dict, obj: dict, now: float) -> str:
+    """tableconvertor: the first value the column's JSONPath finds, formatted by the column's type; a
+    missing value is an empty cell."""
+    try:
+        path = JSONPath("{" + column.get("jsonPath", "") + "}")
+        found = path.find(obj)
+    except JSONPathError:
+        return ""
+    if not found or not found[0]:
+        return ""
+    value = found[0][0]
+    kind = column.get("type", "string")
+    if kind == "date":
+        return translate_timestamp_since(value, now) if isinstance(value, str) else ""
+    if kind in ("integer", "number") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if kind == "integer" else path.print_values([value])
+    if kind == "boolean" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "string":
+        return value if isinstance(value, str) else path.print_values([value])
+    return ""
+
+
+def _custom_row(plural: str, obj: dict, now: float, wide: bool) -> list[str]:
+    cols = _custom_columns(plural)
+    if cols is None:
+        return _default(obj, now, wide)
+    return [obj["metadata"]["name"]] + [_custom_cell(c, obj, now) for c in cols if wide or not c.get("priority")]
 
 
 # ---- selector strings -------------------------------------------------------------------------------
@@ -552,6 +600,7 @@ def _default(obj: dict, now: float, wide: bool) -> list[str]:
     return [obj["metadata"]["name"], _age(obj, now)]
 
 
+# CRDs print the default table of NAME and CREATED AT, as LimitRanges do.
 ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "pods": _pod, "deployments": _deployment, "replicasets": _replicaset, "replicationcontrollers": _replicaset,
     "daemonsets": _daemonset, "statefulsets": _statefulset, "jobs": _job, "cronjobs": _cronjob, "services": _service,
@@ -559,12 +608,14 @@ ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "events": _event, "ingresses": _ingress, "ingressclasses": _ingressclass, "networkpolicies": _networkpolicy,
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,
     "controllerrevisions": _controllerrevision, "podtemplates": _podtemplate, "limitranges": _limitrange,
-    "resourcequotas": _resourcequota, "persistentvolumeclaims": _pvc, "persistentvolumes": _pv,
+    "resourcequotas": _resourcequota, "customresourcedefinitions": _limitrange, "persistentvolumeclaims": _pvc,
+    "persistentvolumes": _pv,
 }
 
 
 def row(plural: str, obj: dict, now: float, wide: bool = False) -> list[str]:
-    return ROWS.get(plural, _default)(obj, now, wide)
+    fn = ROWS.get(plural)
+    return fn(obj, now, wide) if fn is not None else _custom_row(plural, obj, now, wide)
 
 
 def table_lines(plural: str, objs: list[dict], now: float, *, wide: bool = False, with_namespace: bool = False,

@@ -19,6 +19,9 @@ Usage:
       DEST:   a pod, a Service (each of its ready endpoints), or an IP. PORT defaults to 80.
   podscape matrix [-n NAMESPACE | -A] [--port PORT[/PROTOCOL]]...
       The connectivity matrix: rows are sources, columns destinations; . allowed, X denied.
+  podscape downloads
+      The release manifests the playground keeps copies of: `kubectl apply -f URL` works for these
+      URLs only (the playground has no internet access).
 
 Examples:
   podscape why busybox nginx:80
@@ -222,6 +225,10 @@ def podscape(proc) -> int:
             return do_why(proc, rest[1:], ns)
         if rest[0] == "matrix":
             return do_matrix(proc, rest[1:], ns, all_ns)
+        if rest[0] == "downloads":
+            from ..downloads import known_urls
+            proc.out("".join(url + "\n" for url in known_urls()))
+            return 0
         raise UsageError(f"unknown command {rest[0]!r}")
     except UsageError as e:
         proc.err(f"podscape: {e}\nRun 'podscape help' for usage.\n")

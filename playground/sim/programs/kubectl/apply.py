@@ -137,11 +137,14 @@ def create_from_files(inv: Invocation) -> int:
 # ---- kubectl apply -f --------------------------------------------------------------------------------
 @command("apply", flags=flags_from_help("apply", FILENAME_KINDS))
 def apply(inv: Invocation) -> int:
-    if inv.flags.get("server-side"):
-        raise KubectlError("--server-side is not available in the playground; use client-side apply")
     if inv.flags.get("prune"):
         raise KubectlError("--prune is not available in the playground")
+    if inv.flags.get("server-side") and dry_run_strategy(inv) == "client":
+        raise KubectlError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server "
+                           "instead?)")
     dry, found = _start(inv, "apply")
+    if inv.flags.get("server-side"):
+        return _server_side_apply(inv, dry, found)
     if not found.refs and not found.errors:
         raise KubectlError("no objects passed to apply")
     errors = []
@@ -174,12 +177,14 @@ def apply(inv: Invocation) -> int:
             original = json.loads(ann) if ann else None
         except ValueError:
             original = None
-        patch = merge.create_three_way_patch(original, modified, current)
+        custom = ref.r.custom is not None      # no strategic merge metadata: a JSON merge patch
+        patch = merge.create_three_way_patch(original, modified, current, keyed=not custom)
         if not patch:
             printer(ref, current, "unchanged")
             continue
         try:
-            stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name, "strategic", patch)
+            stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name,
+                                        "merge" if custom else "strategic", patch)
         except apiserver.ApiError as exc:
             # the patcher adds the source once (`error when patching`), applyOneObject again around the patch
             inner = apiserver.ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
@@ -188,6 +193,38 @@ def apply(inv: Invocation) -> int:
                                      _info(ref) + "\nfor:"))
             continue
         printer(ref, stored, "configured")
+    printer.flush()
+    return print_errors(inv, errors + found.errors)
+
+
+def _server_side_apply(inv: Invocation, dry: str, found) -> int:
+    """--server-side: the server merges the manifest into the live object (no last-applied annotation, so
+    CRDs too big for one apply as the Gateway API docs install them). Field ownership is not simulated: a
+    field another manager set is overwritten, never a conflict."""
+    if not found.refs and not found.errors:
+        raise KubectlError("no objects passed to apply")
+    errors = []
+    printer = _Printer(inv, dry, collect=True)
+    suffix = " (server dry run)" if dry == "server" else ""
+    for ref in found.refs:
+        big = _too_large(ref, "creating")
+        if big:
+            errors.append(big)
+            continue
+        current = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
+        try:
+            if current is None:
+                stored = apiserver.create(_target(inv, dry), copy.deepcopy(ref.obj))
+            else:
+                stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name, "merge",
+                                            copy.deepcopy(ref.obj))
+        except apiserver.ApiError as exc:
+            errors.append(ApiFailure(exc, ref.source, "creating" if current is None else "patching"))
+            continue
+        if inv.flags.get("output") in ("yaml", "json"):
+            printer(ref, stored, "")
+        else:
+            inv.out(f"{ref.r.type_name}/{ref.name} serverside-applied{suffix}\n")
     printer.flush()
     return print_errors(inv, errors + found.errors)
 

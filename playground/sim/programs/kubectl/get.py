@@ -25,7 +25,8 @@ ALL_ORDER = ["pods", "replicationcontrollers", "services", "daemonsets", "deploy
 
 def resolve_type(word: str) -> list[res.Resource]:
     if word.lower() == "all":
-        return [res.BY_PLURAL[p] for p in ALL_ORDER if p in res.BY_PLURAL]
+        return [res.BY_PLURAL[p] for p in ALL_ORDER if p in res.BY_PLURAL] + \
+            [r for r in res.custom() if "all" in r.categories]
     r = res.lookup(word)
     if r is None:
         raise KubectlError(f'the server doesn\'t have a resource type "{word}"')

@@ -142,7 +142,7 @@ def api_resources(inv: Invocation) -> int:
                            "are: json,kyaml,name,wide,yaml")
     if not inv.cluster.running:
         return _offline(inv, 1)
-    items = list(res.RESOURCES)
+    items = list(res.served())
     if f["api-group"]:
         items = [r for r in items if r.group == f["api-group"]]
     if "namespaced" in inv.changed:
@@ -190,7 +190,7 @@ def api_versions(inv: Invocation) -> int:
         inv.err("".join(klog) + 'error: couldn\'t get available api versions from server: Get '
                 '"http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused\n')
         return 1
-    versions = sorted({r.api_version for r in res.RESOURCES})
+    versions = sorted({r.api_version for r in res.served()})
     inv.out("".join(v + "\n" for v in versions))
     return 0
 

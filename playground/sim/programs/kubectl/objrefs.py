@@ -57,7 +57,7 @@ def split_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
     types = []
     for t in args[0].split(","):
         if t == "all":              # the `all` category, in discovery order
-            types.extend(r for r in res.RESOURCES if "all" in r.categories and r not in types)
+            types.extend(r for r in res.served() if "all" in r.categories and r not in types)
         elif t:
             types.append(resolve_type(t))
     if len(args) == 1:
@@ -128,8 +128,14 @@ def read_filenames(inv: Invocation, filenames: list[str], recursive: bool = Fals
             sources.append((inv.proc.stdin or "", "STDIN"))
             continue
         if name.startswith(("http://", "https://")):
-            raise KubectlError(f'unable to read URL "{name}": the playground has no internet access; '
-                               "create the file in the sandbox and use it instead")
+            from ...downloads import fetch
+            text = fetch(name)
+            if text is None:
+                raise KubectlError(f'unable to read URL "{name}": the playground has no internet access (it keeps '
+                                   "copies of a few release manifests, see `podscape downloads`); create the file "
+                                   "in the sandbox and use it instead")
+            sources.append((text, name))
+            continue
         path = host.abspath(name)
         if path in host.files:
             sources.append((host.files[path], name))
@@ -149,8 +155,7 @@ def mapping_error(obj: dict, source: str) -> str | None:
     """The builder's RESTMapping failure for a kind/version the cluster does not serve."""
     kind = obj.get("kind", "")
     api_version = obj.get("apiVersion", "")
-    r = res.BY_KIND.get(kind)
-    if r is not None and (not api_version or api_version == r.api_version):
+    if res.for_kind(kind, api_version) is not None:
         return None
     meta = obj.get("metadata") or {}
     group, _, version = api_version.rpartition("/")
@@ -172,7 +177,7 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
         if problem:
             found.errors.append(problem)
             continue
-        r = res.BY_KIND[obj["kind"]]
+        r = res.for_kind(obj["kind"], obj.get("apiVersion", ""))
         obj.setdefault("apiVersion", r.api_version)
         meta = obj.setdefault("metadata", {})
         ns = None
