@@ -289,3 +289,27 @@ def test_camelcase_split_as_fatih_camelcase():
     assert smart_label("additionalPrinterColumns") == "Additional Printer Columns"
     assert smart_label("apiVersion") == "API Version"
     assert smart_label("jsonPath") == "Json Path"
+
+
+def test_explain_reads_the_crd_schema():
+    """kubectl explain over a CRD's published schema: apiVersion, kind and metadata with the standard
+    descriptions (apiextensions-apiserver's OpenAPI builder), the rest from openAPIV3Schema."""
+    engine = crontab_sandbox(with_object=False)
+    out = engine.run("kubectl explain crontab").output
+    assert out.startswith("GROUP:      stable.example.com\nKIND:       CronTab\nVERSION:    v1\n\nDESCRIPTION:\n"
+                          "    <empty>\nFIELDS:\n  apiVersion\t<string>\n")
+    assert "  metadata\t<ObjectMeta>\n    Standard object's metadata." in out
+    out = engine.run("kubectl explain ct.spec.replicas").output
+    assert "FIELD: replicas <integer>" in out
+    r = engine.run("kubectl explain ct.spec.nope")
+    assert r.exit_code == 1 and r.output.endswith('error: field "nope" does not exist\n')
+
+
+def test_explain_gateway_api_from_its_release_schema():
+    engine = Engine.new(seed=3)
+    url = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml"
+    assert engine.run(f"kubectl apply --server-side -f {url}").exit_code == 0
+    out = engine.run("kubectl explain httproute.spec.rules.matches.path.type").output
+    assert out.startswith("GROUP:      gateway.networking.k8s.io\nKIND:       HTTPRoute\nVERSION:    v1\n\n"
+                          "FIELD: type <string>\n")
+    assert "PathPrefix" in out

@@ -80,6 +80,8 @@ def type_guess(schema: dict) -> str:
         return "map[string]" + type_guess(schema["additionalProperties"])
     if "ref" in schema:
         return schema["ref"]
+    if schema.get("x-kubernetes-int-or-string"):
+        return "IntOrString"
     t = schema.get("type")
     return "Object" if t in (None, "object") else t
 
@@ -128,12 +130,26 @@ def field_list(schema: dict, recursive: bool = False, level: int = 1, seen: froz
     return "".join(out)
 
 
+def custom_root(r: res.Resource) -> dict:
+    """A CRD's schema as the API server publishes it (apiextensions-apiserver's OpenAPI builder): apiVersion,
+    kind and metadata get the standard descriptions, metadata the ObjectMeta type."""
+    import copy
+    from ...crds import schema_of
+    root = copy.deepcopy(schema_of(r) or {"type": "object"})
+    standard = schemas()["Service"]["properties"]
+    props = root.setdefault("properties", {})
+    for name in ("apiVersion", "kind", "metadata"):
+        props[name] = copy.deepcopy(standard[name])
+    return root
+
+
 def render(kind: str, path: list[str], recursive: bool = False) -> str:
-    root = schemas()[kind]
-    gvk = root["gvk"]
+    return render_root({"ref": kind}, schemas()[kind]["gvk"], path, recursive)
+
+
+def render_root(schema: dict, gvk: dict, path: list[str], recursive: bool = False) -> str:
     out = (f"GROUP:      {gvk['group']}\n" if gvk["group"] else "") + \
         f"KIND:       {gvk['kind']}\nVERSION:    {gvk['version']}\n\n"
-    schema: dict = {"ref": kind}
     for i, name in enumerate(path):
         target = _object_of(schema)
         props = (target or {}).get("properties", {})
@@ -178,6 +194,14 @@ def explain(inv: Invocation) -> int:
             raise KubectlError(f'couldn\'t find resource for "{group}/{version}, Resource={r.plural}"')
     if inv.flags["output"] not in ("plaintext", "plaintext-openapiv2"):
         raise KubectlError(f"unrecognized format: {inv.flags['output']}")
+    if r.custom is not None:
+        try:
+            inv.out(render_root(custom_root(r), {"group": r.group, "kind": r.kind, "version": r.version},
+                                [p for p in path if p], inv.flags["recursive"]))
+        except MissingField as exc:
+            inv.out(exc.header)
+            raise KubectlError(f'field "{exc.name}" does not exist')
+        return 0
     if r.kind not in schemas() or "gvk" not in schemas()[r.kind]:
         raise KubectlError(f"explain in the playground covers pods, deployments, replicasets, services, endpoints, "
                            f"nodes and namespaces; try 'kubectl explain pods'")
