@@ -68,6 +68,12 @@ def _check(conf: Conformance, case, exp: dict) -> str | None:
                 return f"{req}: response has {name} which should be absent"
         if not seen["pod"].startswith(exp.get("Backend") or ""):
             return f"{req}: answered by {seen['pod']}, expected a pod of {exp.get('Backend')}"
+        for mirror in exp.get("MirroredTo") or []:       # ExpectMirroredRequest: the mirror pods' logs
+            ref = mirror.get("BackendRef") or mirror
+            logs = conf.run(f"kubectl logs -n {ref['Namespace']} -l app={ref['Name']} --tail=-1").output
+            line = f"Echoing back request made to {req.get('Path')} to client"
+            if mirror.get("Percent") is None and line not in logs:
+                return f"{req}: no mirrored request in {ref['Name']}'s logs"
     elif 300 <= status < 400 and exp.get("RedirectRequest"):
         want = exp["RedirectRequest"]
         loc = urlsplit(headers["location"][0])
@@ -118,3 +124,15 @@ def test_enough_cases_run():
     run = [c for c in CASES if c.name not in NOT_RUN]
     assert len(run) >= 25
     assert sum(len(c.requests) + len(c.conditions) for c in run) >= 150
+
+
+def test_percentage_mirror_sends_its_share():
+    """HTTPRouteRequestPercentageMirror's distribution check (tolerance 15 points of its expected share):
+    200 requests to /percent-mirror (percent: 20) leave about 40 mirrored lines in infra-backend-v2's logs."""
+    conf = Conformance()
+    conf.apply("httproute-request-percentage-mirror.yaml")
+    port = conf.node_port({"Name": "same-namespace", "Namespace": "gateway-conformance-infra"})
+    conf.run(f"for i in $(seq 200); do curl -s -o /dev/null http://192.168.49.2:{port}/percent-mirror; done")
+    logs = conf.run("kubectl logs -n gateway-conformance-infra -l app=infra-backend-v2 --tail=-1").output
+    mirrored = logs.count("Echoing back request made to /percent-mirror to client")
+    assert 200 * 0.05 <= mirrored <= 200 * 0.35, mirrored

@@ -50,10 +50,13 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
                 name, _, value = pair.strip().partition(":")
                 extra.append((name, value))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")    # Go's HTML-safe JSON
+    # echoHandler's first line: fmt.Printf("Echoing back request made to %s to client (%s)\n", RequestURI, RemoteAddr)
+    port = ctx.cluster.randint(32768, 60999) if ctx.cluster is not None else 40000
+    log = f"Echoing back request made to {req.path} to client ({req.client_ip}:{port})"
     return webcontent.Response(200, "OK", extra + [("Content-Type", "application/json"),
                                                    ("X-Content-Type-Options", "nosniff"),
                                            ("Date", webcontent.http_date(now)), ("Content-Length", str(len(text.encode())))],
-                               "" if req.method == "HEAD" else text)
+                               "" if req.method == "HEAD" else text, log_line=log)
 
 
 def register() -> None:

@@ -98,11 +98,40 @@ def _onward(ctx: webcontent.ServeContext, d: routing.Decision, req: webcontent.R
     b = w.backend
     up = webcontent.serve(b.image, b.port, up_req, now, b.pod, b.ip, webcontent.ServeContext(cluster, {}, target))
     network.record_access(cluster, b.namespace, b.pod, up.log_line)
+    for mirror in d.mirrors:
+        _mirror(cluster, mirror, d, up_req, now)
     out = [(k.lower(), v) for k, v in up.headers if k.lower() not in ("connection", "keep-alive", "transfer-encoding")]
     out.append(("x-envoy-upstream-service-time", "0"))
     for spec in d.response_filters:
         out = routing.modify_headers(out, spec)
     return webcontent.Response(up.status, up.reason, out, up.body, up.log_line), w
+
+
+def _mirror(cluster, spec: dict, d: routing.Decision, req: webcontent.Request, now: float) -> None:
+    """RequestMirror: a copy of the request to one ready endpoint of the mirror Service (its `percent` or
+    `fraction` of requests, drawn from the sandbox's dice); Envoy ignores the answer."""
+    ref = spec.get("backendRef") or {}
+    if "percent" in spec or "fraction" in spec:
+        frac = spec.get("fraction") or {}
+        share = spec["percent"] / 100 if "percent" in spec else frac.get("numerator", 0) / (frac.get("denominator") or 100)
+        if cluster.randint(1, 10000) > share * 10000:
+            return
+    ns = ref.get("namespace") or d.route["metadata"]["namespace"]
+    svc = cluster.get("services", ns, ref.get("name", ""))
+    sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p.get("port", 0)) == int(ref.get("port", 0))),
+              None)
+    candidates = network.ready_endpoints(cluster, svc, sp) if svc and sp else []
+    if not candidates:
+        return
+    target, tport = network.pick(cluster, svc, candidates, req.client_ip)
+    for c in (target.get("spec") or {}).get("containers") or []:
+        found = webcontent.container_listening(target, tport)
+        if found is not None:
+            copy = webcontent.serve(found.get("image", ""), tport, req, now, target["metadata"]["name"],
+                                    (target.get("status") or {}).get("podIP", ""),
+                                    webcontent.ServeContext(cluster, {}, target))
+            network.record_access(cluster, ns, target["metadata"]["name"], copy.log_line)
+            return
 
 
 def register() -> None:

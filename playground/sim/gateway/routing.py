@@ -175,7 +175,7 @@ def _act(cluster, translation, hit: _Candidate, method: str, path: str, query: s
         elif kind == "URLRewrite":
             d.upstream_host, d.upstream_path = rewrite(f.get("urlRewrite") or {}, hit.match, path, query, host)
         elif kind == "RequestMirror":
-            d.mirrors.append((f.get("requestMirror") or {}).get("backendRef") or {})
+            d.mirrors.append(f.get("requestMirror") or {})
     refs = [ref for ref in rule.get("backendRefs") or [] if int(ref.get("weight", 1)) > 0]
     if not refs:
         d.status = 500
