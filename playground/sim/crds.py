@@ -10,7 +10,7 @@ As apiextensions-apiserver serves a CRD (k8s.io/apiextensions-apiserver, v1.35):
   defaulting), `unknown_fields` names what strict field validation refuses, and `validate_object` checks
   an object against its version's openAPIV3Schema with the errors kube-openapi's validator gives
   (pkg/apiserver/validation/validation.go kubeOpenAPIResultToFieldErrors).
-CEL rules (x-kubernetes-validations) are not evaluated here; docs/crds.md says so.
+CEL rules (x-kubernetes-validations) run through cel.py; transition rules (oldSelf) do not (docs/gateway-api.md).
 """
 from __future__ import annotations
 
@@ -329,6 +329,7 @@ def _check(value, schema: dict, path: str, causes: list[str]) -> None:
         want = "integer,string" if schema.get("x-kubernetes-int-or-string") else schema.get("type")
         causes.append(invalid(path, _kind_of(value), f'{path} in body must be of type {want}: "{_kind_of(value)}"'))
         return
+    _cel(value, schema, path, causes)
     enum = schema.get("enum")
     if enum is not None and value not in enum:
         causes.append(unsupported(path, value, [e if isinstance(e, str) else go_value(e) for e in enum]))
@@ -374,6 +375,29 @@ def _check(value, schema: dict, path: str, causes: list[str]) -> None:
                 _check(child, extra, f"{path}[{key}]", causes)
         if "maxProperties" in schema and len(value) > schema["maxProperties"]:
             causes.append(f"{path}: Too many: {len(value)}: must have at most {schema['maxProperties']} items")
+
+
+def _cel(value, schema: dict, path: str, causes: list[str]) -> None:
+    """x-kubernetes-validations: each rule with `self` bound to the value (apiserver/pkg/apiextensions/
+    validation/cel_validation.go); a false rule is `Invalid value: "<type>": <message>`, a rule that cannot
+    be evaluated says so with the rule."""
+    rules = schema.get("x-kubernetes-validations")
+    if not rules:
+        return
+    from .cel import CelError, evaluate
+    kind = schema.get("type") or ("object" if isinstance(value, dict) else _kind_of(value))
+    for rule in rules:
+        text = rule.get("rule", "")
+        if "oldSelf" in text:
+            continue          # transition rules need the stored object; create and full updates skip them here
+        try:
+            ok = evaluate(text, value) is True
+        except CelError as exc:
+            causes.append(invalid(path, kind, f"{exc} evaluating rule: {text}"))
+            continue
+        if not ok:
+            message = rule.get("message") or f"failed rule: {text}"
+            causes.append(invalid(path, kind, message))
 
 
 _PATTERNS: dict[str, object] = {}

@@ -313,3 +313,91 @@ def test_explain_gateway_api_from_its_release_schema():
     assert out.startswith("GROUP:      gateway.networking.k8s.io\nKIND:       HTTPRoute\nVERSION:    v1\n\n"
                           "FIELD: type <string>\n")
     assert "PathPrefix" in out
+
+
+CEL_CASES = [
+    # (manifest, the API server's refusal): the rules are the CRDs' own x-kubernetes-validations
+    ("""apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: eg}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: api}}]
+    backendRefs: [{name: backend, port: 80}]
+""", 'The HTTPRoute "r" is invalid: spec.rules[0].matches[0].path: Invalid value: "object": value must be an '
+     "absolute path and start with '/' when type one of ['Exact', 'PathPrefix']"),
+    ("""apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: eg}]
+  rules:
+  - backendRefs: [{name: backend}]
+""", 'The HTTPRoute "r" is invalid: spec.rules[0].backendRefs[0]: Invalid value: "object": Must have port for '
+     "Service reference"),
+    ("""apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: eg}]
+  rules:
+  - filters:
+    - type: RequestRedirect
+      requestRedirect: {scheme: https}
+    backendRefs: [{name: backend, port: 80}]
+""", 'The HTTPRoute "r" is invalid: spec.rules[0]: Invalid value: "object": RequestRedirect filter must not be '
+     "used together with backendRefs"),
+    ("""apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: g}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: a, port: 80, protocol: HTTP}
+  - {name: b, port: 80, protocol: HTTP}
+""", 'The Gateway "g" is invalid: spec.listeners: Invalid value: "array": Combination of port, protocol and '
+     "hostname must be unique for each listener"),
+    ("""apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: g}
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: a, port: 80, protocol: HTTP, tls: {mode: Terminate, certificateRefs: [{name: c}]}}
+""", 'The Gateway "g" is invalid: spec.listeners: Invalid value: "array": tls must not be specified for '
+     "protocols ['HTTP', 'TCP', 'UDP']"),
+]
+
+
+@pytest.mark.parametrize("manifest, refusal", CEL_CASES)
+def test_gateway_api_cel_rules_refuse_as_the_api_server(manifest, refusal):
+    """The Gateway API CRDs rely on CEL for these rules; the playground evaluates them (playground/sim/cel.py).
+    Envoy Gateway's translator golden files gateway-with-two-listeners-with-same-port-and-hostname and
+    httproute-with-invalid-backend-ref-no-port hold objects a real API server refuses in just this way."""
+    engine = Engine.new(seed=3)
+    url = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml"
+    assert engine.run(f"kubectl apply --server-side -f {url}").exit_code == 0
+    write(engine, "m.yaml", manifest)
+    r = engine.run("kubectl apply -f m.yaml")
+    assert (r.output, r.exit_code) == (refusal + "\n", 1)
+
+
+def test_cel_subset_parses_every_gateway_api_rule():
+    from playground.sim.cel import compile_rule
+    text = (Path(__file__).parents[2] / "playground/sim/gateway/releases/gateway-api-v1.4.1-standard-install.yaml")
+    rules = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            rules.update(r["rule"] for r in node.get("x-kubernetes-validations") or [])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    for doc in yaml.safe_load_all(text.read_text()):
+        walk(doc)
+    assert len(rules) == 69
+    for rule in rules:
+        compile_rule(rule)
