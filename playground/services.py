@@ -52,15 +52,17 @@ def _lesson_hook(name: str) -> Callable | None:
     return getattr(progress, name, None)
 
 
-def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> dict | None:
-    hook = _lesson_hook("assess_command")
+def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
+    """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
+    and the learner's progress."""
+    hook = _lesson_hook("assess_command_and_state")
     if hook is None or not sandbox.lesson_slug:
-        return None
+        return None, None
     try:
         return hook(sandbox, line, result, engine)
     except Exception:        # a broken lesson must never lose the learner's command
         log.exception("assess_command failed for sandbox %s", sandbox.pk)
-        return None
+        return None, lesson_state(sandbox)
 
 
 def lesson_state(sandbox: Sandbox) -> dict | None:
@@ -375,7 +377,7 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
-        assessment = assess(sandbox, line, result, engine)
+        assessment, pane = assess(sandbox, line, result, engine)
         changes = delta.changes(engine.cluster, entry.stamps)
         new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
         sandbox.version += 1
@@ -401,7 +403,7 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
-                "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
+                "assessment": assessment, "lesson": pane, "version": sandbox.version}
 
 
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:

@@ -59,8 +59,10 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from playground import services, store, topology
+    from playground import services, store, topology_delta
     from playground.models import CommandRecord, Sandbox
     from playground.sim.engine import Engine
     from playground.warmup import warm
@@ -73,27 +75,28 @@ def main() -> None:
     phases = Phases()
     phases.wrap(services, "_locked", "lock the row (select_for_update)")
     phases.wrap(Engine, "run", "engine (Engine.run: shell, kubectl, controllers)")
-    phases.wrap(services, "assess", "assessment (lessons: assess_command)")
-    phases.wrap(services, "lesson_state", "lesson pane state (lessons: lesson_state)")
+    phases.wrap(services, "assess", "assessment and the lesson pane's state (lessons: assess_command_and_state)")
     phases.wrap(services, "_quota_error", "object quota check")
     phases.wrap(store, "write_changes", "store the changed rows (store.write_changes)")
     phases.wrap(Sandbox, "save", "save the sandbox row")
     phases.wrap(CommandRecord, "save", "save the command record")
-    phases.wrap(topology, "elements", "diagram rebuild (topology.elements)")
-    phases.wrap(topology, "diff", "diagram diff (topology.diff)")
-    total, commands = 0.0, 0
+    phases.wrap(topology_delta.Diagram, "advance", "diagram diff (topology_delta.Diagram.advance)")
+    total, commands, queries = 0.0, 0, 0
     for r in range(args.rounds):
         box = services.create_sandbox(user, f"phases-{r}", LESSON)
         for line in COMMANDS:
             phases.active = True
             t0 = time.process_time()
-            services.run_command(box.pk, user, line, outbox=[])
+            with CaptureQueriesContext(connection) as captured:
+                services.run_command(box.pk, user, line, outbox=[])
             total += time.process_time() - t0
+            queries += len(captured.captured_queries)
             phases.active = False
             commands += 1
         services.delete_sandbox(box.pk, user)
     per = total / commands * 1000
-    print(f"services.run_command on SQLite, lesson {LESSON!r}: {commands} commands, {per:.2f} ms CPU per command")
+    print(f"services.run_command on SQLite, lesson {LESSON!r}: {commands} commands, {per:.2f} ms CPU per command, "
+          f"{queries / commands:.1f} SQL statements per command (BEGIN and COMMIT included)")
     for phase, spent in phases.spent.items():
         ms = spent / commands * 1000
         print(f"  {ms:6.3f} ms  {ms / per:5.1%}  {phase}")
