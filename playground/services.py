@@ -114,13 +114,14 @@ def _publish_after_commit(sandbox_id: int, d: dict | None, traces: list[dict], o
     one database thread is not held while the channel layer delivers).
 
     A diff says `version` (the sandbox's version after the command) and `base`: the version since which
-    the diagram it applies to has not changed. A page whose diagram is at version v >= base applies it;
-    one at v < base missed a diff (commands that change nothing send none) and asks for the whole diagram."""
+    the diagram it applies to has not changed, or None when this worker cannot know (it loaded the sandbox
+    since). A page whose diagram is at version v >= base applies it; one at v < base missed a diff
+    (commands that change nothing send none) and asks for the whole diagram."""
     messages = []
     if d is not None:
         if not topology.is_empty(d):
             messages.append({"type": "sandbox.topology", **d, "version": version,
-                             "base": version - 1 if base is None else base})
+                             "base": base})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:

@@ -48,7 +48,7 @@ def main() -> None:
     pg_name = None
     if url.startswith("postgres"):
         pg_name = urlsplit(url).path.lstrip("/")
-        _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}"')
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
         _pg_admin(url, f'CREATE DATABASE "{pg_name}"')
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='podscape-bench-')}/db.sqlite3"
@@ -110,7 +110,7 @@ def main() -> None:
     finally:
         connections.close_all()
         if pg_name:
-            _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}"')
+            _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ worker). Run time is bounded by --duration (plus start-up); everything listens o
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import asyncio
 import json
 import random
@@ -103,8 +105,18 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "nonzero_exit": 0}
     start = time.perf_counter()
     until = start + duration
+    marks = []
+
+    async def mark():
+        # once every learner has connected (they arrive over the first think period): the steady state
+        await asyncio.sleep(min(2 * think, duration / 2))
+        marks.append((stats["commands"], cpu_by_part(stack)))
+    marker = asyncio.create_task(mark())
     await asyncio.gather(*(learner(stack, i, who, think, until, stats, run) for i, who in enumerate(learners)))
+    await marker
     elapsed = time.perf_counter() - start
+    steady = stats["commands"] - marks[0][0]
+    cpu_end = cpu_by_part(stack)
     rtt, push = stats["rtt"], stats["push"]
     return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
             "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
@@ -114,7 +126,62 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
                         "p99": round(pct(push, 99), 1)},
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
             "push_missing": stats["push_missing"],
-            "failures": stats.get("failures", [])[:3]}
+            "failures": stats.get("failures", [])[:3],
+            # CPU per command after every learner connected (the sockets' hellos are behind it)
+            "steady_cpu_ms_per_command": {k: round((cpu_end[k] - marks[0][1][k]) * 1000 / max(1, steady), 2)
+                                          for k in cpu_end}}
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")       # utime + stime
+
+
+def cpu_by_part(stack: Stack) -> dict[str, float]:
+    """CPU seconds used so far by each part of the deployment on this machine: the workers, this load
+    generator, PostgreSQL's backends for the stack's database (those alive now) and Redis (shared with
+    whoever else uses it)."""
+    parts = {"workers": sum(_cpu_seconds(w.proc.pid) for w in stack.workers),
+             "load generator": sum(resource.getrusage(resource.RUSAGE_SELF)[:2])}
+    pg = redis = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if stack.db_name and stack.db_name in cmd and cmd.startswith("postgres"):
+            pg += _cpu_seconds(int(proc.name))
+        elif cmd.startswith("redis-server"):
+            redis += _cpu_seconds(int(proc.name))
+    if stack.kind == "pgredis":
+        parts["postgresql"], parts["redis"] = pg, redis
+    return parts
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, wall seconds): everybody's work, ours and other jobs'."""
+    cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(cpu) - cpu[3] - cpu[4]) / tick, time.monotonic()
+
+
+def spy(stack: Stack, out: Path, run: str, duration: float) -> list:
+    """py-spy sampling each worker for the run (100 samples a second, without stopping it)."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if tool is None:
+        raise SystemExit("--spy needs py-spy (pip install py-spy)")
+    out.mkdir(parents=True, exist_ok=True)
+    return [subprocess.Popen([tool, "record", "--nonblocking", "--format", "raw", "-r", "100", "-d",
+                              str(int(duration)), "-p", str(w.proc.pid), "-o", str(out / f"{run}-worker{w.index}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for w in stack.workers]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,18 +194,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--find-max", action="store_true", help="run each N in --steps; report the largest under --target-p95")
     ap.add_argument("--steps", default="25,50,100,200,300")
     ap.add_argument("--target-p95", type=float, default=100.0)
+    ap.add_argument("--lesson", default="", help="seed every sandbox in this lesson (its commands are assessed)")
+    ap.add_argument("--spy", metavar="DIR", help="record each worker with py-spy during each run (raw stacks "
+                                                 "in DIR; tests/bench/spy_table.py sums them)")
     args = ap.parse_args(argv)
     workers = args.workers or (2 if args.setup == "pgredis" else 1)
     sizes = [int(s) for s in args.steps.split(",")] if args.find_max else [args.learners]
-    env = {"PODSCAPE_COMMANDS_PER_WINDOW": "1000", "PODSCAPE_CREATES_PER_MINUTE": "1000000"}
+    # every learner comes from 127.0.0.1 here, two sockets each, where a class would come from many addresses
+    env = {"PODSCAPE_COMMANDS_PER_WINDOW": "1000", "PODSCAPE_CREATES_PER_MINUTE": "1000000",
+           "PODSCAPE_SOCKETS_PER_ADDRESS": str(2 * max(sizes) + 100)}
     report = {"setup": args.setup, "workers": workers, "runs": []}
     with Stack(args.setup, workers=workers, extra_env=env) as stack:
-        stack.seed(max(sizes))
+        stack.seed(max(sizes), lesson=args.lesson)
         # warm up: the first command in a process imports the engine's programs (seconds); not measured
         asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8, "warm"))
         best = None
         for n in sizes:
+            cpu_before, busy_before = cpu_by_part(stack), machine_busy()
+            spies = spy(stack, Path(args.spy), f"n{n}", args.duration) if args.spy else []
             result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}"))
+            cpu_after, busy_after = cpu_by_part(stack), machine_busy()
+            for p in spies:
+                p.wait()
+            # CPU per command: what each part spent (PostgreSQL: backends alive at both ends of the run)
+            result["cpu_ms_per_command"] = {k: round((cpu_after[k] - cpu_before.get(k, 0)) * 1000
+                                                     / max(1, result["commands"]), 2) for k in cpu_after}
+            result["machine_busy_cores"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1]), 2)
+            result["load_average"] = os.getloadavg()[0]
             report["runs"].append(result)
             print(json.dumps(result), flush=True)
             if result["rtt_ms"]["p95"] < args.target_p95 and not result["failed_learners"]:
