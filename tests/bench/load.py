@@ -7,7 +7,12 @@ think time. Starts its own deployment on localhost (tests/scale/stack.py), so it
 
 Reports throughput, command round trip (send -> result) p50/p95/p99 and diagram-push latency (send ->
 the topology diff arriving on a second socket of the same sandbox, which for pgredis is held by the other
-worker). Run time is bounded by --duration (plus start-up); everything listens on 127.0.0.1 only.
+worker). A diff is matched to its command by the sandbox version both carry: one that comes more than
+PUSH_WAIT s after its command counts as late (push_late), one that never comes (within LATE_WAIT s more,
+after the run) as lost (push_missing). Also reports the CPU each part (the workers, this generator,
+PostgreSQL, Redis) spent per command, in all and once every learner has connected (steady), and how busy
+the whole machine was (other jobs included). Run time is bounded by --duration (plus start-up and late
+diffs); everything listens on 127.0.0.1 only.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ LESSON = [
     "kubectl delete deployment web{n}",
 ]
 CHANGES = {1, 3, 7, 9, 10}          # lines that change the diagram
+PUSH_WAIT = 10.0                    # seconds a learner waits for its command's diff before typing on
+LATE_WAIT = 20.0                    # then, after the run, for a diff that is late rather than lost
 
 
 def pct(values: list[float], p: float) -> float:
@@ -60,13 +67,30 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
             await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
             await recv_until(diagram, lambda m: m["type"] == "hello", timeout=60)
-            pushes: asyncio.Queue = asyncio.Queue()
+            arrived: dict[int, float] = {}              # sandbox version -> when its diff arrived
+            news = asyncio.Event()
 
             async def watch():
                 async for raw in diagram:
-                    if json.loads(raw)["type"] == "topology":
-                        pushes.put_nowait(time.perf_counter())
+                    msg = json.loads(raw)
+                    if msg["type"] == "topology":
+                        arrived[msg.get("version")] = time.perf_counter()
+                        news.set()
+
+            async def push_of(version: int, timeout: float) -> float | None:
+                deadline = time.perf_counter() + timeout
+                while version not in arrived:
+                    news.clear()
+                    left = deadline - time.perf_counter()
+                    if left <= 0:
+                        return None
+                    try:
+                        await asyncio.wait_for(news.wait(), left)
+                    except asyncio.TimeoutError:
+                        pass
+                return arrived[version]
             watcher = asyncio.create_task(watch())
+            late: list[tuple[int, float]] = []
             step, n = 0, 0
             while time.perf_counter() < until:
                 # names unique per run: a sandbox keeps what an earlier run (or the warm-up) left in it
@@ -82,19 +106,21 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                     stats["commands"] += 1
                     stats["nonzero_exit"] += msg.get("exit_code") != 0
                 if step in CHANGES and msg["type"] == "result" and msg.get("exit_code") == 0:
-                    try:
-                        while True:                           # the push for this command, not an older one
-                            at = await asyncio.wait_for(pushes.get(), 10)
-                            if at >= sent:
-                                stats["push"].append((at - sent) * 1000)
-                                break
-                    except asyncio.TimeoutError:
-                        stats["push_missing"] += 1
+                    # the diff of this command's version on the other socket (diffs are matched by version)
+                    at = await push_of(msg["version"], PUSH_WAIT)
+                    if at is None:
+                        late.append((msg["version"], sent))
+                    else:
+                        stats["push"].append((at - sent) * 1000)
                 step = (step + 1) % len(LESSON)
                 n += step == 0
                 # think time: exponential around `think`, counted from the send (a command every ~think s)
                 pause = rng.expovariate(1 / think) - (time.perf_counter() - sent)
                 await asyncio.sleep(max(0.0, min(pause, until - time.perf_counter())))
+            # a diff later than PUSH_WAIT is late, one that never comes is missing: wait for stragglers
+            for version, sent in late:
+                at = await push_of(version, LATE_WAIT)
+                stats["push_late" if at is not None else "push_missing"] += 1
             watcher.cancel()
     except Exception as exc:      # a learner that could not connect or was cut off
         stats["failed"] += 1
@@ -102,7 +128,8 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r") -> dict:
-    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "nonzero_exit": 0}
+    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
+             "nonzero_exit": 0}
     start = time.perf_counter()
     until = start + duration
     marks = []
@@ -125,7 +152,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
-            "push_missing": stats["push_missing"],
+            "push_missing": stats["push_missing"], "push_late": stats["push_late"],
             "failures": stats.get("failures", [])[:3],
             # CPU per command after every learner connected (the sockets' hellos are behind it)
             "steady_cpu_ms_per_command": {k: round((cpu_end[k] - marks[0][1][k]) * 1000 / max(1, steady), 2)
