@@ -232,7 +232,8 @@ def _named(objects: list[dict]) -> str:
 def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple[str | None, dict]:
     """(the byte quota's refusal or None, the object sizes after the command)."""
     sizes = quotas.sizes_after(engine, entry.stamps, entry.sizes)
-    grown = [engine.cluster.objects[p][k] for (p, k), n in sizes.items() if n > entry.sizes.get((p, k), 0)]
+    changed = delta.changes(engine.cluster, entry.stamps)[0]       # (asked again: answered from memory)
+    grown = [engine.cluster.objects[p][k] for p, k in changed if sizes[(p, k)] > entry.sizes.get((p, k), 0)]
     return quotas.check(engine, entry.sizes, sizes, files_before, _named(grown) if grown else "objects"), sizes
 
 
