@@ -129,6 +129,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---- channel layer: in-memory by default, REDIS_URL for several workers --------------------------------
+# Every socket of a worker shares one Redis queue (channels_redis keys a process's channels by its prefix),
+# and a group_send finding that queue at `capacity` drops the message without a word: at the default 100, a
+# worker that fell two seconds behind with 500 learners' diagrams lost pushes (load.py's push_missing).
+# Messages still expire after 60 s, which bounds what the queue can hold.
+CHANNEL_CAPACITY = int(os.environ.get("PODSCAPE_CHANNEL_CAPACITY", "100000"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
@@ -137,11 +142,13 @@ if os.environ.get("REDIS_URL"):
             # idle socket's receive then dies with "Timeout reading" (close 1011). Allow longer reads.
             "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
                        # CHANNEL_PREFIX: separate deployments (or test stacks) sharing one Redis
-                       "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
+                       "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
+                       "capacity": CHANNEL_CAPACITY},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": CHANNEL_CAPACITY}}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
