@@ -9,7 +9,8 @@ Reports throughput, command round trip (send -> result) p50/p95/p99 and diagram-
 the topology diff arriving on a second socket of the same sandbox, which for pgredis is held by the other
 worker). A diff is matched to its command by the sandbox version both carry: one that comes more than
 PUSH_WAIT s after its command counts as late (push_late), one that never comes (within LATE_WAIT s more,
-after the run) as lost (push_missing). Also reports the CPU each part (the workers, this generator,
+after the run) as lost (push_missing), unless the diagram's socket had closed (push_socket_gone: a page
+reconnects and its hello brings the whole diagram). Also reports the CPU each part (the workers, this generator,
 PostgreSQL, Redis) spent per command, in all and once every learner has connected (steady), and how busy
 the whole machine was (other jobs included). Run time is bounded by --duration (plus start-up and late
 diffs); everything listens on 127.0.0.1 only.
@@ -70,12 +71,19 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
             arrived: dict[int, float] = {}              # sandbox version -> when its diff arrived
             news = asyncio.Event()
 
+            watching = {"closed": None}
+
             async def watch():
-                async for raw in diagram:
-                    msg = json.loads(raw)
-                    if msg["type"] == "topology":
-                        arrived[msg.get("version")] = time.perf_counter()
-                        news.set()
+                try:
+                    async for raw in diagram:
+                        msg = json.loads(raw)
+                        if msg["type"] == "topology":
+                            arrived[msg.get("version")] = time.perf_counter()
+                            news.set()
+                except Exception as exc:     # the diagram's socket dropped (a page would reconnect: hello)
+                    watching["closed"] = repr(exc)[:200]
+                else:
+                    watching["closed"] = f"closed {diagram.close_code}"
 
             async def push_of(version: int, timeout: float) -> float | None:
                 deadline = time.perf_counter() + timeout
@@ -120,7 +128,13 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
             # a diff later than PUSH_WAIT is late, one that never comes is missing: wait for stragglers
             for version, sent in late:
                 at = await push_of(version, LATE_WAIT)
-                stats["push_late" if at is not None else "push_missing"] += 1
+                if at is not None:
+                    stats["push_late"] += 1
+                elif watching["closed"]:           # not lost in the channel layer: the socket was gone
+                    stats["push_socket_gone"] += 1
+                    stats.setdefault("sockets_gone", []).append(watching["closed"])
+                else:
+                    stats["push_missing"] += 1
             watcher.cancel()
     except Exception as exc:      # a learner that could not connect or was cut off
         stats["failed"] += 1
@@ -129,7 +143,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r") -> dict:
     stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
-             "nonzero_exit": 0}
+             "push_socket_gone": 0, "nonzero_exit": 0}
     start = time.perf_counter()
     until = start + duration
     marks = []
@@ -153,6 +167,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
                         "p99": round(pct(push, 99), 1)},
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
             "push_missing": stats["push_missing"], "push_late": stats["push_late"],
+            "push_socket_gone": stats["push_socket_gone"], "sockets_gone": stats.get("sockets_gone", [])[:3],
             "failures": stats.get("failures", [])[:3],
             # CPU per command after every learner connected (the sockets' hellos are behind it)
             "steady_cpu_ms_per_command": {k: round((cpu_end[k] - marks[0][1][k]) * 1000 / max(1, steady), 2)
