@@ -247,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
            "PODSCAPE_SOCKETS_PER_ADDRESS": str(2 * max(sizes) + 100)}
     report = {"setup": args.setup, "workers": workers, "runs": []}
     with Stack(args.setup, workers=workers, extra_env=env) as stack:
+        if args.lesson:
+            stack.manage("loadlessons")
         stack.seed(max(sizes), lesson=args.lesson)
         # warm up: the first command in a process imports the engine's programs (seconds); not measured
         asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8, "warm"))
