@@ -20,6 +20,7 @@ endpoints, with a controller running.
 """
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 
@@ -55,6 +56,7 @@ def kubectl_value_flags(words: list[str]) -> tuple[set[str], dict[str, str]]:
     return {f"--{f.name}" for f in takes}, {f"-{f.short}": f"--{f.name}" for f in takes if f.short}
 
 
+@functools.lru_cache(maxsize=4096)      # pure; assessing one command normalises the same lines several times
 def normalise(line: str) -> str:
     """One spelling per command: quotes removed, single spaces, `--flag value` -> `--flag=value`,
     `-n x` -> `--namespace=x`, `minikube kubectl --` -> `kubectl`."""

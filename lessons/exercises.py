@@ -29,13 +29,20 @@ def _row(sandbox, lesson, lock: bool = False) -> LessonProgress:
 
 def assess(sandbox, lesson, engine: Engine) -> dict:
     """Grade the sandbox as it is now (after a command): what the terminal's result carries."""
+    return assess_and_view(sandbox, lesson, engine)[0]
+
+
+def assess_and_view(sandbox, lesson, engine: Engine) -> tuple[dict, dict]:
+    """(assess's verdict, view's state) from one grading: the engine is the sandbox as stored after the
+    command, so the pane needs no second grading of the stored state."""
     result = grade.grade(lesson.spec, engine)
     row = _row(sandbox, lesson, lock=True)
     row.state = dict(row.state or {}, kind="exercise", grade=result)
     row.save(update_fields=["state", "updated"])
-    return {"verdict": "graded", "score": result["score"], "max_score": result["max_score"],
-            "passed": result["passed"], "message": grade.summary(result),
-            "tasks": [{"id": t["id"], "passed": t["passed"]} for t in result["tasks"]]}
+    verdict = {"verdict": "graded", "score": result["score"], "max_score": result["max_score"],
+               "passed": result["passed"], "message": grade.summary(result),
+               "tasks": [{"id": t["id"], "passed": t["passed"]} for t in result["tasks"]]}
+    return verdict, _view(sandbox, lesson, result, dict(row.state.get("hints") or {}))
 
 
 def current(sandbox, lesson) -> tuple[dict, dict]:
@@ -47,7 +54,10 @@ def current(sandbox, lesson) -> tuple[dict, dict]:
 
 def view(sandbox, lesson) -> dict:
     """The exercise's state for the WebSocket hello / result ("lesson")."""
-    result, hints = current(sandbox, lesson)
+    return _view(sandbox, lesson, *current(sandbox, lesson))
+
+
+def _view(sandbox, lesson, result: dict, hints: dict) -> dict:
     return {"slug": lesson.slug, "kind": "exercise", "title": lesson.title, "summary": lesson.summary,
             "score": result["score"], "max_score": result["max_score"], "completed": result["passed"],
             "tasks": [{"id": t["id"], "title": t["title"], "points": t["points"], "passed": t["passed"],

@@ -2,6 +2,7 @@
 
     assess_command(sandbox, line, result, engine) -> dict | None   # after every command / editor save
     lesson_state(sandbox) -> dict | None                           # the page's first render, the hello
+    assess_command_and_state(...) -> (verdict, lesson_state)       # both, from one read of the progress
     prepare_sandbox(sandbox, engine)                               # a new or reset sandbox for a lesson
 
 Progress is one LessonProgress row per (learner, lesson, sandbox), so it survives reloads and restarts.
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from . import assess, exercises, format, hints, setup
+from . import assess, exercises, format, hints, lesson_cache, setup
 from .models import Lesson, LessonProgress
 
 
 def get_lesson(slug: str) -> Lesson | None:
-    """The lesson row; a lesson file not loaded yet is loaded on first use."""
-    lesson = Lesson.objects.filter(slug=slug).first()
+    """The lesson row (this process's copy while the row is unchanged); a lesson file not loaded yet is
+    loaded on first use."""
+    lesson = lesson_cache.lookup(slug) if slug else None
     if lesson is not None or not slug:
         return lesson
     path = next((p for p in format.lesson_files() if format.load_file(p)["slug"] == slug), None)
@@ -59,13 +61,20 @@ def _progress_row(sandbox, lesson: Lesson, lock: bool = False) -> LessonProgress
 
 def assess_command(sandbox, line: str, result, engine) -> dict | None:
     """Judge a command the learner ran in a lesson's sandbox and store the progress it made."""
+    return assess_command_and_state(sandbox, line, result, engine)[0]
+
+
+def assess_command_and_state(sandbox, line: str, result, engine) -> tuple[dict | None, dict | None]:
+    """(assess_command's verdict, lesson_state after it): the pane's state comes from the progress just
+    stored, not from reading the lesson and the progress row again."""
     if not sandbox.lesson_slug:
-        return None
+        return None, None
     lesson = get_lesson(sandbox.lesson_slug)
     if lesson is None:
-        return None
+        return None, None
     if exercises.is_exercise(lesson.spec):        # graded on state after every command, live
-        return dict(exercises.assess(sandbox, lesson, engine), hint=assess.explain(lesson.spec, engine, line, result))
+        verdict, view = exercises.assess_and_view(sandbox, lesson, engine)
+        return dict(verdict, hint=assess.explain(lesson.spec, engine, line, result)), view
     row = _progress_row(sandbox, lesson, lock=True)
     state = fit_progress(lesson.spec, row.state)
     verdict = assess.assess(lesson.spec, state, line, result, engine)
@@ -74,7 +83,7 @@ def assess_command(sandbox, line: str, result, engine) -> dict | None:
         state["completed_at"] = timezone.now().isoformat()
     row.state = state
     row.save(update_fields=["state", "updated"])
-    return verdict
+    return verdict, _view(sandbox, lesson, fit_progress(lesson.spec, state))
 
 
 def progress_for(sandbox, lesson: Lesson) -> dict:
@@ -91,7 +100,10 @@ def lesson_state(sandbox) -> dict | None:
         return None
     if exercises.is_exercise(lesson.spec):
         return exercises.view(sandbox, lesson)
-    state = progress_for(sandbox, lesson)
+    return _view(sandbox, lesson, progress_for(sandbox, lesson))
+
+
+def _view(sandbox, lesson: Lesson, state: dict) -> dict:
     view = assess.lesson_view(lesson.spec, state)
     view["hint"], view["hints"] = state.get("hint"), state.get("hints") or []
     view["pane_url"] = f"/lessons/{lesson.slug}/pane/{sandbox.pk}/"

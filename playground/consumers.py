@@ -84,16 +84,17 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
                 return
             self.counted_user = user_id
+        # Accepted before the hello is read: daphne drops a handshake not accepted within 5 s, and the hello
+        # waits for a command thread, which a class arriving at once keeps busy. A socket refused below is
+        # closed with our code either way (a refused handshake would only say 1006).
+        await self.accept()
         hello = await self._hello(user)
         if hello is None:
-            # Accept then close so the browser sees our code (a refused handshake only says 1006).
-            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.user_group = f"user-{user_id}"          # logout and password change close it (accounts.py)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await self.accept()
         await self.send_json(hello)
 
     async def disconnect(self, code: int) -> None:

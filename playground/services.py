@@ -52,15 +52,17 @@ def _lesson_hook(name: str) -> Callable | None:
     return getattr(progress, name, None)
 
 
-def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> dict | None:
-    hook = _lesson_hook("assess_command")
+def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
+    """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
+    and the learner's progress."""
+    hook = _lesson_hook("assess_command_and_state")
     if hook is None or not sandbox.lesson_slug:
-        return None
+        return None, None
     try:
         return hook(sandbox, line, result, engine)
     except Exception:        # a broken lesson must never lose the learner's command
         log.exception("assess_command failed for sandbox %s", sandbox.pk)
-        return None
+        return None, lesson_state(sandbox)
 
 
 def lesson_state(sandbox: Sandbox) -> dict | None:
@@ -112,13 +114,14 @@ def _publish_after_commit(sandbox_id: int, d: dict | None, traces: list[dict], o
     one database thread is not held while the channel layer delivers).
 
     A diff says `version` (the sandbox's version after the command) and `base`: the version since which
-    the diagram it applies to has not changed. A page whose diagram is at version v >= base applies it;
-    one at v < base missed a diff (commands that change nothing send none) and asks for the whole diagram."""
+    the diagram it applies to has not changed, or None when this worker cannot know (it loaded the sandbox
+    since). A page whose diagram is at version v >= base applies it; one at v < base missed a diff
+    (commands that change nothing send none) and asks for the whole diagram."""
     messages = []
     if d is not None:
         if not topology.is_empty(d):
             messages.append({"type": "sandbox.topology", **d, "version": version,
-                             "base": version - 1 if base is None else base})
+                             "base": base})
     if traces:
         messages.append({"type": "sandbox.traces", "traces": traces})
     if messages and outbox is not None:
@@ -229,7 +232,8 @@ def _named(objects: list[dict]) -> str:
 def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple[str | None, dict]:
     """(the byte quota's refusal or None, the object sizes after the command)."""
     sizes = quotas.sizes_after(engine, entry.stamps, entry.sizes)
-    grown = [engine.cluster.objects[p][k] for (p, k), n in sizes.items() if n > entry.sizes.get((p, k), 0)]
+    changed = delta.changes(engine.cluster, entry.stamps)[0]       # (asked again: answered from memory)
+    grown = [engine.cluster.objects[p][k] for p, k in changed if sizes[(p, k)] > entry.sizes.get((p, k), 0)]
     return quotas.check(engine, entry.sizes, sizes, files_before, _named(grown) if grown else "objects"), sizes
 
 
@@ -375,7 +379,7 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
-        assessment = assess(sandbox, line, result, engine)
+        assessment, pane = assess(sandbox, line, result, engine)
         changes = delta.changes(engine.cluster, entry.stamps)
         new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
         sandbox.version += 1
@@ -401,7 +405,7 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
-                "assessment": assessment, "lesson": lesson_state(sandbox), "version": sandbox.version}
+                "assessment": assessment, "lesson": pane, "version": sandbox.version}
 
 
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:

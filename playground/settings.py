@@ -93,12 +93,16 @@ ASGI_APPLICATION = "playground.asgi.application"
 PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+# Each command thread keeps its SQLite connection: opening one (and its PRAGMAs) for every command cost as
+# much CPU as the command's own queries. A file on this machine has nothing to time out.
+SQLITE_CONN_MAX_AGE = int(os.environ.get("SQLITE_CONN_MAX_AGE", "600"))
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+        DATABASES["default"]["CONN_MAX_AGE"] = SQLITE_CONN_MAX_AGE
     elif env_bool("DB_POOL", True):
         # A hard cap per worker (workers x DB_POOL_MAX must stay under PostgreSQL's max_connections): a
         # burst waits DB_POOL_TIMEOUT seconds for a connection and then answers 503, instead of opening
@@ -117,6 +121,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
+            "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,
             # Tests use a file too (one per test process): SQLite's shared in-memory database answers
             # concurrent writers with "table is locked" instead of waiting, unlike the real thing.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH")
@@ -126,6 +131,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---- channel layer: in-memory by default, REDIS_URL for several workers --------------------------------
+# Every socket of a worker shares one Redis queue (channels_redis keys a process's channels by its prefix),
+# and a group_send finding that queue at `capacity` drops the message without a word: at the default 100, a
+# worker that fell two seconds behind with 500 learners' diagrams lost pushes (load.py's push_missing).
+# Messages still expire after 60 s, which bounds what the queue can hold.
+CHANNEL_CAPACITY = int(os.environ.get("PODSCAPE_CHANNEL_CAPACITY", "100000"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
@@ -134,11 +144,13 @@ if os.environ.get("REDIS_URL"):
             # idle socket's receive then dies with "Timeout reading" (close 1011). Allow longer reads.
             "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
                        # CHANNEL_PREFIX: separate deployments (or test stacks) sharing one Redis
-                       "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
+                       "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
+                       "capacity": CHANNEL_CAPACITY},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": CHANNEL_CAPACITY}}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

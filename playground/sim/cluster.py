@@ -85,6 +85,7 @@ class Cluster:
         # the store finds what a command changed without walking every object. None: unknown, walk them all.
         self.written: set[tuple[str, str]] | None = None
         self.written_base: dict | None = None
+        self.last_changes: tuple | None = None      # (before, what delta.changes answered): asked twice, once found
         self._reset_log(None)
 
     # ---- the change log (in memory, never persisted) ---------------------------------------------

@@ -28,11 +28,17 @@ def changes(cluster: Cluster, before: Stamps) -> tuple[list[Key], list[Key], Sta
     """(changed or new keys, removed keys, the stamps now). When `before` is what the last stamps() or
     changes() returned for this cluster, only the keys it wrote since are looked at; else every object."""
     written = cluster.written
+    last = cluster.last_changes
+    if last is not None and last[0] is before and cluster.written_base is last[1][2] and not written:
+        # asked again with nothing written since (the quota check, then the store): the same answer, where
+        # a second look against `before` would have to walk every object
+        return last[1]
     if written is None or cluster.written_base is not before:
         after = stamps(cluster)
         changed = [k for k, rv in after.items() if before.get(k) != rv]
         gone = [k for k in before if k not in after]
-        return changed, gone, after
+        cluster.last_changes = (before, (changed, gone, after))
+        return cluster.last_changes[1]
     after = dict(before)
     changed, gone = [], []
     for plural, key in sorted(written):
@@ -47,7 +53,8 @@ def changes(cluster: Cluster, before: Stamps) -> tuple[list[Key], list[Key], Sta
             changed.append((plural, key))
             after[(plural, key)] = rv
     cluster.written, cluster.written_base = set(), after
-    return changed, gone, after
+    cluster.last_changes = (before, (changed, gone, after))
+    return cluster.last_changes[1]
 
 
 def split(state: dict) -> tuple[dict, dict[str, dict[str, dict]]]:

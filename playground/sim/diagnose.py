@@ -208,12 +208,43 @@ def _listening_ports(pod: dict) -> list[int]:
     return sorted(out)
 
 
-def _ready_endpoint_pods(cluster, ns: str, name: str) -> list[dict]:
+class _Fetched:
+    """A sequence read from an iterator only as far as it is looked at: the diagram diagnoses every Service
+    of a namespace after each write there, and the port check usually stops at the first ready pod of a
+    hundred."""
+
+    def __init__(self, items):
+        self._items, self._seen = iter(items), []
+
+    def _upto(self, i: int) -> bool:
+        while len(self._seen) <= i:
+            item = next(self._items, None)
+            if item is None:
+                return False
+            self._seen.append(item)
+        return True
+
+    def __iter__(self):
+        i = 0
+        while self._upto(i):
+            yield self._seen[i]
+            i += 1
+
+    def __getitem__(self, i: int):
+        if not self._upto(i):
+            raise IndexError(i)
+        return self._seen[i]
+
+    def __bool__(self) -> bool:
+        return self._upto(0)
+
+
+def _ready_endpoint_pods(cluster, ns: str, name: str) -> _Fetched:
     """The ready pods the endpoints controller already lists for the Service (no scan of the namespace)."""
     ep = cluster.get("endpoints", ns, name) or {}
-    refs = [a.get("targetRef") or {} for s in ep.get("subsets") or [] for a in s.get("addresses") or []]
+    refs = (a.get("targetRef") or {} for s in ep.get("subsets") or [] for a in s.get("addresses") or [])
     pods = (cluster.get("pods", ns, r["name"]) for r in refs if r.get("kind") == "Pod" and r.get("name"))
-    return [p for p in pods if p is not None]
+    return _Fetched(p for p in pods if p is not None)
 
 
 def _unready_service_pods(cluster, svc: dict) -> "list[dict] | Diagnosis":

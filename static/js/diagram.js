@@ -206,9 +206,9 @@
       const v = typeof m.version === "number" ? m.version : null;
       if (v !== null && this.version !== null) {
         if (v <= this.version) return;
-        // base = version - 1 is also what a server worker says when it does not know since when (it just
-        // loaded the sandbox): then only the element check below can tell
-        if (typeof m.base === "number" && m.base > this.version && m.base !== v - 1) { this.resync(); return; }
+        // a null base: the server's worker does not know since when (it just loaded the sandbox); then
+        // only the element check below can tell
+        if (typeof m.base === "number" && m.base > this.version) { this.resync(); return; }
       }
       const known = (id) => this.elements.has(id);
       const adds = new Set((m.add || []).map((e) => e.data.id));

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -49,9 +50,33 @@ class Phases:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--postgres", metavar="URL", help="a PostgreSQL database to create, use and drop "
+                                                      "(e.g. postgres://postgres@127.0.0.1:5432/podscape_phases)")
     args = ap.parse_args()
+    if args.postgres:
+        from tests.bench.bench_server import _pg_admin
+
+        name = args.postgres.rsplit("/", 1)[1]
+        _pg_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(args.postgres, f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = args.postgres
+        try:
+            run(args)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            _pg_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='podscape-phases-')}/db.sqlite3"
+    run(args)
+
+
+def run(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+    # as a deployment runs: DEBUG's cursor formats and keeps every query, which costs more than the query
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(24))
     os.environ["PODSCAPE_COMMANDS_PER_WINDOW"] = "100000000"
     os.environ["PODSCAPE_CREATES_PER_MINUTE"] = "100000000"
     import django
@@ -59,8 +84,9 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
-    from playground import services, store, topology
+    from playground import services, store, topology_delta
     from playground.models import CommandRecord, Sandbox
     from playground.sim.engine import Engine
     from playground.warmup import warm
@@ -73,27 +99,31 @@ def main() -> None:
     phases = Phases()
     phases.wrap(services, "_locked", "lock the row (select_for_update)")
     phases.wrap(Engine, "run", "engine (Engine.run: shell, kubectl, controllers)")
-    phases.wrap(services, "assess", "assessment (lessons: assess_command)")
-    phases.wrap(services, "lesson_state", "lesson pane state (lessons: lesson_state)")
+    phases.wrap(services, "assess", "assessment and the lesson pane's state (lessons: assess_command_and_state)")
     phases.wrap(services, "_quota_error", "object quota check")
     phases.wrap(store, "write_changes", "store the changed rows (store.write_changes)")
     phases.wrap(Sandbox, "save", "save the sandbox row")
     phases.wrap(CommandRecord, "save", "save the command record")
-    phases.wrap(topology, "elements", "diagram rebuild (topology.elements)")
-    phases.wrap(topology, "diff", "diagram diff (topology.diff)")
-    total, commands = 0.0, 0
+    phases.wrap(topology_delta.Diagram, "advance", "diagram diff (topology_delta.Diagram.advance)")
+    total, commands, statements = 0.0, 0, [0]
+
+    def count(execute, sql, params, many, context):     # no debug cursor: it would format every query
+        statements[0] += 1
+        return execute(sql, params, many, context)
     for r in range(args.rounds):
         box = services.create_sandbox(user, f"phases-{r}", LESSON)
         for line in COMMANDS:
             phases.active = True
             t0 = time.process_time()
-            services.run_command(box.pk, user, line, outbox=[])
+            with connection.execute_wrapper(count):
+                services.run_command(box.pk, user, line, outbox=[])
             total += time.process_time() - t0
             phases.active = False
             commands += 1
         services.delete_sandbox(box.pk, user)
     per = total / commands * 1000
-    print(f"services.run_command on SQLite, lesson {LESSON!r}: {commands} commands, {per:.2f} ms CPU per command")
+    print(f"services.run_command on {connection.vendor}, lesson {LESSON!r}: {commands} commands, {per:.2f} ms CPU per command, "
+          f"{statements[0] / commands:.1f} SQL statements per command (BEGIN and COMMIT not counted)")
     for phase, spent in phases.spent.items():
         ms = spent / commands * 1000
         print(f"  {ms:6.3f} ms  {ms / per:5.1%}  {phase}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -48,11 +49,14 @@ def main() -> None:
     pg_name = None
     if url.startswith("postgres"):
         pg_name = urlsplit(url).path.lstrip("/")
-        _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}"')
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
         _pg_admin(url, f'CREATE DATABASE "{pg_name}"')
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='podscape-bench-')}/db.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+    # as a deployment runs: DEBUG's cursor formats and keeps every query, which costs more than the query
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(24))
     os.environ["PODSCAPE_COMMANDS_PER_WINDOW"] = "100000000"
     os.environ["PODSCAPE_CREATES_PER_MINUTE"] = "100000000"
     os.environ["PODSCAPE_MAX_OBJECTS"] = "5000"
@@ -110,7 +114,7 @@ def main() -> None:
     finally:
         connections.close_all()
         if pg_name:
-            _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}"')
+            _pg_admin(url, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

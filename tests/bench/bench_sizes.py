@@ -7,7 +7,8 @@ A cluster of N pods is Deployments of up to 100 replicas, each behind a Service,
 `kubectl get pods -A`, a namespaced read, labelling one pod, a curl to a NodePort and an idle `true`,
 as the engine runs them (run + find and encode the changed rows, as bench_engine.py measures) and as
 the server runs them (services.run_command on SQLite in a temp dir: lock, cached engine, run, assess,
-write the rows, commit, diagram diff), and the server's figures without the diagram's share. Then the time to start N pods (`kubectl create deploy
+write the rows, commit, diagram diff), and the server's figures without the diagram's share
+(topology_delta.Diagram.advance). Then the time to start N pods (`kubectl create deploy
 --replicas=N` and the reconcile that starts them), per pod. The acceptance in issue 16: labelling one pod
 at 3000 pods within 3x its cost at 100, and starting 3000 pods within 3x (per pod) of starting 100.
 """
@@ -112,7 +113,7 @@ class Server:
 
     def costs(self, engine: Engine, port: int, rounds: int) -> tuple[dict[str, float], dict[str, float]]:
         """(ms of CPU per command, the same without the diagram's rebuild and diff), medians."""
-        from playground import services, store, topology
+        from playground import services, store, topology_delta
 
         self.n += 1
         box = services.create_sandbox(self.user, f"size-{self.n}")
@@ -130,8 +131,8 @@ class Server:
                     in_diagram[0] += time.process_time() - t0
             return wrapper
 
-        elements, diff = topology.elements, topology.diff
-        topology.elements, topology.diff = timed(elements), timed(diff)
+        advance = topology_delta.Diagram.advance
+        topology_delta.Diagram.advance = timed(advance)
         whole, bare = {}, {}
         try:
             for name, line in COMMANDS.items():
@@ -146,7 +147,7 @@ class Server:
                     assert result["exit_code"] == 0, (line, result["output"])
                 whole[name], bare[name] = statistics.median(samples), statistics.median(without)
         finally:
-            topology.elements, topology.diff = elements, diff
+            topology_delta.Diagram.advance = advance
         services.delete_sandbox(box.pk, self.user)
         return whole, bare
 
@@ -180,7 +181,7 @@ def main() -> None:
     table("engine (run + store changes)", sizes, eng)
     if server:
         table("server (services.run_command, SQLite, diagram included)", sizes, srv)
-        table("server without the diagram (its rebuild and diff after a change: playground/topology.py)", sizes,
+        table("server without the diagram (its diff after a change: topology_delta.Diagram.advance)", sizes,
               bare)
     print("\nstarting N pods (create deploy --replicas=N, then the reconcile that runs them), ms CPU per pod")
     start = {n: start_cost(n) for n in sizes}

@@ -7,11 +7,19 @@ think time. Starts its own deployment on localhost (tests/scale/stack.py), so it
 
 Reports throughput, command round trip (send -> result) p50/p95/p99 and diagram-push latency (send ->
 the topology diff arriving on a second socket of the same sandbox, which for pgredis is held by the other
-worker). Run time is bounded by --duration (plus start-up); everything listens on 127.0.0.1 only.
+worker). A diff is matched to its command by the sandbox version both carry: one that comes more than
+PUSH_WAIT s after its command counts as late (push_late), one that never comes (within LATE_WAIT s more,
+after the run) as lost (push_missing), unless the diagram's socket had closed (push_socket_gone: a page
+reconnects and its hello brings the whole diagram). Also reports the CPU each part (the workers, this generator,
+PostgreSQL, Redis) spent per command, in all and once every learner has connected (steady), and how busy
+the whole machine was (other jobs included). Run time is bounded by --duration (plus start-up and late
+diffs); everything listens on 127.0.0.1 only.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import asyncio
 import json
 import random
@@ -39,6 +47,8 @@ LESSON = [
     "kubectl delete deployment web{n}",
 ]
 CHANGES = {1, 3, 7, 9, 10}          # lines that change the diagram
+PUSH_WAIT = 10.0                    # seconds a learner waits for its command's diff before typing on
+LATE_WAIT = 20.0                    # then, after the run, for a diff that is late rather than lost
 
 
 def pct(values: list[float], p: float) -> float:
@@ -58,13 +68,37 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
             await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
             await recv_until(diagram, lambda m: m["type"] == "hello", timeout=60)
-            pushes: asyncio.Queue = asyncio.Queue()
+            arrived: dict[int, float] = {}              # sandbox version -> when its diff arrived
+            news = asyncio.Event()
+
+            watching = {"closed": None}
 
             async def watch():
-                async for raw in diagram:
-                    if json.loads(raw)["type"] == "topology":
-                        pushes.put_nowait(time.perf_counter())
+                try:
+                    async for raw in diagram:
+                        msg = json.loads(raw)
+                        if msg["type"] == "topology":
+                            arrived[msg.get("version")] = time.perf_counter()
+                            news.set()
+                except Exception as exc:     # the diagram's socket dropped (a page would reconnect: hello)
+                    watching["closed"] = repr(exc)[:200]
+                else:
+                    watching["closed"] = f"closed {diagram.close_code}"
+
+            async def push_of(version: int, timeout: float) -> float | None:
+                deadline = time.perf_counter() + timeout
+                while version not in arrived:
+                    news.clear()
+                    left = deadline - time.perf_counter()
+                    if left <= 0:
+                        return None
+                    try:
+                        await asyncio.wait_for(news.wait(), left)
+                    except asyncio.TimeoutError:
+                        pass
+                return arrived[version]
             watcher = asyncio.create_task(watch())
+            late: list[tuple[int, float]] = []
             step, n = 0, 0
             while time.perf_counter() < until:
                 # names unique per run: a sandbox keeps what an earlier run (or the warm-up) left in it
@@ -80,19 +114,27 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                     stats["commands"] += 1
                     stats["nonzero_exit"] += msg.get("exit_code") != 0
                 if step in CHANGES and msg["type"] == "result" and msg.get("exit_code") == 0:
-                    try:
-                        while True:                           # the push for this command, not an older one
-                            at = await asyncio.wait_for(pushes.get(), 10)
-                            if at >= sent:
-                                stats["push"].append((at - sent) * 1000)
-                                break
-                    except asyncio.TimeoutError:
-                        stats["push_missing"] += 1
+                    # the diff of this command's version on the other socket (diffs are matched by version)
+                    at = await push_of(msg["version"], PUSH_WAIT)
+                    if at is None:
+                        late.append((msg["version"], sent))
+                    else:
+                        stats["push"].append((at - sent) * 1000)
                 step = (step + 1) % len(LESSON)
                 n += step == 0
                 # think time: exponential around `think`, counted from the send (a command every ~think s)
                 pause = rng.expovariate(1 / think) - (time.perf_counter() - sent)
                 await asyncio.sleep(max(0.0, min(pause, until - time.perf_counter())))
+            # a diff later than PUSH_WAIT is late, one that never comes is missing: wait for stragglers
+            for version, sent in late:
+                at = await push_of(version, LATE_WAIT)
+                if at is not None:
+                    stats["push_late"] += 1
+                elif watching["closed"]:           # not lost in the channel layer: the socket was gone
+                    stats["push_socket_gone"] += 1
+                    stats.setdefault("sockets_gone", []).append(watching["closed"])
+                else:
+                    stats["push_missing"] += 1
             watcher.cancel()
     except Exception as exc:      # a learner that could not connect or was cut off
         stats["failed"] += 1
@@ -100,11 +142,22 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r") -> dict:
-    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "nonzero_exit": 0}
+    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
+             "push_socket_gone": 0, "nonzero_exit": 0}
     start = time.perf_counter()
     until = start + duration
+    marks = []
+
+    async def mark():
+        # once every learner has connected (they arrive over the first think period): the steady state
+        await asyncio.sleep(min(2 * think, duration / 2))
+        marks.append((stats["commands"], cpu_by_part(stack)))
+    marker = asyncio.create_task(mark())
     await asyncio.gather(*(learner(stack, i, who, think, until, stats, run) for i, who in enumerate(learners)))
+    await marker
     elapsed = time.perf_counter() - start
+    steady = stats["commands"] - marks[0][0]
+    cpu_end = cpu_by_part(stack)
     rtt, push = stats["rtt"], stats["push"]
     return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
             "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
@@ -113,8 +166,64 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
-            "push_missing": stats["push_missing"],
-            "failures": stats.get("failures", [])[:3]}
+            "push_missing": stats["push_missing"], "push_late": stats["push_late"],
+            "push_socket_gone": stats["push_socket_gone"], "sockets_gone": stats.get("sockets_gone", [])[:3],
+            "failures": stats.get("failures", [])[:3],
+            # CPU per command after every learner connected (the sockets' hellos are behind it)
+            "steady_cpu_ms_per_command": {k: round((cpu_end[k] - marks[0][1][k]) * 1000 / max(1, steady), 2)
+                                          for k in cpu_end}}
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")       # utime + stime
+
+
+def cpu_by_part(stack: Stack) -> dict[str, float]:
+    """CPU seconds used so far by each part of the deployment on this machine: the workers, this load
+    generator, PostgreSQL's backends for the stack's database (those alive now) and Redis (shared with
+    whoever else uses it)."""
+    parts = {"workers": sum(_cpu_seconds(w.proc.pid) for w in stack.workers),
+             "load generator": sum(resource.getrusage(resource.RUSAGE_SELF)[:2])}
+    pg = redis = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if stack.db_name and stack.db_name in cmd and cmd.startswith("postgres"):
+            pg += _cpu_seconds(int(proc.name))
+        elif cmd.startswith("redis-server"):
+            redis += _cpu_seconds(int(proc.name))
+    if stack.kind == "pgredis":
+        parts["postgresql"], parts["redis"] = pg, redis
+    return parts
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, wall seconds): everybody's work, ours and other jobs'."""
+    cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(cpu) - cpu[3] - cpu[4]) / tick, time.monotonic()
+
+
+def spy(stack: Stack, out: Path, run: str, duration: float) -> list:
+    """py-spy sampling each worker for the run (100 samples a second, without stopping it)."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if tool is None:
+        raise SystemExit("--spy needs py-spy (pip install py-spy)")
+    out.mkdir(parents=True, exist_ok=True)
+    return [subprocess.Popen([tool, "record", "--nonblocking", "--format", "raw", "-r", "100", "-d",
+                              str(int(duration)), "-p", str(w.proc.pid), "-o", str(out / f"{run}-worker{w.index}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for w in stack.workers]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,18 +236,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--find-max", action="store_true", help="run each N in --steps; report the largest under --target-p95")
     ap.add_argument("--steps", default="25,50,100,200,300")
     ap.add_argument("--target-p95", type=float, default=100.0)
+    ap.add_argument("--lesson", default="", help="seed every sandbox in this lesson (its commands are assessed)")
+    ap.add_argument("--spy", metavar="DIR", help="record each worker with py-spy during each run (raw stacks "
+                                                 "in DIR; tests/bench/spy_table.py sums them)")
     args = ap.parse_args(argv)
     workers = args.workers or (2 if args.setup == "pgredis" else 1)
     sizes = [int(s) for s in args.steps.split(",")] if args.find_max else [args.learners]
-    env = {"PODSCAPE_COMMANDS_PER_WINDOW": "1000", "PODSCAPE_CREATES_PER_MINUTE": "1000000"}
+    # every learner comes from 127.0.0.1 here, two sockets each, where a class would come from many addresses
+    env = {"PODSCAPE_COMMANDS_PER_WINDOW": "1000", "PODSCAPE_CREATES_PER_MINUTE": "1000000",
+           "PODSCAPE_SOCKETS_PER_ADDRESS": str(2 * max(sizes) + 100)}
     report = {"setup": args.setup, "workers": workers, "runs": []}
     with Stack(args.setup, workers=workers, extra_env=env) as stack:
-        stack.seed(max(sizes))
+        if args.lesson:
+            stack.manage("loadlessons")
+        stack.seed(max(sizes), lesson=args.lesson)
         # warm up: the first command in a process imports the engine's programs (seconds); not measured
         asyncio.run(run_load(stack, stack.learners[:2 * workers], 0.5, 8, "warm"))
         best = None
         for n in sizes:
+            cpu_before, busy_before = cpu_by_part(stack), machine_busy()
+            spies = spy(stack, Path(args.spy), f"n{n}", args.duration) if args.spy else []
             result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}"))
+            cpu_after, busy_after = cpu_by_part(stack), machine_busy()
+            for p in spies:
+                p.wait()
+            # CPU per command: what each part spent (PostgreSQL: backends alive at both ends of the run)
+            result["cpu_ms_per_command"] = {k: round((cpu_after[k] - cpu_before.get(k, 0)) * 1000
+                                                     / max(1, result["commands"]), 2) for k in cpu_after}
+            result["machine_busy_cores"] = round((busy_after[0] - busy_before[0]) / (busy_after[1] - busy_before[1]), 2)
+            result["load_average"] = os.getloadavg()[0]
             report["runs"].append(result)
             print(json.dumps(result), flush=True)
             if result["rtt_ms"]["p95"] < args.target_p95 and not result["failed_learners"]:

@@ -171,3 +171,34 @@ def test_a_lost_diff_brings_the_whole_graph_again(server, page):
     page.wait_for_function(f"window.podscape.helloCount > {hellos} && window.podscape.connected", timeout=15000)
     assert page.evaluate("window.podscape.resyncs") == 1
     assert page.evaluate("window.cy.getElementById('pod/default/ghost').empty()")
+
+
+DROP_NEXT_TOPOLOGY = """() => {
+    const socket = window.podscape.socket, emit = socket.emit.bind(socket);
+    window.podscape.dropped = null;
+    socket.emit = (type, msg) => {
+        if (type === 'topology' && window.podscape.dropped === null) { window.podscape.dropped = msg.version; return; }
+        return emit(type, msg);
+    };
+}"""
+
+
+def test_a_diff_lost_on_the_way_is_noticed_by_the_next_one(server, page):
+    """A real push dropped on purpose (as a lost channel-layer message would be): the next command's diff
+    says its diagram is unchanged only since the lost one's version, newer than the page's, so the page
+    asks for the whole diagram. Both diffs only add a pod to a namespace the page has, so no unknown
+    element gives the loss away: only the versions do."""
+    fresh(page, server, "lost")
+    run_line(page, "kubectl run first --image=nginx")
+    page.wait_for_function("!window.cy.getElementById('pod/default/first').empty()")
+    hellos, shown = page.evaluate("window.podscape.helloCount"), page.evaluate("window.podscape.diagramView.version")
+    page.evaluate(DROP_NEXT_TOPOLOGY)
+    run_line(page, "kubectl run second --image=nginx")
+    page.wait_for_function("window.podscape.dropped !== null")
+    assert page.evaluate("window.podscape.dropped") > shown
+    assert page.evaluate("window.cy.getElementById('pod/default/second').empty()")      # the page missed it
+    run_line(page, "kubectl run third --image=nginx")
+    page.wait_for_function(f"window.podscape.helloCount > {hellos} && window.podscape.connected", timeout=15000)
+    page.wait_for_function("!window.cy.getElementById('pod/default/third').empty()")
+    assert page.evaluate("window.podscape.resyncs") == 1
+    assert not page.evaluate("window.cy.getElementById('pod/default/second').empty()")  # back from the hello
