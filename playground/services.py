@@ -43,13 +43,10 @@ class RateLimited(SandboxError):
     """Refused because the learner is going too fast (HTTP 429)."""
 
 
-# ---- hooks into the lessons app (guarded: the app may not provide them yet) -------------------------
+# ---- hooks into the lessons app ---------------------------------------------------------------------
 def _lesson_hook(name: str) -> Callable | None:
-    try:
-        from lessons import progress
-    except ImportError:
-        return None
-    return getattr(progress, name, None)
+    from lessons import progress      # lessons sits above playground: imported when first used, not at load
+    return getattr(progress, name)
 
 
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> dict | None:
@@ -86,12 +83,9 @@ def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
 
 
 def lesson_exists(slug: str) -> bool:
-    try:
-        from lessons.models import Lesson
+    from lessons.models import Lesson   # lessons sits above playground: imported when first used
 
-        return Lesson.objects.filter(slug=slug).exists()
-    except Exception:         # no lessons model yet: accept any slug
-        return True
+    return Lesson.objects.filter(slug=slug).exists()
 
 
 # ---- publishing to the sandbox's sockets -------------------------------------------------------------

@@ -115,10 +115,8 @@ def _oldest_sandbox(user) -> Sandbox | None:
 
 
 def _lesson_summary(slug: str) -> str:
-    try:
-        from lessons.models import Lesson
-    except ImportError:
-        return ""
+    from lessons.models import Lesson   # lessons sits above playground: imported when first used
+
     return Lesson.objects.filter(slug=slug).values_list("summary", flat=True).first() or ""
 
 

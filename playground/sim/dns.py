@@ -270,12 +270,8 @@ def hosts_lookup(pod: dict, name: str) -> str | None:
 
 def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
     """Why the pod's queries to kube-dns get no answer (a NetworkPolicy drops them), or None."""
-    try:
-        from . import policy
-    except ImportError:
-        return None
-    check = getattr(policy, "dns_blocked", None)
-    return check(cluster, pod) if check else None
+    from . import policy
+    return policy.dns_blocked(cluster, pod)
 
 
 def lookup(cluster: Cluster, pod: dict, name: str) -> str | None:

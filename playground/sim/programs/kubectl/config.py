@@ -21,11 +21,8 @@ SERVER = "https://192.168.49.2:8443"
 
 
 def _minikube_version() -> str:
-    try:
-        from ...bootstrap import MINIKUBE_VERSION
-        return MINIKUBE_VERSION
-    except ImportError:
-        return "v1.37.0"
+    from ...bootstrap import MINIKUBE_VERSION
+    return MINIKUBE_VERSION
 
 
 def _extension(inv: Invocation, name: str) -> dict:

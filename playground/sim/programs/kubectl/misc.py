@@ -28,11 +28,8 @@ KUSTOMIZE_VERSION = "v5.7.1"
 
 
 def unreachable(inv: Invocation, discovery: bool = True) -> str:
-    try:
-        from ...network import cluster_unreachable_error
-        return cluster_unreachable_error(inv.cluster, discovery=discovery)
-    except ImportError:
-        return "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
+    from ...network import cluster_unreachable_error
+    return cluster_unreachable_error(inv.cluster, discovery=discovery)
 
 
 def stdout_is_tty(inv: Invocation) -> bool:
