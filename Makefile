@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-scale bench-load install migrate chromium clean screenshot
+.PHONY: run test test-scale mutation bench-load install migrate chromium clean screenshot
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ chromium:
 test: install chromium
 	$(VENV)/bin/pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory test-scale
+	$(MAKE) --no-print-directory mutation
+
+# Ten core behaviours broken one at a time on a scratch copy; each must make its guarding tests fail
+# (tests/tools/mutation_check.py; about 45 s).
+mutation: install
+	$(PY) -m tests.tools.mutation_check
 
 # The scale path: PostgreSQL and Redis on 127.0.0.1 (trust auth). pytest-django creates and drops its own
 # database, test_podscape_<pid>, so runs never meet; Redis db 15 holds the tests' cache and channels.
