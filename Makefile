@@ -6,14 +6,14 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-scale mutation bench-load install migrate chromium clean screenshot
+.PHONY: run test lint test-scale mutation bench-load install migrate chromium clean screenshot
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,lint]'
 	touch $(STAMP)
 
 # Byte-compile our sources too: with PYTHONDONTWRITEBYTECODE set (as in CI images) every process would
@@ -40,7 +40,7 @@ chromium:
 # Two passes (issue 7): the whole suite on the embedded defaults (SQLite, in-memory channel layer), then
 # everything that touches the database or the channel layer again on PostgreSQL + Redis (test-scale),
 # including the two-worker tests. Measured: see README "Running at scale".
-test: install chromium
+test: install chromium lint
 	$(VENV)/bin/pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory test-scale
 	$(MAKE) --no-print-directory mutation
@@ -49,6 +49,17 @@ test: install chromium
 # (tests/tools/mutation_check.py; about 45 s).
 mutation: install
 	$(PY) -m tests.tools.mutation_check
+
+# ruff (lint rules in pyproject.toml), mypy over the engine, and TypeScript's checker over static/js in
+# JSDoc mode (tsconfig.json; static/vendor is not ours). npm installs the checker from package-lock.json.
+lint: install node_modules/.installed
+	$(VENV)/bin/ruff check playground lessons tests manage.py
+	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The scale path: PostgreSQL and Redis on 127.0.0.1 (trust auth). pytest-django creates and drops its own
 # database, test_podscape_<pid>, so runs never meet; Redis db 15 holds the tests' cache and channels.

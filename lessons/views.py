@@ -84,7 +84,7 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     for number, s in enumerate(view["steps"], 1):
         spec = by_id[s["id"]]
         html = markdown.render(spec["prose"], runnable=set(spec["commands"]))
-        steps.append(s | {"number": number, "html": html, "button": f'data-run="' not in html,
+        steps.append(s | {"number": number, "html": html, "button": 'data-run="' not in html,
                           "note_html": markdown.render(spec["note"]) if spec["note"] else ""})
     next_lesson = Lesson.objects.filter(order__gt=lesson.order).order_by("order", "slug").first()
     done_count = sum(1 for s in steps if s["done"])

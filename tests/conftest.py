@@ -119,6 +119,12 @@ def bob_client(client, bob):
     return client
 
 
+@pytest.fixture
+def create_deploy_line():
+    """A command line that creates Deployment nginx-app (3 pods) through real `kubectl create`."""
+    return "kubectl create deployment nginx-app --image=nginx --replicas=3"
+
+
 # ---- the real kubectl, for differential tests -------------------------------------------------------------
 def _find_kubectl() -> str | None:
     for cand in (os.environ.get("KUBECTL_ORACLE"), TOOLS / "kubectl", "/work/oracle-bin/kubectl"):

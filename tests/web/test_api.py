@@ -8,7 +8,6 @@ from django.test import Client
 
 from playground.models import Sandbox
 from playground.sim.engine import Engine
-from tests.web.helpers import create_deploy_line  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import ipaddress
 import re
 
 from .. import apiserver
-from .meta import (DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported, validate_selector)
-from .pods import PORT_RANGE, PROTOCOLS, _port_name_errors
+from .meta import (DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported)
+from .pods import PORT_RANGE, _port_name_errors
 
 PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"]
 POLICY_TYPES = ["Egress", "Ingress"]

@@ -179,8 +179,8 @@ def explain(inv: Invocation) -> int:
     if inv.flags["output"] not in ("plaintext", "plaintext-openapiv2"):
         raise KubectlError(f"unrecognized format: {inv.flags['output']}")
     if r.kind not in schemas() or "gvk" not in schemas()[r.kind]:
-        raise KubectlError(f"explain in the playground covers pods, deployments, replicasets, services, endpoints, "
-                           f"nodes and namespaces; try 'kubectl explain pods'")
+        raise KubectlError("explain in the playground covers pods, deployments, replicasets, services, endpoints, "
+                           "nodes and namespaces; try 'kubectl explain pods'")
     try:
         inv.out(render(r.kind, [p for p in path if p], inv.flags["recursive"]))
     except MissingField as exc:

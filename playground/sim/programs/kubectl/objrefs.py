@@ -51,7 +51,7 @@ def split_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
                                    "<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
             t, _, n = a.partition("/")
             if not n:
-                raise KubectlError(f"arguments in resource/name form must have a single resource and name")
+                raise KubectlError("arguments in resource/name form must have a single resource and name")
             out.append((resolve_type(t), n))
         return out
     types = []
