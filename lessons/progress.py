@@ -25,6 +25,16 @@ def get_lesson(slug: str) -> Lesson | None:
     return save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
 
 
+def all_lessons() -> list[Lesson]:
+    """Every lesson; when none are loaded yet, load the content folder (as `manage.py loadlessons` would)."""
+    rows = list(Lesson.objects.all())
+    if not rows:
+        for path in format.lesson_files():
+            save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
+        rows = list(Lesson.objects.all())
+    return rows
+
+
 def save_lesson(spec: dict, source: str) -> Lesson:
     """Create or update a lesson by slug (learners' progress rows stay attached)."""
     lesson, _ = Lesson.objects.update_or_create(

@@ -13,18 +13,8 @@ from django.views.decorators.http import require_GET
 from playground import services
 from playground.models import Sandbox
 
-from . import assess, format, markdown, progress
+from . import assess, exercise_views, markdown, progress
 from .models import Lesson, LessonProgress
-
-
-def _lessons() -> list[Lesson]:
-    """Every lesson; when none are loaded yet, load the content folder (as `manage.py loadlessons` would)."""
-    rows = list(Lesson.objects.all())
-    if not rows:
-        for path in format.lesson_files():
-            progress.save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
-        rows = list(Lesson.objects.all())
-    return rows
 
 
 def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
@@ -51,7 +41,7 @@ def _news(last: dict | None, standing: dict | None) -> str | None:
 
 @require_GET
 def lesson_list(request: HttpRequest) -> HttpResponse:
-    lessons = _lessons()
+    lessons = progress.all_lessons()
     mine: dict[int, list[dict]] = {}
     if request.user.is_authenticated:
         for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox", "lesson"):
@@ -74,9 +64,7 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     if lesson is None or sandbox.lesson_slug != slug:
         raise Http404("No such lesson in this sandbox")
     if lesson.spec.get("kind") == "exercise":
-        from .exercise_views import render_pane
-
-        return render_pane(request, sandbox, lesson)
+        return exercise_views.render_pane(request, sandbox, lesson)
     state = progress.progress_for(sandbox, lesson)
     view = assess.lesson_view(lesson.spec, state)
     by_id = {s["id"]: s for s in lesson.spec["steps"]}

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from . import topology_ingress, topology_policy
 from .sim import diagnose
 from .sim.cluster import Cluster
 from .sim.labels import format_labels
+from .topology_elements import (HOST_ID, SYSTEM_NAMESPACES, edge_id, element_id, namespace_id,  # noqa: F401
+                                nodeport_id, obj_id, workload_id)
+from .topology_elements import edge as _edge, node as _node
 
-HOST_ID = "host"
 HOST_LABEL = "student@ubuntu"
-SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 CLUSTER_NETWORK = "192.168.49."      # minikube's docker network: /etc/hosts names pointing here reach the cluster
 
 # Diagnoses on elements (pod, service, ingress, networkpolicy): fn(cluster, kind, obj) -> (cause, fix) | None,
@@ -40,31 +42,6 @@ WORKLOADS = {"deployments": "Deployment", "daemonsets": "DaemonSet", "statefulse
              "cronjobs": "CronJob", "jobs": "Job", "replicasets": "ReplicaSet"}
 PLURAL_OF = {kind: plural for plural, kind in WORKLOADS.items()}
 FOLDS_INTO = {"ReplicaSet": "Deployment", "Job": "CronJob"}
-
-
-def element_id(kind: str, name: str, namespace: str | None = None) -> str:
-    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
-
-
-def obj_id(kind: str, obj: dict) -> str:
-    meta = obj.get("metadata", {})
-    return element_id(kind, meta.get("name", ""), meta.get("namespace"))
-
-
-def namespace_id(ns: str) -> str:
-    return f"namespace/{ns}"
-
-
-def workload_id(ns: str, kind: str, name: str) -> str:
-    return f"workload/{ns}/{kind}/{name}"
-
-
-def nodeport_id(node: str, port: int) -> str:
-    return f"nodeport/{node}/{port}"
-
-
-def edge_id(source: str, target: str) -> str:
-    return f"edge/{source}->{target}"
 
 
 # ---- what kubectl prints in the STATUS / READY columns -----------------------------------------------
@@ -171,25 +148,16 @@ class Context:
                 "controllers": [obj_id("pod", p) for p in routing.controller_pods(cluster)],
                 "ingress_classes": routing.nginx_classes(cluster), "enforced": policy.enforced(cluster)}
 
+    def cause(self, kind: str, obj: dict, data: dict) -> None:
+        """The diagnosis of an element's object (CAUSE), as its data's cause and fix."""
+        if CAUSE is None:
+            return
+        found = CAUSE(self.cluster, kind, obj)
+        if found:
+            data["cause"], data["fix"] = found[0], found[1] if len(found) > 1 else None
+
     def lane(self, ns: str) -> str | None:
         return namespace_id(ns) if self.first_node else None
-
-
-def _cause(ctx: Context, kind: str, obj: dict, data: dict) -> None:
-    if CAUSE is None:
-        return
-    found = CAUSE(ctx.cluster, kind, obj)
-    if found:
-        data["cause"], data["fix"] = found[0], found[1] if len(found) > 1 else None
-
-
-def _node(data: dict, classes: Iterable[str]) -> dict:
-    return {"group": "nodes", "data": data, "classes": " ".join(c for c in classes if c)}
-
-
-def _edge(source: str, target: str, kind: str, **data) -> dict:
-    return {"group": "edges", "classes": kind,
-            "data": {"id": edge_id(source, target), "source": source, "target": target, "kind": kind, **data}}
 
 
 # ---- one builder per element -------------------------------------------------------------------------
@@ -291,7 +259,7 @@ def pod_element(ctx: Context, pod: dict) -> dict:
             "labelText": format_labels(meta.get("labels")), "system": system,
             "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
             "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
-    _cause(ctx, "pod", pod, data)
+    ctx.cause("pod", pod, data)
     return _node(data, ["pod", "ready" if ok else "not-ready", "system" if system else ""])
 
 
@@ -313,7 +281,7 @@ def service_element(ctx: Context, svc: dict) -> dict:
     if type_ == "LoadBalancer":   # minikube without `minikube tunnel` leaves it <pending>
         ingress = (svc.get("status", {}).get("loadBalancer") or {}).get("ingress") or []
         data["externalIP"] = ",".join(i.get("ip") or i.get("hostname", "") for i in ingress) or "<pending>"
-    _cause(ctx, "service", svc, data)
+    ctx.cause("service", svc, data)
     return _node(data, ["service", type_.lower(), "system" if system else ""])
 
 
@@ -375,8 +343,6 @@ def namespaces_of(cluster: Cluster) -> set[str]:
 
 def build(source) -> dict[str, dict]:
     """Every element by id, built from scratch."""
-    from . import topology_ingress, topology_policy
-
     cluster, files = _source(source)
     ctx = Context(cluster, files)
     out: dict[str, dict] = {}

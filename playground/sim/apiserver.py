@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from . import defaults, resources as res
+from . import controllers, defaults, merge, resources as res, validation
+from .validation import quantity, schema
+from .validation.meta import validate_object_meta
 from .cluster import Cluster
 from .jsondata import deep_copy
 
@@ -124,12 +126,11 @@ def _check_quota(cluster: Cluster, r: res.Resource, name: str) -> None:
 
 def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
     """Pods that belong to a workload (directly, or through its ReplicaSets)."""
-    from .controllers import owner_index
     uid = obj.get("metadata", {}).get("uid")
     if not uid:
         return 0
-    owners = {uid} | {rs["metadata"].get("uid") for rs in owner_index(cluster, "replicasets").get(uid, [])}
-    pods = owner_index(cluster, "pods")
+    owners = {uid} | {rs["metadata"].get("uid") for rs in controllers.owner_index(cluster, "replicasets").get(uid, [])}
+    pods = controllers.owner_index(cluster, "pods")
     return len({id(p) for owner in owners for p in pods.get(owner, [])})
 
 
@@ -161,7 +162,6 @@ ALLOCATORS: dict[str, callable] = {}
 
 
 def _load_validation() -> None:
-    from . import validation
     validation.load()
 
 
@@ -177,17 +177,14 @@ def decode(obj: dict) -> res.Resource:
     """What the server does before anything else: find the type and decode the body strictly."""
     _load_validation()
     r = _resource(obj)
-    from .validation import schema
     problem = schema.decode_errors(obj)
     if problem:
         raise bad_request(r, problem)
-    from .validation.quantity import canonicalize_resources
-    canonicalize_resources(obj)
+    quantity.canonicalize_resources(obj)
     return r
 
 
 def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
-    from .validation.meta import validate_object_meta
     for field in ("labels", "annotations"):          # ObjectMeta's maps are omitempty
         if obj["metadata"].get(field) == {}:
             del obj["metadata"][field]
@@ -228,8 +225,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
     check_pod_quota(cluster, r, obj, None)
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
     if r.plural == "pods":
-        from .controllers import create_pod
-        return create_pod(cluster, obj)
+        return controllers.create_pod(cluster, obj)
     return cluster.put(obj, new=True)
 
 
@@ -271,7 +267,6 @@ def update(cluster: Cluster, obj: dict) -> dict:
 
 def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, patch_type: str, body) -> tuple[dict, bool]:
     """PATCH: apply a json / merge / strategic patch to the stored object; returns (object, changed)."""
-    from . import merge
     current = cluster.get(r.plural, namespace if r.namespaced else None, name)
     if current is None:
         raise not_found(r, name)
@@ -293,7 +288,6 @@ def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, p
     if not isinstance(patched, dict):
         raise bad_request(r, "json: cannot unmarshal array into Go value of type map[string]interface {}")
     patched.setdefault("metadata", {})
-    from .validation import schema
     problem = schema.decode_errors(dict(patched, apiVersion=current["apiVersion"], kind=current["kind"]))
     if problem:
         raise bad_request(r, problem)
