@@ -24,6 +24,7 @@ from . import topology_ingress, topology_policy
 from .sim import diagnose
 from .sim.cluster import Cluster
 from .sim.labels import format_labels
+from .sim.printers.tables import pod_columns
 from .topology_elements import (HOST_ID, SYSTEM_NAMESPACES, edge_id, element_id, namespace_id,  # noqa: F401
                                 nodeport_id, obj_id, workload_id)
 from .topology_elements import edge as _edge, node as _node
@@ -46,50 +47,13 @@ FOLDS_INTO = {"ReplicaSet": "Deployment", "Job": "CronJob"}
 
 # ---- what kubectl prints in the STATUS / READY columns -----------------------------------------------
 def pod_status(pod: dict) -> str:
-    """The STATUS column of `kubectl get pods` (printers.go printPod, without init containers' detail)."""
-    status = pod.get("status", {}) or {}
-    reason = status.get("reason") or status.get("phase") or "Pending"
-    init = status.get("initContainerStatuses") or []
-    initializing = False
-    for i, cs in enumerate(init):
-        state = cs.get("state", {}) or {}
-        term = state.get("terminated")
-        if term and term.get("exitCode") == 0:
-            continue
-        initializing = True
-        if term:
-            reason = "Init:" + (term.get("reason") or f"ExitCode:{term.get('exitCode')}")
-        elif (state.get("waiting") or {}).get("reason") not in (None, "", "PodInitializing"):
-            reason = "Init:" + state["waiting"]["reason"]
-        else:
-            reason = f"Init:{i}/{len(pod.get('spec', {}).get('initContainers') or [])}"
-        break
-    if not initializing:
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or []):
-            state = cs.get("state", {}) or {}
-            waiting, term = state.get("waiting"), state.get("terminated")
-            if waiting and waiting.get("reason"):
-                reason = waiting["reason"]
-            elif term and term.get("reason"):
-                reason = term["reason"]
-            elif term:
-                reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{term.get('exitCode')}"
-            elif cs.get("ready") and state.get("running"):
-                has_running = True
-        if reason == "Completed" and has_running:
-            ready_cond = any(c.get("type") == "Ready" and c.get("status") == "True"
-                             for c in status.get("conditions") or [])
-            reason = "Running" if ready_cond else "NotReady"
-    if pod.get("metadata", {}).get("deletionTimestamp"):
-        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
-    return reason
+    """The STATUS column of `kubectl get pods`."""
+    return pod_columns(pod)[1]
 
 
 def pod_ready(pod: dict) -> str:
-    statuses = pod.get("status", {}).get("containerStatuses") or []
-    total = len(pod.get("spec", {}).get("containers") or []) or len(statuses)
-    return f"{sum(1 for cs in statuses if cs.get('ready'))}/{total}"
+    """The READY column of `kubectl get pods` (`1/2`)."""
+    return pod_columns(pod)[0]
 
 
 def pod_is_ready(pod: dict, status: str | None = None, ready: str | None = None) -> bool:
@@ -248,7 +212,7 @@ def workload_element(ctx: Context, kind: str, obj: dict) -> dict:
 def pod_element(ctx: Context, pod: dict) -> dict:
     meta, status = pod["metadata"], pod.get("status", {}) or {}
     ns = meta.get("namespace", "default")
-    text, ready = pod_status(pod), pod_ready(pod)
+    ready, text, restarts, _ = pod_columns(pod)
     ok = pod_is_ready(pod, text, ready)
     system = ns in SYSTEM_NAMESPACES
     owner = workload_of(ctx.cluster, pod)
@@ -257,7 +221,7 @@ def pod_element(ctx: Context, pod: dict) -> dict:
             "phase": status.get("phase", "Pending"), "ready": ready, "isReady": ok,
             "ip": status.get("podIP", ""), "labels": dict(meta.get("labels") or {}),
             "labelText": format_labels(meta.get("labels")), "system": system,
-            "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
+            "restarts": restarts,
             "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
     ctx.cause("pod", pod, data)
     return _node(data, ["pod", "ready" if ok else "not-ready", "system" if system else ""])
