@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from . import quotas, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
-from .sim import delta
+from .sim import apiserver, delta
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
 MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
 SCROLLBACK_COMMANDS = 50          # what the hello replays into a reopened terminal: the last 50 commands...
 SCROLLBACK_CHARS = 200_000        # ...and at most this much of their output (the newest kept)
-QUOTA_NAME = "podscape-sandbox"
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
 
 
@@ -230,7 +229,7 @@ def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple
 def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
     """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit.
     `before` is what was stored before the command; only a sandbox over the limit is looked at closely."""
-    limit = settings.PODSCAPE_MAX_OBJECTS
+    limit = engine.cluster.limits.max_objects       # the engine's own limit: one setting, read in one place
     objects = engine.cluster.objects
     if sum(len(items) for plural, items in objects.items() if plural not in UNCOUNTED) <= limit:
         return None
@@ -240,9 +239,7 @@ def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
         return None
     what = _named(created)
     used = sum(1 for plural, _ in before if plural not in UNCOUNTED)
-    return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
-            f"requested: count/objects={len(created)}, used: count/objects={used}, "
-            f"limited: count/objects={limit}\n")
+    return f"Error from server (Forbidden): {apiserver.exceeded_quota(what, 'count/objects', len(created), used, limit)}\n"
 
 
 def _as_stored(sandbox: Sandbox, engine: Engine) -> Engine:

@@ -74,9 +74,15 @@ def bad_request(r: res.Resource, problem: str) -> ApiError:
                     400)
 
 
+def exceeded_quota(what: str, resource: str, requested, used, limit) -> str:
+    """The ResourceQuota admission's refusal, the one wording of every sandbox quota (objects, pods, bytes):
+    `deployments.apps "web" is forbidden: exceeded quota: podscape-sandbox, requested: pods=3, ...`."""
+    return (f"{what} is forbidden: exceeded quota: {QUOTA_NAME}, requested: {resource}={requested}, "
+            f"used: {resource}={used}, limited: {resource}={limit}")
+
+
 def forbidden_quota(r: res.Resource, name: str, resource: str, requested: int, used: int, limit: int) -> ApiError:
-    return ApiError("Forbidden", f'{r.qualified} "{name}" is forbidden: exceeded quota: {QUOTA_NAME}, requested: '
-                                 f"{resource}={requested}, used: {resource}={used}, limited: {resource}={limit}", 403)
+    return ApiError("Forbidden", exceeded_quota(f'{r.qualified} "{name}"', resource, requested, used, limit), 403)
 
 
 def name_causes(r: res.Resource, name: str) -> list[str]:
