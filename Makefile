@@ -15,8 +15,10 @@ $(PY):
 # Reinstall only when pyproject.toml changed since the last install. `make run` needs only the runtime
 # dependencies; the test and lint extras (pytest, Playwright, Hypothesis, ruff, mypy) come with `make install`
 # and `make test` (they were most of a fresh clone's first `make run`: see README "Running it").
+# --no-compile: pip would byte-compile every file of every dependency (Django, Twisted...), about 15 s of a
+# fresh start; Python compiles the few modules the server imports when it first imports them.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q --no-compile -e .
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)

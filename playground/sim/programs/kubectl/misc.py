@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from ... import resources as res
+from ...printers.tabwriter import rows_text
 from .framework import Invocation, KubectlError, command
 from .helpflags import HELP_DIR, flags_from_help
 from .objout import to_yaml
@@ -110,14 +111,6 @@ def cluster_info_dump(inv: Invocation) -> int:
 
 
 # ---- api-resources / api-versions ---------------------------------------------------------------
-def _table(rows: list[list[str]]) -> str:
-    """text/tabwriter as kubectl's printers use it: columns padded to the widest cell plus 3 spaces."""
-    if not rows:
-        return ""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("".join(c.ljust(w + 3) for c, w in zip(r[:-1], widths)) + r[-1] + "\n" for r in rows)
-
-
 def _offline(inv: Invocation, klog_lines: int) -> int:
     """The cluster is down: the discovery warnings this command logs, then the refused connection."""
     from .create import unreachable_error
@@ -173,7 +166,7 @@ def api_resources(inv: Invocation) -> int:
         if wide:
             row += [",".join(r.verbs), ",".join(r.categories)]
         rows.append(row)
-    inv.out(_table(rows))
+    inv.out(rows_text(rows, 6, 3))            # kubectl's printers: minwidth 6, padding 3
     return 0
 
 
