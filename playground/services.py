@@ -19,9 +19,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import quotas, store, topology, topology_delta
+from . import quotas, ratelimit, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
-from .sim import apiserver, delta
+from .sim import apiserver, delta, resources
+from .sim.completion import complete as engine_complete
+from .sim.host import Host
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -143,7 +145,6 @@ def _validate_name(name: str) -> str:
 
 def create_sandbox(user, name: str, lesson_slug: str = "") -> Sandbox:
     name = _validate_name(name)
-    from . import ratelimit
 
     if not ratelimit.allow_create(getattr(user, "pk", None)):
         raise RateLimited(ratelimit.CREATE_MESSAGE)
@@ -211,7 +212,6 @@ def delete_sandbox(sandbox_id: int, user) -> None:
 # ---- commands ----------------------------------------------------------------------------------------
 def _named(objects: list[dict]) -> str:
     """How a quota refusal names what the learner asked for (the Deployment, not the pods made from it)."""
-    from .sim import resources
 
     first = min(objects, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
                                         int(o["metadata"].get("resourceVersion") or 0)))
@@ -298,7 +298,6 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
     """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
-    from . import ratelimit
 
     user_id = getattr(user, "pk", None)
     try:
@@ -398,7 +397,6 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
     """Tab completion on the engine this worker caches for the sandbox (stored state only on a miss), in
     turn with the sandbox's commands; it changes nothing, so the engine goes back to the cache."""
-    from .sim.completion import complete as engine_complete
 
     unicode_text(line, "The line")
     gate = _gate(sandbox_id)
@@ -448,7 +446,6 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
 
 
 def prompt(sandbox: Sandbox) -> str:
-    from .sim.host import Host
 
     return Host.from_dict(sandbox.meta.get("host", {})).prompt()
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from . import fastjson
 from .models import Sandbox, SandboxObject
 from .sim import delta
 from .sim.delta import Stamps, join, split
@@ -90,9 +91,7 @@ def verify(sandbox, engine: Engine) -> None:
     stored = join(Sandbox.objects.values_list("meta", flat=True).get(pk=sandbox.pk), sandbox.stored_objects())
     live = engine.to_state()
     if connection.vendor == "postgresql":     # jsonb keeps no U+0000 (fastjson stores U+FFFD)
-        from .fastjson import dumps_for_postgresql, loads
-
-        live = loads(dumps_for_postgresql(live))
+        live = fastjson.loads(fastjson.dumps_for_postgresql(live))
     if stored != live:
         _, s_objs = split(stored)
         _, l_objs = split(live)

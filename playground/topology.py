@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from . import topology_ingress, topology_policy
-from .sim import diagnose
+from .sim import diagnose, ingress as routing, policy
+from .sim.network import parse_hosts
 from .sim.cluster import Cluster
 from .sim.labels import format_labels
 from .sim.printers.tables import pod_columns
@@ -105,9 +106,6 @@ class Context:
     @staticmethod
     def facts_of(cluster: Cluster) -> dict:
         """The cluster-wide facts: a change to any of them changes elements all over the diagram."""
-        from .sim import ingress as routing
-        from .sim import policy
-
         return {"nodes": [n["metadata"]["name"] for n in cluster.list("nodes")], "running": cluster.running,
                 "controllers": [obj_id("pod", p) for p in routing.controller_pods(cluster)],
                 "ingress_classes": routing.nginx_classes(cluster), "enforced": policy.enforced(cluster)}
@@ -126,7 +124,6 @@ class Context:
 
 # ---- one builder per element -------------------------------------------------------------------------
 def host_element(ctx: Context) -> dict:
-    from .sim.network import parse_hosts
 
     table = parse_hosts(ctx.host_files.get("/etc/hosts", ""))
     hosts = [{"name": name, "ip": ip} for name, ip in table.items() if ip.startswith(CLUSTER_NETWORK)]
