@@ -3,25 +3,37 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-scale bench-load install migrate chromium clean screenshot
+.PHONY: run test lint test-scale mutation bench-load install install-run migrate chromium clean screenshot
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml changed since the last install. `make run` needs only the runtime
+# dependencies; the test and lint extras (pytest, Playwright, Hypothesis, ruff, mypy) come with `make install`
+# and `make test` (they were most of a fresh clone's first `make run`: see README "Running it").
+# --no-compile: pip would byte-compile every file of every dependency (Django, Twisted...), about 15 s of a
+# fresh start; Python compiles the few modules the server imports when it first imports them.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-compile -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[test,lint]'
+	touch $(DEV_STAMP)
 
 # Byte-compile our sources too: with PYTHONDONTWRITEBYTECODE set (as in CI images) every process would
 # otherwise compile them again, which was most of `manage.py sim`'s start-up (0.31 s of CPU, 0.12 s with).
-install: $(STAMP)
+install-run: $(STAMP)
 	@$(PY) -m compileall -q playground lessons >/dev/null
 
-migrate: install
+# Everything a developer needs: the runtime, the test and the lint dependencies.
+install: install-run $(DEV_STAMP)
+
+migrate: install-run
 	$(PY) manage.py migrate --noinput
 
 run: migrate
@@ -40,9 +52,30 @@ chromium:
 # Two passes (issue 7): the whole suite on the embedded defaults (SQLite, in-memory channel layer), then
 # everything that touches the database or the channel layer again on PostgreSQL + Redis (test-scale),
 # including the two-worker tests. Measured: see README "Running at scale".
-test: install chromium
+# The suite may write only under ignored paths (tests/artifacts/): what git sees must not change.
+test: install chromium lint
+	@mkdir -p tests/artifacts && (git status --porcelain 2>/dev/null || true) > tests/artifacts/git-status-before
 	$(VENV)/bin/pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory test-scale
+	$(MAKE) --no-print-directory mutation
+	@(git status --porcelain 2>/dev/null || true) | diff tests/artifacts/git-status-before - \
+		|| (echo "make test changed files git tracks (tests may write only under tests/artifacts/)"; exit 1)
+
+# Ten core behaviours broken one at a time on a scratch copy; each must make its guarding tests fail
+# (tests/tools/mutation_check.py; about 45 s).
+mutation: install
+	$(PY) -m tests.tools.mutation_check
+
+# ruff (lint rules in pyproject.toml), mypy over the engine, and TypeScript's checker over static/js in
+# JSDoc mode (tsconfig.json; static/vendor is not ours). npm installs the checker from package-lock.json.
+lint: install node_modules/.installed
+	$(VENV)/bin/ruff check playground lessons tests manage.py
+	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The scale path: PostgreSQL and Redis on 127.0.0.1 (trust auth). pytest-django creates and drops its own
 # database, test_podscape_<pid>, so runs never meet; Redis db 15 holds the tests' cache and channels.

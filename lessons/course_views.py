@@ -20,17 +20,11 @@ from playground.models import Sandbox
 from playground.sim.engine import Engine
 
 from . import gradebook as gradebook_data
-from . import roles
+from . import progress, roles
 from .models import Attempt, Course, CourseItem, Lesson, LessonProgress, Membership
 
 TIME_ZONES = sorted(available_timezones())
 STATE_COMMANDS = ("kubectl get all,ingress,networkpolicy -o wide", "kubectl get namespaces")
-
-
-def _all_lessons(user) -> list[Lesson]:
-    from .views import _lessons
-
-    return _lessons(user)
 
 
 @login_required
@@ -59,7 +53,7 @@ def _save_items(request: HttpRequest, course: Course) -> str | None:
     """The lessons/exercises ticked in the form, with their due dates in the course's time zone (already
     set on `course`); a problem's text, or None."""
     chosen = []
-    by_slug = {l.slug: l for l in _all_lessons(request.user)}
+    by_slug = {l.slug: l for l in progress.all_lessons(request.user)}
     for position, slug in enumerate(request.POST.getlist("items")):
         lesson = by_slug.get(slug)
         if lesson is None:
@@ -89,7 +83,7 @@ def _form_context(course: Course | None, title: str = "", error: str = "", reque
         zone = request.POST.get("time_zone") or zone
     items = {i.lesson_id: i for i in course.items.all()} if course else {}
     rows = []
-    for lesson in _all_lessons(request.user):
+    for lesson in progress.all_lessons(request.user if request is not None else None):
         item = items.get(lesson.pk)
         if request is not None and request.method == "POST":
             checked = lesson.slug in request.POST.getlist("items")

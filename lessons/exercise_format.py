@@ -42,21 +42,20 @@ from __future__ import annotations
 
 import yaml
 
-from . import checks
-from . import format as _format
-from .format import SLUG_RE, LessonFormatError
+from . import checks, sections
+from .sections import SLUG_RE, LessonFormatError
 
 
 def _str_list(value, source: str, task: str, what: str) -> list[str]:
     try:
-        return _format._str_list(value, source, task, what)
+        return sections._str_list(value, source, task, what)
     except LessonFormatError as exc:
         raise _err(source, exc.reason, task) from None
 
 
 def _regex(pattern: str, source: str, task: str, what: str) -> str:
     try:
-        return _format._regex(pattern, source, task, what)
+        return sections._regex(pattern, source, task, what)
     except LessonFormatError as exc:
         raise _err(source, exc.reason, task) from None
 
@@ -94,7 +93,7 @@ def _parse_check(raw, source: str, tid: str) -> dict:
 
 
 def _parse_task(title: str, lines: list[str], source: str, index: int) -> dict:
-    raw, tid, prose = _format.section_block(lines, source, title, index, "task", TASK_KEYS)
+    raw, tid, prose = sections.section_block(lines, source, title, index, "task", TASK_KEYS)
     points = raw.get("points", 1)
     if not isinstance(points, int) or isinstance(points, bool) or points < 1:
         raise _err(source, "points must be a whole number of at least 1", tid)
@@ -128,6 +127,6 @@ def parse_exercise(meta: dict, body: str, source: str) -> dict:
     lesson = meta.get("lesson")
     if lesson is not None and (not isinstance(lesson, str) or not SLUG_RE.match(lesson)):
         raise _err(source, "lesson must be the slug of a lesson")
-    intro, tasks = _format.parse_sections(body, source, "an exercise", "task", _parse_task)
+    intro, tasks = sections.parse_sections(body, source, "an exercise", "task", _parse_task)
     return {"kind": "exercise", "lesson": lesson or "", "manifest": manifest, "intro": intro, "tasks": tasks,
             "steps": [], "max_score": sum(t["points"] for t in tasks)}

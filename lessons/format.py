@@ -53,12 +53,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from . import checks
+from .exercise_format import parse_exercise
+from .sections import SLUG_RE, LessonFormatError, _front_matter, _regex, _str_list, parse_sections, section_block
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest", "diagram"}
 DIAGRAM_KEYS = {"expand"}            # `diagram: {expand: [kube-system]}`: namespaces the diagram shows unfolded
 NAMESPACE_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -66,97 +65,6 @@ KINDS = ("lesson", "exercise")      # kind: exercise is a graded exercise (exerc
 STEP_KEYS = {"id", "commands", "check", "mistakes", "note", "solution", "wrong"}
 CHECK_KEYS = {"command", "state", "output_contains", "exit_code", "goal"}
 MISTAKE_KEYS = {"match", "hint", "failed", "when"}
-FENCE_RE = re.compile(r"^(```|~~~)")
-
-
-class LessonFormatError(ValueError):
-    def __init__(self, source: str, reason: str, step: str | None = None, label: str = "step"):
-        self.source, self.step, self.reason = source, step, reason
-        where = f"{source}: {label} {step!r}" if step else source
-        super().__init__(f"{where}: {reason}")
-
-
-def _front_matter(text: str, source: str) -> tuple[dict, str]:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        raise LessonFormatError(source, "the file must start with YAML front matter between '---' lines")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() == "---":          # an indented --- belongs to a block scalar (a file)
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-            except yaml.YAMLError as exc:
-                raise LessonFormatError(source, f"front matter is not valid YAML: {exc}") from None
-            if not isinstance(meta, dict):
-                raise LessonFormatError(source, "front matter must be a mapping")
-            return meta, "\n".join(lines[i + 1:])
-    raise LessonFormatError(source, "front matter is not closed with '---'")
-
-
-def _sections(body: str) -> tuple[str, list[tuple[str, list[str]]]]:
-    """Split the body at `## ` headings outside code fences: (intro, [(title, lines)])."""
-    intro: list[str] = []
-    sections: list[tuple[str, list[str]]] = []
-    fence = None
-    for line in body.splitlines():
-        m = FENCE_RE.match(line.strip())
-        if m:
-            fence = None if fence == m.group(1) else (fence or m.group(1))
-        if fence is None and line.startswith("## "):
-            sections.append((line[3:].strip(), []))
-        elif sections:
-            sections[-1][1].append(line)
-        else:
-            intro.append(line)
-    return "\n".join(intro).strip(), sections
-
-
-def section_block(lines: list[str], source: str, title: str, index: int, label: str,
-                  allowed: set[str]) -> tuple[dict, str, str]:
-    """A `## ` section's fenced ```step (or ```task) block, parsed: (mapping, its id, the prose around it).
-
-    Lessons and exercises share this, so both formats report a bad block with the same words."""
-    err = lambda reason, ident=None: LessonFormatError(source, reason, ident, label)  # noqa: E731
-    fence = f"```{label}"
-    start = next((i for i, l in enumerate(lines) if l.strip() == fence), None)
-    if start is None:
-        raise err(f"section '## {title}' has no {fence} block")
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
-    if end is None:
-        raise err(f"the {fence} block of '## {title}' is not closed")
-    prose = "\n".join(lines[:start] + lines[end + 1:]).strip()
-    try:
-        raw = yaml.safe_load("\n".join(lines[start + 1:end])) or {}
-    except yaml.YAMLError as exc:
-        raise err(f"the {fence} block of '## {title}' is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise err(f"the {fence} block of '## {title}' must be a mapping")
-    ident = raw.get("id")
-    if not isinstance(ident, str) or not SLUG_RE.match(ident):
-        raise err(f"{label} {index + 1} ('## {title}') needs an id made of a-z, 0-9 and '-'")
-    unknown = set(raw) - allowed
-    if unknown:
-        raise err(f"unknown {label} key(s): {', '.join(sorted(unknown))}", ident)
-    return raw, ident, prose
-
-
-def _str_list(value, source: str, step: str, what: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise LessonFormatError(source, f"{what} must be a string or a list of strings", step)
-
-
-def _regex(pattern: str, source: str, step: str, what: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise LessonFormatError(source, f"{what} {pattern!r} is not a valid regex: {exc}", step) from None
-    return pattern
-
-
 def _predicates(raw: dict, key: str, source: str, step: str) -> list[dict]:
     preds = raw.get(key) or []
     if not isinstance(preds, list):
@@ -290,8 +198,6 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
               "summary": str(meta.get("summary") or "").strip(), "files": files, "setup": setup,
               "diagram": _parse_diagram(meta.get("diagram"), source)}
     if kind == "exercise":
-        from .exercise_format import parse_exercise
-
         return common | parse_exercise(meta, body, source)
     manifest = meta.get("manifest")
     if manifest is not None and not isinstance(manifest, str):
@@ -300,21 +206,6 @@ def parse_lesson(text: str, source: str = "<lesson>") -> dict:
         common["manifest"] = manifest
     intro, steps = parse_sections(body, source, "a lesson", "step", _parse_step)
     return common | {"intro": intro, "steps": steps}
-
-
-def parse_sections(body: str, source: str, kind: str, label: str, parse) -> tuple[str, list[dict]]:
-    """The intro and every '## ' section of a lesson (steps) or an exercise (tasks), each through
-    parse(title, lines, source, index); ids must be unique."""
-    intro, sections = _sections(body)
-    if not sections:
-        raise LessonFormatError(source, f"{kind} needs at least one '## ' {label} section")
-    items = [parse(title, lines, source, i) for i, (title, lines) in enumerate(sections)]
-    seen: set[str] = set()
-    for item in items:
-        if item["id"] in seen:
-            raise LessonFormatError(source, f"duplicate {label} id", item["id"], label)
-        seen.add(item["id"])
-    return intro, items
 
 
 def load_file(path: Path) -> dict:

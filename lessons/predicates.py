@@ -209,10 +209,7 @@ def _request(cluster, host_files: dict, p: dict) -> str | None:
 
 # ---- an Ingress routes host/path to a Service -------------------------------------------------------
 def _route(cluster, p: dict) -> str | None:
-    try:
-        from playground.sim import ingress
-    except ImportError:          # the ingress part is not in this build
-        return "Ingress routing is not simulated here"
+    from playground.sim import ingress
     host, _, path = p["route"].partition("/")
     path = "/" + path
     if not ingress.controller_pods(cluster):

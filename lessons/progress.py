@@ -27,6 +27,16 @@ def get_lesson(slug: str) -> Lesson | None:
     return save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
 
 
+def all_lessons(user=None) -> list[Lesson]:
+    """Every lesson `user` may see (roles.visible_lessons; None: every lesson); when none are loaded yet,
+    load the content folder (as `manage.py loadlessons` would)."""
+    from .roles import visible_lessons     # roles reads courses; progress stays importable without it
+    if not Lesson.objects.exists():
+        for path in format.lesson_files():
+            save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
+    return list(Lesson.objects.all() if user is None else visible_lessons(user))
+
+
 def save_lesson(spec: dict, source: str) -> Lesson:
     """Create or update a lesson by slug (learners' progress rows stay attached)."""
     lesson, _ = Lesson.objects.update_or_create(

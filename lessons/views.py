@@ -13,17 +13,8 @@ from django.views.decorators.http import require_GET
 from playground import services
 from playground.models import Sandbox
 
-from . import assess, format, markdown, progress, roles
+from . import assess, exercise_views, markdown, progress
 from .models import Lesson, LessonProgress
-
-
-def _lessons(user=None) -> list[Lesson]:
-    """Every lesson the user may see (roles.visible_lessons); when none are loaded yet, load the content
-    folder (as `manage.py loadlessons` would)."""
-    if not Lesson.objects.exists():
-        for path in format.lesson_files():
-            progress.save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
-    return list(Lesson.objects.all() if user is None else roles.visible_lessons(user))
 
 
 def _get_sandbox_for_user(request: HttpRequest, sandbox_id: int) -> Sandbox:
@@ -50,7 +41,7 @@ def _news(last: dict | None, standing: dict | None) -> str | None:
 
 @require_GET
 def lesson_list(request: HttpRequest) -> HttpResponse:
-    lessons = _lessons(request.user)
+    lessons = progress.all_lessons(request.user)
     mine: dict[int, list[dict]] = {}
     if request.user.is_authenticated:
         for row in LessonProgress.objects.filter(user=request.user).select_related("sandbox", "lesson"):
@@ -73,9 +64,7 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     if lesson is None or sandbox.lesson_slug != slug:
         raise Http404("No such lesson in this sandbox")
     if lesson.spec.get("kind") == "exercise":
-        from .exercise_views import render_pane
-
-        return render_pane(request, sandbox, lesson)
+        return exercise_views.render_pane(request, sandbox, lesson)
     state = progress.progress_for(sandbox, lesson)
     view = assess.lesson_view(lesson.spec, state)
     by_id = {s["id"]: s for s in lesson.spec["steps"]}
@@ -83,7 +72,7 @@ def pane(request: HttpRequest, slug: str, sandbox_id: int) -> HttpResponse:
     for number, s in enumerate(view["steps"], 1):
         spec = by_id[s["id"]]
         html = markdown.render(spec["prose"], runnable=set(spec["commands"]))
-        steps.append(s | {"number": number, "html": html, "button": f'data-run="' not in html,
+        steps.append(s | {"number": number, "html": html, "button": 'data-run="' not in html,
                           "note_html": markdown.render(spec["note"]) if spec["note"] else ""})
     next_lesson = Lesson.objects.filter(order__gt=lesson.order).order_by("order", "slug").first()
     done_count = sum(1 for s in steps if s["done"])

@@ -218,6 +218,7 @@ def objects(request: HttpRequest, sandbox_id: int) -> JsonResponse:
             return error(str(exc), 410)
         rows = rows.filter(Q(plural__gt=plural) | Q(plural=plural, key__gt=key))
     items, size, token = [], 0, ""
+    last = ("", "")                  # the (plural, key) of the last item taken: where the next page starts
     page = rows.order_by("plural", "key").values_list("plural", "key", "body")[:limit + 1]
     for plural, key, body in page.iterator(chunk_size=16):      # streamed: one big row at a time
         if len(items) == limit or (items and size > PAGE_BYTES):

@@ -1,6 +1,6 @@
 """The sandbox's WebSocket (/ws/sandboxes/<id>/): the terminal and the live diagram.
 
-Protocol (see notes/COMMON.md): the client sends command / editor.save / editor.cancel / complete;
+Protocol (README.md, "WebSocket protocol"): the client sends command / editor.save / editor.cancel / complete;
 the server answers hello, result, completion, error, and pushes topology diffs and traces to every
 socket of the sandbox (the channel group `sandbox-<id>`) after a change.
 """

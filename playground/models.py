@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from .fastjson import FastJSONField
+from .sim.delta import join
 
 RESET_LINE = "# podscape: sandbox reset"   # the CommandRecord a reset leaves: the terminal's scrollback starts after it
 
@@ -38,11 +39,17 @@ class Sandbox(models.Model):
         """The whole engine state as stored, read once per version (Engine.from_state takes it)."""
         cached = self.__dict__.get("_state_cache")
         if cached is None or cached[0] != self.version:
-            from .store import load_state
-
-            cached = (self.version, load_state(self))
+            cached = (self.version, join(self.meta, self.stored_objects()))
             self.__dict__["_state_cache"] = cached
         return cached[1]
+
+    def stored_objects(self) -> dict[str, dict[str, dict]]:
+        """Every stored cluster object, {plural: {key: body}}, in the order they were first written."""
+        objects: dict[str, dict[str, dict]] = {}
+        for plural, key, body in SandboxObject.objects.filter(sandbox_id=self.pk).values_list(
+                "plural", "key", "body").order_by("id"):
+            objects.setdefault(plural, {})[key] = body
+        return objects
 
     def history(self, limit: int | None = None) -> list[str]:
         """The last commands typed (oldest first), for the terminal's arrow keys."""

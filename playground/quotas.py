@@ -15,10 +15,9 @@ import math
 from django.conf import settings
 
 from . import fastjson
-from .sim import delta
+from .sim import apiserver, delta
 from .sim.engine import Engine
 
-QUOTA_NAME = "podscape-sandbox"
 OBJECT_BYTES = "podscape.io/object-bytes"
 
 
@@ -52,9 +51,8 @@ def check(engine: Engine, sizes_before: dict, sizes_now: dict, files_before: int
     limit = settings.PODSCAPE_MAX_OBJECT_BYTES
     used, now = sum(sizes_before.values()), sum(sizes_now.values())
     if now > limit and now > used:
-        return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
-                f"requested: {OBJECT_BYTES}={quantity(now - used)}, used: {OBJECT_BYTES}={quantity(used)}, "
-                f"limited: {OBJECT_BYTES}={quantity(limit)}\n")
+        refusal = apiserver.exceeded_quota(what, OBJECT_BYTES, quantity(now - used), quantity(used), quantity(limit))
+        return f"Error from server (Forbidden): {refusal}\n"
     limit = settings.PODSCAPE_MAX_FILE_BYTES
     files = file_bytes(engine)
     if files > limit and files > files_before:

@@ -18,9 +18,6 @@ def commands_per_window() -> int:
     return getattr(settings, "PODSCAPE_COMMANDS_PER_WINDOW", 120)
 
 
-COMMANDS_PER_WINDOW = 120     # the default; settings.PODSCAPE_COMMANDS_PER_WINDOW decides
-
-
 def _redis_client(key: str):
     """The Redis connection behind Django's RedisCache (None for other caches)."""
     from django.core.cache.backends.redis import RedisCache

@@ -19,9 +19,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from . import quotas, store, topology, topology_delta
+from . import quotas, ratelimit, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
-from .sim import delta
+from .sim import apiserver, delta, resources
+from .sim.completion import complete as engine_complete
+from .sim.host import Host
 from .sim.engine import Engine, Result
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,6 @@ MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
 MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
 SCROLLBACK_COMMANDS = 50          # what the hello replays into a reopened terminal: the last 50 commands...
 SCROLLBACK_CHARS = 200_000        # ...and at most this much of their output (the newest kept)
-QUOTA_NAME = "podscape-sandbox"
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota
 
 
@@ -43,13 +44,10 @@ class RateLimited(SandboxError):
     """Refused because the learner is going too fast (HTTP 429)."""
 
 
-# ---- hooks into the lessons app (guarded: the app may not provide them yet) -------------------------
+# ---- hooks into the lessons app ---------------------------------------------------------------------
 def _lesson_hook(name: str) -> Callable | None:
-    try:
-        from lessons import progress
-    except ImportError:
-        return None
-    return getattr(progress, name, None)
+    from lessons import progress      # lessons sits above playground: imported when first used, not at load
+    return getattr(progress, name)
 
 
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
@@ -88,12 +86,9 @@ def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
 
 
 def lesson_exists(slug: str) -> bool:
-    try:
-        from lessons.models import Lesson
+    from lessons.models import Lesson   # lessons sits above playground: imported when first used
 
-        return Lesson.objects.filter(slug=slug).exists()
-    except Exception:         # no lessons model yet: accept any slug
-        return True
+    return Lesson.objects.filter(slug=slug).exists()
 
 
 # ---- publishing to the sandbox's sockets -------------------------------------------------------------
@@ -153,7 +148,6 @@ def _validate_name(name: str) -> str:
 
 def create_sandbox(user, name: str, lesson_slug: str = "") -> Sandbox:
     name = _validate_name(name)
-    from . import ratelimit
 
     if not ratelimit.allow_create(getattr(user, "pk", None)):
         raise RateLimited(ratelimit.CREATE_MESSAGE)
@@ -221,7 +215,6 @@ def delete_sandbox(sandbox_id: int, user) -> None:
 # ---- commands ----------------------------------------------------------------------------------------
 def _named(objects: list[dict]) -> str:
     """How a quota refusal names what the learner asked for (the Deployment, not the pods made from it)."""
-    from .sim import resources
 
     first = min(objects, key=lambda o: (bool(o["metadata"].get("ownerReferences")),
                                         int(o["metadata"].get("resourceVersion") or 0)))
@@ -240,7 +233,7 @@ def _bytes_error(engine: Engine, entry: store.Entry, files_before: int) -> tuple
 def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
     """Kubernetes' ResourceQuota answer when the command took the sandbox past its object limit.
     `before` is what was stored before the command; only a sandbox over the limit is looked at closely."""
-    limit = settings.PODSCAPE_MAX_OBJECTS
+    limit = engine.cluster.limits.max_objects       # the engine's own limit: one setting, read in one place
     objects = engine.cluster.objects
     if sum(len(items) for plural, items in objects.items() if plural not in UNCOUNTED) <= limit:
         return None
@@ -250,9 +243,7 @@ def _quota_error(engine: Engine, before: store.Stamps) -> str | None:
         return None
     what = _named(created)
     used = sum(1 for plural, _ in before if plural not in UNCOUNTED)
-    return (f"Error from server (Forbidden): {what} is forbidden: exceeded quota: {QUOTA_NAME}, "
-            f"requested: count/objects={len(created)}, used: count/objects={used}, "
-            f"limited: count/objects={limit}\n")
+    return f"Error from server (Forbidden): {apiserver.exceeded_quota(what, 'count/objects', len(created), used, limit)}\n"
 
 
 def _as_stored(sandbox: Sandbox, engine: Engine) -> Engine:
@@ -311,7 +302,6 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
 def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
     """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
-    from . import ratelimit
 
     user_id = getattr(user, "pk", None)
     try:
@@ -411,7 +401,6 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
     """Tab completion on the engine this worker caches for the sandbox (stored state only on a miss), in
     turn with the sandbox's commands; it changes nothing, so the engine goes back to the cache."""
-    from .sim.completion import complete as engine_complete
 
     unicode_text(line, "The line")
     gate = _gate(sandbox_id)
@@ -461,7 +450,6 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
 
 
 def prompt(sandbox: Sandbox) -> str:
-    from .sim.host import Host
 
     return Host.from_dict(sandbox.meta.get("host", {})).prompt()
 

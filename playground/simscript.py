@@ -102,10 +102,7 @@ def split_script(text: str) -> list[str]:
 
 
 def _incomplete(command: str) -> bool:
-    try:
-        from .sim.shell import incomplete
-    except ImportError:
-        return False
+    from .sim.shell import incomplete   # the shell loads the engine: only once a script has a line to split
     return incomplete(command)
 
 

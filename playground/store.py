@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from . import fastjson
+from .models import Sandbox, SandboxObject
 from .sim import delta
 from .sim.delta import Stamps, join, split
 from .sim.engine import Engine
@@ -36,19 +38,9 @@ def _meta(engine: Engine) -> dict:
     return meta
 
 
-def _rows(sandbox) -> dict[str, dict[str, dict]]:
-    from .models import SandboxObject
-
-    objects: dict[str, dict[str, dict]] = {}
-    for plural, key, body in SandboxObject.objects.filter(sandbox_id=sandbox.pk).values_list(
-            "plural", "key", "body").order_by("id"):
-        objects.setdefault(plural, {})[key] = body
-    return objects
-
-
 def load_state(sandbox) -> dict:
     """The whole engine state as stored (what `Engine.from_state` takes)."""
-    return join(sandbox.meta, _rows(sandbox))
+    return join(sandbox.meta, sandbox.stored_objects())
 
 
 def load_engine(sandbox) -> Engine:
@@ -65,8 +57,6 @@ def release_connection() -> None:
 # ---- writing ---------------------------------------------------------------------------------------
 def write_all(sandbox, engine: Engine) -> None:
     """Replace everything stored for the sandbox (a new or reset cluster). The row must be saved."""
-    from .models import SandboxObject
-
     SandboxObject.objects.filter(sandbox_id=sandbox.pk).delete()
     SandboxObject.objects.bulk_create(
         SandboxObject(sandbox_id=sandbox.pk, plural=plural, key=key, body=obj)
@@ -80,8 +70,6 @@ def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None
 
     Relies on the engine's rule that every write to a stored object bumps its resourceVersion
     (Cluster.put / Cluster.touch); settings.PODSCAPE_VERIFY_STORE checks it after every command."""
-    from .models import SandboxObject
-
     changed, gone, after = changes if changes is not None else delta.changes(engine.cluster, before)
     if gone:
         by_plural: dict[str, list[str]] = {}
@@ -100,14 +88,10 @@ def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None
 
 def verify(sandbox, engine: Engine) -> None:
     """Raise if what is stored differs from the engine (a write that did not bump resourceVersion)."""
-    from .models import Sandbox
-
-    stored = join(Sandbox.objects.values_list("meta", flat=True).get(pk=sandbox.pk), _rows(sandbox))
+    stored = join(Sandbox.objects.values_list("meta", flat=True).get(pk=sandbox.pk), sandbox.stored_objects())
     live = engine.to_state()
     if connection.vendor == "postgresql":     # jsonb keeps no U+0000 (fastjson stores U+FFFD)
-        from .fastjson import dumps_for_postgresql, loads
-
-        live = loads(dumps_for_postgresql(live))
+        live = fastjson.loads(fastjson.dumps_for_postgresql(live))
     if stored != live:
         _, s_objs = split(stored)
         _, l_objs = split(live)

@@ -20,13 +20,17 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from .sim import diagnose
+from . import topology_ingress, topology_policy
+from .sim import diagnose, ingress as routing, policy
+from .sim.network import parse_hosts
 from .sim.cluster import Cluster
 from .sim.labels import format_labels
+from .sim.printers.tables import pod_columns
+from .topology_elements import (HOST_ID, SYSTEM_NAMESPACES, edge_id, element_id, namespace_id,  # noqa: F401
+                                nodeport_id, obj_id, workload_id)
+from .topology_elements import edge as _edge, node as _node
 
-HOST_ID = "host"
 HOST_LABEL = "student@ubuntu"
-SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 CLUSTER_NETWORK = "192.168.49."      # minikube's docker network: /etc/hosts names pointing here reach the cluster
 
 # Diagnoses on elements (pod, service, ingress, networkpolicy): fn(cluster, kind, obj) -> (cause, fix) | None,
@@ -42,77 +46,15 @@ PLURAL_OF = {kind: plural for plural, kind in WORKLOADS.items()}
 FOLDS_INTO = {"ReplicaSet": "Deployment", "Job": "CronJob"}
 
 
-def element_id(kind: str, name: str, namespace: str | None = None) -> str:
-    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
-
-
-def obj_id(kind: str, obj: dict) -> str:
-    meta = obj.get("metadata", {})
-    return element_id(kind, meta.get("name", ""), meta.get("namespace"))
-
-
-def namespace_id(ns: str) -> str:
-    return f"namespace/{ns}"
-
-
-def workload_id(ns: str, kind: str, name: str) -> str:
-    return f"workload/{ns}/{kind}/{name}"
-
-
-def nodeport_id(node: str, port: int) -> str:
-    return f"nodeport/{node}/{port}"
-
-
-def edge_id(source: str, target: str) -> str:
-    return f"edge/{source}->{target}"
-
-
 # ---- what kubectl prints in the STATUS / READY columns -----------------------------------------------
 def pod_status(pod: dict) -> str:
-    """The STATUS column of `kubectl get pods` (printers.go printPod, without init containers' detail)."""
-    status = pod.get("status", {}) or {}
-    reason = status.get("reason") or status.get("phase") or "Pending"
-    init = status.get("initContainerStatuses") or []
-    initializing = False
-    for i, cs in enumerate(init):
-        state = cs.get("state", {}) or {}
-        term = state.get("terminated")
-        if term and term.get("exitCode") == 0:
-            continue
-        initializing = True
-        if term:
-            reason = "Init:" + (term.get("reason") or f"ExitCode:{term.get('exitCode')}")
-        elif (state.get("waiting") or {}).get("reason") not in (None, "", "PodInitializing"):
-            reason = "Init:" + state["waiting"]["reason"]
-        else:
-            reason = f"Init:{i}/{len(pod.get('spec', {}).get('initContainers') or [])}"
-        break
-    if not initializing:
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or []):
-            state = cs.get("state", {}) or {}
-            waiting, term = state.get("waiting"), state.get("terminated")
-            if waiting and waiting.get("reason"):
-                reason = waiting["reason"]
-            elif term and term.get("reason"):
-                reason = term["reason"]
-            elif term:
-                reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{term.get('exitCode')}"
-            elif cs.get("ready") and state.get("running"):
-                has_running = True
-        if reason == "Completed" and has_running:
-            ready_cond = any(c.get("type") == "Ready" and c.get("status") == "True"
-                             for c in status.get("conditions") or [])
-            reason = "Running" if ready_cond else "NotReady"
-    if pod.get("metadata", {}).get("deletionTimestamp"):
-        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
-    return reason
+    """The STATUS column of `kubectl get pods`."""
+    return pod_columns(pod)[1]
 
 
 def pod_ready(pod: dict) -> str:
-    statuses = pod.get("status", {}).get("containerStatuses") or []
-    total = len(pod.get("spec", {}).get("containers") or []) or len(statuses)
-    return f"{sum(1 for cs in statuses if cs.get('ready'))}/{total}"
+    """The READY column of `kubectl get pods` (`1/2`)."""
+    return pod_columns(pod)[0]
 
 
 def pod_is_ready(pod: dict, status: str | None = None, ready: str | None = None) -> bool:
@@ -164,37 +106,24 @@ class Context:
     @staticmethod
     def facts_of(cluster: Cluster) -> dict:
         """The cluster-wide facts: a change to any of them changes elements all over the diagram."""
-        from .sim import ingress as routing
-        from .sim import policy
-
         return {"nodes": [n["metadata"]["name"] for n in cluster.list("nodes")], "running": cluster.running,
                 "controllers": [obj_id("pod", p) for p in routing.controller_pods(cluster)],
                 "ingress_classes": routing.nginx_classes(cluster), "enforced": policy.enforced(cluster)}
+
+    def cause(self, kind: str, obj: dict, data: dict) -> None:
+        """The diagnosis of an element's object (CAUSE), as its data's cause and fix."""
+        if CAUSE is None:
+            return
+        found = CAUSE(self.cluster, kind, obj)
+        if found:
+            data["cause"], data["fix"] = found[0], found[1] if len(found) > 1 else None
 
     def lane(self, ns: str) -> str | None:
         return namespace_id(ns) if self.first_node else None
 
 
-def _cause(ctx: Context, kind: str, obj: dict, data: dict) -> None:
-    if CAUSE is None:
-        return
-    found = CAUSE(ctx.cluster, kind, obj)
-    if found:
-        data["cause"], data["fix"] = found[0], found[1] if len(found) > 1 else None
-
-
-def _node(data: dict, classes: Iterable[str]) -> dict:
-    return {"group": "nodes", "data": data, "classes": " ".join(c for c in classes if c)}
-
-
-def _edge(source: str, target: str, kind: str, **data) -> dict:
-    return {"group": "edges", "classes": kind,
-            "data": {"id": edge_id(source, target), "source": source, "target": target, "kind": kind, **data}}
-
-
 # ---- one builder per element -------------------------------------------------------------------------
 def host_element(ctx: Context) -> dict:
-    from .sim.network import parse_hosts
 
     table = parse_hosts(ctx.host_files.get("/etc/hosts", ""))
     hosts = [{"name": name, "ip": ip} for name, ip in table.items() if ip.startswith(CLUSTER_NETWORK)]
@@ -280,7 +209,7 @@ def workload_element(ctx: Context, kind: str, obj: dict) -> dict:
 def pod_element(ctx: Context, pod: dict) -> dict:
     meta, status = pod["metadata"], pod.get("status", {}) or {}
     ns = meta.get("namespace", "default")
-    text, ready = pod_status(pod), pod_ready(pod)
+    ready, text, restarts, _ = pod_columns(pod)
     ok = pod_is_ready(pod, text, ready)
     system = ns in SYSTEM_NAMESPACES
     owner = workload_of(ctx.cluster, pod)
@@ -289,9 +218,9 @@ def pod_element(ctx: Context, pod: dict) -> dict:
             "phase": status.get("phase", "Pending"), "ready": ready, "isReady": ok,
             "ip": status.get("podIP", ""), "labels": dict(meta.get("labels") or {}),
             "labelText": format_labels(meta.get("labels")), "system": system,
-            "restarts": sum(cs.get("restartCount", 0) for cs in status.get("containerStatuses") or []),
+            "restarts": restarts,
             "owner": owner, "node": pod.get("spec", {}).get("nodeName")}
-    _cause(ctx, "pod", pod, data)
+    ctx.cause("pod", pod, data)
     return _node(data, ["pod", "ready" if ok else "not-ready", "system" if system else ""])
 
 
@@ -313,7 +242,7 @@ def service_element(ctx: Context, svc: dict) -> dict:
     if type_ == "LoadBalancer":   # minikube without `minikube tunnel` leaves it <pending>
         ingress = (svc.get("status", {}).get("loadBalancer") or {}).get("ingress") or []
         data["externalIP"] = ",".join(i.get("ip") or i.get("hostname", "") for i in ingress) or "<pending>"
-    _cause(ctx, "service", svc, data)
+    ctx.cause("service", svc, data)
     return _node(data, ["service", type_.lower(), "system" if system else ""])
 
 
@@ -375,8 +304,6 @@ def namespaces_of(cluster: Cluster) -> set[str]:
 
 def build(source) -> dict[str, dict]:
     """Every element by id, built from scratch."""
-    from . import topology_ingress, topology_policy
-
     cluster, files = _source(source)
     ctx = Context(cluster, files)
     out: dict[str, dict] = {}

@@ -8,10 +8,13 @@ Ingress is traced host -> controller pod -> ingress -> service -> pod (playgroun
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from . import topology
 from .sim import ingress as routing
+from .topology_elements import HOST_ID, edge, element_id, node, obj_id
+
+if TYPE_CHECKING:                    # only for annotations: topology imports this module
+    from .topology import Context
 
 
 def _rule_labels(ing: dict) -> dict[str, list[str]]:
@@ -36,33 +39,33 @@ def backends(ing: dict) -> list[str]:
     return list(_rule_labels(ing))
 
 
-def ingress_element(ctx: "topology.Context", ing: dict) -> dict:
+def ingress_element(ctx: "Context", ing: dict) -> dict:
     meta, spec = ing["metadata"], ing.get("spec") or {}
     ns = meta.get("namespace", "default")
     hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]
     address = ",".join(i.get("ip") or i.get("hostname", "")
                        for i in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [])
     served = bool(ctx.controllers) and routing.served(ctx.cluster, ing, ctx.ingress_classes)
-    data = {"id": topology.obj_id("ingress", ing), "kind": "ingress", "name": meta["name"], "namespace": ns,
+    data = {"id": obj_id("ingress", ing), "kind": "ingress", "name": meta["name"], "namespace": ns,
             "label": meta["name"], "parent": ctx.lane(ns), "class": spec.get("ingressClassName") or "",
             "hosts": ",".join(hosts) or "*", "address": address, "served": served}
-    topology._cause(ctx, "ingress", ing, data)
-    return topology._node(data, ["ingress", "" if served else "unserved"])
+    ctx.cause("ingress", ing, data)
+    return node(data, ["ingress", "" if served else "unserved"])
 
 
-def ingress_elements(ctx: "topology.Context", ing: dict) -> Iterable[dict]:
+def ingress_elements(ctx: "Context", ing: dict) -> Iterable[dict]:
     """The Ingress, its routes to the Services that exist, and the controllers' `serves` edges to it."""
     yield ingress_element(ctx, ing)
-    ns, iid = ing["metadata"].get("namespace", "default"), topology.obj_id("ingress", ing)
+    ns, iid = ing["metadata"].get("namespace", "default"), obj_id("ingress", ing)
     for svc_name, labels in _rule_labels(ing).items():
         if ctx.cluster.get("services", ns, svc_name) is not None:     # backends live in the Ingress's namespace
-            yield topology._edge(iid, topology.element_id("service", svc_name, ns), "routes",
+            yield edge(iid, element_id("service", svc_name, ns), "routes",
                                  label="\n".join(labels), rules=labels)
     if routing.served(ctx.cluster, ing, ctx.ingress_classes):
         for pid in ctx.controllers:
-            yield topology._edge(pid, iid, "serves")
+            yield edge(pid, iid, "serves")
 
 
-def controller_edges(ctx: "topology.Context") -> Iterable[dict]:
+def controller_edges(ctx: "Context") -> Iterable[dict]:
     for pid in ctx.controllers:
-        yield topology._edge(topology.HOST_ID, pid, "hostport", label=":80 :443", ports=[80, 443])
+        yield edge(HOST_ID, pid, "hostport", label=":80 :443", ports=[80, 443])

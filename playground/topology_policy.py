@@ -7,10 +7,15 @@ pods it applies to. Whether a request was allowed or dropped rides on its trace 
 """
 from __future__ import annotations
 
-from . import topology
+from typing import TYPE_CHECKING
+
 from .sim import policy
 from .sim.labels import selector_matches
 from .sim.printers.tables import format_label_selector
+from .topology_elements import SYSTEM_NAMESPACES, edge, node, obj_id
+
+if TYPE_CHECKING:                    # only for annotations: topology imports this module
+    from .topology import Context
 
 
 def _selector_text(selector: dict | None) -> str:
@@ -36,19 +41,19 @@ def rules_text(spec: dict) -> list[str]:
     return lines
 
 
-def policy_element(ctx: "topology.Context", np_: dict) -> dict:
+def policy_element(ctx: "Context", np_: dict) -> dict:
     meta, spec = np_["metadata"], np_.get("spec") or {}
     ns = meta.get("namespace", "default")
-    data = {"id": topology.obj_id("networkpolicy", np_), "kind": "networkpolicy", "name": meta["name"],
+    data = {"id": obj_id("networkpolicy", np_), "kind": "networkpolicy", "name": meta["name"],
             "namespace": ns, "label": meta["name"], "parent": ctx.lane(ns),
             "podSelector": _selector_text(spec.get("podSelector")),
             "policyTypes": ",".join(policy.policy_types(spec)), "rules": rules_text(spec),
-            "enforced": ctx.enforced, "system": ns in topology.SYSTEM_NAMESPACES}
-    topology._cause(ctx, "networkpolicy", np_, data)
-    return topology._node(data, ["networkpolicy", "" if ctx.enforced else "not-enforced"])
+            "enforced": ctx.enforced, "system": ns in SYSTEM_NAMESPACES}
+    ctx.cause("networkpolicy", np_, data)
+    return node(data, ["networkpolicy", "" if ctx.enforced else "not-enforced"])
 
 
-def isolates_edge(ctx: "topology.Context", np_: dict, pod: dict) -> dict | None:
+def isolates_edge(ctx: "Context", np_: dict, pod: dict) -> dict | None:
     """A policy selects a pod (only ever in its own namespace, and only pods on the pod network)."""
     spec = np_.get("spec") or {}
     if np_["metadata"].get("namespace") != pod["metadata"].get("namespace") or not policy.on_pod_network(pod):
@@ -56,5 +61,5 @@ def isolates_edge(ctx: "topology.Context", np_: dict, pod: dict) -> dict | None:
     if not selector_matches(spec.get("podSelector") or {}, pod["metadata"].get("labels") or {}):
         return None
     types = policy.policy_types(spec)
-    return topology._edge(topology.obj_id("networkpolicy", np_), topology.obj_id("pod", pod), "isolates",
+    return edge(obj_id("networkpolicy", np_), obj_id("pod", pod), "isolates",
                           policyTypes=",".join(types), label="/".join(t.lower() for t in types))

@@ -35,14 +35,8 @@ urlpatterns = [
     path("sandboxes/<int:sandbox_id>/delete/", views.sandbox_delete, name="sandbox_delete"),
     path("sandboxes/<int:sandbox_id>/matrix/", matrix_views.sandbox_matrix, name="sandbox_matrix"),
     path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
+    path("lessons/", include("lessons.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("lti/", include("lti.urls")),           # LTI 1.3: Podscape as a tool in an LMS (docs/lti.md)
 ]
-
-try:   # the lessons app adds its pages when it has them
-    import lessons.urls  # noqa: F401
-except ImportError:
-    pass
-else:
-    urlpatterns.append(path("lessons/", include("lessons.urls")))

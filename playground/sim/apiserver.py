@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from . import defaults, resources as res
+from . import controllers, defaults, merge, resources as res, validation
+from .validation import quantity, schema
+from .validation.meta import validate_object_meta
 from .cluster import Cluster
 from .jsondata import deep_copy
 
@@ -72,9 +74,15 @@ def bad_request(r: res.Resource, problem: str) -> ApiError:
                     400)
 
 
+def exceeded_quota(what: str, resource: str, requested, used, limit) -> str:
+    """The ResourceQuota admission's refusal, the one wording of every sandbox quota (objects, pods, bytes):
+    `deployments.apps "web" is forbidden: exceeded quota: podscape-sandbox, requested: pods=3, ...`."""
+    return (f"{what} is forbidden: exceeded quota: {QUOTA_NAME}, requested: {resource}={requested}, "
+            f"used: {resource}={used}, limited: {resource}={limit}")
+
+
 def forbidden_quota(r: res.Resource, name: str, resource: str, requested: int, used: int, limit: int) -> ApiError:
-    return ApiError("Forbidden", f'{r.qualified} "{name}" is forbidden: exceeded quota: {QUOTA_NAME}, requested: '
-                                 f"{resource}={requested}, used: {resource}={used}, limited: {resource}={limit}", 403)
+    return ApiError("Forbidden", exceeded_quota(f'{r.qualified} "{name}"', resource, requested, used, limit), 403)
 
 
 def name_causes(r: res.Resource, name: str) -> list[str]:
@@ -124,12 +132,11 @@ def _check_quota(cluster: Cluster, r: res.Resource, name: str) -> None:
 
 def _owned_pod_count(cluster: Cluster, obj: dict) -> int:
     """Pods that belong to a workload (directly, or through its ReplicaSets)."""
-    from .controllers import owner_index
     uid = obj.get("metadata", {}).get("uid")
     if not uid:
         return 0
-    owners = {uid} | {rs["metadata"].get("uid") for rs in owner_index(cluster, "replicasets").get(uid, [])}
-    pods = owner_index(cluster, "pods")
+    owners = {uid} | {rs["metadata"].get("uid") for rs in controllers.owner_index(cluster, "replicasets").get(uid, [])}
+    pods = controllers.owner_index(cluster, "pods")
     return len({id(p) for owner in owners for p in pods.get(owner, [])})
 
 
@@ -161,7 +168,6 @@ ALLOCATORS: dict[str, callable] = {}
 
 
 def _load_validation() -> None:
-    from . import validation
     validation.load()
 
 
@@ -177,7 +183,6 @@ def decode(obj: dict) -> res.Resource:
     """What the server does before anything else: find the type and decode the body strictly."""
     _load_validation()
     r = _resource(obj)
-    from .validation import schema
     problem = schema.decode_errors(obj)
     if r.custom is not None:
         from . import crds
@@ -185,13 +190,11 @@ def decode(obj: dict) -> res.Resource:
         problem = "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown) if unknown else None
     if problem:
         raise bad_request(r, problem)
-    from .validation.quantity import canonicalize_resources
-    canonicalize_resources(obj)
+    quantity.canonicalize_resources(obj)
     return r
 
 
 def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
-    from .validation.meta import validate_object_meta
     for field in ("labels", "annotations"):          # ObjectMeta's maps are omitempty
         if obj["metadata"].get(field) == {}:
             del obj["metadata"][field]
@@ -263,8 +266,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
     ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
     _controllers_at_once(cluster, r, obj, None)
     if r.plural == "pods":
-        from .controllers import create_pod
-        return create_pod(cluster, obj)
+        return controllers.create_pod(cluster, obj)
     return cluster.put(obj, new=True)
 
 
@@ -307,7 +309,6 @@ def update(cluster: Cluster, obj: dict) -> dict:
 
 def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, patch_type: str, body) -> tuple[dict, bool]:
     """PATCH: apply a json / merge / strategic patch to the stored object; returns (object, changed)."""
-    from . import merge
     current = cluster.get(r.plural, namespace if r.namespaced else None, name)
     if current is None:
         raise not_found(r, name)
@@ -329,7 +330,6 @@ def patch(cluster: Cluster, r: res.Resource, namespace: str | None, name: str, p
     if not isinstance(patched, dict):
         raise bad_request(r, "json: cannot unmarshal array into Go value of type map[string]interface {}")
     patched.setdefault("metadata", {})
-    from .validation import schema
     problem = schema.decode_errors(dict(patched, apiVersion=current["apiVersion"], kind=current["kind"]))
     if problem:
         raise bad_request(r, problem)

@@ -15,7 +15,6 @@ import json
 from . import defaults, images, resources as res
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
-from .labels import selector_matches
 
 NODE_NAME = "minikube"
 NODE_IP = "192.168.49.2"
@@ -820,7 +819,6 @@ def _rollup_replicaset(cluster: Cluster, rs: dict) -> bool:
 
 
 def _rollup_deployment(cluster: Cluster, dep: dict) -> bool:
-    ns = dep["metadata"]["namespace"]
     rs_list = owned(cluster, "replicasets", dep)
     pth = template_hash(dep["spec"].get("template", {}), dep.get("status", {}).get("collisionCount", 0))
     new_rs = next((rs for rs in rs_list if rs["metadata"].get("labels", {}).get("pod-template-hash") == pth), None)

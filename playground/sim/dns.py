@@ -274,12 +274,8 @@ def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
     unrouted = _coredns_unrouted(cluster, pod)
     if unrouted:
         return unrouted
-    try:
-        from . import policy
-    except ImportError:
-        return None
-    check = getattr(policy, "dns_blocked", None)
-    return check(cluster, pod) if check else None
+    from . import policy
+    return policy.dns_blocked(cluster, pod)
 
 
 def _coredns_unrouted(cluster: Cluster, pod: dict | None) -> str | None:

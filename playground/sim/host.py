@@ -20,6 +20,21 @@ ff02::2 ip6-allrouters
 """
 
 
+def absolute_path(cwd: str, path: str) -> str:
+    """`path` from `cwd`, with `.`, `..` and repeated slashes resolved as the kernel does (`..` at / stays)."""
+    if not path.startswith("/"):
+        path = f"{cwd.rstrip('/')}/{path}"
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    return "/" + "/".join(parts)
+
 class Host:
     def __init__(self) -> None:
         self.files: dict[str, str] = {"/etc/hosts": ETC_HOSTS}
@@ -76,15 +91,4 @@ class Host:
     def abspath(self, path: str) -> str:
         if path.startswith("~"):
             path = HOME + path[1:]
-        if not path.startswith("/"):
-            path = f"{self.cwd.rstrip('/')}/{path}"
-        parts: list[str] = []
-        for part in path.split("/"):
-            if part in ("", "."):
-                continue
-            if part == "..":
-                if parts:
-                    parts.pop()
-            else:
-                parts.append(part)
-        return "/" + "/".join(parts)
+        return absolute_path(self.cwd, path)

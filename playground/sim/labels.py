@@ -50,7 +50,7 @@ def parse_selector(text: str) -> list[tuple[str, str, list[str]]]:
     for part in parts:
         if not part.strip():
             if text.strip():
-                raise SelectorError(f"found '', expected: identifier")
+                raise SelectorError("found '', expected: identifier")
             continue
         m = _REQ.match(part)
         if not m:

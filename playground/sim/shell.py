@@ -23,7 +23,7 @@ from typing import Callable
 from . import saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
 from .engine import MAX_LINE, Engine, Proc, Stream, charge
-from .host import HOME, HOSTNAME, USER
+from .host import HOME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
 
@@ -1445,7 +1445,7 @@ class Shell:
                     (nxt[0] == "word" or nxt[1] in ("<", ">")):
                 op = take()[1]
                 if peek() is None:
-                    raise ExpansionError(f"bash: unexpected argument to conditional binary operator", 2)
+                    raise ExpansionError("bash: unexpected argument to conditional binary operator", 2)
                 rhs = take()[1]
                 return binary(a, op, rhs) if run else 1
             return (0 if value(a) != "" else 1) if run else 1

@@ -50,6 +50,7 @@
   function start() {
     const workspace = document.getElementById("workspace");
     if (!workspace) return;
+    /** @type {Record<string, any>} */
     const hooks = window.podscape = {
       connected: false, helloCount: 0, lastResult: null, results: [], commands: [], traces: [],
       lastHello: null, diagram: null, lessonUpdates: 0, errors: [],
@@ -108,13 +109,14 @@
         openDetails = [...pane.querySelectorAll("details[id][open]")].map((d) => d.id);
       });
       pane.addEventListener("htmx:afterSwap", () => {
-        openDetails.forEach((id) => { const d = document.getElementById(id); if (d) d.open = true; });
+        openDetails.forEach((id) => { const d = /** @type {HTMLDetailsElement} */ (document.getElementById(id)); if (d) d.open = true; });
       });
     }
 
     // "run" buttons the lesson pane may render: <button data-run="kubectl get pods">
     document.addEventListener("click", (ev) => {
-      const btn = ev.target.closest && ev.target.closest("[data-run]");
+      const target = /** @type {Element} */ (ev.target);
+      const btn = target.closest && target.closest("[data-run]");
       if (!btn) return;
       ev.preventDefault();
       terminal.runLine(btn.getAttribute("data-run"));

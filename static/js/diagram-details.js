@@ -133,7 +133,6 @@
         c.append("The same in the terminal: ", code);
         p.append(c);
       }
-      if (this.extra) { p.append(this.extra); }
       p.hidden = false;
       p.dataset.id = id;
       if (!quiet) window.podscape.detailsShown = id;

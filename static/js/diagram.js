@@ -611,7 +611,7 @@
         for (let y = ext.y1 + h / 2; y <= ext.y2 - h / 2; y += 16) tries.push({ x, y });
       }
       const dist = (p) => Math.hypot(p.x - cx, p.y - cyy);
-      const free = tries.filter((p) => !hits(p)).sort((p, q) => (inView(q) - inView(p)) || dist(p) - dist(q));
+      const free = tries.filter((p) => !hits(p)).sort((p, q) => (Number(inView(q)) - Number(inView(p))) || dist(p) - dist(q));
       const spot = free[0] || tries.reduce((best, p) => (hits(p) < hits(best) ? p : best));
       cy.add({ group: "nodes", data: { id: "note/last-request", kind: "note", label: lines.join("\n"), w, h },
         classes: "note", position: spot });

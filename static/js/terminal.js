@@ -1,5 +1,5 @@
 // The learner's terminal: xterm.js for display, a small readline-like line editor here, and the
-// sandbox WebSocket for running commands (protocol: see notes/COMMON.md). The server owns the prompt,
+// sandbox WebSocket for running commands (protocol: README.md, "WebSocket protocol"). The server owns the prompt,
 // the output and the history; this file only edits the line being typed.
 (function () {
   "use strict";

@@ -4,7 +4,6 @@ keeps its invariants (invariants.check_state), and replaying the command log on 
 same seed and clock rebuilds the same state."""
 from __future__ import annotations
 
-import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st

@@ -44,6 +44,19 @@ def test_it_completes_the_first_step_and_names_the_next(lesson1):
     assert progress["last"] == v
 
 
+def test_the_steps_command_completes_nothing_when_it_fails(lesson1):
+    """A command check counts the exit code: kubectl prints the nginx-app row, then fails on a second name."""
+    eng = h.engine()
+    h.deployment(eng, "nginx-app")
+    h.service(eng, "nginx-app")
+    progress = at_step(lesson1, "get-service")
+    result = eng.run("kubectl get svc nginx-app nginx-ap")
+    assert result.exit_code == 1 and "nginx-app" in result.output
+    v = assess.assess(lesson1, progress, "kubectl get svc nginx-app nginx-ap",
+                      h.failed(result.output, result.exit_code), eng)
+    assert v["verdict"] != "complete" and "get-service" not in progress["done"]
+
+
 def test_a_read_only_command_is_a_detour(lesson1):
     eng = h.engine()
     progress = assess.new_progress(lesson1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -47,12 +46,12 @@ def routes() -> list[tuple[str, str]]:
 @pytest.fixture
 def world(django_user_model):
     from lessons.models import Attempt, Course, LessonProgress, Membership
-    from lessons.views import _lessons
+    from lessons.progress import all_lessons
 
     alice = django_user_model.objects.create_user("alice", None, "alice-password")
     bob = django_user_model.objects.create_user("bob", None, "bob-password")
     teacher = django_user_model.objects.create_user("teacher", None, "teacher-password", is_staff=True)
-    lesson = _lessons()[0]
+    lesson = all_lessons()[0]
     sandbox = services.create_sandbox(alice, SECRET, lesson.slug)
     course = Course.objects.create(title="k8s 101", owner=teacher)
     Membership.objects.create(course=course, user=alice, role=Membership.LEARNER)

@@ -16,9 +16,8 @@ import copy
 
 import pytest
 
-from playground.sim import bootstrap, controllers, defaults, network, policy
+from playground.sim import apiserver, bootstrap, controllers, defaults, network, policy, validation
 from playground.sim.cluster import Cluster
-from playground.sim.validation.networking import validate_networkpolicy
 
 T0 = 1_800_000_000.0
 NAMES = ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"]
@@ -88,7 +87,8 @@ def apply(cluster: Cluster, ns: str, name: str, spec: dict) -> None:
     obj = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
            "metadata": {"name": name, "namespace": ns}, "spec": copy.deepcopy(spec)}
     defaults.apply_defaults("networkpolicies", obj)
-    assert validate_networkpolicy(cluster, obj, None) == []
+    validation.load()                                   # the validator the API server calls
+    assert apiserver.VALIDATORS["networkpolicies"](cluster, obj, None) == []
     cluster.put(obj, new=True)
 
 

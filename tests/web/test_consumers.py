@@ -12,7 +12,6 @@ from django.test import Client
 
 from playground import services
 from playground.asgi import application
-from tests.web.helpers import create_deploy_line  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

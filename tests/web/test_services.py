@@ -9,7 +9,6 @@ from django.db import connection
 from playground import services
 from playground.models import CommandRecord, Sandbox
 from playground.sim.engine import Engine
-from tests.web.helpers import create_deploy_line  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -211,7 +211,7 @@ def test_diagnoses_ride_on_elements_and_stay_exact_incrementally(monkeypatch):
     assert ref.diagram.els["pod/default/crash"]["data"]["cause"] == "pod crash is not ready"
     pod = next(p["metadata"]["name"] for p in engine.cluster.list("pods", "default") if p["metadata"]["name"] != "crash")
     ref.run(f"kubectl label pod {pod} app=other --overwrite", START + 50)
-    assert "cause" not in ref.diagram.els[f"service/default/web"]["data"]             # one pod still selected
+    assert "cause" not in ref.diagram.els["service/default/web"]["data"]             # one pod still selected
     assert "cause" not in topology.elements(Engine.new(seed=6, now=START))[0]["data"]  # none for the host
 
 

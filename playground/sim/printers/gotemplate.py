@@ -742,7 +742,7 @@ def _unquote(p: Parser, it: Item) -> str:
         return json.loads(s) if "\\x" not in s and "\\'" not in s else bytes(s[1:-1], "utf-8").decode(
             "unicode_escape")
     except ValueError:
-        p.fail(f"invalid syntax")
+        p.fail("invalid syntax")
 
 
 def _number(p: Parser, it: Item):

@@ -148,7 +148,9 @@ def _age(obj: dict, now: float) -> str:
 
 
 # ---- per kind -----------------------------------------------------------------------------------------
-def _pod(pod: dict, now: float, wide: bool) -> list[str]:
+def pod_columns(pod: dict) -> tuple[str, str, int, str]:
+    """READY (`1/2`), STATUS, the restart count and the last restart's time, as printers.go printPod
+    computes them: kubectl and the diagram both read them from here."""
     spec, status = pod.get("spec", {}) or {}, pod.get("status", {}) or {}
     restarts = 0
     total = len(spec.get("containers", []) or [])
@@ -220,10 +222,16 @@ def _pod(pod: dict, now: float, wide: bool) -> list[str]:
         reason = "Unknown"
     elif deleting and phase not in ("Succeeded", "Failed"):
         reason = "Terminating"
+    return f"{ready}/{total}", reason, restarts, last_restart
+
+
+def _pod(pod: dict, now: float, wide: bool) -> list[str]:
+    spec, status = pod.get("spec", {}) or {}, pod.get("status", {}) or {}
+    ready, reason, restarts, last_restart = pod_columns(pod)
     restarts_str = str(restarts)
     if restarts and last_restart:
         restarts_str = f"{restarts} ({translate_timestamp_since(last_restart, now)} ago)"
-    cells = [pod["metadata"]["name"], f"{ready}/{total}", reason, restarts_str, _age(pod, now)]
+    cells = [pod["metadata"]["name"], ready, reason, restarts_str, _age(pod, now)]
     if wide:
         ips = status.get("podIPs") or []
         pod_ip = ips[0].get("ip", "") if ips else ""

@@ -31,6 +31,11 @@ class TabWriter:
         return "".join(self.out)
 
 
+def rows_text(rows: list[list[str]], minwidth: int, padding: int) -> str:
+    """Rows of cells aligned by the tabwriter, each row's last cell after its last tab (never padded)."""
+    return format_text("".join("\t".join(r) + "\n" for r in rows), minwidth, padding)
+
+
 def format_text(text: str, minwidth: int, padding: int) -> str:
     lines = text.split("\n")
     trailing = lines.pop() if lines else ""   # text after the last newline (no newline follows it)

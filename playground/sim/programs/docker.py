@@ -10,6 +10,7 @@ import re
 
 from .. import network
 from ..engine import Proc
+from ..printers.tabwriter import rows_text
 from . import program
 from .minikube import KIC_IMAGE, state
 
@@ -47,20 +48,6 @@ def human_duration(seconds: float) -> str:
     if hours < 24 * 365 * 2:
         return f"{hours // 24 // 30} months"
     return f"{int(seconds / 3600) // 24 // 365} years"
-
-
-def tabwriter(rows: list[list[str]], minwidth: int = 10, padding: int = 3) -> str:
-    """Go's text/tabwriter with the docker CLI's settings; the last column is not padded."""
-    cols = max(len(r) for r in rows)
-    widths = [0] * cols
-    for r in rows:
-        for i, cell in enumerate(r[:-1]):
-            widths[i] = max(widths[i], max(minwidth, len(cell) + padding))
-    out = []
-    for r in rows:
-        line = "".join(cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])) + r[-1]
-        out.append(line)
-    return "\n".join(out) + "\n"
 
 
 def container(proc: Proc) -> dict | None:
@@ -175,7 +162,7 @@ def do_ps(proc: Proc, args: list[str]) -> int:
         return 0
     header = re.sub(r"\{\{\s*\.(\w+)\s*\}\}", lambda m: HEADERS.get(m.group(1), m.group(1).upper()), body)
     lines = [header.split("\t")] + [_render(body, r, no_trunc).split("\t") for r in rows]
-    proc.out(tabwriter(lines))
+    proc.out(rows_text(lines, 10, 3))         # the docker CLI's tabwriter: minwidth 10, padding 3
     return 0
 
 

@@ -278,7 +278,7 @@ def grep(proc: Proc) -> int:
                 ctx[key] = int(v)
         elif k == "m":
             if not re.fullmatch(r"-?\d+", v):
-                proc.err(f"grep: invalid max count\n")
+                proc.err("grep: invalid max count\n")
                 return 2
             max_count = int(v)
     if not patterns:
@@ -762,7 +762,7 @@ def tr(proc: Proc) -> int:
         return 1
     max_sets = 2 if (need_two or (delete and squeeze)) else 1
     if len(sets) > max_sets:
-        extra = (f"Only one string may be given when deleting without squeezing repeats.\n" if delete else
+        extra = ("Only one string may be given when deleting without squeezing repeats.\n" if delete else
                  "")
         proc.err(f"tr: extra operand ‘{sets[max_sets]}’\n{extra}Try 'tr --help' for more information.\n")
         return 1

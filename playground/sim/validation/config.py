@@ -1,8 +1,6 @@
 """ConfigMap and Secret validation: key names and the 1 MiB size limit (pkg/apis/core/validation)."""
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
 from .. import apiserver
@@ -49,19 +47,6 @@ def validate_secret(cluster, obj: dict, old: dict | None) -> list[str]:
     if total > MAX_BYTES:
         causes.append(f"data: Too long: may not be more than {MAX_BYTES} bytes")
     return causes
-
-
-def secret_decode_error(obj: dict) -> str | None:
-    """Secret data must be base64; the server fails to decode it otherwise."""
-    for v in (obj.get("data") or {}).values():
-        if not isinstance(v, str):
-            continue
-        try:
-            base64.b64decode(v, validate=True)
-        except (binascii.Error, ValueError):
-            pos = next((i for i, c in enumerate(v) if not (c.isalnum() or c in "+/=")), len(v) - len(v) % 4)
-            return f"illegal base64 data at input byte {pos}"
-    return None
 
 
 apiserver.VALIDATORS["configmaps"] = validate_configmap

@@ -150,7 +150,6 @@ _POD_UPDATE_FORBIDDEN = ("pod updates may not change fields other than `spec.con
 
 
 def _mutable_view(spec: dict) -> dict:
-    import copy
     s = deep_copy(spec)
     for key in ("containers", "initContainers"):
         for c in s.get(key) or []:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
 PARSE_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 SUFFIX_ERROR = "unable to parse quantity's suffix"
@@ -155,10 +155,18 @@ def _kept_as_written(scanned: tuple[bool, str, str, str]) -> bool:
     return scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0"
 
 
+def pod_specs(obj: dict) -> list[dict]:
+    """The pod specs in an object: a Pod's own, or a workload's template."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    if obj.get("kind") == "Pod":
+        return [spec]
+    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    return [template["spec"]] if isinstance(template.get("spec"), dict) else []
+
+
 def canonicalize_resources(obj: dict) -> None:
     """The API server stores container resources in canonical form, as strings."""
-    from .schema import _pod_specs
-    for spec in _pod_specs(obj):
+    for spec in pod_specs(obj):
         for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
             res = c.get("resources") if isinstance(c, dict) else None
             if not isinstance(res, dict):

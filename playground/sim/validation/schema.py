@@ -7,6 +7,11 @@ left open (never reported), so a real manifest is never refused for a field we d
 """
 from __future__ import annotations
 
+import base64
+import binascii
+
+from . import quantity
+
 OPEN = "any"
 S, I32, I64, B, MAP = "string", "int32", "int64", "bool", "map"
 INT_OR_STR = "intstr"
@@ -161,25 +166,29 @@ class _Walk:
             self.mismatch(value, schema, struct_name, go_path, _GO_TYPES[schema])
 
 
-def _pod_specs(obj: dict) -> list[dict]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    if obj.get("kind") == "Pod":
-        return [spec]
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-    return [template["spec"]] if isinstance(template.get("spec"), dict) else []
+def secret_decode_error(obj: dict) -> str | None:
+    """Secret data must be base64; the server fails to decode it otherwise."""
+    for v in (obj.get("data") or {}).values():
+        if not isinstance(v, str):
+            continue
+        try:
+            base64.b64decode(v, validate=True)
+        except (binascii.Error, ValueError):
+            pos = next((i for i, c in enumerate(v) if not (c.isalnum() or c in "+/=")), len(v) - len(v) % 4)
+            return f"illegal base64 data at input byte {pos}"
+    return None
 
 
 def _bad_quantity(obj: dict) -> str | None:
     """Container resources are resource.Quantity values: a malformed one fails decoding."""
-    from .quantity import problem
-    for spec in _pod_specs(obj):
+    for spec in quantity.pod_specs(obj):
         for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
             res = c.get("resources") if isinstance(c, dict) else None
             if not isinstance(res, dict):
                 continue
             for section in ("limits", "requests"):
                 for v in (res.get(section) or {}).values() if isinstance(res.get(section), dict) else []:
-                    why = problem(v)
+                    why = quantity.problem(v)
                     if why:
                         return why
     return None
@@ -198,7 +207,6 @@ def decode_errors(obj: dict) -> str | None:
     if bad_quantity:
         return bad_quantity
     if obj.get("kind") == "Secret":
-        from .config import secret_decode_error
         problem = secret_decode_error(obj)
         if problem:
             return problem

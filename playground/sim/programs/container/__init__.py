@@ -15,6 +15,7 @@ from typing import Callable
 
 from ... import dns, images
 from ...engine import Engine, Proc, Stream
+from ...host import absolute_path
 from ...network import pod_source
 
 # name -> fn(proc) for the in-container programs
@@ -288,18 +289,7 @@ class PodHost:
             del self.fs.written[path]
 
     def abspath(self, path: str) -> str:
-        if not path.startswith("/"):
-            path = f"{self.cwd.rstrip('/')}/{path}"
-        parts: list[str] = []
-        for part in path.split("/"):
-            if part in ("", "."):
-                continue
-            if part == "..":
-                if parts:
-                    parts.pop()
-            else:
-                parts.append(part)
-        return "/" + "/".join(parts)
+        return absolute_path(self.cwd, path)
 
 
 class PodProc(Proc):

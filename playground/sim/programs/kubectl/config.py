@@ -12,6 +12,7 @@ import json
 import yaml
 
 from ...host import HOME
+from ...printers.tabwriter import rows_text
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import to_yaml
@@ -21,11 +22,8 @@ SERVER = "https://192.168.49.2:8443"
 
 
 def _minikube_version() -> str:
-    try:
-        from ...bootstrap import MINIKUBE_VERSION
-        return MINIKUBE_VERSION
-    except ImportError:
-        return "v1.37.0"
+    from ...bootstrap import MINIKUBE_VERSION
+    return MINIKUBE_VERSION
 
 
 def _extension(inv: Invocation, name: str) -> dict:
@@ -81,11 +79,6 @@ def save(inv: Invocation, cfg: dict) -> None:
 
 def _find(entries: list[dict], name: str) -> dict | None:
     return next((e for e in entries if e.get("name") == name), None)
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("".join(c.ljust(w + 3) for c, w in zip(r[:-1], widths)) + r[-1] + "\n" for r in rows)
 
 
 def _no_args(inv: Invocation) -> None:
@@ -195,7 +188,7 @@ def config_get_contexts(inv: Invocation) -> int:
     if fmt == "name":
         inv.out("".join(n + "\n" for n in names))
     elif rows:
-        inv.out(_table(rows))
+        inv.out(rows_text(rows, 6, 3))        # kubectl's printers: minwidth 6, padding 3
     if missing:
         inv.err("".join(f"error: context {n} not found\n" for n in missing))
         return 1

@@ -51,11 +51,8 @@ def prepare(inv: Invocation) -> tuple[str, str]:
 
 def unreachable_error(cluster=None, klog_lines: int = 0) -> str:
     """The refused-connection error; `klog_lines` discovery warnings first (run logs 1, get-like commands 5)."""
-    try:
-        from ...network import cluster_unreachable_error
-        text = cluster_unreachable_error(cluster, discovery=klog_lines > 0)
-    except ImportError:
-        return "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
+    from ...network import cluster_unreachable_error
+    text = cluster_unreachable_error(cluster, discovery=klog_lines > 0)
     lines = text.splitlines(keepends=True)
     return "".join(lines[:-1][:klog_lines] + lines[-1:])
 
@@ -80,12 +77,8 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
             ns = f"/namespaces/{inv.namespace}" if r.namespaced else ""
             base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
             path = f"{base}{ns}/{r.plural}?fieldManager=kubectl-create&fieldValidation=Strict"
-            try:
-                from ...network import dial_error
-                inv.err(f"error: {wrap}{dial_error('Post', path)}\n")
-            except ImportError:
-                inv.err(f'error: {wrap}Post "http://localhost:8080{path}": dial tcp 127.0.0.1:8080: connect: '
-                        "connection refused\n")
+            from ...network import dial_error
+            inv.err(f"error: {wrap}{dial_error('Post', path)}\n")
         else:
             inv.err(unreachable_error(inv.cluster, klog_lines))
         return 1

@@ -24,10 +24,7 @@ HANDLER = "kubectl-edit"
 
 
 def to_yaml(obj: dict) -> str:
-    try:
-        from ...printers.yamlout import to_yaml as shared
-    except ImportError:
-        from .objout import to_yaml as shared
+    from ...printers.yamlout import to_yaml as shared
     return shared(obj)
 
 

@@ -203,8 +203,8 @@ def explain(inv: Invocation) -> int:
             raise KubectlError(f'field "{exc.name}" does not exist')
         return 0
     if r.kind not in schemas() or "gvk" not in schemas()[r.kind]:
-        raise KubectlError(f"explain in the playground covers pods, deployments, replicasets, services, endpoints, "
-                           f"nodes and namespaces; try 'kubectl explain pods'")
+        raise KubectlError("explain in the playground covers pods, deployments, replicasets, services, endpoints, "
+                           "nodes and namespaces; try 'kubectl explain pods'")
     try:
         inv.out(render(r.kind, [p for p in path if p], inv.flags["recursive"]))
     except MissingField as exc:

@@ -40,7 +40,7 @@ def targets(args: list[str]) -> list[tuple[str, str]]:
             if not slash:
                 raise KubectlError(SLASH_AND_TYPE)
             if not kind or not name:
-                raise KubectlError(f"arguments in resource/name form must have a single resource and name")
+                raise KubectlError("arguments in resource/name form must have a single resource and name")
             out.append((kind, name))
         return out
     if len(args) == 1:

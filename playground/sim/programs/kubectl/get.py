@@ -54,63 +54,6 @@ def parse_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
     return [(r, n) for r in types for n in names]
 
 
-# Field selectors each resource supports beyond metadata.name and metadata.namespace (the API's
-# field label conversion functions).
-FIELD_LABELS = {
-    "pods": {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-             "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"},
-    "events": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-               "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-               "reason", "reportingComponent", "source", "type"},
-    "services": {"spec.clusterIP", "spec.type"},
-    "namespaces": {"status.phase"},
-    "nodes": {"spec.unschedulable"},
-    "secrets": {"type"},
-    "replicasets": {"status.replicas"},
-    "replicationcontrollers": {"status.replicas"},
-    "jobs": {"status.successful"},
-}
-
-
-def field_filter(expr: str, r: res.Resource, label_selector: str):
-    """--field-selector `a=b,c!=d`, with the API server's BadRequest for fields it does not index."""
-    if not expr:
-        return lambda obj: True
-    reqs = []
-    for part in expr.split(","):
-        if "!=" in part:
-            k, v = part.split("!=", 1)
-            reqs.append((k.strip(), False, v.strip()))
-        elif "==" in part:
-            k, v = part.split("==", 1)
-            reqs.append((k.strip(), True, v.strip()))
-        elif "=" in part:
-            k, v = part.split("=", 1)
-            reqs.append((k.strip(), True, v.strip()))
-        else:
-            raise KubectlError(f"invalid selector: '{expr}'; can't understand '{part}'")
-    for k, _, _ in reqs:
-        if k not in ("metadata.name", "metadata.namespace") and k not in FIELD_LABELS.get(r.plural, set()):
-            gv = f"{r.group}/{r.version}" if r.group else f"/{r.version}"
-            raise KubectlError(f'Error from server (BadRequest): Unable to find "{gv}, Resource={r.plural}" that '
-                               f'match label selector "{label_selector}", field selector "{expr}": field label not '
-                               f"supported: {k}", raw=True)
-
-    def value(obj: dict, key: str) -> str:
-        if key == "source":
-            return ((obj.get("source") or {}).get("component")) or ""
-        cur = obj
-        for p in key.split("."):
-            cur = cur.get(p) if isinstance(cur, dict) else None
-        if key == "spec.hostNetwork":
-            cur = bool(cur)
-        if isinstance(cur, bool):
-            return "true" if cur else "false"
-        return "" if cur is None else str(cur)
-
-    return lambda obj: all((value(obj, k) == v) == eq for k, eq, v in reqs)
-
-
 def _sort(objs: list[dict], expr: str) -> list[dict]:
     m = re.match(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$", expr)
     if not m:
@@ -183,7 +126,7 @@ def get(inv: Invocation) -> int:
     # Visit in argument order, as the builder does; NotFound errors are printed after the output.
     groups: list[tuple[res.Resource, list[dict]]] = []
     for r, name, where in requests:
-        fields = field_filter(f["field-selector"], r, f["selector"])
+        fields = objrefs.field_filter(f["field-selector"], r, f["selector"])
         scope = ((where or ns) if name is not None else (None if all_ns else ns)) if r.namespaced else None
         if name is None:
             objs = [o for o in cluster.list(r.plural, scope)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from ... import resources as res
+from ...printers.tabwriter import rows_text
 from .framework import Invocation, KubectlError, command
 from .helpflags import HELP_DIR, flags_from_help
 from .objout import to_yaml
@@ -28,11 +29,8 @@ KUSTOMIZE_VERSION = "v5.7.1"
 
 
 def unreachable(inv: Invocation, discovery: bool = True) -> str:
-    try:
-        from ...network import cluster_unreachable_error
-        return cluster_unreachable_error(inv.cluster, discovery=discovery)
-    except ImportError:
-        return "The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?\n"
+    from ...network import cluster_unreachable_error
+    return cluster_unreachable_error(inv.cluster, discovery=discovery)
 
 
 def stdout_is_tty(inv: Invocation) -> bool:
@@ -113,14 +111,6 @@ def cluster_info_dump(inv: Invocation) -> int:
 
 
 # ---- api-resources / api-versions ---------------------------------------------------------------
-def _table(rows: list[list[str]]) -> str:
-    """text/tabwriter as kubectl's printers use it: columns padded to the widest cell plus 3 spaces."""
-    if not rows:
-        return ""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "".join("".join(c.ljust(w + 3) for c, w in zip(r[:-1], widths)) + r[-1] + "\n" for r in rows)
-
-
 def _offline(inv: Invocation, klog_lines: int) -> int:
     """The cluster is down: the discovery warnings this command logs, then the refused connection."""
     from .create import unreachable_error
@@ -176,7 +166,7 @@ def api_resources(inv: Invocation) -> int:
         if wide:
             row += [",".join(r.verbs), ",".join(r.categories)]
         rows.append(row)
-    inv.out(_table(rows))
+    inv.out(rows_text(rows, 6, 3))            # kubectl's printers: minwidth 6, padding 3
     return 0
 
 

@@ -169,9 +169,6 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
     elif fmt == "json":
         inv.out(to_json(obj))
     else:
-        try:
-            from ...printers.output import print_objects
-        except ImportError:
-            raise KubectlError(f"output format {fmt.split('=')[0]} is not available in the playground yet")
+        from ...printers.output import print_objects
         return print_objects(inv, [go_order(obj, obj.get("kind")) if typed else obj], fmt, typed=typed)
     return 0

@@ -16,6 +16,63 @@ from .framework import Invocation, KubectlError
 MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
 
 
+# Field selectors each resource supports beyond metadata.name and metadata.namespace (the API's field
+# label conversion functions); --field-selector is shared by get, delete, label and the others here.
+FIELD_LABELS = {
+    "pods": {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+             "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"},
+    "events": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+               "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+               "reason", "reportingComponent", "source", "type"},
+    "services": {"spec.clusterIP", "spec.type"},
+    "namespaces": {"status.phase"},
+    "nodes": {"spec.unschedulable"},
+    "secrets": {"type"},
+    "replicasets": {"status.replicas"},
+    "replicationcontrollers": {"status.replicas"},
+    "jobs": {"status.successful"},
+}
+
+
+def field_filter(expr: str, r: res.Resource, label_selector: str):
+    """--field-selector `a=b,c!=d`, with the API server's BadRequest for fields it does not index."""
+    if not expr:
+        return lambda obj: True
+    reqs = []
+    for part in expr.split(","):
+        if "!=" in part:
+            k, v = part.split("!=", 1)
+            reqs.append((k.strip(), False, v.strip()))
+        elif "==" in part:
+            k, v = part.split("==", 1)
+            reqs.append((k.strip(), True, v.strip()))
+        elif "=" in part:
+            k, v = part.split("=", 1)
+            reqs.append((k.strip(), True, v.strip()))
+        else:
+            raise KubectlError(f"invalid selector: '{expr}'; can't understand '{part}'")
+    for k, _, _ in reqs:
+        if k not in ("metadata.name", "metadata.namespace") and k not in FIELD_LABELS.get(r.plural, set()):
+            gv = f"{r.group}/{r.version}" if r.group else f"/{r.version}"
+            raise KubectlError(f'Error from server (BadRequest): Unable to find "{gv}, Resource={r.plural}" that '
+                               f'match label selector "{label_selector}", field selector "{expr}": field label not '
+                               f"supported: {k}", raw=True)
+
+    def value(obj: dict, key: str) -> str:
+        if key == "source":
+            return ((obj.get("source") or {}).get("component")) or ""
+        cur = obj
+        for p in key.split("."):
+            cur = cur.get(p) if isinstance(cur, dict) else None
+        if key == "spec.hostNetwork":
+            cur = bool(cur)
+        if isinstance(cur, bool):
+            return "true" if cur else "false"
+        return "" if cur is None else str(cur)
+
+    return lambda obj: all((value(obj, k) == v) == eq for k, eq, v in reqs)
+
+
 @dataclass
 class Ref:
     r: res.Resource
@@ -51,7 +108,7 @@ def split_args(args: list[str]) -> list[tuple[res.Resource, str | None]]:
                                    "<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
             t, _, n = a.partition("/")
             if not n:
-                raise KubectlError(f"arguments in resource/name form must have a single resource and name")
+                raise KubectlError("arguments in resource/name form must have a single resource and name")
             out.append((resolve_type(t), n))
         return out
     types = []
@@ -90,7 +147,6 @@ def find(inv: Invocation, args: list[str], *, selector: str = "", all_: bool = F
         if name is None:
             keep = lambda obj: True
             if field_selector:
-                from .get import field_filter       # `kubectl get` owns the field-selector rules
                 keep = field_filter(field_selector, r, selector)
             for obj in filter(keep, select(inv, r, selector, all_namespaces)):
                 found.refs.append(Ref(r, obj["metadata"]["name"], obj["metadata"].get("namespace"), obj))
