@@ -107,7 +107,7 @@ def _parse_task(title: str, lines: list[str], source: str, index: int) -> dict:
     return {"id": tid, "title": title, "prose": prose, "points": points,
             "hints": [h.strip() for h in _str_list(raw.get("hints"), source, tid, "hints")],
             "solution": solution, "check": _parse_check(raw["check"], source, tid),
-            "wrong": _format.wrong_answers(raw.get("wrong"), source, tid, "task")}
+            "wrong": sections.wrong_answers(raw.get("wrong"), source, tid, "task")}
 
 
 def parse_exercise(meta: dict, body: str, source: str) -> dict:

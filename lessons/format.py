@@ -55,7 +55,8 @@ from pathlib import Path
 
 from . import checks
 from .exercise_format import parse_exercise
-from .sections import SLUG_RE, LessonFormatError, _front_matter, _regex, _str_list, parse_sections, section_block
+from .sections import (SLUG_RE, LessonFormatError, _front_matter, _regex, _str_list, parse_sections, section_block,
+                       wrong_answers)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FRONT_KEYS = {"title", "slug", "order", "summary", "files", "setup", "kind", "manifest", "diagram"}
@@ -117,25 +118,6 @@ def _parse_mistakes(raw, source: str, step: str) -> list[dict]:
         out.append({"match": _regex(m["match"], source, step, "mistake"), "hint": m["hint"].strip(),
                     "failed": failed, "when": _predicates(m, "when", source, step)})
     return out
-
-
-def wrong_answers(raw, source: str, ident: str, label: str = "step") -> list[list[str]]:
-    """`wrong:` of a step or task: each entry one command or a list of commands (an answer)."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise LessonFormatError(source, "wrong must be a list of answers (a command or a list of commands)",
-                                ident, label)
-    answers = []
-    for entry in raw:
-        if isinstance(entry, str) and entry.strip():
-            answers.append([entry])
-        elif isinstance(entry, list) and entry and all(isinstance(c, str) and c.strip() for c in entry):
-            answers.append(list(entry))
-        else:
-            raise LessonFormatError(source, "each wrong answer is a command or a non-empty list of commands",
-                                    ident, label)
-    return answers
 
 
 def _parse_step(title: str, lines: list[str], source: str, index: int) -> dict:

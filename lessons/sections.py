@@ -111,3 +111,22 @@ def parse_sections(body: str, source: str, kind: str, label: str, parse) -> tupl
             raise LessonFormatError(source, f"duplicate {label} id", item["id"], label)
         seen.add(item["id"])
     return intro, items
+
+
+def wrong_answers(raw, source: str, ident: str, label: str = "step") -> list[list[str]]:
+    """`wrong:` of a step or task: each entry one command or a list of commands (an answer)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise LessonFormatError(source, "wrong must be a list of answers (a command or a list of commands)",
+                                ident, label)
+    answers = []
+    for entry in raw:
+        if isinstance(entry, str) and entry.strip():
+            answers.append([entry])
+        elif isinstance(entry, list) and entry and all(isinstance(c, str) and c.strip() for c in entry):
+            answers.append(list(entry))
+        else:
+            raise LessonFormatError(source, "each wrong answer is a command or a non-empty list of commands",
+                                    ident, label)
+    return answers

@@ -35,7 +35,7 @@ def _tokens(text: str) -> list[tuple[str, object]]:
         if m is None or m.end() == pos:
             raise CelError(f"Syntax error: token recognition error at: '{text[pos:pos + 1]}'")
         pos = m.end()
-        kind = m.lastgroup
+        kind = m.lastgroup or ""
         value = m.group(kind)
         if kind == "raw":
             body = value[1:]

@@ -67,10 +67,15 @@ def served_resources(cluster) -> list[res.Resource]:
     return out
 
 
+def _custom(r: res.Resource) -> dict:
+    assert r.custom is not None, r.plural
+    return r.custom
+
+
 def version_of(r: res.Resource, api_version: str) -> dict:
-    versions = r.custom["versions"]
+    versions = _custom(r)["versions"]
     name = api_version.rpartition("/")[2] if api_version else r.version
-    return versions.get(name) or versions[r.custom["storage"]]
+    return versions.get(name) or versions[_custom(r)["storage"]]
 
 
 def schema_of(r: res.Resource, api_version: str = "") -> dict | None:
@@ -79,7 +84,7 @@ def schema_of(r: res.Resource, api_version: str = "") -> dict | None:
 
 def accepts(r: res.Resource, api_version: str) -> bool:
     group, _, version = api_version.rpartition("/")
-    return group == r.group and version in r.custom["versions"]
+    return group == r.group and version in _custom(r)["versions"]
 
 
 # ---- the CRD itself ------------------------------------------------------------------------------------
@@ -400,7 +405,7 @@ def _cel(value, schema: dict, path: str, causes: list[str]) -> None:
             causes.append(invalid(path, kind, message))
 
 
-_PATTERNS: dict[str, object] = {}
+_PATTERNS: dict = {}
 
 
 def _matches(pattern: str, value: str) -> bool:
@@ -415,4 +420,4 @@ def _matches(pattern: str, value: str) -> bool:
             compiled = False
         if len(_PATTERNS) < 512:
             _PATTERNS[pattern] = compiled
-    return True if compiled is False else compiled.search(value) is not None
+    return True if compiled is False or compiled is True else compiled.search(value) is not None

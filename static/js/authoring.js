@@ -3,15 +3,15 @@
 // does). Without JavaScript the textarea still saves. window.podscapeAuthor is what tests drive.
 (function () {
   "use strict";
-  const form = document.getElementById("author-form");
+  const form = /** @type {HTMLFormElement | null} */ (document.getElementById("author-form"));
   if (!form) return;
-  const textarea = document.getElementById("author-source");
+  const textarea = /** @type {HTMLTextAreaElement} */ (document.getElementById("author-source"));
   const host = document.getElementById("author-cm");
   const preview = document.getElementById("author-preview");
   const status = document.getElementById("author-status");
-  const checkButton = document.getElementById("author-check");
+  const checkButton = /** @type {HTMLButtonElement} */ (document.getElementById("author-check"));
   const checkResult = document.getElementById("author-check-result");
-  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const csrf = /** @type {HTMLInputElement} */ (form.querySelector("input[name=csrfmiddlewaretoken]")).value;
   let view = null;
 
   const content = () => (view ? view.state.doc.toString() : textarea.value);

@@ -5,5 +5,5 @@ interface Window {
   podscape: any; podscapeMatrix: any; podscapePreview: any; cy: any;
   PodscapeDiagram: (new (...args: any[]) => { [member: string]: any }) & { [member: string]: any }; PodscapeDiagramDetails: any; PodscapeDiagramModel: any; PodscapeDiagramTwin: any;
   PodscapeEditor: any; PodscapeLine: any; PodscapeSocket: any; PodscapeTerminal: any;
-  CM: any; ELK: any; FitAddon: any; Terminal: any; cytoscape: any; htmx: any;
+  CM: any; CMA: any; podscapeAuthor: any; ELK: any; FitAddon: any; Terminal: any; cytoscape: any; htmx: any;
 }

@@ -18,7 +18,6 @@ from lessons.models import Attempt, Course, Lesson, LessonProgress, Membership
 from lti.models import GradeLink, LtiCourse, ensure_tool_key
 from playground import services
 
-from tests.lessons.conftest import sandbox_clock  # noqa: F401  (pods are ready by the next command)
 
 from . import platform as lms
 
@@ -156,7 +155,8 @@ def test_deep_linking_is_for_instructors_only(client, tool, platform):
     assert response.status_code == 403
 
 
-def test_a_submitted_attempt_passes_back_its_partial_score(client, tool, platform, sandbox_clock):
+@pytest.mark.usefixtures("sandbox_clock")
+def test_a_submitted_attempt_passes_back_its_partial_score(client, tool, platform):
     response, _, _ = launch(client, tool, platform, platform.resource_claims("student-7", lms.LEARNER, EX))
     user = response.wsgi_request.user
     sandbox = services.create_sandbox(user, "lms", EX)

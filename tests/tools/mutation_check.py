@@ -52,7 +52,7 @@ MUTATIONS = [
              ("tests/sim/test_kubectl_create.py", "tests/sim/test_kubectl_get.py")),
     # Service endpoints: pods that are not ready are listed as ready addresses.
     Mutation("service-endpoints", "playground/sim/controllers.py",
-             "bucket = \"addresses\" if is_ready(pod) else \"notReadyAddresses\"",
+             "bucket = \"addresses\" if is_ready(pod) or spec.get(\"publishNotReadyAddresses\") else \"notReadyAddresses\"",
              "bucket = \"addresses\"",
              ("tests/sim/test_incremental_reconcile.py", "tests/sim/test_network.py")),
     # DNS: every Service name answers with the kubernetes Service's address.

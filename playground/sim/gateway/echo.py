@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from .. import webcontent
+from ..cluster import Cluster
 
 REPOSITORY = "gcr.io/k8s-staging-gateway-api/echo-basic"
 
@@ -51,7 +52,8 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
                 extra.append((name, value))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")    # Go's HTML-safe JSON
     # echoHandler's first line: fmt.Printf("Echoing back request made to %s to client (%s)\n", RequestURI, RemoteAddr)
-    port = ctx.cluster.randint(32768, 60999) if ctx.cluster is not None else 40000
+    cluster: Cluster | None = ctx.cluster      # type: ignore[assignment]
+    port = cluster.randint(32768, 60999) if cluster is not None else 40000
     log = f"Echoing back request made to {req.path} to client ({req.client_ip}:{port})"
     return webcontent.Response(200, "OK", extra + [("Content-Type", "application/json"),
                                                    ("X-Content-Type-Options", "nosniff"),

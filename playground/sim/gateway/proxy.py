@@ -9,6 +9,7 @@ HTTP/1 codec writes them, and adds `x-envoy-upstream-service-time`.
 from __future__ import annotations
 
 from .. import network, webcontent
+from ..cluster import Cluster
 from . import envoy, routing, status as gwstatus
 
 REASONS = {**webcontent.REASONS, 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
@@ -30,7 +31,7 @@ def _local(code: int, now: float, req: webcontent.Request, location: str = "") -
 
 def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.Request,
           now: float) -> webcontent.Response:
-    cluster = ctx.cluster
+    cluster: Cluster = ctx.cluster      # type: ignore[assignment]
     pod = ctx.pod or {}
     gateway = _gateway_of(cluster, pod) if pod else None
     shifted = port - envoy.WELL_KNOWN_PORT_SHIFT
@@ -51,7 +52,7 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
     return resp
 
 
-def _walk_start(pod: dict, gateway: dict, d: routing.Decision) -> network.Walk | None:
+def _walk_start(pod: dict, gateway: dict, d: routing.Decision) -> network.Walk:
     source = network.pod_source(pod)
     w = network.Walk(source=source, dest="", port=0)
     w.hop(source.id, source.kind, source.label, source.ip)
@@ -70,10 +71,12 @@ def _trace(ctx: webcontent.ServeContext, walk: network.Walk | None) -> None:
 
 def _onward(ctx: webcontent.ServeContext, d: routing.Decision, req: webcontent.Request, now: float,
             w: network.Walk) -> tuple[webcontent.Response, network.Walk]:
-    cluster = ctx.cluster
+    cluster: Cluster = ctx.cluster      # type: ignore[assignment]
     ref = d.backend or {}
     svc = cluster.get("services", d.backend_ns, ref.get("name", ""))
-    sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p.get("port", 0)) == int(ref["port"])),
+    if svc is None:         # routing.decide checked it exists; a write between cannot happen within a request
+        return _local(503, now, req), w
+    sp = next((p for p in svc.get("spec", {}).get("ports") or [] if int(p.get("port", 0)) == int(ref["port"])),
               None)
     w.dest, w.port = f"{ref.get('name')}.{d.backend_ns}", int(ref["port"])
     w.hop(network._svc_id(svc), "service", svc["metadata"]["name"], f"{ref.get('name')}:{ref['port']}")
@@ -107,7 +110,7 @@ def _onward(ctx: webcontent.ServeContext, d: routing.Decision, req: webcontent.R
     return webcontent.Response(up.status, up.reason, out, up.body, up.log_line), w
 
 
-def _mirror(cluster, spec: dict, d: routing.Decision, req: webcontent.Request, now: float) -> None:
+def _mirror(cluster: Cluster, spec: dict, d: routing.Decision, req: webcontent.Request, now: float) -> None:
     """RequestMirror: a copy of the request to one ready endpoint of the mirror Service (its `percent` or
     `fraction` of requests, drawn from the sandbox's dice); Envoy ignores the answer."""
     ref = spec.get("backendRef") or {}
@@ -116,12 +119,12 @@ def _mirror(cluster, spec: dict, d: routing.Decision, req: webcontent.Request, n
         share = spec["percent"] / 100 if "percent" in spec else frac.get("numerator", 0) / (frac.get("denominator") or 100)
         if cluster.randint(1, 10000) > share * 10000:
             return
-    ns = ref.get("namespace") or d.route["metadata"]["namespace"]
+    ns = ref.get("namespace") or (d.route or {}).get("metadata", {}).get("namespace", "default")
     svc = cluster.get("services", ns, ref.get("name", ""))
     sp = next((p for p in (svc or {}).get("spec", {}).get("ports") or [] if int(p.get("port", 0)) == int(ref.get("port", 0))),
               None)
     candidates = network.ready_endpoints(cluster, svc, sp) if svc and sp else []
-    if not candidates:
+    if not candidates or svc is None:
         return
     target, tport = network.pick(cluster, svc, candidates, req.client_ip)
     for c in (target.get("spec") or {}).get("containers") or []:

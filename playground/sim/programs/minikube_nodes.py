@@ -82,10 +82,11 @@ def do_node(proc: Proc, args: list[str]) -> int:
         if len(rest) != 1:
             proc.err("❌  Exiting due to MK_USAGE: Usage: minikube node delete [name]\n")
             return 1
-        name = find(proc, rest[0])
-        if name is None or name == nodes.PRIMARY:
+        found = find(proc, rest[0])
+        if found is None or found == nodes.PRIMARY:
             proc.err(f"❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node {rest[0]}\n")
             return 85
+        name = found
         proc.out(f"🔥  Deleting node {short(name)} from cluster {PROFILE}\n")
         proc.out(f'✋  Stopping node "{name}"  ...\n🛑  Powering off "{name}" via SSH ...\n')
         proc.out(f'🔥  Deleting "{name}" in docker ...\n')

@@ -43,7 +43,7 @@ class Usage(Exception):
 
 def _options(argv: list[str]) -> tuple[dict, list[str]]:
     """getopt32(argv, "np:s:uvw:lki:o:zb"): flags may be grouped (-zv, -w1); -v counts."""
-    opts = {"v": 0, "u": False, "z": False, "l": False, "n": False, "w": None, "e": None}
+    opts: dict = {"v": 0, "u": False, "z": False, "l": False, "n": False, "w": None, "e": None}
     rest: list[str] = []
     k = 0
     while k < len(argv):
