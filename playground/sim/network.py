@@ -29,7 +29,7 @@ from typing import Callable
 
 from . import controllers, nodes, processes
 from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
-from .controllers import NODE_NAME
+from .controllers import NODE_IP as NODE_IP, NODE_NAME  # NODE_IP: programs read it as network.NODE_IP
 
 HOST_BRIDGE_IP = "192.168.49.1"      # the host's address on the minikube docker network
 HOST_LAN_IP = "10.0.2.15"            # the host's address on its default route (a VM's NAT interface)
