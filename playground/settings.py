@@ -210,6 +210,11 @@ PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", 
 # The engine's work one user may spend per command window (engine.Meter units; one line may use 16M), and
 # how many of their commands may run or wait in one worker at once (playground/ratelimit.py).
 PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "16000000"))
+# Wall seconds after which a line still running is stopped from outside, metered or not (sim/watchdog.py),
+# and whether a worker whose line does not stop even then (stuck in one C call) ends itself for its
+# supervisor to restart (asgi.py; on by default in production, DJANGO_DEBUG=0).
+PODSCAPE_HARD_STOP_SECONDS = float(os.environ.get("PODSCAPE_HARD_STOP_SECONDS", "5"))
+PODSCAPE_EXIT_WHEN_STUCK = env_bool("PODSCAPE_EXIT_WHEN_STUCK", not DEBUG)
 PODSCAPE_COMMANDS_IN_FLIGHT = int(os.environ.get("PODSCAPE_COMMANDS_IN_FLIGHT", "2"))
 PODSCAPE_API_PER_WINDOW = int(os.environ.get("PODSCAPE_API_PER_WINDOW", "120"))    # API requests per user per 10 s
 PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s

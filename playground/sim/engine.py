@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from time import monotonic   # the meter's clock (tests replace `time` to fake the cluster's)
 from typing import Callable
 
-from . import controllers
+from . import controllers, watchdog
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
@@ -24,6 +24,7 @@ MAX_LINE = 10_000          # characters in one command line (bash itself has no 
 CLOCK_STEP = 3.0           # seconds a scripted (sim) command advances a fake clock
 WORK_BUDGET = 16_000_000   # units of work one line may do (about a character read, written or expanded each)
 MAX_SECONDS = 3.0          # wall time one line may take: the backstop for work the meter does not count
+HARD_SECONDS = 5.0         # past this the watchdog stops the line from outside, charged or not (watchdog.py)
 
 
 class OverBudget(BaseException):
@@ -53,6 +54,15 @@ class Meter:
         if monotonic() > self.deadline:
             raise OverBudget(f"podscape: stopped after {self.seconds:g} seconds (the playground's limit for one "
                              f"line); nothing it changed was kept")
+
+
+class StoppedFromOutside(OverBudget):
+    """Raised in a line's thread by the watchdog (watchdog.py), which builds it without arguments."""
+
+    def __init__(self, *args):
+        super().__init__(f"podscape: stopped: this command was still running after {HARD_SECONDS:g} seconds (the "
+                         f"playground's limit for one line) and was stopped from outside; nothing it changed "
+                         f"was kept")
 
 
 _meter: ContextVar[Meter | None] = ContextVar("podscape_meter", default=None)
@@ -176,13 +186,19 @@ class Engine:
         self.tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
-    def _metered(self, term: Stream, work: Callable[[], int]) -> tuple[int, bool]:
+    def _metered(self, term: Stream, work: Callable[[], int], what: str = "") -> tuple[int, bool]:
         """Run `work` under a fresh Meter: (exit code, stopped over budget); self.work is what it used."""
         meter = Meter()
         token = _meter.set(meter)
+        watch = watchdog.arm(HARD_SECONDS, StoppedFromOutside, what)
         try:
-            return work(), False
+            try:
+                code = work()
+            finally:
+                watchdog.disarm(watch)
+            return code, False
         except OverBudget as stop:
+            watchdog.disarm(watch)     # the exception may have come inside the first disarm
             _meter.reset(token)
             token = None
             term.write(stop.message + "\n")
@@ -214,7 +230,7 @@ class Engine:
         if len(line) > MAX_LINE:
             term.write(f"podscape: command line too long ({len(line)} characters; the limit is {MAX_LINE})\n")
             return self._finish(term, 2)
-        code, stopped = self._metered(term, lambda: shell.run_line(self, line, term))
+        code, stopped = self._metered(term, lambda: shell.run_line(self, line, term), line)
         self.host.last_exit = code
         return self._finish(term, code, stopped)
 
