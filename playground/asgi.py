@@ -15,6 +15,7 @@ django_asgi_app = get_asgi_application()   # set up Django before importing cons
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from .httpgate import HttpGate  # noqa: E402
 from .origin import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
@@ -39,6 +40,6 @@ if settings.PODSCAPE_EXIT_WHEN_STUCK:
     watchdog.on_stuck = end_worker
 
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": HttpGate(django_asgi_app, settings.PODSCAPE_HTTP_THREADS, settings.PODSCAPE_HTTP_QUEUE_SECONDS),
     "websocket": OriginValidator(AddressLimit(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
 })

@@ -89,6 +89,10 @@ ASGI_APPLICATION = "playground.asgi.application"
 # cut can take the last commits), which is what issue 7's SIGKILL test checks.
 # Threads that run WebSocket commands in each worker (playground/consumers.py command_pool).
 PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
+# HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
+# event loop, and answer 503 after PODSCAPE_HTTP_QUEUE_SECONDS (playground/httpgate.py).
+PODSCAPE_HTTP_THREADS = int(os.environ.get("PODSCAPE_HTTP_THREADS", "4"))
+PODSCAPE_HTTP_QUEUE_SECONDS = float(os.environ.get("PODSCAPE_HTTP_QUEUE_SECONDS", "10"))
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 if os.environ.get("DATABASE_URL"):
@@ -103,7 +107,8 @@ if os.environ.get("DATABASE_URL"):
         # connections until the server refuses everyone; connections go back to the pool after each use.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 0, "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + 4))),
+            "min_size": 0,
+            "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + PODSCAPE_HTTP_THREADS))),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")), "max_idle": 60}
     else:
         # DB_CONN_MAX_AGE > 0 keeps a connection per thread; a fresh PostgreSQL connection costs ms.

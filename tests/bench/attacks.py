@@ -61,24 +61,53 @@ async def repeat_on_sockets(stack: Stack, attacker: dict, line: str, stop: async
 BURST_LINE = os.environ.get("BURST_LINE", "sort -r f | wc -l")     # BURST_LINE="echo hi": the HTTP cost alone
 
 
-# HTTP attacks run in a process of their own: sixty httpx clients in this process would slow the learners'
-# event loop here and show up as server latency.
-def _burst(bases: list[str], attacker: dict) -> list[int]:
+# HTTP attacks run in a process of their own: sixty clients in this process would slow the learners' event
+# loop here and show up as server latency. The attacker's connections are opened (keep-alive) before its
+# bursts: sixty fresh httpx clients per burst cost this 2-core machine over a second of CPU (an SSL context
+# each), which slowed the workers the learners measure as much as the requests did; a real attacker's
+# client runs on their own machine.
+def _burst(bases: list[str], attacker: dict, seconds: float) -> list[int]:
+    """A burst of 60 parallel commands every 10 s (one rate-limit window) for `seconds`; the status codes."""
     import concurrent.futures
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
 
     import httpx
 
-    cookies = {"sessionid": attacker["session"]}
-    with httpx.Client(base_url=bases[0], cookies=cookies, timeout=60) as c:
+    with httpx.Client(base_url=bases[0], cookies={"sessionid": attacker["session"]}, timeout=60) as c:
         c.get("/sandboxes/")
         token = c.cookies["csrftoken"]
+    body = json.dumps({"line": BURST_LINE})
+    headers = {"Cookie": f"sessionid={attacker['session']}; csrftoken={token}", "X-CSRFToken": token,
+               "Content-Type": "application/json"}
+    local = threading.local()
 
-    def post(i):
-        with httpx.Client(base_url=bases[i % len(bases)], cookies={**cookies, "csrftoken": token}, timeout=60) as c:
-            return c.post(f"/api/sandboxes/{attacker['sandbox']}/commands", json={"line": BURST_LINE},
-                          headers={"X-CSRFToken": token}).status_code
+    def post(i: int) -> int:
+        if not hasattr(local, "conns"):
+            local.conns = {}
+        u = urlsplit(bases[i % len(bases)])
+        conn = local.conns.get(u.port)
+        for _ in range(2):                  # a keep-alive connection the server closed: open it again
+            if conn is None:
+                conn = local.conns[u.port] = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+            try:
+                conn.request("POST", f"/api/sandboxes/{attacker['sandbox']}/commands", body, headers)
+                response = conn.getresponse()
+                response.read()
+                return response.status
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn = local.conns[u.port] = None
+        return 0
+    codes: list[int] = []
+    until = time.perf_counter() + seconds
     with concurrent.futures.ThreadPoolExecutor(60) as pool:
-        return list(pool.map(post, range(60)))
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            codes += pool.map(post, range(60))
+            time.sleep(max(0.0, 10 - (time.perf_counter() - started)))
+    return codes
 
 
 def _dump(base: str, attacker: dict, seconds: float) -> int:
@@ -108,12 +137,8 @@ async def api_burst(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
     """60 parallel API commands to one sandbox, a burst per 10 s rate-limit window (the issue's attack:
     within the command rate limit; a raw HTTP flood beyond it is for the proxy to limit)."""
     while not stop.is_set():
-        started = time.perf_counter()
-        await in_process(_burst, [w.base for w in stack.workers], attacker)
-        try:
-            await asyncio.wait_for(stop.wait(), max(0.0, 10 - (time.perf_counter() - started)))
-        except asyncio.TimeoutError:
-            pass
+        codes = await in_process(_burst, [w.base for w in stack.workers], attacker, 10.0)
+        print("  burst answers:", {c: codes.count(c) for c in sorted(set(codes))}, flush=True)
 
 
 async def objects_dump(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
