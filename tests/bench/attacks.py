@@ -192,9 +192,12 @@ ATTACKS = {
 def summary(name: str, samples: list, start: float, end: float) -> dict:
     rtt = [r for t, r, _ in samples if start <= t < end]
     errors = sum(1 for t, _, e in samples if start <= t < end and e)
+    # the machine's 1-minute load average as the phase ends: on a shared machine, other jobs' CPU shows up
+    # in the learners' round trips, and this says how much there was
     row = {"phase": name, "commands": len(rtt), "errors": errors, "p50": round(pct(rtt, 50), 1),
-           "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1)}
-    print(f"{name:<36} {row['commands']:>6} {row['p50']:>8} {row['p95']:>8} {row['p99']:>8} {errors:>6}", flush=True)
+           "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1), "load": round(os.getloadavg()[0], 1)}
+    print(f"{name:<36} {row['commands']:>6} {row['p50']:>8} {row['p95']:>8} {row['p99']:>8} {errors:>6} "
+          f"{row['load']:>5}", flush=True)
     return row
 
 
@@ -209,7 +212,7 @@ async def run(stack: Stack, n: int, think: float, phase: float, only: list[str])
     work = asyncio.create_task(learners(stack, who, think, stop_all, samples))
     await asyncio.sleep(think * 2)                 # everyone connected and typing
     rows = []
-    print(f"{'phase':<36} {'cmds':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}", flush=True)
+    print(f"{'phase':<36} {'cmds':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'load':>5}", flush=True)
     t = time.perf_counter()
     await asyncio.sleep(phase)
     rows.append(summary("before (no attack)", samples, t, time.perf_counter()))
