@@ -8,6 +8,7 @@ Pure Python, no Django: services.run_command wraps it with locking, persistence 
 """
 from __future__ import annotations
 
+import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -36,6 +37,16 @@ class OverBudget(BaseException):
         self.message = message
 
 
+# A line past HEAVY_UNITS of work (~50 ms of CPU; the lessons' commands use a few thousand) goes on only in
+# its turn: at most HEAVY_LINES such lines run at once in a process. A worker is one interpreter, so every
+# CPU-bound line takes the GIL from the others' commands, whose each database or Redis round trip must win
+# it back; four heavy lines at once (a burst of API calls) made another learner's `echo hi` wait seconds.
+# Light commands never wait here; a heavy line waiting for its turn holds no GIL, and its wall clock runs.
+HEAVY_UNITS = 1_000_000
+HEAVY_LINES = 1
+_heavy_turns = threading.BoundedSemaphore(HEAVY_LINES)
+
+
 class Meter:
     """The work one line may still do. Programs charge what they are about to do (characters read or
     produced, lines sorted, a printf width) before doing it, so a charge that would go over stops the line
@@ -44,9 +55,22 @@ class Meter:
     def __init__(self, units: int = WORK_BUDGET, seconds: float = MAX_SECONDS):
         self.budget, self.left, self.seconds = units, units, seconds
         self.deadline = monotonic() + seconds
+        self.heavy_at = units - HEAVY_UNITS      # `left` below this: the line is heavy and waits for its turn
+        self.has_turn = False
+
+    def _take_turn(self) -> None:
+        self.heavy_at = -(2**62)
+        self.has_turn = _heavy_turns.acquire(timeout=max(0.0, self.deadline - monotonic()))
+
+    def give_back_turn(self) -> None:
+        if self.has_turn:
+            self.has_turn = False
+            _heavy_turns.release()
 
     def charge(self, units: int) -> None:
         self.left -= units
+        if self.left < self.heavy_at:
+            self._take_turn()
         if self.left < 0:
             raise OverBudget(f"podscape: stopped: this command did more work than one line may ({self.budget:,} "
                              f"units: characters read, written or expanded, lines compared); nothing it changed "
@@ -204,6 +228,7 @@ class Engine:
             term.write(stop.message + "\n")
             return 1, True
         finally:
+            meter.give_back_turn()
             self.work = min(meter.budget, meter.budget - meter.left)    # a refused charge costs the rest
             if token is not None:
                 _meter.reset(token)
