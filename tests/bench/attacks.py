@@ -147,24 +147,36 @@ async def objects_dump(stack: Stack, attacker: dict, stop: asyncio.Event) -> Non
         await in_process(_dump, stack.workers[0].base, attacker, 5.0)
 
 
-async def socket_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
-    """Hundreds of sockets from the attacker: past PODSCAPE_SOCKETS_PER_USER they are closed with 4429."""
+async def _hold_sockets(workers: list, attacker: dict, seconds: float) -> int:
     held = []
     try:
         for i in range(400):
-            if stop.is_set():
-                break
             try:
-                held.append(await ws_connect(stack.workers[i % len(stack.workers)], attacker).__aenter__())
+                held.append(await ws_connect(workers[i % len(workers)], attacker).__aenter__())
             except Exception:
                 pass
-        await stop.wait()
+        await asyncio.sleep(seconds)
+        return len(held)
     finally:
         for ws in held:
             try:
                 await ws.close()
             except Exception:
                 pass
+
+
+def _socket_flood(bases: list[tuple[str, str]], attacker: dict, seconds: float) -> int:
+    from types import SimpleNamespace
+
+    workers = [SimpleNamespace(base=base, ws_base=ws_base) for base, ws_base in bases]
+    return asyncio.run(_hold_sockets(workers, attacker, seconds))
+
+
+async def socket_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
+    """Hundreds of sockets from the attacker (past PODSCAPE_SOCKETS_PER_USER they are closed with 4429), opened
+    from a process of its own: 400 handshakes in this process's event loop would delay the learners' clients."""
+    while not stop.is_set():
+        await in_process(_socket_flood, [(w.base, w.ws_base) for w in stack.workers], attacker, 10.0)
 
 
 async def tab_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
