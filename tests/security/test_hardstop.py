@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from playground import services
 from playground.models import Sandbox
 from playground.sim import engine as engine_module
 from playground.sim import watchdog
