@@ -11,7 +11,6 @@ import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-
 from .conftest import make_stack
 from .stack import recv_until, ws_connect
 
