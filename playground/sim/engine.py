@@ -54,13 +54,20 @@ class Meter:
 
     def __init__(self, units: int = WORK_BUDGET, seconds: float = MAX_SECONDS):
         self.budget, self.left, self.seconds = units, units, seconds
-        self.deadline = monotonic() + seconds
+        self.started = monotonic()
+        self.deadline = self.started + seconds
         self.heavy_at = units - HEAVY_UNITS      # `left` below this: the line is heavy and waits for its turn
         self.has_turn = False
 
     def _take_turn(self) -> None:
         self.heavy_at = -(2**62)
-        self.has_turn = _heavy_turns.acquire(timeout=max(0.0, self.deadline - monotonic()))
+        # Wait no longer than the line may run, and return well before the watchdog's hard stop could land
+        # between the acquire and the assignment (a turn lost that way would never be given back).
+        until = min(self.deadline, self.started + HARD_SECONDS - 0.5)
+        self.has_turn = _heavy_turns.acquire(timeout=max(0.0, until - monotonic()))
+        if not self.has_turn:
+            raise OverBudget(f"podscape: stopped after {monotonic() - self.started:.1f} seconds waiting for its turn "
+                             f"(one heavy command runs at a time on this server); nothing it changed was kept")
 
     def give_back_turn(self) -> None:
         if self.has_turn:

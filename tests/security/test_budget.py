@@ -143,3 +143,19 @@ def test_heavy_lines_take_turns_and_light_ones_never_wait():
     assert (done["r"].output, done["r"].exit_code) == ("50000\n", 0)
     assert engine_module._heavy_turns.acquire(timeout=0)           # and gave its turn back
     engine_module._heavy_turns.release()
+
+
+def test_a_heavy_line_that_cannot_get_its_turn_in_time_is_stopped_plainly(monkeypatch):
+    from playground.sim import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "HARD_SECONDS", 0.8)      # the wait ends 0.5 s before the hard stop
+    engine = Engine.new(seed=1)
+    engine.run("seq 1 50000 > f")
+    assert engine_module._heavy_turns.acquire(timeout=5)          # another heavy line keeps the turn
+    try:
+        r = engine.run("echo x > half.txt; sort -r f | wc -l")
+    finally:
+        engine_module._heavy_turns.release()
+    assert r.stopped and r.exit_code == 1
+    assert "waiting for its turn (one heavy command runs at a time on this server); nothing it changed was kept" \
+        in r.output
