@@ -14,6 +14,31 @@ from .models import Attempt, LessonProgress
 
 MAX_COMMANDS_KEPT = 500          # the commands an attempt keeps for the instructor's drill-down
 MAX_OUTPUT_KEPT = 20_000         # characters of output per command
+MAX_STRING_KEPT = 1_024          # characters of one string in an attempt's snapshot (longer ones are cut)
+CUT = "...[{} characters not kept]"
+
+
+def _cut_strings(value):
+    if isinstance(value, str):
+        return value if len(value) <= MAX_STRING_KEPT else value[:MAX_STRING_KEPT] + CUT.format(len(value) - MAX_STRING_KEPT)
+    if isinstance(value, dict):
+        return {k: _cut_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut_strings(v) for v in value]
+    return value
+
+
+def bounded_snapshot(state: dict) -> dict:
+    """What an attempt keeps of the sandbox: its cluster, for the instructor's drill-down (`kubectl get` on
+    it, course_views._final_state), without events (the apiserver expires them), the learner's files and
+    the bulk of long strings (a ConfigMap's 1 MB value, last-applied annotations). The grade is computed
+    on the whole state first. So an attempt weighs what the objects' shapes weigh (tens of kB for an
+    exercise), not up to the sandbox's byte quotas (15 MiB), submit after submit."""
+    whole = state.get("cluster") or {}
+    cluster = _cut_strings({k: v for k, v in whole.items() if k != "objects"})
+    cluster["objects"] = {plural: _cut_strings(items) for plural, items in (whole.get("objects") or {}).items()
+                          if plural != "events"}
+    return {"cluster": cluster}
 
 
 def is_exercise(spec: dict) -> bool:
@@ -90,4 +115,4 @@ def submit(sandbox, lesson) -> Attempt:
     commands.reverse()
     return Attempt.objects.create(user_id=sandbox.owner_id, exercise=lesson, sandbox=sandbox,
                                   score=result["score"], max_score=result["max_score"], results=result["tasks"],
-                                  snapshot=sandbox.state, commands=commands)
+                                  snapshot=bounded_snapshot(sandbox.state), commands=commands)

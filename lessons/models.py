@@ -112,7 +112,7 @@ class Attempt(models.Model):
     score = models.IntegerField(default=0)
     max_score = models.IntegerField(default=0)
     results = models.JSONField(default=list)        # grade.grade(...)["tasks"]
-    snapshot = models.JSONField(default=dict)       # Sandbox.state when submitted
+    snapshot = models.JSONField(default=dict)       # the cluster when submitted (exercises.bounded_snapshot)
     commands = models.JSONField(default=list)       # [{line, output, exit_code, assessment}] up to the submit
     created = models.DateTimeField(auto_now_add=True)
 

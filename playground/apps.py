@@ -3,13 +3,14 @@ from django.apps import AppConfig
 
 def configure_engine_limits(**kwargs) -> None:
     """The engine is Django-free: it takes the sandbox limits from a config object set from the settings."""
-    if kwargs.get("setting") not in (None, "PODSCAPE_MAX_PODS", "PODSCAPE_MAX_OBJECTS"):
+    if kwargs.get("setting") not in (None, "PODSCAPE_MAX_PODS", "PODSCAPE_MAX_OBJECTS", "PODSCAPE_HARD_STOP_SECONDS"):
         return
     from django.conf import settings
 
-    from .sim import limits
+    from .sim import engine, limits
 
     limits.configure(limits.Limits(max_pods=settings.PODSCAPE_MAX_PODS, max_objects=settings.PODSCAPE_MAX_OBJECTS))
+    engine.HARD_SECONDS = settings.PODSCAPE_HARD_STOP_SECONDS
 
 
 class PlaygroundConfig(AppConfig):

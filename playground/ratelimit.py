@@ -19,10 +19,13 @@ def commands_per_window() -> int:
 
 
 def _redis_client(key: str):
-    """The Redis connection behind Django's RedisCache (None for other caches)."""
+    """The Redis connection behind Django's RedisCache (None for other caches). `cache` is a proxy, never a
+    RedisCache itself: look at the backend it stands for."""
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    return cache._cache.get_client(key, write=True) if isinstance(cache, RedisCache) else None
+    backend = caches["default"]
+    return backend._cache.get_client(key, write=True) if isinstance(backend, RedisCache) else None
 
 
 def hit(key: str, window: int, amount: int = 1) -> int:

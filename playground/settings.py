@@ -91,6 +91,10 @@ ASGI_APPLICATION = "playground.asgi.application"
 # cut can take the last commits), which is what issue 7's SIGKILL test checks.
 # Threads that run WebSocket commands in each worker (playground/consumers.py command_pool).
 PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
+# HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
+# event loop, and answer 503 after PODSCAPE_HTTP_QUEUE_SECONDS (playground/httpgate.py).
+PODSCAPE_HTTP_THREADS = int(os.environ.get("PODSCAPE_HTTP_THREADS", "4"))
+PODSCAPE_HTTP_QUEUE_SECONDS = float(os.environ.get("PODSCAPE_HTTP_QUEUE_SECONDS", "10"))
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 # Each command thread keeps its SQLite connection: opening one (and its PRAGMAs) for every command cost as
@@ -109,7 +113,8 @@ if os.environ.get("DATABASE_URL"):
         # connections until the server refuses everyone; connections go back to the pool after each use.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 0, "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + 4))),
+            "min_size": 0,
+            "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + PODSCAPE_HTTP_THREADS))),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")), "max_idle": 60}
     else:
         # DB_CONN_MAX_AGE > 0 keeps a connection per thread; a fresh PostgreSQL connection costs ms.
@@ -224,6 +229,11 @@ PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", 
 # The engine's work one user may spend per command window (engine.Meter units; one line may use 16M), and
 # how many of their commands may run or wait in one worker at once (playground/ratelimit.py).
 PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "16000000"))
+# Wall seconds after which a line still running is stopped from outside, metered or not (sim/watchdog.py),
+# and whether a worker whose line does not stop even then (stuck in one C call) ends itself for its
+# supervisor to restart (asgi.py; on by default in production, DJANGO_DEBUG=0).
+PODSCAPE_HARD_STOP_SECONDS = float(os.environ.get("PODSCAPE_HARD_STOP_SECONDS", "5"))
+PODSCAPE_EXIT_WHEN_STUCK = env_bool("PODSCAPE_EXIT_WHEN_STUCK", not DEBUG)
 PODSCAPE_COMMANDS_IN_FLIGHT = int(os.environ.get("PODSCAPE_COMMANDS_IN_FLIGHT", "2"))
 PODSCAPE_API_PER_WINDOW = int(os.environ.get("PODSCAPE_API_PER_WINDOW", "120"))    # API requests per user per 10 s
 PODSCAPE_COMPLETIONS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMPLETIONS_PER_WINDOW", "60"))   # Tab, per 10 s

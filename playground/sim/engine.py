@@ -8,13 +8,14 @@ Pure Python, no Django: services.run_command wraps it with locking, persistence 
 """
 from __future__ import annotations
 
+import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from time import monotonic   # the meter's clock (tests replace `time` to fake the cluster's)
 from typing import Callable
 
-from . import controllers, resources as res
+from . import controllers, resources as res, watchdog
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
@@ -24,6 +25,7 @@ MAX_LINE = 10_000          # characters in one command line (bash itself has no 
 CLOCK_STEP = 3.0           # seconds a scripted (sim) command advances a fake clock
 WORK_BUDGET = 16_000_000   # units of work one line may do (about a character read, written or expanded each)
 MAX_SECONDS = 3.0          # wall time one line may take: the backstop for work the meter does not count
+HARD_SECONDS = 5.0         # past this the watchdog stops the line from outside, charged or not (watchdog.py)
 
 
 class OverBudget(BaseException):
@@ -35,6 +37,16 @@ class OverBudget(BaseException):
         self.message = message
 
 
+# A line past HEAVY_UNITS of work (~50 ms of CPU; the lessons' commands use a few thousand) goes on only in
+# its turn: at most HEAVY_LINES such lines run at once in a process. A worker is one interpreter, so every
+# CPU-bound line takes the GIL from the others' commands, whose each database or Redis round trip must win
+# it back; four heavy lines at once (a burst of API calls) made another learner's `echo hi` wait seconds.
+# Light commands never wait here; a heavy line waiting for its turn holds no GIL, and its wall clock runs.
+HEAVY_UNITS = 1_000_000
+HEAVY_LINES = 1
+_heavy_turns = threading.BoundedSemaphore(HEAVY_LINES)
+
+
 class Meter:
     """The work one line may still do. Programs charge what they are about to do (characters read or
     produced, lines sorted, a printf width) before doing it, so a charge that would go over stops the line
@@ -42,10 +54,30 @@ class Meter:
 
     def __init__(self, units: int = WORK_BUDGET, seconds: float = MAX_SECONDS):
         self.budget, self.left, self.seconds = units, units, seconds
-        self.deadline = monotonic() + seconds
+        self.started = monotonic()
+        self.deadline = self.started + seconds
+        self.heavy_at = units - HEAVY_UNITS      # `left` below this: the line is heavy and waits for its turn
+        self.has_turn = False
+
+    def _take_turn(self) -> None:
+        self.heavy_at = -(2**62)
+        # Wait no longer than the line may run, and return well before the watchdog's hard stop could land
+        # between the acquire and the assignment (a turn lost that way would never be given back).
+        until = min(self.deadline, self.started + HARD_SECONDS - 0.5)
+        self.has_turn = _heavy_turns.acquire(timeout=max(0.0, until - monotonic()))
+        if not self.has_turn:
+            raise OverBudget(f"podscape: stopped after {monotonic() - self.started:.1f} seconds waiting for its turn "
+                             f"(one heavy command runs at a time on this server); nothing it changed was kept")
+
+    def give_back_turn(self) -> None:
+        if self.has_turn:
+            self.has_turn = False
+            _heavy_turns.release()
 
     def charge(self, units: int) -> None:
         self.left -= units
+        if self.left < self.heavy_at:
+            self._take_turn()
         if self.left < 0:
             raise OverBudget(f"podscape: stopped: this command did more work than one line may ({self.budget:,} "
                              f"units: characters read, written or expanded, lines compared); nothing it changed "
@@ -53,6 +85,15 @@ class Meter:
         if monotonic() > self.deadline:
             raise OverBudget(f"podscape: stopped after {self.seconds:g} seconds (the playground's limit for one "
                              f"line); nothing it changed was kept")
+
+
+class StoppedFromOutside(OverBudget):
+    """Raised in a line's thread by the watchdog (watchdog.py), which builds it without arguments."""
+
+    def __init__(self, *args):
+        super().__init__(f"podscape: stopped: this command was still running after {HARD_SECONDS:g} seconds (the "
+                         f"playground's limit for one line) and was stopped from outside; nothing it changed "
+                         f"was kept")
 
 
 _meter: ContextVar[Meter | None] = ContextVar("podscape_meter", default=None)
@@ -180,18 +221,25 @@ class Engine:
         self._tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
-    def _metered(self, term: Stream, work: Callable[[], int]) -> tuple[int, bool]:
+    def _metered(self, term: Stream, work: Callable[[], int], what: str = "") -> tuple[int, bool]:
         """Run `work` under a fresh Meter: (exit code, stopped over budget); self.work is what it used."""
         meter = Meter()
         token = _meter.set(meter)
+        watch = watchdog.arm(HARD_SECONDS, StoppedFromOutside, what)
         try:
-            return work(), False
+            try:
+                code = work()
+            finally:
+                watchdog.disarm(watch)
+            return code, False
         except OverBudget as stop:
+            watchdog.disarm(watch)     # the exception may have come inside the first disarm
             _meter.reset(token)
             token = None
             term.write(stop.message + "\n")
             return 1, True
         finally:
+            meter.give_back_turn()
             self.work = min(meter.budget, meter.budget - meter.left)    # a refused charge costs the rest
             if token is not None:
                 _meter.reset(token)
@@ -222,7 +270,7 @@ class Engine:
         if len(line) > MAX_LINE:
             term.write(f"podscape: command line too long ({len(line)} characters; the limit is {MAX_LINE})\n")
             return self._finish(term, 2)
-        code, stopped = self._metered(term, lambda: shell.run_line(self, line, term))
+        code, stopped = self._metered(term, lambda: shell.run_line(self, line, term), line)
         self.host.last_exit = code
         return self._finish(term, code, stopped)
 

@@ -61,24 +61,53 @@ async def repeat_on_sockets(stack: Stack, attacker: dict, line: str, stop: async
 BURST_LINE = os.environ.get("BURST_LINE", "sort -r f | wc -l")     # BURST_LINE="echo hi": the HTTP cost alone
 
 
-# HTTP attacks run in a process of their own: sixty httpx clients in this process would slow the learners'
-# event loop here and show up as server latency.
-def _burst(bases: list[str], attacker: dict) -> list[int]:
+# HTTP attacks run in a process of their own: sixty clients in this process would slow the learners' event
+# loop here and show up as server latency. The attacker's connections are opened (keep-alive) before its
+# bursts: sixty fresh httpx clients per burst cost this 2-core machine over a second of CPU (an SSL context
+# each), which slowed the workers the learners measure as much as the requests did; a real attacker's
+# client runs on their own machine.
+def _burst(bases: list[str], attacker: dict, seconds: float) -> list[int]:
+    """A burst of 60 parallel commands every 10 s (one rate-limit window) for `seconds`; the status codes."""
     import concurrent.futures
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
 
     import httpx
 
-    cookies = {"sessionid": attacker["session"]}
-    with httpx.Client(base_url=bases[0], cookies=cookies, timeout=60) as c:
+    with httpx.Client(base_url=bases[0], cookies={"sessionid": attacker["session"]}, timeout=60) as c:
         c.get("/sandboxes/")
         token = c.cookies["csrftoken"]
+    body = json.dumps({"line": BURST_LINE})
+    headers = {"Cookie": f"sessionid={attacker['session']}; csrftoken={token}", "X-CSRFToken": token,
+               "Content-Type": "application/json"}
+    local = threading.local()
 
-    def post(i):
-        with httpx.Client(base_url=bases[i % len(bases)], cookies={**cookies, "csrftoken": token}, timeout=60) as c:
-            return c.post(f"/api/sandboxes/{attacker['sandbox']}/commands", json={"line": BURST_LINE},
-                          headers={"X-CSRFToken": token}).status_code
+    def post(i: int) -> int:
+        if not hasattr(local, "conns"):
+            local.conns = {}
+        u = urlsplit(bases[i % len(bases)])
+        conn = local.conns.get(u.port)
+        for _ in range(2):                  # a keep-alive connection the server closed: open it again
+            if conn is None:
+                conn = local.conns[u.port] = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+            try:
+                conn.request("POST", f"/api/sandboxes/{attacker['sandbox']}/commands", body, headers)
+                response = conn.getresponse()
+                response.read()
+                return response.status
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn = local.conns[u.port] = None
+        return 0
+    codes: list[int] = []
+    until = time.perf_counter() + seconds
     with concurrent.futures.ThreadPoolExecutor(60) as pool:
-        return list(pool.map(post, range(60)))
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            codes += pool.map(post, range(60))
+            time.sleep(max(0.0, 10 - (time.perf_counter() - started)))
+    return codes
 
 
 def _dump(base: str, attacker: dict, seconds: float) -> int:
@@ -108,12 +137,8 @@ async def api_burst(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
     """60 parallel API commands to one sandbox, a burst per 10 s rate-limit window (the issue's attack:
     within the command rate limit; a raw HTTP flood beyond it is for the proxy to limit)."""
     while not stop.is_set():
-        started = time.perf_counter()
-        await in_process(_burst, [w.base for w in stack.workers], attacker)
-        try:
-            await asyncio.wait_for(stop.wait(), max(0.0, 10 - (time.perf_counter() - started)))
-        except asyncio.TimeoutError:
-            pass
+        codes = await in_process(_burst, [w.base for w in stack.workers], attacker, 10.0)
+        print("  burst answers:", {c: codes.count(c) for c in sorted(set(codes))}, flush=True)
 
 
 async def objects_dump(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
@@ -122,24 +147,36 @@ async def objects_dump(stack: Stack, attacker: dict, stop: asyncio.Event) -> Non
         await in_process(_dump, stack.workers[0].base, attacker, 5.0)
 
 
-async def socket_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
-    """Hundreds of sockets from the attacker: past PODSCAPE_SOCKETS_PER_USER they are closed with 4429."""
+async def _hold_sockets(workers: list, attacker: dict, seconds: float) -> int:
     held = []
     try:
         for i in range(400):
-            if stop.is_set():
-                break
             try:
-                held.append(await ws_connect(stack.workers[i % len(stack.workers)], attacker).__aenter__())
+                held.append(await ws_connect(workers[i % len(workers)], attacker).__aenter__())
             except Exception:
                 pass
-        await stop.wait()
+        await asyncio.sleep(seconds)
+        return len(held)
     finally:
         for ws in held:
             try:
                 await ws.close()
             except Exception:
                 pass
+
+
+def _socket_flood(bases: list[tuple[str, str]], attacker: dict, seconds: float) -> int:
+    from types import SimpleNamespace
+
+    workers = [SimpleNamespace(base=base, ws_base=ws_base) for base, ws_base in bases]
+    return asyncio.run(_hold_sockets(workers, attacker, seconds))
+
+
+async def socket_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
+    """Hundreds of sockets from the attacker (past PODSCAPE_SOCKETS_PER_USER they are closed with 4429), opened
+    from a process of its own: 400 handshakes in this process's event loop would delay the learners' clients."""
+    while not stop.is_set():
+        await in_process(_socket_flood, [(w.base, w.ws_base) for w in stack.workers], attacker, 10.0)
 
 
 async def tab_flood(stack: Stack, attacker: dict, stop: asyncio.Event) -> None:
@@ -167,9 +204,12 @@ ATTACKS = {
 def summary(name: str, samples: list, start: float, end: float) -> dict:
     rtt = [r for t, r, _ in samples if start <= t < end]
     errors = sum(1 for t, _, e in samples if start <= t < end and e)
+    # the machine's 1-minute load average as the phase ends: on a shared machine, other jobs' CPU shows up
+    # in the learners' round trips, and this says how much there was
     row = {"phase": name, "commands": len(rtt), "errors": errors, "p50": round(pct(rtt, 50), 1),
-           "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1)}
-    print(f"{name:<36} {row['commands']:>6} {row['p50']:>8} {row['p95']:>8} {row['p99']:>8} {errors:>6}", flush=True)
+           "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1), "load": round(os.getloadavg()[0], 1)}
+    print(f"{name:<36} {row['commands']:>6} {row['p50']:>8} {row['p95']:>8} {row['p99']:>8} {errors:>6} "
+          f"{row['load']:>5}", flush=True)
     return row
 
 
@@ -184,7 +224,7 @@ async def run(stack: Stack, n: int, think: float, phase: float, only: list[str])
     work = asyncio.create_task(learners(stack, who, think, stop_all, samples))
     await asyncio.sleep(think * 2)                 # everyone connected and typing
     rows = []
-    print(f"{'phase':<36} {'cmds':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}", flush=True)
+    print(f"{'phase':<36} {'cmds':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'load':>5}", flush=True)
     t = time.perf_counter()
     await asyncio.sleep(phase)
     rows.append(summary("before (no attack)", samples, t, time.perf_counter()))

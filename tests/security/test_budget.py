@@ -118,3 +118,44 @@ def test_commands_starting_together_book_their_work_first(settings, alice):
     assert [ratelimit.reserve_work(alice.pk) for _ in range(3)] == [True, True, False]
     ratelimit.spend_work(alice.pk, 1_000)           # one finished cheaply: its booking is given back
     assert ratelimit.reserve_work(alice.pk)
+
+
+def test_heavy_lines_take_turns_and_light_ones_never_wait():
+    """A line past engine.HEAVY_UNITS goes on in its turn (one at a time per process), so a burst of heavy
+    API calls cannot take the interpreter from the terminals' commands; light lines never wait for it."""
+    import threading
+
+    from playground.sim import engine as engine_module
+
+    heavy, light = Engine.new(seed=1), Engine.new(seed=2)
+    heavy.run("seq 1 50000 > f")
+    assert engine_module._heavy_turns.acquire(timeout=5)          # another heavy line has the turn
+    try:
+        done = {}
+        t = threading.Thread(target=lambda: done.setdefault("r", heavy.run("sort -r f | wc -l")))
+        t.start()
+        assert light.run("kubectl get pods; echo hi").output.endswith("hi\n")    # not held up
+        t.join(0.5)
+        assert t.is_alive() and not done                          # the heavy line waits for its turn
+    finally:
+        engine_module._heavy_turns.release()
+    t.join(10)
+    assert (done["r"].output, done["r"].exit_code) == ("50000\n", 0)
+    assert engine_module._heavy_turns.acquire(timeout=0)           # and gave its turn back
+    engine_module._heavy_turns.release()
+
+
+def test_a_heavy_line_that_cannot_get_its_turn_in_time_is_stopped_plainly(monkeypatch):
+    from playground.sim import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "HARD_SECONDS", 0.8)      # the wait ends 0.5 s before the hard stop
+    engine = Engine.new(seed=1)
+    engine.run("seq 1 50000 > f")
+    assert engine_module._heavy_turns.acquire(timeout=5)          # another heavy line keeps the turn
+    try:
+        r = engine.run("echo x > half.txt; sort -r f | wc -l")
+    finally:
+        engine_module._heavy_turns.release()
+    assert r.stopped and r.exit_code == 1
+    assert "waiting for its turn (one heavy command runs at a time on this server); nothing it changed was kept" \
+        in r.output

@@ -49,6 +49,32 @@ def test_exercise_submits_are_throttled(settings, alice, client):
 
 
 @pytest.mark.django_db
+def test_a_submit_keeps_a_bounded_snapshot_not_the_sandboxs_bytes(alice, client):
+    """Issue 13: submit copied the whole state (up to the byte quotas, 15 MiB) into every attempt."""
+    import json
+
+    from lessons.models import Attempt
+
+    call_command("loadlessons", stdout=io.StringIO())
+    box = services.create_sandbox(alice, "ex", EXERCISE)
+    for line in ["seq 1 120000 > big", "kubectl create configmap big --from-file=big",
+                 "kubectl create deployment shop --image=nginx"]:
+        r = services.run_command(box.pk, alice, line)
+        assert r["exit_code"] == 0, r["output"]
+    box.refresh_from_db()
+    assert len(json.dumps(box.state)) > 1_400_000              # the file and the ConfigMap, 729 kB each
+    client.force_login(alice)
+    assert client.post(f"/lessons/{EXERCISE}/submit/{box.pk}/").status_code == 302
+    attempt = Attempt.objects.get(user=alice)
+    assert len(json.dumps(attempt.snapshot)) < 200_000
+    value = attempt.snapshot["cluster"]["objects"]["configmaps"]["default/big"]["data"]["big"]
+    text = "".join(f"{i}\n" for i in range(1, 120001))
+    assert value == text[:1024] + f"...[{len(text) - 1024} characters not kept]"
+    page = client.get(f"/lessons/attempts/{attempt.pk}/").content.decode()
+    assert "deployment.apps/shop" in page                      # the drill-down's final state still shows
+
+
+@pytest.mark.django_db
 def test_signups_are_throttled_per_address(settings, django_user_model):
     settings.PODSCAPE_SIGNUPS_PER_HOUR = 3
 
