@@ -735,7 +735,9 @@ def sleep(proc: Proc) -> int:
     for a in args:
         if not re.fullmatch(r"(\d+\.?\d*|\.\d+)[smhd]?|inf(inity)?", a):
             return usage_error(proc, "sleep", f"invalid time interval ‘{a}’")
-    return 0     # time is simulated: the cluster's clock moves between commands
+    from ..jobbuiltins import start_sleep
+    start_sleep(proc, args)   # a job until the cluster's clock reaches its end (at once in a pipeline)
+    return 0
 
 
 @program("env", "printenv")
