@@ -173,8 +173,8 @@
       while (lines.length && !lines[lines.length - 1]) lines.pop();
       return lines.join("\n");
     };
-    hooks.currentLine = () => ({ text: terminal.buffer, cursor: terminal.cursor, ready: terminal.ready,
-      running: terminal.jobRunning });
+    hooks.currentLine = () => ({ text: terminal.buffer, cursor: terminal.cursor, ready: terminal.ready });
+    hooks.jobRunning = (sid) => (sid ? tabs.terminals[String(sid)] : terminal).jobRunning;
 
     // the lesson pane (htmx) reloads itself on this event whenever the server reports lesson state
     const lessonChanged = (m) => {
