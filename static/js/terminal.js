@@ -481,6 +481,7 @@
           break;
         case "\x04":                                                                    // Ctrl-D
           if (this.cursor < len) this.replaceRange(this.cursor, this.cursor + 1, "");
+          else if (!len && !this.continuing) this.endOfInput();
           break;
         case "\x15":                                                                    // Ctrl-U
           this.killed = this.buffer.slice(0, this.cursor);
@@ -504,6 +505,15 @@
         case "\t": this.complete(); break;
         default: break;
       }
+    }
+
+    // Ctrl-D on an empty line: end of input. A shell in a pod exits (as `exit`); the learner's own shell
+    // says the terminal stays (the engine answers `exit` so)
+    endOfInput() {
+      this.term.write(this.moveCursor(this.shown, this.promptWidth()) + "\r\n");
+      this.promptCol = 0;
+      this.shown = 0;
+      this.submit("exit", true);
     }
 
     interrupt() {
@@ -567,10 +577,10 @@
       this.submit(r.command);
     }
 
-    submit(command) {
+    submit(command, eof) {
       if (!command.trim()) { this.showPrompt(false); return; }
       const first = command.split("\n")[0];
-      if (/^\s/.test(command) === false && this.history[this.history.length - 1] !== first) {
+      if (!eof && /^\s/.test(command) === false && this.history[this.history.length - 1] !== first) {
         this.history.push(first);
         if (this.history.length > HISTORY_LIMIT) this.history.shift();
       }
