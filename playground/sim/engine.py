@@ -154,6 +154,7 @@ class Engine:
         self.clear = False
         self._rv_before = cluster.resource_version
         self.job_offsets: dict[tuple[str, int], int] = {}   # a job spawned this run reads the events after it
+        self.terminal: Stream | None = None                   # the running line's terminal (Engine.run)
 
     # ---- construction and persistence ----------------------------------------------------------
     @classmethod
@@ -236,7 +237,7 @@ class Engine:
         if session is not None:
             jobs.use_session(self, session)
         self._begin(now)
-        term = Stream()
+        term = self.terminal = Stream()      # the tty: background jobs of this session write here too
         if jobs.running(self.host):
             jobs.interrupt(self, Stream())
         if len(line) > MAX_LINE:
