@@ -227,11 +227,14 @@ def job_line(job: dict, mark: str, with_pid: bool = False) -> str:
 def notices(host) -> str:
     """bash, before its next prompt: the background jobs that ended since, then forgets them."""
     done = [j for j in host.jobs if j.get("status") is not None and j.get("n")]
+    for j in done:
+        if j.pop("fresh", False):      # it ended while bash was still starting it: seen at the next prompt
+            done = [d for d in done if d is not j]
     if not done:
         return ""
     marks = _marks(host.jobs)
     text = "".join(job_line(j, marks.get(j["n"], " ")) for j in done)
-    host.jobs[:] = [j for j in host.jobs if j.get("status") is None]
+    host.jobs[:] = [j for j in host.jobs if j.get("status") is None or j not in done]
     return text
 
 

@@ -1291,6 +1291,7 @@ class Shell:
                 jobs.spawn_slot.reset(token)
             if job is not None and not (slot or {}).get("taken"):
                 job["status"] = self.status          # ran to its end at once: announced as Done / Exit N
+                job["fresh"] = True
                 self.host.jobs.append(job)
                 self.status = 0
             if jobs.running(self.host):
