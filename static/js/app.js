@@ -150,8 +150,9 @@
     tabs.onSwitch = (t) => { terminal = t; hooks.terminal = t; };
     hooks.terminal = terminal;
     hooks.terminals = tabs.terminals;
-    hooks.openTab = (sid) => tabs.select(tabs.open(sid || tabs.nextId()).session);
-    hooks.selectTab = (sid) => tabs.select(String(sid));
+    // (these return nothing: a test's evaluate() would try to serialise a whole terminal)
+    hooks.openTab = (sid) => { tabs.select(tabs.open(sid || tabs.nextId()).session); };
+    hooks.selectTab = (sid) => { tabs.select(String(sid)); };
     hooks.run = (line) => terminal.runLine(line);
     // what the terminal shows, as text (wrapped rows joined back into lines), once pending writes are drawn
     hooks.screenText = (sid) => {

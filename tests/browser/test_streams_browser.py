@@ -89,8 +89,36 @@ def test_a_watch_in_one_tab_prints_the_pods_a_scale_in_another_creates(sandbox):
     run_in(page, "1", "echo $?")
     assert tab_screen(page, "1").endswith("echo $?\n130\n" + PROMPT)
 
+    # a port-forward as a background job of tab 2; curl in the foreground reaches the pod through it
+    run_in(page, "1", "kubectl expose deployment nginx-app --port=80")
+    shown = run_in(page, "2", "kubectl port-forward svc/nginx-app 8080:80 &")
+    assert re.search(r"kubectl port-forward svc/nginx-app 8080:80 &\n\[1\] \d+\n"
+                     r"Forwarding from 127\.0\.0\.1:8080 -> 80\nForwarding from \[::1\]:8080 -> 80\n", shown)
+    shown = run_in(page, "2", "curl -s localhost:8080 | grep title")
+    assert "curl -s localhost:8080 | grep title\nHandling connection for 8080\n" \
+           "<title>Welcome to nginx!</title>\nstudent@ubuntu:/tmp$ " in shown
+    shown = run_in(page, "2", "jobs")
+    assert "jobs\n[1]+  Running                 kubectl port-forward svc/nginx-app 8080:80 &\n" in shown
+
     # a reload brings both tabs back, each with its own prompt
     page.reload()
     page.wait_for_function("window.podscape && window.podscape.terminals && window.podscape.terminals['2']")
     wait_prompt(page, "2")
     assert tab_screen(page, "2").endswith("student@ubuntu:/tmp$ ")
+
+
+def test_run_it_rm_gives_a_shell_in_the_pod_until_exit(sandbox):
+    page = sandbox
+    run_in(page, "1", "kubectl create deployment nginx-app --image=nginx")
+    run_in(page, "1", "kubectl expose deployment nginx-app --port=80")
+    type_in(page, "1", "kubectl run -it --rm tmp --image=busybox -- sh")
+    wait_tab(page, "1", r"try pressing enter\.\n/ # $")
+    wait_prompt(page, "1")
+    shown = run_in(page, "1", "wget -qO- nginx-app")
+    assert "/ # wget -qO- nginx-app\n<!DOCTYPE html>" in shown and shown.endswith("</html>\n/ # ")
+    shown = run_in(page, "1", "exit")
+    assert shown.endswith("/ # exit\n"
+                          "Session ended, resume using 'kubectl attach tmp -c tmp -n default -i -t' command\n"
+                          'pod "tmp" deleted from default namespace\n' + PROMPT)
+    shown = run_in(page, "1", "kubectl get pod tmp")
+    assert shown.endswith('Error from server (NotFound): pods "tmp" not found\n' + PROMPT)

@@ -57,7 +57,7 @@ def port_forward(inv: Invocation) -> int:
         raise KubectlError("TYPE/NAME and list of ports are required for port-forward", usage="help")
     ref = inv.args[0]
     ports = _ports(inv.args[1:])
-    pod = find_pod(inv, ref)
+    pod = find_pod(inv, ref, announce=False)
     phase = (pod.get("status") or {}).get("phase")
     if phase != "Running":
         raise KubectlError(f"unable to forward port because pod is not running. Current status={phase}")
