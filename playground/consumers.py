@@ -1,8 +1,10 @@
 """The sandbox's WebSocket (/ws/sandboxes/<id>/): the terminal and the live diagram.
 
-Protocol (see notes/COMMON.md): the client sends command / editor.save / editor.cancel / complete;
-the server answers hello, result, completion, error, and pushes topology diffs and traces to every
-socket of the sandbox (the channel group `sandbox-<id>`) after a change.
+Protocol (README "WebSocket protocol", docs/terminal.md): the client sends command / interrupt / editor.save /
+editor.cancel / complete, each terminal message naming its tab (`session`); the server answers hello,
+result, completion, error, and pushes topology diffs, traces and running jobs' output (`stream`) to every
+socket of the sandbox (the channel group `sandbox-<id>`) after a change. While a job waits on the clock,
+the socket keeps one timer that wakes it (services.wake).
 """
 from __future__ import annotations
 
