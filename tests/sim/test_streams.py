@@ -216,3 +216,17 @@ def test_attach_to_a_pod_started_with_a_tty_shell(engine):
     r = run(engine, "kubectl attach box -c box -i -t")
     assert r.output == RECORDED + PRESS_ENTER and r.prompt == "/ # "
     assert run(engine, "hostname").output == "box\n"
+
+
+# ---- kubectl logs -f (logs.go: the stream ends when the container's log does) -----------------------------
+def test_logs_follow_prints_the_access_log_lines_of_requests_as_they_come(engine):
+    with_nginx(engine)
+    run(engine, "kubectl run c --image=busybox -- sleep 3600")
+    run(engine, "true", later=3)
+    r = run(engine, "kubectl logs -f deploy/nginx-app --tail=0")
+    assert r.output == "" and r.running
+    other = run(engine, "kubectl exec c -- wget -qO- nginx-app >/dev/null", session="2")
+    line = other.streams["1"]["output"]
+    assert line.startswith("10.244.0.") and line.endswith('"GET / HTTP/1.1" 200 896 "-" "Wget" "-"\n')
+    gone = run(engine, "kubectl delete deploy nginx-app", session="2").streams["1"]
+    assert gone == {"output": "", "ended": True, "exit_code": 0, "prompt": "student@ubuntu:~$ "}
