@@ -85,17 +85,17 @@ def load(job: dict) -> Process | None:
 spawn_slot: ContextVar[dict | None] = ContextVar("podscape_spawn_slot", default=None)
 
 
-def spawn(proc: "Proc", p: Process) -> bool:
-    """Called by a program that keeps running: True when it became a job (the program returns 0 and the
-    process goes on), False when it cannot (the caller ends as a real one would at its budget)."""
+def spawn(proc: "Proc", p: Process) -> dict | None:
+    """Called by a program that keeps running: its job when it became one (the program returns 0 and the
+    process goes on), None when it cannot (the caller ends as a real one would at its budget)."""
     slot = spawn_slot.get()
     if slot is None or slot.get("taken") or not getattr(proc, "may_spawn", False):
-        return False
+        return None
     engine = proc.engine
     host = engine.host
     if sum(1 for j in host.jobs if j.get("n")) >= MAX_JOBS:
         proc.err(f"podscape: at most {MAX_JOBS} jobs may run in one terminal\n")
-        return False
+        return None
     slot["taken"] = True
     p.state["kind"] = p.kind
     p.state.setdefault("started", engine.cluster.now)
@@ -108,7 +108,7 @@ def spawn(proc: "Proc", p: Process) -> bool:
         cluster = engine.cluster
         cluster.watching = cluster.watching | frozenset(watched)
         engine.job_offsets[(host.session, job["pid"])] = len(cluster.watch_log)
-    return True
+    return job
 
 
 def new_job(host, line: str, background: bool) -> dict:

@@ -302,6 +302,11 @@ def route(cluster: Cluster, w: Walk) -> None:
                "Connection refused")
         return
     if addr in SERVICE_CIDR:
+        if from_host and cluster.running and cluster.runtime.get("tunnel"):
+            # `minikube tunnel` routes 10.96.0.0/12 through the node: the host reaches ClusterIPs
+            w.hops[-1]["detail"] += f"; route 10.96.0.0/12 -> {NODE_IP} (minikube tunnel)"
+            _to_cluster_ip(cluster, w)
+            return
         if from_host or not cluster.running:
             _off_the_map(cluster, w, "Service ClusterIPs (10.96.0.0/12) exist only inside the cluster: "
                                      "your machine has no route to them, so the packets leave by its default "

@@ -230,3 +230,23 @@ def test_logs_follow_prints_the_access_log_lines_of_requests_as_they_come(engine
     assert line.startswith("10.244.0.") and line.endswith('"GET / HTTP/1.1" 200 896 "-" "Wget" "-"\n')
     gone = run(engine, "kubectl delete deploy nginx-app", session="2").streams["1"]
     assert gone == {"output": "", "ended": True, "exit_code": 0, "prompt": "student@ubuntu:~$ "}
+
+
+# ---- minikube tunnel (minikube pkg/minikube/tunnel: reporter.go, loadbalancer_patcher.go) --------------------
+def test_minikube_tunnel_gives_load_balancers_their_cluster_ip_while_it_runs(engine):
+    run(engine, "kubectl create deployment web --image=nginx")
+    run(engine, "kubectl expose deployment web --port=80 --type=LoadBalancer")
+    run(engine, "true", later=5)
+    assert "<pending>" in run(engine, "kubectl get svc web").output
+    r = run(engine, "minikube tunnel")
+    assert r.running and r.output == (
+        "Status:\t\n\tmachine: minikube\n\tpid: 4301\n\troute: 10.96.0.0/12 -> 192.168.49.2\n\tminikube: Running\n"
+        "\tservices: [web]\n    errors: \n\t\tminikube: no errors\n\t\trouter: no errors\n"
+        "\t\tloadbalancer emulator: no errors\n")
+    ip = run(engine, "kubectl get svc web -o jsonpath='{.spec.clusterIP}'", session="2").output
+    shown = run(engine, "kubectl get svc web", session="2").output.splitlines()[1].split()
+    assert shown[2:4] == [ip, ip]
+    assert "<title>Welcome to nginx!</title>" in run(engine, f"curl -s {ip}", session="2").output
+    engine.interrupt(session="1", now=engine.at + 1)
+    assert "<pending>" in run(engine, "kubectl get svc web", session="2").output
+    assert run(engine, f"curl -s -m 1 {ip}", session="2").exit_code == 28
