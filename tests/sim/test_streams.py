@@ -250,3 +250,16 @@ def test_minikube_tunnel_gives_load_balancers_their_cluster_ip_while_it_runs(eng
     engine.interrupt(session="1", now=engine.at + 1)
     assert "<pending>" in run(engine, "kubectl get svc web", session="2").output
     assert run(engine, f"curl -s -m 1 {ip}", session="2").exit_code == 28
+
+
+# ---- watch (procps-ng watch.c: header, alternate screen, SIGINT exits 0) --------------------------------
+def test_watch_redraws_the_command_every_interval_on_the_alternate_screen(engine):
+    r = run(engine, "watch -n 5 kubectl get ns default")
+    assert r.running and r.wake == pytest.approx(engine.at + 5)
+    head = "Every 5.0s: kubectl get ns default".ljust(48) + "ubuntu: Tue Nov 14 22:13:21 2023"     # 80 columns
+    assert r.output == "\x1b[?1049h\x1b[H\x1b[2J" + head + "\n\nNAME      STATUS   AGE\ndefault   Active   61s\n"
+    assert "1" not in run(engine, "true", session="2").streams      # nothing to redraw before 5 s
+    again = wake(engine, 5).streams["1"]["output"]
+    assert again.startswith("\x1b[H\x1b[2JEvery 5.0s") and again.endswith("default   Active   67s\n")
+    r = engine.interrupt(session="1", now=engine.at + 1)
+    assert (r.output, r.exit_code) == ("\x1b[?1049l", 0)
