@@ -34,7 +34,7 @@ def replay(lesson: dict, seed: int = 0) -> tuple[list[dict], list[str]]:
             break
         for line in step.get("solution") or step["commands"][:1]:
             now += CLOCK_STEP
-            result = engine.run(line, now=now)
+            result, now = engine.run_to_end(line, now=now)
             verdict = assess.assess(lesson, progress, line, result, engine)
             records.append({"command": line, "output": result.output, "exit_code": result.exit_code,
                             "assessment": verdict})
@@ -90,7 +90,7 @@ def replay_exercise(exercise: dict, seed: int = 0) -> tuple[list[dict], list[str
     for task in exercise["tasks"]:
         for line in task["solution"]:
             now += CLOCK_STEP
-            result = engine.run(line, now=now)
+            result, now = engine.run_to_end(line, now=now)
             if result.editor:
                 engine.save_editor(None, now=now)
             records.append({"command": line, "output": result.output, "exit_code": result.exit_code,

@@ -298,6 +298,30 @@ class Engine:
                       changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt(),
                       running=jobs.running(self.host), streams=streams, wake=jobs.next_wake(self))
 
+    def run_to_end(self, line: str, now: float, limit: float = 60.0) -> tuple[Result, float]:
+        """A script's line (manage.py sim, lesson replays): nobody is there to press Ctrl-C, so a foreground
+        job is woken at each time it asks for (a pod starting under `kubectl run -it`, sleep's end) for up to
+        `limit` simulated seconds; one still running then (a watch, a port-forward) is interrupted.
+        (the line's result with the job's output joined, the clock after it)."""
+        result = self.run(line, now=now)
+        start, parts = now, [result.output]
+        while result.running and result.wake is not None and result.wake <= start + limit:
+            now = max(now, result.wake)
+            woke = self.wake(now=now)
+            mine = woke.streams.get(self.host.session) or {}
+            parts.append(mine.get("output", ""))
+            result.running = woke.running
+            result.wake = woke.wake
+            if mine.get("ended"):
+                result.exit_code = mine.get("exit_code", result.exit_code)
+                result.prompt = mine.get("prompt", result.prompt)
+        if result.running:
+            stopped = self.interrupt(now=now)
+            parts.append(stopped.output)
+            result.exit_code, result.prompt, result.running = stopped.exit_code, stopped.prompt, False
+        result.output = "".join(parts)
+        return result, now
+
     def open_editor(self, handler: str, title: str, content: str, context: dict, language: str = "yaml") -> None:
         """Called by a program (kubectl edit, nano) to open the editor pane after the command returns."""
         self.editor = {"title": title, "content": content, "language": language}

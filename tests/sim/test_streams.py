@@ -263,3 +263,11 @@ def test_watch_redraws_the_command_every_interval_on_the_alternate_screen(engine
     assert again.startswith("\x1b[H\x1b[2JEvery 5.0s") and again.endswith("default   Active   67s\n")
     r = engine.interrupt(session="1", now=engine.at + 1)
     assert (r.output, r.exit_code) == ("\x1b[?1049l", 0)
+
+
+def test_a_script_runs_a_foreground_job_to_its_end_or_interrupts_it(engine):
+    """manage.py sim and lesson replays: nobody presses Ctrl-C (Engine.run_to_end)."""
+    r, now = engine.run_to_end("sleep 5", now=T0 + 1)
+    assert (r.output, r.exit_code, r.running, now) == ("", 0, False, T0 + 6)
+    r, now = engine.run_to_end("kubectl get ns kube-public -w", now=now + 1)
+    assert r.output.startswith("NAME          STATUS   AGE\nkube-public   Active") and r.exit_code == 130
