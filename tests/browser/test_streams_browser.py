@@ -81,6 +81,11 @@ def test_a_watch_in_one_tab_prints_the_pods_a_scale_in_another_creates(sandbox):
     wait_tab(page, "1", r"(?s)ContainerCreating.*nginx-app-\S+\s+1/1\s+Running\s+0\s+\d+s\n"
                         r"nginx-app-\S+\s+1/1\s+Running\s+0\s+\d+s", timeout=15)
 
+    # a reload while the watch runs shows it still running (its line and output), and Ctrl-C still ends it
+    page.reload()
+    page.wait_for_function("window.podscape && window.podscape.terminals && window.podscape.terminals['2'] && "
+                           "window.podscape.terminals['1'].jobRunning")
+    wait_tab(page, "1", r"kubectl get pods -w\n(.*\n)*nginx-app-\S+\s+1/1\s+Running\s+0\s+\d+s$")
     page.evaluate("window.podscape.selectTab('1')")
     page.locator(".terminal-host[data-session='1'] .xterm").click()
     page.keyboard.press("Control+c")
