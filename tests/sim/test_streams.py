@@ -271,3 +271,25 @@ def test_a_script_runs_a_foreground_job_to_its_end_or_interrupts_it(engine):
     assert (r.output, r.exit_code, r.running, now) == ("", 0, False, T0 + 6)
     r, now = engine.run_to_end("kubectl get ns kube-public -w", now=now + 1)
     assert r.output.startswith("NAME          STATUS   AGE\nkube-public   Active") and r.exit_code == 130
+
+
+# ---- ping on the host (iputils-ping: ping.c, ping_common.c finish()) -------------------------------------------
+def test_ping_with_a_count_prints_its_replies_and_statistics(engine):
+    r = run(engine, "ping -c 2 minikube")
+    lines = r.output.splitlines()
+    assert lines[0] == "PING minikube (192.168.49.2) 56(84) bytes of data."
+    assert lines[1].startswith("64 bytes from minikube (192.168.49.2): icmp_seq=1 ttl=64 time=0.0")
+    assert lines[3:6] == ["", "--- minikube ping statistics ---",
+                          "2 packets transmitted, 2 received, 0% packet loss, time 1001ms"]
+    assert lines[6].startswith("rtt min/avg/max/mdev = ") and r.exit_code == 0
+
+
+def test_ping_runs_until_ctrl_c_and_a_cluster_ip_never_answers(engine):
+    r = run(engine, "ping 10.96.0.1")
+    assert r.output == "PING 10.96.0.1 (10.96.0.1) 56(84) bytes of data.\n" and r.running
+    assert "1" not in wake(engine, 2).streams          # no replies: nothing printed
+    r = engine.interrupt(now=engine.at + 0.5)
+    assert r.output == ("--- 10.96.0.1 ping statistics ---\n"
+                        "3 packets transmitted, 0 received, 100% packet loss, time 2001ms\n")
+    assert r.exit_code == 1
+    assert run(engine, "ping nope").output == "ping: nope: Temporary failure in name resolution\n"

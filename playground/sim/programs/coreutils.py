@@ -1046,45 +1046,6 @@ def pager(proc: Proc) -> int:
     return status
 
 
-@program("watch")
-def watch(proc: Proc) -> int:
-    """One refresh of procps' watch: the header line, a blank line, then the command's output."""
-    args = proc.argv[1:]
-    interval = "2.0"
-    title = True
-    while args and args[0].startswith("-"):
-        a = args.pop(0)
-        if a in ("-n", "--interval") and args:
-            interval = args.pop(0)
-        elif a.startswith("-n") and len(a) > 2:
-            interval = a[2:]
-        elif a in ("-t", "--no-title"):
-            title = False
-        elif a == "--":
-            break
-    if not args:
-        proc.err("Usage:\n watch [options] command\n")
-        return 1
-    try:
-        interval = f"{max(float(interval), 0.1):.1f}"
-    except ValueError:
-        proc.err(f"watch: failed to parse argument: '{interval}'\n")
-        return 1
-    command = " ".join(args)
-    if title:
-        left = f"Every {interval}s: {command}"
-        right = f"{HOSTNAME}: " + time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(proc.cluster.now))
-        width = int(proc.env.get("COLUMNS", "80")) if proc.env.get("COLUMNS", "80").isdigit() else 80
-        gap = max(1, width - len(left) - len(right))
-        proc.out(left + " " * gap + right + "\n\n")
-    shell = getattr(proc, "shell", None)
-    if shell is None:
-        return 1
-    from ..shell import IO
-    shell.run_nested(command, IO(None, proc.stdout, proc.stdout))
-    return 0
-
-
 @program("base64")
 def base64_(proc: Proc) -> int:
     import base64 as b64

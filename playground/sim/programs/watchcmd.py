@@ -87,7 +87,8 @@ def watch(proc: Proc) -> int:
     state = {"command": " ".join(args), "interval": interval, "no_title": no_title}
     state["next"] = proc.engine.cluster.now + interval
     if not jobs.spawn(proc, Watch(state)):
-        proc.err("podscape: watch runs only as a command of its own\n")
-        return 1
+        # in a pipeline or $(...): one refresh, then it ends (it would never end on its own)
+        proc.out(frame(proc.engine, state)[len(HOME_CLEAR):])
+        return 0
     proc.out(ENTER + frame(proc.engine, state))
     return 0
