@@ -149,6 +149,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 # The engine answers over-long lines itself; this only bounds what we hold in memory.
                 reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox,
                                         session=content.get("session", "1"))
+            elif kind == "close":
+                reply = await self._run(services.close_session, content.get("session", ""), outbox, limited=False)
             elif kind == "interrupt":
                 reply = await self._run(services.interrupt, content.get("session", "1"), outbox, limited=False)
             elif kind == "editor.save":
@@ -190,7 +192,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
             return
         reply.pop("changed", None)
         self._schedule_wake(reply.pop("wake", None))
-        await self.send_json({"type": "result", "id": msg_id, **reply})
+        if kind == "close":
+            await self.send_json({"type": "closed", "id": msg_id, "session": content.get("session")})
+        else:
+            await self.send_json({"type": "result", "id": msg_id, **reply})
         await self._publish(outbox)
 
     async def _publish(self, outbox: list[dict]) -> None:

@@ -451,6 +451,20 @@ def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | No
                     outbox=outbox, session=session)
 
 
+def close_session(sandbox_id: int, user, session: str, outbox: list[dict] | None = None) -> dict:
+    """The learner closed terminal tab `session` (not tab 1): its jobs end, as on a terminal's hangup, and
+    its shell state goes."""
+    from .sim import jobs
+    session = check_session(session)
+    if session == "1":
+        raise SandboxError("the first terminal stays open")
+
+    def close(engine: Engine) -> Result:
+        jobs.close_session(engine, session)
+        return engine.wake()
+    return _execute(sandbox_id, user, None, close, outbox=outbox, session="")
+
+
 def wake(sandbox_id: int, user, outbox: list[dict] | None = None) -> dict:
     """The clock reached a time a running process waits for (a pod starting under a watch, sleep's end)."""
     return _execute(sandbox_id, user, None, lambda engine: engine.wake(), outbox=outbox,

@@ -90,6 +90,15 @@
         b.textContent = sid;
         b.title = "Terminal " + sid;
         b.addEventListener("click", () => this.select(sid));
+        if (sid !== "1") {
+          // closing a tab ends its shell and its jobs on the server (a terminal's hangup)
+          const x = document.createElement("span");
+          x.className = "term-tab-close";
+          x.textContent = "×";
+          x.title = "Close terminal " + sid + " (its jobs end)";
+          x.addEventListener("click", (ev) => { ev.stopPropagation(); this.close(sid); });
+          b.appendChild(x);
+        }
         this.bar.insertBefore(b, this.bar.querySelector("[data-term-add]"));
         this.buttons[sid] = b;
       }
@@ -102,6 +111,22 @@
       if (add) add.disabled = Object.keys(this.terminals).length >= 8;
       if (!this.hooks.activeSession) this.select(sid);
       return t;
+    }
+
+    close(sid) {
+      const t = this.terminals[sid];
+      if (!t || sid === "1") return;
+      this.socket.send({ type: "close", session: sid });
+      const host = t.term.element.parentNode;
+      t.closed = true;
+      t.term.dispose();
+      if (host !== this.firstHost) host.remove();
+      if (this.buttons[sid]) this.buttons[sid].remove();
+      delete this.terminals[sid];
+      delete this.buttons[sid];
+      const add = this.bar && this.bar.querySelector("[data-term-add]");
+      if (add) add.disabled = false;
+      if (this.hooks.activeSession === sid) this.select("1");
     }
 
     select(sid) {
@@ -153,6 +178,7 @@
     // (these return nothing: a test's evaluate() would try to serialise a whole terminal)
     hooks.openTab = (sid) => { tabs.select(tabs.open(sid || tabs.nextId()).session); };
     hooks.selectTab = (sid) => { tabs.select(String(sid)); };
+    hooks.closeTab = (sid) => { tabs.close(String(sid)); };
     hooks.run = (line) => terminal.runLine(line);
     // what the terminal shows, as text (wrapped rows joined back into lines), once pending writes are drawn
     hooks.screenText = (sid) => {

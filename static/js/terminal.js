@@ -67,12 +67,13 @@
       this.term.attachCustomKeyEventHandler((ev) => this.onKey(ev));
       el.addEventListener("contextmenu", () => this.term.focus());   // the browser menu's Paste reaches xterm
 
-      socket.on("hello", (m) => this.onHello(m));
-      socket.on("result", (m) => this.onResult(m));
-      socket.on("stream", (m) => { const c = (m.streams || {})[this.session]; if (c) this.onStream(c); });
-      socket.on("completion", (m) => this.onCompletion(m));
-      socket.on("error", (m) => this.onServerError(m));
-      socket.on("close", (m) => this.onClose(m));
+      const live = (fn) => (m) => { if (!this.closed) fn(m); };     // a closed tab's listeners stay on the socket
+      socket.on("hello", live((m) => this.onHello(m)));
+      socket.on("result", live((m) => this.onResult(m)));
+      socket.on("stream", live((m) => { const c = (m.streams || {})[this.session]; if (c) this.onStream(c); }));
+      socket.on("completion", live((m) => this.onCompletion(m)));
+      socket.on("error", live((m) => this.onServerError(m)));
+      socket.on("close", live((m) => this.onClose(m)));
       socket.on("refused", () => this.notice("The server refused this terminal (not your sandbox, or you are logged out)."));
       this.term.write("\x1b[2mConnecting to your sandbox…\x1b[0m");
     }

@@ -2,6 +2,8 @@
 output reaches every socket as `stream`, Ctrl-C is an `interrupt`, and the hello lists the tabs."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.web.test_consumers import channel_layer_kind, connect, login_cookie, make_sandbox  # noqa: F401
@@ -59,3 +61,28 @@ async def test_a_session_out_of_range_is_refused():
     reply = await receive(comm, "error")
     assert reply["message"] == "a terminal is numbered 1 to 8"
     await comm.disconnect()
+
+
+async def test_closing_a_tab_ends_its_jobs_and_forgets_its_shell():
+    sandbox = await make_sandbox("carol", "tabs")
+    comm, _, _ = await connect(sandbox.pk, await login_cookie("carol"))
+    await receive(comm, "hello")
+    await comm.send_json_to({"type": "command", "id": 1, "session": "2",
+                             "line": "kubectl create deploy web --image=nginx"})
+    await receive(comm, "result")
+    await asyncio.sleep(2.2)                             # nginx's pod runs after 2 s of the cluster's clock
+    await comm.send_json_to({"type": "command", "id": 2, "session": "2",
+                             "line": "kubectl port-forward deploy/web 8080:80 &"})
+    reply = await receive(comm, "result")
+    assert reply["output"].startswith("[1] ") and "Forwarding from 127.0.0.1:8080 -> 80" in reply["output"]
+    await comm.send_json_to({"type": "close", "id": 3, "session": "2"})
+    assert await receive(comm, "closed") == {"type": "closed", "id": 3, "session": "2"}
+    await comm.send_json_to({"type": "command", "id": 4, "session": "1", "line": "curl -s localhost:8080"})
+    reply = await receive(comm, "result")
+    assert reply["exit_code"] == 7                       # the port-forward ended with its tab
+    await comm.send_json_to({"type": "close", "id": 5, "session": "1"})
+    assert (await receive(comm, "error"))["message"] == "the first terminal stays open"
+    await comm.disconnect()
+    again, _, _ = await connect(sandbox.pk, await login_cookie("carol"))
+    assert [s["id"] for s in (await receive(again, "hello"))["sessions"]] == ["1"]
+    await again.disconnect()
