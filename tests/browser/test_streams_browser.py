@@ -111,6 +111,12 @@ def test_a_watch_in_one_tab_prints_the_pods_a_scale_in_another_creates(sandbox):
     wait_prompt(page, "2")
     assert tab_screen(page, "2").endswith("student@ubuntu:/tmp$ ")
 
+    # closing tab 2 hangs up its shell: its port-forward ends and the port is free again
+    page.locator(".term-tab[data-session='2'] .term-tab-close").click()
+    page.wait_for_function("!window.podscape.terminals['2'] && window.podscape.activeSession === '1'")
+    shown = run_in(page, "1", "curl -sS localhost:8080")
+    assert "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server\n" in shown
+
 
 def test_run_it_rm_gives_a_shell_in_the_pod_until_exit(sandbox):
     page = sandbox
