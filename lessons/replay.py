@@ -75,7 +75,7 @@ def _run_lines(lesson: dict, engine: Engine, progress: dict, lines: list[str], n
                records: list[dict]) -> float:
     for line in lines:
         now += CLOCK_STEP
-        result = engine.run(line, now=now)
+        result, now = engine.run_to_end(line, now=now)
         verdict = assess.assess(lesson, progress, line, result, engine)
         records.append({"command": line, "output": result.output, "exit_code": result.exit_code,
                         "assessment": verdict})
@@ -127,7 +127,7 @@ def _run_task(task: dict, lines: list[str], engine: Engine, now: float, records:
     problems = []
     for line in lines:
         now += CLOCK_STEP
-        result = engine.run(line, now=now)
+        result, now = engine.run_to_end(line, now=now)
         if result.editor:
             engine.save_editor(None, now=now)
         records.append({"command": line, "output": result.output, "exit_code": result.exit_code,

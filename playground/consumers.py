@@ -1,8 +1,10 @@
 """The sandbox's WebSocket (/ws/sandboxes/<id>/): the terminal and the live diagram.
 
-Protocol (README.md, "WebSocket protocol"): the client sends command / editor.save / editor.cancel / complete;
-the server answers hello, result, completion, error, and pushes topology diffs and traces to every
-socket of the sandbox (the channel group `sandbox-<id>`) after a change.
+Protocol (README "WebSocket protocol", docs/terminal.md): the client sends command / interrupt / editor.save /
+editor.cancel / complete, each terminal message naming its tab (`session`); the server answers hello,
+result, completion, error, and pushes topology diffs, traces and running jobs' output (`stream`) to every
+socket of the sandbox (the channel group `sandbox-<id>`) after a change. While a job waits on the clock,
+the socket keeps one timer that wakes it (services.wake).
 """
 from __future__ import annotations
 
@@ -95,9 +97,11 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.user_group = f"user-{user_id}"          # logout and password change close it (accounts.py)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        self._schedule_wake(hello.pop("wake", None))
         await self.send_json(hello)
 
     async def disconnect(self, code: int) -> None:
+        self._schedule_wake(None)
         if getattr(self, "counted_user", None) is not None:
             socketlimits.by_user.give_back(self.counted_user)
             self.counted_user = None
@@ -144,7 +148,12 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                 if not isinstance(line, str):
                     raise Refused("command needs a string line")
                 # The engine answers over-long lines itself; this only bounds what we hold in memory.
-                reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox)
+                reply = await self._run(services.run_command, line[: MAX_LINE * 2], outbox,
+                                        session=content.get("session", "1"))
+            elif kind == "close":
+                reply = await self._run(services.close_session, content.get("session", ""), outbox, limited=False)
+            elif kind == "interrupt":
+                reply = await self._run(services.interrupt, content.get("session", "1"), outbox, limited=False)
             elif kind == "editor.save":
                 text = content.get("content")
                 if not isinstance(text, str):
@@ -183,22 +192,59 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
                                   "message": "podscape: internal error; the command was not run"})
             return
         reply.pop("changed", None)
-        await self.send_json({"type": "result", "id": msg_id, **reply})
+        self._schedule_wake(reply.pop("wake", None))
+        if kind == "close":
+            await self.send_json({"type": "closed", "id": msg_id, "session": content.get("session")})
+        else:
+            await self.send_json({"type": "result", "id": msg_id, **reply})
+        await self._publish(outbox)
+
+    async def _publish(self, outbox: list[dict]) -> None:
         for message in outbox:
             try:
                 await self.channel_layer.group_send(self.group, message)
             except Exception:    # the command committed; a channel-layer hiccup only costs a diagram update
                 log.exception("publishing to %s failed", self.group)
 
-    async def _run(self, action, arg, outbox: list[dict], limited: bool = True) -> dict:
-        return await off_thread(self._run_sync, action, arg, outbox, limited)
+    async def _run(self, action, arg, outbox: list[dict], limited: bool = True, **kw) -> dict:
+        return await off_thread(self._run_sync, action, arg, outbox, limited, kw)
 
-    def _run_sync(self, action, arg, outbox: list[dict], limited: bool) -> dict:
+    def _run_sync(self, action, arg, outbox: list[dict], limited: bool, kw: dict | None = None) -> dict:
         """One trip to the database thread: the rate limit, then the command."""
         user = self.scope.get("user")
         if limited and not ratelimit.allow(getattr(user, "pk", None)):
             raise Refused(ratelimit.MESSAGE.strip())
-        return action(self.sandbox_id, user, arg, outbox=outbox)
+        return action(self.sandbox_id, user, arg, outbox=outbox, **(kw or {}))
+
+    # ---- the clock for running processes (jobs): one timer per socket, only while something waits --------
+    def _schedule_wake(self, delay) -> None:
+        old = getattr(self, "wake_handle", None)
+        if old is not None:
+            old.cancel()
+            self.wake_handle = None
+        if not isinstance(delay, (int, float)):
+            return
+        loop = asyncio.get_running_loop()
+        # a little after the time asked for, so the cluster's clock has reached it
+        self.wake_handle = loop.call_later(min(max(delay, 0.0), 3600.0) + 0.05,
+                                           lambda: asyncio.ensure_future(self._wake()))
+
+    async def _wake(self) -> None:
+        self.wake_handle = None
+        outbox: list[dict] = []
+        try:
+            reply = await off_thread(self._wake_sync, outbox)
+        except services.RateLimited:      # a command of this learner is running: it resumes the jobs too
+            self._schedule_wake(1.0)
+            return
+        except Exception:      # the next command or page load schedules it again
+            log.exception("sandbox %s: wake failed", self.sandbox_id)
+            return
+        self._schedule_wake(reply.get("wake"))
+        await self._publish(outbox)
+
+    def _wake_sync(self, outbox: list[dict]) -> dict:
+        return services.wake(self.sandbox_id, self.scope.get("user"), outbox=outbox)
 
     async def _complete(self, line: str, cursor: int) -> tuple[int, list[str]]:
         return await off_thread(self._complete_sync, line, cursor)
@@ -211,6 +257,10 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "topology", "add": event.get("add", []), "update": event.get("update", []),
                               "remove": event.get("remove", []), "version": event.get("version"),
                               "base": event.get("base")})
+
+    async def sandbox_stream(self, event: dict) -> None:
+        """Output of running jobs, per terminal tab: {session: {output, ended, exit_code, prompt}}."""
+        await self.send_json({"type": "stream", "streams": event.get("streams", {})})
 
     async def sandbox_traces(self, event: dict) -> None:
         await self.send_json({"type": "traces", "traces": event.get("traces", [])})

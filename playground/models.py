@@ -54,7 +54,10 @@ class Sandbox(models.Model):
     def history(self, limit: int | None = None) -> list[str]:
         """The last commands typed (oldest first), for the terminal's arrow keys."""
         limit = limit or settings.PODSCAPE_HISTORY
-        lines = self.meta.get("host", {}).get("history") or []
+        host = self.meta.get("host", {})
+        if host.get("session", "1") != "1":       # tab 1's history, while another tab's session is in use
+            host = (host.get("sessions") or {}).get("1") or {}
+        lines = host.get("history") or []
         if lines:
             return lines[-limit:]
         # A reset starts a new machine with no history: offer what was typed before it.
@@ -84,6 +87,7 @@ class CommandRecord(models.Model):
     line = models.TextField()
     prompt = models.CharField(max_length=300, blank=True, default="")   # shown before the line ("" for an editor save)
     clear = models.BooleanField(default=False)                          # `clear` / Ctrl-L wiped the screen after it
+    session = models.CharField(max_length=8, default="1")               # the terminal tab it was typed in
     output = models.TextField(blank=True)
     exit_code = models.IntegerField(default=0)
     assessment = models.JSONField(null=True, blank=True)

@@ -299,8 +299,9 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
     return sandbox, entry
 
 
-def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
-             assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None) -> dict:
+def _execute(sandbox_id: int, user, record_line: str | None, act: Callable[[Engine], Result],
+             assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None,
+             session: str = "1") -> dict:
     """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
 
     user_id = getattr(user, "pk", None)
@@ -310,7 +311,7 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
                 raise RateLimited(ratelimit.WORK_MESSAGE)
             work = 0
             try:
-                reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox)
+                reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox, session)
             finally:
                 ratelimit.spend_work(user_id, work)
     except ratelimit.InFlight:
@@ -318,8 +319,9 @@ def _execute(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Re
     return reply
 
 
-def _execute_in_turn(sandbox_id: int, user, record_line: str, act: Callable[[Engine], Result],
-                     assess_line: Callable[[Engine], str] | None, outbox: list[dict] | None) -> tuple[dict, int]:
+def _execute_in_turn(sandbox_id: int, user, record_line: str | None, act: Callable[[Engine], Result],
+                     assess_line: Callable[[Engine], str] | None, outbox: list[dict] | None,
+                     session: str = "1") -> tuple[dict, int]:
     """Run the line on the engine outside any transaction, then store it under the row lock if nobody else
     wrote the sandbox meanwhile: a slow line holds no lock and no database connection another learner needs
     (SQLite's one write lock included), and commands to one sandbox still apply one after the other.
@@ -341,18 +343,19 @@ def _execute_in_turn(sandbox_id: int, user, record_line: str, act: Callable[[Eng
                 files_before = quotas.file_bytes(entry.engine)
                 line = assess_line(entry.engine) if assess_line else record_line
                 # the prompt the line was typed at, for the reopened terminal (an editor save has none)
-                shown_prompt = "" if assess_line else entry.engine.host.prompt()
+                shown_prompt = "" if assess_line else _session_prompt(entry.engine, session)
                 result = act(entry.engine)
                 work += result.work
                 reply = _store_result(sandbox, user, entry, record_line, line, shown_prompt, result, outbox,
-                                      files_before)
+                                      files_before, session)
                 if reply is not None:
                     return reply, work
     raise AssertionError("the row-locked attempt cannot be overtaken")
 
 
-def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, line: str, shown_prompt: str,
-                  result: Result, outbox: list[dict] | None, files_before: int) -> dict | None:
+def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | None, line: str | None,
+                  shown_prompt: str, result: Result, outbox: list[dict] | None, files_before: int,
+                  session: str = "1") -> dict | None:
     """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
     engine = entry.engine
     with transaction.atomic():
@@ -369,17 +372,18 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
-        assessment, pane = assess(sandbox, line, result, engine)
+        assessment, pane = assess(sandbox, line, result, engine) if line is not None else (None, None)
         changes = delta.changes(engine.cluster, entry.stamps)
         new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
         sandbox.version += 1
         sandbox.save(update_fields=["meta", "version", "updated"])
-        CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
-                                     line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
-                                     prompt=shown_prompt[:300], clear=bool(result.clear),
-                                     output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
-                                     exit_code=result.exit_code,
-                                     assessment=assessment)
+        if record_line is not None:      # a wake-up of the clock or a Ctrl-C is not a command
+            CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
+                                         line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
+                                         prompt=shown_prompt[:300], clear=bool(result.clear),
+                                         output=result.output[:MAX_STORED_OUTPUT].replace("\x00", "\ufffd"),
+                                         exit_code=result.exit_code, session=session[:8],
+                                         assessment=assessment)
         changed = result.changed and not quota
         # The diagram follows the objects the command changed (a refusal or a stopped line reloaded the engine
         # as it was: nothing changed). The cached diagram is this command's to update: the entry was taken.
@@ -391,11 +395,15 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str, lin
         if d is not None and not topology.is_empty(d):
             entry.diagram.version = sandbox.version
         _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
+        if result.streams:      # other terminals' jobs printed (a watch saw this command's pods)
+            _publish_streams(sandbox.pk, result.streams, outbox)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes)
         transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
-                "assessment": assessment, "lesson": pane, "version": sandbox.version}
+                "assessment": assessment, "lesson": pane if pane is not None else lesson_state(sandbox),
+                "version": sandbox.version, "session": session, "running": result.running,
+                "wake": _wake_delay(engine, result.wake)}
 
 
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
@@ -417,14 +425,83 @@ def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[s
     return int(start), list(matches)[:200]
 
 
-def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None) -> dict:
-    """Run one terminal line in the user's sandbox. Sandbox.DoesNotExist if it is not theirs.
-    With an outbox, the group messages land there after the commit instead of being sent."""
+def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None, session: str = "1") -> dict:
+    """Run one terminal line in the user's sandbox, in terminal tab `session`. Sandbox.DoesNotExist if it is
+    not theirs. With an outbox, the group messages land there after the commit instead of being sent."""
     line = unicode_text(line if isinstance(line, str) else "", "The command")
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
-    return _execute(sandbox_id, user, line, lambda engine: engine.run(line), outbox=outbox)
+    session = check_session(session)
+    return _execute(sandbox_id, user, line, lambda engine: _in_session(engine, session, lambda: engine.run(line)),
+                    outbox=outbox, session=session)
+
+
+def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | None = None) -> dict:
+    """Ctrl-C in terminal tab `session`: its foreground job ends as the program does on SIGINT."""
+    session = check_session(session)
+    return _execute(sandbox_id, user, None, lambda engine: _in_session(engine, session, engine.interrupt),
+                    outbox=outbox, session=session)
+
+
+def close_session(sandbox_id: int, user, session: str, outbox: list[dict] | None = None) -> dict:
+    """The learner closed terminal tab `session` (not tab 1): its jobs end, as on a terminal's hangup, and
+    its shell state goes."""
+    from .sim import jobs
+    session = check_session(session)
+    if session == "1":
+        raise SandboxError("the first terminal stays open")
+
+    def close(engine: Engine) -> Result:
+        jobs.close_session(engine, session)
+        return engine.wake()
+    return _execute(sandbox_id, user, None, close, outbox=outbox, session="")
+
+
+def wake(sandbox_id: int, user, outbox: list[dict] | None = None) -> dict:
+    """The clock reached a time a running process waits for (a pod starting under a watch, sleep's end)."""
+    return _execute(sandbox_id, user, None, lambda engine: engine.wake(), outbox=outbox,
+                    session="")
+
+
+def check_session(session) -> str:
+    """A terminal tab's id: "1".."8" (jobs.MAX_SESSIONS)."""
+    from .sim.jobs import MAX_SESSIONS
+    session = str(session or "1")
+    if not session.isdigit() or not 1 <= int(session) <= MAX_SESSIONS:
+        raise SandboxError(f"a terminal is numbered 1 to {MAX_SESSIONS}")
+    return session
+
+
+def _in_session(engine: Engine, session: str, act: Callable[[], Result]) -> Result:
+    from .sim import jobs
+    jobs.use_session(engine, session)
+    return act()
+
+
+def _session_prompt(engine: Engine, session: str) -> str:
+    from .sim import jobs
+    if not session:
+        return ""
+    if session == engine.host.session:
+        return engine.host.prompt()
+    return jobs.session_view(engine.host, session)["prompt"]
+
+
+def _wake_delay(engine: Engine, when: float | None) -> float | None:
+    """Seconds from now until a running process wants a wake-up (the cluster's clock is the wall clock)."""
+    import time
+    if when is None:
+        return None
+    return max(0.0, float(when) - time.time())
+
+
+def _publish_streams(sandbox_id: int, streams: dict, outbox: list[dict] | None) -> None:
+    message = {"type": "sandbox.stream", "streams": streams}
+    if outbox is not None:
+        transaction.on_commit(lambda: outbox.append(message))
+    else:
+        transaction.on_commit(lambda: publish(sandbox_id, message))
 
 
 def _editor_line(engine: Engine) -> str:
@@ -449,16 +526,17 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
             "language": pending.get("language", "yaml")}
 
 
-def prompt(sandbox: Sandbox) -> str:
+def prompt(sandbox: Sandbox, session: str = "1") -> str:
+    from .sim import jobs
 
-    return Host.from_dict(sandbox.meta.get("host", {})).prompt()
+    return jobs.session_view(Host.from_dict(sandbox.meta.get("host", {})), session)["prompt"]
 
 
-def scrollback(sandbox: Sandbox) -> list[dict]:
+def scrollback(sandbox: Sandbox, session: str = "1") -> list[dict]:
     """The recent commands and their output, oldest first, for a reopened terminal to show before its prompt
     (as a terminal reattached to a running shell would): since the last reset or `clear`, at most
     SCROLLBACK_COMMANDS commands and SCROLLBACK_CHARS characters of output (an older output is cut from the top)."""
-    rows = (sandbox.commands.order_by("-seq")
+    rows = (sandbox.commands.filter(session__in=(session, "")).order_by("-seq")
             .values_list("line", "prompt", "output", "exit_code", "clear")[:SCROLLBACK_COMMANDS])
     kept, budget = [], SCROLLBACK_CHARS
     for line, shown_prompt, output, exit_code, clear in rows:
@@ -498,4 +576,29 @@ def hello(sandbox: Sandbox) -> dict:
         elements = topology.elements(sandbox.state)
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
             "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox),
-            "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox)}
+            "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox),
+            "sessions": sessions(sandbox), "wake": wake_delay(sandbox), "fresh_prompt": Host().prompt()}
+
+
+def sessions(sandbox: Sandbox) -> list[dict]:
+    """Every terminal tab of the sandbox: its prompt, history, scrollback and a running foreground job."""
+    from .sim import jobs
+
+    host = Host.from_dict(sandbox.meta.get("host", {}))
+    out = []
+    for sid in jobs.session_ids(host):
+        view = jobs.session_view(host, sid)
+        view["scrollback"] = scrollback(sandbox, sid) if sid != "1" else None   # tab 1's is the hello's own
+        out.append(view)
+    return out
+
+
+def wake_delay(sandbox: Sandbox) -> float | None:
+    """For a reopened page: when the running processes next want the clock (None: nothing is waiting)."""
+    from .sim import jobs
+
+    host = sandbox.meta.get("host", {})
+    if not host.get("jobs") and not any(s.get("jobs") for s in (host.get("sessions") or {}).values()):
+        return None
+    engine = store.load_engine(sandbox)
+    return _wake_delay(engine, jobs.next_wake(engine))

@@ -142,7 +142,7 @@ def run_script(text: str, write, *, seed: int = 0, lesson_slug: str | None = Non
                 result = engine.save_editor(None, now=now)
                 judged_line = editor_line
             else:
-                result = engine.run(command, now=now)
+                result, now = engine.run_to_end(command, now=now)
                 judged_line = command
                 if result.editor:
                     editor_line = command

@@ -87,6 +87,10 @@ class Cluster:
         self.written_base: dict | None = None
         self.last_changes: tuple | None = None      # (before, what delta.changes answered): asked twice, once found
         self._reset_log(None)
+        # Watch events for the running processes (jobs.py): while a process watches a kind, every write of it
+        # is kept here as (type, plural, object as written) until the processes have read it. Never persisted.
+        self.watching: frozenset[str] = frozenset()
+        self.watch_log: list[tuple[str, str, dict]] = []
 
     # ---- the change log (in memory, never persisted) ---------------------------------------------
     # put/touch/remove note what they changed so the controllers can reconcile only what a command touched
@@ -118,6 +122,9 @@ class Cluster:
             self._service_index.update(key, obj)
         if self.written is not None:
             self.written.add((plural, key))
+        if plural in self.watching:
+            kind = "DELETED" if obj is None else "ADDED" if old is None else "MODIFIED"
+            self.watch_log.append((kind, plural, deep_copy(obj if obj is not None else old)))
 
     @property
     def pod_index(self) -> PodIndex:

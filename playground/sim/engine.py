@@ -117,6 +117,9 @@ class Result:
     prompt: str = ""                 # the prompt to show after this command
     stopped: bool = False            # over its budget: what the line changed must not be kept
     work: int = 0                    # units of the Meter's budget the line used
+    running: bool = False            # a foreground job runs on in this session (jobs.py): no prompt yet
+    streams: dict = field(default_factory=dict)   # other sessions' job output: {session: {output, ended, ...}}
+    wake: float | None = None        # cluster time at which a running process wants resuming (jobs.next_wake)
 
     def as_dict(self) -> dict:
         return {"output": self.output, "exit_code": self.exit_code, "editor": self.editor,
@@ -181,6 +184,17 @@ EditorHandler = Callable[["Engine", "str | None", dict, Stream], int]
 EDITOR_HANDLERS: dict[str, EditorHandler] = {}
 
 
+def _serving(method):
+    """The engine's entry points run with the cluster's CRD kinds served (resources.serving)."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with res.serving(self.cluster):
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
         from .programs.kubectl.registry import build   # programs import the engine's types
@@ -191,6 +205,8 @@ class Engine:
         self.editor: dict | None = None
         self.clear = False
         self._rv_before = cluster.resource_version
+        self.job_offsets: dict[tuple[str, int], int] = {}   # a job spawned this run reads the events after it
+        self.terminal: Stream | None = None                   # the running line's terminal (Engine.run)
 
     # ---- construction and persistence ----------------------------------------------------------
     @classmethod
@@ -216,8 +232,11 @@ class Engine:
         controllers.reconcile(self.cluster)
 
     def _begin(self, now: float | None) -> None:
+        from . import jobs
         self.traces, self.editor, self.clear, self.work = [], None, False, 0
         self._rv_before = self.cluster.resource_version
+        self.cluster.watch_log = []
+        self.cluster.watching = jobs.watched_kinds(self.host) if jobs.any_jobs(self.host) else frozenset()
         self._tick(now)
         self._settled = (self.cluster.resource_version, self.cluster.running, self.cluster.now)
 
@@ -244,7 +263,7 @@ class Engine:
             if token is not None:
                 _meter.reset(token)
 
-    def _finish(self, out: Stream, code: int, stopped: bool = False) -> Result:
+    def _finish(self, out: Stream, code: int, stopped: bool = False, resume: bool = True) -> Result:
         if stopped:      # the caller throws this engine away: no reconcile of a half-done state
             return Result(output=out.text, exit_code=code, prompt=self.host.prompt(), stopped=True,
                           work=self.work)
@@ -253,20 +272,41 @@ class Engine:
         if self.cluster.running and getattr(self, "_settled", None) != (
                 self.cluster.resource_version, self.cluster.running, self.cluster.now):
             controllers.reconcile(self.cluster)
+        streams, is_running, wake = self._resume_jobs(out) if resume else ({}, False, None)
         return Result(output=out.text, exit_code=code, editor=self.editor, traces=self.traces, clear=self.clear,
                       changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt(),
-                      work=getattr(self, "work", 0))
+                      work=getattr(self, "work", 0), running=is_running, streams=streams, wake=wake)
 
-    def run(self, line: str, now: float | None = None) -> Result:
+    def _resume_jobs(self, out: Stream) -> tuple[dict, bool, float | None]:
+        """Every running process takes in what this command (or the clock) changed. This session's own job
+        output joins the command's; a background job that ended is announced before the prompt, as bash does."""
+        from . import jobs
+        if not jobs.any_jobs(self.host):
+            return {}, False, None
+        streams = jobs.resume_all(self)
+        mine = streams.pop(self.host.session, None)
+        if mine:
+            out.write(mine["output"])
+        is_running = jobs.running(self.host)
+        if not is_running:
+            out.write(jobs.notices(self.host))
+        return streams, is_running, jobs.next_wake(self)
+
+    def run(self, line: str, now: float | None = None, session: str | None = None) -> Result:
         with res.serving(self.cluster):     # the kinds its CRDs define are served while it runs
-            return self._run_line(line, now)
+            return self._run_line(line, now, session)
 
-    def _run_line(self, line: str, now: float | None = None) -> Result:
-        """Run one line as the learner's shell would, with the cluster's clock at `now`."""
-        from . import shell   # the shell imports programs, which import the engine's types
+    def _run_line(self, line: str, now: float | None = None, session: str | None = None) -> Result:
+        """Run one line as the learner's shell would, with the cluster's clock at `now`, in terminal `session`
+        (default: the one in use). A line typed while a foreground job runs ends that job first."""
+        from . import jobs, shell   # the shell imports programs, which import the engine's types
 
+        if session is not None:
+            jobs.use_session(self, session)
         self._begin(now)
-        term = Stream()
+        term = self.terminal = Stream()      # the tty: background jobs of this session write here too
+        if jobs.running(self.host):
+            jobs.interrupt(self, Stream())
         if len(line) > MAX_LINE:
             term.write(f"podscape: command line too long ({len(line)} characters; the limit is {MAX_LINE})\n")
             return self._finish(term, 2)
@@ -294,6 +334,65 @@ class Engine:
         code, stopped = self._metered(term, lambda: handler(self, content, pending.get("context", {}), term))
         self.host.last_exit = code
         return self._finish(term, code, stopped)
+
+    @_serving
+    def interrupt(self, session: str | None = None, now: float | None = None) -> Result:
+        """Ctrl-C in terminal `session`: its foreground job ends as the program does on SIGINT (kubectl
+        prints nothing more; bash's $? is 130). Output the job printed first (events up to now) comes along."""
+        from . import jobs
+        if session is not None:
+            jobs.use_session(self, session)
+        self._begin(now)
+        term = Stream()
+        streams = jobs.resume_all(self) if jobs.any_jobs(self.host) else {}
+        mine = streams.pop(self.host.session, None)
+        if mine:
+            term.write(mine["output"])
+        code = jobs.interrupt(self, term)
+        if code is None:
+            code = self.host.last_exit if mine and mine.get("ended") else 130
+            self.host.last_exit = code
+        result = self._finish(term, code)
+        result.streams = {**streams, **result.streams}
+        return result
+
+    @_serving
+    def wake(self, now: float | None = None) -> Result:
+        """The clock reached a time some process waits for: every session's processes resume; all their
+        output is in `streams` (no session typed anything)."""
+        from . import jobs
+        self._begin(now)
+        if self.cluster.running and getattr(self, "_settled", None) != (
+                self.cluster.resource_version, self.cluster.running, self.cluster.now):
+            controllers.reconcile(self.cluster)
+        streams = jobs.resume_all(self) if jobs.any_jobs(self.host) else {}
+        return Result(output="", exit_code=self.host.last_exit, traces=self.traces,
+                      changed=self.cluster.resource_version != self._rv_before, prompt=self.host.prompt(),
+                      running=jobs.running(self.host), streams=streams, wake=jobs.next_wake(self))
+
+    def run_to_end(self, line: str, now: float, limit: float = 60.0) -> tuple[Result, float]:
+        """A script's line (manage.py sim, lesson replays): nobody is there to press Ctrl-C, so a foreground
+        job is woken at each time it asks for (a pod starting under `kubectl run -it`, sleep's end) for up to
+        `limit` simulated seconds; one still running then (a watch, a port-forward) is interrupted.
+        (the line's result with the job's output joined, the clock after it)."""
+        result = self.run(line, now=now)
+        start, parts = now, [result.output]
+        while result.running and result.wake is not None and result.wake <= start + limit:
+            now = max(now, result.wake)
+            woke = self.wake(now=now)
+            mine = woke.streams.get(self.host.session) or {}
+            parts.append(mine.get("output", ""))
+            result.running = woke.running
+            result.wake = woke.wake
+            if mine.get("ended"):
+                result.exit_code = mine.get("exit_code", result.exit_code)
+                result.prompt = mine.get("prompt", result.prompt)
+        if result.running:
+            stopped = self.interrupt(now=now)
+            parts.append(stopped.output)
+            result.exit_code, result.prompt, result.running = stopped.exit_code, stopped.prompt, False
+        result.output = "".join(parts)
+        return result, now
 
     def open_editor(self, handler: str, title: str, content: str, context: dict, language: str = "yaml") -> None:
         """Called by a program (kubectl edit, nano) to open the editor pane after the command returns."""

@@ -48,12 +48,19 @@ class Host:
         self.namespace = "default"            # the kubeconfig context's namespace (config set-context)
         self.aliases: dict[str, str] = {}     # `alias k=kubectl` (the shell adds Ubuntu's .bashrc ones)
         self.exported: list[str] = []         # names in vars that `export` put into programs' environment
+        # Terminal tabs: each is a shell session of its own (cwd, variables, history, jobs); the fields of the
+        # one in use live on the Host as above, the others wait in `sessions` (jobs.use_session swaps them).
+        self.session = "1"
+        self.sessions: dict[str, dict] = {}
+        self.jobs: list[dict] = []            # this session's jobs (jobs.py): a foreground one, `&` ones
+        self.next_pid = 0                     # last process id handed out (bash's `[1] 12345`)
 
     def to_dict(self) -> dict:
         return {"files": self.files, "dirs": sorted(self.dirs), "vars": self.vars, "history": self.history[-1000:],
                 "cwd": self.cwd, "last_exit": self.last_exit, "pending_editor": self.pending_editor,
                 "shell_stack": self.shell_stack, "namespace": self.namespace, "aliases": self.aliases,
-                "exported": self.exported}
+                "exported": self.exported, "session": self.session, "sessions": self.sessions,
+                "jobs": self.jobs, "next_pid": self.next_pid}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Host":
@@ -69,6 +76,10 @@ class Host:
         h.aliases = data.get("aliases", {})
         h.exported = data.get("exported", [])
         h.namespace = data.get("namespace", "default")
+        h.session = data.get("session", "1")
+        h.sessions = data.get("sessions", {})
+        h.jobs = data.get("jobs", [])
+        h.next_pid = data.get("next_pid", 0)
         return h
 
     def env(self) -> dict[str, str]:

@@ -98,6 +98,7 @@ class Walk:
     dropped: bool = False               # a NetworkPolicy dropped it (the client sees a timeout)
     stop_at: str | None = None          # the hop where a failed request stopped, when not the last one
     stopped_by: list[str] = field(default_factory=list)   # ids of the NetworkPolicies that dropped it
+    forwarded: int = 0                  # the host port a `kubectl port-forward` took it through
 
     def hop(self, id_: str, kind: str, label: str, detail: str = "") -> None:
         self.hops.append({"id": id_, "kind": kind, "label": label, "detail": detail})
@@ -302,6 +303,11 @@ def route(cluster: Cluster, w: Walk) -> None:
                "Connection refused")
         return
     if addr in SERVICE_CIDR:
+        if from_host and cluster.running and cluster.runtime.get("tunnel"):
+            # `minikube tunnel` routes 10.96.0.0/12 through the node: the host reaches ClusterIPs
+            w.hops[-1]["detail"] += f"; route 10.96.0.0/12 -> {NODE_IP} (minikube tunnel)"
+            _to_cluster_ip(cluster, w)
+            return
         if from_host or not cluster.running:
             _off_the_map(cluster, w, "Service ClusterIPs (10.96.0.0/12) exist only inside the cluster: "
                                      "your machine has no route to them, so the packets leave by its default "
@@ -436,7 +442,12 @@ def _to_node(cluster: Cluster, w: Walk, node: str = NODE_NAME) -> None:
 
 
 def _host_loopback(cluster: Cluster, w: Walk) -> None:
-    """127.0.0.1 on the host: only docker's published ports of the minikube container answer."""
+    """127.0.0.1 on the host: a running `kubectl port-forward`'s port, or docker's published ports of the
+    minikube container."""
+    forward = (cluster.runtime.get("host_ports") or {}).get(str(w.port))
+    if forward is not None:
+        _forwarded(cluster, w, forward)
+        return
     if node_reachable(cluster) is None:
         for container_port, host_port in (kic(cluster).get("ports") or {}).items():
             if int(host_port) == w.port:
@@ -445,6 +456,29 @@ def _host_loopback(cluster: Cluster, w: Walk) -> None:
                 _to_node(cluster, w, NODE_NAME)
                 return
     w.fail("refused", "nothing listens on this port on your machine", "Connection refused")
+
+
+def _forwarded(cluster: Cluster, w: Walk, forward: dict) -> None:
+    """kubectl port-forward: the kubelet copies the connection into the pod's network namespace (the
+    container runtime's port forwarding), so no Service and no NetworkPolicy is on the way."""
+    w.forwarded = w.port
+    pod = cluster.get("pods", forward.get("namespace"), forward.get("pod", ""))
+    port = int(forward.get("remote", 0))
+    w.hops[-1]["detail"] += f"; 127.0.0.1:{w.port} -> kubectl port-forward -> pod port {port}"
+    if pod is None or pod.get("status", {}).get("phase") != "Running":
+        w.fail("reset", "the pod kubectl port-forward forwards to is gone", "Connection reset by peer")
+        return
+    w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod.get('status', {}).get('podIP')}:{port}")
+    w.client_ip = "127.0.0.1"
+    found = processes.listener(pod, port)
+    container = found[0] if found else None
+    if container is None:
+        w.fail("reset", f"pod {pod['metadata']['name']} has no process listening on port {port}",
+               "Connection reset by peer")
+        return
+    w.backend = Backend(pod["metadata"]["namespace"], pod["metadata"]["name"], pod["status"].get("podIP", ""),
+                        port, container.get("image", ""), container.get("name", ""))
+    w.reason = f"answered by pod {pod['metadata']['name']} ({container.get('image')}) on port {port}"
 
 
 # ---- Services ---------------------------------------------------------------------------------------

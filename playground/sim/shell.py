@@ -812,8 +812,11 @@ class Shell:
         if name.isdigit():
             k = int(name)
             return self.positional[k - 1] if 0 < k <= len(self.positional) else None
-        if name in ("-", "!"):
-            return {"-": "himBHs"}.get(name, "")
+        if name == "!":
+            from .jobs import last_background_pid
+            return last_background_pid(self.host)
+        if name == "-":
+            return "himBHs"
         if name == "RANDOM":     # deterministic, and without drawing from the cluster's dice
             self.random_draws = getattr(self, "random_draws", 0) + 1
             seed = (len(self.host.history) * 1_000_003 + self.random_draws * 7919 + self.commands) % 2**31
@@ -1258,10 +1261,41 @@ class Shell:
         self.host.vars, self.host.cwd = dict(saved[0]), saved[1]
 
     def run_seq(self, seq: Seq, io: "IO") -> int:
+        if seq is getattr(self, "top_seq", None):
+            return self.run_top_seq(seq, io)
         for node, background in seq.items:
             if background:
                 io.err.write(f"[1] {PID + 1 + self.commands}\n")
             self.status = self.run_and_or(node, io)
+        return self.status
+
+    def run_top_seq(self, seq: Seq, io: "IO") -> int:
+        """The learner's line: a lone simple command may become a job that runs on (jobs.py); `cmd &` prints
+        `[n] pid` first and leaves a job whose end bash announces before a later prompt."""
+        from . import jobs
+        for node, background in seq.items:
+            lone = node.first.cmds[0] if not node.rest and len(node.first.cmds) == 1 and not node.first.negate \
+                else None
+            lone = lone if isinstance(lone, Simple) and lone.words else None
+            line = " ".join(lone.words) if lone is not None else (node_text(node) or "command")
+            job = jobs.new_job(self.host, line, background=True) if background else None
+            if job is not None:
+                io.err.write(f"[{job['n']}] {job['pid']}\n")
+                self.host.last_bg = str(job["pid"])
+            token = jobs.spawn_slot.set({"cmd": lone, "background": background, "line": line, "job": job}
+                                        if lone is not None else None)
+            try:
+                self.status = self.run_and_or(node, io)
+            finally:
+                slot = jobs.spawn_slot.get()
+                jobs.spawn_slot.reset(token)
+            if job is not None and not (slot or {}).get("taken"):
+                job["status"] = self.status          # ran to its end at once: announced as Done / Exit N
+                job["fresh"] = True
+                self.host.jobs.append(job)
+                self.status = 0
+            if jobs.running(self.host):
+                break                                # bash waits for the foreground job before the rest
         return self.status
 
     def run_and_or(self, node: AndOr, io: "IO") -> int:
@@ -1578,6 +1612,7 @@ class Shell:
 
     def run_simple(self, cmd: Simple, io: "IO") -> int:
         self.tick()
+        original = cmd
         if cmd.words and (cmd.words[0] in UBUNTU_ALIASES or self.host.aliases):
             expanded = self.expand_aliases(cmd)
             if isinstance(expanded, str):
@@ -1609,11 +1644,15 @@ class Shell:
             for name, value in assigns.items():
                 self.assign(name, value)
             return self.subst_status if self.subst_status is not None else 0
+        slot = jobs_slot()
+        self.spawning = slot is not None and slot.get("cmd") is original
         return self.run_argv(argv, io2, assigns)
 
     def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
                  as_root: bool = False, builtins: bool = True) -> int:
         name = argv[0]
+        may_spawn, self.spawning = getattr(self, "spawning", False), False
+        self.builtin_may_spawn = may_spawn
         if builtins and name in self.functions:
             return self.call_function(argv, io)
         as_root = as_root or self.root
@@ -1669,6 +1708,7 @@ class Shell:
         proc.as_root = as_root                       # read by programs.vfs.is_root
         proc.stdout_is_tty = io.tty_out
         proc.shell = self                            # lets xargs run commands
+        proc.may_spawn = may_spawn                   # it may become a job (jobs.spawn)
         self.writer = name
         code = self.call(fn, proc, name, io)
         if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
@@ -2616,7 +2656,7 @@ def _shift(sh: Shell, argv: list[str], io: IO) -> int:
     return 0
 
 
-@builtin("shopt", "hash", "ulimit", "umask", "wait", "jobs", "trap", "complete", "compopt")
+@builtin("shopt", "hash", "ulimit", "umask", "trap", "complete", "compopt")
 def _accepted(sh: Shell, argv: list[str], io: IO) -> int:
     """Accepted quietly: they change nothing a learner can observe here."""
     return 0
@@ -2753,11 +2793,25 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
         del host.history[:-HISTORY_CAP]
     sh = Shell(engine, term)
     sh.current_err = term
+    sh.jobs_ok = True               # the learner's own line: its commands may become jobs (jobs.py)
     try:
         return run_script(sh, line, term)
     finally:
         for path in sh.temp_files:
             host.files.pop(path, None)
+
+
+def jobs_slot() -> dict | None:
+    from .jobs import spawn_slot
+    return spawn_slot.get()
+
+
+def node_text(node) -> str:
+    """A job's command text for `jobs` when it is not a simple command (a pipeline, a list)."""
+    try:
+        return " | ".join(" ".join(c.words) for c in node.first.cmds if isinstance(c, Simple))
+    except AttributeError:
+        return ""
 
 
 def run_script(sh: Shell, line: str, term: Stream) -> int:
@@ -2775,6 +2829,8 @@ def run_script(sh: Shell, line: str, term: Stream) -> int:
         term.write(w + "\n")
     if not tree.items:
         return host.last_exit
+    if getattr(sh, "jobs_ok", False):
+        sh.top_seq = tree
     try:
         return sh.run_seq(tree, IO(None, term, term, tty_out=sh.tty))
     except ExitShell as stop:
@@ -2791,3 +2847,8 @@ def run_script(sh: Shell, line: str, term: Stream) -> int:
     except RecursionError:
         term.write("podscape: input nested too deeply\n")
         return 2
+
+
+from .jobbuiltins import JOB_BUILTINS  # noqa: E402  (jobs, fg, bg, kill, wait, over jobs.py's job table)
+
+BUILTINS.update(JOB_BUILTINS)

@@ -47,6 +47,104 @@
     el.textContent = text;
   }
 
+  // The tab bar over the terminal pane: one xterm (and one server-side shell session) per tab.
+  class TerminalTabs {
+    constructor(firstHost, bar, socket, hooks) {
+      this.firstHost = firstHost;
+      this.bar = bar;
+      this.socket = socket;
+      this.hooks = hooks;
+      this.terminals = {};
+      this.buttons = {};
+      this.onSwitch = null;
+      const add = bar && bar.querySelector("[data-term-add]");
+      if (add) add.addEventListener("click", () => { this.select(this.open(this.nextId()).session); });
+    }
+
+    nextId() {
+      let n = 1;
+      while (this.terminals[String(n)]) n++;
+      return String(n);
+    }
+
+    open(sid, hello) {
+      sid = String(sid);
+      if (this.terminals[sid]) return this.terminals[sid];
+      let host = this.firstHost;
+      if (Object.keys(this.terminals).length) {
+        host = document.createElement("div");
+        host.className = "terminal-host";
+        host.dataset.session = sid;
+        host.setAttribute("role", "tabpanel");
+        host.hidden = true;
+        this.firstHost.parentNode.insertBefore(host, this.firstHost.nextSibling);
+      }
+      const t = new window.PodscapeTerminal(host, this.socket, this.hooks, sid);
+      this.terminals[sid] = t;
+      if (this.bar) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "term-tab";
+        b.setAttribute("role", "tab");
+        b.dataset.session = sid;
+        b.textContent = sid;
+        b.title = "Terminal " + sid;
+        b.addEventListener("click", () => this.select(sid));
+        if (sid !== "1") {
+          // closing a tab ends its shell and its jobs on the server (a terminal's hangup)
+          const x = document.createElement("span");
+          x.className = "term-tab-close";
+          x.textContent = "×";
+          x.title = "Close terminal " + sid + " (its jobs end)";
+          x.addEventListener("click", (ev) => { ev.stopPropagation(); this.close(sid); });
+          b.appendChild(x);
+        }
+        this.bar.insertBefore(b, this.bar.querySelector("[data-term-add]"));
+        this.buttons[sid] = b;
+      }
+      if (hello) t.onHello(hello);                       // opened from a hello: show its state at once
+      else if (Object.keys(this.terminals).length > 1 && this.hooks.lastHello) {
+        // a new tab is a fresh bash in ~ (the server makes its session on its first command)
+        t.onHello({ prompt: this.hooks.lastHello.fresh_prompt, sessions: [{ id: sid }] });
+      }
+      const add = this.bar && this.bar.querySelector("[data-term-add]");
+      if (add) add.disabled = Object.keys(this.terminals).length >= 8;
+      if (!this.hooks.activeSession) this.select(sid);
+      return t;
+    }
+
+    close(sid) {
+      const t = this.terminals[sid];
+      if (!t || sid === "1") return;
+      this.socket.send({ type: "close", session: sid });
+      const host = t.term.element.parentNode;
+      t.closed = true;
+      t.term.dispose();
+      if (host !== this.firstHost) host.remove();
+      if (this.buttons[sid]) this.buttons[sid].remove();
+      delete this.terminals[sid];
+      delete this.buttons[sid];
+      const add = this.bar && this.bar.querySelector("[data-term-add]");
+      if (add) add.disabled = false;
+      if (this.hooks.activeSession === sid) this.select("1");
+    }
+
+    select(sid) {
+      sid = String(sid);
+      const t = this.terminals[sid];
+      if (!t) return null;
+      Object.entries(this.terminals).forEach(([id, x]) => {
+        x.term.element.parentNode.hidden = id !== sid;
+        if (this.buttons[id]) this.buttons[id].setAttribute("aria-selected", id === sid ? "true" : "false");
+      });
+      this.hooks.activeSession = sid;
+      if (this.onSwitch) this.onSwitch(t);
+      t.fitSoon();
+      t.focus();
+      return t;
+    }
+  }
+
   function start() {
     const workspace = document.getElementById("workspace");
     if (!workspace) return;
@@ -71,13 +169,26 @@
     const diagram = new window.PodscapeDiagram(document.getElementById("diagram"), socket);
     hooks.cy = diagram.cy;
     hooks.diagramView = diagram;
-    const terminal = new window.PodscapeTerminal(document.getElementById("terminal"), socket, hooks);
+    // terminal tabs: each is a shell session of its own on the server (cwd, variables, history, jobs)
+    const tabs = new TerminalTabs(document.getElementById("terminal"), document.querySelector("[data-term-tabs]"),
+      socket, hooks);
+    let terminal = tabs.open("1");
+    tabs.onSwitch = (t) => { terminal = t; hooks.terminal = t; };
     hooks.terminal = terminal;
+    hooks.terminals = tabs.terminals;
+    // (these return nothing: a test's evaluate() would try to serialise a whole terminal)
+    hooks.openTab = (sid) => { tabs.select(tabs.open(sid || tabs.nextId()).session); };
+    hooks.selectTab = (sid) => { tabs.select(String(sid)); };
+    hooks.closeTab = (sid) => { tabs.close(String(sid)); };
     hooks.run = (line) => terminal.runLine(line);
     // what the terminal shows, as text (wrapped rows joined back into lines), once pending writes are drawn
-    hooks.screenText = () => new Promise((resolve) => terminal.term.write("", () => resolve(screenNow())));
-    const screenNow = () => {
-      const buf = terminal.term.buffer.active;
+    hooks.screenText = (sid) => {
+      const t = sid ? tabs.terminals[String(sid)] : terminal;
+      return new Promise((resolve) => t.term.write("", () => resolve(screenNow(t))));
+    };
+    socket.on("hello", (m) => (m.sessions || []).forEach((s) => tabs.open(s.id, m)));
+    const screenNow = (t) => {
+      const buf = t.term.buffer.active;
       const lines = [];
       for (let i = 0; i < buf.length; i++) {
         const row = buf.getLine(i);
@@ -91,6 +202,7 @@
       return lines.join("\n");
     };
     hooks.currentLine = () => ({ text: terminal.buffer, cursor: terminal.cursor, ready: terminal.ready });
+    hooks.jobRunning = (sid) => (sid ? tabs.terminals[String(sid)] : terminal).jobRunning;
 
     // the lesson pane (htmx) reloads itself on this event whenever the server reports lesson state
     const lessonChanged = (m) => {

@@ -18,7 +18,10 @@
   }
 
   class PodscapeTerminal {
-    constructor(el, socket, hooks) {
+    constructor(el, socket, hooks, session) {
+      this.session = String(session || "1");   // the terminal tab: a shell session of its own on the server
+      this.jobRunning = false;            // a foreground job (kubectl get -w, sleep) runs: no prompt until it ends
+      this.closed = false;                // the tab was closed: its listeners stay on the shared socket, silent
       this.socket = socket;
       this.hooks = hooks;                 // window.podscape: state the tests (and the page) read
       this.prompt = "";
@@ -65,11 +68,13 @@
       this.term.attachCustomKeyEventHandler((ev) => this.onKey(ev));
       el.addEventListener("contextmenu", () => this.term.focus());   // the browser menu's Paste reaches xterm
 
-      socket.on("hello", (m) => this.onHello(m));
-      socket.on("result", (m) => this.onResult(m));
-      socket.on("completion", (m) => this.onCompletion(m));
-      socket.on("error", (m) => this.onServerError(m));
-      socket.on("close", (m) => this.onClose(m));
+      const live = (fn) => (m) => { if (!this.closed) fn(m); };     // a closed tab's listeners stay on the socket
+      socket.on("hello", live((m) => this.onHello(m)));
+      socket.on("result", live((m) => this.onResult(m)));
+      socket.on("stream", live((m) => { const c = (m.streams || {})[this.session]; if (c) this.onStream(c); }));
+      socket.on("completion", live((m) => this.onCompletion(m)));
+      socket.on("error", live((m) => this.onServerError(m)));
+      socket.on("close", live((m) => this.onClose(m)));
       socket.on("refused", () => this.notice("The server refused this terminal (not your sandbox, or you are logged out)."));
       this.term.write("\x1b[2mConnecting to your sandbox…\x1b[0m");
     }
@@ -84,9 +89,17 @@
     focus() { this.term.focus(); }
 
     // ---------------------------------------------------------------- server messages
-    onHello(m) {
-      const first = !this.hooks.helloCount;
-      this.hooks.helloCount = (this.hooks.helloCount || 0) + 1;
+    onHello(hello) {
+      if (this.lastHello === hello) return;      // a tab opened while the hello is handed out gets it once
+      this.lastHello = hello;
+      // tab 1's prompt, history and scrollback are the hello's own fields; other tabs' are in `sessions`
+      const view = (hello.sessions || []).find((s) => s.id === this.session);
+      const m = this.session === "1" ? Object.assign({}, hello, { running: view && view.running })
+        : Object.assign({ prompt: hello.prompt, history: [], scrollback: [], editor: null }, view || {},
+          { editor: null });
+      const first = !this.helloSeen;
+      this.helloSeen = true;
+      if (this.session === "1") this.hooks.helloCount = (this.hooks.helloCount || 0) + 1;
       this.prompt = m.prompt || this.prompt || "$ ";
       if (Array.isArray(m.history)) {
         // a multi-line entry (a heredoc) is recalled by its first line, as bash without cmdhist does
@@ -112,6 +125,17 @@
         return;
       }
       if (this.editorOpen) this.closeEditor();
+      if (m.running) {
+        // a job runs in the foreground (the page was reloaded while `kubectl get -w` ran): show it running
+        if (first || !this.jobRunning) {
+          this.term.write(crlf(this.prompt + m.running.line) + "\r\n" + crlf(m.running.tail || ""));
+          this.promptCol = this.columnAfter(m.running.tail || "", 0);
+        }
+        this.jobRunning = true;
+        this.ready = false;
+        return;
+      }
+      if (this.jobRunning) { this.jobRunning = false; }
       const keep = first ? null : { text: this.buffer, cursor: this.cursor };
       this.showPrompt(true);
       if (keep && keep.text && !this.continuing) this.setLine(keep.text, keep.cursor);
@@ -138,7 +162,8 @@
     }
 
     onResult(m) {
-      if (this.waiting !== null && m.id !== undefined && m.id !== this.waiting) return;   // another tab's
+      if ((m.session || "1") !== this.session) return;                                   // another tab's
+      if (this.waiting !== null && m.id !== undefined && m.id !== this.waiting) return;   // another page's
       this.waiting = null;
       this.hooks.lastResult = m;
       this.hooks.results.push(m);
@@ -154,7 +179,33 @@
         return;
       }
       if (this.editorOpen) this.closeEditor();
+      if (m.running) {          // the command runs on (a watch, a foreground sleep): its output comes as `stream`
+        this.jobRunning = true;
+        this.ready = false;
+        return;
+      }
+      this.jobRunning = false;
       this.showPrompt(true);
+    }
+
+    // output of this tab's jobs, as it happens; `ended`: the foreground job is over, the prompt comes back
+    onStream(c) {
+      this.hooks.streams = (this.hooks.streams || 0) + 1;
+      const out = crlf(c.output || "");
+      if (c.prompt) this.prompt = c.prompt;
+      if (this.jobRunning || !this.ready) {
+        this.term.write(out);
+        this.promptCol = this.columnAfter(c.output || "", this.promptCol);
+      } else if (out) {
+        // a background job printed while the learner is at the prompt: above the line being typed
+        this.term.write(this.moveCursor(this.shown, 0) + "\x1b[J" + "\r" + out);
+        this.promptCol = this.columnAfter(c.output || "", 0);
+        this.redrawAfterMessage();
+      }
+      if (c.ended && this.jobRunning && this.waiting === null) {
+        this.jobRunning = false;
+        this.showPrompt(true);
+      }
     }
 
     onCompletion(m) {
@@ -186,6 +237,10 @@
     }
 
     onServerError(m) {
+      // an answer to this tab's command (or Tab); a message about the page goes to the tab in view
+      const hasId = m.id !== undefined && m.id !== null;
+      if (hasId ? m.id !== this.waiting && m.id !== this.completing
+        : (this.hooks.activeSession || "1") !== this.session) return;
       const atLineStart = this.waiting !== null || !this.ready;     // Enter already ended the command's line
       this.term.write((atLineStart ? "" : "\r\n") + "\x1b[31m" + crlf(String(m.message || "error")) + "\x1b[0m\r\n");
       this.promptCol = 0;
@@ -338,8 +393,16 @@
       if (this.editorOpen) return;
       if (!this.ready || this.waiting !== null) {
         // typed (or pasted) while a command runs: keep it for the next prompt, as a real tty does;
-        // Ctrl-C throws it away (the command itself already ran: the engine answers in milliseconds)
-        if (data === "\x03") { this.typeahead = ""; return; }
+        // Ctrl-C throws it away, and a job running in the foreground gets SIGINT (the server ends it)
+        if (data === "\x03") {
+          this.typeahead = "";
+          if (this.jobRunning && this.waiting === null) {
+            this.term.write("^C\r\n");
+            this.promptCol = 0;
+            this.waiting = this.socket.send({ type: "interrupt", session: this.session });
+          }
+          return;
+        }
         this.typeahead += data;
         return;
       }
@@ -420,6 +483,7 @@
           break;
         case "\x04":                                                                    // Ctrl-D
           if (this.cursor < len) this.replaceRange(this.cursor, this.cursor + 1, "");
+          else if (!len && !this.continuing) this.endOfInput();
           break;
         case "\x15":                                                                    // Ctrl-U
           this.killed = this.buffer.slice(0, this.cursor);
@@ -445,6 +509,15 @@
       }
     }
 
+    // Ctrl-D on an empty line: end of input. A shell in a pod exits (as `exit`); the learner's own shell
+    // says the terminal stays (the engine answers `exit` so)
+    endOfInput() {
+      this.term.write(this.moveCursor(this.shown, this.promptWidth()) + "\r\n");
+      this.promptCol = 0;
+      this.shown = 0;
+      this.submit("exit", true);
+    }
+
     interrupt() {
       this.term.write(this.moveCursor(this.shown, this.promptWidth() + this.buffer.length) + "^C\r\n");
       this.collector.reset();
@@ -465,7 +538,8 @@
 
     complete() {
       if (this.continuing || !this.socket.connected) return;
-      this.completing = this.socket.send({ type: "complete", line: this.buffer, cursor: this.cursor });
+      this.completing = this.socket.send({ type: "complete", line: this.buffer, cursor: this.cursor,
+        session: this.session });
     }
 
     listMatches(matches) {
@@ -505,10 +579,10 @@
       this.submit(r.command);
     }
 
-    submit(command) {
+    submit(command, eof) {
       if (!command.trim()) { this.showPrompt(false); return; }
       const first = command.split("\n")[0];
-      if (/^\s/.test(command) === false && this.history[this.history.length - 1] !== first) {
+      if (!eof && /^\s/.test(command) === false && this.history[this.history.length - 1] !== first) {
         this.history.push(first);
         if (this.history.length > HISTORY_LIMIT) this.history.shift();
       }
@@ -522,7 +596,7 @@
       }
       this.ready = false;
       this.hooks.commands.push(command);
-      this.waiting = this.socket.send({ type: "command", line: command });
+      this.waiting = this.socket.send({ type: "command", line: command, session: this.session });
     }
 
     // used by tests and by "run this command" buttons in the lesson pane: type a line and press Enter

@@ -138,11 +138,6 @@ def test_nodes_and_namespaces(engine):
     assert [l.split()[0] for l in ns] == ["NAME", "default", "kube-node-lease", "kube-public", "kube-system"]
 
 
-def test_watch_says_it_is_not_simulated(engine):
-    r = engine.sh("kubectl get pods -A -w")
-    assert "kube-system" in r.output and "watch is not simulated" in r.output
-
-
 def test_sort_by_and_label_columns(engine):
     out = engine.sh("kubectl get pods -n kube-system --sort-by=.metadata.name -L tier").output.splitlines()
     names = [l.split()[0] for l in out[1:]]

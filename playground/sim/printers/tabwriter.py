@@ -7,6 +7,10 @@ Cells are tab-terminated; the text after a line's last tab is not part of a colu
 A column's width is decided per *block* of consecutive lines that have a cell in that column, so a
 line without tabs ends the alignment of the lines above it (that is why `describe` realigns after
 `Containers:`). `flush()` ends every block (describe flushes before its Events table).
+
+kubectl's tables use liggitt/tabwriter with RememberWidths: `remember` (a list, kept by the caller between
+flushes) holds each column's widest width so far, and a later flush never makes a column narrower. That is
+why the rows `kubectl get -w` prints as events come stay aligned under the first listing's header.
 """
 from __future__ import annotations
 
@@ -36,14 +40,14 @@ def rows_text(rows: list[list[str]], minwidth: int, padding: int) -> str:
     return format_text("".join("\t".join(r) + "\n" for r in rows), minwidth, padding)
 
 
-def format_text(text: str, minwidth: int, padding: int) -> str:
+def format_text(text: str, minwidth: int, padding: int, remember: list[int] | None = None) -> str:
     lines = text.split("\n")
     trailing = lines.pop() if lines else ""   # text after the last newline (no newline follows it)
     cells = [line.split("\t") for line in lines]
     if trailing:
         cells.append(trailing.split("\t"))
     out: list[str] = []
-    _format(cells, 0, len(cells), [], minwidth, padding, out)
+    _format(cells, 0, len(cells), [], minwidth, padding, out, remember)
     result = "\n".join(out)
     if lines:
         result = result + "\n" if not trailing else result
@@ -51,7 +55,7 @@ def format_text(text: str, minwidth: int, padding: int) -> str:
 
 
 def _format(lines: list[list[str]], line0: int, line1: int, widths: list[int], minwidth: int, padding: int,
-            out: list[str]) -> None:
+            out: list[str], remember: list[int] | None = None) -> None:
     column = len(widths)
     this = line0
     while this < line1:
@@ -70,7 +74,12 @@ def _format(lines: list[list[str]], line0: int, line1: int, widths: list[int], m
             if w > width:
                 width = w
             this += 1
-        _format(lines, line0, this, widths + [width], minwidth, padding, out)
+        if remember is not None:
+            k = len(widths)
+            if k >= len(remember):
+                remember.extend([0] * (k + 1 - len(remember)))
+            width = remember[k] = max(remember[k], width)
+        _format(lines, line0, this, widths + [width], minwidth, padding, out, remember)
         line0 = this
     _write_lines(lines, line0, line1, widths, out)
 

@@ -735,7 +735,9 @@ def sleep(proc: Proc) -> int:
     for a in args:
         if not re.fullmatch(r"(\d+\.?\d*|\.\d+)[smhd]?|inf(inity)?", a):
             return usage_error(proc, "sleep", f"invalid time interval ‘{a}’")
-    return 0     # time is simulated: the cluster's clock moves between commands
+    from ..jobbuiltins import start_sleep
+    start_sleep(proc, args)   # a job until the cluster's clock reaches its end (at once in a pipeline)
+    return 0
 
 
 @program("env", "printenv")
@@ -1042,45 +1044,6 @@ def pager(proc: Proc) -> int:
                  "more: bad usage\nTry 'more --help' for more information.\n")
         return 1
     return status
-
-
-@program("watch")
-def watch(proc: Proc) -> int:
-    """One refresh of procps' watch: the header line, a blank line, then the command's output."""
-    args = proc.argv[1:]
-    interval = "2.0"
-    title = True
-    while args and args[0].startswith("-"):
-        a = args.pop(0)
-        if a in ("-n", "--interval") and args:
-            interval = args.pop(0)
-        elif a.startswith("-n") and len(a) > 2:
-            interval = a[2:]
-        elif a in ("-t", "--no-title"):
-            title = False
-        elif a == "--":
-            break
-    if not args:
-        proc.err("Usage:\n watch [options] command\n")
-        return 1
-    try:
-        interval = f"{max(float(interval), 0.1):.1f}"
-    except ValueError:
-        proc.err(f"watch: failed to parse argument: '{interval}'\n")
-        return 1
-    command = " ".join(args)
-    if title:
-        left = f"Every {interval}s: {command}"
-        right = f"{HOSTNAME}: " + time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(proc.cluster.now))
-        width = int(proc.env.get("COLUMNS", "80")) if proc.env.get("COLUMNS", "80").isdigit() else 80
-        gap = max(1, width - len(left) - len(right))
-        proc.out(left + " " * gap + right + "\n\n")
-    shell = getattr(proc, "shell", None)
-    if shell is None:
-        return 1
-    from ..shell import IO
-    shell.run_nested(command, IO(None, proc.stdout, proc.stdout))
-    return 0
 
 
 @program("base64")

@@ -491,6 +491,9 @@ class Curl:
         dest = pinned or url.host
         source = getattr(self.proc, "net_source", None) or network.HOST   # a pod when run by kubectl exec
         w = network.walk(cluster, self.proc.host.files, source, dest, url.port)
+        if w.forwarded:
+            from .kubectl.portforward import connection
+            connection(engine, w.forwarded)
         engine.trace(w.as_trace())
         t.walk = w
         t.local_port = cluster.randint(32768, 60999)
@@ -506,6 +509,11 @@ class Curl:
             self.info(f"IPv4: {'127.0.0.1' if url.host == 'localhost' else ip}")
         self.info(f"  Trying {shown_ip}:{url.port}...")
         budget = self._connect_budget_ms()
+        if w.verdict != "ok" and w.forwarded:
+            # kubectl port-forward accepted the connection, then closed it: the pod side failed
+            self.info(f"Connected to {url.host} ({ip}) port {url.port}")
+            t.code, t.error = 52, "Empty reply from server"
+            return
         if w.verdict != "ok":
             local = network.HOST_BRIDGE_IP if ip.startswith("192.168.49.") else (
                 "127.0.0.1" if ip.startswith("127.") else network.HOST_LAN_IP)

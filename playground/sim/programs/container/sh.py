@@ -250,6 +250,10 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     if psh.exited is not None:
         host.shell_stack.pop()
         code = psh.exited
+        if entry.get("attach"):              # kubectl run -it / attach: kubectl's closing lines, --rm's delete
+            from ..kubectl.attach import session_over
+            session_over(engine, entry, term)
+            return code
         if code:
             term.write(f"command terminated with exit code {code}\n")
         return code

@@ -16,7 +16,7 @@ WORKLOAD_KINDS = {"deployment": "deployments", "deployments": "deployments", "de
                   "job": "jobs", "jobs": "jobs", "statefulset": "statefulsets", "sts": "statefulsets"}
 
 
-def find_pod(inv: Invocation, ref: str) -> dict:
+def find_pod(inv: Invocation, ref: str, announce: bool = True) -> dict:
     """A pod by name, `pod/NAME`, or the first pod a workload or Service selects (AttachablePodForObject)."""
     from ... import labels
     ns = inv.namespace
@@ -48,7 +48,7 @@ def find_pod(inv: Invocation, ref: str) -> dict:
     if not pods:
         raise KubectlError("timed out waiting for the condition")
     pods.sort(key=lambda p: (p.get("status", {}).get("phase") != "Running", p["metadata"]["name"]))
-    if len(pods) > 1:         # polymorphichelpers.GetFirstPod says which one it took
+    if len(pods) > 1 and announce:      # exec says which one GetFirstPod took; port-forward does not
         inv.err(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
     return pods[0]
 

@@ -9,7 +9,7 @@ from ...labels import SelectorError, parse_selector, requirements_match
 from ...printers import tables
 from ...printers.output import GET_FORMATS, OutputError, render, resolve_format, validate_format
 from ...printers.jsonpath import JSONPath, JSONPathError
-from . import objrefs
+from . import objrefs, watch
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 
@@ -146,6 +146,9 @@ def get(inv: Invocation) -> int:
         inv.warn(ENDPOINTS_WARNING)
     if f["sort-by"]:
         groups = [(r, _sort(objs, f["sort-by"])) for r, objs in groups]
+    if f["watch"] or f["watch-only"]:
+        code = watch.start(inv, groups, pairs[0][1] if len(pairs) == 1 else None, out_fmt)
+        return _fail(inv, errors) if errors else code
 
     base = out_fmt.split("=", 1)[0]
     if out_fmt and base not in ("wide", "custom-columns"):
@@ -194,9 +197,6 @@ def get(inv: Invocation) -> int:
         if not text and not errors:
             namespaced = not all_ns and all(r.namespaced for r, _ in groups)
             inv.err(f"No resources found in {ns} namespace.\n" if namespaced else "No resources found\n")
-    if f["watch"] or f["watch-only"]:
-        inv.err("(watch is not simulated in the playground: this is the current state; run the command again "
-                "to see changes)\n")
     return _fail(inv, errors) if errors else 0
 
 

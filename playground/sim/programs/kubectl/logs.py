@@ -3,6 +3,10 @@ docker-entrypoint.sh and [notice] lines, httpd's AH00558/AH00489/AH00094, hello-
 and one access-log line per request the simulation served them (network.access_log)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from ... import jobs
+
 import time as _time
 
 from ... import images, network, webcontent
@@ -155,5 +159,41 @@ def logs(inv: Invocation) -> int:
         out = out[-tail:] if tail else []
     inv.out("".join(line + "\n" for line in out))
     if inv.flags.get("follow"):
-        inv.err("podscape: -f (follow) is not simulated: these are the lines logged so far\n")
+        if selector or inv.flags.get("previous") or inv.flags.get("prefix"):
+            inv.err("podscape: -f (follow) with -l, -p or --prefix is not simulated: these are the lines logged "
+                    "so far\n")
+            return 0
+        pod = pods[0]
+        state = {"namespace": pod["metadata"]["namespace"], "pod": pod["metadata"]["name"],
+                 "uid": pod["metadata"].get("uid", ""), "container": _container(pod, container_name, inv)["name"],
+                 "seen": len(pod_log(inv, pod, _container(pod, container_name, inv), False))}
+        if not jobs.spawn(inv.proc, LogsFollow(state)):
+            inv.err("podscape: logs -f follows only as a command of its own (or with &); it ended here\n")
     return 0
+
+
+@jobs.process("kubectl-logs-follow")
+class LogsFollow(jobs.Process):
+    """`kubectl logs -f`: the lines the container logs from now on (an access log line per request), until
+    the pod goes (the stream closes: kubectl ends without a word) or Ctrl-C."""
+
+    def watches(self) -> tuple[str, ...]:
+        return ("pods",)
+
+    def resume(self, engine, events, out) -> int | None:
+        s = self.state
+        pod = engine.cluster.get("pods", s["namespace"], s["pod"])
+        if pod is None or pod["metadata"].get("uid") != s["uid"]:
+            return 0
+        container = next((c for c in pod["spec"].get("containers", []) if c.get("name") == s["container"]), None)
+        if container is None:
+            return 0
+        reader = SimpleNamespace(engine=engine, cluster=engine.cluster, err=lambda text: None, flags={})
+        try:
+            lines = pod_log(reader, pod, container, False)
+        except KubectlError:
+            return None
+        if len(lines) > s["seen"]:
+            out.write("".join(line + "\n" for line in lines[s["seen"]:]))
+            s["seen"] = len(lines)
+        return None

@@ -1,6 +1,6 @@
 """`kubectl run NAME --image=...`: one Pod from kubectl's BasicPod generator (and a Service with --expose).
 
-Attaching (-i/-t/--attach/--rm) belongs with exec/logs and is refused here for now.
+With -i/-t/--attach the terminal attaches to the pod once it runs (attach.py); --rm deletes it afterwards.
 """
 from __future__ import annotations
 
@@ -151,11 +151,21 @@ def run(inv: Invocation) -> int:
                            "(--attach, --stdin, or --tty)", usage="help")
     if f["image-pull-policy"] not in ("", "Always", "IfNotPresent", "Never"):
         raise KubectlError(f"invalid image pull policy: {f['image-pull-policy']}", usage="help")
-    if attach or f["stdin"]:
-        raise KubectlError("attaching to a pod (-i, -t, --attach) is not available in the playground yet; "
-                           "run the pod without them and use 'kubectl logs'")
     name = inv.args[0]
     pod = build_pod(inv, name)
+    if attach or f["stdin"]:
+        from . import attach as attaching
+        container = pod["spec"]["containers"][0]
+        if f["stdin"]:          # run.go: Stdin, StdinOnce (unless --leave-stdin-open) and TTY on the container
+            container["stdin"] = True
+            if not f["leave-stdin-open"]:
+                container["stdinOnce"] = True
+        if f["tty"]:
+            container["tty"] = True
+        created = _create_silently(inv, pod, dry)
+        if created is None:
+            return 1
+        return attaching.start(inv, created, container["name"])
     if f["expose"]:
         # run creates the pod, then creates and prints the service, then prints the pod.
         from ... import resources as res
