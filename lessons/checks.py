@@ -338,7 +338,7 @@ def check_failures(check: dict, norm: str, output: str, exit_code: int, cluster)
             reasons.append(f"the output does not show {text!r}")
     for pred in check["state"]:
         why = evaluate(pred, cluster, output)
-        if why:
+        if why and why not in reasons:       # two requests failing for one cause say it once
             reasons.append(why)
     return reasons
 

@@ -261,6 +261,17 @@ def _gateway_request(cluster, p: dict) -> str | None:
     finally:
         cluster.counter = counter
     what = f"a request for {host}{path} through Gateway {name}"
+    why = _gateway_request_failure(cluster, p, d, what, host, path)
+    if why is None:
+        return None
+    from playground.sim.diagnose_gateway import request_problem
+    found = request_problem(cluster, gw, host, d.route)
+    return found.text() if found is not None else why      # the cause, and its fix last
+
+
+def _gateway_request_failure(cluster, p: dict, d, what: str, host: str, path: str) -> str | None:
+    from playground.sim.gateway import status
+
     if "status" in p:
         if d.status != int(p["status"]):
             return f"{what} is answered {d.status or 'by a backend'}, not {p['status']}"

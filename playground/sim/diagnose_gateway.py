@@ -147,3 +147,22 @@ def gateway_trace(cluster, trace: dict):
     return _diagnosis(reason[0].upper() + reason[1:].rstrip(".") + ". Every HTTPRoute attached to Gateway "
                       f"{name} is listed by kubectl get httproute -A; their hostnames and matches decide.") \
         if reason else None
+
+
+def request_problem(cluster, gateway: dict, host: str, route: dict | None = None):
+    """Why a request for `host` through `gateway` did not go where it should: the problem of the route it
+    took (`route`), else of any route for that host meant for this Gateway (or naming one that is missing)."""
+    if route is not None:
+        return httproute_problem(cluster, route)
+    gns, gname = gateway["metadata"]["namespace"], gateway["metadata"]["name"]
+    for r in gwstatus.creation_order(cluster.list("httproutes")):
+        hosts = (r.get("spec") or {}).get("hostnames") or []
+        if hosts and not any(gwstatus.host_matches(h, host) for h in hosts):
+            continue
+        for ref in (r.get("spec") or {}).get("parentRefs") or []:
+            ref_ns = ref.get("namespace") or r["metadata"]["namespace"]
+            if (ref_ns, ref.get("name")) == (gns, gname) or cluster.get("gateways", ref_ns, ref.get("name", "")) is None:
+                d = httproute_problem(cluster, r)
+                if d is not None:
+                    return d
+    return None
