@@ -234,10 +234,9 @@
     applyDiff(diff) {
       for (const id of diff.remove || []) this.elements.delete(id);
       for (const e of diff.add || []) this.elements.set(e.data.id, e);
-      for (const e of diff.update || []) {
-        const old = this.elements.get(e.data.id);
-        this.elements.set(e.data.id, old ? Object.assign({}, old, e, { data: Object.assign({}, old.data, e.data) }) : e);
-      }
+      // an update is the whole element (topology.diff): replace it, so a key the server dropped (a cause
+      // that was fixed) goes too
+      for (const e of diff.update || []) this.elements.set(e.data.id, e);
       this.render();
     }
 
@@ -285,6 +284,9 @@
             if (drawn.get(n.id) === key) continue;
             drawn.set(n.id, key);
             const relabel = el.data("label") !== data.label;
+            // data() merges: a key the server dropped (a cause that is fixed) must go too
+            const gone = Object.keys(el.data()).filter((k) => !(k in data) && k !== "id" && k !== "parent");
+            if (gone.length) el.removeData(gone.join(" "));
             el.data(data);
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));

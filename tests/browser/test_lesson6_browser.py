@@ -91,7 +91,7 @@ def test_lesson6_in_the_browser(server, page):
 
     step(page, "kubectl apply -f gateway-api/redirect.yaml", "apply-redirect")
     step(page, "curl -i http://old.example.com:$GATEWAY_PORT/", "curl-redirect",
-         "HTTP/1.1 301 Moved Permanently\nlocation: http://foo.example.com/\n")
+         "HTTP/1.1 301 Moved Permanently\r\nlocation: http://foo.example.com/\r\n")
 
     # a route whose backend does not exist: drawn red with Envoy Gateway's condition, and Envoy answers 500
     step(page, "kubectl apply -f gateway-api/www.yaml", "apply-www")
