@@ -102,8 +102,7 @@ def _backend_problem(cluster, route: dict):
                                   f"namespace {svc_ns}" + (f" (did you mean {close[0]}?)" if close else "")
                                   + f": ResolvedRefs is False, BackendNotFound, and Envoy answers 500 for that "
                                   "share of the requests.", fix)
-            return _diagnosis(f"HTTPRoute {name} cannot send to {ref.get('name')}: ResolvedRefs is False, {reason}: "
-                              f"{message}")
+            return _diagnosis(f"HTTPRoute {name} cannot send to {ref.get('name')}: {reason}: {message}")
     return None
 
 

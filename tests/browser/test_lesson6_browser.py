@@ -49,13 +49,15 @@ def test_lesson6_in_the_browser(server, page):
     open_lesson(page, base, "From Ingress to Gateway API")
     page.wait_for_selector("#lesson-pane [data-step]", timeout=10000)
     ids = [s["id"] for s in lesson_steps(page)]
-    assert ids[0] == "helm-install" and ids[-1] == "curl-www" and len(ids) == 22
+    assert ids[0] == "helm-install" and ids[-1] == "curl-www" and len(ids) == 23
 
     step(page, "helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.6.7 -n envoy-gateway-system "
                "--create-namespace", "helm-install", "STATUS: deployed\nREVISION: 1\nTEST SUITE: None\nNOTES:\n")
     step(page, "kubectl wait --timeout=5m -n envoy-gateway-system deployment/envoy-gateway --for=condition=Available",
          "wait-envoy-gateway", "deployment.apps/envoy-gateway condition met")
     step(page, "kubectl get crd", "get-crds", "httproutes.gateway.networking.k8s.io")
+    step(page, "ingress2gateway print --providers=ingress-nginx", "ingress2gateway",
+         "  name: nginx-app-ingress-all-hosts\n  namespace: default\n")
     step(page, "kubectl apply -f gateway-api/gateway.yaml", "apply-gateway",
          "gatewayclass.gateway.networking.k8s.io/eg created\ngateway.gateway.networking.k8s.io/eg created\n")
     step(page, "kubectl get gateway eg", "get-gateway", "eg     eg")
