@@ -128,10 +128,19 @@ def test_installing_twice_or_into_a_missing_namespace_fails_as_helm_does(engine)
 def test_other_charts_and_commands_are_refused_plainly(engine, line):
     r = engine.run(line)
     assert r.exit_code == 1
-    assert re.match(r"helm: the playground simulates only `helm install\|list\|uninstall\|version`", r.output)
+    assert re.match(r"helm: the playground simulates only `helm install\|list\|status\|uninstall\|version`", r.output)
 
 
 def test_version(engine):
     assert engine.run("helm version").output == (
         'version.BuildInfo{Version:"v3.19.0", GitCommit:"3d8990f0836691f0229297773f3524598f46bda6", '
         'GitTreeState:"clean", GoVersion:"go1.24.7"}\n')
+
+
+def test_status_prints_the_install_summary_again(engine):
+    install = engine.run(INSTALL + " 2>/dev/null").output
+    assert engine.run("helm status eg -n envoy-gateway-system").output == install
+    r = engine.run("helm status eg")
+    assert (r.exit_code, r.output) == (1, "Error: release: not found\n")
+    assert engine.run("kubectl get ns envoy-gateway-system --show-labels --no-headers").output.split()[-1] == \
+        "kubernetes.io/metadata.name=envoy-gateway-system,name=envoy-gateway-system"

@@ -9,7 +9,8 @@ for the labels): ServiceAccount, ConfigMap, Deployment and Service `envoy-gatewa
 the vendored Gateway API v1.4.1 standard install (the chart bundles the experimental channel and Envoy
 Gateway's own policy CRDs; neither is simulated), and the RBAC objects and the topology injector's webhook
 are not created. The release is recorded as helm does, in a Secret `sh.helm.release.v1.<name>.v<rev>`
-(type helm.sh/release.v1, data.release = base64 of gzipped JSON), which `helm list` reads back.
+(type helm.sh/release.v1, data.release = base64 of gzipped JSON), which `helm list` and `helm status` read
+back. The OCI pull's `Digest:` line is not printed (the playground has no copy of the chart archive to hash).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ CRDS_URL = GATEWAY_API + "v1.4.1/standard-install.yaml"
 NOT_SIMULATED = ("Podscape: this chart's Envoy Gateway policy CRDs (gateway.envoyproxy.io), its RBAC objects, "
                  "its certgen Job and its topology webhook are not simulated; the Gateway API CRDs installed are "
                  "the v1.4.1 standard channel.\n")
-UNSUPPORTED = ("helm: the playground simulates only `helm install|list|uninstall|version` for the chart "
+UNSUPPORTED = ("helm: the playground simulates only `helm install|list|status|uninstall|version` for the chart "
                f"{CHART_REF} --version {CHART_VERSION} (Envoy Gateway's quick start)\n")
 
 NOTES = """**************************************************************************
@@ -247,7 +248,9 @@ def do_install(proc: Proc, args: list[str]) -> int:
     if cluster.get("namespaces", None, ns) is None:
         if "--create-namespace" not in flags:
             raise HelmError(f'INSTALLATION FAILED: create: failed to create: namespaces "{ns}" not found')
-        apiserver.create(cluster, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        # pkg/action/install.go createNamespace: labelled name=<namespace>
+        apiserver.create(cluster, {"apiVersion": "v1", "kind": "Namespace",
+                                   "metadata": {"name": ns, "labels": {"name": ns}}})
     # helm installs crds/ first and skips any CRD that exists already
     for m in manifests.read_stream(fetch(CRDS_URL) or "", CRDS_URL):
         obj = getattr(m, "obj", None)
@@ -268,9 +271,26 @@ def do_install(proc: Proc, args: list[str]) -> int:
                       "info": {"first_deployed": now, "last_deployed": now, "status": "deployed",
                                "description": "Install complete"},
                       "chart": {"name": CHART, "version": CHART_VERSION, "appVersion": CHART_VERSION}})
-    proc.out(f"NAME: {name}\nLAST DEPLOYED: {_ansic(now)}\nNAMESPACE: {ns}\nSTATUS: deployed\nREVISION: 1\n"
-             f"TEST SUITE: None\nNOTES:\n{NOTES.format(name=name, ns=ns)}")
+    proc.out(_summary(name, ns, now, 1))
     proc.err(NOT_SIMULATED)
+    return 0
+
+
+def _summary(name: str, ns: str, deployed: float, revision: int) -> str:
+    """What install and status print (pkg/cli/output of cmd/helm/status.go's writer, without --show-desc)."""
+    return (f"NAME: {name}\nLAST DEPLOYED: {_ansic(deployed)}\nNAMESPACE: {ns}\nSTATUS: deployed\n"
+            f"REVISION: {revision}\nTEST SUITE: None\nNOTES:\n{NOTES.format(name=name, ns=ns)}")
+
+
+def do_status(proc: Proc, args: list[str]) -> int:
+    flags, pos = _parse(args, {"-n", "--namespace"}, set())
+    if len(pos) != 1:
+        raise HelmError('"helm status" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]')
+    ns = _namespace(flags)
+    rel = next((r for r in _releases(proc.cluster, ns) if r["name"] == pos[0]), None)
+    if rel is None:
+        raise HelmError("release: not found")
+    proc.out(_summary(rel["name"], ns, rel["info"]["last_deployed"], rel["version"]))
     return 0
 
 
@@ -336,6 +356,8 @@ def helm(proc: Proc) -> int:
             return 0
         if sub == "install":
             return do_install(proc, rest)
+        if sub == "status":
+            return do_status(proc, rest)
         if sub in ("list", "ls"):
             return do_list(proc, rest)
         if sub in ("uninstall", "delete", "del", "un"):
