@@ -144,3 +144,18 @@ def test_status_prints_the_install_summary_again(engine):
     assert (r.exit_code, r.output) == (1, "Error: release: not found\n")
     assert engine.run("kubectl get ns envoy-gateway-system --show-labels --no-headers").output.split()[-1] == \
         "kubernetes.io/metadata.name=envoy-gateway-system,name=envoy-gateway-system"
+
+
+def test_the_controller_answers_its_probes_and_the_proxy_shutdown_manager_does_not_borrow_them(engine):
+    """controller-runtime's /readyz on 8081 (the chart's readinessProbe); Envoy's pods run the same image as
+    `envoy-gateway envoy shutdown-manager`, which serves only 19002."""
+    from playground.sim import processes
+    engine.run(INSTALL)
+    engine.run(WAIT)
+    engine.run(QUICKSTART)
+    pods = {p["metadata"]["name"].split("-")[1]: p for p in engine.cluster.list("pods", "envoy-gateway-system")}
+    listening = {k: [port for port in (8081, 10080, 19002) if processes.listener(p, port)] for k, p in pods.items()}
+    assert listening == {"gateway": [8081], "default": [10080, 19002]}
+    from playground.sim.probes import readiness_failure
+    controller = pods["gateway"]
+    assert readiness_failure(engine.cluster, controller, controller["spec"]["containers"][0]) is None
