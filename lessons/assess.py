@@ -326,7 +326,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
         return mistake(f"The {what} is gone.", again)
     if not failed and (pattern_hit or (this_verb not in READ_ONLY_VERBS and (
             (not step["check"]["command"] and this_verb in verbs) or _touches_step_objects(step, norm)))):
-        reasons = [r for r in failures if r != "command"]
+        reasons = sorted((r for r in failures if r != "command"), key=lambda r: "Fix: " in r)   # a fix ends the hint
         text = "; ".join(r[0].upper() + r[1:] for r in reasons)
         text += "" if "Fix: " in text or text.endswith(".") else "."
         ref = _safe_reference(step, cluster)

@@ -105,7 +105,7 @@ def verb(norm: str) -> str:
 # Which key names a predicate's kind, most specific first ({route: .., service: ..} is a route check,
 # {reaches: .., pods: ..} a reaches check). Never the mapping's first key: PostgreSQL's jsonb, where the
 # loaded lessons are stored, does not keep key order.
-KIND_ORDER = ("route", "reaches", "request", "object", "cluster", "ingress", "deployment", "service", "pods", "output_contains")
+KIND_ORDER = ("gateway_request", "route", "reaches", "request", "object", "cluster", "ingress", "deployment", "service", "pods", "output_contains")
 
 
 def predicate_kind(pred: dict) -> str:
@@ -123,7 +123,7 @@ def validate_predicate(pred) -> str | None:
                "ingress": INGRESS_KEYS, "output_contains": {"output_contains"}}.get(kind)
     if allowed is None:
         return (f"unknown predicate {kind!r} (use service, deployment, pods, ingress, object, reaches, request, "
-                f"route, cluster or output_contains)")
+                f"route, gateway_request, cluster or output_contains)")
     if not isinstance(pred[kind], str) or not pred[kind]:
         return f"{kind} needs a name (text)"
     unknown = set(pred) - allowed
@@ -340,7 +340,7 @@ def check_failures(check: dict, norm: str, output: str, exit_code: int, cluster)
             reasons.append(f"the output does not show {text!r}")
     for pred in check["state"]:
         why = evaluate(pred, cluster, output)
-        if why:
+        if why and why not in reasons:       # two requests failing for one cause say it once
             reasons.append(why)
     return reasons
 

@@ -11,6 +11,12 @@
         (allowed: true) or does not (allowed: false: dropped, refused or unreachable)
     {route: "wp.example.com/blog", service: wordpress, port: 80}
         the running ingress controller sends a request for that host and path to that Service (and port)
+    {gateway_request: "foo.example.com/hello", service: newdeploy, gateway: eg, port: 80, namespace: default,
+     share: 10, status: 301, location: "http://new.example.com/"}
+        Envoy Gateway's proxy for Gateway `gateway` (default eg), on its listener `port` (default 80), sends a GET
+        for that host and path to a rule whose backends include Service `service` (with `share` percent of the
+        rule's weight), or answers `status` itself (a redirect, with its Location); the same routing.decide the
+        proxy answers curl with
     {cluster: running, cni: calico}   {cluster: stopped}   {cluster: deleted}
         minikube's state: stopped holds for a stopped or a deleted cluster (nothing runs); cni names the
         network plugin of a running cluster (bridge, calico, cilium, flannel)
@@ -26,9 +32,10 @@ REQUEST_KEYS = {"request", "namespace", "allowed"}
 REQUEST_PARTS = {"from", "to", "port", "protocol"}
 ROUTE_KEYS = {"route", "namespace", "service", "port"}
 CLUSTER_KEYS = {"cluster", "cni"}
+GATEWAY_REQUEST_KEYS = {"gateway_request", "gateway", "port", "namespace", "service", "share", "status", "location"}
 CLUSTER_STATES = ("running", "stopped", "deleted")
 KEYS = {"object": OBJECT_KEYS, "reaches": REACHES_KEYS, "request": REQUEST_KEYS, "route": ROUTE_KEYS,
-        "cluster": CLUSTER_KEYS}
+        "cluster": CLUSTER_KEYS, "gateway_request": GATEWAY_REQUEST_KEYS}
 MISSING = object()
 
 
@@ -65,6 +72,11 @@ def validate(kind: str, pred: dict) -> str | None:
             return f"cluster must be one of {', '.join(CLUSTER_STATES)}"
         if "cni" in pred and not isinstance(pred["cni"], str):
             return "cni must be the name of a network plugin, such as calico"
+    elif kind == "gateway_request":
+        if not isinstance(pred["gateway_request"], str) or "/" not in pred["gateway_request"]:
+            return "gateway_request needs HOST/PATH, such as foo.example.com/hello"
+        if ("service" in pred) == ("status" in pred):
+            return "gateway_request needs either service: NAME or status: CODE"
     elif kind == "route":
         if not isinstance(pred["route"], str) or not pred["route"] or not isinstance(pred.get("service"), str):
             return "route needs HOST/PATH (such as foo.example.com/) and service: NAME"
@@ -228,6 +240,61 @@ def _route(cluster, p: dict) -> str | None:
     return None
 
 
+# ---- a request through Envoy Gateway's proxy --------------------------------------------------------
+def _gateway_request(cluster, p: dict) -> str | None:
+    from playground.sim.gateway import envoy, routing, status
+
+    host, _, path = p["gateway_request"].partition("/")
+    path = "/" + path
+    name, ns, port = p.get("gateway", "eg"), p.get("namespace", "default"), int(p.get("port", 80))
+    if not envoy.running(cluster):
+        return "Envoy Gateway's controller is not running (helm install eg ..., then kubectl wait for it)"
+    gw = cluster.get("gateways", ns, name)
+    if gw is None:
+        return f"there is no Gateway {name}" + ("" if ns == "default" else f" in namespace {ns}")
+    counter = cluster.counter            # a weighted rule draws from the sandbox's dice: leave them as they were
+    try:
+        d = routing.decide(cluster, status.translate(cluster), gw, port, "GET", path, host, [("Host", host)])
+    finally:
+        cluster.counter = counter
+    what = f"a request for {host}{path} through Gateway {name}"
+    why = _gateway_request_failure(cluster, p, d, what, host, path)
+    if why is None:
+        return None
+    from playground.sim.diagnose_gateway import request_problem
+    found = request_problem(cluster, gw, host, d.route)
+    return found.text() if found is not None else why      # the cause, and its fix last
+
+
+def _gateway_request_failure(cluster, p: dict, d, what: str, host: str, path: str) -> str | None:
+    from playground.sim.gateway import status
+
+    if "status" in p:
+        if d.status != int(p["status"]):
+            return f"{what} is answered {d.status or 'by a backend'}, not {p['status']}"
+        if "location" in p and d.location != p["location"]:
+            return f"{what} is redirected to {d.location or 'nowhere'}, not {p['location']}"
+        return None
+    if d.route is None:
+        return f"{what} matches no HTTPRoute ({d.reason})"
+    rule = ((d.route.get("spec") or {}).get("rules") or [])[d.rule_index]
+    refs = [r for r in rule.get("backendRefs") or [] if int(r.get("weight", 1)) > 0]
+    mine = [r for r in refs if r.get("name") == p["service"]]
+    rname = d.route["metadata"]["name"]
+    if not mine:
+        names = ", ".join(r.get("name", "") for r in refs) or "no Service"
+        return f"{what} goes by HTTPRoute {rname} to {names}, not {p['service']}"
+    problem = status.backend_problem(cluster, d.route, mine[0])
+    if problem is not None:
+        return f"HTTPRoute {rname} cannot send to {p['service']}: {problem[1]}"
+    if "share" in p:
+        total = sum(int(r.get("weight", 1)) for r in refs)
+        share = round(100 * sum(int(r.get("weight", 1)) for r in mine) / total)
+        if share != int(p["share"]):
+            return f"{p['service']} gets {share}% of the requests for {host}{path}, not {p['share']}%"
+    return None
+
+
 # ---- minikube itself --------------------------------------------------------------------------------
 def _cluster(cluster, p: dict) -> str | None:
     from playground.sim import network, policy
@@ -255,4 +322,6 @@ def evaluate(kind: str, pred: dict, cluster, host_files: dict | None = None) -> 
         return _route(cluster, pred)
     if kind == "request":
         return _request(cluster, host_files or {}, pred)
+    if kind == "gateway_request":
+        return _gateway_request(cluster, pred)
     return f"unknown predicate {kind!r}"

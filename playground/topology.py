@@ -9,8 +9,11 @@ notes/diagram-contract.md; in short:
       namespace/<ns>                       one lane per namespace; inside it
         workload/<ns>/<Kind>/<name>        Deployment, DaemonSet, StatefulSet, Job, CronJob, an unowned ReplicaSet
           pod/<ns>/<name>                  (a pod without a workload sits in the lane directly)
-        service/<ns>/<name>, ingress/<ns>/<name>, networkpolicy/<ns>/<name>
-    edge/<source>-><target>                selects, nodeport, exposes, hostport, serves, routes, isolates
+        service/<ns>/<name>, ingress/<ns>/<name>, networkpolicy/<ns>/<name>, gateway/<ns>/<name>,
+        httproute/<ns>/<name>
+      gatewayclass/<name>                  a GatewayClass (playground/topology_gateway.py)
+    edge/<source>-><target>                selects, nodeport, exposes, hostport, serves, routes, isolates,
+                                           instance, fronts, attaches, backend
 
 Every element is built by a function of one object (and a few cluster-wide facts kept in `Context`), and
 every edge by a function of one pair of objects, so playground/topology_delta.py can rebuild only what a
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from . import topology_ingress, topology_policy
+from . import topology_gateway, topology_ingress, topology_policy
 from .sim import diagnose, ingress as routing, policy
 from .sim.network import parse_hosts
 from .sim.cluster import Cluster
@@ -276,7 +279,8 @@ def selects_edge(ctx: Context, svc: dict, pod: dict) -> dict | None:
 
 # ---- the whole diagram -------------------------------------------------------------------------------
 KIND_ORDER = {k: i for i, k in enumerate(
-    ("host", "node", "namespace", "entry", "workload", "pod", "service", "ingress", "networkpolicy"))}
+    ("host", "node", "namespace", "entry", "workload", "pod", "service", "ingress", "networkpolicy",
+     "gatewayclass", "gateway", "httproute"))}
 
 
 def order_key(e: dict) -> tuple:
@@ -297,7 +301,7 @@ def _source(source) -> tuple[Cluster, dict]:
 def namespaces_of(cluster: Cluster) -> set[str]:
     """Every namespace with a lane: the Namespace objects and any namespace an object sits in."""
     names = {n["metadata"]["name"] for n in cluster.list("namespaces")}
-    for plural in ("pods", "services", "ingresses", "networkpolicies", *WORKLOADS):
+    for plural in ("pods", "services", "ingresses", "networkpolicies", "gateways", "httproutes", *WORKLOADS):
         names.update(k.split("/", 1)[0] for k in cluster.objects.get(plural, {}))
     return names
 
@@ -359,6 +363,8 @@ def build(source) -> dict[str, dict]:
             for pod in by_ns.get(np_["metadata"].get("namespace", "default"), ()):
                 add(topology_policy.isolates_edge(ctx, np_, pod))
         for e in topology_ingress.controller_edges(ctx):
+            add(e)
+        for e in topology_gateway.elements(ctx):
             add(e)
     return prune(out)
 

@@ -12,13 +12,15 @@ counts; a Service its element,
 its NodePort entries and its edges; a workload its element and, when its identity or ownerReferences
 change, the pods it owns; an Endpoints object its Service's element (the count of ready endpoints).
 Cluster-wide facts (nodes, running, the ingress controllers, IngressClasses, whether policies are
-enforced, the set of namespaces) change elements everywhere: then the diagram is rebuilt whole.
+enforced, the set of namespaces) change elements everywhere: then the diagram is rebuilt whole. So does a
+change to a Gateway API object, or a Service coming or going while Gateway API objects exist
+(topology_gateway's edges join Gateways, routes and Services across namespaces).
 tests/web/test_topology_delta.py checks after every command of the lessons and of random sessions that
 the result equals the full rebuild.
 """
 from __future__ import annotations
 
-from . import topology, topology_ingress, topology_policy
+from . import topology, topology_gateway, topology_ingress, topology_policy
 from .sim import ingress as routing
 from .sim.cluster import Cluster
 
@@ -190,6 +192,8 @@ class Diagram:
         for plural, key in gone:
             if plural in REBUILD_ON:
                 return True
+        if self._gateway_api_changed(cluster, changed + gone):
+            return True
         for plural, key in changed:
             if plural == "ingressclasses" or (plural == "nodes" and _split(key)[1] not in self.facts["nodes"]) \
                     or (plural == "namespaces" and _split(key)[1] not in self.namespace_objects):
@@ -206,6 +210,19 @@ class Diagram:
             return True                        # the lane of a namespace without a Namespace object may go
         from .sim import policy
         return policy.enforced(cluster) != self.facts["enforced"]
+
+    def _gateway_api_changed(self, cluster: Cluster, keys: list[Key]) -> bool:
+        if any(plural in topology_gateway.PLURALS for plural, _ in keys):
+            return True
+        if not topology_gateway.present(cluster):
+            return False
+        for plural, key in keys:
+            if plural == "services":
+                ns, name = _split(key)
+                was = name in self.members.get("services", {}).get(ns, ())
+                if was != (key in cluster.objects.get("services", {})):
+                    return True
+        return False
 
     def _set(self, e: dict) -> None:
         i = e["data"]["id"]

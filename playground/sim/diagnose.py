@@ -537,6 +537,11 @@ def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diag
         if d is not None:
             return d
     hops = trace.get("hops") or []
+    if any(h.get("kind") == "gateway" for h in hops):     # Envoy Gateway's proxy answered: its routes say why
+        from .diagnose_gateway import gateway_trace
+        d = gateway_trace(cluster, trace)
+        if d is not None:
+            return d
     ing_hop = next((h for h in hops if h.get("kind") == "ingress"), None)
     if ing_hop is not None:             # the controller's onward request, joined to the learner's: the rule says why
         d = _ingress_hop(cluster, ing_hop)
@@ -616,6 +621,9 @@ def diagnose_object(cluster, kind: str, obj: dict) -> tuple[str, str | None] | N
         d = ingress_problem(cluster, obj) or (controller_missing(cluster) if obj else None)
     elif kind == "networkpolicy":
         d = policy_problem(cluster, obj)
+    elif kind in ("httproute", "httproutes"):
+        from .diagnose_gateway import httproute_problem
+        d = httproute_problem(cluster, obj)
     else:
         d = None
     return d.pair() if d else None
@@ -752,7 +760,8 @@ def _made_objects(cluster, output: str) -> Diagnosis | None:
     for m in re.finditer(r"^(\w+)(?:\.[\w.]+)?/([a-z0-9.-]+) (created|exposed|configured|patched|edited|labeled|"
                          r"image updated)", output, re.M):
         kind, name = m.group(1), m.group(2)
-        plural = {"pod": "pods", "service": "services", "deployment": "deployments", "ingress": "ingresses"}.get(kind)
+        plural = {"pod": "pods", "service": "services", "deployment": "deployments", "ingress": "ingresses",
+                  "httproute": "httproutes"}.get(kind)
         for obj in cluster.list(plural) if plural else []:
             if obj["metadata"]["name"] != name:
                 continue
@@ -765,7 +774,9 @@ def _made_objects(cluster, output: str) -> Diagnosis | None:
                                               "spec": obj["spec"]["template"]["spec"]}
                 d = pod_problem(cluster, probe)
             else:
-                d = {"pod": pod_problem, "service": service_problem}.get(kind, ingress_problem)(cluster, obj)
+                d = diagnose_object(cluster, kind, obj) if kind == "httproute" else \
+                    {"pod": pod_problem, "service": service_problem}.get(kind, ingress_problem)(cluster, obj)
+                d = Diagnosis(*d) if isinstance(d, tuple) else d
             if d is not None:
                 return d
     return None

@@ -12,9 +12,12 @@ from pathlib import Path
 
 RELEASES = Path(__file__).parent / "gateway" / "releases"
 GATEWAY_API = "https://github.com/kubernetes-sigs/gateway-api/releases/download/"
+ENVOY_GATEWAY = "https://github.com/envoyproxy/gateway/releases/download/"
 
 KNOWN: dict[str, Path] = {
     GATEWAY_API + "v1.4.1/standard-install.yaml": RELEASES / "gateway-api-v1.4.1-standard-install.yaml",
+    # the release asset is examples/kubernetes/quickstart.yaml at the tag (Envoy Gateway's quick start applies it)
+    ENVOY_GATEWAY + "v1.6.7/quickstart.yaml": RELEASES / "envoy-gateway-v1.6.7-quickstart.yaml",
 }
 
 

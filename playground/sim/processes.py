@@ -85,6 +85,10 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         if len(argv) >= 3 and argv[1] == "-c":
             return _script(argv[2], env, repo)
         return []
+    if name == "envoy-gateway" and argv[1:] and argv[1] != "server":
+        # Envoy Gateway's image runs its controller (`server`: webcontent.LISTENS, gateway/controller.py) or,
+        # in each Envoy proxy pod, `envoy shutdown-manager`, whose HTTP server is on 19002
+        return [Listener(19002, "http-unsimulated")] if "shutdown-manager" in argv else []
     if name == "hello-app":
         return [Listener(_port(env.get("PORT"), 8080))]
     if name == "http-echo":

@@ -13,11 +13,15 @@
     service: "A Service: one stable name and IP that spreads requests over the ready pods its selector matches (its endpoints).",
     ingress: "An Ingress: HTTP rules (host and path) that the ingress controller follows to pick a Service.",
     networkpolicy: "A NetworkPolicy: once it selects a pod, only the traffic its rules allow reaches that pod.",
+    gatewayclass: "A GatewayClass: which controller (here Envoy Gateway) implements the Gateways of this class.",
+    gateway: "A Gateway: listeners (protocol, port, hostname) where a proxy takes traffic in; routes attach to them.",
+    httproute: "An HTTPRoute: HTTP rules (hostnames, matches, filters) from a Gateway's listeners to Services, with weights.",
     entry: "A NodePort: a port open on the node's IP that forwards to a Service.",
     summary: "The system namespaces, folded: the pods that run the cluster itself.",
     stack: "Many replicas of one workload, folded into a stack.",
   };
-  const RESOURCE = { pod: "pod", service: "svc", ingress: "ingress", networkpolicy: "networkpolicy" };
+  const RESOURCE = { pod: "pod", service: "svc", ingress: "ingress", networkpolicy: "networkpolicy", gateway: "gateway",
+    httproute: "httproute", gatewayclass: "gatewayclass" };
 
   function command(d) {
     const ns = d.namespace ? " -n " + d.namespace : "";
@@ -75,6 +79,16 @@
         row("class", d.class); row("hosts", d.hosts); row("address", d.address);
         for (const r of from("routes")) row("rule", (r.label || "") + " → " + idName(r.target));
         if (d.served === false) row("served", "no ingress controller serves this class");
+      } else if (d.kind === "gatewayclass") {
+        row("controller", d.controller); row("accepted", d.accepted);
+      } else if (d.kind === "gateway") {
+        row("class", d.class); row("address", d.address || "none yet"); row("programmed", d.programmed);
+        for (const l of d.listeners || []) row("listener " + l.name, l.protocol + " :" + l.port + " " + l.hostname + " · " + l.attachedRoutes + " routes");
+        row("routes", from("attaches").map((e) => idName(e.target)).join(", ") || "none");
+      } else if (d.kind === "httproute") {
+        row("hostnames", d.hosts); row("accepted", d.accepted ? "yes" : "no");
+        for (const r of from("backend")) row("backend", (r.label || "") + " → " + idName(r.target));
+        if (d.pending) row("status", d.pending);
       } else if (d.kind === "networkpolicy") {
         row("podSelector", d.podSelector); row("policyTypes", d.policyTypes);
         for (const r of d.rules || []) row("rule", r);

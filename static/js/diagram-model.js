@@ -15,7 +15,7 @@
   const STACK_ABOVE = 6;                 // a workload with more pods than this is drawn as one stack "×N"
   const SUMMARY = "summary/system";      // the folded system namespaces
   const POD = { h: 24, gap: 6, pad: 10 };
-  const KIND_ORDER = { entry: 0, ingress: 1, service: 2, networkpolicy: 3, workload: 4, pod: 5, namespace: 6, summary: 7 };
+  const KIND_ORDER = { entry: 0, gatewayclass: 0.5, gateway: 0.7, ingress: 1, httproute: 1.5, service: 2, networkpolicy: 3, workload: 4, pod: 5, namespace: 6, summary: 7 };
 
   let ctx = null;
   function measure(text, font) {
@@ -53,6 +53,16 @@
         return [String(d.name), "Ingress"].concat(hosts.slice(0, 2), hosts.length > 2 ? ["+" + (hosts.length - 2) + " more"] : []);
       }
       case "networkpolicy": return [String(d.name), "NetworkPolicy " + String(d.podSelector || "")];
+      case "gatewayclass": return [String(d.name), "GatewayClass"];
+      case "gateway": {
+        const ls = (d.listeners || []).map((l) => String(l.name) + " " + String(l.protocol) + " :" + l.port +
+          (l.hostname && l.hostname !== "*" ? " " + l.hostname : ""));
+        return [String(d.name), "Gateway"].concat(ls.slice(0, 3), ls.length > 3 ? ["+" + (ls.length - 3) + " more"] : []);
+      }
+      case "httproute": {
+        const hosts = String(d.hosts || "*").split(",").filter(Boolean);
+        return [String(d.name), "HTTPRoute"].concat(hosts.slice(0, 2), hosts.length > 2 ? ["+" + (hosts.length - 2) + " more"] : []);
+      }
       case "pod": return [String(d.name), String(d.status || "")];
       case "summary": return extra;
       default: return [String(d.label || d.name || d.id)];
@@ -99,6 +109,7 @@
         (n.running === false ? "  (stopped)" : n.status && n.status !== "Ready" ? "  (NotReady)" : "")], box: true });
     }
     for (const e of nodesOf("entry")) leaf(e, "entry", leafLines(e), { parent: e.parent || firstNode });
+    for (const e of nodesOf("gatewayclass")) leaf(e, "gatewayclass", leafLines(e), { parent: e.parent || firstNode });
 
     // group everything namespaced by namespace
     const byNs = new Map();
@@ -106,7 +117,7 @@
     for (const e of all) {
       const d = e.data;
       if (e.group === "edges" || d.source) continue;
-      if (["pod", "service", "ingress", "networkpolicy", "workload"].includes(d.kind)) put(nsOf(d), d);
+      if (["pod", "service", "ingress", "networkpolicy", "workload", "gateway", "httproute"].includes(d.kind)) put(nsOf(d), d);
       else if (d.kind === "namespace") { if (!byNs.has(nsOf(d))) byNs.set(nsOf(d), []); }
     }
     const nsIds = new Map(nodesOf("namespace").map((d) => [nsOf(d), d]));
@@ -136,7 +147,7 @@
       out.lanes.push(lane.id);
       const workloads = items.filter((d) => d.kind === "workload").sort(byName);
       const wlIds = new Set(workloads.map((w) => w.id));
-      for (const d of items.filter((x) => ["service", "ingress", "networkpolicy"].includes(x.kind)).sort(byName)) {
+      for (const d of items.filter((x) => ["service", "ingress", "networkpolicy", "gateway", "httproute"].includes(x.kind)).sort(byName)) {
         leaf(d, d.kind, leafLines(d), { parent: lane.id });
       }
       for (const w of workloads) {
@@ -233,7 +244,7 @@
     const boxOf0 = new Map(out.nodes.filter((n) => n.inBox).map((n) => [n.id, n.inBox]));
     const entered = new Set();
     for (const e of out.edges) {
-      if (["exposes", "routes", "nodeport", "hostport"].includes(e.kind)) entered.add(boxOf0.get(e.target) || e.target);
+      if (["exposes", "routes", "nodeport", "hostport", "attaches", "backend"].includes(e.kind)) entered.add(boxOf0.get(e.target) || e.target);
     }
     const viaHost = new Set(out.nodes.filter((n) => entered.has(n.id) && out.edges.some((e) => e.kind === "hostport" &&
       (boxOf0.get(e.target) || e.target) === n.id)).map((n) => n.parent));
@@ -264,7 +275,7 @@
     for (const node of nodes.filter((x) => x.kind === "node")) {
       const holder = byId.get(node.id);
       const kids = holder.children.map((c) => modelOf.get(c.id));
-      const entries = kids.filter((n) => n.kind === "entry");
+      const entries = kids.filter((n) => n.kind === "entry" || n.kind === "gatewayclass");
       const lanes = kids.filter((n) => n.kind === "namespace");
       const rest = kids.filter((n) => n.kind === "summary");
       if (out.direction === "DOWN") {

@@ -48,6 +48,15 @@
           return "Ingress " + d.name + ": " + (routes.length ? routes.map((e) => (e.data.label || "*") + " → " +
             idName(e.data.target)).join("; ") : "no rules with a backend");
         }
+        case "gatewayclass": return "GatewayClass " + d.name + " (" + (d.controller || "") + "): accepted " + d.accepted;
+        case "gateway": return "Gateway " + d.name + ", class " + (d.class || "") + ": " + (d.listeners || []).map((l) =>
+          "listener " + l.name + " " + l.protocol + " :" + l.port + " " + l.hostname + ", " + l.attachedRoutes + " routes").join("; ") +
+          ". Programmed " + d.programmed + (d.cause ? ". Problem: " + d.cause : "");
+        case "httproute": {
+          const to = (this.out.get(n.id) || []).filter((e) => e.kind === "backend");
+          return "HTTPRoute " + d.name + " for " + (d.hosts || "*") + ": " + (to.length ? to.map((e) => (e.data.label || "/") + " → " +
+            idName(e.data.target)).join("; ") : "no backend Service") + (d.cause ? ". Not working: " + d.cause : "");
+        }
         case "networkpolicy": return "NetworkPolicy " + d.name + " selects " + (d.podSelector || "all pods") +
           (d.rules && d.rules.length ? "; rules: " + d.rules.join("; ") : "") + (d.enforced === false ? " (not enforced)" : "");
         default: return String(d.label || n.id);
@@ -69,7 +78,8 @@
         if (!children.has(p)) children.set(p, []);
         children.get(p).push(n);
       }
-      const order = { host: 0, node: 1, entry: 2, summary: 3, namespace: 4, ingress: 5, service: 6, networkpolicy: 7, workload: 8, stack: 9, pod: 10 };
+      const order = { host: 0, node: 1, entry: 2, gatewayclass: 2.5, summary: 3, namespace: 4, gateway: 4.5, ingress: 5, httproute: 5.5,
+        service: 6, networkpolicy: 7, workload: 8, stack: 9, pod: 10 };
       const build = (parentId) => {
         const kids = (children.get(parentId) || []).slice().sort((a, b) => (order[a.kind] - order[b.kind]) || (a.id < b.id ? -1 : 1));
         if (!kids.length) return null;

@@ -56,6 +56,10 @@
     { selector: "node.entry", style: { "shape": "round-tag", "background-color": "#2a1657", "border-color": "#b392f0" } },
     { selector: "node.ingress", style: { "shape": "round-tag", "background-color": "#3d2e00", "border-color": "#e3b341" } },
     { selector: "node.ingress.unserved", style: { "border-style": "dashed" } },
+    { selector: "node.gatewayclass", style: { "shape": "round-rectangle", "background-color": "#0f3d2e", "border-color": "#56d364" } },
+    { selector: "node.gateway", style: { "shape": "round-tag", "background-color": "#0f3d2e", "border-color": "#56d364" } },
+    { selector: "node.httproute", style: { "shape": "round-rectangle", "background-color": "#12261e", "border-color": "#7ee787" } },
+    { selector: "node.gatewayclass.unserved, node.gateway.unserved, node.httproute.unserved", style: { "border-style": "dashed" } },
     { selector: "node.networkpolicy", style: { "shape": "round-octagon", "background-color": "#3d2800", "border-color": "#d29922" } },
     { selector: "node.networkpolicy.not-enforced", style: { "border-style": "dashed", "background-color": "#21262d" } },
     { selector: "node.summary", style: { "background-color": "#161b22", "border-style": "dashed", "border-color": "#6e7681",
@@ -69,6 +73,9 @@
     { selector: "edge.nodeport, edge.exposes, edge.hostport", style: { "line-color": "#b392f0", "target-arrow-color": "#b392f0", "width": 2 } },
     { selector: "edge.routes, edge.serves", style: { "line-color": "#e3b341", "target-arrow-color": "#e3b341" } },
     { selector: "edge.serves", style: { "line-style": "dotted" } },
+    { selector: "edge.instance, edge.fronts, edge.attaches, edge.backend", style: { "line-color": "#56d364", "target-arrow-color": "#56d364" } },
+    { selector: "edge.instance, edge.fronts", style: { "line-style": "dotted" } },
+    { selector: "edge.attaches[accepted != 'True']", style: { "line-style": "dashed", "line-color": C.error, "target-arrow-color": C.error } },
     { selector: "edge.isolates", style: { "line-color": "#d29922", "target-arrow-color": "#d29922", "line-style": "dotted",
       "target-arrow-shape": "tee" } },
     { selector: "edge.folded", style: { "opacity": 0.4 } },
@@ -227,10 +234,9 @@
     applyDiff(diff) {
       for (const id of diff.remove || []) this.elements.delete(id);
       for (const e of diff.add || []) this.elements.set(e.data.id, e);
-      for (const e of diff.update || []) {
-        const old = this.elements.get(e.data.id);
-        this.elements.set(e.data.id, old ? Object.assign({}, old, e, { data: Object.assign({}, old.data, e.data) }) : e);
-      }
+      // an update is the whole element (topology.diff): replace it, so a key the server dropped (a cause
+      // that was fixed) goes too
+      for (const e of diff.update || []) this.elements.set(e.data.id, e);
       this.render();
     }
 
@@ -278,6 +284,9 @@
             if (drawn.get(n.id) === key) continue;
             drawn.set(n.id, key);
             const relabel = el.data("label") !== data.label;
+            // data() merges: a key the server dropped (a cause that is fixed) must go too
+            const gone = Object.keys(el.data()).filter((k) => !(k in data) && k !== "id" && k !== "parent");
+            if (gone.length) el.removeData(gone.join(" "));
             el.data(data);
             const sticky = STICKY.filter((c) => el.hasClass(c));
             el.classes(classes.concat(sticky));
@@ -337,6 +346,8 @@
       if (n.kind === "service") out.push(String(d.type || "ClusterIP").toLowerCase());
       if (n.kind === "ingress" && d.served === false) out.push("unserved");
       if (n.kind === "networkpolicy" && d.enforced === false) out.push("not-enforced");
+      if ((n.kind === "gatewayclass" && d.accepted !== "True") || (n.kind === "gateway" && d.programmed !== "True") ||
+        (n.kind === "httproute" && (!d.accepted || d.cause))) out.push("unserved");
       if (n.kind === "node") { if (d.running === false) out.push("stopped"); else if (d.status && d.status !== "Ready") out.push("notready"); }
       if (d.cause) out.push("has-cause");
       if (d.system) out.push("system");

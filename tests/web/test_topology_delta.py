@@ -224,3 +224,94 @@ def test_the_reference_mode_rebuilds_and_the_incremental_mode_picks_up_after_it(
     ref.run("kubectl expose deployment web --port=80 --type=NodePort", START + 2)   # indexes rebuilt first
     ref.run("kubectl scale deployment web --replicas=3", START + 3)
     assert ref.rebuilds == 1
+
+
+GATEWAY_SESSION = [
+    "helm install eg oci://docker.io/envoyproxy/gateway-helm --version v1.6.7 -n envoy-gateway-system "
+    "--create-namespace",
+    "kubectl apply -f https://github.com/envoyproxy/gateway/releases/download/v1.6.7/quickstart.yaml -n default",
+    "kubectl wait --timeout=5m -n envoy-gateway-system deployment/envoy-gateway --for=condition=Available",
+    "kubectl wait --for=condition=available deploy/backend",
+    "kubectl create deployment web --image=nginx",
+    "kubectl expose deployment web --port=80",
+    """kubectl apply -f - <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web
+spec:
+  parentRefs:
+  - name: eg
+  hostnames: ["web.example.com"]
+  rules:
+  - backendRefs:
+    - name: web
+      port: 80
+      weight: 90
+    - name: backend
+      port: 3000
+      weight: 10
+EOF""",
+    """kubectl apply -f - <<'EOF'
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: lost
+spec:
+  parentRefs:
+  - name: eg
+    sectionName: https
+  rules:
+  - backendRefs:
+    - name: missing
+      port: 80
+EOF""",
+    "curl -s -H 'Host: www.example.com' http://$(minikube ip):$(kubectl get svc -n envoy-gateway-system "
+    "-l gateway.envoyproxy.io/owning-gateway-name=eg -o jsonpath='{.items[0].spec.ports[0].nodePort}')/get",
+    "curl -s -H 'Host: web.example.com' http://$(minikube ip):$(kubectl get svc -n envoy-gateway-system "
+    "-l gateway.envoyproxy.io/owning-gateway-name=eg -o jsonpath='{.items[0].spec.ports[0].nodePort}')/",
+    "kubectl delete service web",
+    "kubectl expose deployment web --port=80",
+    "kubectl scale deployment web --replicas=2",
+    "kubectl delete httproute web",
+    "kubectl delete gateway eg",
+    "helm uninstall eg -n envoy-gateway-system",
+]
+
+
+def test_a_gateway_api_session_the_incremental_diagram_equals_the_rebuild():
+    engine = Engine.new(seed=4, now=START)
+    ref = Reference(engine)
+    now = START
+    for line in GATEWAY_SESSION:
+        now += 10
+        ref.run(line, now)
+        if line.startswith("kubectl apply -f - <<'EOF'\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute"):
+            name = line.split("name: ", 1)[1].split("\n", 1)[0]
+            assert f"httproute/default/{name}" in ref.full
+    assert ref.traces >= 2
+    engine.tick(now + 60)
+    ref.check("tick")
+
+
+def test_gateway_api_elements_show_the_route_each_request_took_and_why_a_route_is_not_accepted():
+    engine = Engine.new(seed=4, now=START)
+    now = START
+    for line in GATEWAY_SESSION[:10]:
+        now += 10
+        result = engine.run(line, now=now)
+    els = topology.build(engine)
+    assert els["gatewayclass/eg"]["data"]["accepted"] == "True"
+    gw = els["gateway/default/eg"]["data"]
+    assert gw["listeners"] == [{"name": "http", "protocol": "HTTP", "port": 80, "hostname": "*", "attachedRoutes": 2}]
+    assert "edge/gatewayclass/eg->gateway/default/eg" in els
+    assert "edge/service/envoy-gateway-system/envoy-default-eg-e41e7b31->gateway/default/eg" in els
+    assert els["edge/httproute/default/web->service/default/web"]["data"]["label"] == "/ 90%"
+    assert els["edge/httproute/default/web->service/default/backend"]["data"]["label"] == "/ 10%"
+    lost = els["httproute/default/lost"]
+    assert lost["data"]["cause"] == "NoMatchingParent: No listeners match this parent ref"
+    assert "unserved" in lost["classes"]
+    assert els["edge/gateway/default/eg->httproute/default/lost"]["data"]["accepted"] == "False"
+    hops = [h["id"] for t in result.traces for h in t["hops"]]
+    assert "gateway/default/eg" in hops and "httproute/default/web" in hops
+    assert hops[-1].startswith(("pod/default/web-", "pod/default/backend-"))
