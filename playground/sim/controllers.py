@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import json
 
-from . import defaults, images, resources as res
+from . import coredns, defaults, images, resources as res, systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
 from .labels import selector_matches
@@ -500,6 +500,8 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
+    elif containers and coredns.is_coredns(containers[0]) and coredns.start_error(cluster):
+        _crash(cluster, pod, started, code=1)      # coredns exits on a Corefile it cannot read
     cluster.touch(pod)
     return True
 
@@ -522,13 +524,14 @@ def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -
                             message=f"containers with unready status: [{' '.join(unready)}]")
 
 
-def _crash(cluster: Cluster, pod: dict, when: str) -> None:
+def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
     from .processes import exit_code
     status = pod["status"]
     policy = pod["spec"].get("restartPolicy", "Always")
-    code = exit_code((pod["spec"].get("containers") or [{}])[0])
+    if code is None:
+        code = exit_code((pod["spec"].get("containers") or [{}])[0])
     for cs in status["containerStatuses"]:
         cs["ready"] = False
         cs["started"] = False
@@ -965,6 +968,8 @@ def reconcile(cluster: Cluster) -> None:
         for svc in _pick_services(cluster, since):
             changed |= _reconcile_endpoints(cluster, svc)
         changed |= _drop_orphan_endpoints(cluster, since)
+        changed |= systemconfig.publish_root_ca(cluster)
+        coredns.reconcile(cluster)
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:

@@ -87,7 +87,7 @@ def nslookup(proc) -> int:
     out = [f"Server:\t\t{server}\n", f"Address:\t{server}:53\n\n"]
     code = 0
     for qname, qtype in queries:
-        ans = dns.query(cluster, qname, qtype)
+        ans = dns.query(cluster, qname, qtype, proc.net_source.ip)
         if ans.rcode != "NOERROR":
             out.append(f"** server can't find {qname}: {ans.rcode}\n\n")
             code = 1
@@ -119,13 +119,7 @@ def nslookup(proc) -> int:
 
 def _dns_reachable(proc) -> bool:
     """kube-dns answers when CoreDNS has a ready endpoint (and no policy drops the packets)."""
-    svc = proc.cluster.get("services", "kube-system", "kube-dns")
-    if svc is None or dns.dns_blocked(proc.cluster, proc.pod):
-        return False
-    for sp in svc["spec"].get("ports", []) or []:
-        if sp.get("protocol") == "UDP" and int(sp.get("port", 0)) == 53:
-            return bool(network.ready_endpoints(proc.cluster, svc, sp))
-    return False
+    return not dns.dns_blocked(proc.cluster, proc.pod) and dns.server_up(proc.cluster)
 
 
 # ---- wget ------------------------------------------------------------------------------------------

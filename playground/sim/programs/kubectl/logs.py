@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time as _time
 
-from ... import images, network, webcontent
+from ... import coredns, images, network, webcontent
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -102,6 +102,12 @@ def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list
             reason = "trying and failing to pull image"
         raise KubectlError(f'Error from server (BadRequest): container "{name}" in pod "{pod["metadata"]["name"]}" '
                            f"is waiting to start: {reason}", raw=True)
+    if coredns.is_coredns(container):
+        if (cs.get("lastState") or {}).get("terminated") and not (cs.get("state") or {}).get("running"):
+            return [coredns.start_error(inv.cluster) or ""]    # the crashed start: what it died of
+        served = coredns.pod_log(inv.cluster, pod)
+        if served is not None:
+            return served
     started = _started(pod, name)
     if started is None:
         return []
