@@ -103,7 +103,7 @@ class PodFS:
     image and the kubelet put there (/etc/resolv.conf, /etc/hosts, /etc/hostname)."""
 
     def __init__(self, cluster, pod: dict, container: dict):
-        self.pod, self.container = pod, container
+        self.pod, self.container, self.cluster = pod, container, cluster
         key = f"{pod['metadata'].get('uid', '')}/{container.get('name', '')}"
         self.written: dict[str, str] = cluster.runtime.setdefault("podfs", {}).setdefault(key, {})
         self.live: "PodHost | None" = None
@@ -111,6 +111,9 @@ class PodFS:
     def base_files(self) -> dict[str, str]:
         files = {"/etc/resolv.conf": dns.resolv_conf(self.pod), "/etc/hosts": dns.etc_hosts(self.pod),
                  "/etc/hostname": dns.pod_hostname(self.pod) + "\n"}
+        from ... import volumes
+        mounted, self.mount_dirs = volumes.mounted(self.cluster, self.pod, self.container)
+        files.update(mounted)
         repo = images.repository(self.container.get("image", ""))
         if repo == "nginx":
             from ... import webcontent
@@ -139,6 +142,8 @@ class PodFS:
 
     def is_dir(self, path: str) -> bool:
         if path == "/" or (self.live is not None and path in self.live.dirs):
+            return True
+        if path.rstrip("/") in getattr(self, "mount_dirs", ()):
             return True
         prefix = path.rstrip("/") + "/"
         if path.strip("/") in self.root_entries():
@@ -270,6 +275,12 @@ class PodHost:
         self.files: dict[str, str] = self._base | fs.written
         fs.live = self
         self.dirs: set[str] = {"/", "/tmp", "/root", "/etc", cwd} | {"/" + n for n in fs.root_entries()}
+        for mount in getattr(fs, "mount_dirs", ()):
+            self.dirs.add(mount)         # an emptyDir is a directory with nothing in it yet
+            parent = mount.rsplit("/", 1)[0]
+            while parent and parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = parent.rsplit("/", 1)[0]
         for path in self.files:
             parent = path.rsplit("/", 1)[0]
             while parent and parent not in self.dirs:
