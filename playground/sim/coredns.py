@@ -309,10 +309,11 @@ def _rr_size(name: str, rtype: str, value: str) -> int:
     return _wire(name) + 10 + rdata
 
 
-def log_query(cluster, client_ip: str, qname: str, qtype: str, answer) -> None:
+def log_query(cluster, client_ip: str, qname: str, qtype: str, answer, edns: bool = False) -> None:
     """One line of plugin/log's default format for a query the playground's CoreDNS answered:
     `{remote}:{port} - {id} "{type} IN {name} udp {size} false 512" {rcode} {flags} {rsize} {duration}`.
-    Sizes are the DNS messages' (uncompressed, as CoreDNS sends them; an empty answer carries the SOA)."""
+    Sizes are the DNS messages' (uncompressed, as CoreDNS sends them; an empty answer carries the SOA; an EDNS
+    query (dig's) carries an OPT record of 11 bytes and its buffer size, which the answer echoes)."""
     servers = _state(cluster)["pods"]
     if not servers or not client_ip:
         return
@@ -320,7 +321,7 @@ def log_query(cluster, client_ip: str, qname: str, qtype: str, answer) -> None:
     if not _parsed(server["corefile"]).log:
         return
     fq = qname.rstrip(".") + "."
-    size = 12 + _wire(fq) + 4
+    size = 12 + _wire(fq) + 4 + (11 if edns else 0)
     if answer.records:
         rsize = size + sum(_rr_size(n, t, v) for n, t, v in answer.records)
     else:
@@ -328,7 +329,8 @@ def log_query(cluster, client_ip: str, qname: str, qtype: str, answer) -> None:
     flags = "qr,aa,rd" if answer.authoritative else "qr,rd"
     port, qid = cluster.randint(32768, 60999), cluster.randint(1, 65535)
     duration = f"0.000{cluster.randint(50_000, 999_999):06d}s"
-    _append(server, cluster.now, [f'[INFO] {client_ip}:{port} - {qid} "{qtype} IN {fq} udp {size} false 512" '
+    bufsize = 4096 if edns else 512
+    _append(server, cluster.now, [f'[INFO] {client_ip}:{port} - {qid} "{qtype} IN {fq} udp {size} false {bufsize}" '
                                   f"{answer.rcode} {flags} {rsize} {duration}"])
 
 

@@ -150,13 +150,13 @@ def _endpoint_port(cluster: Cluster, svc: dict, sp: dict) -> int:
     return int(sp.get("port", 0))
 
 
-def query(cluster: Cluster, qname: str, qtype: str = "A", client_ip: str = "") -> Answer:
+def query(cluster: Cluster, qname: str, qtype: str = "A", client_ip: str = "", edns: bool = False) -> Answer:
     """One question to CoreDNS (10.96.0.10): the answer section it returns. A query from `client_ip` (a pod's
     resolver) is what CoreDNS's `log` plugin writes a line for."""
     ans = _answer(cluster, qname, qtype.upper())
     if client_ip:
         from . import coredns
-        coredns.log_query(cluster, client_ip, qname, qtype.upper(), ans)
+        coredns.log_query(cluster, client_ip, qname, qtype.upper(), ans, edns)
     return ans
 
 

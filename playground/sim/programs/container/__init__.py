@@ -53,6 +53,9 @@ TOOLBOX: dict[str, set[str]] = {
     "php": DEBIAN_TOOLS,
     "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
     "node": DEBIAN_TOOLS | {"node", "curl"},
+    # the e2e dnsutils image (test/images/jessie-dnsutils): Debian jessie with the dnsutils package
+    "registry.k8s.io/e2e-test-images/jessie-dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
+    "gcr.io/kubernetes-e2e-test-images/dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
     # agnhost (test/images/agnhost): a Debian base with the agnhost binary at /agnhost
     **{r: DEBIAN_TOOLS | {"agnhost"} for r in ("registry.k8s.io/e2e-test-images/agnhost",
                                                "k8s.gcr.io/e2e-test-images/agnhost",
@@ -385,4 +388,4 @@ def dispatch(proc: PodProc) -> int:
         return 1
 
 
-from . import basic, net, sh  # noqa: E402,F401  (register the programs)
+from . import basic, bind, net, sh  # noqa: E402,F401  (register the programs)

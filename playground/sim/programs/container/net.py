@@ -24,6 +24,9 @@ def _ptr_name(text: str) -> str | None:
 
 @container_program("nslookup")
 def nslookup(proc) -> int:
+    from . import bind, flavor
+    if flavor(proc.container.get("image", "")) == "debian":
+        return bind.nslookup(proc)             # BIND's nslookup (dnsutils), not busybox's
     args = proc.argv[1:]
     types: list[str] = []
     while args and args[0].startswith("-"):
