@@ -10,13 +10,14 @@ KNOWN_REPOSITORIES = {
     "nginx", "httpd", "busybox", "alpine", "ubuntu", "debian", "redis", "mariadb", "mysql", "postgres",
     "wordpress", "curlimages/curl", "gcr.io/google-samples/hello-app", "registry.k8s.io/echoserver",
     "k8s.gcr.io/echoserver", "nicolaka/netshoot", "traefik/whoami", "hashicorp/http-echo", "php",
-    "node", "python", "registry.k8s.io/pause",
+    "node", "python", "registry.k8s.io/pause", "radial/busyboxplus", "gcr.io/google-containers/busybox",
 }
 # Cluster components' images, which minikube preloads.
 SYSTEM_REGISTRIES = ("registry.k8s.io/", "gcr.io/k8s-minikube/", "k8s.gcr.io/",
                      "calico/", "quay.io/cilium/", "ghcr.io/flannel-io/")     # CNI plugins (cni.py)
 # Images whose default command exits at once (a shell with no terminal).
-SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot"}
+SHELL_IMAGES = {"busybox", "alpine", "ubuntu", "debian", "curlimages/curl", "nicolaka/netshoot", "radial/busyboxplus",
+                "registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox"}
 
 
 @lru_cache(maxsize=4096)     # the pod index parses every pod's images on load; a sandbox has few distinct ones

@@ -22,6 +22,8 @@ AGNHOST = {"registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-image
 IMAGE_PROCESS: dict[str, tuple[list[str], list[str]]] = {
     **{r: (["/agnhost"], ["pause"]) for r in AGNHOST},
     "busybox": ([], ["sh"]),
+    **{r: ([], ["sh"]) for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
+    "radial/busyboxplus": ([], ["/bin/sh"]),
     "alpine": ([], ["/bin/sh"]),
     "nginx": (["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"]),
     "gcr.io/google-samples/hello-app": ([], ["./hello-app"]),

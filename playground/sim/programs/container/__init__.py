@@ -40,7 +40,11 @@ TOOLBOX: dict[str, set[str]] = {
     "busybox": BUSYBOX_APPLETS,
     "alpine": BUSYBOX_APPLETS,
     "curlimages/curl": BUSYBOX_APPLETS | {"curl"},
-    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash"},
+    # Alpine with bind-tools, curl, bash and more: its nslookup is BIND's (bind.py)
+    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash", "dig"},
+    "radial/busyboxplus": BUSYBOX_APPLETS | {"curl"},          # the docs' busyboxplus:curl
+    # the e2e busybox (registry.k8s.io/busybox:latest and :1.24): busybox 1.24's applets
+    **{r: BUSYBOX_APPLETS for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
     "nginx": DEBIAN_TOOLS | {"curl", "nginx"},           # the nginx image installs curl for its healthchecks
     "httpd": DEBIAN_TOOLS | {"httpd"},
     "ubuntu": DEBIAN_TOOLS,
