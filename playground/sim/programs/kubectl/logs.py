@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time as _time
 
-from ... import coredns, images, network, webcontent
+from ... import coredns, images, network, processes, webcontent
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -69,9 +69,34 @@ def startup_lines(pod: dict, container: dict, started: float) -> list[str]:
                 f"[{when}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/{webcontent.HTTPD_VERSION} (Unix) "
                 "configured -- resuming normal operations",
                 f"[{when2}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'"]
+    if repo in processes.AGNHOST:
+        return agnhost_lines(container, started)
     if repo in ("gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app"):
         return [f"{stamp} Server listening on port 8080"]
     return []
+
+
+def klog(started: float, seq: int, where: str, message: str) -> str:
+    """A klog line (k8s.io/klog/v2 header): `I0911 09:19:26.677397       1 log.go:195] message`."""
+    t = _time.gmtime(started)
+    micros = (int(started * 1_000_000) + 677_397 + 189 * seq) % 1_000_000
+    return f"I{t.tm_mon:02d}{t.tm_mday:02d} {_time.strftime('%H:%M:%S', t)}.{micros:06d}       1 {where}] {message}"
+
+
+def agnhost_lines(container: dict, started: float) -> list[str]:
+    """What agnhost's subcommands log as they start (test/images/agnhost: netexec.go's log.Printf through
+    klog's stdlib bridge, log.go:195; note the two spaces netexec puts before the UDP port)."""
+    listeners = processes.listeners(container)
+    argv = processes.command_line(container)
+    sub = next((a for a in argv[1:] if not a.startswith("-")), "") if argv else ""
+    lines = []
+    if sub == "netexec":
+        for li in listeners:
+            if li.protocol == "TCP":
+                lines.append(f"Started HTTP server on port {li.port}")
+            elif li.protocol == "UDP":
+                lines.append(f"Started UDP server on port  {li.port}")
+    return [klog(started, k, "log.go:195", msg) for k, msg in enumerate(lines)]
 
 
 def _container(pod: dict, name: str, inv: Invocation) -> dict:
