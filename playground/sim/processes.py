@@ -24,6 +24,10 @@ IMAGE_PROCESS: dict[str, tuple[list[str], list[str]]] = {
     "busybox": ([], ["sh"]),
     **{r: ([], ["sh"]) for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
     "radial/busyboxplus": ([], ["/bin/sh"]),
+    # the standalone serve_hostname image of the Debug Services page (kubernetes/contrib serve_hostname.go:
+    # HTTP on 9376, the hostname as the body): what agnhost serve-hostname grew from
+    **{r: (["/serve_hostname"], []) for r in ("k8s.gcr.io/serve_hostname", "registry.k8s.io/serve_hostname",
+                                              "gcr.io/google_containers/serve_hostname")},
     "alpine": ([], ["/bin/sh"]),
     "nginx": (["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"]),
     "gcr.io/google-samples/hello-app": ([], ["./hello-app"]),
@@ -102,6 +106,8 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         if len(argv) >= 3 and argv[1] == "-c":
             return _script(argv[2], env, repo)
         return []
+    if name == "serve_hostname":
+        return [Listener(_port(_flag(argv[1:], "-port", "--port"), 9376), server="serve-hostname")]
     if name == "hello-app":
         return [Listener(_port(env.get("PORT"), 8080))]
     if name == "http-echo":
