@@ -538,14 +538,20 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
         terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
                       "reason": "Completed" if code == 0 else "Error", "startedAt": when}
         if policy == "Always" or (policy == "OnFailure" and code):
-            cs["restartCount"] = 1
+            cs["restartCount"] = cs.get("restartCount", 0) + 1
             cs["lastState"] = {"terminated": terminated}
-            cs["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={cs['name']} "
-                                                  f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
-                                                  f"({pod['metadata']['uid']})", "reason": "CrashLoopBackOff"}}
+            delay = crash_backoff(cs["restartCount"])
+            cs["state"] = {"waiting": {"message": f"back-off {_duration(delay)} restarting failed container="
+                                                  f"{cs['name']} pod={pod['metadata']['name']}_"
+                                                  f"{pod['metadata']['namespace']}({pod['metadata']['uid']})",
+                                       "reason": "CrashLoopBackOff"}}
             record_event(cluster, pod, "Warning", "BackOff", "Back-off restarting failed container "
                          f"{cs['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                          f"({pod['metadata']['uid']})", "kubelet")
+            due = parse_rfc3339(when) + delay
+            cluster.runtime.setdefault("backoff", {})[cluster.key(pod["metadata"]["namespace"],
+                                                                   pod["metadata"]["name"])] = due
+            wake_at(cluster, due)
         else:
             cs["state"] = {"terminated": terminated}
             status["phase"] = "Succeeded" if code == 0 else "Failed"
@@ -557,6 +563,73 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
             if restarting:
                 names = ",".join(cs["name"] for cs in status["containerStatuses"])
                 c["message"] = f"containers with unready status: [{names}]"
+
+
+# The kubelet's crash back-off (pkg/kubelet/kubelet.go: backOffPeriod 10s, MaxContainerBackOff 300s): the wait
+# before restart N+1 doubles from 10 s and stays at 5 minutes.
+BACKOFF_START, BACKOFF_MAX = 10, 300
+
+
+def crash_backoff(restarts: int) -> int:
+    return min(BACKOFF_MAX, BACKOFF_START * 2 ** max(0, restarts - 1))
+
+
+def _duration(seconds: int) -> str:
+    """Go's time.Duration.String for whole seconds: 10s, 1m20s, 5m0s."""
+    return f"{seconds}s" if seconds < 60 else f"{seconds // 60}m{seconds % 60}s"
+
+
+def _restart_crashed(cluster: Cluster) -> bool:
+    """Restart the crash-looping containers whose back-off has run out, as often as the clock allows: each
+    start runs the command again, which exits again (processes.exit_code), and the next back-off doubles."""
+    due = cluster.runtime.get("backoff")
+    if not due:
+        return False
+    changed = False
+    for key, when in sorted(due.items()):
+        pod = cluster.objects.get("pods", {}).get(key)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            del due[key]
+            continue
+        if when > cluster.now:
+            wake_at(cluster, when)
+            continue
+        del due[key]
+        now, cluster.now = cluster.now, when     # the kubelet acted then: its events and states say so
+        try:
+            changed |= _restart_one(cluster, pod, when)
+        finally:
+            cluster.now = now
+    return changed
+
+
+def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
+    if True:
+        status = pod.get("status") or {}
+        css = status.get("containerStatuses") or []
+        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") == "CrashLoopBackOff" for cs in css):
+            return False
+        started = rfc3339(when)
+        for c, cs in zip(pod["spec"].get("containers") or [], css):
+            record_event(cluster, pod, "Normal", "Pulled",
+                         f'Container image "{c["image"]}" already present on machine', "kubelet")
+            record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
+            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+            cs["containerID"] = f"docker://{cluster.hex_id(64)}"
+        code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
+            and coredns.start_error(cluster) else None
+        if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
+            for cs in css:                       # the Corefile was fixed: this start stays up
+                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
+            for cond in status.get("conditions") or []:
+                if cond["type"] in ("Ready", "ContainersReady"):
+                    cond.update(status="True", lastTransitionTime=started)
+                    cond.pop("reason", None)
+                    cond.pop("message", None)
+        else:
+            _crash(cluster, pod, started, code)
+        cluster.touch(pod)
+        return True
 
 
 def _image_ref(image: str) -> str:
@@ -959,6 +1032,7 @@ def reconcile(cluster: Cluster) -> None:
             status = pod.get("status")
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
+        changed |= _restart_crashed(cluster)
         for rs in _pick(cluster, "replicasets", since, "pods"):
             changed |= _rollup_replicaset(cluster, rs)
         for dep in _pick(cluster, "deployments", since, "replicasets"):

@@ -115,11 +115,12 @@ def _container(pod: dict, name: str, inv: Invocation) -> dict:
 def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list[str]:
     name = container.get("name", "")
     cs = next((s for s in pod.get("status", {}).get("containerStatuses", []) or [] if s.get("name") == name), {})
+    last = (cs.get("lastState") or {}).get("terminated")
     if previous:
-        if not (cs.get("lastState") or {}).get("terminated"):
+        if not last:
             raise KubectlError(f'Error from server (BadRequest): previous terminated container "{name}" in pod '
                                f'"{pod["metadata"]["name"]}" not found', raw=True)
-        return []
+        return _printed(inv, pod, container)          # every run of the command printed the same
     waiting = (cs.get("state") or {}).get("waiting")
     if waiting and not (cs.get("lastState") or {}).get("terminated"):
         reason = waiting.get("reason", "ContainerCreating")
@@ -134,18 +135,26 @@ def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list
         if served is not None:
             return served
     started = _started(pod, name)
+    if started is None and last:
+        return _printed(inv, pod, container)          # crash-looping: the last run's log, as the kubelet keeps it
     if started is None:
         return []
     lines = startup_lines(pod, container, started)
     if not lines:
-        from ..container.sh import main_process_output
-        lines = main_process_output(inv.engine, pod, container).splitlines()
-        script = " ".join((container.get("command") or []) + (container.get("args") or []))
-        if any(w in script.split() for w in ("while", "for", "until")):
-            inv.err("podscape: what this container's loop prints is not simulated in its log\n")
+        lines = _printed(inv, pod, container)
     if container is (pod["spec"].get("containers") or [None])[0] or \
             webcontent.listens(container.get("image", "")):
         lines += network.access_log(inv.cluster, pod["metadata"]["namespace"], pod["metadata"]["name"])
+    return lines
+
+
+def _printed(inv: Invocation, pod: dict, container: dict) -> list[str]:
+    """What the container's own command prints when it runs (programs that only print are replayed)."""
+    from ..container.sh import main_process_output
+    lines = main_process_output(inv.engine, pod, container).splitlines()
+    script = " ".join((container.get("command") or []) + (container.get("args") or []))
+    if any(w in script.split() for w in ("while", "for", "until")):
+        inv.err("podscape: what this container's loop prints is not simulated in its log\n")
     return lines
 
 
