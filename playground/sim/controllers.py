@@ -497,6 +497,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
     _probe_readiness(cluster, pod, containers, started)
+    _schedule_probes(cluster, pod, parse_rfc3339(started))
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
@@ -563,6 +564,104 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
             if restarting:
                 names = ",".join(cs["name"] for cs in status["containerStatuses"])
                 c["message"] = f"containers with unready status: [{names}]"
+
+
+# ---- liveness and startup probes (pkg/kubelet/prober/worker.go) ----------------------------------------
+def _probe_defaults(probe: dict) -> tuple[int, int, int]:
+    """(initialDelaySeconds, periodSeconds, failureThreshold) with the API's defaults (0, 10, 3)."""
+    return (int(probe.get("initialDelaySeconds") or 0), int(probe.get("periodSeconds") or 10),
+            int(probe.get("failureThreshold") or 3))
+
+
+def _schedule_probes(cluster: Cluster, pod: dict, started: float) -> None:
+    """A started container's startup probe runs first; its liveness probe once startup has passed."""
+    key = cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])
+    table = cluster.runtime.setdefault("probes", {})
+    for c in pod["spec"].get("containers") or []:
+        for kind in ("startupProbe", "livenessProbe"):
+            probe = c.get(kind)
+            if not isinstance(probe, dict):
+                continue
+            if kind == "livenessProbe" and isinstance(c.get("startupProbe"), dict):
+                continue                               # armed when the startup probe passes
+            delay, period, _ = _probe_defaults(probe)
+            table[f"{key}|{c['name']}|{kind}"] = {"next": started + delay + period, "fails": 0}
+            wake_at(cluster, started + delay + period)
+
+
+def _run_probes(cluster: Cluster) -> bool:
+    """Run the liveness and startup probes that are due, period by period up to now. What a probe sees does
+    not change between commands, so one evaluation stands for every period in between."""
+    from .probes import probe_failure
+    table = cluster.runtime.get("probes")
+    if not table:
+        return False
+    changed = False
+    for entry_key in sorted(table):
+        entry = table[entry_key]
+        key, cname, kind = entry_key.split("|")
+        pod = cluster.objects.get("pods", {}).get(key)
+        container = next((c for c in (pod or {}).get("spec", {}).get("containers") or [] if c["name"] == cname),
+                         None)
+        cs = next((s for s in ((pod or {}).get("status") or {}).get("containerStatuses") or []
+                   if s.get("name") == cname), None)
+        if pod is None or container is None or cs is None or pod["metadata"].get("deletionTimestamp"):
+            del table[entry_key]
+            continue
+        if entry["next"] > cluster.now:
+            wake_at(cluster, entry["next"])
+            continue
+        if "running" not in (cs.get("state") or {}):
+            del table[entry_key]                       # not running (crash-looping): nothing to probe
+            continue
+        probe = container[kind]
+        delay, period, threshold = _probe_defaults(probe)
+        why = probe_failure(cluster, pod, container, probe)
+        now = cluster.now
+        label = "Liveness" if kind == "livenessProbe" else "Startup"
+        try:
+            while entry_key in table and entry["next"] <= now:
+                cluster.now = at = entry["next"]
+                if why is None:
+                    entry["fails"] = 0
+                    if kind == "startupProbe":         # started: hand over to the liveness probe
+                        cs["started"] = True
+                        del table[entry_key]
+                        if isinstance(container.get("livenessProbe"), dict):
+                            ld, lp, _ = _probe_defaults(container["livenessProbe"])
+                            table[f"{key}|{cname}|livenessProbe"] = {"next": at + ld + lp, "fails": 0}
+                        break
+                    entry["next"] = at + period
+                    continue
+                entry["fails"] += 1
+                record_event(cluster, pod, "Warning", "Unhealthy", f"{label} probe failed: {why}", "kubelet")
+                if entry["fails"] < threshold:
+                    entry["next"] = at + period
+                    continue
+                record_event(cluster, pod, "Normal", "Killing",
+                             f"Container {cname} failed {label.lower()} probe, will be restarted", "kubelet")
+                started = cs["state"]["running"].get("startedAt", rfc3339(at))
+                cs["lastState"] = {"terminated": {"containerID": cs.get("containerID", ""), "exitCode": 137,
+                                                  "finishedAt": rfc3339(at), "reason": "Error",
+                                                  "startedAt": started}}
+                cs["restartCount"] = cs.get("restartCount", 0) + 1
+                cs["containerID"] = f"docker://{cluster.hex_id(64)}"
+                cs["state"] = {"running": {"startedAt": rfc3339(at)}}
+                record_event(cluster, pod, "Normal", "Pulled",
+                             f'Container image "{container["image"]}" already present on machine', "kubelet")
+                record_event(cluster, pod, "Normal", "Created", f"Created container: {cname}", "kubelet")
+                record_event(cluster, pod, "Normal", "Started", f"Started container {cname}", "kubelet")
+                entry["fails"] = 0
+                entry["next"] = at + delay + period
+                if kind == "startupProbe":
+                    cs["started"] = False
+            cluster.touch(pod)
+            changed = True
+        finally:
+            cluster.now = now
+        if entry_key in table:
+            wake_at(cluster, table[entry_key]["next"])
+    return changed
 
 
 # The kubelet's crash back-off (pkg/kubelet/kubelet.go: backOffPeriod 10s, MaxContainerBackOff 300s): the wait
@@ -1033,6 +1132,7 @@ def reconcile(cluster: Cluster) -> None:
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
         changed |= _restart_crashed(cluster)
+        changed |= _run_probes(cluster)
         for rs in _pick(cluster, "replicasets", since, "pods"):
             changed |= _rollup_replicaset(cluster, rs)
         for dep in _pick(cluster, "deployments", since, "replicasets"):
