@@ -578,15 +578,34 @@ def _schedule_probes(cluster: Cluster, pod: dict, started: float) -> None:
     key = cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])
     table = cluster.runtime.setdefault("probes", {})
     for c in pod["spec"].get("containers") or []:
-        for kind in ("startupProbe", "livenessProbe"):
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
             probe = c.get(kind)
             if not isinstance(probe, dict):
                 continue
-            if kind == "livenessProbe" and isinstance(c.get("startupProbe"), dict):
+            if kind != "startupProbe" and isinstance(c.get("startupProbe"), dict):
                 continue                               # armed when the startup probe passes
             delay, period, _ = _probe_defaults(probe)
             table[f"{key}|{c['name']}|{kind}"] = {"next": started + delay + period, "fails": 0}
             wake_at(cluster, started + delay + period)
+
+
+def _set_ready(pod: dict, cs: dict, ready: bool, at: float) -> None:
+    """A readiness result: the container's ready flag, and the pod's Ready/ContainersReady conditions (which
+    the endpoints controller reads: an unready pod moves to notReadyAddresses, ready: false in its slice)."""
+    cs["ready"] = ready
+    status = pod["status"]
+    unready = [s["name"] for s in status.get("containerStatuses") or [] if not s.get("ready")]
+    for cond in status.get("conditions") or []:
+        if cond["type"] in ("Ready", "ContainersReady"):
+            want = "False" if unready else "True"
+            if cond["status"] != want:
+                cond["status"], cond["lastTransitionTime"] = want, rfc3339(at)
+            if unready:
+                cond.update(reason="ContainersNotReady",
+                            message=f"containers with unready status: [{' '.join(unready)}]")
+            else:
+                cond.pop("reason", None)
+                cond.pop("message", None)
 
 
 def _run_probes(cluster: Cluster) -> bool:
@@ -618,7 +637,7 @@ def _run_probes(cluster: Cluster) -> bool:
         delay, period, threshold = _probe_defaults(probe)
         why = probe_failure(cluster, pod, container, probe)
         now = cluster.now
-        label = "Liveness" if kind == "livenessProbe" else "Startup"
+        label = {"livenessProbe": "Liveness", "startupProbe": "Startup"}.get(kind, "Readiness")
         try:
             while entry_key in table and entry["next"] <= now:
                 cluster.now = at = entry["next"]
@@ -627,14 +646,22 @@ def _run_probes(cluster: Cluster) -> bool:
                     if kind == "startupProbe":         # started: hand over to the liveness probe
                         cs["started"] = True
                         del table[entry_key]
-                        if isinstance(container.get("livenessProbe"), dict):
-                            ld, lp, _ = _probe_defaults(container["livenessProbe"])
-                            table[f"{key}|{cname}|livenessProbe"] = {"next": at + ld + lp, "fails": 0}
+                        for later in ("livenessProbe", "readinessProbe"):
+                            if isinstance(container.get(later), dict):
+                                ld, lp, _ = _probe_defaults(container[later])
+                                table[f"{key}|{cname}|{later}"] = {"next": at + ld + lp, "fails": 0}
                         break
+                    if kind == "readinessProbe":
+                        _set_ready(pod, cs, True, at)
                     entry["next"] = at + period
                     continue
                 entry["fails"] += 1
                 record_event(cluster, pod, "Warning", "Unhealthy", f"{label} probe failed: {why}", "kubelet")
+                if kind == "readinessProbe":          # unready at the threshold; never restarted for it
+                    if entry["fails"] >= threshold or not cs.get("ready"):
+                        _set_ready(pod, cs, False, at)
+                    entry["next"] = at + period
+                    continue
                 if entry["fails"] < threshold:
                     entry["next"] = at + period
                     continue

@@ -63,3 +63,36 @@ X""", "kubectl apply -f s.yaml")
     events = sb.out("kubectl get events --field-selector involvedObject.name=slow")
     assert 'Startup probe failed: Get "http://' in events and ":8080/\": dial tcp " in events
     assert "Container web failed startup probe, will be restarted" in events
+
+
+READY = """cat > r.yaml <<'X'
+apiVersion: v1
+kind: Pod
+metadata: {name: rp, labels: {app: rp}}
+spec:
+  containers:
+  - name: box
+    image: busybox
+    command: [sleep, "3600"]
+    readinessProbe:
+      exec: {command: [cat, /tmp/ready]}
+      periodSeconds: 5
+X"""
+
+
+def test_readiness_is_probed_every_period_and_moves_the_endpoint():
+    """An unready pod is under notReadyAddresses (Endpoints) and ready: false (EndpointSlice); it turns
+    ready at the first period after its probe passes, and unready again after failureThreshold failures."""
+    sb = Sandbox()
+    sb.setup(READY, "kubectl apply -f r.yaml", "kubectl expose pod rp --port=80")
+    assert "0/1     Running" in sb.out("kubectl get pod rp")
+    assert '"notReadyAddresses":[{"ip":"' in sb.out("kubectl get endpoints rp -o jsonpath='{.subsets}'")
+    sb.run("kubectl exec rp -- sh -c 'touch /tmp/ready'")
+    assert "1/1     Running" in sb.out("kubectl get pod rp", wait=6)
+    conds = "kubectl get endpointslices -l kubernetes.io/service-name=rp -o jsonpath='{.items[0].endpoints[0].conditions}'"
+    assert sb.out(conds) == '{"ready":true,"serving":true,"terminating":false}'
+    sb.run("kubectl exec rp -- sh -c 'rm /tmp/ready'")
+    assert "1/1     Running" in sb.out("kubectl get pod rp", wait=6)       # one failure is not yet three
+    assert "0/1     Running" in sb.out("kubectl get pod rp", wait=12)
+    assert "Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory" in \
+        sb.out("kubectl get events --field-selector involvedObject.name=rp")
