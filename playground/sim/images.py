@@ -44,20 +44,20 @@ def known(image: str) -> bool:
     return repo in KNOWN_REPOSITORIES or repo.startswith(SYSTEM_REGISTRIES)
 
 
+def levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 @lru_cache(maxsize=1024)
 def _near_known(repo: str) -> bool:
     """Within two edits of a repository the playground knows: a typo (`ngnix`, `gcr.io/google-samples/helo-app`)."""
-    def close(a: str, b: str) -> bool:
-        if abs(len(a) - len(b)) > 2:
-            return False
-        prev = list(range(len(b) + 1))
-        for i, ca in enumerate(a, 1):
-            cur = [i]
-            for j, cb in enumerate(b, 1):
-                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-            prev = cur
-        return prev[-1] <= 2
-    return any(close(repo, k) for k in KNOWN_REPOSITORIES)
+    return any(abs(len(repo) - len(k)) <= 2 and levenshtein(repo, k) <= 2 for k in KNOWN_REPOSITORIES)
 
 
 def pullable(image: str) -> bool:
