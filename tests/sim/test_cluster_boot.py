@@ -114,3 +114,18 @@ def test_controllers_act_between_the_commands_of_one_line():
     sb.run("kubectl scale deployment my-nginx --replicas=0; kubectl scale deployment my-nginx --replicas=2")
     after = {k for k in sb.cluster.objects["pods"] if k.startswith("default/")}
     assert len(after) == 2 and not after & before
+
+
+def test_kubectl_edit_of_the_coredns_configmap_reaches_coredns():
+    """The DNS debugging page's `kubectl -n kube-system edit configmap coredns`: saved, then reloaded."""
+    sb = Sandbox()
+    sb.setup("kubectl run bb --image=busybox -- sleep 3600")
+    r = sb.run("kubectl -n kube-system edit configmap coredns")
+    edited = r.editor["content"].replace("        log\n", "")
+    sb.now += 1
+    saved = sb.engine.save_editor(edited, now=sb.now)
+    assert saved.output == "configmap/coredns edited\n", saved.output
+    sb.run("true", wait=95)
+    assert sb.out("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=1") == "[INFO] Reloading complete\n"
+    sb.run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local")
+    assert sb.out("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=1") == "[INFO] Reloading complete\n"
