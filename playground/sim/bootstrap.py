@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from . import controllers, defaults
+from . import controllers, defaults, systemconfig
 from .cluster import Cluster
 from .limits import Limits
 from .controllers import NODE_IP, NODE_NAME
@@ -100,12 +100,17 @@ def _workloads() -> list[tuple[str, dict]]:
                 "spec": {
                     "containers": [{
                         "name": "coredns", "image": COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
+                        "volumeMounts": [{"mountPath": "/etc/coredns", "name": "config-volume",
+                                          "readOnly": True}],
                         "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"},
                                   {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
                                   {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
                     }],
                     "dnsPolicy": "Default", "priorityClassName": "system-cluster-critical",
                     "serviceAccountName": "coredns", "serviceAccount": "coredns",
+                    # kubeadm's manifest: the Corefile comes from the coredns ConfigMap (coredns.py reads it)
+                    "volumes": [{"name": "config-volume", "configMap": {
+                        "name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}],
                 },
             },
         },
@@ -189,6 +194,8 @@ def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = N
         defaults.service(svc)
         cluster.put(svc, new=True)
     _kubernetes_endpoints(cluster)
+    for cm in systemconfig.boot_configmaps(cluster.now, K8S_VERSION):
+        cluster.put(cm, new=True)
     ver = K8S_VERSION
     statics = [
         _static_pod("etcd", "etcd", ETCD_IMAGE, ["etcd", "--advertise-client-urls=https://192.168.49.2:2379"]),

@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import json
 
-from . import defaults, images, resources as res
+from . import coredns, defaults, images, resources as res, systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
 
@@ -512,9 +512,12 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
     _probe_readiness(cluster, pod, containers, started)
+    _schedule_probes(cluster, pod, parse_rfc3339(started))
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
+    elif containers and coredns.is_coredns(containers[0]) and coredns.start_error(cluster):
+        _crash(cluster, pod, started, code=1)      # coredns exits on a Corefile it cannot read
     cluster.touch(pod)
     return True
 
@@ -537,27 +540,34 @@ def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -
                             message=f"containers with unready status: [{' '.join(unready)}]")
 
 
-def _crash(cluster: Cluster, pod: dict, when: str) -> None:
+def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
     from .processes import exit_code
     status = pod["status"]
     policy = pod["spec"].get("restartPolicy", "Always")
-    code = exit_code((pod["spec"].get("containers") or [{}])[0])
+    if code is None:
+        code = exit_code((pod["spec"].get("containers") or [{}])[0])
     for cs in status["containerStatuses"]:
         cs["ready"] = False
         cs["started"] = False
         terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
                       "reason": "Completed" if code == 0 else "Error", "startedAt": when}
         if policy == "Always" or (policy == "OnFailure" and code):
-            cs["restartCount"] = 1
+            cs["restartCount"] = cs.get("restartCount", 0) + 1
             cs["lastState"] = {"terminated": terminated}
-            cs["state"] = {"waiting": {"message": f"back-off 10s restarting failed container={cs['name']} "
-                                                  f"pod={pod['metadata']['name']}_{pod['metadata']['namespace']}"
-                                                  f"({pod['metadata']['uid']})", "reason": "CrashLoopBackOff"}}
+            delay = crash_backoff(cs["restartCount"])
+            cs["state"] = {"waiting": {"message": f"back-off {_duration(delay)} restarting failed container="
+                                                  f"{cs['name']} pod={pod['metadata']['name']}_"
+                                                  f"{pod['metadata']['namespace']}({pod['metadata']['uid']})",
+                                       "reason": "CrashLoopBackOff"}}
             record_event(cluster, pod, "Warning", "BackOff", "Back-off restarting failed container "
                          f"{cs['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                          f"({pod['metadata']['uid']})", "kubelet")
+            due = parse_rfc3339(when) + delay
+            cluster.runtime.setdefault("backoff", {})[cluster.key(pod["metadata"]["namespace"],
+                                                                   pod["metadata"]["name"])] = due
+            wake_at(cluster, due)
         else:
             cs["state"] = {"terminated": terminated}
             status["phase"] = "Succeeded" if code == 0 else "Failed"
@@ -569,6 +579,198 @@ def _crash(cluster: Cluster, pod: dict, when: str) -> None:
             if restarting:
                 names = ",".join(cs["name"] for cs in status["containerStatuses"])
                 c["message"] = f"containers with unready status: [{names}]"
+
+
+# ---- liveness and startup probes (pkg/kubelet/prober/worker.go) ----------------------------------------
+def _probe_defaults(probe: dict) -> tuple[int, int, int]:
+    """(initialDelaySeconds, periodSeconds, failureThreshold) with the API's defaults (0, 10, 3)."""
+    return (int(probe.get("initialDelaySeconds") or 0), int(probe.get("periodSeconds") or 10),
+            int(probe.get("failureThreshold") or 3))
+
+
+def _schedule_probes(cluster: Cluster, pod: dict, started: float) -> None:
+    """A started container's startup probe runs first; its liveness probe once startup has passed."""
+    key = cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])
+    table = cluster.runtime.setdefault("probes", {})
+    for c in pod["spec"].get("containers") or []:
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+            probe = c.get(kind)
+            if not isinstance(probe, dict):
+                continue
+            if kind != "startupProbe" and isinstance(c.get("startupProbe"), dict):
+                continue                               # armed when the startup probe passes
+            delay, period, _ = _probe_defaults(probe)
+            table[f"{key}|{c['name']}|{kind}"] = {"next": started + delay + period, "fails": 0}
+            wake_at(cluster, started + delay + period)
+
+
+def _set_ready(pod: dict, cs: dict, ready: bool, at: float) -> None:
+    """A readiness result: the container's ready flag, and the pod's Ready/ContainersReady conditions (which
+    the endpoints controller reads: an unready pod moves to notReadyAddresses, ready: false in its slice)."""
+    cs["ready"] = ready
+    status = pod["status"]
+    unready = [s["name"] for s in status.get("containerStatuses") or [] if not s.get("ready")]
+    for cond in status.get("conditions") or []:
+        if cond["type"] in ("Ready", "ContainersReady"):
+            want = "False" if unready else "True"
+            if cond["status"] != want:
+                cond["status"], cond["lastTransitionTime"] = want, rfc3339(at)
+            if unready:
+                cond.update(reason="ContainersNotReady",
+                            message=f"containers with unready status: [{' '.join(unready)}]")
+            else:
+                cond.pop("reason", None)
+                cond.pop("message", None)
+
+
+def _run_probes(cluster: Cluster) -> bool:
+    """Run the liveness and startup probes that are due, period by period up to now. What a probe sees does
+    not change between commands, so one evaluation stands for every period in between."""
+    from .probes import probe_failure
+    table = cluster.runtime.get("probes")
+    if not table:
+        return False
+    changed = False
+    for entry_key in sorted(table):
+        entry = table[entry_key]
+        key, cname, kind = entry_key.split("|")
+        pod = cluster.objects.get("pods", {}).get(key)
+        container = next((c for c in (pod or {}).get("spec", {}).get("containers") or [] if c["name"] == cname),
+                         None)
+        cs = next((s for s in ((pod or {}).get("status") or {}).get("containerStatuses") or []
+                   if s.get("name") == cname), None)
+        if pod is None or container is None or cs is None or pod["metadata"].get("deletionTimestamp"):
+            del table[entry_key]
+            continue
+        if entry["next"] > cluster.now:
+            wake_at(cluster, entry["next"])
+            continue
+        if "running" not in (cs.get("state") or {}):
+            del table[entry_key]                       # not running (crash-looping): nothing to probe
+            continue
+        probe = container[kind]
+        delay, period, threshold = _probe_defaults(probe)
+        why = probe_failure(cluster, pod, container, probe)
+        now = cluster.now
+        label = {"livenessProbe": "Liveness", "startupProbe": "Startup"}.get(kind, "Readiness")
+        try:
+            while entry_key in table and entry["next"] <= now:
+                cluster.now = at = entry["next"]
+                if why is None:
+                    entry["fails"] = 0
+                    if kind == "startupProbe":         # started: hand over to the liveness probe
+                        cs["started"] = True
+                        del table[entry_key]
+                        for later in ("livenessProbe", "readinessProbe"):
+                            if isinstance(container.get(later), dict):
+                                ld, lp, _ = _probe_defaults(container[later])
+                                table[f"{key}|{cname}|{later}"] = {"next": at + ld + lp, "fails": 0}
+                        break
+                    if kind == "readinessProbe":
+                        _set_ready(pod, cs, True, at)
+                    entry["next"] = at + period
+                    continue
+                entry["fails"] += 1
+                record_event(cluster, pod, "Warning", "Unhealthy", f"{label} probe failed: {why}", "kubelet")
+                if kind == "readinessProbe":          # unready at the threshold; never restarted for it
+                    if entry["fails"] >= threshold or not cs.get("ready"):
+                        _set_ready(pod, cs, False, at)
+                    entry["next"] = at + period
+                    continue
+                if entry["fails"] < threshold:
+                    entry["next"] = at + period
+                    continue
+                record_event(cluster, pod, "Normal", "Killing",
+                             f"Container {cname} failed {label.lower()} probe, will be restarted", "kubelet")
+                started = cs["state"]["running"].get("startedAt", rfc3339(at))
+                cs["lastState"] = {"terminated": {"containerID": cs.get("containerID", ""), "exitCode": 137,
+                                                  "finishedAt": rfc3339(at), "reason": "Error",
+                                                  "startedAt": started}}
+                cs["restartCount"] = cs.get("restartCount", 0) + 1
+                cs["containerID"] = f"docker://{cluster.hex_id(64)}"
+                cs["state"] = {"running": {"startedAt": rfc3339(at)}}
+                record_event(cluster, pod, "Normal", "Pulled",
+                             f'Container image "{container["image"]}" already present on machine', "kubelet")
+                record_event(cluster, pod, "Normal", "Created", f"Created container: {cname}", "kubelet")
+                record_event(cluster, pod, "Normal", "Started", f"Started container {cname}", "kubelet")
+                entry["fails"] = 0
+                entry["next"] = at + delay + period
+                if kind == "startupProbe":
+                    cs["started"] = False
+            cluster.touch(pod)
+            changed = True
+        finally:
+            cluster.now = now
+        if entry_key in table:
+            wake_at(cluster, table[entry_key]["next"])
+    return changed
+
+
+# The kubelet's crash back-off (pkg/kubelet/kubelet.go: backOffPeriod 10s, MaxContainerBackOff 300s): the wait
+# before restart N+1 doubles from 10 s and stays at 5 minutes.
+BACKOFF_START, BACKOFF_MAX = 10, 300
+
+
+def crash_backoff(restarts: int) -> int:
+    return min(BACKOFF_MAX, BACKOFF_START * 2 ** max(0, restarts - 1))
+
+
+def _duration(seconds: int) -> str:
+    """Go's time.Duration.String for whole seconds: 10s, 1m20s, 5m0s."""
+    return f"{seconds}s" if seconds < 60 else f"{seconds // 60}m{seconds % 60}s"
+
+
+def _restart_crashed(cluster: Cluster) -> bool:
+    """Restart the crash-looping containers whose back-off has run out, as often as the clock allows: each
+    start runs the command again, which exits again (processes.exit_code), and the next back-off doubles."""
+    due = cluster.runtime.get("backoff")
+    if not due:
+        return False
+    changed = False
+    for key, when in sorted(due.items()):
+        pod = cluster.objects.get("pods", {}).get(key)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            del due[key]
+            continue
+        if when > cluster.now:
+            wake_at(cluster, when)
+            continue
+        del due[key]
+        now, cluster.now = cluster.now, when     # the kubelet acted then: its events and states say so
+        try:
+            changed |= _restart_one(cluster, pod, when)
+        finally:
+            cluster.now = now
+    return changed
+
+
+def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
+    if True:
+        status = pod.get("status") or {}
+        css = status.get("containerStatuses") or []
+        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") == "CrashLoopBackOff" for cs in css):
+            return False
+        started = rfc3339(when)
+        for c, cs in zip(pod["spec"].get("containers") or [], css):
+            record_event(cluster, pod, "Normal", "Pulled",
+                         f'Container image "{c["image"]}" already present on machine', "kubelet")
+            record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
+            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+            cs["containerID"] = f"docker://{cluster.hex_id(64)}"
+        code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
+            and coredns.start_error(cluster) else None
+        if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
+            for cs in css:                       # the Corefile was fixed: this start stays up
+                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
+            for cond in status.get("conditions") or []:
+                if cond["type"] in ("Ready", "ContainersReady"):
+                    cond.update(status="True", lastTransitionTime=started)
+                    cond.pop("reason", None)
+                    cond.pop("message", None)
+        else:
+            _crash(cluster, pod, started, code)
+        cluster.touch(pod)
+        return True
 
 
 def _image_ref(image: str) -> str:
@@ -986,6 +1188,8 @@ def reconcile(cluster: Cluster) -> None:
             status = pod.get("status")
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
+        changed |= _restart_crashed(cluster)
+        changed |= _run_probes(cluster)
         for rs in _pick(cluster, "replicasets", since, "pods"):
             changed |= _rollup_replicaset(cluster, rs)
         for dep in _pick(cluster, "deployments", since, "replicasets"):
@@ -995,6 +1199,8 @@ def reconcile(cluster: Cluster) -> None:
         for svc in _pick_services(cluster, since):
             changed |= _reconcile_endpoints(cluster, svc)
         changed |= _drop_orphan_endpoints(cluster, since)
+        changed |= systemconfig.publish_root_ca(cluster)
+        coredns.reconcile(cluster)
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:

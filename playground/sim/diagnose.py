@@ -602,6 +602,13 @@ def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diag
             if ports:
                 return Diagnosis(f"Pod {name} listens on {' and '.join(map(str, ports))}, not on {port}, so the "
                                  "connection is refused.")
+            unknown = next((c.get("image", "") for c in pod["spec"].get("containers") or []
+                            if not images.known(c.get("image", ""))), None)
+            if unknown is not None:
+                return Diagnosis(f"Pod {name} runs {unknown}, an image the playground does not know: it starts, "
+                                 "but nothing in it listens (the playground simulates servers it knows: nginx, "
+                                 "httpd, agnhost, hello-app, http-echo, busybox httpd, nc -l, python3 -m "
+                                 "http.server), so the connection is refused.")
     return Diagnosis(reason[0].upper() + reason[1:].rstrip(".") + ".") if reason else None
 
 

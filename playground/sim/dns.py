@@ -150,15 +150,33 @@ def _endpoint_port(cluster: Cluster, svc: dict, sp: dict) -> int:
     return int(sp.get("port", 0))
 
 
-def query(cluster: Cluster, qname: str, qtype: str = "A") -> Answer:
-    """One question to CoreDNS (10.96.0.10): the answer section it returns."""
+def query(cluster: Cluster, qname: str, qtype: str = "A", client_ip: str = "", edns: bool = False) -> Answer:
+    """One question to CoreDNS (10.96.0.10): the answer section it returns. A query from `client_ip` (a pod's
+    resolver) is what CoreDNS's `log` plugin writes a line for."""
+    ans = _answer(cluster, qname, qtype.upper())
+    if client_ip:
+        from . import coredns
+        coredns.log_query(cluster, client_ip, qname, qtype.upper(), ans, edns)
+    return ans
+
+
+def _answer(cluster: Cluster, qname: str, qtype: str) -> Answer:
+    """The plugins of the running Corefile in CoreDNS's order (plugin.cfg): hosts, kubernetes, forward."""
+    from . import coredns
     name = qname.lower().rstrip(".")
-    qtype = qtype.upper()
     if not cluster.running:
         return Answer("SERVFAIL", authoritative=False)
+    config = coredns.active(cluster)
+    if name in config.hosts:           # plugin/hosts: its names answer here, the rest fall through
+        ip = config.hosts[name]
+        return Answer(records=[(qname.rstrip("."), "A", ip)] if qtype in ("A", "ANY") else [])
+    zone = "." + CLUSTER_DOMAIN
+    in_zone = name == CLUSTER_DOMAIN or name.endswith(zone) or name.endswith(".in-addr.arpa")
+    if not config.kubernetes and in_zone or not config.forward and not in_zone:
+        # no plugin of the server block handles the name: CoreDNS's chain ends in SERVFAIL
+        return Answer("SERVFAIL", authoritative=False) if not config.forward else _upstream(name)
     if name.endswith(".in-addr.arpa"):
         return _reverse(cluster, qname.rstrip("."), name)
-    zone = "." + CLUSTER_DOMAIN
     if name != CLUSTER_DOMAIN and not name.endswith(zone):
         return _upstream(name)
     labels = name[: -len(zone)].split(".") if name != CLUSTER_DOMAIN else []
@@ -292,18 +310,31 @@ def _coredns_unrouted(cluster: Cluster, pod: dict | None) -> str | None:
             "no route between nodes, so its queries get no answer")
 
 
+def server_up(cluster: Cluster) -> bool:
+    """kube-dns answers on 53/UDP only while a CoreDNS pod is a ready endpoint (a crash-looping one is not)."""
+    from .network import ready_endpoints
+    svc = cluster.get("services", "kube-system", "kube-dns")
+    if svc is None:
+        return False
+    return any(ready_endpoints(cluster, svc, sp) for sp in svc["spec"].get("ports", []) or []
+               if sp.get("protocol") == "UDP" and int(sp.get("port", 0)) == 53)
+
+
 def lookup(cluster: Cluster, pod: dict, name: str) -> str | None:
     """getaddrinfo(name) in the pod: /etc/hosts, then DNS through the search list; the first A wins."""
     found = hosts_lookup(pod, name)
     if found:
         return found
-    if dns_blocked(cluster, pod):
+    if dns_blocked(cluster, pod) or not server_up(cluster):
         return None                                   # every query times out: "bad address"
     spec = pod.get("spec", {})
     if spec.get("dnsPolicy") == "Default" or (spec.get("hostNetwork") and spec.get("dnsPolicy") != "ClusterFirstWithHostNet"):
         return None                                   # the node's resolver knows no cluster names
+    client = (pod.get("status") or {}).get("podIP", "")
     for cand in candidates(name, pod["metadata"].get("namespace", "default")):
-        ans = query(cluster, cand, "A")
+        ans = query(cluster, cand, "A", client)
+        if client:
+            query(cluster, cand, "AAAA", client)     # getaddrinfo asks for both families
         if ans.rcode == "SERVFAIL":
             return None
         addrs = ans.addresses()

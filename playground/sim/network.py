@@ -601,6 +601,12 @@ def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict, local
                "Connection refused")
         return
     candidates = ready_endpoints(cluster, svc, svc_port)
+    node_port = _node_endpoint(cluster, svc, svc_port) if not candidates else None
+    if node_port is not None:
+        # the `kubernetes` Service: its Endpoints (written by the apiserver, no pods) are the node's 8443
+        w.port = node_port
+        _to_node(cluster, w)
+        return
     if not candidates:
         w.fail("refused", f"Service {svc['metadata']['name']} has no ready endpoints, so kube-proxy rejects "
                           "the connection", "Connection refused")
@@ -614,6 +620,17 @@ def _through_service(cluster: Cluster, w: Walk, svc: dict, svc_port: dict, local
     pod, port = pick(cluster, svc, candidates, w.client_ip or w.source.ip)
     w.hop(_pod_id(pod), "pod", pod["metadata"]["name"], f"{pod['status'].get('podIP')}:{port}")
     _into_pod(cluster, w, pod, port, via_service=True, hopped=True)
+
+
+def _node_endpoint(cluster: Cluster, svc: dict, svc_port: dict) -> int | None:
+    """The port of an endpoint at the node's own address (the API server's), or None."""
+    ep = cluster.get("endpoints", svc["metadata"]["namespace"], svc["metadata"]["name"])
+    for subset in (ep or {}).get("subsets", []) or []:
+        if any(a.get("ip") == NODE_IP and not a.get("targetRef") for a in subset.get("addresses") or []):
+            for p in subset.get("ports") or []:
+                if p.get("name") == svc_port.get("name") and p.get("protocol", "TCP") == svc_port.get("protocol", "TCP"):
+                    return int(p["port"])
+    return None
 
 
 # ---- into the pod -----------------------------------------------------------------------------------

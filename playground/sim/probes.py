@@ -4,7 +4,9 @@ Following pkg/kubelet/prober: an httpGet probe succeeds on a status in [200, 400
 reads "HTTP probe failed with statuscode: N" (probe/http/http.go), or the dial error when nothing listens;
 tcpSocket succeeds when the port accepts (probe/tcp/tcp.go). An unready container leaves its pod
 Ready=False, so the endpoints controller lists it under notReadyAddresses and kube-proxy sends it nothing.
-exec and grpc probes are taken as passing (not simulated).
+exec probes run their command in the container (programs/container); grpc probes check that the port
+accepts (the health RPC is not simulated). Liveness probes are judged on the kubelet's period
+(controllers._probe_liveness): failureThreshold failures in a row restart the container.
 """
 from __future__ import annotations
 
@@ -25,8 +27,37 @@ def _port(container: dict, port) -> int | None:
 
 def readiness_failure(cluster, pod: dict, container: dict) -> str | None:
     """Why the container's readiness probe fails now (the kubelet's event text), or None when it passes."""
-    probe = container.get("readinessProbe") or {}
+    return probe_failure(cluster, pod, container, container.get("readinessProbe") or {})
+
+
+def _exec_failure(cluster, pod: dict, container: dict, argv: list) -> str | None:
+    """probe/exec: the command runs in the container (no shell unless it names one); exit 0 passes, any other
+    status fails with what it printed (the kubelet's event carries the output)."""
+    from .engine import Engine, Stream
+    from .host import Host
+    from .programs.container import run
+    if not argv:
+        return None
+    term = Stream()
+    outcome = run(Engine(cluster, Host()), pod, container, [str(a) for a in argv], term, False)
+    if outcome.missing:
+        return (f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": '
+                "executable file not found in $PATH: unknown")
+    return None if outcome.code == 0 else term.text.rstrip("\n")
+
+
+def probe_failure(cluster, pod: dict, container: dict, probe: dict) -> str | None:
+    """Why one probe (readiness, liveness or startup) fails now, in the kubelet's words, or None.
+    grpc: the port must accept a connection; the grpc.health.v1 answer itself is not simulated (a listening
+    process is taken as SERVING)."""
     ip = pod.get("status", {}).get("podIP", "")
+    if isinstance(probe.get("exec"), dict):
+        return _exec_failure(cluster, pod, container, probe["exec"].get("command") or [])
+    if isinstance(probe.get("grpc"), dict):
+        port = _port(container, probe["grpc"].get("port"))
+        if port and listener(pod, port) is None:
+            return f'timeout: failed to connect service "{ip}:{port}" within 1s: context deadline exceeded'
+        return None
     for kind in ("httpGet", "tcpSocket"):
         spec = probe.get(kind)
         if not isinstance(spec, dict):

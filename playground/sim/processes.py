@@ -22,6 +22,12 @@ AGNHOST = {"registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-image
 IMAGE_PROCESS: dict[str, tuple[list[str], list[str]]] = {
     **{r: (["/agnhost"], ["pause"]) for r in AGNHOST},
     "busybox": ([], ["sh"]),
+    **{r: ([], ["sh"]) for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
+    "radial/busyboxplus": ([], ["/bin/sh"]),
+    # the standalone serve_hostname image of the Debug Services page (kubernetes/contrib serve_hostname.go:
+    # HTTP on 9376, the hostname as the body): what agnhost serve-hostname grew from
+    **{r: (["/serve_hostname"], []) for r in ("k8s.gcr.io/serve_hostname", "registry.k8s.io/serve_hostname",
+                                              "gcr.io/google_containers/serve_hostname")},
     "alpine": ([], ["/bin/sh"]),
     "nginx": (["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"]),
     "gcr.io/google-samples/hello-app": ([], ["./hello-app"]),
@@ -89,6 +95,8 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         # Envoy Gateway's image runs its controller (`server`: webcontent.LISTENS, gateway/controller.py) or,
         # in each Envoy proxy pod, `envoy shutdown-manager`, whose HTTP server is on 19002
         return [Listener(19002, "http-unsimulated")] if "shutdown-manager" in argv else []
+    if name == "serve_hostname":
+        return [Listener(_port(_flag(argv[1:], "-port", "--port"), 9376), server="serve-hostname")]
     if name == "hello-app":
         return [Listener(_port(env.get("PORT"), 8080))]
     if name == "http-echo":

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import saferegex
+from . import controllers, saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
 from .engine import MAX_LINE, Engine, Proc, Stream, charge
 from .host import HOME, USER
@@ -1713,6 +1713,10 @@ class Shell:
         code = self.call(fn, proc, name, io)
         if code == 0 and any(isinstance(st, FileStream) and st.failed for st in (io.out, io.err)):
             code = 1                 # a write error (file too large, disk full) fails the command
+        # The controllers watch the API server, not the shell: what one command stored is acted on before the
+        # next command of the line runs (`kubectl scale --replicas=0; kubectl scale --replicas=2` gives new
+        # pods). reconcile returns at once when nothing was stored since it last settled.
+        controllers.reconcile(self.engine.cluster)
         return code
 
     def call_function(self, argv: list[str], io: "IO") -> int:

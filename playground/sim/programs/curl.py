@@ -67,7 +67,7 @@ LONG = {
     "output": True, "header": True, "max-time": True, "connect-timeout": True, "write-out": True,
     "request": True, "user-agent": True, "data": True, "data-raw": True, "data-binary": True,
     "data-urlencode": True, "resolve": True, "referer": True, "max-redirs": True, "url": True,
-    "output-dir": True, "retry": True, "user": True, "connect-to": True,
+    "output-dir": True, "retry": True, "user": True, "connect-to": True, "cacert": True,
 }
 SHORT = {"s": "silent", "S": "show-error", "v": "verbose", "I": "head", "i": "include", "L": "location",
          "f": "fail", "k": "insecure", "O": "remote-name", "h": "help", "V": "version", "4": "ipv4",
@@ -77,7 +77,7 @@ SHORT = {"s": "silent", "S": "show-error", "v": "verbose", "I": "head", "i": "in
 KNOWN_UNSIMULATED = {
     "proxy": True, "x": True, "cookie": True, "b": True, "cookie-jar": True, "c": True, "form": True, "F": True,
     "upload-file": True, "T": True, "range": True, "r": True, "continue-at": True, "C": True, "config": True,
-    "K": True, "cert": True, "E": True, "cacert": True, "key": True, "dump-header": True, "D": True,
+    "K": True, "cert": True, "E": True, "key": True, "dump-header": True, "D": True,
     "trace": True, "trace-ascii": True, "http2": False, "http3": False, "unix-socket": True, "interface": True,
     "limit-rate": True, "parallel": False, "Z": False, "json": True, "oauth2-bearer": True, "noproxy": True,
     "proxy-user": True, "U": True, "socks5": True, "retry-delay": True, "speed-limit": True, "Y": True,
@@ -131,6 +131,7 @@ class Opts:
     max_redirs: int = 50
     get: bool = False
     user: str | None = None
+    cacert: str | None = None
 
 
 def _number(opt: str, value: str) -> float:
@@ -177,6 +178,8 @@ def _apply(o: Opts, name: str, value: str | None, shown: str) -> None:
         o.urls.append(value or "")
     elif name == "user":
         o.user = value
+    elif name == "cacert":
+        o.cacert = value
     elif name == "resolve":
         m = re.fullmatch(r"\+?([^:]+):(\d+):(.+)", value or "")
         if m:
@@ -545,8 +548,10 @@ class Curl:
             if daemon and backend.pod in TLS_DAEMONS:
                 self._tls_trace()
                 if not self.o.insecure:
-                    t.code, t.error = 60, "SSL certificate problem: unable to get local issuer certificate"
-                    return
+                    problem = self._verify(url.host, backend.pod)
+                    if problem:
+                        t.code, t.error = problem
+                        return
                 t.response = self._apiserver(req, now) if backend.pod == "kube-apiserver" else \
                     webcontent.Response(404, "Not Found", [("Content-Type", "text/plain; charset=utf-8"),
                                                            ("X-Content-Type-Options", "nosniff"),
@@ -605,19 +610,28 @@ class Curl:
             self.proc.err("} " + f"[{len(body)} bytes data]\n")
 
     def _apiserver(self, req: webcontent.Request, now: float) -> webcontent.Response:
-        path = req.path.split("?", 1)[0]
-        if path in ("/healthz", "/livez", "/readyz"):
-            body, status = "ok", 200
-        else:
-            body = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
-                    f'  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"{path}\\"",\n'
-                    '  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}')
-            status = 403
-        ctype = "text/plain; charset=utf-8" if status == 200 else "application/json"
+        from .. import apiserver_http
+        status, ctype, body = apiserver_http.answer(self.proc.cluster, req.method, req.path, req.headers)
         headers = [("Audit-Id", self.proc.cluster.uid()), ("Cache-Control", "no-cache, private"),
                    ("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"),
                    ("Date", webcontent.http_date(now)), ("Content-Length", str(len(body)))]
         return webcontent.Response(status, webcontent.REASONS.get(status, ""), headers, body)
+
+    def _verify(self, host: str, daemon: str) -> tuple[int, str] | None:
+        """curl's certificate check against --cacert (or the system store, which lacks minikubeCA): the API
+        server's certificate is signed by minikubeCA and valid for the names in pki.APISERVER_SANS."""
+        from .. import pki
+        if not self.o.cacert:
+            return 60, "SSL certificate problem: unable to get local issuer certificate"
+        path = self.proc.host.abspath(self.o.cacert) if hasattr(self.proc.host, "abspath") else self.o.cacert
+        pem = self.proc.host.files.get(path)
+        if pem is None or "-----BEGIN CERTIFICATE-----" not in pem:
+            return 77, f"error setting certificate file: {self.o.cacert}"
+        if daemon != "kube-apiserver" or pki.CA_CRT.strip() not in pem:
+            return 60, "SSL certificate problem: unable to get local issuer certificate"
+        if host.lower() not in pki.APISERVER_SANS:
+            return 60, f"SSL: no alternative certificate subject name matches target host name '{host}'"
+        return None
 
     def _daemon_plain(self, daemon: str, req: webcontent.Request, now: float) -> webcontent.Response:
         if daemon == "ssh":

@@ -151,9 +151,24 @@ def do_why(proc, args: list[str], ns: str) -> int:
         out.append(v.explain())
         if not v.allowed and dst.pod is not None:
             out.append(_fix_line(cluster, source, dst.pod))
-        code = code or (0 if v.allowed else 1)
+        refused = _refused_line(cluster, source, dst.pod, dport, proto) if v.allowed and dst.pod is not None else ""
+        out.append(refused)
+        code = code or (0 if v.allowed and not refused else 1)
     proc.out("".join(out))
     return code
+
+
+def _refused_line(cluster, source: network.Source, dest_pod: dict, port: int, proto: str) -> str:
+    """Policy lets it through, but nothing in the pod listens there: what the connection meets instead."""
+    from ..processes import listener
+    if listener(dest_pod, port, proto) is not None:
+        return ""
+    meta = dest_pod["metadata"]
+    trace = {"source": source.id, "verdict": "refused", "reason": f"nothing listens on port {port}",
+             "dest": meta["name"], "port": port,
+             "hops": [{"id": f"pod/{meta['namespace']}/{meta['name']}", "kind": "pod"}]}
+    d = diagnose.diagnose_trace(cluster, trace)
+    return f"But the connection is refused: {d.cause}\n" if d is not None else ""
 
 
 def _fix_line(cluster, source: network.Source, dest_pod: dict) -> str:

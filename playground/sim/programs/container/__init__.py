@@ -41,7 +41,11 @@ TOOLBOX: dict[str, set[str]] = {
     "busybox": BUSYBOX_APPLETS,
     "alpine": BUSYBOX_APPLETS,
     "curlimages/curl": BUSYBOX_APPLETS | {"curl"},
-    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash"},
+    # Alpine with bind-tools, curl, bash and more: its nslookup is BIND's (bind.py)
+    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash", "dig"},
+    "radial/busyboxplus": BUSYBOX_APPLETS | {"curl"},          # the docs' busyboxplus:curl
+    # the e2e busybox (registry.k8s.io/busybox:latest and :1.24): busybox 1.24's applets
+    **{r: BUSYBOX_APPLETS for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
     "nginx": DEBIAN_TOOLS | {"curl", "nginx"},           # the nginx image installs curl for its healthchecks
     "httpd": DEBIAN_TOOLS | {"httpd"},
     "ubuntu": DEBIAN_TOOLS,
@@ -54,6 +58,9 @@ TOOLBOX: dict[str, set[str]] = {
     "php": DEBIAN_TOOLS,
     "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
     "node": DEBIAN_TOOLS | {"node", "curl"},
+    # the e2e dnsutils image (test/images/jessie-dnsutils): Debian jessie with the dnsutils package
+    "registry.k8s.io/e2e-test-images/jessie-dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
+    "gcr.io/kubernetes-e2e-test-images/dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
     # agnhost (test/images/agnhost): a Debian base with the agnhost binary at /agnhost
     **{r: DEBIAN_TOOLS | {"agnhost"} for r in ("registry.k8s.io/e2e-test-images/agnhost",
                                                "k8s.gcr.io/e2e-test-images/agnhost",
@@ -104,7 +111,7 @@ class PodFS:
     image and the kubelet put there (/etc/resolv.conf, /etc/hosts, /etc/hostname)."""
 
     def __init__(self, cluster, pod: dict, container: dict):
-        self.pod, self.container = pod, container
+        self.pod, self.container, self.cluster = pod, container, cluster
         key = f"{pod['metadata'].get('uid', '')}/{container.get('name', '')}"
         self.written: dict[str, str] = cluster.runtime.setdefault("podfs", {}).setdefault(key, {})
         self.live: "PodHost | None" = None
@@ -112,6 +119,9 @@ class PodFS:
     def base_files(self) -> dict[str, str]:
         files = {"/etc/resolv.conf": dns.resolv_conf(self.pod), "/etc/hosts": dns.etc_hosts(self.pod),
                  "/etc/hostname": dns.pod_hostname(self.pod) + "\n"}
+        from ... import volumes
+        mounted, self.mount_dirs = volumes.mounted(self.cluster, self.pod, self.container)
+        files.update(mounted)
         repo = images.repository(self.container.get("image", ""))
         if repo == "nginx":
             from ... import webcontent
@@ -140,6 +150,8 @@ class PodFS:
 
     def is_dir(self, path: str) -> bool:
         if path == "/" or (self.live is not None and path in self.live.dirs):
+            return True
+        if path.rstrip("/") in getattr(self, "mount_dirs", ()):
             return True
         prefix = path.rstrip("/") + "/"
         if path.strip("/") in self.root_entries():
@@ -271,6 +283,12 @@ class PodHost:
         self.files: dict[str, str] = self._base | fs.written
         fs.live = self
         self.dirs: set[str] = {"/", "/tmp", "/root", "/etc", cwd} | {"/" + n for n in fs.root_entries()}
+        for mount in getattr(fs, "mount_dirs", ()):
+            self.dirs.add(mount)         # an emptyDir is a directory with nothing in it yet
+            parent = mount.rsplit("/", 1)[0]
+            while parent and parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = parent.rsplit("/", 1)[0]
         for path in self.files:
             parent = path.rsplit("/", 1)[0]
             while parent and parent not in self.dirs:
@@ -364,4 +382,4 @@ def dispatch(proc: PodProc) -> int:
         return 1
 
 
-from . import agnhost, basic, net, netcat, sh  # noqa: E402,F401  (register the programs)
+from . import agnhost, basic, bind, net, netcat, sh  # noqa: E402,F401  (register the programs)

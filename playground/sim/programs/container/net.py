@@ -24,6 +24,12 @@ def _ptr_name(text: str) -> str | None:
 
 @container_program("nslookup")
 def nslookup(proc) -> int:
+    from . import bind, flavor, has_program
+    image = proc.container.get("image", "")
+    if flavor(image) == "debian" or has_program(image, "dig"):
+        return bind.nslookup(proc)             # BIND's nslookup (dnsutils), not busybox's
+    if _libc_nslookup(proc.container.get("image", "")):
+        return nslookup_128(proc)
     args = proc.argv[1:]
     types: list[str] = []
     while args and args[0].startswith("-"):
@@ -87,7 +93,7 @@ def nslookup(proc) -> int:
     out = [f"Server:\t\t{server}\n", f"Address:\t{server}:53\n\n"]
     code = 0
     for qname, qtype in queries:
-        ans = dns.query(cluster, qname, qtype)
+        ans = dns.query(cluster, qname, qtype, proc.net_source.ip)
         if ans.rcode != "NOERROR":
             out.append(f"** server can't find {qname}: {ans.rcode}\n\n")
             code = 1
@@ -119,13 +125,7 @@ def nslookup(proc) -> int:
 
 def _dns_reachable(proc) -> bool:
     """kube-dns answers when CoreDNS has a ready endpoint (and no policy drops the packets)."""
-    svc = proc.cluster.get("services", "kube-system", "kube-dns")
-    if svc is None or dns.dns_blocked(proc.cluster, proc.pod):
-        return False
-    for sp in svc["spec"].get("ports", []) or []:
-        if sp.get("protocol") == "UDP" and int(sp.get("port", 0)) == 53:
-            return bool(network.ready_endpoints(proc.cluster, svc, sp))
-    return False
+    return not dns.dns_blocked(proc.cluster, proc.pod) and dns.server_up(proc.cluster)
 
 
 # ---- wget ------------------------------------------------------------------------------------------
@@ -407,3 +407,82 @@ def _icmp_answers(proc, ip: str) -> bool:
     if addr in network.POD_CIDR:
         return network._pod_by_ip(proc.cluster, ip) is not None
     return False
+def _libc_nslookup(image: str) -> bool:
+    """busybox 1.29 rewrote nslookup.c to send its own queries; up to 1.28 it asked getaddrinfo (so the
+    search list and /etc/hosts apply, and the answer is printed with reverse names)."""
+    from ... import images
+    if images.repository(image) not in ("busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox",
+                                        "gcr.io/google-containers/busybox"):
+        return False
+    tag = images.tag(image)
+    parts = tuple(int(p) for p in tag.split("-")[0].split(".") if p.isdigit())
+    if images.repository(image) != "busybox":
+        return True                            # registry.k8s.io/busybox is busybox 1.24 (latest, 1.24)
+    return bool(parts) and parts[:2] <= (1, 28)
+
+
+def _ptr(proc, ip: str) -> str | None:
+    name = _ptr_name(ip)
+    ans = dns.query(proc.cluster, name, "PTR", proc.net_source.ip) if name else None
+    return next((v.rstrip(".") for _, t, v in ans.records if t == "PTR"), None) if ans else None
+
+
+def _getaddrinfo(proc, name: str) -> list[str]:
+    """All IPv4 addresses getaddrinfo returns in the pod: /etc/hosts, then the search list (ndots:5)."""
+    found = dns.hosts_lookup(proc.pod, name)
+    if found:
+        return [found]
+    if network.is_ip(name):
+        return [name]
+    for cand in dns.candidates(name, proc.pod["metadata"].get("namespace", "default")):
+        ans = dns.query(proc.cluster, cand, "A", proc.net_source.ip)
+        dns.query(proc.cluster, cand, "AAAA", proc.net_source.ip)
+        if ans.rcode == "SERVFAIL":
+            return []
+        if ans.addresses():
+            return ans.addresses()
+    return []
+
+
+def _print_host(proc, hostname: str, header: str, addrs: list[str]) -> str:
+    """print_host() of busybox 1.28's networking/nslookup.c: `%-10s %s`, then `Address N: ip [reverse name]`."""
+    out = [f"{header:<10} {hostname}\n"]
+    for k, ip in enumerate(addrs, 1):
+        rev = _ptr(proc, ip)
+        out.append(f"Address {k}: {ip}{' ' + rev if rev else ''}\n")
+    return "".join(out)
+
+
+def nslookup_128(proc) -> int:
+    args = [a for a in proc.argv[1:] if not a.startswith("-")]
+    if not args or len(args) > 2:
+        proc.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\n"
+                 "Query the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n")
+        return 1
+    name = args[0]
+    resolv = proc.fs.read("/etc/resolv.conf") or ""
+    server = args[1] if len(args) > 1 else next(
+        (ln.split()[1] for ln in resolv.splitlines() if ln.startswith("nameserver ") and len(ln.split()) > 1),
+        "127.0.0.1")
+    trace = network.Walk(source=proc.net_source, dest=name, port=53, protocol="UDP")
+    trace.hop(proc.net_source.id, "pod", proc.net_source.label, proc.net_source.ip)
+    trace.hop(network.KUBE_DNS_ID, "service", "kube-dns", f"{dns.KUBE_DNS_IP}:53")
+    if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
+        # the resolver times out: the server line cannot be reverse-resolved either, then the name fails
+        trace.fail("timeout", network.dns_failure(proc.cluster, proc.net_source))
+        proc.engine.trace(trace.as_trace())
+        proc.out(f"Server:    {server}\nAddress 1: {server}\n\n")
+        proc.err(f"nslookup: can't resolve '{name}'\n")
+        return 1
+    out = _print_host(proc, server, "Server:", [server]) + "\n"
+    addrs = _getaddrinfo(proc, name)
+    if not addrs:
+        trace.fail("unresolved", f"{name} does not resolve: the cluster DNS has no record for it (NXDOMAIN)")
+        proc.engine.trace(trace.as_trace())
+        proc.out(out)
+        proc.err(f"nslookup: can't resolve '{name}'\n")
+        return 1
+    trace.reason = f"CoreDNS answered for {name}"
+    proc.engine.trace(trace.as_trace())
+    proc.out(out + _print_host(proc, name, "Name:", addrs))
+    return 0

@@ -305,14 +305,7 @@ def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, lis
     return args, values, changed, [], -1
 
 
-def _levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+from ...images import levenshtein as _levenshtein  # noqa: E402  (cobra's edit distance)
 
 
 def suggestions(word: str) -> list[str]:

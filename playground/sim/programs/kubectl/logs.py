@@ -9,7 +9,7 @@ from ... import jobs
 
 import time as _time
 
-from ... import images, network, webcontent
+from ... import coredns, images, network, processes, webcontent
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -73,9 +73,34 @@ def startup_lines(pod: dict, container: dict, started: float) -> list[str]:
                 f"[{when}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/{webcontent.HTTPD_VERSION} (Unix) "
                 "configured -- resuming normal operations",
                 f"[{when2}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'"]
+    if repo in processes.AGNHOST:
+        return agnhost_lines(container, started)
     if repo in ("gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app"):
         return [f"{stamp} Server listening on port 8080"]
     return []
+
+
+def klog(started: float, seq: int, where: str, message: str) -> str:
+    """A klog line (k8s.io/klog/v2 header): `I0911 09:19:26.677397       1 log.go:195] message`."""
+    t = _time.gmtime(started)
+    micros = (int(started * 1_000_000) + 677_397 + 189 * seq) % 1_000_000
+    return f"I{t.tm_mon:02d}{t.tm_mday:02d} {_time.strftime('%H:%M:%S', t)}.{micros:06d}       1 {where}] {message}"
+
+
+def agnhost_lines(container: dict, started: float) -> list[str]:
+    """What agnhost's subcommands log as they start (test/images/agnhost: netexec.go's log.Printf through
+    klog's stdlib bridge, log.go:195; note the two spaces netexec puts before the UDP port)."""
+    listeners = processes.listeners(container)
+    argv = processes.command_line(container)
+    sub = next((a for a in argv[1:] if not a.startswith("-")), "") if argv else ""
+    lines = []
+    if sub == "netexec":
+        for li in listeners:
+            if li.protocol == "TCP":
+                lines.append(f"Started HTTP server on port {li.port}")
+            elif li.protocol == "UDP":
+                lines.append(f"Started UDP server on port  {li.port}")
+    return [klog(started, k, "log.go:195", msg) for k, msg in enumerate(lines)]
 
 
 def _container(pod: dict, name: str, inv: Invocation) -> dict:
@@ -94,11 +119,12 @@ def _container(pod: dict, name: str, inv: Invocation) -> dict:
 def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list[str]:
     name = container.get("name", "")
     cs = next((s for s in pod.get("status", {}).get("containerStatuses", []) or [] if s.get("name") == name), {})
+    last = (cs.get("lastState") or {}).get("terminated")
     if previous:
-        if not (cs.get("lastState") or {}).get("terminated"):
+        if not last:
             raise KubectlError(f'Error from server (BadRequest): previous terminated container "{name}" in pod '
                                f'"{pod["metadata"]["name"]}" not found', raw=True)
-        return []
+        return _printed(inv, pod, container)          # every run of the command printed the same
     waiting = (cs.get("state") or {}).get("waiting")
     if waiting and not (cs.get("lastState") or {}).get("terminated"):
         reason = waiting.get("reason", "ContainerCreating")
@@ -106,19 +132,33 @@ def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list
             reason = "trying and failing to pull image"
         raise KubectlError(f'Error from server (BadRequest): container "{name}" in pod "{pod["metadata"]["name"]}" '
                            f"is waiting to start: {reason}", raw=True)
+    if coredns.is_coredns(container):
+        if (cs.get("lastState") or {}).get("terminated") and not (cs.get("state") or {}).get("running"):
+            return [coredns.start_error(inv.cluster) or ""]    # the crashed start: what it died of
+        served = coredns.pod_log(inv.cluster, pod)
+        if served is not None:
+            return served
     started = _started(pod, name)
+    if started is None and last:
+        return _printed(inv, pod, container)          # crash-looping: the last run's log, as the kubelet keeps it
     if started is None:
         return []
     lines = startup_lines(pod, container, started)
     if not lines:
-        from ..container.sh import main_process_output
-        lines = main_process_output(inv.engine, pod, container).splitlines()
-        script = " ".join((container.get("command") or []) + (container.get("args") or []))
-        if any(w in script.split() for w in ("while", "for", "until")):
-            inv.err("podscape: what this container's loop prints is not simulated in its log\n")
+        lines = _printed(inv, pod, container)
     if container is (pod["spec"].get("containers") or [None])[0] or \
             webcontent.listens(container.get("image", "")):
         lines += network.access_log(inv.cluster, pod["metadata"]["namespace"], pod["metadata"]["name"])
+    return lines
+
+
+def _printed(inv: Invocation, pod: dict, container: dict) -> list[str]:
+    """What the container's own command prints when it runs (programs that only print are replayed)."""
+    from ..container.sh import main_process_output
+    lines = main_process_output(inv.engine, pod, container).splitlines()
+    script = " ".join((container.get("command") or []) + (container.get("args") or []))
+    if any(w in script.split() for w in ("while", "for", "until")):
+        inv.err("podscape: what this container's loop prints is not simulated in its log\n")
     return lines
 
 
