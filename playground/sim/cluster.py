@@ -331,4 +331,4 @@ class Cluster:
 
 # Types whose metadata.generation counts spec changes (the rest leave it unset).
 GENERATION_TYPES = {"deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "ingresses",
-                    "networkpolicies", "ingressclasses"}
+                    "networkpolicies", "ingressclasses", "poddisruptionbudgets"}

@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import json
 
-from . import defaults, images, resources as res
+from . import autoscaling, defaults, disruption, images, resources as res
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
 from .labels import selector_matches
@@ -965,6 +965,8 @@ def reconcile(cluster: Cluster) -> None:
         for svc in _pick_services(cluster, since):
             changed |= _reconcile_endpoints(cluster, svc)
         changed |= _drop_orphan_endpoints(cluster, since)
+        changed |= autoscaling.sync(cluster)     # HPAs: keep the target's replicas within min..max
+        changed |= disruption.sync(cluster)      # PDBs: expected/healthy pods and disruptions allowed
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:

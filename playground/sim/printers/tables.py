@@ -12,6 +12,7 @@ from typing import Callable
 from ..cluster import parse_rfc3339
 from ..labels import format_labels
 from .age import human_duration, translate_timestamp_since
+from . import tables_access
 from .tabwriter import format_text
 
 LOAD_BALANCER_WIDTH = 16
@@ -60,6 +61,7 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
                           ("Claim", 0), ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Reason", 0),
                           ("Age", 0), ("VolumeMode", 1)],
 }
+COLUMNS.update(tables_access.COLUMNS)
 # Kinds without a table handler print the default table: NAME and AGE.
 DEFAULT_COLUMNS = [("Name", 0), ("Age", 0)]
 
@@ -560,6 +562,7 @@ ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,
     "controllerrevisions": _controllerrevision, "podtemplates": _podtemplate, "limitranges": _limitrange,
     "resourcequotas": _resourcequota, "persistentvolumeclaims": _pvc, "persistentvolumes": _pv,
+    **tables_access.ROWS,
 }
 
 

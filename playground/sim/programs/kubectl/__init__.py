@@ -72,8 +72,11 @@ def kubectl(proc: Proc) -> int:
             args, values, changed, after, dash = parse(argv, GLOBAL_FLAGS)
             proc.out(help_text("") or "")
             return 0
-        args, values, changed, after, dash = parse(rest, GLOBAL_FLAGS + cmd.flags)
-        inv = Invocation(proc, cmd, args, values, changed, after, dash)
+        given: list = []
+        args, values, changed, after, dash = parse(rest, GLOBAL_FLAGS + cmd.flags, given)
+        for name, why in dict.fromkeys((f.name, f.deprecated) for f, _ in given if f.deprecated):
+            proc.err(f"Flag --{name} has been deprecated, {why}\n")
+        inv = Invocation(proc, cmd, args, values, changed, after, dash, given)
         if cmd.needs_server and not proc.cluster.running:
             from ...network import cluster_unreachable_error   # the minikube helper owns its wording
             proc.err(cluster_unreachable_error(proc.cluster))

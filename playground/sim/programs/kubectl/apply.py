@@ -10,6 +10,7 @@ from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
+from .record import record
 from .objrefs import ApiFailure, Ref, manifest_refs, print_errors, print_object
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -115,6 +116,7 @@ def create_from_files(inv: Invocation) -> int:
             errors.append(big)
             continue
         obj = copy.deepcopy(ref.obj)
+        record(inv, obj)
         if inv.flags.get("save-config"):
             obj = with_last_applied(obj)
         if dry == "client":
@@ -151,6 +153,7 @@ def apply(inv: Invocation) -> int:
         if big:
             errors.append(big)
             continue
+        record(inv, ref.obj)               # (before the last-applied copy is taken, as apply.go does)
         modified = with_last_applied(ref.obj)
         current = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
         if current is None:

@@ -186,6 +186,8 @@ def expose(inv: Invocation) -> int:
             errors.append(f"error: cannot expose a {r.kind}{'.' + r.group if r.group else ''}")
             continue
         svc = generate_service(inv, copy.deepcopy(obj))
+        from .record import record
+        record(inv, svc)
         svc_r = res.lookup("services")
         if dry == "client":
             if inv.namespace_explicit:

@@ -13,6 +13,7 @@ from ... import apiserver
 from ...validation import quantity
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .record import record
 from .objout import check_output, dry_run_strategy, print_created
 from .objrefs import Found, find, manifest_refs, print_errors, update_and_print
 from .setimage import _pod_spec
@@ -59,6 +60,7 @@ def _each_template(inv: Invocation, found: Found, errors: list):
 
 
 def _store(inv: Invocation, ref, obj: dict, dry: str, verb: str, errors: list) -> None:
+    record(inv, obj)                          # (set env takes no --record: a no-op there)
     if inv.flags.get("local"):                # a typed object on the client: printed in Go struct order
         if print_created(inv, ref.r, obj, "none", verb):
             raise KubectlError("", raw=True)
