@@ -62,6 +62,7 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
                           ("Age", 0), ("VolumeMode", 1)],
 }
 COLUMNS.update(tables_access.COLUMNS)
+COLUMNS["scale"] = [("Name", 0), ("Desired", 0), ("Available", 0)]     # printScale (kubectl --subresource=scale)
 # Kinds without a table handler print the default table: NAME and AGE.
 DEFAULT_COLUMNS = [("Name", 0), ("Age", 0)]
 
@@ -550,6 +551,11 @@ def _pv(pv: dict, now: float, wide: bool) -> list[str]:
     return cells
 
 
+def _scale(scale: dict, now: float, wide: bool) -> list[str]:
+    return [scale["metadata"]["name"], str((scale.get("spec") or {}).get("replicas", 0)),
+            str((scale.get("status") or {}).get("replicas", 0))]
+
+
 def _default(obj: dict, now: float, wide: bool) -> list[str]:
     return [obj["metadata"]["name"], _age(obj, now)]
 
@@ -562,7 +568,7 @@ ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,
     "controllerrevisions": _controllerrevision, "podtemplates": _podtemplate, "limitranges": _limitrange,
     "resourcequotas": _resourcequota, "persistentvolumeclaims": _pvc, "persistentvolumes": _pv,
-    **tables_access.ROWS,
+    "scale": _scale, **tables_access.ROWS,
 }
 
 

@@ -81,6 +81,15 @@ def _start(inv: Invocation, what: str):
     if not filenames:
         raise KubectlError("must specify one of -f and -k")
     found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
+    if inv.flags.get("selector"):
+        # the builder's FilteredVisitor: -l keeps only the file objects whose labels match
+        from ...labels import SelectorError, parse_selector, requirements_match
+        try:
+            reqs = parse_selector(inv.flags["selector"])
+        except SelectorError as exc:
+            raise KubectlError(str(exc))
+        found.refs = [ref for ref in found.refs
+                      if requirements_match(reqs, (ref.obj.get("metadata") or {}).get("labels") or {})]
     return dry, found
 
 
