@@ -202,3 +202,43 @@ def test_record_sets_and_then_keeps_updating_the_change_cause():
     run(e, "kubectl set image deploy/web nginx=nginx:1.26 --record=false")
     ann = e.cluster.get("deployments", "default", "web")["metadata"]["annotations"]
     assert ann["kubernetes.io/change-cause"].endswith("--namespace=default")
+
+
+def test_describe_role_breaks_rules_down_as_kubectl():
+    """describe.go RoleDescriber: BreakdownRule (sorted verbs), CompactRules, sorted by PolicyRule.String()."""
+    e = Engine.new(seed=1, now=NOW)
+    run(e, "kubectl create role r --verb=watch,get --resource=pods,deploy.apps,pods/log --resource-name=a")
+    assert run(e, "kubectl describe role r") == """Name:         r
+Labels:       <none>
+Annotations:  <none>
+PolicyRule:
+  Resources         Non-Resource URLs  Resource Names  Verbs
+  ---------         -----------------  --------------  -----
+  pods/log          []                 [a]             [get watch]
+  pods              []                 [a]             [get watch]
+  deployments.apps  []                 [a]             [get watch]
+"""
+    run(e, "kubectl create rolebinding rb --role=r --user=bob --serviceaccount=default:robot")
+    assert run(e, "kubectl describe rolebinding rb").endswith(
+        "Subjects:\n  Kind            Name   Namespace\n  ----            ----   ---------\n"
+        "  User            bob    \n  ServiceAccount  robot  default\n")
+
+
+def test_describe_pdb_and_priorityclass():
+    e = Engine.new(seed=1, now=NOW)
+    run(e, "kubectl create pdb p --selector=app=web --min-available=50%")
+    assert run(e, "kubectl describe pdb p") == """Name:           p
+Namespace:      default
+Min available:  50%
+Selector:       app=web
+Status:
+    Allowed disruptions:  0
+    Current:              0
+    Desired:              0
+    Total:                0
+Events:                   <none>
+"""
+    run(e, "kubectl create pc hi --value=5")
+    assert run(e, "kubectl describe pc hi") == ("Name:              hi\nValue:             5\nGlobalDefault:     false\n"
+                                                "PreemptionPolicy:  PreemptLowerPriority\nDescription:       \n"
+                                                "Annotations:       <none>\nEvents:            <none>\n")
