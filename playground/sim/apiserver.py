@@ -2,8 +2,8 @@
 
 Programs never write `cluster.objects` directly; they call create/update/patch/delete here so that every
 route (create, apply, edit, patch, scale, label) decodes, validates and allocates the same way.
-Per-kind rules live in playground/sim/validation/ (one module per kind) and register into VALIDATORS
-and ALLOCATORS below.
+Per-kind rules live in playground/sim/validation/ (one module per kind); capabilities.build() registers
+them, explicitly and once, as the engine's validators and allocators.
 """
 from __future__ import annotations
 
@@ -155,14 +155,10 @@ def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | No
         raise forbidden_quota(r, name, "pods", replicas, used, limit)
 
 
-# Per-kind validation and allocation hooks: fn(cluster, obj, old_or_None) -> list of causes (validators).
-VALIDATORS: dict[str, callable] = {}
-ALLOCATORS: dict[str, callable] = {}
-
-
-def _load_validation() -> None:
-    from . import validation
-    validation.load()
+def _capabilities():
+    """The engine's validators and allocators (capabilities.build(), explicit and built once)."""
+    from .capabilities import build
+    return build()
 
 
 def _resource(obj: dict) -> res.Resource:
@@ -175,7 +171,6 @@ def _resource(obj: dict) -> res.Resource:
 
 def decode(obj: dict) -> res.Resource:
     """What the server does before anything else: find the type and decode the body strictly."""
-    _load_validation()
     r = _resource(obj)
     from .validation import schema
     problem = schema.decode_errors(obj)
@@ -194,7 +189,7 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
     name = obj["metadata"].get("name", "")
     try:
         causes = validate_object_meta(obj)
-        causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+        causes += _capabilities().validators.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError):
         # A value of the wrong shape somewhere our decoding tables leave open: the real decoder refuses it.
         raise bad_request(r, "json: cannot unmarshal a value of the wrong type in the request body")
@@ -226,7 +221,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
     defaults.apply_defaults(r.plural, obj)
     _validate(cluster, r, obj, None)
     check_pod_quota(cluster, r, obj, None)
-    ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
+    _capabilities().allocators.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
     if r.plural == "pods":
         from .controllers import create_pod
         return create_pod(cluster, obj)
@@ -263,7 +258,7 @@ def update(cluster: Cluster, obj: dict) -> dict:
     defaults.apply_defaults(r.plural, obj)
     _validate(cluster, r, obj, old)
     check_pod_quota(cluster, r, obj, old)
-    ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
+    _capabilities().allocators.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
     if obj == old:
         return old
     return cluster.put(obj, new=False)

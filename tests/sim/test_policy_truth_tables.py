@@ -18,7 +18,7 @@ import pytest
 
 from playground.sim import bootstrap, controllers, defaults, network, policy
 from playground.sim.cluster import Cluster
-from playground.sim.validation.networking import validate_networkpolicy
+from playground.sim.validation.networkpolicy import validate_networkpolicy
 
 T0 = 1_800_000_000.0
 NAMES = ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"]

@@ -5,7 +5,6 @@ import base64
 import binascii
 import re
 
-from .. import apiserver
 from .meta import invalid
 
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
@@ -62,7 +61,3 @@ def secret_decode_error(obj: dict) -> str | None:
             pos = next((i for i, c in enumerate(v) if not (c.isalnum() or c in "+/=")), len(v) - len(v) % 4)
             return f"illegal base64 data at input byte {pos}"
     return None
-
-
-apiserver.VALIDATORS["configmaps"] = validate_configmap
-apiserver.VALIDATORS["secrets"] = validate_secret

@@ -1,15 +1,13 @@
-"""Ingress and NetworkPolicy validation (pkg/apis/networking/validation), as v1.35's API server words it."""
+"""Ingress validation (pkg/apis/networking/validation), as v1.35's API server words it (NetworkPolicy's is networkpolicy.py)."""
 from __future__ import annotations
 
 import ipaddress
 import re
 
-from .. import apiserver
-from .meta import (DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported, validate_selector)
-from .pods import PORT_RANGE, PROTOCOLS, _port_name_errors
+from .meta import DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported
+from .pods import PORT_RANGE, _port_name_errors
 
 PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"]
-POLICY_TYPES = ["Egress", "Ingress"]
 INVALID_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"]
 INVALID_SUFFIXES = ["/..", "/."]
 DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -133,86 +131,3 @@ def validate_ingress(cluster, obj: dict, old: dict | None) -> list[str]:
     if cls is not None:
         causes += [invalid("spec.ingressClassName", cls, m) for m in _subdomain_errors(cls)]
     return causes
-
-
-def _policy_ports(ports: list, path: str) -> list[str]:
-    causes = []
-    for i, p in enumerate(ports or []):
-        pp = f"{path}[{i}]"
-        proto = p.get("protocol", "TCP")
-        if proto not in PROTOCOLS:
-            causes.append(unsupported(f"{pp}.protocol", proto, PROTOCOLS))
-        port = p.get("port")
-        if isinstance(port, int):
-            if not 1 <= port <= 65535:
-                causes.append(invalid(f"{pp}.port", port, PORT_RANGE))
-        elif isinstance(port, str):
-            causes += [invalid(f"{pp}.port", port, m) for m in _port_name_errors(port)]
-        end = p.get("endPort")
-        if end is not None:
-            if not isinstance(port, int):
-                causes.append(f"{pp}.endPort: Required value: must be specified when port is specified"
-                              if port is None else
-                              f"{pp}.endPort: Invalid value: {end}: may not be specified when `port` is non-numeric")
-            elif end < port:
-                causes.append(invalid(f"{pp}.endPort", end, "must be greater than or equal to `port`"))
-    return causes
-
-
-def _peers(peers: list, path: str) -> list[str]:
-    causes = []
-    for i, peer in enumerate(peers or []):
-        pp = f"{path}[{i}]"
-        peer = peer or {}
-        kinds = [k for k in ("podSelector", "namespaceSelector") if peer.get(k) is not None]
-        if peer.get("ipBlock") is not None:
-            if kinds:
-                causes.append(f"{pp}: Forbidden: may not specify both ipBlock and another peer")
-            block = peer["ipBlock"]
-            cidr = block.get("cidr") or ""
-            if not cidr:
-                causes.append(required(f"{pp}.ipBlock.cidr"))
-            else:
-                try:
-                    net = ipaddress.ip_network(cidr, strict=False)
-                except ValueError:
-                    causes.append(invalid(f"{pp}.ipBlock.cidr", cidr, "must be a valid CIDR value, (e.g. "
-                                                                       "10.9.8.0/24 or 2001:db8::/64)"))
-                    net = None
-                for j, ex in enumerate(block.get("except") or []):
-                    try:
-                        exn = ipaddress.ip_network(ex, strict=False)
-                        if net is not None and not exn.subnet_of(net):
-                            causes.append(invalid(f"{pp}.ipBlock.except[{j}]", ex, "must be a strict subset of `cidr`"))
-                    except (ValueError, TypeError):
-                        causes.append(invalid(f"{pp}.ipBlock.except[{j}]", ex, "must be a valid CIDR value, "
-                                                                               "(e.g. 10.9.8.0/24 or 2001:db8::/64)"))
-        elif not kinds:
-            causes.append(f"{pp}: Required value: must specify a peer")
-        for k in kinds:
-            causes += validate_selector(peer[k], f"{pp}.{k}")
-    return causes
-
-
-def validate_networkpolicy(cluster, obj: dict, old: dict | None) -> list[str]:
-    spec = obj.get("spec") or {}
-    causes = validate_selector(spec.get("podSelector"), "spec.podSelector")
-    for i, rule in enumerate(spec.get("ingress") or []):
-        rule = rule or {}
-        causes += _policy_ports(rule.get("ports"), f"spec.ingress[{i}].ports")
-        causes += _peers(rule.get("from"), f"spec.ingress[{i}].from")
-    for i, rule in enumerate(spec.get("egress") or []):
-        rule = rule or {}
-        causes += _policy_ports(rule.get("ports"), f"spec.egress[{i}].ports")
-        causes += _peers(rule.get("to"), f"spec.egress[{i}].to")
-    types = spec.get("policyTypes") or []
-    for i, t in enumerate(types):
-        if t not in POLICY_TYPES:
-            causes.append(unsupported(f"spec.policyTypes[{i}]", t, POLICY_TYPES))
-    if len(types) > 2:
-        causes.append(invalid("spec.policyTypes", types, "may not specify more than two policyTypes"))
-    return causes
-
-
-apiserver.VALIDATORS["ingresses"] = validate_ingress
-apiserver.VALIDATORS["networkpolicies"] = validate_networkpolicy

@@ -13,7 +13,6 @@ import json
 import re
 
 from ... import apiserver, resources as res
-from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
 from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created

@@ -10,7 +10,6 @@ import copy
 import re
 
 from ... import apiserver, resources as res
-from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
 from .create import create_on_server
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
