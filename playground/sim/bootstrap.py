@@ -178,6 +178,12 @@ def _kubernetes_endpoints(cluster: Cluster) -> None:
 
 def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = None, cni: str = "") -> Cluster:
     """The cluster `minikube start` leaves, BOOT_SECONDS old at `now`."""
+    from . import managedfields
+    with managedfields.acting(None):     # (kubeadm's, the kubelet's and the addons' writes are not modelled)
+        return _fresh_cluster(seed, now, limits, cni)
+
+
+def _fresh_cluster(seed: int, now: float | None, limits: Limits | None, cni: str) -> Cluster:
     now = time.time() if now is None else now
     cluster = Cluster(seed=seed, now=now - BOOT_SECONDS, limits=limits)
     cluster.cni = cni

@@ -930,6 +930,14 @@ def reconcile(cluster: Cluster) -> None:
     """
     if not cluster.running:
         return
+    from . import managedfields
+    if managedfields.recording():
+        with managedfields.acting("kube-controller-manager"):
+            return _reconcile(cluster)
+    return _reconcile(cluster)
+
+
+def _reconcile(cluster: Cluster) -> None:
     rt = cluster.runtime
     wake = rt.get("wake")
     if rt.get("settled") == cluster.resource_version and (wake is None or cluster.now < wake):

@@ -246,6 +246,7 @@ def _comparable(obj: dict) -> dict:
     defaults.apply_defaults(resources.BY_KIND[o["kind"]].plural, o)
     # The deployment controller stamps the rollout's revision after every template change.
     o["metadata"].get("annotations", {}).pop("deployment.kubernetes.io/revision", None)
+    o["metadata"].pop("managedFields", None)       # the field manager's record of the write
     return o
 
 

@@ -66,7 +66,9 @@ class _Printer:
             return
         from .objout import to_yaml
         from .objrefs import unstructured_json
-        lst = {"apiVersion": "v1", "items": [o for _, o in self.objects], "kind": "List", "metadata": {}}
+        from .objout import shown
+        lst = {"apiVersion": "v1", "items": [shown(self.inv, o) for _, o in self.objects], "kind": "List",
+               "metadata": {}}
         self.inv.out(to_yaml(lst) if self.inv.flags.get("output") == "yaml" else unstructured_json(lst))
 
 

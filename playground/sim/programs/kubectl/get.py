@@ -247,7 +247,8 @@ def get(inv: Invocation) -> int:
         if not objs and f["ignore-not-found"]:
             return _fail(inv, errors) if errors else 0      # printGeneric: no empty List either
         try:
-            inv.out(render(objs, out_fmt, as_list=not single, allow_missing_keys=f["allow-missing-template-keys"]))
+            inv.out(render(objs, out_fmt, as_list=not single, allow_missing_keys=f["allow-missing-template-keys"],
+                           show_managed_fields=f["show-managed-fields"]))
         except OutputError as exc:
             inv.out(exc.stdout)
             msg = str(exc)

@@ -178,6 +178,14 @@ def check_output(inv: Invocation) -> str:
                        + ",".join(OUTPUT_FORMATS))
 
 
+def shown(inv: Invocation, obj: dict) -> dict:
+    """obj as -o yaml/json print it: managedFields left out unless --show-managed-fields."""
+    if inv.flags.get("show-managed-fields"):
+        return obj
+    from ...managedfields import hide
+    return hide(obj)
+
+
 def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: str = "created",
                   typed: bool = True) -> int:
     """What a create-like command prints for its object: `deployment.apps/x created (dry run)` or -o."""
@@ -189,9 +197,9 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
     elif fmt == "name":
         inv.out(f"{r.type_name}/{name}\n")
     elif fmt == "yaml":
-        inv.out(to_yaml(go_order(obj, obj.get("kind"))))
+        inv.out(to_yaml(go_order(shown(inv, obj), obj.get("kind"))))
     elif fmt == "json":
-        inv.out(to_json(obj))
+        inv.out(to_json(shown(inv, obj)))
     else:
         try:
             from ...printers.output import print_objects

@@ -232,7 +232,8 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
     from .objout import print_created
     fmt = inv.flags.get("output") or ""
     if fmt == "json":
-        inv.out(unstructured_json(obj))
+        from .objout import shown
+        inv.out(unstructured_json(shown(inv, obj)))
         return
     if fmt in ("", "name") and not (obj.get("metadata") or {}).get("name"):
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""
