@@ -78,9 +78,9 @@ def _start(inv: Invocation, what: str):
     filenames = inv.flags.get("filename") or []
     if inv.args:
         raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]", usage="help")
-    if inv.flags.get("kustomize"):
-        raise KubectlError("kustomize directories are not available in the playground; use -f with a file")
-    if not filenames:
+    if inv.flags.get("kustomize") and filenames:
+        raise KubectlError("only one of -f or -k can be specified")
+    if not filenames and not inv.flags.get("kustomize"):
         raise KubectlError("must specify one of -f and -k")
     found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
     if inv.flags.get("selector"):

@@ -174,10 +174,12 @@ def get(inv: Invocation) -> int:
             out_fmt = resolve_format(out_fmt, f["template"], inv.proc.host)
         except OutputError as exc:
             raise KubectlError(str(exc))
-    if f["kustomize"] or f["raw"]:
-        raise KubectlError("the playground does not simulate `kubectl get -k` or --raw; name the resource type "
+    if f["raw"]:
+        raise KubectlError("the playground does not simulate `kubectl get --raw`; name the resource type "
                            "instead (e.g. kubectl get pods)")
-    if not inv.args and not f["filename"]:
+    if f["kustomize"] and f["filename"]:
+        raise KubectlError("only one of -f or -k can be specified")
+    if not inv.args and not f["filename"] and not f["kustomize"]:
         inv.err(NO_TYPE)
         return 1
     all_ns = f["all-namespaces"]
@@ -185,7 +187,7 @@ def get(inv: Invocation) -> int:
     errors: list[str] = []
     # (resource, name or None for a list, namespace) in the order the builder visits them.
     requests: list[tuple[res.Resource, str | None, str | None]] = []
-    if f["filename"]:
+    if f["filename"] or f["kustomize"]:
         if inv.args:
             raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
                                "arguments as well")

@@ -163,7 +163,12 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
     """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors.
     `local`: the objects stay as written (--local prints them without a namespace the file did not give)."""
     found = Found()
-    for entry in read_filenames(inv, filenames, recursive):
+    if inv.flags.get("kustomize"):
+        from .kustomize import entries
+        listed = entries(inv, inv.flags["kustomize"])
+    else:
+        listed = read_filenames(inv, filenames, recursive)
+    for entry in listed:
         if isinstance(entry, manifests.ManifestError):
             found.errors.append(entry.message)
             continue
