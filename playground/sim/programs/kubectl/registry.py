@@ -23,7 +23,7 @@ HELP_DIR = Path(__file__).with_name("help")
 # The modules that declare commands. Order does not decide anything: duplicates are refused.
 MODULES = ("get", "describe", "create", "create_ingress", "apply", "delete", "edit", "exec", "explain", "expose",
            "label", "logs", "patch", "run", "scale", "setimage", "config", "misc", "rollout", "setenv",
-           "create_more", "events", "wait", "top", "create_access", "autoscale", "kustomize", "diff", "cp")
+           "create_more", "events", "wait", "top", "create_access", "autoscale", "kustomize", "diff", "cp", "debug")
 NOT_REAL = {"kubectl", "options list"}       # help files that are not command paths
 ENTRY = {"help"}                             # answered by the kubectl entry itself (__init__.py)
 
