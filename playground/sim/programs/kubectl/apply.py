@@ -152,8 +152,12 @@ def create_from_files(inv: Invocation) -> int:
 def apply(inv: Invocation) -> int:
     if inv.flags.get("server-side"):
         raise KubectlError("--server-side is not available in the playground; use client-side apply")
-    if inv.flags.get("prune"):
-        raise KubectlError("--prune is not available in the playground")
+    if inv.flags.get("prune") and not inv.flags.get("all") and not inv.flags.get("selector"):
+        raise KubectlError("all resources selected for prune without explicitly passing --all. To prune all "
+                           "resources, pass the --all flag. If you did not mean to prune all resources, specify a "
+                           "label selector")
+    if inv.flags.get("prune-allowlist"):
+        raise KubectlError("the playground does not simulate --prune-allowlist; --prune uses kubectl's default list")
     dry, found = _start(inv, "apply")
     if not found.refs and not found.errors:
         raise KubectlError("no objects passed to apply")
@@ -203,7 +207,46 @@ def apply(inv: Invocation) -> int:
             continue
         printer(ref, stored, "configured")
     printer.flush()
+    if inv.flags.get("prune") and not errors and not found.errors:
+        _prune(inv, dry, found.refs)
     return print_errors(inv, errors + found.errors)
+
+
+# kubectl's default prune allowlist (pkg/util/prune/prune.go), namespaced then cluster-scoped
+PRUNE_NAMESPACED = ["configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "secrets",
+                    "services", "jobs", "cronjobs", "ingresses", "daemonsets", "deployments", "replicasets",
+                    "statefulsets"]
+PRUNE_CLUSTER = ["namespaces", "persistentvolumes"]
+
+
+def _prune(inv: Invocation, dry: str, applied: list[Ref]) -> None:
+    """prune.go: objects of the allowlisted kinds in the visited namespaces that match -l, were applied
+    (carry the last-applied annotation) and are not in this apply, are deleted and printed as pruned."""
+    from ... import resources as res
+    from ...labels import parse_selector, requirements_match
+    from .objout import klog
+    klog(inv, "W", "prune.go:71", "Deprecated: kubectl apply will no longer prune non-namespaced resources by default "
+         "when used with the --namespace flag in a future release. To preserve the current behaviour, list the "
+         "resources you want to target explicitly in the --prune-allowlist flag.")
+    reqs = parse_selector(inv.flags["selector"]) if inv.flags.get("selector") else []
+    seen = {(ref.r.plural, ref.namespace if ref.r.namespaced else None, ref.name) for ref in applied}
+    namespaces = sorted({ref.namespace for ref in applied if ref.r.namespaced and ref.namespace})
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
+    scopes = [(ns, plural) for ns in namespaces for plural in PRUNE_NAMESPACED] + \
+             [(None, plural) for plural in PRUNE_CLUSTER]
+    for ns, plural in scopes:
+        r = res.BY_PLURAL[plural]
+        for obj in list(inv.cluster.list(plural, ns)):
+            meta = obj["metadata"]
+            if LAST_APPLIED not in (meta.get("annotations") or {}):
+                continue
+            if not requirements_match(reqs, meta.get("labels") or {}):
+                continue
+            if (plural, ns, meta["name"]) in seen:
+                continue
+            if dry == "none":
+                apiserver.delete(inv.cluster, r, ns, meta["name"])
+            inv.out(f"{r.type_name}/{meta['name']} pruned{suffix}\n")
 
 
 # ---- kubectl apply view-last-applied ------------------------------------------------------------------

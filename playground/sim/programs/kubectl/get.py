@@ -170,7 +170,8 @@ def get(inv: Invocation) -> int:
     out_fmt = f["output"]
     if out_fmt or f["template"]:
         try:
-            validate_format(out_fmt, GET_FORMATS)
+            if out_fmt:                 # --template alone means -o go-template (PrintFlags)
+                validate_format(out_fmt, GET_FORMATS)
             out_fmt = resolve_format(out_fmt, f["template"], inv.proc.host)
         except OutputError as exc:
             raise KubectlError(str(exc))
