@@ -242,3 +242,15 @@ Events:                   <none>
     assert run(e, "kubectl describe pc hi") == ("Name:              hi\nValue:             5\nGlobalDefault:     false\n"
                                                 "PreemptionPolicy:  PreemptLowerPriority\nDescription:       \n"
                                                 "Annotations:       <none>\nEvents:            <none>\n")
+
+
+def test_describe_hpa():
+    """describeHorizontalPodAutoscalerV2: the metric line, behavior policies, pods and conditions."""
+    e = Engine.new(seed=1, now=NOW)
+    run(e, "kubectl create deployment web --image=nginx")
+    run(e, "kubectl autoscale deploy web --min=2 --max=5 --cpu=50%")
+    out = run(e, "kubectl describe hpa web")
+    assert "\n  resource cpu on pods  (as a percentage of request):  <unknown> / 50%\n" in out
+    assert "\n      - Type: Pods     Value: 4    Period: 15 seconds\n" in out
+    assert "\nDeployment pods:       2 current / 2 desired\n" in out
+    assert "  ScalingActive  False   FailedGetResourceMetric  the HPA was unable to compute the replica count" in out

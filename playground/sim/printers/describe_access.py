@@ -133,8 +133,78 @@ def describe_priorityclass(cluster: Cluster, pc: dict, events: list | None) -> s
     return w.value()
 
 
+def describe_hpa(cluster: Cluster, hpa: dict, events: list | None) -> str:
+    """describeHorizontalPodAutoscalerV2."""
+    from .describe import rfc1123z
+    w = PrefixWriter()
+    meta, spec, status = hpa["metadata"], hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    w.write(0, f"Reference:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+    w.write(0, "Metrics:\t( current / target )\n")
+    currents = status.get("currentMetrics") or []
+    for i, metric in enumerate(spec.get("metrics") or []):
+        cur = currents[i] if i < len(currents) else {}
+        kind = metric.get("type")
+        if kind == "Resource":
+            src = metric.get("resource") or {}
+            target = src.get("target") or {}
+            now = (cur.get("resource") or {}).get("current")
+            w.write(1, f"resource {src.get('name', '')} on pods")
+            if target.get("averageValue") is not None:
+                w.write(0, f":\t{'<unknown>' if now is None else now.get('averageValue', '0')} / "
+                           f"{target['averageValue']}\n")
+            else:
+                shown = "<unknown>" if not now or now.get("averageUtilization") is None else \
+                    f"{now['averageUtilization']}% ({now.get('averageValue', '0')})"
+                want = "<auto>" if target.get("averageUtilization") is None else f"{target['averageUtilization']}%"
+                w.write(1, f"(as a percentage of request):\t{shown} / {want}\n")
+        elif kind == "Pods":
+            src = metric.get("pods") or {}
+            now = (cur.get("pods") or {}).get("current")
+            w.write(1, f"\"{(src.get('metric') or {}).get('name', '')}\" on pods:\t"
+                       f"{'<unknown>' if now is None else now.get('averageValue', '0')} / "
+                       f"{(src.get('target') or {}).get('averageValue', '0')}\n")
+        else:
+            w.write(1, f"<unknown metric type \"{kind}\">\n")
+    low = spec.get("minReplicas")
+    w.write(0, f"Min replicas:\t{'<unset>' if low is None else low}\n")
+    w.write(0, f"Max replicas:\t{spec.get('maxReplicas', 0)}\n")
+    behavior = spec.get("behavior")
+    if behavior is not None:
+        w.write(0, "Behavior:\n")
+        for title, key in (("Scale Up", "scaleUp"), ("Scale Down", "scaleDown")):
+            rules = behavior.get(key)
+            if rules is None:
+                continue
+            w.write(1, f"{title}:\n")
+            if rules.get("stabilizationWindowSeconds") is not None:
+                w.write(2, f"Stabilization Window: {rules['stabilizationWindowSeconds']} seconds\n")
+            if rules.get("policies"):
+                w.write(2, f"Select Policy: {rules.get('selectPolicy', 'Max')}\n")
+                w.write(2, "Policies:\n")
+                for p in rules["policies"]:
+                    w.write(3, f"- Type: {p.get('type', '')}\tValue: {p.get('value', 0)}\tPeriod: "
+                               f"{p.get('periodSeconds', 0)} seconds\n")
+    w.write(0, f"{ref.get('kind', '')} pods:\t")
+    w.write(0, f"{status.get('currentReplicas', 0)} current / {status.get('desiredReplicas', 0)} desired\n")
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tReason\tMessage\n")
+        w.write(1, "----\t------\t------\t-------\n")
+        for c in status["conditions"]:
+            w.write(1, f"{c.get('type', '')}\t{c.get('status', '')}\t{c.get('reason', '')}\t{c.get('message', '')}\n")
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
 DESCRIBERS = {"roles": describe_role, "clusterroles": describe_role, "rolebindings": describe_binding,
               "clusterrolebindings": describe_binding, "poddisruptionbudgets": describe_pdb,
-              "priorityclasses": describe_priorityclass}
+              "priorityclasses": describe_priorityclass, "horizontalpodautoscalers": describe_hpa}
 # RBAC describers are given no event list (describe.go)
 NO_EVENTS = {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}
