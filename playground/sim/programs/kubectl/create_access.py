@@ -6,6 +6,7 @@ the same order (Complete, then Validate), and submitted through the shared creat
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from ... import resources as res
@@ -281,3 +282,47 @@ def create_priorityclass(inv: Invocation) -> int:
         obj["description"] = f["description"]
     obj["preemptionPolicy"] = f["preemption-policy"]
     return submit(inv, obj, dry, wrap="failed to create priorityclass: ")
+
+
+@command("set subject", flags=flags_from_help("set subject", {"filename": "stringSlice"}))
+def set_subject(inv: Invocation) -> int:
+    """Add users, groups and service accounts to role bindings (pkg/cmd/set/set_subject.go): each sorted and
+    added only when not there yet; a binding that gains nothing prints nothing."""
+    from .objout import check_output, dry_run_strategy
+    from .objrefs import print_errors
+    from .setenv import _store, targets
+    f = inv.flags
+    check_output(inv)
+    dry = dry_run_strategy(inv)
+    found = targets(inv, inv.args)
+    if f.get("local") and dry == "server":
+        raise KubectlError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
+    if f.get("all") and f.get("selector"):
+        raise KubectlError("cannot set --all and --selector at the same time")
+    if not f["user"] and not f["group"] and not f["serviceaccount"]:
+        raise KubectlError("you must specify at least one value of user, group or serviceaccount")
+    for sa in f["serviceaccount"]:
+        parts = sa.split(":")
+        if len(parts) != 2 or not parts[1]:
+            raise KubectlError("serviceaccount must be <namespace>:<name>")
+        if not parts[0] and any(ref.r.kind == "ClusterRoleBinding" for ref in found.refs):
+            raise KubectlError("serviceaccount must be <namespace>:<name>, namespace must be specified")
+    wanted = [{"kind": "User", "apiGroup": RBAC, "name": u} for u in sorted(set(f["user"]))]
+    wanted += [{"kind": "Group", "apiGroup": RBAC, "name": g} for g in sorted(set(f["group"]))]
+    for sa in sorted(set(f["serviceaccount"])):
+        ns, name = sa.split(":")
+        wanted.append({"kind": "ServiceAccount", "namespace": ns or inv.namespace, "name": name})
+    errors: list = list(found.errors)
+    for ref in found.refs:
+        if ref.r.kind not in ("RoleBinding", "ClusterRoleBinding"):
+            errors.append(f"error: {ref.r.type_name}/{ref.name} setting subjects is only supported for "
+                          "RoleBinding/ClusterRoleBinding\n")
+            continue
+        obj = copy.deepcopy(ref.obj)
+        subjects = obj.get("subjects") or []
+        added = [s for s in wanted if s not in subjects]
+        if not added:
+            continue
+        obj["subjects"] = subjects + added
+        _store(inv, ref, obj, dry, "subjects updated", errors)
+    return print_errors(inv, errors)
