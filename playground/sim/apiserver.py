@@ -2,14 +2,14 @@
 
 Programs never write `cluster.objects` directly; they call create/update/patch/delete here so that every
 route (create, apply, edit, patch, scale, label) decodes, validates and allocates the same way.
-Per-kind rules live in playground/sim/validation/ (one module per kind) and register into VALIDATORS
-and ALLOCATORS below.
+Per-kind rules live in playground/sim/validation/ (one module per kind); capabilities.build() registers
+them, explicitly and once, as the engine's validators and allocators.
 """
 from __future__ import annotations
 
 import re
 
-from . import controllers, defaults, merge, resources as res, validation
+from . import controllers, defaults, merge, resources as res
 from .validation import quantity, schema
 from .validation.meta import validate_object_meta
 from .cluster import Cluster
@@ -162,13 +162,10 @@ def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | No
         raise forbidden_quota(r, name, "pods", replicas, used, limit)
 
 
-# Per-kind validation and allocation hooks: fn(cluster, obj, old_or_None) -> list of causes (validators).
-VALIDATORS: dict[str, callable] = {}
-ALLOCATORS: dict[str, callable] = {}
-
-
-def _load_validation() -> None:
-    validation.load()
+def _capabilities():
+    """The engine's validators and allocators (capabilities.build(), explicit and built once)."""
+    from .capabilities import build
+    return build()
 
 
 def _resource(obj: dict) -> res.Resource:
@@ -181,7 +178,6 @@ def _resource(obj: dict) -> res.Resource:
 
 def decode(obj: dict) -> res.Resource:
     """What the server does before anything else: find the type and decode the body strictly."""
-    _load_validation()
     r = _resource(obj)
     problem = schema.decode_errors(obj)
     if r.custom is not None:
@@ -201,7 +197,7 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
     name = obj["metadata"].get("name", "")
     try:
         causes = validate_object_meta(obj)
-        causes += VALIDATORS.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
+        causes += _capabilities().validators.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
         from . import crds
         if r.custom is not None:
             causes += crds.validate_object(r, obj)
@@ -263,7 +259,7 @@ def create(cluster: Cluster, obj: dict) -> dict:
     _defaults(r, obj)
     _validate(cluster, r, obj, None)
     check_pod_quota(cluster, r, obj, None)
-    ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
+    _capabilities().allocators.get(r.plural, lambda c, o, old: None)(cluster, obj, None)
     _controllers_at_once(cluster, r, obj, None)
     if r.plural == "pods":
         return controllers.create_pod(cluster, obj)
@@ -300,7 +296,7 @@ def update(cluster: Cluster, obj: dict) -> dict:
     _defaults(r, obj)
     _validate(cluster, r, obj, old)
     check_pod_quota(cluster, r, obj, old)
-    ALLOCATORS.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
+    _capabilities().allocators.get(r.plural, lambda c, o, old: None)(cluster, obj, old)
     _controllers_at_once(cluster, r, obj, old)
     if obj == old:
         return old

@@ -181,8 +181,26 @@ def _kubernetes_endpoints(cluster: Cluster) -> None:
                  "ports": [{"name": "https", "port": 8443, "protocol": "TCP"}]}, new=True)
 
 
+def _priority_classes() -> list[dict]:
+    """The two classes the API server creates at start (pkg/apis/scheduling: SystemPriorityClasses)."""
+    return [{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
+             "value": value, "description": text, "preemptionPolicy": "PreemptLowerPriority"}
+            for name, value, text in (
+                ("system-node-critical", 2000001000,
+                 "Used for system critical pods that must not be moved from their current node."),
+                ("system-cluster-critical", 2000000000,
+                 "Used for system critical pods that must run in the cluster, but can be moved to another node if "
+                 "necessary."))]
+
+
 def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = None, cni: str = "") -> Cluster:
     """The cluster `minikube start` leaves, BOOT_SECONDS old at `now`."""
+    from . import managedfields
+    with managedfields.acting(None):     # (kubeadm's, the kubelet's and the addons' writes are not modelled)
+        return _fresh_cluster(seed, now, limits, cni)
+
+
+def _fresh_cluster(seed: int, now: float | None, limits: Limits | None, cni: str) -> Cluster:
     now = time.time() if now is None else now
     cluster = Cluster(seed=seed, now=now - BOOT_SECONDS, limits=limits)
     cluster.cni = cni
@@ -196,6 +214,8 @@ def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = N
     _kubernetes_endpoints(cluster)
     for cm in systemconfig.boot_configmaps(cluster.now, K8S_VERSION):
         cluster.put(cm, new=True)
+    for pc in _priority_classes():
+        cluster.put(pc, new=True)
     ver = K8S_VERSION
     statics = [
         _static_pod("etcd", "etcd", ETCD_IMAGE, ["etcd", "--advertise-client-urls=https://192.168.49.2:2379"]),

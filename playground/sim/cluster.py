@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import AbstractSet, Iterator
 
-from . import resources as res
+from . import managedfields, resources as res
 from .indexes import PodIndex, ServiceIndex
 from .jsondata import deep_copy
 from .limits import Limits, configured
@@ -272,6 +272,11 @@ class Cluster:
                 if existing.get("spec") != obj.get("spec"):
                     gen += 1
                 meta["generation"] = gen
+        if managedfields.recording(r.plural):
+            # an object changed in place before put has no previous state: only its owned set is compared
+            before = None if new or existing is obj else existing
+            managedfields.record(r.plural, before, obj, self.timestamp(), known_only=not new and before is None,
+                                 old_entries=[] if new else (before or obj).get("metadata", {}).get("managedFields"))
         meta["resourceVersion"] = self.bump()
         self.objects.setdefault(r.plural, {})[k] = obj
         self._note(r.plural, k, existing, obj)
@@ -279,8 +284,10 @@ class Cluster:
 
     def touch(self, obj: dict) -> None:
         """Record an in-place change to a stored object (status written by a controller)."""
-        obj["metadata"]["resourceVersion"] = self.bump()
         r = res.for_object(obj)
+        if r is not None and managedfields.recording(r.plural):
+            managedfields.record(r.plural, None, obj, self.timestamp(), known_only=True)
+        obj["metadata"]["resourceVersion"] = self.bump()
         if r is None:
             self.log_base = None        # a change the log cannot name: the next reconcile looks at everything
             self.written = None         # and the store walks every object
@@ -338,5 +345,5 @@ class Cluster:
 
 
 # Types whose metadata.generation counts spec changes (the rest leave it unset).
-GENERATION_TYPES = {"customresourcedefinitions", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "ingresses",
-                    "networkpolicies", "ingressclasses"}
+GENERATION_TYPES = {"customresourcedefinitions", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs",
+                    "ingresses", "networkpolicies", "ingressclasses", "poddisruptionbudgets"}

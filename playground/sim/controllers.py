@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import json
 
-from . import coredns, defaults, images, resources as res, systemconfig
+from . import autoscaling, coredns, defaults, disruption, images, resources as res, systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
 
@@ -1162,6 +1162,14 @@ def reconcile(cluster: Cluster) -> None:
     """
     if not cluster.running:
         return
+    from . import managedfields
+    if managedfields.recording():
+        with managedfields.acting("kube-controller-manager"):
+            return _reconcile(cluster)
+    return _reconcile(cluster)
+
+
+def _reconcile(cluster: Cluster) -> None:
     rt = cluster.runtime
     wake = rt.get("wake")
     if rt.get("settled") == cluster.resource_version and (wake is None or cluster.now < wake):
@@ -1201,6 +1209,8 @@ def reconcile(cluster: Cluster) -> None:
         changed |= _drop_orphan_endpoints(cluster, since)
         changed |= systemconfig.publish_root_ca(cluster)
         coredns.reconcile(cluster)
+        changed |= autoscaling.sync(cluster)     # HPAs: keep the target's replicas within min..max
+        changed |= disruption.sync(cluster)      # PDBs: expected/healthy pods and disruptions allowed
         for extra in RECONCILERS:
             changed |= bool(extra(cluster))
         if not changed:

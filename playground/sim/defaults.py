@@ -18,6 +18,10 @@ def _container(c: dict) -> None:
 
 
 def pod_spec(spec: dict, *, in_template: bool = False) -> None:
+    for volume in spec.get("volumes") or []:
+        # SetDefaults_Volume: a volume that names no source is an emptyDir
+        if isinstance(volume, dict) and set(volume) <= {"name"}:
+            volume["emptyDir"] = {}
     for c in spec.get("containers", []) or []:
         _container(c)
     for c in spec.get("initContainers", []) or []:
@@ -133,7 +137,33 @@ def ingress(obj: dict) -> None:
     obj.setdefault("status", {"loadBalancer": {}})
 
 
+def horizontalpodautoscaler(obj: dict) -> None:
+    """autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas 1, CPU at 80% when no metric is given,
+    and the default scale-up and scale-down behavior."""
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("minReplicas", 1)
+    if not spec.get("metrics"):
+        spec["metrics"] = [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]
+    behavior = spec.setdefault("behavior", {})
+    up = behavior.setdefault("scaleUp", {})
+    up.setdefault("stabilizationWindowSeconds", 0)
+    up.setdefault("selectPolicy", "Max")
+    up.setdefault("policies", [{"type": "Pods", "value": 4, "periodSeconds": 15},
+                               {"type": "Percent", "value": 100, "periodSeconds": 15}])
+    down = behavior.setdefault("scaleDown", {})
+    down.setdefault("stabilizationWindowSeconds", 300)
+    down.setdefault("selectPolicy", "Max")
+    down.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
+
+
+def priorityclass(obj: dict) -> None:
+    obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
 BY_PLURAL = {
+    "horizontalpodautoscalers": horizontalpodautoscaler,
+    "priorityclasses": priorityclass,
     "pods": pod,
     "deployments": deployment,
     "replicasets": replicaset,

@@ -199,6 +199,8 @@ class Engine:
     def __init__(self, cluster: Cluster, host: Host):
         from .programs.kubectl.registry import build   # programs import the engine's types
         self.kubectl_commands = build()     # kubectl's capability registry (shared, built on the first engine)
+        from . import capabilities
+        self.capabilities = capabilities.build()    # validators and allocators, registered explicitly
         self.cluster = cluster
         self.host = host
         self.traces: list[dict] = []

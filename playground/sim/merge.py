@@ -107,6 +107,9 @@ def strategic_merge_patch(target, patch, parent: str = ""):
             out[k] = _merge_list(current if isinstance(current, list) else [], v, parent, k)
         else:
             out[k] = deep_copy(v)
+    retain = patch.get("$retainKeys")
+    if isinstance(retain, list):            # retainKeys: the fields not listed are cleared
+        out = {k: v for k, v in out.items() if k in retain}
     for k, order in patch.items():
         if k.startswith("$setElementOrder/") and isinstance(order, list):
             field = k.split("/", 1)[1]
@@ -321,7 +324,33 @@ def create_three_way_patch(original: dict | None, modified: dict, current: dict,
     if original:
         deletions = _diff(original, modified, "", deletions=True, additions=False, keyed=keyed)
         delta = _merge_patches(deletions, delta)
+    if keyed:                         # retainKeys is strategic-merge metadata: none for a JSON merge patch
+        _retain_keys(delta, modified, "")
     return delta
+
+
+# Fields whose patch strategy is retainKeys (k8s.io/api: DeploymentSpec.strategy, DaemonSetSpec and
+# StatefulSetSpec.updateStrategy, PodSpec.volumes' items): a patch that touches one lists the keys to keep.
+RETAIN_KEYS = {"strategy", "updateStrategy"}
+
+
+def _retain_keys(patch: dict, modified, parent: str) -> None:
+    if not isinstance(patch, dict) or not isinstance(modified, dict):
+        return
+    for k, v in patch.items():
+        if k.startswith("$") or k not in modified:
+            continue
+        if isinstance(v, dict):
+            if k in RETAIN_KEYS and parent == "spec" and isinstance(modified[k], dict):
+                v["$retainKeys"] = sorted(modified[k])
+            _retain_keys(v, modified[k], k)
+        elif isinstance(v, list) and k == "volumes" and isinstance(modified[k], list):
+            for item in v:
+                if isinstance(item, dict) and "name" in item and not item.get("$patch"):
+                    src = next((m for m in modified[k] if isinstance(m, dict) and m.get("name") == item["name"]),
+                               None)
+                    if src is not None:
+                        item["$retainKeys"] = sorted(src)
 
 
 def _diff(old, new, parent: str, *, deletions: bool, additions: bool = True, keyed: bool = True) -> dict:
@@ -376,13 +405,26 @@ def _diff_keyed_list(old: list, new: list, key: str, field: str, *, deletions: b
     return items, order
 
 
-def _merge_patches(a: dict, b: dict) -> dict:
+def _merge_patches(a: dict, b: dict, parent: str = "") -> dict:
     out = deep_copy(a)
     for k, v in b.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge_patches(out[k], v)
+            out[k] = _merge_patches(out[k], v, k)
         elif isinstance(v, list) and isinstance(out.get(k), list):
-            out[k] = out[k] + deep_copy(v)
+            key = None if k.startswith("$") else merge_key(parent, k)
+            if key and all(isinstance(i, dict) for i in out[k] + v):
+                # the deletions' and the changes' entries for one element become one entry
+                merged = list(out[k])
+                for item in v:
+                    same = next((i for i, m in enumerate(merged) if m.get(key) == item.get(key)
+                                 and not m.get("$patch") and not item.get("$patch")), None)
+                    if same is None:
+                        merged.append(deep_copy(item))
+                    else:
+                        merged[same] = _merge_patches(merged[same], item, k)
+                out[k] = merged
+            else:
+                out[k] = out[k] + deep_copy(v)
         else:
             out[k] = deep_copy(v)
     return out

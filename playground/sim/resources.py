@@ -66,12 +66,21 @@ RESOURCES: list[Resource] = [
     Resource("deployments", "deployment", "Deployment", "apps", "v1", True, ("deploy",), categories=("all",)),
     Resource("replicasets", "replicaset", "ReplicaSet", "apps", "v1", True, ("rs",), categories=("all",)),
     Resource("statefulsets", "statefulset", "StatefulSet", "apps", "v1", True, ("sts",), categories=("all",)),
+    Resource("horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", "autoscaling", "v2",
+             True, ("hpa",), categories=("all",)),
     Resource("cronjobs", "cronjob", "CronJob", "batch", "v1", True, ("cj",), categories=("all",)),
     Resource("jobs", "job", "Job", "batch", "v1", True, categories=("all",)),
     Resource("endpointslices", "endpointslice", "EndpointSlice", "discovery.k8s.io", "v1", True),
     Resource("ingressclasses", "ingressclass", "IngressClass", "networking.k8s.io", "v1", False),
     Resource("ingresses", "ingress", "Ingress", "networking.k8s.io", "v1", True, ("ing",)),
     Resource("networkpolicies", "networkpolicy", "NetworkPolicy", "networking.k8s.io", "v1", True, ("netpol",)),
+    Resource("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", "policy", "v1", True, ("pdb",)),
+    Resource("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", "rbac.authorization.k8s.io", "v1",
+             False),
+    Resource("clusterroles", "clusterrole", "ClusterRole", "rbac.authorization.k8s.io", "v1", False),
+    Resource("rolebindings", "rolebinding", "RoleBinding", "rbac.authorization.k8s.io", "v1", True),
+    Resource("roles", "role", "Role", "rbac.authorization.k8s.io", "v1", True),
+    Resource("priorityclasses", "priorityclass", "PriorityClass", "scheduling.k8s.io", "v1", False, ("pc",)),
 ]
 
 BY_PLURAL = {r.plural: r for r in RESOURCES}

@@ -55,7 +55,8 @@ def test_kubectl_subcommands_and_types(engine):
                 "config"):
         assert sub in matches
     assert c(engine, "kubectl desc") == (8, ["describe"])
-    assert c(engine, "kubectl get po") == (12, ["po", "pod", "pods", "podtemplate", "podtemplates"])
+    assert c(engine, "kubectl get po") == (12, ["po", "pod", "poddisruptionbudget", "poddisruptionbudgets", "pods",
+                                                "podtemplate", "podtemplates"])
     assert "svc" in c(engine, "kubectl describe sv")[1] and "services" in c(engine, "kubectl delete se")[1]
     assert "deploy" in c(engine, "kubectl edit dep")[1]
     assert "all" in c(engine, "kubectl get a")[1]

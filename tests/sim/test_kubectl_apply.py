@@ -185,6 +185,11 @@ APPLY_CASES = [
     (DEPLOYMENT, DEPLOYMENT.replace("      - {name: web,", "      - {name: side, image: busybox}\n      - {name: web,")),
     (None, "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx-app\nspec:\n  type: NodePort\n"
            "  selector: {app: nginx-app}\n  ports:\n  - port: 80\n    nodePort: 32000\n"),
+    # retainKeys (test/cmd apply.sh): the defaulted rollingUpdate and the old volume source must go
+    (DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  strategy: {type: RollingUpdate}\n").replace(
+        "      containers:\n", "      volumes:\n      - {name: v, emptyDir: {}}\n      containers:\n"),
+     DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  strategy: {type: Recreate}\n").replace(
+        "      containers:\n", "      volumes:\n      - {name: v, hostPath: {path: /tmp}}\n      containers:\n")),
 ]
 
 
@@ -246,6 +251,7 @@ def _comparable(obj: dict) -> dict:
     defaults.apply_defaults(resources.BY_KIND[o["kind"]].plural, o)
     # The deployment controller stamps the rollout's revision after every template change.
     o["metadata"].get("annotations", {}).pop("deployment.kubernetes.io/revision", None)
+    o["metadata"].pop("managedFields", None)       # the field manager's record of the write
     return o
 
 

@@ -51,9 +51,11 @@ def test_rollout_matches_kubectl(kubectl_oracle, history_engine, args):
 
 
 def test_change_cause_follows_the_deployment_onto_its_replicaset(history_engine):
+    """The third `set image` had no --record, but the deployment already carried a change-cause, so
+    cli-runtime's ChangeCauseUpdateRecorder (record_flags.go) rewrote it with that command."""
     out = history_engine.run("kubectl rollout history deploy/web").output
     assert out == ("deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         image 1.26\n"
-                   "3         image 1.26\n\n")
+                   "3         kubectl set image deploy/web nginx=nginx:1.27\n\n")
 
 
 def test_undo_rolls_back_to_the_previous_revision_and_renumbers_it():

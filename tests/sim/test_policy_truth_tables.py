@@ -16,8 +16,9 @@ import copy
 
 import pytest
 
-from playground.sim import apiserver, bootstrap, controllers, defaults, network, policy, validation
+from playground.sim import bootstrap, controllers, defaults, network, policy, validation
 from playground.sim.cluster import Cluster
+from playground.sim.capabilities import build
 
 T0 = 1_800_000_000.0
 NAMES = ["x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c"]
@@ -88,7 +89,7 @@ def apply(cluster: Cluster, ns: str, name: str, spec: dict) -> None:
            "metadata": {"name": name, "namespace": ns}, "spec": copy.deepcopy(spec)}
     defaults.apply_defaults("networkpolicies", obj)
     validation.load()                                   # the validator the API server calls
-    assert apiserver.VALIDATORS["networkpolicies"](cluster, obj, None) == []
+    assert build().validators.get("networkpolicies")(cluster, obj, None) == []   # the one the API server uses
     cluster.put(obj, new=True)
 
 

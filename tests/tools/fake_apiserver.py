@@ -31,10 +31,10 @@ def _resource_list(group_version: str) -> dict:
 
 
 def _groups() -> dict:
-    groups = sorted({r.group for r in res.RESOURCES if r.group})
+    versions = {r.group: r.version for r in res.RESOURCES if r.group}     # (autoscaling serves v2)
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}} for g in groups]}
+        {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
+         "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v}} for g, v in sorted(versions.items())]}
 
 
 def _openapi_v3(group_version: str) -> dict:

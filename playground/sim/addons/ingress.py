@@ -365,9 +365,7 @@ def admission(cluster: Cluster, obj: dict, old: dict | None) -> None:
 
 
 def register() -> None:
-    from .. import apiserver
     from ..programs import minikube
-    minikube.ADDON_HOOKS["ingress"] = hook
-    apiserver.ALLOCATORS.setdefault("ingresses", admission)
+    minikube.ADDON_HOOKS["ingress"] = hook      # (admission is registered in capabilities.build())
     if sync not in controllers.RECONCILERS:
         controllers.RECONCILERS.append(sync)

@@ -1092,7 +1092,12 @@ NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}
 
 
 def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True) -> str:
+    from . import describe_access          # (it builds on this module's writers)
     events = None
+    if plural in describe_access.DESCRIBERS:
+        if show_events and plural not in describe_access.NO_EVENTS:
+            events = events_for(cluster, obj)
+        return describe_access.DESCRIBERS[plural](cluster, obj, events)
     if show_events and plural not in NO_EVENTS:
         events = events_for(cluster, obj)
         if plural == "nodes":

@@ -103,7 +103,8 @@ def _as_list(objs: list[dict]) -> dict:
 
 
 def _clean(obj: dict) -> dict:
-    """The object as `get` shows it: without managedFields (kubectl's --show-managed-fields=false)."""
+    """The object as -o yaml/json show it: without managedFields (cli-runtime's OmitManagedFieldsPrinter
+    wraps only the JSON and YAML printers, unless --show-managed-fields)."""
     if "managedFields" not in obj.get("metadata", {}):
         return obj
     obj = dict(obj, metadata=dict(obj["metadata"]))
@@ -175,14 +176,15 @@ def jsonpath_text(template: str, data, allow_missing: bool = True, as_json: bool
 
 
 def render(objs: list[dict], fmt: str, *, as_list: bool = False, no_headers: bool = False,
-           allow_missing_keys: bool = True, typed: bool = False) -> str:
+           allow_missing_keys: bool = True, typed: bool = False, show_managed_fields: bool = False) -> str:
     """The text `-o fmt` prints for these objects. `as_list` wraps them in a v1 List (get without names).
 
     Several objects without `as_list` print one after another (yaml separated by `---`), as create/apply do.
     `typed=True`: the objects are client-built typed objects; JSON keeps the dicts' key order (struct order).
     """
-    objs = [_clean(o) for o in objs]
     base, _, arg = fmt.partition("=")
+    if base in ("yaml", "json", "kyaml") and not show_managed_fields:
+        objs = [_clean(o) for o in objs]
     if base == "name":
         return "".join(name_of(o) + "\n" for o in objs)
     if base == "custom-columns":
@@ -222,6 +224,7 @@ def print_objects(target, objs: list[dict], fmt: str, **kw) -> int:
     try:
         fmt = resolve_format(fmt, flags.get("template", ""), getattr(proc, "host", None))
         kw.setdefault("allow_missing_keys", flags.get("allow-missing-template-keys", True))
+        kw.setdefault("show_managed_fields", bool(flags.get("show-managed-fields")))
         text = render(objs, fmt, **kw)
     except OutputError as exc:
         target.out(exc.stdout)

@@ -14,6 +14,7 @@ from ..cluster import parse_rfc3339
 from ..labels import format_labels
 from .age import human_duration, translate_timestamp_since
 from .jsonpath import JSONPath, JSONPathError
+from . import tables_access
 from .tabwriter import format_text
 
 LOAD_BALANCER_WIDTH = 16
@@ -63,6 +64,8 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
                           ("Claim", 0), ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Reason", 0),
                           ("Age", 0), ("VolumeMode", 1)],
 }
+COLUMNS.update(tables_access.COLUMNS)
+COLUMNS["scale"] = [("Name", 0), ("Desired", 0), ("Available", 0)]     # printScale (kubectl --subresource=scale)
 # Kinds without a table handler print the default table: NAME and AGE.
 DEFAULT_COLUMNS = [("Name", 0), ("Age", 0)]
 
@@ -604,6 +607,11 @@ def _pv(pv: dict, now: float, wide: bool) -> list[str]:
     return cells
 
 
+def _scale(scale: dict, now: float, wide: bool) -> list[str]:
+    return [scale["metadata"]["name"], str((scale.get("spec") or {}).get("replicas", 0)),
+            str((scale.get("status") or {}).get("replicas", 0))]
+
+
 def _default(obj: dict, now: float, wide: bool) -> list[str]:
     return [obj["metadata"]["name"], _age(obj, now)]
 
@@ -617,7 +625,7 @@ ROWS: dict[str, Callable[[dict, float, bool], list[str]]] = {
     "configmaps": _configmap, "secrets": _secret, "serviceaccounts": _serviceaccount,
     "controllerrevisions": _controllerrevision, "podtemplates": _podtemplate, "limitranges": _limitrange,
     "resourcequotas": _resourcequota, "customresourcedefinitions": _limitrange, "persistentvolumeclaims": _pvc,
-    "persistentvolumes": _pv,
+    "persistentvolumes": _pv, "scale": _scale, **tables_access.ROWS,
 }
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from .. import apiserver
 from .meta import invalid
 
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
@@ -49,5 +48,3 @@ def validate_secret(cluster, obj: dict, old: dict | None) -> list[str]:
     return causes
 
 
-apiserver.VALIDATORS["configmaps"] = validate_configmap
-apiserver.VALIDATORS["secrets"] = validate_secret

@@ -1,7 +1,6 @@
 """Namespace validation (finalizer names); deleting the system namespaces is refused in apiserver.delete."""
 from __future__ import annotations
 
-from .. import apiserver
 
 
 def validate_namespace(cluster, obj: dict, old: dict | None) -> list[str]:
@@ -12,6 +11,3 @@ def validate_namespace(cluster, obj: dict, old: dict | None) -> list[str]:
             causes.append(f'spec.finalizers[{i}]: Invalid value: "{f}": name is neither a standard finalizer name '
                           "nor is it fully qualified")
     return causes
-
-
-apiserver.VALIDATORS["namespaces"] = validate_namespace

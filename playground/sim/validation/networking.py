@@ -5,12 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from .. import apiserver
-from .meta import (DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported)
+from .meta import DNS1123_SUBDOMAIN, SUBDOMAIN_MSG, invalid, required, unsupported
 from .pods import PORT_RANGE, _port_name_errors
 
 PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"]
-POLICY_TYPES = ["Egress", "Ingress"]
 INVALID_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"]
 INVALID_SUFFIXES = ["/..", "/."]
 DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -134,6 +132,3 @@ def validate_ingress(cluster, obj: dict, old: dict | None) -> list[str]:
     if cls is not None:
         causes += [invalid("spec.ingressClassName", cls, m) for m in _subdomain_errors(cls)]
     return causes
-
-
-apiserver.VALIDATORS["ingresses"] = validate_ingress

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from .. import apiserver
 from .meta import invalid, required, unsupported, validate_selector
 from .pods import PORT_RANGE, PROTOCOLS, _port_name_errors  # noqa: F401
 
@@ -104,6 +103,3 @@ def validate_networkpolicy(cluster, obj: dict, old: dict | None) -> list[str]:
         if t not in POLICY_TYPES:
             causes.append(unsupported(f"spec.policyTypes[{i}]", t, POLICY_TYPES))
     return causes
-
-
-apiserver.VALIDATORS["networkpolicies"] = validate_networkpolicy

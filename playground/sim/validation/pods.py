@@ -1,7 +1,6 @@
 """Pod validation (pkg/apis/core/validation ValidatePod / ValidatePodSpec), also used for templates."""
 from __future__ import annotations
 
-from .. import apiserver
 from ..jsondata import deep_copy
 from .meta import DNS1123_LABEL, LABEL_MSG, invalid, required, unsupported
 
@@ -168,6 +167,3 @@ def validate_pod(cluster, obj: dict, old: dict | None) -> list[str]:
         if _mutable_view(spec) != _mutable_view(old.get("spec") or {}):
             causes.append(f"spec: Forbidden: {_POD_UPDATE_FORBIDDEN}")
     return causes
-
-
-apiserver.VALIDATORS["pods"] = validate_pod

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from .. import apiserver
 from ..cluster import NODE_PORT_RANGE, SERVICE_CIDR, Cluster
 
 TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
@@ -241,7 +240,3 @@ def allocate_service(cluster: Cluster, obj: dict, old: dict | None) -> None:
                     port = cluster.allocate_node_port()
                 p["nodePort"] = port
             taken.add(p["nodePort"])
-
-
-apiserver.VALIDATORS["services"] = validate_service
-apiserver.ALLOCATORS["services"] = allocate_service

@@ -1,7 +1,6 @@
 """Deployment, ReplicaSet and DaemonSet validation (pkg/apis/apps/validation)."""
 from __future__ import annotations
 
-from .. import apiserver
 from ..labels import selector_matches
 from .meta import (invalid, label_selector_value, required, unsupported, validate_annotations, validate_labels,
                    validate_selector)
@@ -121,8 +120,3 @@ def validate_daemonset(cluster, obj: dict, old: dict | None) -> list[str]:
         causes.append(required("spec.selector"))
     causes += _template(spec, "spec", ["Always"])
     return causes + _selector_immutable(obj, old)
-
-
-apiserver.VALIDATORS["deployments"] = validate_deployment
-apiserver.VALIDATORS["replicasets"] = validate_replicaset
-apiserver.VALIDATORS["daemonsets"] = validate_daemonset

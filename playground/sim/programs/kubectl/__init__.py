@@ -27,6 +27,27 @@ def print_error(proc: Proc, exc: KubectlError, path: str) -> int:
     return exc.code
 
 
+# The field manager each command sends (its --field-manager default in kubectl v1.35's sources); commands
+# that send none are named by the API server from the user agent: `kubectl`.
+FIELD_MANAGERS = {"create": "kubectl-create", "apply": "kubectl-client-side-apply", "run": "kubectl-run",
+                  "expose": "kubectl-expose", "edit": "kubectl-edit", "label": "kubectl-label",
+                  "annotate": "kubectl-annotate", "patch": "kubectl-patch", "replace": "kubectl-replace",
+                  "set": "kubectl-set", "rollout": "kubectl-rollout", "autoscale": "kubectl-autoscale",
+                  "taint": "kubectl-taint"}
+
+
+def field_manager(inv) -> tuple[str, str]:
+    """(manager, subresource) for the writes of this command; `scale` writes the scale subresource."""
+    if inv.flags.get("field-manager") and "field-manager" in inv.changed:
+        return inv.flags["field-manager"], ""
+    verb = inv.cmd.path.split()[0]
+    if verb == "scale":
+        return "kubectl", "scale"
+    if inv.cmd.path == "apply set-last-applied":
+        return "kubectl", ""
+    return FIELD_MANAGERS.get(verb, "kubectl"), ""
+
+
 def _wants_help(argv: list[str]) -> bool:
     for a in argv:
         if a == "--":
@@ -72,12 +93,17 @@ def kubectl(proc: Proc) -> int:
             args, values, changed, after, dash = parse(argv, GLOBAL_FLAGS)
             proc.out(help_text("") or "")
             return 0
-        args, values, changed, after, dash = parse(rest, GLOBAL_FLAGS + cmd.flags)
-        inv = Invocation(proc, cmd, args, values, changed, after, dash)
+        given: list = []
+        args, values, changed, after, dash = parse(rest, GLOBAL_FLAGS + cmd.flags, given)
+        for name, why in dict.fromkeys((f.name, f.deprecated) for f, _ in given if f.deprecated):
+            proc.err(f"Flag --{name} has been deprecated, {why}\n")
+        inv = Invocation(proc, cmd, args, values, changed, after, dash, given)
         if cmd.needs_server and not proc.cluster.running:
             from ...network import cluster_unreachable_error   # the minikube helper owns its wording
             proc.err(cluster_unreachable_error(proc.cluster))
             return 1
-        return cmd.handler(inv)
+        from ...managedfields import acting
+        with acting(*field_manager(inv)):
+            return cmd.handler(inv)
     except KubectlError as exc:
         return print_error(proc, exc, name)

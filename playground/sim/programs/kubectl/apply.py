@@ -10,6 +10,7 @@ from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
+from .record import record
 from .objrefs import ApiFailure, Ref, manifest_refs, print_errors, print_object
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -65,7 +66,9 @@ class _Printer:
             return
         from .objout import to_yaml
         from .objrefs import unstructured_json
-        lst = {"apiVersion": "v1", "items": [o for _, o in self.objects], "kind": "List", "metadata": {}}
+        from .objout import shown
+        lst = {"apiVersion": "v1", "items": [shown(self.inv, o) for _, o in self.objects], "kind": "List",
+               "metadata": {}}
         self.inv.out(to_yaml(lst) if self.inv.flags.get("output") == "yaml" else unstructured_json(lst))
 
 
@@ -75,11 +78,20 @@ def _start(inv: Invocation, what: str):
     filenames = inv.flags.get("filename") or []
     if inv.args:
         raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]", usage="help")
-    if inv.flags.get("kustomize"):
-        raise KubectlError("kustomize directories are not available in the playground; use -f with a file")
-    if not filenames:
+    if inv.flags.get("kustomize") and filenames:
+        raise KubectlError("only one of -f or -k can be specified")
+    if not filenames and not inv.flags.get("kustomize"):
         raise KubectlError("must specify one of -f and -k")
     found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
+    if inv.flags.get("selector"):
+        # the builder's FilteredVisitor: -l keeps only the file objects whose labels match
+        from ...labels import SelectorError, parse_selector, requirements_match
+        try:
+            reqs = parse_selector(inv.flags["selector"])
+        except SelectorError as exc:
+            raise KubectlError(str(exc))
+        found.refs = [ref for ref in found.refs
+                      if requirements_match(reqs, (ref.obj.get("metadata") or {}).get("labels") or {})]
     return dry, found
 
 
@@ -115,6 +127,7 @@ def create_from_files(inv: Invocation) -> int:
             errors.append(big)
             continue
         obj = copy.deepcopy(ref.obj)
+        record(inv, obj)
         if inv.flags.get("save-config"):
             obj = with_last_applied(obj)
         if dry == "client":
@@ -137,8 +150,12 @@ def create_from_files(inv: Invocation) -> int:
 # ---- kubectl apply -f --------------------------------------------------------------------------------
 @command("apply", flags=flags_from_help("apply", FILENAME_KINDS))
 def apply(inv: Invocation) -> int:
-    if inv.flags.get("prune"):
-        raise KubectlError("--prune is not available in the playground")
+    if inv.flags.get("prune") and not inv.flags.get("all") and not inv.flags.get("selector"):
+        raise KubectlError("all resources selected for prune without explicitly passing --all. To prune all "
+                           "resources, pass the --all flag. If you did not mean to prune all resources, specify a "
+                           "label selector")
+    if inv.flags.get("prune-allowlist"):
+        raise KubectlError("the playground does not simulate --prune-allowlist; --prune uses kubectl's default list")
     if inv.flags.get("server-side") and dry_run_strategy(inv) == "client":
         raise KubectlError("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server "
                            "instead?)")
@@ -154,6 +171,7 @@ def apply(inv: Invocation) -> int:
         if big:
             errors.append(big)
             continue
+        record(inv, ref.obj)               # (before the last-applied copy is taken, as apply.go does)
         modified = with_last_applied(ref.obj)
         current = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
         if current is None:
@@ -194,6 +212,8 @@ def apply(inv: Invocation) -> int:
             continue
         printer(ref, stored, "configured")
     printer.flush()
+    if inv.flags.get("prune") and not errors and not found.errors:
+        _prune(inv, dry, found.refs)
     return print_errors(inv, errors + found.errors)
 
 
@@ -227,6 +247,43 @@ def _server_side_apply(inv: Invocation, dry: str, found) -> int:
             inv.out(f"{ref.r.type_name}/{ref.name} serverside-applied{suffix}\n")
     printer.flush()
     return print_errors(inv, errors + found.errors)
+
+
+# kubectl's default prune allowlist (pkg/util/prune/prune.go), namespaced then cluster-scoped
+PRUNE_NAMESPACED = ["configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "secrets",
+                    "services", "jobs", "cronjobs", "ingresses", "daemonsets", "deployments", "replicasets",
+                    "statefulsets"]
+PRUNE_CLUSTER = ["namespaces", "persistentvolumes"]
+
+
+def _prune(inv: Invocation, dry: str, applied: list[Ref]) -> None:
+    """prune.go: objects of the allowlisted kinds in the visited namespaces that match -l, were applied
+    (carry the last-applied annotation) and are not in this apply, are deleted and printed as pruned."""
+    from ... import resources as res
+    from ...labels import parse_selector, requirements_match
+    from .objout import klog
+    klog(inv, "W", "prune.go:71", "Deprecated: kubectl apply will no longer prune non-namespaced resources by default "
+         "when used with the --namespace flag in a future release. To preserve the current behaviour, list the "
+         "resources you want to target explicitly in the --prune-allowlist flag.")
+    reqs = parse_selector(inv.flags["selector"]) if inv.flags.get("selector") else []
+    seen = {(ref.r.plural, ref.namespace if ref.r.namespaced else None, ref.name) for ref in applied}
+    namespaces = sorted({ref.namespace for ref in applied if ref.r.namespaced and ref.namespace})
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "")
+    scopes = [(ns, plural) for ns in namespaces for plural in PRUNE_NAMESPACED] + \
+             [(None, plural) for plural in PRUNE_CLUSTER]
+    for ns, plural in scopes:
+        r = res.BY_PLURAL[plural]
+        for obj in list(inv.cluster.list(plural, ns)):
+            meta = obj["metadata"]
+            if LAST_APPLIED not in (meta.get("annotations") or {}):
+                continue
+            if not requirements_match(reqs, meta.get("labels") or {}):
+                continue
+            if (plural, ns, meta["name"]) in seen:
+                continue
+            if dry == "none":
+                apiserver.delete(inv.cluster, r, ns, meta["name"])
+            inv.out(f"{r.type_name}/{meta['name']} pruned{suffix}\n")
 
 
 # ---- kubectl apply view-last-applied ------------------------------------------------------------------

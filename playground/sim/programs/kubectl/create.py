@@ -13,7 +13,6 @@ import json
 import re
 
 from ... import apiserver, resources as res
-from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
 from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
@@ -402,19 +401,3 @@ def create_secret_generic(inv: Invocation) -> int:
     if secret_type:
         obj["type"] = secret_type
     return submit(inv, obj, dry, wrap="failed to create secret ")
-
-
-# ---- the other generators: parsed like kubectl (so --help and flag errors are right), not simulated -----
-def _not_simulated(inv: Invocation) -> int:
-    name_from_args(inv)
-    raise KubectlError(f"'kubectl {inv.cmd.path}' is not simulated in the playground yet; write the object as YAML "
-                       "and use 'kubectl apply -f'")
-
-
-ALIASES = {"create poddisruptionbudget": "create pdb", "create priorityclass": "create pc"}
-# the playground's API server has no RBAC, scheduling or policy resources
-for _path in ("create clusterrole", "create clusterrolebinding", "create poddisruptionbudget", "create priorityclass",
-              "create role", "create rolebinding"):
-    _alias = ALIASES.get(_path)
-    command(_path, aliases=(_alias,) if _alias else (), flags=flags_from_help(_path), needs_server=False,
-            simulated=False)(_not_simulated)

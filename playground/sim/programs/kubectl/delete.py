@@ -31,10 +31,13 @@ def delete(inv: Invocation) -> int:
         grace = 0
     if grace == 0 and not f.get("force"):
         grace = 1        # kubectl turns --grace-period=0 into 1 unless --force
-    if filenames and inv.args:
+    if f.get("kustomize") and filenames:
+        raise KubectlError("only one of -f or -k can be specified")
+    from_files = bool(filenames or f.get("kustomize"))
+    if from_files and inv.args:
         raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
                            "arguments as well")
-    if not filenames and not inv.args:
+    if not from_files and not inv.args:
         raise KubectlError(NO_RESOURCES)
     pairs = split_args(inv.args) if inv.args else []
     named = any(n is not None for _, n in pairs)
@@ -51,7 +54,7 @@ def delete(inv: Invocation) -> int:
                            'or "orphan"')
     if f.get("force") and grace == 0:
         inv.err(FORCE_WARNING)
-    if filenames:
+    if from_files:
         found = manifest_refs(inv, filenames, f.get("recursive", False))
         for ref in found.refs:
             ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)

@@ -36,8 +36,6 @@ def to_json(obj: dict) -> str:
 def _render(objs: list[dict], fmt: str) -> str:
     obj = objs[0] if len(objs) == 1 else {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {}}
     obj = copy.deepcopy(obj)
-    for o in obj.get("items", [obj]):
-        o.get("metadata", {}).pop("managedFields", None)
     return to_json(obj) if fmt == "json" else to_yaml(obj)
 
 
@@ -125,6 +123,9 @@ def edit(inv: Invocation) -> int:
     if not found.refs:
         raise KubectlError("edit cancelled, no objects found")
     objs = [copy.deepcopy(ref.obj) for ref in found.refs]
+    if not f.get("show-managed-fields"):      # editoptions.go: dropped before showing, so never in the patch
+        for o in objs:
+            o["metadata"].pop("managedFields", None)
     content = (HEADER if fmt == "yaml" else "") + _render(objs, fmt)
     path = f"/tmp/kubectl-edit-{inv.cluster.randint(1_000_000_000, 4_294_967_295)}.{fmt}"
     context = {"originals": objs, "original_text": content, "format": fmt, "file": path,

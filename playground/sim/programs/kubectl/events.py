@@ -2,7 +2,8 @@
 
 events: kubectl/pkg/cmd/events (events.go, event_printer.go): oldest first, `LAST SEEN TYPE REASON OBJECT
 MESSAGE`, repeats as `5s (x3 over 2m)`. auth can-i: the learner is minikube's cluster admin (the
-system:masters group), so every known verb and resource is allowed, as the real API server answers.
+system:masters group), so every known verb and resource is allowed, as the real API server answers; with
+--as/--as-group the stored Roles, ClusterRoles and bindings decide (playground/sim/rbac.py).
 cordon/uncordon/taint change the Node; the scheduler reads spec.unschedulable and NoSchedule taints.
 """
 from __future__ import annotations
@@ -106,14 +107,30 @@ def auth_can_i(inv: Invocation) -> int:
         raise KubectlError("error: you must specify two arguments: verb resource or verb resource/resourceName.\n"
                            "See 'kubectl auth can-i -h' for help and examples.\n", raw=True)
     target = inv.args[1]
+    r = None
     if not target.startswith("/"):
         kind = target.split("/")[0]
-        r = res.lookup(kind.split(".")[0])
+        r = res.lookup(kind)
         if r is None:
             inv.warn(f"the server doesn't have a resource type '{kind}'")
+    if not f["as"] and not f["as-group"]:
+        ok = True                  # minikube's admin is in system:masters
+    else:
+        from ... import rbac
+        user = f["as"] or "minikube-user"
+        groups = rbac.groups_for(user, f["as-group"])
+        name = target.split("/", 1)[1] if "/" in target and not target.startswith("/") else ""
+        resource = (r.plural if r else target.split("/")[0].split(".")[0]) + \
+            (f"/{f['subresource']}" if f["subresource"] else "")
+        req = rbac.Request(user, groups, inv.args[0], "" if f["all-namespaces"] else inv.namespace,
+                           r.group if r else "", resource, name, target if target.startswith("/") else "")
+        ok = rbac.allowed(inv.cluster, req)
+        if not ok and req.missing_roles:
+            inv.warn("the playground does not have the built-in role(s) " + ", ".join(sorted(set(
+                req.missing_roles))) + " that a real cluster bootstraps; they grant nothing here")
     if not f["quiet"]:
-        inv.out("yes\n")
-    return 0
+        inv.out("yes\n" if ok else "no\n")
+    return 0 if ok else 1
 
 
 # ---- cordon, uncordon, taint ----------------------------------------------------------------------------

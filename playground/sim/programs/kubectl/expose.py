@@ -10,7 +10,6 @@ import copy
 import re
 
 from ... import apiserver, resources as res
-from ...validation import services as _service_rules  # noqa: F401  (registers the Service validator)
 from .create import create_on_server
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -186,6 +185,8 @@ def expose(inv: Invocation) -> int:
             errors.append(f"error: cannot expose a {r.kind}{'.' + r.group if r.group else ''}")
             continue
         svc = generate_service(inv, copy.deepcopy(obj))
+        from .record import record
+        record(inv, svc)
         svc_r = res.lookup("services")
         if dry == "client":
             if inv.namespace_explicit:

@@ -38,6 +38,7 @@ class Flag:
     help: str = ""
     no_opt: str | None = None   # value when given without `=`, e.g. --dry-run -> "unchanged"/"client"
     hidden: bool = False
+    deprecated: str = ""        # pflag MarkDeprecated: "Flag --x has been deprecated, <this>" when used
 
     def __post_init__(self):
         if self.default is None:
@@ -114,6 +115,7 @@ class Invocation:
     changed: set[str]                    # flags the learner actually set
     after_dash: list[str]                # arguments after `--` (exec, run)
     dash_index: int = -1                 # position of `--` among args, cobra's ArgsLenAtDash
+    given: list = field(default_factory=list)   # (Flag, raw value) in the order typed, as pflag's ParseAll sees them
 
     @property
     def cluster(self):
@@ -184,8 +186,10 @@ def _go_parse_int(raw: str) -> int | None:
     return -value if m.group(1) == "-" else value
 
 
-def _assign(values: dict, changed: set, flag: Flag, raw: str, label: str) -> None:
+def _assign(values: dict, changed: set, flag: Flag, raw: str, label: str, seen: list | None = None) -> None:
     value = _convert(flag, raw, label)
+    if seen is not None:
+        seen.append((flag, raw))
     if flag.kind == "stringArray":
         values[flag.name] = (values[flag.name] if flag.name in changed else []) + [value]
     elif flag.kind == "stringSlice":
@@ -243,8 +247,9 @@ def _csv_split(raw: str, label: str) -> list[str]:
                 raise fail(k + 1, 'extraneous or missing " in quoted-field')
 
 
-def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, list[str], int]:
-    """pflag over argv: returns (positional args, values, changed, args after --, index of --)."""
+def parse(argv: list[str], flags: list[Flag], seen: list | None = None) -> tuple[list[str], dict, set, list[str], int]:
+    """pflag over argv: returns (positional args, values, changed, args after --, index of --).
+    `seen`, when given, collects (flag, raw value) in the order they were typed."""
     by_name = {f.name: f for f in flags}
     by_short = {f.short: f for f in flags if f.short}
     values = {f.name: (list(f.default) if isinstance(f.default, list) else f.default) for f in flags}
@@ -263,13 +268,13 @@ def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, lis
             if flag is None:
                 raise KubectlError(f"unknown flag: --{name}", usage="usage")
             if eq:
-                _assign(values, changed, flag, val, flag.label)
+                _assign(values, changed, flag, val, flag.label, seen)
             elif flag.kind == "bool":
-                _assign(values, changed, flag, "true", flag.label)
+                _assign(values, changed, flag, "true", flag.label, seen)
             elif flag.no_opt is not None:
-                _assign(values, changed, flag, flag.no_opt, flag.label)
+                _assign(values, changed, flag, flag.no_opt, flag.label, seen)
             elif i < len(argv):
-                _assign(values, changed, flag, argv[i], flag.label)
+                _assign(values, changed, flag, argv[i], flag.label, seen)
                 i += 1
             else:
                 raise KubectlError(f"flag needs an argument: --{name}", usage="usage")
@@ -283,19 +288,19 @@ def parse(argv: list[str], flags: list[Flag]) -> tuple[list[str], dict, set, lis
                     raise KubectlError(f"unknown shorthand flag: '{c}' in -{shorts}", usage="usage")
                 rest = shorts[j + 1:]
                 if rest.startswith("="):
-                    _assign(values, changed, flag, rest[1:], flag.label)
+                    _assign(values, changed, flag, rest[1:], flag.label, seen)
                     break
                 if flag.kind == "bool":
-                    _assign(values, changed, flag, "true", flag.label)
+                    _assign(values, changed, flag, "true", flag.label, seen)
                     j += 1
                     continue
                 if flag.no_opt is not None and not rest:
-                    _assign(values, changed, flag, flag.no_opt, flag.label)
+                    _assign(values, changed, flag, flag.no_opt, flag.label, seen)
                     break
                 if rest:
-                    _assign(values, changed, flag, rest, flag.label)
+                    _assign(values, changed, flag, rest, flag.label, seen)
                 elif i < len(argv):
-                    _assign(values, changed, flag, argv[i], flag.label)
+                    _assign(values, changed, flag, argv[i], flag.label, seen)
                     i += 1
                 else:
                     raise KubectlError(f"flag needs an argument: '{c}' in -{shorts}", usage="usage")

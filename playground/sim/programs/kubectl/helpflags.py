@@ -17,7 +17,7 @@ from .framework import Flag
 HELP_DIR = Path(__file__).with_name("help")
 _OPTION = re.compile(r"^    (?:-(\w), )?--([\w-]+)=(.*):$")
 # pflag NoOptDefVal: the value a flag takes when given without `=value`.
-NO_OPT = {"dry-run": "unchanged", "validate": "strict"}
+NO_OPT = {"dry-run": "unchanged", "validate": "strict", "cascade": "background"}   # (delete_flags.go)
 
 
 @lru_cache(maxsize=None)

@@ -27,7 +27,8 @@ def _parse(pairs: list[str], what: str) -> tuple[dict, list[str]]:
     new, remove = {}, []
     for p in pairs:
         if "=" in p:
-            parts = p.split("=")
+            # labels must be key=value exactly; annotations are cmdutil.ParsePairs, split at the first `=`
+            parts = p.split("=") if what == "label" else p.split("=", 1)
             if len(parts) != 2:
                 raise KubectlError(f"invalid {what} spec: {p}")
             if what == "label":
@@ -56,14 +57,26 @@ def _run(inv: Invocation, what: str) -> int:
     field = "labels" if what == "label" else "annotations"
     filenames = f.get("filename") or []
     resources, pairs = _split(inv.args, bool(filenames))
+    new, remove = _parse(pairs, what)                  # Complete() parses the pairs before Validate()
     if f.get("all") and f.get("selector"):
         raise KubectlError("cannot set --all and --selector at the same time")
-    if not resources and not filenames:
+    local = f.get("local", False)
+    if local:
+        # --local: change the file's objects and print them; the server is never asked (annotate.go Validate)
+        if dry == "server":
+            raise KubectlError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
+        if resources:
+            raise KubectlError("can only use local files by -f rsrc.yaml or --filename=rsrc.json when --local=true "
+                               "is set")
+        if not filenames:
+            raise KubectlError("one or more files must be specified as -f rsrc.yaml or --filename=rsrc.json")
+    elif not resources and not filenames:
         raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
-    new, remove = _parse(pairs, what)
     if not new and not remove and not f.get("list"):
         raise KubectlError(f"at least one {'label' if what == 'label' else 'annotation'} update is required")
-    if filenames:
+    if local:
+        found = manifest_refs(inv, filenames, f.get("recursive", False), local=True)
+    elif filenames:
         found = manifest_refs(inv, filenames, f.get("recursive", False))
         for ref in found.refs:
             ref.obj = inv.cluster.get(ref.r.plural, ref.namespace, ref.name)
@@ -110,7 +123,7 @@ def _run(inv: Invocation, what: str) -> int:
                 verb = "unlabeled" if not f.get("overwrite") and len(new_json) < len(old_json) else "labeled"
         else:
             verb = "annotated"
-        if dry == "none" and old_json != new_json:
+        if dry == "none" and old_json != new_json and not local:
             try:
                 obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
                                          {"metadata": {field: {**{k: None for k in remove if k in current},

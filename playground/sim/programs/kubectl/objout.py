@@ -82,6 +82,30 @@ ORDER: dict[str, tuple[list[str], dict[str, str]]] = {
     "JobTemplate": (["metadata", "spec"], {"metadata": "Meta", "spec": "JobSpec"}),
     "ResourceQuota": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "ResourceQuotaSpec"}),
     "ResourceQuotaSpec": (["hard", "scopes", "scopeSelector"], {}),
+    "Role": (_TOP + ["rules"], {"metadata": "Meta", "rules": "PolicyRule"}),
+    "ClusterRole": (_TOP + ["rules", "aggregationRule"], {"metadata": "Meta", "rules": "PolicyRule"}),
+    "PolicyRule": (["verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"], {}),
+    "RoleBinding": (_TOP + ["subjects", "roleRef"], {"metadata": "Meta", "subjects": "Subject", "roleRef": "RoleRef"}),
+    "ClusterRoleBinding": (_TOP + ["subjects", "roleRef"], {"metadata": "Meta", "subjects": "Subject",
+                                                            "roleRef": "RoleRef"}),
+    "Subject": (["kind", "apiGroup", "name", "namespace"], {}),
+    "RoleRef": (["apiGroup", "kind", "name"], {}),
+    "PodDisruptionBudget": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "PDBSpec", "status": "PDBStatus"}),
+    "PDBSpec": (["minAvailable", "selector", "maxUnavailable", "unhealthyPodEvictionPolicy"], {"selector": "Selector"}),
+    "PDBStatus": (["observedGeneration", "disruptedPods", "disruptionsAllowed", "currentHealthy", "desiredHealthy",
+                   "expectedPods", "conditions"], {"conditions": "Condition"}),
+    "PriorityClass": (_TOP + ["value", "globalDefault", "description", "preemptionPolicy"], {"metadata": "Meta"}),
+    "HorizontalPodAutoscaler": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "HPASpec",
+                                                            "status": "HPAStatus"}),
+    "HPASpec": (["scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior"],
+                {"scaleTargetRef": "CrossVersionRef", "metrics": "MetricSpec"}),
+    "CrossVersionRef": (["kind", "name", "apiVersion"], {}),
+    "MetricSpec": (["type", "object", "pods", "resource", "containerResource", "external"],
+                   {"resource": "ResourceMetric"}),
+    "ResourceMetric": (["name", "target"], {"target": "MetricTarget"}),
+    "MetricTarget": (["type", "value", "averageValue", "averageUtilization"], {}),
+    "HPAStatus": (["observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas", "currentMetrics",
+                   "conditions"], {"conditions": "Condition"}),
 }
 
 
@@ -154,6 +178,14 @@ def check_output(inv: Invocation) -> str:
                        + ",".join(OUTPUT_FORMATS))
 
 
+def shown(inv: Invocation, obj: dict) -> dict:
+    """obj as -o yaml/json print it: managedFields left out unless --show-managed-fields."""
+    if inv.flags.get("show-managed-fields"):
+        return obj
+    from ...managedfields import hide
+    return hide(obj)
+
+
 def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: str = "created",
                   typed: bool = True) -> int:
     """What a create-like command prints for its object: `deployment.apps/x created (dry run)` or -o."""
@@ -165,9 +197,9 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
     elif fmt == "name":
         inv.out(f"{r.type_name}/{name}\n")
     elif fmt == "yaml":
-        inv.out(to_yaml(go_order(obj, obj.get("kind"))))
+        inv.out(to_yaml(go_order(shown(inv, obj), obj.get("kind"))))
     elif fmt == "json":
-        inv.out(to_json(obj))
+        inv.out(to_json(shown(inv, obj)))
     else:
         from ...printers.output import print_objects
         return print_objects(inv, [go_order(obj, obj.get("kind")) if typed else obj], fmt, typed=typed)

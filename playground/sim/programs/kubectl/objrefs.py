@@ -224,7 +224,12 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
     """-f objects as refs (object = the manifest, namespace resolved), with the builder's errors.
     `local`: the objects stay as written (--local prints them without a namespace the file did not give)."""
     found = Found()
-    for entry in read_filenames(inv, filenames, recursive):
+    if inv.flags.get("kustomize"):
+        from .kustomize import entries
+        listed = entries(inv, inv.flags["kustomize"])
+    else:
+        listed = read_filenames(inv, filenames, recursive)
+    for entry in listed:
         if isinstance(entry, manifests.ManifestError):
             found.errors.append(entry.message)
             continue
@@ -293,7 +298,8 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
     from .objout import print_created
     fmt = inv.flags.get("output") or ""
     if fmt == "json":
-        inv.out(unstructured_json(obj))
+        from .objout import shown
+        inv.out(unstructured_json(shown(inv, obj)))
         return
     if fmt in ("", "name") and not (obj.get("metadata") or {}).get("name"):
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""

@@ -23,7 +23,8 @@ HELP_DIR = Path(__file__).with_name("help")
 # The modules that declare commands. Order does not decide anything: duplicates are refused.
 MODULES = ("get", "describe", "create", "create_ingress", "apply", "delete", "edit", "exec", "explain", "expose",
            "label", "logs", "patch", "run", "scale", "setimage", "config", "misc", "rollout", "setenv",
-           "create_more", "events", "wait", "top", "attach", "portforward")
+           "create_more", "events", "wait", "top", "attach", "portforward", "create_access", "autoscale",
+           "kustomize", "diff", "cp", "debug")
 NOT_REAL = {"kubectl", "options list"}       # help files that are not command paths
 ENTRY = {"help"}                             # answered by the kubectl entry itself (__init__.py)
 
@@ -76,9 +77,23 @@ def _declared() -> dict[str, Command]:
     return table
 
 
+# Commands that take cli-runtime's RecordFlags (a hidden, deprecated --record), per kubectl v1.35's sources.
+RECORDING = ("annotate", "apply", "apply edit-last-applied", "autoscale", "create", "edit", "expose", "label", "patch",
+             "replace", "run", "scale", "set image", "set resources", "set selector", "set serviceaccount")
+
+
+def _add_record_flag(table: dict[str, Command]) -> None:
+    from .record import RECORD_FLAG
+    for path in RECORDING:
+        cmd = table.get(path)
+        if cmd is not None and not any(f.name == "record" for f in cmd.flags):
+            cmd.flags.append(RECORD_FLAG)
+
+
 @cache
 def build() -> Registry:
     table = _declared()
+    _add_record_flag(table)
     real = real_paths()
     for path in real:
         if path in table or path in ENTRY:

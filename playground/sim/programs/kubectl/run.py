@@ -179,6 +179,8 @@ def run(inv: Invocation) -> int:
             inv.out("---\n---\n")   # the YAML printer separates documents too
         print_created(inv, res.lookup("pods"), created, dry)
         return code
+    from .record import record
+    record(inv, pod)
     return submit(inv, pod, dry, klog_lines=1, save=dry != "client")
 
 

@@ -1,9 +1,12 @@
 """`kubectl scale`: set a workload's replicas (--replicas, --current-replicas precondition)."""
 from __future__ import annotations
 
+import copy
+
 from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .record import CHANGE_CAUSE, record
 from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, print_object
 from .delete import NO_RESOURCES
@@ -50,8 +53,11 @@ def scale(inv: Invocation) -> int:
         obj = ref.obj
         if dry == "none":
             try:
-                obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
-                                         {"spec": {"replicas": replicas}})
+                body: dict = {"spec": {"replicas": replicas}}
+                marked = copy.deepcopy(ref.obj)
+                if record(inv, marked):              # the recorder's merge patch, sent with the scale
+                    body["metadata"] = {"annotations": {CHANGE_CAUSE: marked["metadata"]["annotations"][CHANGE_CAUSE]}}
+                obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge", body)
             except apiserver.ApiError as exc:
                 errors.append(ApiFailure(exc, verb="scaling"))
                 continue

@@ -13,6 +13,7 @@ from ... import apiserver
 from ...validation import quantity
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .record import record
 from .objout import check_output, dry_run_strategy, print_created
 from .objrefs import Found, find, manifest_refs, print_errors, update_and_print
 from .setimage import _pod_spec
@@ -59,8 +60,9 @@ def _each_template(inv: Invocation, found: Found, errors: list):
 
 
 def _store(inv: Invocation, ref, obj: dict, dry: str, verb: str, errors: list) -> None:
+    record(inv, obj)                          # (set env takes no --record: a no-op there)
     if inv.flags.get("local"):                # a typed object on the client: printed in Go struct order
-        if print_created(inv, ref.r, obj, "none", verb):
+        if print_created(inv, ref.r, obj, dry, verb):
             raise KubectlError("", raw=True)
         return
     update_and_print(inv, ref.r, obj, dry, verb, errors)
@@ -255,21 +257,38 @@ def set_selector(inv: Invocation) -> int:
     if not inv.args:
         raise KubectlError("one selector is required")
     *resources, expression = inv.args
+    bad = next((p for p in expression.split(",") if p.count("=") > 1 and "==" not in p), None)
+    if bad is not None:                      # labels.Parse's lexer meets the second `=`
+        raise KubectlError(f'couldn\'t parse the selector string "{expression}": found \'=\', expected: \',\' or '
+                           "'end of string'")
     try:
         reqs = parse_selector(expression)
     except SelectorError as exc:
         raise KubectlError(f'couldn\'t parse the selector string "{expression}": {exc}')
-    selector = {}
+    selector, expressions = {}, []
+    ops = {"in": "In", "notin": "NotIn", "exists": "Exists", "!": "DoesNotExist"}
     for key, op, values in reqs:
-        if op not in ("=", "==", "in") or len(values) != 1:
+        if op == "!=":
             raise KubectlError(f'"{op}" is not a valid label selector operator')
-        selector[key] = values[0]
+        if op in ("=", "=="):
+            selector[key] = values[0]
+        else:
+            expressions.append(f"{{{key} {ops[op]} [{' '.join(values)}]}}")
+    if inv.flags.get("local") and resources:
+        raise KubectlError("you must specify resources by --filename when --local is set.\nExample resource "
+                           "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'")
     found = targets(inv, resources)
     errors: list = list(found.errors)
     for ref in found.refs:
         if ref.r.kind != "Service":
             raise KubectlError("setting a selector is only supported for Services")
+        if expressions:                      # a Service's selector is a plain map
+            raise KubectlError(f"match expression [{' '.join(expressions)}] not supported on this object")
         obj = copy.deepcopy(ref.obj)
+        if inv.flags.get("local"):           # the file's object as a typed v1.Service: zero values filled in
+            for port in obj.get("spec", {}).get("ports") or []:
+                port.setdefault("targetPort", 0)
+            obj.setdefault("status", {}).setdefault("loadBalancer", {})
         obj.setdefault("spec", {})["selector"] = selector
         if inv.flags["resource-version"]:
             obj["metadata"]["resourceVersion"] = inv.flags["resource-version"]

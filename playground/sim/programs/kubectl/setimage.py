@@ -6,6 +6,7 @@ import copy
 from ... import apiserver
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .record import record
 from .objout import check_output, dry_run_strategy
 from .objrefs import find, manifest_refs, print_errors, split_args, update_and_print
 
@@ -61,6 +62,7 @@ def set_image(inv: Invocation) -> int:
                 raise KubectlError(f'unable to find container named "{name}"')
             for c in hits:
                 c["image"] = image
+        record(inv, obj)
         if obj == ref.obj:
             continue                    # nothing to change: kubectl prints nothing for this object
         update_and_print(inv, ref.r, obj, dry, "image updated", errors)
