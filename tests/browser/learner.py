@@ -43,7 +43,8 @@ def join_course(page, base: str, code: str, course_url: str) -> None:
 def open_lesson(page, base: str, title_part: str = LESSON1_TITLE) -> None:
     """Start (or reopen) the lesson's sandbox from the home page's lesson list."""
     page.goto(base + "/")
-    page.get_by_role("button", name=re.compile(re.escape(title_part))).click()
+    exact = page.get_by_role("button", name=title_part, exact=True)   # "Ingress", not "From Ingress to ..."
+    (exact if exact.count() == 1 else page.get_by_role("button", name=re.compile(re.escape(title_part)))).click()
     page.wait_for_url(re.compile(r".*/sandboxes/\d+/$"))
     wait_ready(page, 15000)
 
