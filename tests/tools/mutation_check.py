@@ -54,7 +54,8 @@ MUTATIONS = [
     Mutation("service-endpoints", "playground/sim/controllers.py",
              "bucket = \"addresses\" if is_ready(pod) or spec.get(\"publishNotReadyAddresses\") else \"notReadyAddresses\"",
              "bucket = \"addresses\"",
-             ("tests/sim/test_incremental_reconcile.py", "tests/sim/test_network.py")),
+             ("tests/sim/test_probes_affinity.py", "tests/sim/test_service_semantics.py",
+              "tests/sim/test_network.py")),
     # DNS: every Service name answers with the kubernetes Service's address.
     Mutation("dns-answer", "playground/sim/dns.py",
              "return Answer(records=[(shown, \"A\", spec[\"clusterIP\"])])",
