@@ -365,3 +365,18 @@ def test_a_refused_apply_patch_is_reported_as_kubectl_does(kubectl_oracle, tmp_p
         srv.shutdown()
     assert (ours.output, ours.exit_code) == (proc.stdout + proc.stderr, proc.returncode)
     assert ours.output.startswith("Error from server (BadRequest): error when applying patch:\n{")
+
+
+@pytest.mark.parametrize("verb", ["apply", "create", "replace"])
+def test_a_null_spec_is_an_absent_spec_not_a_crash(verb):
+    """JSON null decodes to Go's zero value (encoding/json), so the API server defaults and validates
+    `spec: null` as no spec at all (found by tests/fuzz: it used to end in an AttributeError)."""
+    engine = sandbox(with_app=False)
+    write(engine, "m.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec: null\n")
+    r = engine.run(f"kubectl {verb} -f m.yaml")
+    if verb == "replace":
+        assert r.output == 'Error from server (NotFound): error when replacing "m.yaml": services "a" not found\n'
+    else:
+        assert r.output == 'The Service "a" is invalid: spec.ports: Required value\n'
+    assert r.exit_code == 1
+    assert engine.run("kubectl get svc a").exit_code == 1
