@@ -55,7 +55,7 @@ chromium:
 # The suite may write only under ignored paths (tests/artifacts/): what git sees must not change.
 test: install chromium lint
 	@mkdir -p tests/artifacts && (git status --porcelain 2>/dev/null || true) > tests/artifacts/git-status-before
-	$(VENV)/bin/pytest tests -q -p no:cacheprovider
+	$(VENV)/bin/pytest tests -q -rs -p no:cacheprovider
 	$(MAKE) --no-print-directory test-scale
 	$(MAKE) --no-print-directory mutation
 	@(git status --porcelain 2>/dev/null || true) | diff tests/artifacts/git-status-before - \
@@ -85,7 +85,7 @@ SCALE_REDIS_URL  ?= redis://127.0.0.1:6379/15
 SCALE_TESTS      ?= tests/web tests/lessons tests/security tests/lti tests/scale
 test-scale: install
 	DATABASE_URL=$(SCALE_PG_HOST)/podscape_$$$$ REDIS_URL=$(SCALE_REDIS_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) \
-		$(VENV)/bin/pytest $(SCALE_TESTS) -q -p no:cacheprovider
+		$(VENV)/bin/pytest $(SCALE_TESTS) -q -rs -p no:cacheprovider
 
 # The load benchmark (README "Load figures"): both set-ups, N = 25..500 learners, a command every 5 s;
 # the largest N whose p95 stays under 50 ms is reported. Prints the load average with each run: compare
