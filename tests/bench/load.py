@@ -47,6 +47,7 @@ LESSON = [
     "kubectl delete deployment web{n}",
 ]
 CHANGES = {1, 3, 7, 9, 10}          # lines that change the diagram
+WATCH = "kubectl get pods -w"       # what a watching learner keeps open in tab 2 (--watchers)
 PUSH_WAIT = 10.0                    # seconds a learner waits for its command's diff before typing on
 LATE_WAIT = 20.0                    # then, after the run, for a diff that is late rather than lost
 
@@ -58,7 +59,8 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict, run: str) -> None:
+async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict, run: str,
+                  watches: bool = False) -> None:
     workers = stack.workers
     typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
     rng = random.Random(index)
@@ -68,6 +70,14 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
             await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
             await recv_until(diagram, lambda m: m["type"] == "hello", timeout=60)
+            if watches:
+                # a second terminal tab holds `kubectl get pods -w` open for the whole run (issue 15): its
+                # rows arrive as `stream` messages on every socket of the sandbox
+                await tab.send(json.dumps({"type": "command", "id": -1, "session": "2", "line": WATCH}))
+                started, _ = await recv_until(tab, lambda m: m["type"] in ("result", "error"), timeout=60)
+                if started.get("type") != "result" or not started.get("running"):
+                    raise RuntimeError(f"the watch did not start: {str(started)[:200]}")
+                stats["watchers"] += 1
             arrived: dict[int, float] = {}              # sandbox version -> when its diff arrived
             news = asyncio.Event()
 
@@ -80,6 +90,9 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                         if msg["type"] == "topology":
                             arrived[msg.get("version")] = time.perf_counter()
                             news.set()
+                        elif msg["type"] == "stream":
+                            out = (msg.get("streams") or {}).get("2", {}).get("output", "")
+                            stats["watch_rows"] += out.count("\n")
                 except Exception as exc:     # the diagram's socket dropped (a page would reconnect: hello)
                     watching["closed"] = repr(exc)[:200]
                 else:
@@ -141,9 +154,11 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
         stats.setdefault("failures", []).append(repr(exc)[:200])
 
 
-async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r") -> dict:
+async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r",
+                   watchers: float = 0.0) -> dict:
     stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
-             "push_socket_gone": 0, "nonzero_exit": 0}
+             "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
+    every = round(1 / watchers) if watchers > 0 else 0      # 0.2: every fifth learner watches
     start = time.perf_counter()
     until = start + duration
     marks = []
@@ -153,7 +168,8 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
         await asyncio.sleep(min(2 * think, duration / 2))
         marks.append((stats["commands"], cpu_by_part(stack)))
     marker = asyncio.create_task(mark())
-    await asyncio.gather(*(learner(stack, i, who, think, until, stats, run) for i, who in enumerate(learners)))
+    await asyncio.gather(*(learner(stack, i, who, think, until, stats, run, bool(every) and i % every == 0)
+                           for i, who in enumerate(learners)))
     await marker
     elapsed = time.perf_counter() - start
     steady = stats["commands"] - marks[0][0]
@@ -165,6 +181,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
                        "mean": round(statistics.fmean(rtt), 1) if rtt else None},
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
+            "watchers": stats["watchers"], "watch_rows": stats["watch_rows"],
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
             "push_missing": stats["push_missing"], "push_late": stats["push_late"],
             "push_socket_gone": stats["push_socket_gone"], "sockets_gone": stats.get("sockets_gone", [])[:3],
@@ -236,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--find-max", action="store_true", help="run each N in --steps; report the largest under --target-p95")
     ap.add_argument("--steps", default="25,50,100,200,300")
     ap.add_argument("--target-p95", type=float, default=100.0)
+    ap.add_argument("--watchers", type=float, default=0.0, help="fraction of learners holding `kubectl get "
+                                                                  "pods -w` open in a second tab (0.2: a fifth)")
     ap.add_argument("--lesson", default="", help="seed every sandbox in this lesson (its commands are assessed)")
     ap.add_argument("--spy", metavar="DIR", help="record each worker with py-spy during each run (raw stacks "
                                                  "in DIR; tests/bench/spy_table.py sums them)")
@@ -256,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             cpu_before, busy_before = cpu_by_part(stack), machine_busy()
             spies = spy(stack, Path(args.spy), f"n{n}", args.duration) if args.spy else []
-            result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}"))
+            result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}",
+                                          args.watchers))
             cpu_after, busy_after = cpu_by_part(stack), machine_busy()
             for p in spies:
                 p.wait()
