@@ -13,7 +13,7 @@ from . import controllers, defaults, merge, resources as res
 from .validation import quantity, schema
 from .validation.meta import validate_object_meta
 from .cluster import Cluster
-from .jsondata import deep_copy
+from .jsondata import deep_copy, drop_nulls
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -186,6 +186,8 @@ def decode(obj: dict) -> res.Resource:
         problem = "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown) if unknown else None
     if problem:
         raise bad_request(r, problem)
+    if r.custom is None:
+        drop_nulls(obj)          # Go's decoder; custom kinds keep theirs for the CRD schema's nullable
     quantity.canonicalize_resources(obj)
     return r
 

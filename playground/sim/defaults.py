@@ -175,22 +175,7 @@ BY_PLURAL = {
 }
 
 
-def drop_nulls(value):
-    """A JSON null for a field of a built-in kind decodes to Go's zero value, which the API server stores
-    as if the field were absent (`spec: null` on a Service is defaulted and validated like no spec)."""
-    if isinstance(value, dict):
-        for k in [k for k, v in value.items() if v is None]:
-            del value[k]
-        for v in value.values():
-            drop_nulls(v)
-    elif isinstance(value, list):
-        for v in value:
-            drop_nulls(v)
-    return value
-
-
 def apply_defaults(plural: str, obj: dict) -> None:
-    drop_nulls(obj)
     fn = BY_PLURAL.get(plural)
     if fn:
         fn(obj)

@@ -21,3 +21,17 @@ def deep_copy(value):
     if t in _ATOMS:
         return value
     return _copy.deepcopy(value)
+
+
+def drop_nulls(value):
+    """JSON nulls removed from every object, in place: a null for a field of a Go type decodes to its zero
+    value, which the API server then stores as if the field were absent (`spec: null` on a Service is
+    defaulted and validated like no spec at all)."""
+    if type(value) is dict:
+        for k in [k for k, v in value.items() if v is None]:
+            del value[k]
+        for v in value.values():
+            drop_nulls(v)
+    elif type(value) is list:
+        for v in value:
+            drop_nulls(v)
