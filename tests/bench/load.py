@@ -124,6 +124,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                     stats["errors"] += 1
                 else:
                     stats["rtt"].append((done - sent) * 1000)
+                    stats["rtt_at"].append((sent, (done - sent) * 1000))
                     stats["commands"] += 1
                     stats["nonzero_exit"] += msg.get("exit_code") != 0
                 if step in CHANGES and msg["type"] == "result" and msg.get("exit_code") == 0:
@@ -156,7 +157,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r",
                    watchers: float = 0.0) -> dict:
-    stats = {"rtt": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
+    stats = {"rtt": [], "rtt_at": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
              "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
     every = round(1 / watchers) if watchers > 0 else 0      # 0.2: every fifth learner watches
     start = time.perf_counter()
@@ -166,7 +167,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     async def mark():
         # once every learner has connected (they arrive over the first think period): the steady state
         await asyncio.sleep(min(2 * think, duration / 2))
-        marks.append((stats["commands"], cpu_by_part(stack)))
+        marks.append((stats["commands"], cpu_by_part(stack), time.perf_counter()))
     marker = asyncio.create_task(mark())
     await asyncio.gather(*(learner(stack, i, who, think, until, stats, run, bool(every) and i % every == 0)
                            for i, who in enumerate(learners)))
@@ -175,10 +176,19 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     steady = stats["commands"] - marks[0][0]
     cpu_end = cpu_by_part(stack)
     rtt, push = stats["rtt"], stats["push"]
+    # round trips once every learner has connected, and p95 per 10 s of the run: the arrival's hellos
+    # (each loads a sandbox and its whole diagram) queue ahead of the first commands
+    steady_rtt = [ms for at, ms in stats["rtt_at"] if at >= marks[0][2]]
+    windows: dict[int, list[float]] = {}
+    for at, ms in stats["rtt_at"]:
+        windows.setdefault(int((at - start) // 10), []).append(ms)
     return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
             "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
             "rtt_ms": {"p50": round(pct(rtt, 50), 1), "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1),
                        "mean": round(statistics.fmean(rtt), 1) if rtt else None},
+            "steady_rtt_ms": {"p50": round(pct(steady_rtt, 50), 1), "p95": round(pct(steady_rtt, 95), 1),
+                              "p99": round(pct(steady_rtt, 99), 1)},
+            "rtt_p95_per_10s": [round(pct(windows[k], 95), 1) for k in sorted(windows)],
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
             "watchers": stats["watchers"], "watch_rows": stats["watch_rows"],
