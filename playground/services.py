@@ -573,11 +573,28 @@ def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
     elements = store.engines.elements(sandbox)
     if elements is None:
-        elements = topology.elements(sandbox.state)
+        elements = _load_for_page(sandbox)
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
             "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox),
             "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox),
             "sessions": sessions(sandbox), "wake": wake_delay(sandbox), "fresh_prompt": Host().prompt()}
+
+
+def _load_for_page(sandbox: Sandbox) -> list[dict]:
+    """The diagram of a sandbox this worker has not cached, for a page that is opening.
+
+    The engine is loaded once and offered to the cache: the learner's next command would load it again
+    (and the page's second socket, the diagram, builds the same elements). When a class opens a lesson at
+    once, every learner's hellos and first commands queued behind three loads each (README "Load figures").
+    Kept only if no command was written between the row and the objects read (a write bumps the version);
+    the elements are taken before the entry is shared, as a command may then take and update it."""
+    engine = store.load_engine(sandbox)
+    entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
+                        topology_delta.Diagram.build(engine))
+    elements = entry.diagram.elements()
+    if Sandbox.objects.filter(pk=sandbox.pk, version=sandbox.version).exists():
+        store.engines.offer(sandbox.pk, entry)
+    return elements
 
 
 def sessions(sandbox: Sandbox) -> list[dict]:

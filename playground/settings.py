@@ -89,8 +89,13 @@ ASGI_APPLICATION = "playground.asgi.application"
 # WAL with synchronous=NORMAL: a commit is one append to the log, not fsyncs of a rollback journal and the
 # database, and readers never wait for the writer. A killed process loses nothing committed (only a power
 # cut can take the last commits), which is what issue 7's SIGKILL test checks.
-# Threads that run WebSocket commands in each worker (playground/consumers.py command_pool).
-PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "8"))
+# Threads that run WebSocket commands in each worker (playground/consumers.py command_pool). Four, not more:
+# every thread past the cores only adds contention for the interpreter (each query hands the GIL back and
+# waits for it again) and, on SQLite, for the one write lock. Measured (README "Load figures"): a class of
+# 200 opening at once waited p95 461 ms for its first commands with 8 threads, 115 ms with 4 (SQLite), and
+# the attack benchmark's worst phase fell from 159 to 79 ms. Heavy lines take turns (engine._heavy_turns),
+# so one learner's two heavy commands still leave two threads for everyone else's.
+PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "4"))
 # HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
 # event loop, and answer 503 after PODSCAPE_HTTP_QUEUE_SECONDS (playground/httpgate.py).
 PODSCAPE_HTTP_THREADS = int(os.environ.get("PODSCAPE_HTTP_THREADS", "4"))

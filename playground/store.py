@@ -129,13 +129,24 @@ class EngineCache:
         return entry
 
     def put(self, sandbox_id: int, entry: Entry) -> None:
+        with self._lock:
+            self._put(sandbox_id, entry)
+
+    def offer(self, sandbox_id: int, entry: Entry) -> None:
+        """Cache an engine loaded for a reader (a page's hello) unless the cache holds a newer one: a command
+        that committed meanwhile put its own, later version."""
+        with self._lock:
+            held = self._entries.get(sandbox_id)
+            if held is None or held.created != entry.created or held.version < entry.version:
+                self._put(sandbox_id, entry)
+
+    def _put(self, sandbox_id: int, entry: Entry) -> None:
         if self.size <= 0:
             return
-        with self._lock:
-            self._entries[sandbox_id] = entry
-            self._entries.move_to_end(sandbox_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self._entries[sandbox_id] = entry
+        self._entries.move_to_end(sandbox_id)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
     def elements(self, sandbox) -> list[dict] | None:
         """The diagram cached for the sandbox's current version (a new list; its elements are never changed

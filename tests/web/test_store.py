@@ -109,6 +109,38 @@ def test_a_new_sandbox_with_a_reused_id_never_gets_the_old_engine(alice, run):
     assert out["output"] == "No resources found in default namespace.\n"
 
 
+def test_a_page_opening_loads_the_engine_once_for_itself_and_the_next_command(alice_sandbox, alice, run):
+    """The hello's engine is kept: the page's second socket and the learner's first command reuse it."""
+    run(alice_sandbox, "kubectl create deploy web --image=nginx")
+    store.engines.clear()                               # a worker that has not seen this sandbox
+    first = services.hello(services.get_for_user(alice_sandbox.pk, alice))
+    with CaptureQueriesContext(connection) as second_page:
+        again = services.hello(services.get_for_user(alice_sandbox.pk, alice))
+    assert again["elements"] == first["elements"]
+    assert not [q for q in second_page.captured_queries if "playground_sandboxobject" in q["sql"]]
+    loaded = store.engines._entries[alice_sandbox.pk].engine
+    out = run(alice_sandbox, "kubectl get deploy -o name")
+    assert out["output"] == "deployment.apps/web\n"
+    # the command ran on the hello's engine (a reload would have built a new one; the test settings' store
+    # verification reads the objects after every command, so reads cannot tell)
+    assert store.engines._entries[alice_sandbox.pk].engine is loaded
+
+
+def test_a_page_never_replaces_a_newer_engine_in_the_cache(alice_sandbox, alice, run):
+    """A hello that read version 1 while a command committed version 2 must not put its engine back over
+    the command's: the next command would load the state again (and a cache that went back in time is a
+    bug waiting for a version check to slip)."""
+    run(alice_sandbox, "kubectl create deploy a --image=nginx")
+    stale = services.get_for_user(alice_sandbox.pk, alice)          # the page read the row at version 1
+    run(alice_sandbox, "kubectl create deploy b --image=nginx")     # a command commits version 2
+    held = store.engines._entries[alice_sandbox.pk]
+    stale.version = 1
+    services.hello(stale)
+    assert store.engines._entries[alice_sandbox.pk] is held and held.version == 2
+    out = run(alice_sandbox, "kubectl get deploy -o name")
+    assert out["output"] == "deployment.apps/a\ndeployment.apps/b\n"
+
+
 def test_the_cache_keeps_at_most_its_size():
     cache = store.EngineCache(2)
     for i in range(5):
