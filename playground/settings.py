@@ -6,6 +6,7 @@ DATABASE_URL switches to PostgreSQL (dj-database-url), REDIS_URL to the Redis ch
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,8 +36,9 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-INSTALLED_APPS = [
-    "daphne",
+# daphne's app only replaces `manage.py runserver` with its ASGI server; importing it (Twisted, autobahn) was
+# half a second of every other manage.py command. `make run` starts daphne itself.
+INSTALLED_APPS = ["daphne"] * ("runserver" in sys.argv[1:2]) + [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
