@@ -9,24 +9,29 @@ PORT   ?= 8000
 
 .PHONY: run test lint test-scale mutation bench-load install install-run migrate chromium clean screenshot
 
-# The venv gets no pip of its own (ensurepip was 3.7 s of a 30 s first start): the interpreter's pip installs
-# into it (`pip --python`, pip >= 22.3).
-PIP    := $(PYTHON) -m pip --python $(PY) --disable-pip-version-check
+# uv, pinned, installs the venv (from PyPI, into .tools/ by the interpreter's own pip). A fresh clone's first
+# `make run` spent 13 of its 21 s in pip (resolving against the index package by package) and 3.7 s in the
+# venv's ensurepip; uv creates the venv in 0.1 s and installs the same pinned set in about 3 s, cold.
+UV_VERSION := 0.13.9
+UV     := .tools/uv-$(UV_VERSION)/bin/uv
 
-$(PY):
-	$(PYTHON) -m venv --without-pip $(VENV)
+$(UV):
+	$(PYTHON) -m pip install -q --disable-pip-version-check --target .tools/uv-$(UV_VERSION) uv==$(UV_VERSION)
+
+$(PY): | $(UV)
+	$(UV) venv -q --python $(PYTHON) $(VENV)
 
 # Reinstall only when pyproject.toml changed since the last install. `make run` needs only the runtime
 # dependencies; the test and lint extras (pytest, Playwright, Hypothesis, ruff, mypy) come with `make install`
 # and `make test` (they were most of a fresh clone's first `make run`: see README "Running it").
-# --no-compile: pip would byte-compile every file of every dependency (Django, Twisted...), about 15 s of a
-# fresh start; Python compiles the few modules the server imports when it first imports them.
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install -q --no-compile -e .
+# uv does not byte-compile what it installs; Python compiles the few modules the server imports when it
+# first imports them (pip's compiling of every file of every dependency was 15 s of a fresh start).
+$(STAMP): pyproject.toml | $(PY) $(UV)
+	$(UV) pip install -q --python $(PY) -e .
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)
-	$(PIP) install -q -e '.[test,lint]'
+	$(UV) pip install -q --python $(PY) -e '.[test,lint]'
 	touch $(DEV_STAMP)
 
 # Byte-compile our sources too: with PYTHONDONTWRITEBYTECODE set (as in CI images) every process would
@@ -102,4 +107,4 @@ screenshot: install chromium
 	$(PY) tests/browser/screenshot.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) .tools/uv-* db.sqlite3 staticfiles
