@@ -516,6 +516,8 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
     if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
+    elif containers and _ends_after(cluster, pod, containers[0], created + delay):
+        pass                                       # `sleep 5`: runs, then exits on the clock (_end_commands)
     elif containers and coredns.is_coredns(containers[0]) and coredns.start_error(cluster):
         _crash(cluster, pod, started, code=1)      # coredns exits on a Corefile it cannot read
     cluster.touch(pod)
@@ -540,7 +542,49 @@ def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -
                             message=f"containers with unready status: [{' '.join(unready)}]")
 
 
-def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> None:
+def _ends_after(cluster: Cluster, pod: dict, container: dict, started: float) -> bool:
+    """A shell image's command that sleeps a while and then exits (processes.run_seconds): it is due to end
+    at started + its run time, when _end_commands ends it."""
+    from .processes import run_seconds
+    if images.repository(container.get("image", "")) not in images.SHELL_IMAGES:
+        return False
+    seconds = run_seconds(container)
+    if not seconds:
+        return False
+    due = started + seconds
+    cluster.runtime.setdefault("exits", {})[cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])] = due
+    wake_at(cluster, due)
+    return True
+
+
+def _end_commands(cluster: Cluster) -> bool:
+    """End the containers whose command has run its course by now (the clock moved past their due time)."""
+    due = cluster.runtime.get("exits")
+    if not due:
+        return False
+    changed = False
+    for key, when in sorted(due.items()):
+        pod = cluster.objects.get("pods", {}).get(key)
+        css = ((pod or {}).get("status") or {}).get("containerStatuses") or []
+        running = [cs for cs in css if "running" in (cs.get("state") or {})]
+        if pod is None or pod["metadata"].get("deletionTimestamp") or not running:
+            del due[key]
+            continue
+        if when > cluster.now:
+            wake_at(cluster, when)
+            continue
+        del due[key]
+        now, cluster.now = cluster.now, when
+        try:
+            _crash(cluster, pod, rfc3339(when), started=running[0]["state"]["running"].get("startedAt"))
+            cluster.touch(pod)
+        finally:
+            cluster.now = now
+        changed = True
+    return changed
+
+
+def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, started: str | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
     from .processes import exit_code
@@ -552,7 +596,7 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
         cs["ready"] = False
         cs["started"] = False
         terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
-                      "reason": "Completed" if code == 0 else "Error", "startedAt": when}
+                      "reason": "Completed" if code == 0 else "Error", "startedAt": started or when}
         if policy == "Always" or (policy == "OnFailure" and code):
             cs["restartCount"] = cs.get("restartCount", 0) + 1
             cs["lastState"] = {"terminated": terminated}
@@ -761,6 +805,14 @@ def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
             and coredns.start_error(cluster) else None
         if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
             for cs in css:                       # the Corefile was fixed: this start stays up
+                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
+            for cond in status.get("conditions") or []:
+                if cond["type"] in ("Ready", "ContainersReady"):
+                    cond.update(status="True", lastTransitionTime=started)
+                    cond.pop("reason", None)
+                    cond.pop("message", None)
+        elif code is None and _ends_after(cluster, pod, pod["spec"]["containers"][0], when):
+            for cs in css:                       # this start runs its command again, for its time
                 cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
             for cond in status.get("conditions") or []:
                 if cond["type"] in ("Ready", "ContainersReady"):
@@ -1196,6 +1248,7 @@ def _reconcile(cluster: Cluster) -> None:
             status = pod.get("status")
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
+        changed |= _end_commands(cluster)
         changed |= _restart_crashed(cluster)
         changed |= _run_probes(cluster)
         for rs in _pick(cluster, "replicasets", since, "pods"):

@@ -185,3 +185,33 @@ def exit_code(container: dict) -> int:
     if in_shell and flavor(image) != "none" and not has_program(image, name) and name not in ("true", ":"):
         return 127
     return 0
+
+
+_FOREVER = re.compile(r"\bwhile\b|\buntil\b|\btail\s+-f\b|\bhttpd\b|\bnc\s+-[a-z]*l|sleep\s+inf")
+
+
+def run_seconds(container: dict) -> float | None:
+    """How long a shell image's command runs before it exits (None: it keeps running). `sleep N` (busybox takes
+    s/m/h/d suffixes), a script of such sleeps in sequence; a loop, `tail -f`, a server or `sleep infinity`
+    runs for ever. Commands other than sleep take no simulated time."""
+    argv = command_line(container)
+    if not argv:
+        return 0.0
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "busybox" and len(argv) > 1:
+        argv, name = argv[1:], argv[1]
+    if name in SHELLS and len(argv) >= 3 and argv[1] == "-c":
+        script = argv[2]
+    elif name in SHELLS:
+        return 0.0                                  # `sh` without a terminal reads EOF and exits
+    else:
+        script = shlex.join(argv)
+    if _FOREVER.search(script):
+        return None
+    total = 0.0
+    for m in re.finditer(r"(?:^|[;&|\s(])sleep\s+([0-9.]+)([smhd]?)\b", script):
+        try:
+            total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        except ValueError:
+            continue
+    return total
