@@ -418,6 +418,7 @@ def _set_condition(conds: list, type_: str, status: str, now: str) -> None:
 def _run_pod(cluster: Cluster, pod: dict) -> bool:
     """Advance a pod's lifecycle to the cluster's clock: pull, start, run (or fail to pull)."""
     from . import nodes
+    from .processes import start_error
     status = pod.get("status")
     if status is None:
         status = {}                # attached below, when the kubelet has something to report
@@ -510,11 +511,15 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
                      f'(1.{cluster.randint(100, 999)}s including waiting). Image size: {cluster.randint(4, 80)*1000000 + cluster.randint(0, 999999)} bytes.',
                      "kubelet")
         record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
-        record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+        if not start_error(c):
+            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
     _probe_readiness(cluster, pod, containers, started)
     _schedule_probes(cluster, pod, parse_rfc3339(started))
-    if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
+    cannot_run = start_error(containers[0]) if containers else None
+    if cannot_run:
+        _crash(cluster, pod, started, code=127, cannot_run=cannot_run)
+    elif not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
     elif containers and _ends_after(cluster, pod, containers[0], created + delay):
@@ -585,7 +590,8 @@ def _end_commands(cluster: Cluster) -> bool:
     return changed
 
 
-def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, started: str | None = None) -> None:
+def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, started: str | None = None,
+           cannot_run: str | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
     from .processes import exit_code
@@ -598,6 +604,11 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, star
         cs["started"] = False
         terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
                       "reason": "Completed" if code == 0 else "Error", "startedAt": started or when}
+        if cannot_run:           # docker never started it: cri-dockerd reports the daemon's error
+            terminated.update(reason="ContainerCannotRun", message=cannot_run, startedAt="1970-01-01T00:00:00Z")
+            failed = f'failed to start container "{cs["containerID"].split("//")[-1]}": Error response from ' \
+                     f'daemon: {cannot_run}'
+            record_event(cluster, pod, "Warning", "Failed", f"Error: {failed}", "kubelet")
         if policy == "Always" or (policy == "OnFailure" and code):
             cs["restartCount"] = cs.get("restartCount", 0) + 1
             cs["lastState"] = {"terminated": terminated}
@@ -606,6 +617,8 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, star
                                                   f"{cs['name']} pod={pod['metadata']['name']}_"
                                                   f"{pod['metadata']['namespace']}({pod['metadata']['uid']})",
                                        "reason": "CrashLoopBackOff"}}
+            if cannot_run and cs["restartCount"] == 1:
+                cs["state"] = {"waiting": {"message": failed, "reason": "RunContainerError"}}
             record_event(cluster, pod, "Warning", "BackOff", "Back-off restarting failed container "
                          f"{cs['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                          f"({pod['metadata']['uid']})", "kubelet")
@@ -793,17 +806,25 @@ def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
     if True:
         status = pod.get("status") or {}
         css = status.get("containerStatuses") or []
-        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") == "CrashLoopBackOff" for cs in css):
+        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") in ("CrashLoopBackOff", "RunContainerError")
+                   for cs in css):
             return False
+        from .processes import start_error
         started = rfc3339(when)
+        cannot_run = start_error(pod["spec"]["containers"][0]) if pod["spec"].get("containers") else None
         for c, cs in zip(pod["spec"].get("containers") or [], css):
             record_event(cluster, pod, "Normal", "Pulled",
                          f'Container image "{c["image"]}" already present on machine', "kubelet")
             record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
-            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+            if not cannot_run:
+                record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
             cs["containerID"] = f"docker://{cluster.hex_id(64)}"
         code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
             and coredns.start_error(cluster) else None
+        if cannot_run:
+            _crash(cluster, pod, started, 127, cannot_run=cannot_run)
+            cluster.touch(pod)
+            return True
         if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
             for cs in css:                       # the Corefile was fixed: this start stays up
                 cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)

@@ -162,7 +162,7 @@ def listener(pod: dict, port: int, protocol: str = "TCP") -> tuple[dict, Listene
 def exit_code(container: dict) -> int:
     """The status a container's command exits with when it does not keep running: a shell script's trailing
     `exit N`, `false` (1), a program the image lacks as the script's last command (127, as busybox ash and dash
-    report), else 0. (An exec'd program missing from the image is the runtime's StartError: not modelled.)"""
+    report), else 0. (An exec'd program missing from the image never starts: start_error.)"""
     argv = command_line(container)
     if not argv:
         return 0
@@ -215,3 +215,21 @@ def run_seconds(container: dict) -> float | None:
         except ValueError:
             continue
     return total
+
+
+def start_error(container: dict) -> str | None:
+    """Why the runtime cannot start the container's command, in Docker's words (minikube's docker runtime, via
+    cri-dockerd, which reports the container as ContainerCannotRun with exit code 127): the program the shell
+    image is asked to exec is not in it. None when it starts."""
+    from .programs.container import flavor, has_program
+    image = container.get("image", "")
+    if images.repository(image) not in images.SHELL_IMAGES or flavor(image) == "none":
+        return None
+    argv = command_line(container)
+    if not argv or has_program(image, argv[0]):
+        return None
+    name = argv[0]
+    what = f'exec: "{name}": stat {name}: no such file or directory' if "/" in name else \
+        f'exec: "{name}": executable file not found in $PATH'
+    return ("failed to create task for container: failed to create shim task: OCI runtime create failed: runc "
+            f"create failed: unable to start container process: {what}: unknown")

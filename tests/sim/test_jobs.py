@@ -273,3 +273,25 @@ def test_a_command_that_sleeps_then_exits_crash_loops_with_doubling_back_off():
     assert row[1:4] == ["0/1", "CrashLoopBackOff", "3 (2s ago)"], row
     msg = _jsonpath(sb, "pod loop", ".status.containerStatuses[0].state.waiting.message")
     assert msg.startswith("back-off 40s restarting failed container=loop pod=loop_default(")
+
+
+def test_a_program_the_image_lacks_never_starts():
+    """Docker (minikube's runtime, through cri-dockerd) cannot exec a program missing from the image: the
+    container is ContainerCannotRun with exit code 127 and the daemon's message; the kubelet reports
+    RunContainerError, then crash-loops; with restartPolicy Never the pod stays ContainerCannotRun."""
+    sb = Sandbox()
+    sb.run("kubectl run nope --image=busybox -- foo")
+    sb.run("kubectl run never --image=busybox --restart=Never --command -- /bin/foo", wait=0)
+    rows = _rows(sb, "pods", wait=3)
+    assert rows[0][:3] == ["never", "0/1", "ContainerCannotRun"], rows
+    assert rows[1][:3] == ["nope", "0/1", "RunContainerError"], rows
+    last = _jsonpath(sb, "pod nope", ".status.containerStatuses[0].lastState.terminated")
+    assert '"exitCode":127' in last and '"reason":"ContainerCannotRun"' in last
+    assert ('"message":"failed to create task for container: failed to create shim task: OCI runtime create '
+            'failed: runc create failed: unable to start container process: exec: \\"foo\\": executable file not '
+            'found in $PATH: unknown"') in last
+    never = _jsonpath(sb, "pod never", ".status.containerStatuses[0].state.terminated.message")
+    assert never.endswith('exec: "/bin/foo": stat /bin/foo: no such file or directory: unknown')
+    events = sb.out("kubectl get events --field-selector involvedObject.name=nope", wait=0)
+    assert 'Error: failed to start container "' in events and "Started container" not in events
+    assert _rows(sb, "pod nope", wait=15)[0][2] == "CrashLoopBackOff"
