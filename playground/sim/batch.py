@@ -176,7 +176,7 @@ def _sync_job(cluster: Cluster, job: dict, ctl: ModuleType) -> bool:
         if cluster.now >= due:
             why = ("DeadlineExceeded", "Job was active longer than specified deadline")
         else:
-            ctl.wake_at(cluster, due)
+            _wake(cluster, due)
     if why is not None:
         _delete_pods(cluster, job, active, ctl)
         for p in active:
@@ -213,7 +213,7 @@ def _sync_job(cluster: Cluster, job: dict, ctl: ModuleType) -> bool:
     if missing and failed and last_failure is not None:
         due = float(last_failure) + min(JOB_BACKOFF_MAX, JOB_BACKOFF * 2 ** (failed - 1))
         if cluster.now < due:
-            ctl.wake_at(cluster, due)
+            _wake(cluster, due)
             missing = 0
     for _ in range(missing):
         name = f"{meta['name']}-{cluster.rand_suffix(5)}"
@@ -272,6 +272,25 @@ def _ttl(cluster: Cluster, job: dict) -> bool:
 def _wake(cluster: Cluster, when: float) -> None:
     rt = cluster.runtime
     rt["wake"] = when if rt.get("wake") is None else min(rt["wake"], when)
+    wake(cluster, when)
+
+
+def wake(cluster: Cluster, when: float) -> None:
+    """A moment the batch controllers must act at, in order with the others (controllers._catch_up): a
+    schedule, a deadline, a back-off, a Job's pod starting or ending. Kept apart from the kubelet's other
+    wake-ups (probes), which need no such stepping."""
+    rt = cluster.runtime
+    rt["batch_wake"] = when if rt.get("batch_wake") is None else min(rt["batch_wake"], when)
+
+
+def due_before(cluster: Cluster, target: float) -> float | None:
+    """The earliest batch moment before `target`, taken off the list (the pass at that moment adds the next)."""
+    rt = cluster.runtime
+    when = rt.get("batch_wake")
+    if when is None or when >= target or not present(cluster):
+        return None
+    del rt["batch_wake"]
+    return when
 
 
 # ---- the CronJob controller -------------------------------------------------------------------------

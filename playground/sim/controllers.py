@@ -483,7 +483,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         return changed
     delay = max(images.startup_seconds(c.get("image", "")) for c in containers) if containers else 0
     if cluster.now - created < delay:
-        wake_at(cluster, created + delay)
+        _wake_for(cluster, pod, created + delay)
         return False
     started = rfc3339(created + delay)
     pod["status"] = status
@@ -559,7 +559,7 @@ def _ends_after(cluster: Cluster, pod: dict, container: dict, started: float) ->
         return False
     due = started + seconds
     cluster.runtime.setdefault("exits", {})[cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])] = due
-    wake_at(cluster, due)
+    _wake_for(cluster, pod, due)
     return True
 
 
@@ -577,7 +577,7 @@ def _end_commands(cluster: Cluster) -> bool:
             del due[key]
             continue
         if when > cluster.now:
-            wake_at(cluster, when)
+            _wake_for(cluster, pod, when)
             continue
         del due[key]
         now, cluster.now = cluster.now, when
@@ -625,7 +625,7 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, star
             due = parse_rfc3339(when) + delay
             cluster.runtime.setdefault("backoff", {})[cluster.key(pod["metadata"]["namespace"],
                                                                    pod["metadata"]["name"])] = due
-            wake_at(cluster, due)
+            _wake_for(cluster, pod, due)
         else:
             cs["state"] = {"terminated": terminated}
             status["phase"] = "Succeeded" if code == 0 else "Failed"
@@ -791,7 +791,7 @@ def _restart_crashed(cluster: Cluster) -> bool:
             del due[key]
             continue
         if when > cluster.now:
-            wake_at(cluster, when)
+            _wake_for(cluster, pod, when)
             continue
         del due[key]
         now, cluster.now = cluster.now, when     # the kubelet acted then: its events and states say so
@@ -1228,6 +1228,14 @@ def wake_at(cluster: Cluster, when: float) -> None:
     rt["wake"] = when if rt.get("wake") is None else min(rt["wake"], when)
 
 
+def _wake_for(cluster: Cluster, pod: dict, when: float) -> None:
+    """wake_at for a pod's lifecycle; a Job's pod also marks a moment the Job controllers must see in order."""
+    wake_at(cluster, when)
+    ref = controller_of(pod)
+    if ref is not None and ref.get("kind") == "Job":
+        batch.wake(cluster, when)
+
+
 def reconcile(cluster: Cluster) -> None:
     """Run every controller until the state stops changing (bounded, as a safety net).
 
@@ -1247,20 +1255,17 @@ def _catch_up(cluster: Cluster) -> None:
     """While Jobs or CronJobs exist, the controllers run at each moment they asked to wake up before now, in
     order: a CronJob's runs, its Jobs' pods starting and ending, the Jobs finishing and the next pod of a Job
     happen at their own times even when the learner's clock jumps ahead (`sleep 300`)."""
-    target = cluster.now
-    steps = 0
-    while batch.present(cluster) and steps < batch.MAX_STEPS:
-        wake = cluster.runtime.get("wake")
-        if wake is None or wake >= target:
+    target, last = cluster.now, None
+    for _ in range(batch.MAX_STEPS):
+        wake = batch.due_before(cluster, target)
+        if wake is None or (last is not None and wake <= last):
             break
-        steps += 1
-        cluster.now = wake
+        last = cluster.now = wake
+        wake_at(cluster, wake)                      # (so the pass runs even where nothing else changed)
         try:
             _reconcile(cluster)
         finally:
             cluster.now = target
-        if cluster.runtime.get("wake") == wake:
-            break                                   # nothing moved it on: no progress to make step by step
     _reconcile(cluster)
 
 
