@@ -453,4 +453,15 @@ def sync(cluster: Cluster, since: int | None, ctl: ModuleType) -> bool:
     for job in jobs:
         if cluster.get("jobs", job["metadata"]["namespace"], job["metadata"]["name"]) is job:
             changed |= _sync_job(cluster, job, ctl)
+    _forget_gone(cluster)
     return changed
+
+
+def _forget_gone(cluster: Cluster) -> None:
+    """Drop the bookkeeping of Jobs that are gone (deleted, TTL, history limits)."""
+    for table in ("job_pods", "job_backoff"):
+        kept = cluster.runtime.get(table)
+        if kept and len(kept) > len(cluster.objects.get("jobs", {})):
+            uids = {j["metadata"].get("uid") for j in cluster.objects.get("jobs", {}).values()}
+            for uid in [u for u in kept if u not in uids]:
+                del kept[uid]
