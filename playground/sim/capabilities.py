@@ -49,21 +49,24 @@ class Capabilities:
 
 
 def _validators(reg: Registry) -> None:
-    from .validation import config, namespaces, networking, networkpolicy, pods, services, workloads
+    from .validation import batch, config, namespaces, networking, networkpolicy, pods, services, workloads
     for plural, fn in [("configmaps", config.validate_configmap), ("secrets", config.validate_secret),
                        ("services", services.validate_service), ("namespaces", namespaces.validate_namespace),
                        ("pods", pods.validate_pod), ("deployments", workloads.validate_deployment),
                        ("replicasets", workloads.validate_replicaset), ("daemonsets", workloads.validate_daemonset),
-                       ("ingresses", networking.validate_ingress),
+                       ("ingresses", networking.validate_ingress), ("jobs", batch.validate_job),
+                       ("cronjobs", batch.validate_cronjob),
                        ("networkpolicies", networkpolicy.validate_networkpolicy)]:
         reg.register(plural, fn)
 
 
 def _allocators(reg: Registry) -> None:
+    from . import batch
     from .addons import ingress as ingress_addon
     from .validation import services
     reg.register("services", services.allocate_service)
     reg.register("ingresses", ingress_addon.admission)     # default class, then ingress-nginx's webhook
+    reg.register("jobs", batch.allocate_job)                 # the Job strategy's generated selector
 
 
 @cache

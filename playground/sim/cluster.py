@@ -261,7 +261,8 @@ class Cluster:
         if new is None:
             new = existing is None
         if new:
-            meta["uid"] = self.uid()
+            # a Job's uid is chosen before it is stored: its selector names it (batch.prepare_job)
+            meta["uid"] = meta["uid"] if r.plural == "jobs" and meta.get("uid") else self.uid()
             meta["creationTimestamp"] = self.timestamp()
             meta.setdefault("generation", 1) if r.plural in GENERATION_TYPES or r.custom is not None else None
         elif existing is not None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import sys
 
-from . import autoscaling, coredns, defaults, disruption, images, resources as res, systemconfig
+from . import autoscaling, batch, coredns, defaults, disruption, images, resources as res, systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
 
@@ -417,6 +418,7 @@ def _set_condition(conds: list, type_: str, status: str, now: str) -> None:
 def _run_pod(cluster: Cluster, pod: dict) -> bool:
     """Advance a pod's lifecycle to the cluster's clock: pull, start, run (or fail to pull)."""
     from . import nodes
+    from .processes import start_error
     status = pod.get("status")
     if status is None:
         status = {}                # attached below, when the kubelet has something to report
@@ -481,7 +483,7 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
         return changed
     delay = max(images.startup_seconds(c.get("image", "")) for c in containers) if containers else 0
     if cluster.now - created < delay:
-        wake_at(cluster, created + delay)
+        _wake_for(cluster, pod, created + delay)
         return False
     started = rfc3339(created + delay)
     pod["status"] = status
@@ -509,13 +511,19 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
                      f'(1.{cluster.randint(100, 999)}s including waiting). Image size: {cluster.randint(4, 80)*1000000 + cluster.randint(0, 999999)} bytes.',
                      "kubelet")
         record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
-        record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+        if not start_error(c):
+            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
     status["containerStatuses"] = statuses
     _probe_readiness(cluster, pod, containers, started)
     _schedule_probes(cluster, pod, parse_rfc3339(started))
-    if not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
+    cannot_run = start_error(containers[0]) if containers else None
+    if cannot_run:
+        _crash(cluster, pod, started, code=127, cannot_run=cannot_run)
+    elif not images.keeps_running(containers[0].get("image", ""), containers[0].get("command"),
                                 containers[0].get("args")) if containers else False:
         _crash(cluster, pod, started)
+    elif containers and _ends_after(cluster, pod, containers[0], created + delay):
+        pass                                       # `sleep 5`: runs, then exits on the clock (_end_commands)
     elif containers and coredns.is_coredns(containers[0]) and coredns.start_error(cluster):
         _crash(cluster, pod, started, code=1)      # coredns exits on a Corefile it cannot read
     cluster.touch(pod)
@@ -540,7 +548,50 @@ def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -
                             message=f"containers with unready status: [{' '.join(unready)}]")
 
 
-def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> None:
+def _ends_after(cluster: Cluster, pod: dict, container: dict, started: float) -> bool:
+    """A shell image's command that sleeps a while and then exits (processes.run_seconds): it is due to end
+    at started + its run time, when _end_commands ends it."""
+    from .processes import run_seconds
+    if images.repository(container.get("image", "")) not in images.SHELL_IMAGES:
+        return False
+    seconds = run_seconds(container)
+    if not seconds:
+        return False
+    due = started + seconds
+    cluster.runtime.setdefault("exits", {})[cluster.key(pod["metadata"]["namespace"], pod["metadata"]["name"])] = due
+    _wake_for(cluster, pod, due)
+    return True
+
+
+def _end_commands(cluster: Cluster) -> bool:
+    """End the containers whose command has run its course by now (the clock moved past their due time)."""
+    due = cluster.runtime.get("exits")
+    if not due:
+        return False
+    changed = False
+    for key, when in sorted(due.items()):
+        pod = cluster.objects.get("pods", {}).get(key)
+        css = ((pod or {}).get("status") or {}).get("containerStatuses") or []
+        running = [cs for cs in css if "running" in (cs.get("state") or {})]
+        if pod is None or pod["metadata"].get("deletionTimestamp") or not running:
+            del due[key]
+            continue
+        if when > cluster.now:
+            _wake_for(cluster, pod, when)
+            continue
+        del due[key]
+        now, cluster.now = cluster.now, when
+        try:
+            _crash(cluster, pod, rfc3339(when), started=running[0]["state"]["running"].get("startedAt"))
+            cluster.touch(pod)
+        finally:
+            cluster.now = now
+        changed = True
+    return changed
+
+
+def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, started: str | None = None,
+           cannot_run: str | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
     from .processes import exit_code
@@ -552,7 +603,12 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
         cs["ready"] = False
         cs["started"] = False
         terminated = {"containerID": cs["containerID"], "exitCode": code, "finishedAt": when,
-                      "reason": "Completed" if code == 0 else "Error", "startedAt": when}
+                      "reason": "Completed" if code == 0 else "Error", "startedAt": started or when}
+        if cannot_run:           # docker never started it: cri-dockerd reports the daemon's error
+            terminated.update(reason="ContainerCannotRun", message=cannot_run, startedAt="1970-01-01T00:00:00Z")
+            failed = f'failed to start container "{cs["containerID"].split("//")[-1]}": Error response from ' \
+                     f'daemon: {cannot_run}'
+            record_event(cluster, pod, "Warning", "Failed", f"Error: {failed}", "kubelet")
         if policy == "Always" or (policy == "OnFailure" and code):
             cs["restartCount"] = cs.get("restartCount", 0) + 1
             cs["lastState"] = {"terminated": terminated}
@@ -561,13 +617,15 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None) -> N
                                                   f"{cs['name']} pod={pod['metadata']['name']}_"
                                                   f"{pod['metadata']['namespace']}({pod['metadata']['uid']})",
                                        "reason": "CrashLoopBackOff"}}
+            if cannot_run and cs["restartCount"] == 1:
+                cs["state"] = {"waiting": {"message": failed, "reason": "RunContainerError"}}
             record_event(cluster, pod, "Warning", "BackOff", "Back-off restarting failed container "
                          f"{cs['name']} in pod {pod['metadata']['name']}_{pod['metadata']['namespace']}"
                          f"({pod['metadata']['uid']})", "kubelet")
             due = parse_rfc3339(when) + delay
             cluster.runtime.setdefault("backoff", {})[cluster.key(pod["metadata"]["namespace"],
                                                                    pod["metadata"]["name"])] = due
-            wake_at(cluster, due)
+            _wake_for(cluster, pod, due)
         else:
             cs["state"] = {"terminated": terminated}
             status["phase"] = "Succeeded" if code == 0 else "Failed"
@@ -733,7 +791,7 @@ def _restart_crashed(cluster: Cluster) -> bool:
             del due[key]
             continue
         if when > cluster.now:
-            wake_at(cluster, when)
+            _wake_for(cluster, pod, when)
             continue
         del due[key]
         now, cluster.now = cluster.now, when     # the kubelet acted then: its events and states say so
@@ -748,19 +806,35 @@ def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
     if True:
         status = pod.get("status") or {}
         css = status.get("containerStatuses") or []
-        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") == "CrashLoopBackOff" for cs in css):
+        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") in ("CrashLoopBackOff", "RunContainerError")
+                   for cs in css):
             return False
+        from .processes import start_error
         started = rfc3339(when)
+        cannot_run = start_error(pod["spec"]["containers"][0]) if pod["spec"].get("containers") else None
         for c, cs in zip(pod["spec"].get("containers") or [], css):
             record_event(cluster, pod, "Normal", "Pulled",
                          f'Container image "{c["image"]}" already present on machine', "kubelet")
             record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
-            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+            if not cannot_run:
+                record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
             cs["containerID"] = f"docker://{cluster.hex_id(64)}"
         code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
             and coredns.start_error(cluster) else None
+        if cannot_run:
+            _crash(cluster, pod, started, 127, cannot_run=cannot_run)
+            cluster.touch(pod)
+            return True
         if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
             for cs in css:                       # the Corefile was fixed: this start stays up
+                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
+            for cond in status.get("conditions") or []:
+                if cond["type"] in ("Ready", "ContainersReady"):
+                    cond.update(status="True", lastTransitionTime=started)
+                    cond.pop("reason", None)
+                    cond.pop("message", None)
+        elif code is None and _ends_after(cluster, pod, pod["spec"]["containers"][0], when):
+            for cs in css:                       # this start runs its command again, for its time
                 cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
             for cond in status.get("conditions") or []:
                 if cond["type"] in ("Ready", "ContainersReady"):
@@ -1154,6 +1228,14 @@ def wake_at(cluster: Cluster, when: float) -> None:
     rt["wake"] = when if rt.get("wake") is None else min(rt["wake"], when)
 
 
+def _wake_for(cluster: Cluster, pod: dict, when: float) -> None:
+    """wake_at for a pod's lifecycle; a Job's pod also marks a moment the Job controllers must see in order."""
+    wake_at(cluster, when)
+    ref = controller_of(pod)
+    if ref is not None and ref.get("kind") == "Job":
+        batch.wake(cluster, when)
+
+
 def reconcile(cluster: Cluster) -> None:
     """Run every controller until the state stops changing (bounded, as a safety net).
 
@@ -1165,8 +1247,26 @@ def reconcile(cluster: Cluster) -> None:
     from . import managedfields
     if managedfields.recording():
         with managedfields.acting("kube-controller-manager"):
-            return _reconcile(cluster)
-    return _reconcile(cluster)
+            return _catch_up(cluster)
+    return _catch_up(cluster)
+
+
+def _catch_up(cluster: Cluster) -> None:
+    """While Jobs or CronJobs exist, the controllers run at each moment they asked to wake up before now, in
+    order: a CronJob's runs, its Jobs' pods starting and ending, the Jobs finishing and the next pod of a Job
+    happen at their own times even when the learner's clock jumps ahead (`sleep 300`)."""
+    target, last = cluster.now, None
+    for _ in range(batch.MAX_STEPS):
+        wake = batch.due_before(cluster, target)
+        if wake is None or (last is not None and wake <= last):
+            break
+        last = cluster.now = wake
+        wake_at(cluster, wake)                      # (so the pass runs even where nothing else changed)
+        try:
+            _reconcile(cluster)
+        finally:
+            cluster.now = target
+    _reconcile(cluster)
 
 
 def _reconcile(cluster: Cluster) -> None:
@@ -1192,10 +1292,12 @@ def _reconcile(cluster: Cluster) -> None:
             changed |= _reconcile_replicaset(cluster, rs)
         for ds in _pick(cluster, "daemonsets", since, "pods"):
             changed |= _reconcile_daemonset(cluster, ds)
+        changed |= batch.sync(cluster, since, sys.modules[__name__])    # CronJobs -> Jobs -> Pods
         for pod in _kubelet_pods(cluster):
             status = pod.get("status")
             if status is None or status.get("phase") in ("Pending", None):
                 changed |= _run_pod(cluster, pod)
+        changed |= _end_commands(cluster)
         changed |= _restart_crashed(cluster)
         changed |= _run_probes(cluster)
         for rs in _pick(cluster, "replicasets", since, "pods"):

@@ -161,7 +161,42 @@ def priorityclass(obj: dict) -> None:
     obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
 
 
+def _job_spec(spec: dict) -> None:
+    """SetDefaults_Job (pkg/apis/batch/v1/defaults.go)."""
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("backoffLimit", 6)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed")
+    spec.setdefault("manualSelector", False)
+    _template(spec)
+
+
+def job(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    _job_spec(spec)
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    if labels and not (obj.get("metadata") or {}).get("labels"):
+        obj.setdefault("metadata", {})["labels"] = dict(labels)     # a Job without labels takes its pods'
+
+
+def cronjob(obj: dict) -> None:
+    """SetDefaults_CronJob."""
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("concurrencyPolicy", "Allow")
+    spec.setdefault("suspend", False)
+    spec.setdefault("successfulJobsHistoryLimit", 3)
+    spec.setdefault("failedJobsHistoryLimit", 1)
+    job_template = spec.setdefault("jobTemplate", {})
+    job_template.setdefault("metadata", {})
+    _template(job_template.setdefault("spec", {}))     # only the pod template: SetDefaults_Job is the Job's
+
+
 BY_PLURAL = {
+    "jobs": job,
+    "cronjobs": cronjob,
     "horizontalpodautoscalers": horizontalpodautoscaler,
     "priorityclasses": priorityclass,
     "pods": pod,

@@ -162,7 +162,7 @@ def listener(pod: dict, port: int, protocol: str = "TCP") -> tuple[dict, Listene
 def exit_code(container: dict) -> int:
     """The status a container's command exits with when it does not keep running: a shell script's trailing
     `exit N`, `false` (1), a program the image lacks as the script's last command (127, as busybox ash and dash
-    report), else 0. (An exec'd program missing from the image is the runtime's StartError: not modelled.)"""
+    report), else 0. (An exec'd program missing from the image never starts: start_error.)"""
     argv = command_line(container)
     if not argv:
         return 0
@@ -185,3 +185,51 @@ def exit_code(container: dict) -> int:
     if in_shell and flavor(image) != "none" and not has_program(image, name) and name not in ("true", ":"):
         return 127
     return 0
+
+
+_FOREVER = re.compile(r"\bwhile\b|\buntil\b|\btail\s+-f\b|\bhttpd\b|\bnc\s+-[a-z]*l|sleep\s+inf")
+
+
+def run_seconds(container: dict) -> float | None:
+    """How long a shell image's command runs before it exits (None: it keeps running). `sleep N` (busybox takes
+    s/m/h/d suffixes), a script of such sleeps in sequence; a loop, `tail -f`, a server or `sleep infinity`
+    runs for ever. Commands other than sleep take no simulated time."""
+    argv = command_line(container)
+    if not argv:
+        return 0.0
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "busybox" and len(argv) > 1:
+        argv, name = argv[1:], argv[1]
+    if name in SHELLS and len(argv) >= 3 and argv[1] == "-c":
+        script = argv[2]
+    elif name in SHELLS:
+        return 0.0                                  # `sh` without a terminal reads EOF and exits
+    else:
+        script = shlex.join(argv)
+    if _FOREVER.search(script):
+        return None
+    total = 0.0
+    for m in re.finditer(r"(?:^|[;&|\s(])sleep\s+([0-9.]+)([smhd]?)\b", script):
+        try:
+            total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        except ValueError:
+            continue
+    return total
+
+
+def start_error(container: dict) -> str | None:
+    """Why the runtime cannot start the container's command, in Docker's words (minikube's docker runtime, via
+    cri-dockerd, which reports the container as ContainerCannotRun with exit code 127): the program the shell
+    image is asked to exec is not in it. None when it starts."""
+    from .programs.container import flavor, has_program
+    image = container.get("image", "")
+    if images.repository(image) not in images.SHELL_IMAGES or flavor(image) == "none":
+        return None
+    argv = command_line(container)
+    if not argv or has_program(image, argv[0]):
+        return None
+    name = argv[0]
+    what = f'exec: "{name}": stat {name}: no such file or directory' if "/" in name else \
+        f'exec: "{name}": executable file not found in $PATH'
+    return ("failed to create task for container: failed to create shim task: OCI runtime create failed: runc "
+            f"create failed: unable to start container process: {what}: unknown")

@@ -1080,7 +1080,41 @@ def describe_job(cluster: Cluster, job: dict, events: list | None) -> str:
     return w.value()
 
 
+def describe_cronjob(cluster: Cluster, cj: dict, events: list | None) -> str:
+    """kubectl describe.go describeCronJob, describeJobTemplate and printActiveJobs."""
+    w = PrefixWriter()
+    meta, spec, st = cj["metadata"], cj.get("spec") or {}, cj.get("status") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
+    w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
+    suspend = spec.get("suspend")
+    w.write(0, f"Suspend:\t{'<unset>' if suspend is None else ('True' if suspend else 'False')}\n")
+    for title, field in (("Successful Job History Limit", "successfulJobsHistoryLimit"),
+                         ("Failed Job History Limit", "failedJobsHistoryLimit")):
+        w.write(0, f"{title}:\t{spec[field] if spec.get(field) is not None else '<unset>'}\n")
+    sds = spec.get("startingDeadlineSeconds")
+    w.write(0, f"Starting Deadline Seconds:\t{'<unset>' if sds is None else f'{sds}s'}\n")
+    tspec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    w.write(0, f"Selector:\t{selector_string(tspec['selector']) if tspec.get('selector') else '<unset>'}\n")
+    for title, field in (("Parallelism", "parallelism"), ("Completions", "completions")):
+        w.write(0, f"{title}:\t{tspec[field] if tspec.get(field) is not None else '<unset>'}\n")
+    if tspec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{tspec['activeDeadlineSeconds']}s\n")
+    pod_template(w, tspec.get("template"))
+    last = st.get("lastScheduleTime")
+    w.write(0, f"Last Schedule Time:\t{rfc1123z(last) if last else '<unset>'}\n")
+    active = ", ".join(a.get("name", "") for a in st.get("active") or [])
+    w.write(0, f"Active Jobs:\t{active or '<none>'}\n")
+    if events is not None:
+        describe_events(w, events, cluster.now)
+    return w.value()
+
+
 DESCRIBERS = {
+    "cronjobs": describe_cronjob,
     "pods": describe_pod, "services": describe_service, "deployments": describe_deployment,
     "replicasets": describe_replicaset, "daemonsets": describe_daemonset, "nodes": describe_node,
     "namespaces": describe_namespace, "endpoints": describe_endpoints, "networkpolicies": describe_networkpolicy,
