@@ -8,33 +8,12 @@ and details name/group/kind; unknown paths "the server could not find the reques
 docs' "Access Services Running on Clusters" page (services/NAME:PORT/proxy/; "no endpoints available for
 service"), pkg/registry/core/service/storage ResourceLocation.
 """
+# ruff: noqa: F401, F811  (the engine fixture is test_streams's, imported by name)
 from __future__ import annotations
 
 import json
 
-import pytest
-
-from playground.sim.engine import Engine
-
-T0 = 1_700_000_000.0
-
-
-@pytest.fixture
-def engine():
-    e = Engine.new(seed=3, now=T0)
-    e.at = T0
-    return e
-
-
-def run(e: Engine, line: str, session: str = "1", later: float = 1.0):
-    e.at += later
-    return e.run(line, now=e.at, session=session)
-
-
-def with_nginx(e: Engine) -> None:
-    run(e, "kubectl create deployment nginx-app --image=nginx")
-    run(e, "kubectl expose deployment nginx-app --port=80")
-    run(e, "true", later=5)
+from tests.sim.test_streams import engine, run, with_nginx
 
 
 def test_proxy_prints_where_it_serves_and_runs_on_as_a_job(engine):

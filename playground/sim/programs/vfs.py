@@ -58,7 +58,7 @@ SYSTEM_DIRS = {"/bin", "/boot", "/dev", "/lib", "/lib64", "/media", "/mnt", "/op
 PRIVATE_DIRS = {"/root"}          # drwx------ root: the student may not enter or list it
 
 DEV_FILES = {"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/stdin"}
-WRITABLE_ROOTS = (HOME, "/tmp")
+WRITABLE_ROOTS = (HOME, "/tmp", "/home/docker")     # /home/docker: the minikube node's user (programs/node)
 MAX_TOTAL = 5_000_000      # characters in all the learner's files together (the sandbox is saved as one row)
 
 
