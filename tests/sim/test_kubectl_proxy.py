@@ -167,3 +167,17 @@ def test_https_to_the_proxy_is_a_tls_error(engine):
     run(engine, "kubectl proxy &")
     r = run(engine, "curl -s https://localhost:8001/api")
     assert r.exit_code == 35
+
+
+def test_the_proxy_starts_with_the_cluster_stopped_and_answers_with_the_dial_error(engine):
+    run(engine, "minikube stop")
+    assert run(engine, "kubectl proxy &").output == "[1] 4301\nStarting to serve on 127.0.0.1:8001\n"
+    r = run(engine, "curl -s -w ' %{http_code}' localhost:8001/api")
+    assert r.output == "dial tcp 127.0.0.1:8080: connect: connection refused\n 500"
+
+
+def test_an_api_prefix_moves_the_api_and_other_paths_are_the_go_muxs_404(engine):
+    run(engine, "kubectl proxy --api-prefix=/k8s-api &")
+    assert run(engine, "curl -s localhost:8001/k8s-api/healthz").output == "ok"
+    r = run(engine, "curl -s -w '%{http_code}' localhost:8001/healthz")
+    assert r.output == "404 page not found\n404"

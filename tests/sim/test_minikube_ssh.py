@@ -43,6 +43,8 @@ def test_the_node_is_debian_12_as_kicbase_v0_0_49_is(engine):
     assert r.output.startswith('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
                                'VERSION_ID="12"\n')
     assert "ID=debian\n" in r.output
+    # Debian has no /etc/lsb-release (the learner's Ubuntu machine does)
+    assert run(engine, "cat /etc/lsb-release").output == "cat: /etc/lsb-release: No such file or directory\n"
 
 
 def test_the_node_has_its_own_address_and_hosts_file(engine):

@@ -51,11 +51,11 @@ def _regexps(text: str) -> list[re.Pattern]:
     return [re.compile(p) for p in text.split(",") if p]
 
 
-@command("proxy", flags=flags_from_help("proxy"))
+@command("proxy", flags=flags_from_help("proxy"), needs_server=False)
 def proxy(inv: Invocation) -> int:
+    """It reaches the API server only per request, so it starts with the cluster down; cobra's command takes
+    no Args validator, so extra words are ignored."""
     f = inv.flags
-    if inv.args:
-        raise KubectlError(f"unexpected arguments: [{' '.join(inv.args)}]", usage="help")
     if f.get("unix-socket"):
         raise KubectlError("podscape: kubectl proxy --unix-socket is not simulated; use --port")
     if f.get("www"):

@@ -75,6 +75,11 @@ def base_files(cluster, node: str) -> dict[str, str]:
 
 class NodeHost(Host):
     """The node seen as the shell's `host`: its files over the image's, the docker user's home."""
+    system_files: dict[str, str] = {}          # not the learner's Ubuntu files (vfs): the node's are in files
+    system_dirs = {"/bin", "/boot", "/dev", "/etc", "/home", "/kind", "/lib", "/lib64", "/media", "/mnt", "/opt",
+                   "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib",
+                   "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var", "/var/lib", "/var/log",
+                   "/var/lib/minikube", "/var/lib/kubelet", "/var/lib/docker"}
 
     def __init__(self, cluster, node: str, entry: dict):
         super().__init__()
