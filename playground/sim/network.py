@@ -442,9 +442,17 @@ def _to_node(cluster: Cluster, w: Walk, node: str = NODE_NAME) -> None:
 
 
 def _host_loopback(cluster: Cluster, w: Walk) -> None:
-    """127.0.0.1 on the host: a running `kubectl port-forward`'s port, or docker's published ports of the
+    """127.0.0.1 on the host: a running `kubectl port-forward`'s or `kubectl proxy`'s port, or docker's published ports of the
     minikube container."""
     forward = (cluster.runtime.get("host_ports") or {}).get(str(w.port))
+    if forward is not None and "proxy" in forward:
+        # `kubectl proxy`: kubectl itself answers on the host and speaks to the API server
+        w.hops[-1]["detail"] += f"; 127.0.0.1:{w.port} -> kubectl proxy -> the API server"
+        w.hop("node/" + NODE_NAME, "daemon", NODE_NAME, f"kube-apiserver listening on {API_SERVER_PORT}")
+        w.backend = Backend("", "kubectl-proxy", "127.0.0.1", w.port, "kubectl-proxy", "")
+        w.client_ip = "127.0.0.1"
+        w.reason = "kubectl proxy answers with the API server's reply"
+        return
     if forward is not None:
         _forwarded(cluster, w, forward)
         return

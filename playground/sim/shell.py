@@ -1181,7 +1181,8 @@ class Shell:
             if not m:
                 return word
             user = m.group(1)
-            home = {"": HOME, USER: HOME, "root": "/root"}.get(user)
+            # bash expands a bare ~ to $HOME (the node's /home/docker, a container's /root)
+            home = {"": self.host.env().get("HOME", HOME), USER: HOME, "root": "/root"}.get(user)
             return word if home is None else home.replace("\\", "\\\\").replace("'", "\\'") + word[m.end():]
         if assignment and "=" in raw and ASSIGN_RE.match(raw):
             name, value = raw.split("=", 1)

@@ -1,6 +1,6 @@
 """Commands that run on, in headless Chromium against the real server: two terminal tabs, a watch in one
 that prints the pods a scale in the other creates, Ctrl-C; a port-forward as a background job reached by
-curl; an interactive `kubectl run -it --rm` shell. What is checked is what the terminal shows."""
+curl; an interactive `kubectl run -it --rm` shell; `minikube ssh`. What is checked is what the terminal shows."""
 from __future__ import annotations
 
 import itertools
@@ -133,3 +133,13 @@ def test_run_it_rm_gives_a_shell_in_the_pod_until_exit(sandbox):
                           'pod "tmp" deleted from default namespace\n' + PROMPT)
     shown = run_in(page, "1", "kubectl get pod tmp")
     assert shown.endswith('Error from server (NotFound): pods "tmp" not found\n' + PROMPT)
+
+
+def test_minikube_ssh_gives_the_nodes_shell_until_exit(sandbox):
+    page = sandbox
+    shown = run_in(page, "1", "minikube ssh")
+    assert shown.endswith("minikube ssh\ndocker@minikube:~$ ")
+    shown = run_in(page, "1", "hostname; whoami")
+    assert shown.endswith("docker@minikube:~$ hostname; whoami\nminikube\ndocker\ndocker@minikube:~$ ")
+    shown = run_in(page, "1", "exit")
+    assert shown.endswith("docker@minikube:~$ exit\nlogout\n" + PROMPT)

@@ -569,6 +569,9 @@ class Curl:
                 self._tls_trace(plain=True)
                 t.code, t.error = 35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number"
                 return
+        elif daemon and backend.pod == "kubectl-proxy":
+            from .kubectl.proxy import answer
+            t.response = answer(engine, req, backend.port)
         elif daemon:
             t.response = self._daemon_plain(backend.pod, req, now)
         else:

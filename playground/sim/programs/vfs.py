@@ -58,8 +58,18 @@ SYSTEM_DIRS = {"/bin", "/boot", "/dev", "/lib", "/lib64", "/media", "/mnt", "/op
 PRIVATE_DIRS = {"/root"}          # drwx------ root: the student may not enter or list it
 
 DEV_FILES = {"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/stdin"}
-WRITABLE_ROOTS = (HOME, "/tmp")
+WRITABLE_ROOTS = (HOME, "/tmp", "/home/docker")     # /home/docker: the minikube node's user (programs/node)
 MAX_TOTAL = 5_000_000      # characters in all the learner's files together (the sandbox is saved as one row)
+
+
+def _files(host) -> dict[str, str]:
+    """The read-only files under the learner's: the Ubuntu host's, or none for a machine (the minikube node)
+    that puts its own in host.files (its `system_files`)."""
+    return getattr(host, "system_files", SYSTEM_FILES)
+
+
+def _dirs(host) -> set[str]:
+    return getattr(host, "system_dirs", SYSTEM_DIRS)
 
 
 def is_root(proc) -> bool:
@@ -76,7 +86,7 @@ def basename(path: str) -> str:
 
 
 def is_dir(host: Host, path: str) -> bool:
-    if path in host.dirs or path in SYSTEM_DIRS:
+    if path in host.dirs or path in _dirs(host):
         return True
     prefix = path.rstrip("/") + "/"       # a directory implied by a file placed without it (lesson files)
     return any(f.startswith(prefix) for f in host.files)
@@ -88,7 +98,7 @@ def private(path: str, root: bool) -> bool:
 
 
 def is_file(host: Host, path: str) -> bool:
-    return path in host.files or path in DEV_FILES or path in SYSTEM_FILES
+    return path in host.files or path in DEV_FILES or path in _files(host)
 
 
 def exists(host: Host, path: str) -> bool:
@@ -113,8 +123,8 @@ def read(host: Host, path: str) -> tuple[str | None, str | None]:
         return "", None
     if path in host.files:
         return host.files[path], None
-    if path in SYSTEM_FILES:
-        return SYSTEM_FILES[path], None
+    if path in _files(host):
+        return _files(host)[path], None
     if is_dir(host, path):
         return None, ISDIR
     return None, _path_error(host, path) or NOENT
@@ -149,7 +159,7 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
     err = check_write(host, path, root)
     if err:
         return err
-    old = host.files.get(path, SYSTEM_FILES.get(path, ""))
+    old = host.files.get(path, _files(host).get(path, ""))
     new = (old + content) if append else content
     if len(new) > MAX_FILE:
         host.files[path] = new[:MAX_FILE]
@@ -166,8 +176,8 @@ def write(host: Host, path: str, content: str, append: bool, root: bool) -> str 
 
 def listdir(host: Host, path: str) -> list[str]:
     prefix = path.rstrip("/") + "/"
-    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs) + list(SYSTEM_FILES) +
-             list(SYSTEM_DIRS)
+    names = {p[len(prefix):].split("/", 1)[0] for p in list(host.files) + list(host.dirs) + list(_files(host)) +
+             list(_dirs(host))
              if p.startswith(prefix) and p != prefix and len(p) > len(prefix) and not p.startswith("/dev/fd/")}
     return sorted(names)
 
@@ -187,7 +197,7 @@ def mkdir(host: Host, path: str, root: bool) -> str | None:
 
 
 def remove_file(host: Host, path: str, root: bool) -> str | None:
-    if path in SYSTEM_FILES and path not in host.files:
+    if path in _files(host) and path not in host.files:
         return ACCES if not root else "Operation not permitted"
     if path in host.files:
         if not writable(path, root):

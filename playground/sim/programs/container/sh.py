@@ -215,6 +215,9 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     """shell.POD_SHELL: one line typed at the in-pod prompt."""
     host = engine.host
     entry = host.shell_stack[-1]
+    if entry.get("kind") == "node":             # `minikube ssh`: the node's shell, not a container's
+        from ..node import run_node_line
+        return run_node_line(engine, line, term)
     cluster = engine.cluster
     pod = cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
     if pod is None or pod["metadata"].get("uid") != entry.get("uid") or \
@@ -266,6 +269,8 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
     from . import TOOLBOX, DEBIAN_TOOLS
     from ... import images
     entry = engine.host.shell_stack[-1]
+    if entry.get("kind") == "node":
+        return cursor, []
     pod = engine.cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
     container = next((c for c in (pod or {}).get("spec", {}).get("containers", []) or []
                       if c.get("name") == entry.get("container")), None)

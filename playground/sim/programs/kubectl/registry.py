@@ -24,7 +24,7 @@ HELP_DIR = Path(__file__).with_name("help")
 MODULES = ("get", "describe", "create", "create_ingress", "apply", "delete", "edit", "exec", "explain", "expose",
            "label", "logs", "patch", "run", "scale", "setimage", "config", "misc", "rollout", "setenv",
            "create_more", "events", "wait", "top", "attach", "portforward", "create_access", "autoscale",
-           "kustomize", "diff", "cp", "debug")
+           "kustomize", "diff", "cp", "debug", "proxy")
 NOT_REAL = {"kubectl", "options list"}       # help files that are not command paths
 ENTRY = {"help"}                             # answered by the kubectl entry itself (__init__.py)
 
