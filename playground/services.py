@@ -17,7 +17,8 @@ from typing import Callable
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from . import quotas, ratelimit, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
@@ -285,9 +286,17 @@ def _current(sandbox_id: int, user, meta: bool = False) -> Sandbox:
     return rows.get(pk=sandbox_id, owner=user)
 
 
-def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
-    """The sandbox as read now and its engine: the one this worker cached at that version, or the stored
-    state (read in one transaction; a commit between its reads bumps the version the caller checks)."""
+def _engine_entry(sandbox_id: int, user, trust_cache: bool = False) -> tuple[Sandbox, store.Entry]:
+    """The sandbox and its engine: the one this worker cached at the version read now, or the stored state
+    (read in one transaction; a commit between its reads bumps the version the caller checks).
+
+    With `trust_cache`, an engine this worker cached for the user's sandbox is taken without reading the
+    row: the sandbox is as this worker last wrote it, and the caller's conditional UPDATE (_save_sandbox)
+    finds out whether another worker wrote since (then the line runs again on a fresh read)."""
+    if trust_cache and getattr(user, "is_authenticated", False):
+        entry = store.engines.take_owned(sandbox_id, user.pk)
+        if entry is not None and entry.sandbox is not None:
+            return entry.sandbox, entry
     sandbox = _current(sandbox_id, user)
     entry = store.engines.take(sandbox)
     if entry is None:
@@ -296,7 +305,32 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
             engine = store.load_engine(sandbox)
         entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
                             topology_delta.Diagram.build(engine))
+    entry.sandbox = sandbox
     return sandbox, entry
+
+
+_SAVE_SQL = (f'UPDATE "{Sandbox._meta.db_table}" SET "meta" = %s, "version" = "version" + 1, "updated" = %s '
+             'WHERE "id" = %s AND "owner_id" = %s AND "version" = %s AND "created" = %s')
+
+
+def _save_sandbox(sandbox: Sandbox, meta: dict) -> bool:
+    """Store the meta and bump the version if the row is still at `sandbox.version` (and is the same
+    sandbox: `created`); False, changing nothing, when another worker wrote it since. The UPDATE takes the
+    row's lock until the transaction ends, and PostgreSQL checks its WHERE again on the row a concurrent
+    writer committed, so two writers of one version never both succeed: what select_for_update and a
+    version compare did, in one statement instead of two. Raw SQL: the ORM's query building cost more
+    than the statement."""
+    field = Sandbox._meta.get_field
+    now = timezone.now()
+    params = [field("meta").get_db_prep_save(meta, connection), field("updated").get_db_prep_save(now, connection),
+              sandbox.pk, sandbox.owner_id, sandbox.version, field("created").get_db_prep_save(sandbox.created, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_SAVE_SQL, params)
+        saved = cursor.rowcount == 1
+    if saved:
+        sandbox.version += 1
+        sandbox.updated = now
+    return saved
 
 
 def _execute(sandbox_id: int, user, record_line: str | None, act: Callable[[Engine], Result],
@@ -336,7 +370,8 @@ def _execute_in_turn(sandbox_id: int, user, record_line: str | None, act: Callab
             with transaction.atomic() if last else contextlib.nullcontext():
                 if last:
                     _locked(sandbox_id, user)
-                sandbox, entry = _engine_entry(sandbox_id, user)
+                # the first try runs on this worker's cached engine without reading the row; a retry reads it
+                sandbox, entry = _engine_entry(sandbox_id, user, trust_cache=attempt == 0)
                 store.release_connection()
                 if entry.sizes is None:
                     entry.sizes = quotas.object_sizes(entry.engine)
@@ -356,27 +391,37 @@ def _execute_in_turn(sandbox_id: int, user, record_line: str | None, act: Callab
 def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | None, line: str | None,
                   shown_prompt: str, result: Result, outbox: list[dict] | None, files_before: int,
                   session: str = "1") -> dict | None:
-    """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
+    """Commit what the line did; None when another worker committed since `read` (the caller runs it again).
+
+    The usual case writes the row first, with a conditional UPDATE that is also the check that nobody wrote
+    since `read` (_save_sandbox). A refused or stopped line locks the row and compares instead, because it
+    reloads the stored state before it knows what to write."""
     engine = entry.engine
+    quota, sizes = None, entry.sizes     # the quotas read only the engine: checked before the write lock
+    if not result.stopped:
+        quota = _quota_error(engine, entry.stamps)
+        if not quota:
+            quota, sizes = _bytes_error(engine, entry, files_before)
+    meta = None if quota or result.stopped else store.meta_of(engine)
     with transaction.atomic():
-        sandbox = _locked(read.pk, user)
-        if (sandbox.version, sandbox.created) != (read.version, read.created):
-            return None
-        quota, sizes = None, entry.sizes
-        if not result.stopped:
-            quota = _quota_error(engine, entry.stamps)
-            if not quota:
-                quota, sizes = _bytes_error(engine, entry, files_before)
-        if quota or result.stopped:
+        if meta is not None:
+            sandbox = read
+            if not _save_sandbox(sandbox, meta):
+                return None
+        else:
+            sandbox = _locked(read.pk, user)
+            if (sandbox.version, sandbox.created) != (read.version, read.created):
+                return None
             sizes = entry.sizes
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
         assessment, pane = assess(sandbox, line, result, engine) if line is not None else (None, None)
         changes = delta.changes(engine.cluster, entry.stamps)
-        new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
-        sandbox.version += 1
-        sandbox.save(update_fields=["meta", "version", "updated"])
+        new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes, meta=meta is None)
+        if meta is None:
+            sandbox.version += 1
+            sandbox.save(update_fields=["meta", "version", "updated"])
         if record_line is not None:      # a wake-up of the clock or a Ctrl-C is not a command
             CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
                                          line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
@@ -397,13 +442,20 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | No
         _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
         if result.streams:      # other terminals' jobs printed (a watch saw this command's pods)
             _publish_streams(sandbox.pk, result.streams, outbox)
-        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes)
-        transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes, sandbox)
+        transaction.on_commit(lambda: (_forget_meta(sandbox), store.engines.put(sandbox.pk, cached),
+                                       store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": pane if pane is not None else lesson_state(sandbox),
                 "version": sandbox.version, "session": session, "running": result.running,
                 "wake": _wake_delay(engine, result.wake)}
+
+
+def _forget_meta(sandbox: Sandbox) -> None:
+    """The cached row keeps no meta (the engine holds it; a few MB of files would be kept twice)."""
+    sandbox.__dict__.pop("meta", None)
+    sandbox.__dict__.pop("_state_cache", None)
 
 
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:

@@ -33,7 +33,8 @@ def stamps(engine: Engine) -> Stamps:
     return delta.stamps(engine.cluster)
 
 
-def _meta(engine: Engine) -> dict:
+def meta_of(engine: Engine) -> dict:
+    """Sandbox.meta for the engine as it is now."""
     meta, _ = split(engine.to_state())
     return meta
 
@@ -61,12 +62,13 @@ def write_all(sandbox, engine: Engine) -> None:
     SandboxObject.objects.bulk_create(
         SandboxObject(sandbox_id=sandbox.pk, plural=plural, key=key, body=obj)
         for plural, items in engine.cluster.objects.items() for key, obj in items.items())
-    sandbox.meta = _meta(engine)
+    sandbox.meta = meta_of(engine)
 
 
-def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None) -> Stamps:
+def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None, meta: bool = True) -> Stamps:
     """Store what the command changed since `before` (or the `delta.changes` already found); returns the
-    stamps of what is stored now.
+    stamps of what is stored now. With `meta`, sets sandbox.meta for the caller to save (without: the caller
+    wrote the meta itself).
 
     Relies on the engine's rule that every write to a stored object bumps its resourceVersion
     (Cluster.put / Cluster.touch); settings.PODSCAPE_VERIFY_STORE checks it after every command."""
@@ -82,7 +84,8 @@ def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None
         SandboxObject.objects.bulk_create(
             [SandboxObject(sandbox_id=sandbox.pk, plural=p, key=k, body=objects[p][k]) for p, k in changed],
             update_conflicts=True, unique_fields=["sandbox", "plural", "key"], update_fields=["body"])
-    sandbox.meta = _meta(engine)
+    if meta:
+        sandbox.meta = meta_of(engine)
     return after
 
 
@@ -111,6 +114,10 @@ class Entry:
     stamps: Stamps
     diagram: object            # topology_delta.Diagram at this version: what the next command's changes update
     sizes: dict | None = None  # bytes of each stored object at this version (quotas.py), built on first use
+    # The row as this worker last wrote it (meta not kept): a command runs on the cached engine without
+    # reading the row again, and its conditional UPDATE (version and created unchanged) finds out whether
+    # another worker wrote since (services._save_sandbox).
+    sandbox: Sandbox | None = None
 
 
 class EngineCache:
@@ -126,6 +133,17 @@ class EngineCache:
             entry = self._entries.pop(sandbox.pk, None)
         if entry is None or entry.version != sandbox.version or entry.created != sandbox.created:
             return None
+        return entry
+
+    def take_owned(self, sandbox_id: int, owner_id) -> Entry | None:
+        """The cached engine of the sandbox if it is `owner_id`'s, removed from the cache, without asking the
+        database whether it is still current: the caller's write must check that (version and created in its
+        UPDATE's WHERE). Someone else's sandbox is left where it is."""
+        with self._lock:
+            entry = self._entries.get(sandbox_id)
+            if entry is None or entry.sandbox is None or entry.sandbox.owner_id != owner_id:
+                return None
+            del self._entries[sandbox_id]
         return entry
 
     def put(self, sandbox_id: int, entry: Entry) -> None:
