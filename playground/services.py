@@ -335,20 +335,25 @@ def _save_sandbox(sandbox: Sandbox, meta: dict) -> bool:
 
 def _execute(sandbox_id: int, user, record_line: str | None, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None,
-             session: str = "1") -> dict:
-    """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
+             session: str = "1", counted: bool = False) -> dict:
+    """Run a line within the learner's share (engine work per window, commands in flight in this worker);
+    `counted`: it also counts against the commands per window (ratelimit.MESSAGE past them), in the same
+    Redis round trip that books its work."""
 
     user_id = getattr(user, "pk", None)
     try:
         with ratelimit.in_flight(user_id):
-            if not ratelimit.reserve_work(user_id):
-                raise RateLimited(ratelimit.WORK_MESSAGE)
+            refusal = ratelimit.admit(user_id, count_command=counted)
+            if refusal is not None:
+                raise RateLimited(refusal.strip())
             work = 0
             try:
                 reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox, session)
             finally:
-                ratelimit.spend_work(user_id, work)
+                ratelimit.settle(user_id, work)
     except ratelimit.InFlight:
+        if counted and not ratelimit.allow(user_id):      # a refused command still counts against the window
+            raise RateLimited(ratelimit.MESSAGE.strip()) from None
         raise RateLimited(ratelimit.IN_FLIGHT_MESSAGE) from None
     return reply
 
@@ -477,16 +482,18 @@ def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[s
     return int(start), list(matches)[:200]
 
 
-def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None, session: str = "1") -> dict:
+def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None, session: str = "1",
+                counted: bool = False) -> dict:
     """Run one terminal line in the user's sandbox, in terminal tab `session`. Sandbox.DoesNotExist if it is
-    not theirs. With an outbox, the group messages land there after the commit instead of being sent."""
+    not theirs. With an outbox, the group messages land there after the commit instead of being sent.
+    `counted`: the line counts against the learner's commands per window (RateLimited past them)."""
     line = unicode_text(line if isinstance(line, str) else "", "The command")
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
     session = check_session(session)
     return _execute(sandbox_id, user, line, lambda engine: _in_session(engine, session, lambda: engine.run(line)),
-                    outbox=outbox, session=session)
+                    outbox=outbox, session=session, counted=counted)
 
 
 def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | None = None) -> dict:
@@ -562,12 +569,14 @@ def _editor_line(engine: Engine) -> str:
     return history[-1] if history else ""
 
 
-def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None) -> dict:
-    """The learner saved the editor pane (content) or closed it (None)."""
+def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None,
+                counted: bool = False) -> dict:
+    """The learner saved the editor pane (content) or closed it (None); `counted` as for run_command."""
     if content is not None:
         unicode_text(content, "The editor's content")
     record = "# editor: saved" if content is not None else "# editor: cancelled"
-    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox)
+    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox,
+                    counted=counted)
 
 
 def pending_editor(sandbox: Sandbox) -> dict | None:

@@ -2,11 +2,14 @@
 adds a statement or a round trip to every command shows here.
 
 A command on the engine this worker cached reads no sandbox row: it writes the row with a conditional UPDATE
-(version and created unchanged) that is also the check that no other worker wrote since.
+(version and created unchanged) that is also the check that no other worker wrote since; the rate limit is
+one Redis round trip before the line and one after it.
 """
 from __future__ import annotations
 
 import io
+import os
+import uuid
 
 import pytest
 from django.db import connection
@@ -31,7 +34,7 @@ def run(django_capture_on_commit_callbacks, settings):
     settings.PODSCAPE_VERIFY_STORE = False
     def run(sandbox, user, line):
         with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
-            reply = services.run_command(sandbox.pk, user, line)
+            reply = services.run_command(sandbox.pk, user, line, counted=True)
         return reply, statements(captured)
     return run
 
@@ -102,3 +105,45 @@ def test_a_command_of_a_deleted_sandbox_finds_it_gone(alice_sandbox, alice, run)
     with pytest.raises(Sandbox.DoesNotExist):
         run(alice_sandbox, alice, "echo hi")
     assert not CommandRecord.objects.filter(sandbox_id=alice_sandbox.pk).exists()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("set REDIS_URL to count the rate limit's Redis round trips (make test-scale does)")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": f"test-cost-{uuid.uuid4().hex[:8]}"}}
+
+
+def test_the_rate_limit_costs_at_most_two_redis_round_trips_per_command(redis_cache, alice_sandbox, alice, run,
+                                                                         settings, monkeypatch):
+    from redis.connection import Connection
+
+    sent = []
+    send = Connection.send_packed_command
+    monkeypatch.setattr(Connection, "send_packed_command", lambda self, *a, **kw: (sent.append(1), send(self, *a, **kw))[1])
+    run(alice_sandbox, alice, "echo warm")                   # opens the connection (its handshake is not counted)
+    sent.clear()
+    run(alice_sandbox, alice, "echo hi")
+    assert len(sent) <= 2
+    settings.PODSCAPE_COMMANDS_PER_WINDOW = 2
+    settings.PODSCAPE_COMMAND_WINDOW = 3600
+    with pytest.raises(services.RateLimited, match="too many commands"):
+        for _ in range(3):
+            run(alice_sandbox, alice, "echo again")
+
+
+def test_admit_counts_the_command_and_books_its_work_and_a_refusal_keeps_no_booking(alice, settings):
+    from playground import ratelimit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "admit-test"}}
+    settings.PODSCAPE_COMMANDS_PER_WINDOW = 2
+    settings.PODSCAPE_COMMAND_WINDOW = 3600
+    settings.PODSCAPE_WORK_PER_WINDOW = 10 * ratelimit.RESERVE
+    assert [ratelimit.admit(alice.pk) for _ in range(3)] == [None, None, ratelimit.MESSAGE]
+    assert ratelimit.hit(f"rl:work:{alice.pk}", 3600, 0) == 2 * ratelimit.RESERVE     # the refused one gave it back
+    assert ratelimit.admit(alice.pk, count_command=False) is None                      # a Ctrl-C is not counted
+    settings.PODSCAPE_WORK_PER_WINDOW = 3 * ratelimit.RESERVE
+    assert ratelimit.admit(alice.pk, count_command=False) == ratelimit.WORK_MESSAGE
