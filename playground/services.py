@@ -1,8 +1,9 @@
 """Everything that changes a sandbox: create, reset, delete, run a command, save the editor.
 
-A command runs under a row lock (`select_for_update`; SQLite takes its write lock at BEGIN IMMEDIATE):
-load the engine's state, run the line, let the lesson assess it, save the state, bump the version,
-record the command, and once the transaction commits publish the diagram's diff and any traffic
+A command runs the line on the engine (this worker's cached one, or the stored state), then in one
+transaction saves the state and bumps the version only if nobody wrote since (a conditional UPDATE that
+takes the row lock; SQLite takes its write lock at BEGIN IMMEDIATE), lets the lesson assess it, records
+the command, and once the transaction commits publish the diagram's diff and any traffic
 traces to the sandbox's channel group, so every open tab sees the change.
 """
 from __future__ import annotations

@@ -7,8 +7,9 @@ not the size of the cluster (a 200-pod cluster is ~1 MB of JSON; a `kubectl get`
 re-encode all of it).
 
 The cache keeps each sandbox's engine in the worker that last ran it, keyed by `Sandbox.version`: a
-command locks the row, and if the version is the one it cached (no other worker wrote since), runs on
-that engine without reading any state. The entry is taken out of the cache while the command runs and
+command runs on that engine without reading the row or any state, and stores its result with an UPDATE
+conditional on that version (services._save_sandbox); if another worker wrote since, nothing is stored
+and the line runs again on the stored state. The entry is taken out of the cache while the command runs and
 put back only when its transaction commits, so a rollback never leaves a half-applied engine behind.
 """
 from __future__ import annotations
