@@ -125,19 +125,13 @@ def sandbox_reset(request: HttpRequest, sandbox_id: int) -> JsonResponse:
     return JsonResponse(sandbox_json(sandbox))
 
 
-def _rate_limited() -> JsonResponse:
-    return error(ratelimit.MESSAGE.strip(), 429)
-
-
 @api_view(("POST",))
 def commands(request: HttpRequest, sandbox_id: int) -> JsonResponse:
     data = _body(request)
     line = data.get("line")
     if not isinstance(line, str):
         return error('send {"line": "<command>"}', 400)
-    if not ratelimit.allow(request.user.pk):
-        return _rate_limited()
-    result = services.run_command(sandbox_id, request.user, line)
+    result = services.run_command(sandbox_id, request.user, line, counted=True)     # RateLimited: 429
     return JsonResponse(_result_json(result))
 
 
@@ -148,9 +142,7 @@ def editor(request: HttpRequest, sandbox_id: int) -> JsonResponse:
     content = data.get("content")
     if content is not None and not isinstance(content, str):
         return error('send {"content": "<text>"} or {"content": null}', 400)
-    if not ratelimit.allow(request.user.pk):
-        return _rate_limited()
-    return JsonResponse(_result_json(services.save_editor(sandbox_id, request.user, content)))
+    return JsonResponse(_result_json(services.save_editor(sandbox_id, request.user, content, counted=True)))
 
 
 def _result_json(result: dict) -> dict:

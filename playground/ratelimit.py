@@ -30,17 +30,11 @@ def _redis_client(key: str):
 
 def hit(key: str, window: int, amount: int = 1) -> int:
     """Count `amount` more under `key` in the current window; the count so far."""
-    key = f"{key}:{int(time.time() // window)}"
-    client = _redis_client(key)
-    if client is not None:
-        # One round trip on every command (cache.add + cache.incr is three: SET NX, EXISTS, INCR). Django's
-        # Redis serializer stores integers as plain integers, so cache.get(key) still reads the count.
-        full = cache.make_and_validate_key(key)
-        pipe = client.pipeline(transaction=False)
-        pipe.incrby(full, amount)
-        pipe.expire(full, window * 2)
-        count, _ = pipe.execute()
-        return int(count)
+    return hit_many([(key, amount)], window)[0]
+
+
+def _hit_local(key: str, window: int, amount: int) -> int:
+    """hit() on a cache other than Redis (tests, the embedded set-up's local memory)."""
     if cache.add(key, amount, timeout=window * 2):
         return amount
     try:
@@ -48,6 +42,25 @@ def hit(key: str, window: int, amount: int = 1) -> int:
     except ValueError:         # expired between add and incr
         cache.add(key, amount, timeout=window * 2)
         return amount
+
+
+def hit_many(keys: list[tuple[str, int]], window: int) -> list[int]:
+    """hit() for several (key, amount) of one window at once: one Redis round trip for all."""
+    slot = int(time.time() // window)
+    named = [(f"{key}:{slot}", amount) for key, amount in keys]
+    client = _redis_client(named[0][0])
+    if client is None:
+        return [_hit_local(key, window, amount) for key, amount in named]
+    # One round trip however many keys (cache.add + cache.incr would be three each: SET NX, EXISTS, INCR).
+    # Django's Redis serializer stores integers as plain integers, so cache.get(key) still reads a count.
+    # (A Lua script doing the same cost the worker as much CPU as this pipeline: measured.)
+    pipe = client.pipeline(transaction=False)
+    for key, amount in named:
+        full = cache.make_and_validate_key(key)
+        pipe.incrby(full, amount)
+        pipe.expire(full, window * 2)
+    answers = pipe.execute()
+    return [int(count) for count in answers[::2]]
 
 
 def allow(user_id: int | None, scope: str = "commands", limit: int | None = None,
@@ -119,6 +132,32 @@ def spend_work(user_id: int | None, units: int) -> None:
     """Settle a command that booked RESERVE: `units` is what it used (the rest is given back)."""
     if user_id is not None and units != RESERVE:
         hit(f"rl:work:{user_id}", work_window()[1], units - RESERVE)
+
+
+def admit(user_id: int | None, count_command: bool = True) -> str | None:
+    """Count one more command (with `count_command`) and book RESERVE units of work for it, in one Redis
+    round trip (allow() and reserve_work() took one each): None when it may run, else the message to
+    refuse it with (MESSAGE, or WORK_MESSAGE; nothing stays booked). The command finishes with settle()."""
+    if user_id is None:
+        return None
+    limit, window = work_window()
+    keys = [(f"rl:work:{user_id}", RESERVE)]
+    if count_command:
+        keys.append((f"rl:commands:{user_id}", 1))
+    counts = hit_many(keys, window)
+    refusal = None
+    if count_command and counts[1] > commands_per_window():
+        refusal = MESSAGE
+    elif counts[0] - RESERVE >= limit:
+        refusal = WORK_MESSAGE
+    if refusal is not None:
+        hit(f"rl:work:{user_id}", window, -RESERVE)
+    return refusal
+
+
+def settle(user_id: int | None, units: int) -> None:
+    """The command admit() let in used `units` of work (the rest of its booking is given back)."""
+    spend_work(user_id, units)
 
 
 @contextlib.contextmanager

@@ -1,8 +1,9 @@
 """Everything that changes a sandbox: create, reset, delete, run a command, save the editor.
 
-A command runs under a row lock (`select_for_update`; SQLite takes its write lock at BEGIN IMMEDIATE):
-load the engine's state, run the line, let the lesson assess it, save the state, bump the version,
-record the command, and once the transaction commits publish the diagram's diff and any traffic
+A command runs the line on the engine (this worker's cached one, or the stored state), then in one
+transaction saves the state and bumps the version only if nobody wrote since (a conditional UPDATE that
+takes the row lock; SQLite takes its write lock at BEGIN IMMEDIATE), lets the lesson assess it, records
+the command, and once the transaction commits publish the diagram's diff and any traffic
 traces to the sandbox's channel group, so every open tab sees the change.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Callable
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from . import quotas, ratelimit, store, topology, topology_delta
 from .models import RESET_LINE, CommandRecord, Sandbox
@@ -285,9 +287,17 @@ def _current(sandbox_id: int, user, meta: bool = False) -> Sandbox:
     return rows.get(pk=sandbox_id, owner=user)
 
 
-def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
-    """The sandbox as read now and its engine: the one this worker cached at that version, or the stored
-    state (read in one transaction; a commit between its reads bumps the version the caller checks)."""
+def _engine_entry(sandbox_id: int, user, trust_cache: bool = False) -> tuple[Sandbox, store.Entry]:
+    """The sandbox and its engine: the one this worker cached at the version read now, or the stored state
+    (read in one transaction; a commit between its reads bumps the version the caller checks).
+
+    With `trust_cache`, an engine this worker cached for the user's sandbox is taken without reading the
+    row: the sandbox is as this worker last wrote it, and the caller's conditional UPDATE (_save_sandbox)
+    finds out whether another worker wrote since (then the line runs again on a fresh read)."""
+    if trust_cache and getattr(user, "is_authenticated", False):
+        entry = store.engines.take_owned(sandbox_id, user.pk)
+        if entry is not None and entry.sandbox is not None:
+            return entry.sandbox, entry
     sandbox = _current(sandbox_id, user)
     entry = store.engines.take(sandbox)
     if entry is None:
@@ -296,25 +306,55 @@ def _engine_entry(sandbox_id: int, user) -> tuple[Sandbox, store.Entry]:
             engine = store.load_engine(sandbox)
         entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
                             topology_delta.Diagram.build(engine))
+    entry.sandbox = sandbox
     return sandbox, entry
+
+
+_SAVE_SQL = (f'UPDATE "{Sandbox._meta.db_table}" SET "meta" = %s, "version" = "version" + 1, "updated" = %s '
+             'WHERE "id" = %s AND "owner_id" = %s AND "version" = %s AND "created" = %s')
+
+
+def _save_sandbox(sandbox: Sandbox, meta: dict) -> bool:
+    """Store the meta and bump the version if the row is still at `sandbox.version` (and is the same
+    sandbox: `created`); False, changing nothing, when another worker wrote it since. The UPDATE takes the
+    row's lock until the transaction ends, and PostgreSQL checks its WHERE again on the row a concurrent
+    writer committed, so two writers of one version never both succeed: what select_for_update and a
+    version compare did, in one statement instead of two. Raw SQL: the ORM's query building cost more
+    than the statement."""
+    field = Sandbox._meta.get_field
+    now = timezone.now()
+    params = [field("meta").get_db_prep_save(meta, connection), field("updated").get_db_prep_save(now, connection),
+              sandbox.pk, sandbox.owner_id, sandbox.version, field("created").get_db_prep_save(sandbox.created, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_SAVE_SQL, params)
+        saved = cursor.rowcount == 1
+    if saved:
+        sandbox.version += 1
+        sandbox.updated = now
+    return saved
 
 
 def _execute(sandbox_id: int, user, record_line: str | None, act: Callable[[Engine], Result],
              assess_line: Callable[[Engine], str] | None = None, outbox: list[dict] | None = None,
-             session: str = "1") -> dict:
-    """Run a line within the learner's share (engine work per window, commands in flight in this worker)."""
+             session: str = "1", counted: bool = False) -> dict:
+    """Run a line within the learner's share (engine work per window, commands in flight in this worker);
+    `counted`: it also counts against the commands per window (ratelimit.MESSAGE past them), in the same
+    Redis round trip that books its work."""
 
     user_id = getattr(user, "pk", None)
     try:
         with ratelimit.in_flight(user_id):
-            if not ratelimit.reserve_work(user_id):
-                raise RateLimited(ratelimit.WORK_MESSAGE)
+            refusal = ratelimit.admit(user_id, count_command=counted)
+            if refusal is not None:
+                raise RateLimited(refusal.strip())
             work = 0
             try:
                 reply, work = _execute_in_turn(sandbox_id, user, record_line, act, assess_line, outbox, session)
             finally:
-                ratelimit.spend_work(user_id, work)
+                ratelimit.settle(user_id, work)
     except ratelimit.InFlight:
+        if counted and not ratelimit.allow(user_id):      # a refused command still counts against the window
+            raise RateLimited(ratelimit.MESSAGE.strip()) from None
         raise RateLimited(ratelimit.IN_FLIGHT_MESSAGE) from None
     return reply
 
@@ -336,7 +376,8 @@ def _execute_in_turn(sandbox_id: int, user, record_line: str | None, act: Callab
             with transaction.atomic() if last else contextlib.nullcontext():
                 if last:
                     _locked(sandbox_id, user)
-                sandbox, entry = _engine_entry(sandbox_id, user)
+                # the first try runs on this worker's cached engine without reading the row; a retry reads it
+                sandbox, entry = _engine_entry(sandbox_id, user, trust_cache=attempt == 0)
                 store.release_connection()
                 if entry.sizes is None:
                     entry.sizes = quotas.object_sizes(entry.engine)
@@ -356,27 +397,37 @@ def _execute_in_turn(sandbox_id: int, user, record_line: str | None, act: Callab
 def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | None, line: str | None,
                   shown_prompt: str, result: Result, outbox: list[dict] | None, files_before: int,
                   session: str = "1") -> dict | None:
-    """Commit what the line did; None when another worker committed since `read` (the caller runs it again)."""
+    """Commit what the line did; None when another worker committed since `read` (the caller runs it again).
+
+    The usual case writes the row first, with a conditional UPDATE that is also the check that nobody wrote
+    since `read` (_save_sandbox). A refused or stopped line locks the row and compares instead, because it
+    reloads the stored state before it knows what to write."""
     engine = entry.engine
+    quota, sizes = None, entry.sizes     # the quotas read only the engine: checked before the write lock
+    if not result.stopped:
+        quota = _quota_error(engine, entry.stamps)
+        if not quota:
+            quota, sizes = _bytes_error(engine, entry, files_before)
+    meta = None if quota or result.stopped else store.meta_of(engine)
     with transaction.atomic():
-        sandbox = _locked(read.pk, user)
-        if (sandbox.version, sandbox.created) != (read.version, read.created):
-            return None
-        quota, sizes = None, entry.sizes
-        if not result.stopped:
-            quota = _quota_error(engine, entry.stamps)
-            if not quota:
-                quota, sizes = _bytes_error(engine, entry, files_before)
-        if quota or result.stopped:
+        if meta is not None:
+            sandbox = read
+            if not _save_sandbox(sandbox, meta):
+                return None
+        else:
+            sandbox = _locked(read.pk, user)
+            if (sandbox.version, sandbox.created) != (read.version, read.created):
+                return None
             sizes = entry.sizes
             # Put back the sandbox as the last completed command left it: nothing this one did is kept.
             engine = _as_stored(sandbox, engine)
             result = Result(output=quota or result.output, exit_code=1, prompt=engine.host.prompt())
         assessment, pane = assess(sandbox, line, result, engine) if line is not None else (None, None)
         changes = delta.changes(engine.cluster, entry.stamps)
-        new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes)
-        sandbox.version += 1
-        sandbox.save(update_fields=["meta", "version", "updated"])
+        new_stamps = store.write_changes(sandbox, engine, entry.stamps, changes, meta=meta is None)
+        if meta is None:
+            sandbox.version += 1
+            sandbox.save(update_fields=["meta", "version", "updated"])
         if record_line is not None:      # a wake-up of the clock or a Ctrl-C is not a command
             CommandRecord.objects.create(sandbox=sandbox, seq=sandbox.version,
                                          line=record_line[:MAX_STORED_LINE].replace("\x00", ""),
@@ -397,13 +448,20 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | No
         _publish_after_commit(sandbox.pk, d, result.traces, outbox, sandbox.version, base)
         if result.streams:      # other terminals' jobs printed (a watch saw this command's pods)
             _publish_streams(sandbox.pk, result.streams, outbox)
-        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes)
-        transaction.on_commit(lambda: (store.engines.put(sandbox.pk, cached), store.after_command()))
+        cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes, sandbox)
+        transaction.on_commit(lambda: (_forget_meta(sandbox), store.engines.put(sandbox.pk, cached),
+                                       store.after_command()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": pane if pane is not None else lesson_state(sandbox),
                 "version": sandbox.version, "session": session, "running": result.running,
                 "wake": _wake_delay(engine, result.wake)}
+
+
+def _forget_meta(sandbox: Sandbox) -> None:
+    """The cached row keeps no meta (the engine holds it; a few MB of files would be kept twice)."""
+    sandbox.__dict__.pop("meta", None)
+    sandbox.__dict__.pop("_state_cache", None)
 
 
 def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[str]]:
@@ -425,16 +483,18 @@ def complete(sandbox_id: int, user, line: str, cursor: int) -> tuple[int, list[s
     return int(start), list(matches)[:200]
 
 
-def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None, session: str = "1") -> dict:
+def run_command(sandbox_id: int, user, line: str, outbox: list[dict] | None = None, session: str = "1",
+                counted: bool = False) -> dict:
     """Run one terminal line in the user's sandbox, in terminal tab `session`. Sandbox.DoesNotExist if it is
-    not theirs. With an outbox, the group messages land there after the commit instead of being sent."""
+    not theirs. With an outbox, the group messages land there after the commit instead of being sent.
+    `counted`: the line counts against the learner's commands per window (RateLimited past them)."""
     line = unicode_text(line if isinstance(line, str) else "", "The command")
     # bash cannot hold a NUL in a command line (C strings) and drops it; so do we. PostgreSQL could not
     # store it either (text and jsonb refuse U+0000).
     line = line.replace("\x00", "")
     session = check_session(session)
     return _execute(sandbox_id, user, line, lambda engine: _in_session(engine, session, lambda: engine.run(line)),
-                    outbox=outbox, session=session)
+                    outbox=outbox, session=session, counted=counted)
 
 
 def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | None = None) -> dict:
@@ -510,12 +570,14 @@ def _editor_line(engine: Engine) -> str:
     return history[-1] if history else ""
 
 
-def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None) -> dict:
-    """The learner saved the editor pane (content) or closed it (None)."""
+def save_editor(sandbox_id: int, user, content: str | None, outbox: list[dict] | None = None,
+                counted: bool = False) -> dict:
+    """The learner saved the editor pane (content) or closed it (None); `counted` as for run_command."""
     if content is not None:
         unicode_text(content, "The editor's content")
     record = "# editor: saved" if content is not None else "# editor: cancelled"
-    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox)
+    return _execute(sandbox_id, user, record, lambda engine: engine.save_editor(content), _editor_line, outbox,
+                    counted=counted)
 
 
 def pending_editor(sandbox: Sandbox) -> dict | None:

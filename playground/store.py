@@ -7,8 +7,9 @@ not the size of the cluster (a 200-pod cluster is ~1 MB of JSON; a `kubectl get`
 re-encode all of it).
 
 The cache keeps each sandbox's engine in the worker that last ran it, keyed by `Sandbox.version`: a
-command locks the row, and if the version is the one it cached (no other worker wrote since), runs on
-that engine without reading any state. The entry is taken out of the cache while the command runs and
+command runs on that engine without reading the row or any state, and stores its result with an UPDATE
+conditional on that version (services._save_sandbox); if another worker wrote since, nothing is stored
+and the line runs again on the stored state. The entry is taken out of the cache while the command runs and
 put back only when its transaction commits, so a rollback never leaves a half-applied engine behind.
 """
 from __future__ import annotations
@@ -33,7 +34,8 @@ def stamps(engine: Engine) -> Stamps:
     return delta.stamps(engine.cluster)
 
 
-def _meta(engine: Engine) -> dict:
+def meta_of(engine: Engine) -> dict:
+    """Sandbox.meta for the engine as it is now."""
     meta, _ = split(engine.to_state())
     return meta
 
@@ -61,12 +63,13 @@ def write_all(sandbox, engine: Engine) -> None:
     SandboxObject.objects.bulk_create(
         SandboxObject(sandbox_id=sandbox.pk, plural=plural, key=key, body=obj)
         for plural, items in engine.cluster.objects.items() for key, obj in items.items())
-    sandbox.meta = _meta(engine)
+    sandbox.meta = meta_of(engine)
 
 
-def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None) -> Stamps:
+def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None, meta: bool = True) -> Stamps:
     """Store what the command changed since `before` (or the `delta.changes` already found); returns the
-    stamps of what is stored now.
+    stamps of what is stored now. With `meta`, sets sandbox.meta for the caller to save (without: the caller
+    wrote the meta itself).
 
     Relies on the engine's rule that every write to a stored object bumps its resourceVersion
     (Cluster.put / Cluster.touch); settings.PODSCAPE_VERIFY_STORE checks it after every command."""
@@ -82,7 +85,8 @@ def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None
         SandboxObject.objects.bulk_create(
             [SandboxObject(sandbox_id=sandbox.pk, plural=p, key=k, body=objects[p][k]) for p, k in changed],
             update_conflicts=True, unique_fields=["sandbox", "plural", "key"], update_fields=["body"])
-    sandbox.meta = _meta(engine)
+    if meta:
+        sandbox.meta = meta_of(engine)
     return after
 
 
@@ -111,6 +115,10 @@ class Entry:
     stamps: Stamps
     diagram: object            # topology_delta.Diagram at this version: what the next command's changes update
     sizes: dict | None = None  # bytes of each stored object at this version (quotas.py), built on first use
+    # The row as this worker last wrote it (meta not kept): a command runs on the cached engine without
+    # reading the row again, and its conditional UPDATE (version and created unchanged) finds out whether
+    # another worker wrote since (services._save_sandbox).
+    sandbox: Sandbox | None = None
 
 
 class EngineCache:
@@ -126,6 +134,17 @@ class EngineCache:
             entry = self._entries.pop(sandbox.pk, None)
         if entry is None or entry.version != sandbox.version or entry.created != sandbox.created:
             return None
+        return entry
+
+    def take_owned(self, sandbox_id: int, owner_id) -> Entry | None:
+        """The cached engine of the sandbox if it is `owner_id`'s, removed from the cache, without asking the
+        database whether it is still current: the caller's write must check that (version and created in its
+        UPDATE's WHERE). Someone else's sandbox is left where it is."""
+        with self._lock:
+            entry = self._entries.get(sandbox_id)
+            if entry is None or entry.sandbox is None or entry.sandbox.owner_id != owner_id:
+                return None
+            del self._entries[sandbox_id]
         return entry
 
     def put(self, sandbox_id: int, entry: Entry) -> None:
