@@ -9,6 +9,7 @@ traces to the sandbox's channel group, so every open tab sees the change.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import secrets
 import threading
@@ -651,8 +652,10 @@ def _load_for_page(sandbox: Sandbox) -> list[dict]:
     Kept only if no command was written between the row and the objects read (a write bumps the version);
     the elements are taken before the entry is shared, as a command may then take and update it."""
     engine = store.load_engine(sandbox)
+    # the entry keeps its own copy of the row: a command that takes it updates that row as it saves, while
+    # this hello goes on reading its own
     entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
-                        topology_delta.Diagram.build(engine))
+                        topology_delta.Diagram.build(engine), sandbox=copy.copy(sandbox))
     elements = entry.diagram.elements()
     if Sandbox.objects.filter(pk=sandbox.pk, version=sandbox.version).exists():
         store.engines.offer(sandbox.pk, entry)

@@ -147,3 +147,14 @@ def test_admit_counts_the_command_and_books_its_work_and_a_refusal_keeps_no_book
     assert ratelimit.admit(alice.pk, count_command=False) is None                      # a Ctrl-C is not counted
     settings.PODSCAPE_WORK_PER_WINDOW = 3 * ratelimit.RESERVE
     assert ratelimit.admit(alice.pk, count_command=False) == ratelimit.WORK_MESSAGE
+
+
+def test_the_first_command_after_a_page_opens_reads_no_sandbox_row(alice_sandbox, alice, run):
+    """The page's hello loaded the engine and cached it with its row: the learner's first command is as cheap
+    as any other (a class opening a lesson at once no longer pays for a second load)."""
+    run(alice_sandbox, alice, "kubectl create deploy web --image=nginx")
+    store.engines.clear()                                        # a worker that has not seen the sandbox
+    services.hello(services.get_for_user(alice_sandbox.pk, alice))
+    reply, sql = run(alice_sandbox, alice, "kubectl get deploy -o name")
+    assert reply["output"] == "deployment.apps/web\n"
+    assert [s for s in sql if s.startswith("SELECT") and "playground_sandbox" in s] == []
