@@ -2,10 +2,10 @@
 curl's verification), built with the `cryptography` package so every file is valid PEM that a real openssl
 reads, and printed the way OpenSSL 3.0 prints them (crypto/x509/t_x509.c, crypto/asn1/a_time.c).
 
-RSA keys come from the sandbox's seeded generator, not the OS: the primes are drawn from a stream seeded by
-one cluster draw, so a replay of the same commands gives the same key, certificate and fingerprint, and a
-key already made in this process (a test that starts the same sandbox again) is reused instead of searched
-for again (about 0.4 s for 2048 bits).
+RSA keys come from the sandbox's seeded generator, not the OS: one cluster draw picks two primes of a fixed
+pool (rsa_primes.py; 1024 to 4096 bits), so a replay of the same commands gives the same key, certificate and
+fingerprint, and a key costs a few milliseconds rather than a prime search (about 0.4 s for 2048 bits in
+Python, several seconds on a loaded server: past a line's wall limit). Other sizes are searched for.
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
+
+from . import rsa_primes
 
 _SMALL_PRIMES = [p for p in range(3, 20000) if all(p % d for d in range(2, int(p ** 0.5) + 1))]
 _PRIMORIAL = math.prod(_SMALL_PRIMES)
@@ -63,11 +65,16 @@ def rsa_key(seed: int, bits: int = 2048) -> rsa.RSAPrivateKey:
         return cached
     rng = random.Random(seed)
     e = 65537
-    while True:
-        p = _prime(rng, bits - bits // 2)
-        q = _prime(rng, bits // 2)
-        if p != q and (p * q).bit_length() == bits:
-            break
+    pool = rsa_primes.PRIMES.get(bits // 2) if bits % 2 == 0 else None
+    if pool:
+        i, j = rng.sample(range(len(pool)), 2)
+        p, q = pool[i], pool[j]
+    else:
+        while True:
+            p = _prime(rng, bits - bits // 2)
+            q = _prime(rng, bits // 2)
+            if p != q and (p * q).bit_length() == bits:
+                break
     if p < q:
         p, q = q, p
     lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
@@ -88,6 +95,10 @@ def key_pem(key: rsa.RSAPrivateKey) -> str:
 
 def cert_pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def cert_der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def csr_pem(csr: x509.CertificateSigningRequest) -> str:

@@ -11,11 +11,16 @@ header names); Go crypto/x509 HostnameError for the controller's message.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import time
 
 import pytest
 
 from playground.sim import apiserver, network
+from playground.sim.engine import Engine
 from playground.sim.addons import ingress as addon
 from playground.sim.programs import load_all
 from tests.sim.test_ingress_routing import NGINX_404
@@ -50,9 +55,8 @@ def tls_ingress(engine, secret: str | None, hosts=("foo.bar.com",), rule_host: s
     return ing
 
 
-@pytest.fixture
-def engine():
-    e = new_engine(21)
+def make_engine(now: float | None = None):
+    e = new_engine(21) if now is None else Engine.new(seed=21, now=now)
     addon.enable(e.cluster)
     settle(e, 5)
     add_deployment(e, "web", "nginx", 1)
@@ -60,13 +64,22 @@ def engine():
     return e
 
 
-@pytest.fixture
-def secured(engine):
+def secure(engine):
     """The docs' steps: a self-signed certificate for foo.bar.com, its Secret, the Ingress."""
     assert run(engine, DOCS_REQ).exit_code == 0
     assert run(engine, "kubectl create secret tls foo-tls --cert=tls.crt --key=tls.key").exit_code == 0
     tls_ingress(engine, "foo-tls")
     return engine
+
+
+@pytest.fixture
+def engine():
+    return make_engine()
+
+
+@pytest.fixture
+def secured(engine):
+    return secure(engine)
 
 
 def run(engine, line: str):
@@ -279,3 +292,68 @@ def test_a_common_name_does_not_count_when_the_certificate_has_dns_names(engine)
     assert 'x509: certificate is valid for other.com, not foo.bar.com' in log
     assert "controller.go:1476] Using default certificate" in log
     assert f"subject: {FAKE_SUBJECT}" in run(engine, f"curl -skv -o /dev/null https://foo.bar.com {RESOLVE}").output
+
+
+# ---- openssl s_client --------------------------------------------------------------------------------
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None and os.environ.get("CI") != "true",
+                    reason="no openssl binary on this machine (required in CI)")
+@pytest.mark.parametrize("trust", ["", " -CAfile tls.crt"])
+def test_s_client_prints_what_the_real_one_prints_for_the_same_certificate(tmp_path, trust):
+    """The real `openssl s_server` serves the very certificate and key the learner made; the real s_client's
+    report of it (apps/s_client.c print_stuff, apps/lib/s_cb.c verify_callback) must equal the playground's
+    report of ingress-nginx serving it. The sandbox's clock is set an hour behind this machine's, so that
+    the certificate is valid for the real s_client too."""
+    secured = secure(make_engine(now=time.time() - 3600))
+    for name in ("tls.crt", "tls.key"):
+        (tmp_path / name).write_text(secured.host.files[secured.host.abspath(name)])
+    port = _free_port()
+    server = subprocess.Popen(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", "tls.crt",
+                               "-key", "tls.key", "-www", "-quiet"], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        real = None
+        for _ in range(50):
+            real = subprocess.run(f"openssl s_client -connect 127.0.0.1:{port} -servername foo.bar.com{trust}",
+                                  shell=True, cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=True, timeout=20)
+            if "CONNECTED" in real.stdout:
+                break
+            time.sleep(0.1)
+    finally:
+        server.kill()
+        server.wait()
+    assert real is not None
+    secured.run("echo '192.168.49.2 foo.bar.com' | sudo tee -a /etc/hosts >/dev/null")
+    out = run(secured, f"openssl s_client -connect foo.bar.com:443{trust} </dev/null 2>/tmp/e")
+    err = secured.host.files["/tmp/e"]
+    # the server's session tickets arrive after the handshake, before or after s_client reads the end of its
+    # stdin: whether the real one prints their "Post-Handshake New Session Ticket" blocks is a race
+    real_out = real.stdout.split("---\nPost-Handshake New Session Ticket arrived:")[0]
+    assert (out.output, err, out.exit_code) == (real_out, real.stderr, real.returncode)
+
+
+def test_s_client_shows_the_fake_certificate_for_an_address(secured):
+    r = run(secured, "openssl s_client -connect 192.168.49.2:443 </dev/null 2>&1 | grep -E '^(depth|verify|Can|Verif|DONE| 0 s)'")
+    assert r.output == ("Can't use SSL_get_servername\n"
+                        "depth=0 O = Acme Co, CN = Kubernetes Ingress Controller Fake Certificate\n"
+                        "verify error:num=18:self-signed certificate\nverify return:1\n"
+                        "depth=0 O = Acme Co, CN = Kubernetes Ingress Controller Fake Certificate\nverify return:1\n"
+                        " 0 s:O = Acme Co, CN = Kubernetes Ingress Controller Fake Certificate\n"
+                        "Verification error: self-signed certificate\n"
+                        "Verify return code: 18 (self-signed certificate)\nDONE\n")
+
+
+def test_s_client_where_nothing_listens(secured):
+    r = run(secured, "openssl s_client -connect 192.168.49.2:444")
+    assert r.exit_code == 1
+    assert re.fullmatch(r"([0-9A-F]{16}):error:8000006F:system library:BIO_connect:Connection refused:"
+                        r"\.\./crypto/bio/bio_sock2\.c:117:calling connect\(\)\n"
+                        r"\1:error:10000067:BIO routines:BIO_connect:connect error:\.\./crypto/bio/bio_sock2\.c:119:\n"
+                        r"connect:errno=111\n", r.output)

@@ -9,12 +9,12 @@ on the same commands and compares.
 """
 from __future__ import annotations
 
-from .. import tlscerts
+from .. import images, ingress, network, tlscerts
 from ..engine import Proc
 from . import program, vfs
 
 VERSION_TEXT = "OpenSSL 3.0.13 30 Jan 2024 (Library: OpenSSL 3.0.13 30 Jan 2024)\n"
-COMMANDS = ("req", "x509", "genrsa", "rsa", "version")
+COMMANDS = ("req", "x509", "genrsa", "rsa", "version", "s_client")
 STORE_SCHEME = ("error:16000069:STORE routines:ossl_store_get0_loader_int:unregistered scheme:"
                 "../crypto/store/store_register.c:237:scheme=file")
 NO_FILE = ("error:80000002:system library:file_open:No such file or directory:"
@@ -302,6 +302,105 @@ class OpenSSL:
         return serial
 
 
+REFUSED = ("error:8000006F:system library:BIO_connect:Connection refused:../crypto/bio/bio_sock2.c:117:"
+           "calling connect()")
+CONNECT_ERROR = "error:10000067:BIO routines:BIO_connect:connect error:../crypto/bio/bio_sock2.c:119:"
+CAFILE_OPEN = ("error:80000002:system library:BIO_new_file:No such file or directory:../crypto/bio/bss_file.c:67:"
+               "calling fopen({path}, r)")
+CAFILE_NOFILE = "error:10000080:BIO routines:BIO_new_file:no such file:../crypto/bio/bss_file.c:75:"
+CAFILE_LOAD = ("error:05880002:x509 certificate routines:X509_load_cert_crl_file_ex:system lib:"
+               "../crypto/x509/by_file.c:229:")
+LOOKUP = "error:10080002:BIO routines:BIO_lookup_ex:system lib:../crypto/bio/bio_addr.c:746:Name or service not known"
+
+
+def s_client(tool: "OpenSSL", args: list[str]) -> int:
+    """apps/s_client.c against the playground's TLS servers (ingress-nginx's 443), its stdin at its end (as
+    with `</dev/null` or `echo |`): the verify callback's lines (apps/lib/s_cb.c verify_callback) on stderr,
+    the session summary (print_stuff) on stdout, DONE. Byte counts are those of a TLS 1.3 handshake with an
+    X25519 key share and an RSA certificate, measured against `openssl s_server`: the client writes 377
+    bytes plus 9 and the name for SNI; it reads 556 bytes plus the certificate's DER (2048-bit key)."""
+    proc, cluster = tool.proc, tool.cluster
+    o = _options(proc, args, flags={"noservername", "showcerts", "quiet", "brief", "tls1_3", "tls1_2"},
+                 values={"connect", "servername", "CAfile", "verify"}, prog="s_client")
+    if o is None:
+        return 1
+    if "showcerts" in o or "brief" in o or "tls1_2" in o:
+        proc.err("podscape: the playground does not simulate -showcerts, -brief or -tls1_2 for openssl s_client\n")
+        return 1
+    trusted: list = []
+    for path in o.get("CAfile", []):       # read before connecting (X509_STORE_load_file)
+        text = proc.host.files.get(proc.host.abspath(path))
+        if text is None:
+            proc.err(tool.error_line(CAFILE_OPEN.format(path=path)) + tool.error_line(CAFILE_NOFILE)
+                     + tool.error_line(CAFILE_LOAD))
+            return 1
+        trusted += tlscerts.load_certs(text)
+    target = o.get("connect", ["localhost:4433"])[-1]
+    host, _, port_text = target.rpartition(":")
+    if not host or not port_text.isdigit():
+        host, port_text = target, "4433"
+    host = host.strip("[]")
+    w = network.walk(cluster, proc.host.files, network.HOST, host, int(port_text))
+    proc.engine.trace(w.as_trace())
+    if w.verdict == "unresolved":
+        proc.err(tool.error_line(LOOKUP) + "connect:errno=22\n")
+        return 1
+    if w.verdict != "ok" or w.backend is None:
+        if w.verdict == "timeout":
+            proc.err("podscape: nothing answers and openssl s_client would wait for the kernel's connect timeout "
+                     "(about two minutes); the playground stops here\n")
+            return 1
+        proc.err(tool.error_line(REFUSED) + tool.error_line(CONNECT_ERROR) + "connect:errno=111\n")
+        return 1
+    b = w.backend
+    if not (b.namespace and images.repository(b.image) == ingress.CONTROLLER_IMAGE_REPO and b.port == 443):
+        proc.err(f"podscape: the playground simulates openssl s_client against ingress-nginx's port 443 only, "
+                 f"not {target}\n")
+        return 1
+    sni = "" if "noservername" in o else o.get("servername", [""])[-1] or ("" if network.is_ip(host) else host)
+    pod = cluster.get("pods", b.namespace, b.pod)
+    cert = ingress.serving_certificate(cluster, pod, sni)
+    if not sni:
+        proc.err("Can't use SSL_get_servername\n")
+    subject = tlscerts.oneline(cert.subject)
+    anchor = next((t for t in trusted if t.subject == cert.issuer and tlscerts.signed_by(cert, t)
+                   and not tlscerts.self_issued(cert)), None)
+    verdict = tlscerts.verify_chain(cert, trusted if (anchor or tlscerts.self_issued(cert)) else [], cluster.now)
+    if anchor is not None:
+        proc.err(f"depth=1 {tlscerts.oneline(anchor.subject)}\nverify return:1\n")
+    # verify_callback prints the notBefore/notAfter of a date error with the error and again on the last call
+    dated = {9: f"notBefore={tlscerts.asn1_time(cert.not_valid_before_utc)}\n",
+             10: f"notAfter={tlscerts.asn1_time(cert.not_valid_after_utc)}\n"}.get(verdict.code, "")
+    if not verdict.ok:
+        proc.err(f"depth=0 {subject}\nverify error:num={verdict.code}:{verdict.reason}\n{dated}verify return:1\n")
+        if verdict.code == 20:
+            verdict = tlscerts.Verdict(False, "unable to verify the first certificate", 21)
+            proc.err(f"depth=0 {subject}\nverify error:num=21:unable to verify the first certificate\n"
+                     "verify return:1\n")
+    proc.err(f"depth=0 {subject}\n{dated}verify return:1\n")
+    pub = cert.public_key()
+    bits = pub.key_size      # type: ignore[union-attr]
+    der = len(tlscerts.cert_der(cert))
+    read = der + 556 + (bits // 8 - 256)
+    written = 377 + (9 + len(sni) if sni else 0)
+    nb, na = tlscerts.asn1_time(cert.not_valid_before_utc), tlscerts.asn1_time(cert.not_valid_after_utc)
+    proc.out("CONNECTED(00000003)\n---\nCertificate chain\n"
+             f" 0 s:{subject}\n   i:{tlscerts.oneline(cert.issuer)}\n"
+             f"   a:PKEY: rsaEncryption, {bits} (bit); sigalg: RSA-SHA256\n"
+             f"   v:NotBefore: {nb}; NotAfter: {na}\n---\nServer certificate\n{tlscerts.cert_pem(cert)}"
+             f"subject={subject}\nissuer={tlscerts.oneline(cert.issuer)}\n---\n"
+             "No client certificate CA names sent\nPeer signing digest: SHA256\nPeer signature type: RSA-PSS\n"
+             "Server Temp Key: X25519, 253 bits\n---\n"
+             f"SSL handshake has read {read} bytes and written {written} bytes\n"
+             + ("Verification: OK\n" if verdict.ok else f"Verification error: {verdict.reason}\n")
+             + "---\nNew, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384\n"
+             f"Server public key is {bits} bit\nSecure Renegotiation IS NOT supported\nCompression: NONE\n"
+             "Expansion: NONE\nNo ALPN negotiated\nEarly data was not sent\n"
+             f"Verify return code: {verdict.code} ({'ok' if verdict.ok else verdict.reason})\n---\n")
+    proc.err("DONE\n")
+    return 0
+
+
 def _hex_bytes(n: int) -> str:
     """i2a_ASN1_INTEGER: a serial as whole bytes in upper-case hex (`0CFF...`, never an odd digit count)."""
     return n.to_bytes((n.bit_length() + 7) // 8 or 1, "big").hex().upper()
@@ -357,13 +456,15 @@ def openssl(proc: Proc) -> int:
         proc.out(VERSION_TEXT)
         return 0
     if cmd not in COMMANDS:
-        if cmd in ("s_client", "verify", "genpkey", "pkey", "ecparam", "dgst", "enc", "rand", "ca", "s_server"):
+        if cmd in ("verify", "genpkey", "pkey", "ecparam", "dgst", "enc", "rand", "ca", "s_server"):
             proc.err(f"podscape: the playground does not simulate openssl {cmd}\n")
             return 1
         proc.err(f"Invalid command '{cmd}'; type \"help\" for a list.\n")
         return 1
     tool = OpenSSL(proc)
     try:
+        if cmd == "s_client":
+            return s_client(tool, args[1:])
         return int(getattr(tool, cmd)(args[1:]))
     except Fail:
         return 1
