@@ -186,3 +186,15 @@ def test_kubectl_refuses_a_key_that_is_not_the_certificates():
     assert (r.output, r.exit_code) == ("error: tls: private key does not match public key\n", 1)
     r = e.run("kubectl create secret tls t --cert=tls.crt --key=tls.key")
     assert (r.output, r.exit_code) == ("secret/t created\n", 0)
+
+
+@needs_openssl
+@pytest.mark.parametrize("bits", [1024, 3072, 4096])
+def test_other_key_sizes_are_valid_keys_of_that_size(tmp_path, bits):
+    e = engine()
+    assert run_sim(e, f"openssl genrsa -out k.pem {bits}") == ("", "", 0)
+    export(e, tmp_path, "k.pem")
+    assert run_real(tmp_path, "openssl rsa -in k.pem -check -noout") == ("RSA key ok\n", "", 0)
+    modulus = run_sim(e, "openssl rsa -in k.pem -noout -modulus")[0]
+    assert modulus == run_real(tmp_path, "openssl rsa -in k.pem -noout -modulus")[0]
+    assert int(modulus.split("=", 1)[1], 16).bit_length() == bits
