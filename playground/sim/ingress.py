@@ -24,10 +24,11 @@ Routing as the controller's generated nginx.conf does it:
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 
-from . import images, network, saferegex, webcontent
+from . import images, network, saferegex, tlscerts, webcontent
 from .cluster import Cluster, parse_rfc3339
 
 CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
@@ -289,6 +290,113 @@ def redirects_to_https(cluster: Cluster, route: Route) -> bool:
     return False
 
 
+# ---- TLS: which certificate the controller presents (controller.go createServers, v1.14.1) ----------
+FAKE_CN = "Kubernetes Ingress Controller Fake Certificate"
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")    # the ConfigMap's defaults
+_FAKE: dict[str, object] = {}
+
+
+def fake_certificate(cluster: Cluster, pod: dict | None):
+    """The self-signed certificate the controller makes for itself when it starts (GetFakeSSLCert): a key
+    and serial per controller pod, valid for a year from the pod's start."""
+    meta = (pod or {}).get("metadata") or {}
+    uid = meta.get("uid") or "none"
+    cert = _FAKE.get(uid)
+    if cert is None:
+        seed = int.from_bytes(hashlib.sha256(f"ingress-nginx-fake:{uid}".encode()).digest()[:8], "big")
+        start = (pod or {}).get("status", {}).get("startTime") or meta.get("creationTimestamp")
+        now = parse_rfc3339(start) if start else cluster.now
+        cert = tlscerts.go_fake_certificate(tlscerts.rsa_key(seed), now, seed >> 1 | 1, "ingress.local")
+        if len(_FAKE) > 32:
+            _FAKE.clear()
+        _FAKE[uid] = cert
+    return cert
+
+
+def _secret_certificate(cluster: Cluster, namespace: str, name: str):
+    """The store's local SSL certificate for a Secret: its tls.crt and tls.key, parsed and matching."""
+    secret = cluster.get("secrets", namespace, name)
+    data = (secret or {}).get("data") or {}
+    try:
+        crt = base64.b64decode(data.get("tls.crt", "")).decode()
+        key = base64.b64decode(data.get("tls.key", "")).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    cert, private = tlscerts.load_cert(crt), tlscerts.load_key(key)
+    if cert is None or private is None or not tlscerts.same_public_key(cert, private):
+        return None
+    return cert
+
+
+def _tls_secret_name(cluster: Cluster, ing: dict, host: str) -> str:
+    """extractTLSSecretName: the secret of a tls entry listing the host, else one whose certificate is valid
+    for the host."""
+    tls_list = (ing.get("spec") or {}).get("tls") or []
+    for tls in tls_list:
+        if host in [h.lower() for h in tls.get("hosts") or []]:
+            return tls.get("secretName") or ""
+    for tls in tls_list:
+        if not tls.get("secretName"):
+            continue
+        cert = _secret_certificate(cluster, ing["metadata"]["namespace"], tls["secretName"])
+        if cert is not None and tlscerts.go_verify_hostname(cert, host):
+            return tls["secretName"]
+    return ""
+
+
+def certificate_for(cluster: Cluster, ing: dict, host: str) -> tuple[object | None, list[tuple[str, str]]]:
+    """The certificate createServers gives one host of an Ingress with a tls section (None: the default one)
+    and the warnings it logs on the way, as (source line, message)."""
+    name = _tls_secret_name(cluster, ing, host)
+    if not name:
+        return None, []
+    key = f"{ing['metadata']['namespace']}/{name}"
+    cert = _secret_certificate(cluster, ing["metadata"]["namespace"], name)
+    if cert is None:
+        return None, [("controller.go:1455", f'Error getting SSL certificate "{key}": local SSL certificate {key} '
+                                             "was not found. Using default certificate")]
+    if tlscerts.go_verify_hostname(cert, host):
+        return cert, []
+    warnings = [("controller.go:1469", f'Unexpected error validating SSL certificate "{key}" for server "{host}": '
+                                       f"{tlscerts.go_hostname_error(cert, host)}"),
+                ("controller.go:1470", "Validating certificate against DNS names. This will be deprecated in a "
+                                       "future version")]
+    # certificate.go verifyHostname: the DNS names when there are any (then the Common Name is ignored)
+    dns, _ = tlscerts.san_names(cert)
+    if any(tlscerts.host_matches(n, host) for n in (dns or [tlscerts.common_name(cert.subject) or ""])):
+        return cert, warnings
+    warnings += [("controller.go:1475", f'SSL certificate "{key}" does not contain a Common Name or Subject '
+                                        f'Alternative Name for server "{host}": '
+                                        f"{tlscerts.go_hostname_error(cert, host)}"),
+                 ("controller.go:1476", "Using default certificate")]
+    return None, warnings
+
+
+def serving_certificate(cluster: Cluster, pod: dict | None, sni: str):
+    """The certificate the controller's nginx presents for a TLS handshake with this SNI (none: an IP)."""
+    host = (sni or "").lower().rstrip(".")
+    if host:
+        for ing in served_ingresses(cluster):
+            hosts = {(r.get("host") or "").lower() for r in (ing.get("spec") or {}).get("rules") or []}
+            if host not in hosts or not (ing.get("spec") or {}).get("tls"):
+                continue
+            cert, _ = certificate_for(cluster, ing, host)
+            return cert if cert is not None else fake_certificate(cluster, pod)
+    return fake_certificate(cluster, pod)
+
+
+def tls_warnings(cluster: Cluster, ing: dict) -> list[tuple[str, str]]:
+    """What the controller logs about this Ingress's certificates when it syncs it."""
+    out: list[tuple[str, str]] = []
+    if not (ing.get("spec") or {}).get("tls"):
+        return out
+    for rule in (ing.get("spec") or {}).get("rules") or []:
+        host = (rule.get("host") or "").lower()
+        if host:
+            out += certificate_for(cluster, ing, host)[1]
+    return out
+
+
 def _proxied(up: webcontent.Response, now: float) -> webcontent.Response:
     """An upstream answer as nginx relays it: its own Date, no Server, Connection: keep-alive."""
     up_headers = {k.lower(): (k, v) for k, v in up.headers}
@@ -313,7 +421,7 @@ def _service_port(svc: dict, port: dict) -> dict | None:
     return None
 
 
-def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request, now: float
+def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request, now: float, listen: int = 80
             ) -> tuple[webcontent.Response | int, network.Walk | None]:
     """From the controller pod to one endpoint of the backend Service (ingress-nginx balances over the
     endpoints itself, not through the ClusterIP). Returns the upstream's answer or an error code."""
@@ -351,7 +459,7 @@ def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request,
     if not w.ok or w.backend is None:
         return (504 if w.verdict == "timeout" else 502), w
     up_req = webcontent.Request(method=req.method, path=req.path, host=req.host,
-                                headers=_forwarded(req, source.ip), client_ip=source.ip, body=req.body)
+                                headers=_forwarded(req, source.ip, listen), client_ip=source.ip, body=req.body)
     b = w.backend
     up = webcontent.serve(b.image, b.port, up_req, now, b.pod, b.ip,
                           webcontent.ServeContext(cluster, {}, target))     # the pod's process answers
@@ -359,12 +467,13 @@ def _onward(ctx: webcontent.ServeContext, route: Route, req: webcontent.Request,
     return up, w
 
 
-def _forwarded(req: webcontent.Request, controller_ip: str) -> list[tuple[str, str]]:
+def _forwarded(req: webcontent.Request, controller_ip: str, port: int = 80) -> list[tuple[str, str]]:
     """The headers ingress-nginx sends upstream (proxy_set_header lines of its template)."""
+    scheme = "https" if port == 443 else "http"
     out = [("Host", req.host or "")]
     out += [("X-Request-ID", "0" * 32), ("X-Real-IP", req.client_ip), ("X-Forwarded-For", req.client_ip),
-            ("X-Forwarded-Host", req.host or ""), ("X-Forwarded-Port", "80"), ("X-Forwarded-Proto", "http"),
-            ("X-Forwarded-Scheme", "http"), ("X-Scheme", "http")]
+            ("X-Forwarded-Host", req.host or ""), ("X-Forwarded-Port", str(port)), ("X-Forwarded-Proto", scheme),
+            ("X-Forwarded-Scheme", scheme), ("X-Scheme", scheme)]
     out += [(k, v) for k, v in req.headers if k.lower() not in ("host", "connection")]
     return out
 
@@ -385,9 +494,12 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
         resp = _error(404, req, now)
         upstream, walk = "upstream-default-backend", None
     else:
-        got, walk = _onward(ctx, route, req, now)
+        got, walk = _onward(ctx, route, req, now, port)
         resp = _error(got, req, now) if isinstance(got, int) else _proxied(got, now)
         upstream = f"{route.namespace}-{backend_label(route.backend).replace(':', '-')}"
+    if port == 443 and _has_certificate(cluster, route.server):
+        # lua_ingress.lua header(): HSTS when a certificate is configured for the request's host (hsts: true)
+        resp.headers.append(HSTS)
     if walk is not None and ctx.trace is not None:
         # the request that reached this controller goes on from it: one path host -> ... -> pod
         ctx.trace(walk.as_trace() | {"continues": True})
@@ -396,6 +508,15 @@ def serve_controller(ctx: webcontent.ServeContext, image: str, port: int, req: w
         network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
                               _access_line(req, resp, now, upstream, walk))
     return resp
+
+
+def _has_certificate(cluster: Cluster, server: str) -> bool:
+    """Whether createServers gave this server a certificate (an Ingress of the host has a tls section)."""
+    for ing in served_ingresses(cluster):
+        hosts = {(r.get("host") or "").lower() for r in (ing.get("spec") or {}).get("rules") or []}
+        if server in hosts and (ing.get("spec") or {}).get("tls"):
+            return True
+    return False
 
 
 # nginx links the Alpine `pcre` (PCRE 8.45) in ingress-nginx's image: its codes for what PCRE2 reports

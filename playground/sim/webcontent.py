@@ -219,10 +219,12 @@ class Response:
     log_line: str = ""                  # what the server writes to its access log (stdout)
     empty_reply: bool = False           # the peer closed without an HTTP answer
     raw: str | None = None              # a non-HTTP greeting (HTTP/0.9 to curl)
+    http_version: str = "1.1"           # "2": as curl prints an HTTP/2 answer (`HTTP/2 200 `, no reason)
 
     def head(self) -> str:
         """Status line and headers, CRLF-terminated, with the blank line."""
-        lines = [f"HTTP/1.1 {self.status} {self.reason}"] + [f"{k}: {v}" for k, v in self.headers]
+        status = f"HTTP/2 {self.status} " if self.http_version == "2" else f"HTTP/1.1 {self.status} {self.reason}"
+        lines = [status] + [f"{k}: {v}" for k, v in self.headers]
         return "\r\n".join(lines) + "\r\n\r\n"
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 
-from .. import controllers, ingress as routing
+from .. import controllers, ingress as routing, network
 from ..cluster import Cluster, parse_rfc3339, rfc3339
 from ..controllers import NODE_IP, record_event
 
@@ -297,6 +298,7 @@ def sync(cluster: Cluster) -> bool:
         if mark is None or mark.get("gen") != gen:
             record_event(cluster, ing, "Normal", "Sync", "Scheduled for sync", EVENT_SOURCE)
             seen[key] = mark = {"gen": gen, "at": max(cluster.now, ready_at)}
+            _log_tls_warnings(cluster, pods, ing)
             changed = True
         lb = (ing.get("status") or {}).get("loadBalancer") or {}
         if not lb.get("ingress") and cluster.now < mark["at"] + STATUS_SYNC_SECONDS:
@@ -310,6 +312,21 @@ def sync(cluster: Cluster) -> bool:
     for key in [k for k in seen if k not in live]:
         del seen[key]
     return changed
+
+
+def _log_tls_warnings(cluster: Cluster, pods: list[dict], ing: dict) -> None:
+    """The klog warnings the controller writes while it builds the servers of an Ingress with a tls section
+    whose Secret is missing, invalid or not valid for a host (controller.go createServers, v1.14.1)."""
+    warnings = routing.tls_warnings(cluster, ing)
+    if not warnings:
+        return
+    t = time.gmtime(cluster.now)
+    for pod in pods:
+        for k, (where, message) in enumerate(warnings):
+            micros = (int(cluster.now * 1_000_000) + 4_211 + 97 * k) % 1_000_000
+            stamp = f"W{t.tm_mon:02d}{t.tm_mday:02d} {time.strftime('%H:%M:%S', t)}.{micros:06d}"
+            network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
+                          f"{stamp}       7 {where}] {message}")
 
 
 def default_class_admission(cluster: Cluster, obj: dict, old: dict | None) -> None:

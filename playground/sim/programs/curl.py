@@ -10,7 +10,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from .. import network, webcontent
+from .. import images, ingress, network, tlscerts, webcontent
 from ..engine import Proc
 from . import program
 
@@ -393,6 +393,7 @@ class Transfer:
     elapsed_ms: int = 0
     local_port: int = 0
     method: str = "GET"
+    http2: bool = False
 
 
 class Curl:
@@ -557,6 +558,14 @@ class Curl:
                                                            ("X-Content-Type-Options", "nosniff"),
                                                            ("Date", webcontent.http_date(now)),
                                                            ("Content-Length", "19")], "404 page not found\n")
+            elif not daemon and images.repository(backend.image) == ingress.CONTROLLER_IMAGE_REPO and \
+                    webcontent.listens(backend.image).get(backend.port) == "https":
+                if not self._ingress_handshake(t, url, backend):
+                    return
+                t.http2 = True
+                t.response = _as_h2(webcontent.serve(backend.image, backend.port, req, now, backend.pod, backend.ip,
+                                                     self._context(backend)))
+                network.record_access(cluster, backend.namespace, backend.pod, t.response.log_line)
             elif not daemon and webcontent.listens(backend.image).get(backend.port) == "https":
                 self._tls_trace()
                 if not self.o.insecure:     # ingress-nginx's default "Fake Certificate" is self-signed
@@ -579,7 +588,7 @@ class Curl:
                                           self._context(backend))
             network.record_access(cluster, backend.namespace, backend.pod, t.response.log_line)
         resp = t.response
-        self._send_trace(method, url, hdrs, req.body)
+        self._send_trace(method, url, hdrs, req.body, t.http2)
         if resp.raw is not None:
             t.code, t.error = 1, "Received HTTP/0.9 when not allowed"
             return
@@ -604,13 +613,93 @@ class Curl:
         self.info(" CAfile: /etc/ssl/certs/ca-certificates.crt")
         self.info(" CApath: /etc/ssl/certs")
 
-    def _send_trace(self, method: str, url: Url, hdrs: list[tuple[str, str]], body: str) -> None:
+    def _send_trace(self, method: str, url: Url, hdrs: list[tuple[str, str]], body: str, h2: bool = False) -> None:
         if not self.o.verbose:
             return
-        lines = [f"{method} {url.path} HTTP/1.1"] + [f"{k}: {v}" for k, v in hdrs] + [""]
+        if h2:      # lib/http2.c: the request as HTTP/2 pseudo-headers, then the HTTP/1-style dump
+            self.info("using HTTP/2")
+            self.info(f"[HTTP/2] [1] OPENED stream for {url.text()}")
+            pseudo = [(":method", method), (":scheme", "https"), (":authority", url.host_header()),
+                      (":path", url.path)] + [(k.lower(), v) for k, v in hdrs if k.lower() != "host"]
+            for k, v in pseudo:
+                self.info(f"[HTTP/2] [1] [{k}: {v}]")
+        lines = [f"{method} {url.path} HTTP/{'2' if h2 else '1.1'}"] + [f"{k}: {v}" for k, v in hdrs] + [""]
         self.proc.err("".join(f"> {line}\r\n" for line in lines))
         if body:
             self.proc.err("} " + f"[{len(body)} bytes data]\n")
+
+    def _ingress_handshake(self, t: Transfer, url: Url, backend: network.Backend) -> bool:
+        """TLS 1.3 with ingress-nginx: it presents the certificate its Ingresses give the SNI host (or its
+        Fake Certificate); curl checks it against --cacert (or the system store, which has none of the
+        playground's CAs) and then the host name (lib/vtls/openssl.c: ossl_verifyhost)."""
+        cluster = self.proc.cluster
+        pod = cluster.get("pods", backend.namespace, backend.pod)
+        sni = "" if network.is_ip(url.host) else url.host
+        cert = ingress.serving_certificate(cluster, pod, sni)
+        trusted: list = []
+        if self.o.cacert:
+            pem = self.proc.host.files.get(self.proc.host.abspath(self.o.cacert))
+            trusted = tlscerts.load_certs(pem) if pem else []
+            if not trusted:
+                t.code, t.error = 77, f"error setting certificate file: {self.o.cacert}"
+                return False
+        verdict = tlscerts.verify_chain(cert, trusted, cluster.now)
+        self.info("ALPN: curl offers h2,http/1.1")
+        self.info("TLSv1.3 (OUT), TLS handshake, Client hello (1):")
+        self.info(f" CAfile: {self.o.cacert or '/etc/ssl/certs/ca-certificates.crt'}")
+        self.info(" CApath: /etc/ssl/certs")
+        self.info("TLSv1.3 (IN), TLS handshake, Server hello (2):")
+        self.info("TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):")
+        self.info("TLSv1.3 (IN), TLS handshake, Certificate (11):")
+        if not verdict.ok and not self.o.insecure:
+            alert = "certificate expired (557)" if verdict.code == 10 else "unknown CA (560)"
+            self.info(f"TLSv1.3 (OUT), TLS alert, {alert}:")
+            t.code, t.error = 60, f"SSL certificate problem: {verdict.reason}"
+            return False
+        self.info("TLSv1.3 (IN), TLS handshake, CERT verify (15):")
+        self.info("TLSv1.3 (IN), TLS handshake, Finished (20):")
+        self.info("TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):")
+        self.info("TLSv1.3 (OUT), TLS handshake, Finished (20):")
+        self.info("SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / X25519 / RSASSA-PSS")
+        self.info("ALPN: server accepted h2")
+        self.info("Server certificate:")
+        self.info(f" subject: {tlscerts.oneline(cert.subject, '; ', '=')}")
+        self.info(f" start date: {tlscerts.asn1_time(cert.not_valid_before_utc)}")
+        self.info(f" expire date: {tlscerts.asn1_time(cert.not_valid_after_utc)}")
+        problem = self._hostname_problem(cert, url.host)
+        if problem and not self.o.insecure:
+            t.code, t.error = 60, problem
+            return False
+        self.info(f" issuer: {tlscerts.oneline(cert.issuer, '; ', '=')}")
+        if verdict.ok:
+            self.info(" SSL certificate verify ok.")
+        else:
+            self.info(f" SSL certificate verify result: {verdict.reason} ({verdict.code}), continuing anyway.")
+        key_bits = cert.public_key().key_size       # type: ignore[union-attr]
+        # infof_certstack: EVP_PKEY_get_security_bits (ossl_ifc_ffc_compute_security_bits for RSA)
+        sec = next((b for size, b in ((15360, 256), (8192, 200), (7680, 192), (6144, 176), (4096, 152),
+                                      (3072, 128), (2048, 112), (1024, 80)) if key_bits >= size), 0)
+        self.info(f"  Certificate level 0: Public key type RSA ({key_bits}/{sec} Bits/secBits), signed using "
+                  "sha256WithRSAEncryption")
+        return True
+
+    def _hostname_problem(self, cert, host: str) -> str | None:
+        """ossl_verifyhost: the subjectAltName names when there are any, else the last Common Name."""
+        dns, ips = tlscerts.san_names(cert)
+        is_ip = network.is_ip(host)
+        if dns or ips:
+            names = ips if is_ip else dns
+            hit = next((n for n in names if (n == host if is_ip else tlscerts.host_matches(n, host))), None)
+            if hit is not None:
+                self.info(f' subjectAltName: host "{host}" matched cert\'s "{hit}"')
+                return None
+            self.info(f" subjectAltName does not match {host}")
+            return f"SSL: no alternative certificate subject name matches target host name '{host}'"
+        cn = tlscerts.common_name(cert.subject) or ""
+        if tlscerts.host_matches(cn, host):
+            self.info(f" common name: {cn} (matched)")
+            return None
+        return f"SSL: certificate subject name '{cn}' does not match target host name '{host}'"
 
     def _apiserver(self, req: webcontent.Request, now: float) -> webcontent.Response:
         from .. import apiserver_http
@@ -658,6 +747,13 @@ class Curl:
         return min(picks) if picks else None
 
 
+def _as_h2(resp: webcontent.Response) -> webcontent.Response:
+    """A response as curl shows one that came over HTTP/2 (lib/http2.c): the status line `HTTP/2 200 `,
+    header names in lower case as HPACK carries them, no hop-by-hop Connection header."""
+    headers = [(k.lower(), v) for k, v in resp.headers if k.lower() not in ("connection", "keep-alive")]
+    return webcontent.Response(resp.status, "", headers, resp.body, resp.log_line, http_version="2")
+
+
 # ---- -w ---------------------------------------------------------------------------------------------
 def write_out(fmt: str, t: Transfer, proc: Proc) -> str:
     resp = t.response
@@ -673,7 +769,7 @@ def write_out(fmt: str, t: Transfer, proc: Proc) -> str:
         "url_effective": url.text() if url else "", "url": url.text() if url else "",
         "num_redirects": str(t.redirects), "exitcode": str(t.code), "errormsg": t.error,
         "method": t.method, "scheme": (url.scheme.upper() if url else ""),
-        "http_version": "1.1" if t.status else "0", "num_connects": "1" if t.status else "0",
+        "http_version": ("2" if t.http2 else "1.1") if t.status else "0", "num_connects": "1" if t.status else "0",
         "time_total": f"{t.elapsed_ms / 1000:.6f}", "time_connect": f"{t.elapsed_ms / 2000:.6f}",
         "time_namelookup": "0.000010", "time_starttransfer": f"{t.elapsed_ms / 1000:.6f}",
         "time_appconnect": "0.000000", "time_pretransfer": f"{t.elapsed_ms / 2000:.6f}",

@@ -2,9 +2,9 @@
 
 Objects are built as kubectl builds them (pkg/cmd/create/create_*.go) and go through the same submit path as
 the other generators (dry runs print them; otherwise the API server stores them).
-`secret tls` reads --cert/--key from the learner's machine and checks their PEM shape as Go's
-tls.X509KeyPair does first (blocks present and not swapped); it cannot check that the key matches the
-certificate, which needs real cryptography.
+`secret tls` reads --cert/--key from the learner's machine and checks them as Go's tls.X509KeyPair does
+(crypto/tls/tls.go): PEM blocks present and not swapped, a key that parses, and a key whose public half is
+the certificate's.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import base64
 import json
 import re
 
+from ... import tlscerts
 from .create import prepare, require_flags, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -61,6 +62,14 @@ def check_key_pair(cert: str, key: str) -> None:
             raise KubectlError("tls: found a certificate rather than a key in the PEM for the private key")
         raise KubectlError(f"tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after "
                            f"skipping PEM blocks of the following types: {keys}")
+    parsed = tlscerts.load_cert(cert)
+    if parsed is None:
+        raise KubectlError("x509: malformed certificate")
+    private = tlscerts.load_key(key)
+    if private is None:
+        raise KubectlError("tls: failed to parse private key")
+    if not tlscerts.same_public_key(parsed, private):
+        raise KubectlError("tls: private key does not match public key")
 
 
 def _b64(text: str) -> str:
