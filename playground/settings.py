@@ -148,13 +148,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker that fell two seconds behind with 500 learners' diagrams lost pushes (load.py's push_missing).
 # Messages still expire after 60 s, which bounds what the queue can hold.
 CHANNEL_CAPACITY = int(os.environ.get("PODSCAPE_CHANNEL_CAPACITY", "100000"))
+# Redis connections one worker's channel layer may hold at once. redis-py's pool defaults to 100 and then
+# raises "Too many connections": when a class of 200 closed its pages, each of a worker's ~200 sockets
+# leaving its groups at once took one, and 167 of them failed (load.py's worker logs), leaving dead
+# channels in the groups; the diagram push of a command typed in that moment could be lost with them.
+CHANNEL_REDIS_CONNECTIONS = int(os.environ.get("PODSCAPE_CHANNEL_REDIS_CONNECTIONS", "1000"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 times reads out after 5 s by default, exactly channels_redis' 5 s blocking pop: an
             # idle socket's receive then dies with "Timeout reading" (close 1011). Allow longer reads.
-            "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
+            "CONFIG": {"hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30,
+                                  "max_connections": CHANNEL_REDIS_CONNECTIONS}],
                        # CHANNEL_PREFIX: separate deployments (or test stacks) sharing one Redis
                        "prefix": os.environ.get("CHANNEL_PREFIX", "asgi"),
                        "capacity": CHANNEL_CAPACITY},
