@@ -12,6 +12,7 @@ import hashlib
 import heapq
 import json
 import sys
+from typing import Callable
 
 from . import autoscaling, batch, coredns, defaults, disruption, images, resources as res, systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
@@ -565,15 +566,31 @@ def _ends_after(cluster: Cluster, pod: dict, container: dict, started: float) ->
 
 def _end_commands(cluster: Cluster) -> bool:
     """End the containers whose command has run its course by now (the clock moved past their due time)."""
-    due = cluster.runtime.get("exits")
+    def end(pod: dict, when: float) -> bool:
+        running = _running(pod)
+        _crash(cluster, pod, rfc3339(when), started=running[0]["state"]["running"].get("startedAt"))
+        cluster.touch(pod)
+        return True
+    return _when_due(cluster, "exits", end, alive=lambda pod: bool(_running(pod)))
+
+
+def _running(pod: dict) -> list[dict]:
+    css = (pod.get("status") or {}).get("containerStatuses") or []
+    return [cs for cs in css if "running" in (cs.get("state") or {})]
+
+
+def _when_due(cluster: Cluster, table: str, act: Callable[[dict, float], bool],
+              alive: Callable[[dict], bool] = lambda pod: True) -> bool:
+    """Run `act` for each pod of the runtime's due-table ({pod key: time}) whose time has come, with the
+    cluster's clock set to that time (the kubelet acted then: its events and states say so); a pod still
+    waiting asks for a wake-up, and one that is gone (or no longer `alive`) leaves the table."""
+    due = cluster.runtime.get(table)
     if not due:
         return False
     changed = False
     for key, when in sorted(due.items()):
         pod = cluster.objects.get("pods", {}).get(key)
-        css = ((pod or {}).get("status") or {}).get("containerStatuses") or []
-        running = [cs for cs in css if "running" in (cs.get("state") or {})]
-        if pod is None or pod["metadata"].get("deletionTimestamp") or not running:
+        if pod is None or pod["metadata"].get("deletionTimestamp") or not alive(pod):
             del due[key]
             continue
         if when > cluster.now:
@@ -582,11 +599,9 @@ def _end_commands(cluster: Cluster) -> bool:
         del due[key]
         now, cluster.now = cluster.now, when
         try:
-            _crash(cluster, pod, rfc3339(when), started=running[0]["state"]["running"].get("startedAt"))
-            cluster.touch(pod)
+            changed |= act(pod, when)
         finally:
             cluster.now = now
-        changed = True
     return changed
 
 
@@ -781,70 +796,45 @@ def _duration(seconds: int) -> str:
 def _restart_crashed(cluster: Cluster) -> bool:
     """Restart the crash-looping containers whose back-off has run out, as often as the clock allows: each
     start runs the command again, which exits again (processes.exit_code), and the next back-off doubles."""
-    due = cluster.runtime.get("backoff")
-    if not due:
-        return False
-    changed = False
-    for key, when in sorted(due.items()):
-        pod = cluster.objects.get("pods", {}).get(key)
-        if pod is None or pod["metadata"].get("deletionTimestamp"):
-            del due[key]
-            continue
-        if when > cluster.now:
-            _wake_for(cluster, pod, when)
-            continue
-        del due[key]
-        now, cluster.now = cluster.now, when     # the kubelet acted then: its events and states say so
-        try:
-            changed |= _restart_one(cluster, pod, when)
-        finally:
-            cluster.now = now
-    return changed
+    return _when_due(cluster, "backoff", lambda pod, when: _restart_one(cluster, pod, when))
 
 
 def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
-    if True:
-        status = pod.get("status") or {}
-        css = status.get("containerStatuses") or []
-        if not any((cs.get("state") or {}).get("waiting", {}).get("reason") in ("CrashLoopBackOff", "RunContainerError")
-                   for cs in css):
-            return False
-        from .processes import start_error
-        started = rfc3339(when)
-        cannot_run = start_error(pod["spec"]["containers"][0]) if pod["spec"].get("containers") else None
-        for c, cs in zip(pod["spec"].get("containers") or [], css):
-            record_event(cluster, pod, "Normal", "Pulled",
-                         f'Container image "{c["image"]}" already present on machine', "kubelet")
-            record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
-            if not cannot_run:
-                record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
-            cs["containerID"] = f"docker://{cluster.hex_id(64)}"
-        code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
-            and coredns.start_error(cluster) else None
-        if cannot_run:
-            _crash(cluster, pod, started, 127, cannot_run=cannot_run)
-            cluster.touch(pod)
-            return True
-        if code is None and pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]):
-            for cs in css:                       # the Corefile was fixed: this start stays up
-                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
-            for cond in status.get("conditions") or []:
-                if cond["type"] in ("Ready", "ContainersReady"):
-                    cond.update(status="True", lastTransitionTime=started)
-                    cond.pop("reason", None)
-                    cond.pop("message", None)
-        elif code is None and _ends_after(cluster, pod, pod["spec"]["containers"][0], when):
-            for cs in css:                       # this start runs its command again, for its time
-                cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
-            for cond in status.get("conditions") or []:
-                if cond["type"] in ("Ready", "ContainersReady"):
-                    cond.update(status="True", lastTransitionTime=started)
-                    cond.pop("reason", None)
-                    cond.pop("message", None)
-        else:
-            _crash(cluster, pod, started, code)
+    status = pod.get("status") or {}
+    css = status.get("containerStatuses") or []
+    if not any((cs.get("state") or {}).get("waiting", {}).get("reason") in ("CrashLoopBackOff", "RunContainerError")
+               for cs in css):
+        return False
+    from .processes import start_error
+    started = rfc3339(when)
+    cannot_run = start_error(pod["spec"]["containers"][0]) if pod["spec"].get("containers") else None
+    for c, cs in zip(pod["spec"].get("containers") or [], css):
+        record_event(cluster, pod, "Normal", "Pulled",
+                     f'Container image "{c["image"]}" already present on machine', "kubelet")
+        record_event(cluster, pod, "Normal", "Created", f"Created container: {c['name']}", "kubelet")
+        if not cannot_run:
+            record_event(cluster, pod, "Normal", "Started", f"Started container {c['name']}", "kubelet")
+        cs["containerID"] = f"docker://{cluster.hex_id(64)}"
+    code = 1 if pod["spec"].get("containers") and coredns.is_coredns(pod["spec"]["containers"][0]) \
+        and coredns.start_error(cluster) else None
+    if cannot_run:
+        _crash(cluster, pod, started, 127, cannot_run=cannot_run)
         cluster.touch(pod)
         return True
+    # this start stays up: CoreDNS's Corefile was fixed, or the command runs again, for its time
+    if code is None and (coredns.is_coredns(pod["spec"]["containers"][0])
+                         or _ends_after(cluster, pod, pod["spec"]["containers"][0], when)):
+        for cs in css:
+            cs.update(state={"running": {"startedAt": started}}, started=True, ready=True)
+        for cond in status.get("conditions") or []:
+            if cond["type"] in ("Ready", "ContainersReady"):
+                cond.update(status="True", lastTransitionTime=started)
+                cond.pop("reason", None)
+                cond.pop("message", None)
+    else:
+        _crash(cluster, pod, started, code)
+    cluster.touch(pod)
+    return True
 
 
 def _image_ref(image: str) -> str:
