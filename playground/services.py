@@ -634,32 +634,36 @@ def diagram_options(sandbox: Sandbox) -> dict:
 
 def hello(sandbox: Sandbox) -> dict:
     """The WebSocket's first message: everything a freshly opened page needs."""
-    elements = store.engines.elements(sandbox)
+    elements, wake = store.engines.elements(sandbox), None
     if elements is None:
-        elements = _load_for_page(sandbox)
+        elements, wake = _load_for_page(sandbox)
+    elif _has_jobs(sandbox):
+        wake = wake_delay(store.load_engine(sandbox))
     return {"type": "hello", "prompt": prompt(sandbox), "elements": elements,
             "history": sandbox.history(), "scrollback": scrollback(sandbox), "editor": pending_editor(sandbox),
             "lesson": lesson_state(sandbox), "version": sandbox.version, "diagram": diagram_options(sandbox),
-            "sessions": sessions(sandbox), "wake": wake_delay(sandbox), "fresh_prompt": Host().prompt()}
+            "sessions": sessions(sandbox), "wake": wake, "fresh_prompt": Host().prompt()}
 
 
-def _load_for_page(sandbox: Sandbox) -> list[dict]:
+def _load_for_page(sandbox: Sandbox) -> tuple[list[dict], float | None]:
     """The diagram of a sandbox this worker has not cached, for a page that is opening.
 
     The engine is loaded once and offered to the cache: the learner's next command would load it again
     (and the page's second socket, the diagram, builds the same elements). When a class opens a lesson at
     once, every learner's hellos and first commands queued behind three loads each (README "Load figures").
     Kept only if no command was written between the row and the objects read (a write bumps the version);
-    the elements are taken before the entry is shared, as a command may then take and update it."""
+    the elements (and the running jobs' next wake-up) are taken before the entry is shared, as a command
+    may then take and update it."""
     engine = store.load_engine(sandbox)
     # the entry keeps its own copy of the row: a command that takes it updates that row as it saves, while
     # this hello goes on reading its own
     entry = store.Entry(sandbox.version, sandbox.created, engine, store.stamps(engine),
                         topology_delta.Diagram.build(engine), sandbox=copy.copy(sandbox))
     elements = entry.diagram.elements()
+    wake = wake_delay(engine) if _has_jobs(sandbox) else None
     if Sandbox.objects.filter(pk=sandbox.pk, version=sandbox.version).exists():
         store.engines.offer(sandbox.pk, entry)
-    return elements
+    return elements, wake
 
 
 def sessions(sandbox: Sandbox) -> list[dict]:
@@ -675,12 +679,14 @@ def sessions(sandbox: Sandbox) -> list[dict]:
     return out
 
 
-def wake_delay(sandbox: Sandbox) -> float | None:
+def _has_jobs(sandbox: Sandbox) -> bool:
+    """Whether a terminal tab of the sandbox has a running job (its meta says so: no engine needed)."""
+    host = sandbox.meta.get("host", {})
+    return bool(host.get("jobs")) or any(s.get("jobs") for s in (host.get("sessions") or {}).values())
+
+
+def wake_delay(engine: Engine) -> float | None:
     """For a reopened page: when the running processes next want the clock (None: nothing is waiting)."""
     from .sim import jobs
 
-    host = sandbox.meta.get("host", {})
-    if not host.get("jobs") and not any(s.get("jobs") for s in (host.get("sessions") or {}).values()):
-        return None
-    engine = store.load_engine(sandbox)
     return _wake_delay(engine, jobs.next_wake(engine))

@@ -157,3 +157,15 @@ def test_verify_catches_a_write_that_did_not_bump_the_resource_version(alice_san
     sandbox.save(update_fields=["meta"])
     with pytest.raises(AssertionError, match=r"services.*default/kubernetes"):
         store.verify(sandbox, engine)
+
+
+def test_a_reopened_page_learns_when_its_running_jobs_next_want_the_clock(alice_sandbox, alice, run):
+    """The hello's `wake` comes from the engine the page loads (or, on a worker that caches the sandbox,
+    from the stored state); without a running job there is nothing to wait for."""
+    assert services.hello(services.get_for_user(alice_sandbox.pk, alice))["wake"] is None
+    run(alice_sandbox, "sleep 30 &")
+    for cached in (False, True):
+        if not cached:
+            store.engines.clear()
+        wake = services.hello(services.get_for_user(alice_sandbox.pk, alice))["wake"]
+        assert wake is not None and 25 < wake <= 30, (cached, wake)
