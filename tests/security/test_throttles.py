@@ -17,6 +17,9 @@ EXERCISE = "exercise-publish-web"
 @pytest.mark.django_db(transaction=True)
 async def test_tab_completion_uses_the_cached_engine_and_is_rate_limited(settings, monkeypatch):
     settings.PODSCAPE_COMPLETIONS_PER_WINDOW = 5
+    # the limit counts in fixed windows (ratelimit.hit_many): an hour-long one, so six Tabs never straddle a
+    # window's edge (with the 10 s default, a slow CI run let the sixth through now and then)
+    settings.PODSCAPE_COMMAND_WINDOW = 3600
     _, box, session = await learner("alice", "kubectl create deployment web --image=nginx")
     loads = []
     real = store.load_state
