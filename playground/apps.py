@@ -7,10 +7,10 @@ def configure_engine_limits(**kwargs) -> None:
         return
     from django.conf import settings
 
-    from .sim import engine, limits
+    from .sim import limits, meter
 
     limits.configure(limits.Limits(max_pods=settings.PODSCAPE_MAX_PODS, max_objects=settings.PODSCAPE_MAX_OBJECTS))
-    engine.HARD_SECONDS = settings.PODSCAPE_HARD_STOP_SECONDS
+    meter.HARD_SECONDS = settings.PODSCAPE_HARD_STOP_SECONDS
 
 
 class PlaygroundConfig(AppConfig):

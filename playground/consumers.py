@@ -20,7 +20,7 @@ from django.db import OperationalError, close_old_connections
 
 from . import ratelimit, services, socketlimits
 from .models import Sandbox
-from .sim.engine import MAX_LINE
+from .sim.proc import MAX_LINE
 
 log = logging.getLogger(__name__)
 

@@ -97,7 +97,7 @@ def allow_signup(address: str) -> bool:
 
 
 # ---- the engine's work, per learner ------------------------------------------------------------------------
-# A line may do WORK_BUDGET units of work (engine.Meter, ~1 s of CPU at most); these bound how much of a
+# A line may do WORK_BUDGET units of work (meter.Meter, ~1 s of CPU at most); these bound how much of a
 # worker's CPU one learner takes over time, and how many of their commands wait in a worker at once, so
 # back-to-back heavy lines or 60 parallel API calls cost the others little (a worker is one Python process:
 # a CPU-bound command slows every thread in it).
@@ -112,7 +112,7 @@ def work_window() -> tuple[int, int]:
             getattr(settings, "PODSCAPE_COMMAND_WINDOW", WINDOW_SECONDS))
 
 
-RESERVE = 8_000_000          # work a command books as it starts: half a line's budget (engine.WORK_BUDGET)
+RESERVE = 8_000_000          # work a command books as it starts: half a line's budget (meter.WORK_BUDGET)
 
 
 def reserve_work(user_id: int | None) -> bool:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_NAME = 63
 MAX_STORED_OUTPUT = 100_000       # characters of output kept in a CommandRecord
-MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (engine.MAX_LINE)
+MAX_STORED_LINE = 20_000          # the engine refuses longer lines anyway (proc.MAX_LINE)
 SCROLLBACK_COMMANDS = 50          # what the hello replays into a reopened terminal: the last 50 commands...
 SCROLLBACK_CHARS = 200_000        # ...and at most this much of their output (the newest kept)
 UNCOUNTED = {"events"}            # the apiserver expires events; they do not count against the quota

@@ -95,7 +95,7 @@ ASGI_APPLICATION = "playground.asgi.application"
 # every thread past the cores only adds contention for the interpreter (each query hands the GIL back and
 # waits for it again) and, on SQLite, for the one write lock. Measured (README "Load figures"): a class of
 # 200 opening at once waited p95 461 ms for its first commands with 8 threads, 115 ms with 4 (SQLite), and
-# the attack benchmark's worst phase fell from 159 to 79 ms. Heavy lines take turns (engine._heavy_turns),
+# the attack benchmark's worst phase fell from 159 to 79 ms. Heavy lines take turns (meter._heavy_turns),
 # so one learner's two heavy commands still leave two threads for everyone else's.
 PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "4"))
 # HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
@@ -239,7 +239,7 @@ if os.environ.get("REDIS_URL"):
 PODSCAPE_COMMANDS_PER_WINDOW = int(os.environ.get("PODSCAPE_COMMANDS_PER_WINDOW", "120"))   # per 10 s
 PODSCAPE_COMMAND_WINDOW = int(os.environ.get("PODSCAPE_COMMAND_WINDOW", "10"))                # seconds
 PODSCAPE_CREATES_PER_MINUTE = int(os.environ.get("PODSCAPE_CREATES_PER_MINUTE", "20"))       # sandboxes
-# The engine's work one user may spend per command window (engine.Meter units; one line may use 16M), and
+# The engine's work one user may spend per command window (meter.Meter units; one line may use 16M), and
 # how many of their commands may run or wait in one worker at once (playground/ratelimit.py).
 PODSCAPE_WORK_PER_WINDOW = int(os.environ.get("PODSCAPE_WORK_PER_WINDOW", "16000000"))
 # Wall seconds after which a line still running is stopped from outside, metered or not (sim/watchdog.py),

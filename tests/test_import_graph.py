@@ -43,9 +43,6 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.diagnose_gateway", "playground.sim.diagnose"),
     # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
     # hands back to kubectl attach
-    ("playground.sim.engine", "playground.sim.jobs"),
-    ("playground.sim.jobs", "playground.sim.engine"),
-    ("playground.sim.jobs", "playground.sim.programs"),
     ("playground.sim.programs.container.sh", "playground.sim.programs.kubectl.attach"),
     # name resolution consults the running cluster's CRDs; crds builds Resources
     ("playground.sim.resources", "playground.sim.crds"),
@@ -56,8 +53,6 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.controllers", "playground.sim.nodes"),
     ("playground.sim.agnhost_servers", "playground.sim.processes"),
     ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
-    ("playground.sim.bashpatterns", "playground.sim.programs"),
-    ("playground.sim.bashpatterns", "playground.sim.programs.textutils"),
     ("playground.sim.completion", "playground.sim.shell"),
     ("playground.sim.controllers", "playground.sim.probes"),
     ("playground.sim.controllers", "playground.sim.processes"),
@@ -67,12 +62,9 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.dns", "playground.sim.policy"),
     ("playground.sim.engine", "playground.sim.diagnose"),
     ("playground.sim.engine", "playground.sim.network"),
-    ("playground.sim.engine", "playground.sim.programs"),
     ("playground.sim.engine", "playground.sim.programs.kubectl"),
-    ("playground.sim.engine", "playground.sim.programs.kubectl.registry"),
     ("playground.sim.engine", "playground.sim.shell"),
     ("playground.sim.policy", "playground.sim.network"),
-    ("playground.sim.processes", "playground.sim.programs"),
     ("playground.sim.processes", "playground.sim.programs.container"),
     ("playground.sim.processes", "playground.sim.webcontent"),
     ("playground.sim.programs.container", "playground.sim.webcontent"),

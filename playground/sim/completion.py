@@ -7,13 +7,17 @@ Directories end with "/"; the terminal adds a space after a single match that do
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from . import resources
-from .engine import Engine
 from .host import HOME
 from .programs import PROGRAMS, load_all
 from .programs import vfs
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 MAX_MATCHES = 200
 

@@ -8,102 +8,21 @@ Pure Python, no Django: services.run_command wraps it with locking, persistence 
 """
 from __future__ import annotations
 
-import threading
 import time
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from time import monotonic   # the meter's clock (tests replace `time` to fake the cluster's)
 from typing import Callable
 
-from . import controllers, resources as res, watchdog
+from . import controllers, jobs, meter, resources as res, watchdog
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
 from .limits import Limits
+from .meter import Meter, OverBudget, StoppedFromOutside, _meter
+from .programs import load_all
+from .programs.kubectl.registry import build as build_kubectl
+from .proc import EDITOR_HANDLERS, MAX_LINE, Stream
 
-MAX_LINE = 10_000          # characters in one command line (bash itself has no small limit; we do)
 CLOCK_STEP = 3.0           # seconds a scripted (sim) command advances a fake clock
-WORK_BUDGET = 16_000_000   # units of work one line may do (about a character read, written or expanded each)
-MAX_SECONDS = 3.0          # wall time one line may take: the backstop for work the meter does not count
-HARD_SECONDS = 5.0         # past this the watchdog stops the line from outside, charged or not (watchdog.py)
-
-
-class OverBudget(BaseException):
-    """A line did more work than one line may (BaseException, so programs' handlers let it pass). The engine
-    stops it and says so; the caller discards what the line changed (services reloads the stored state)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# A line past HEAVY_UNITS of work (~50 ms of CPU; the lessons' commands use a few thousand) goes on only in
-# its turn: at most HEAVY_LINES such lines run at once in a process. A worker is one interpreter, so every
-# CPU-bound line takes the GIL from the others' commands, whose each database or Redis round trip must win
-# it back; four heavy lines at once (a burst of API calls) made another learner's `echo hi` wait seconds.
-# Light commands never wait here; a heavy line waiting for its turn holds no GIL, and its wall clock runs.
-HEAVY_UNITS = 1_000_000
-HEAVY_LINES = 1
-_heavy_turns = threading.BoundedSemaphore(HEAVY_LINES)
-
-
-class Meter:
-    """The work one line may still do. Programs charge what they are about to do (characters read or
-    produced, lines sorted, a printf width) before doing it, so a charge that would go over stops the line
-    before the memory or time is spent; the count is deterministic, the wall clock only a backstop."""
-
-    def __init__(self, units: int = WORK_BUDGET, seconds: float = MAX_SECONDS):
-        self.budget, self.left, self.seconds = units, units, seconds
-        self.started = monotonic()
-        self.deadline = self.started + seconds
-        self.heavy_at = units - HEAVY_UNITS      # `left` below this: the line is heavy and waits for its turn
-        self.has_turn = False
-
-    def _take_turn(self) -> None:
-        self.heavy_at = -(2**62)
-        # Wait no longer than the line may run, and return well before the watchdog's hard stop could land
-        # between the acquire and the assignment (a turn lost that way would never be given back).
-        until = min(self.deadline, self.started + HARD_SECONDS - 0.5)
-        self.has_turn = _heavy_turns.acquire(timeout=max(0.0, until - monotonic()))
-        if not self.has_turn:
-            raise OverBudget(f"podscape: stopped after {monotonic() - self.started:.1f} seconds waiting for its turn "
-                             f"(one heavy command runs at a time on this server); nothing it changed was kept")
-
-    def give_back_turn(self) -> None:
-        if self.has_turn:
-            self.has_turn = False
-            _heavy_turns.release()
-
-    def charge(self, units: int) -> None:
-        self.left -= units
-        if self.left < self.heavy_at:
-            self._take_turn()
-        if self.left < 0:
-            raise OverBudget(f"podscape: stopped: this command did more work than one line may ({self.budget:,} "
-                             f"units: characters read, written or expanded, lines compared); nothing it changed "
-                             f"was kept")
-        if monotonic() > self.deadline:
-            raise OverBudget(f"podscape: stopped after {self.seconds:g} seconds (the playground's limit for one "
-                             f"line); nothing it changed was kept")
-
-
-class StoppedFromOutside(OverBudget):
-    """Raised in a line's thread by the watchdog (watchdog.py), which builds it without arguments."""
-
-    def __init__(self, *args):
-        super().__init__(f"podscape: stopped: this command was still running after {HARD_SECONDS:g} seconds (the "
-                         f"playground's limit for one line) and was stopped from outside; nothing it changed "
-                         f"was kept")
-
-
-_meter: ContextVar[Meter | None] = ContextVar("podscape_meter", default=None)
-
-
-def charge(units: int) -> None:
-    """Count `units` of work against the running line's budget (no-op outside Engine.run)."""
-    meter = _meter.get()
-    if meter is not None:
-        meter.charge(units)
 
 
 @dataclass
@@ -126,64 +45,6 @@ class Result:
                 "traces": self.traces, "clear": self.clear, "changed": self.changed, "prompt": self.prompt}
 
 
-class Stream:
-    """A file descriptor a program writes to. The terminal stream keeps stdout and stderr in order."""
-
-    def __init__(self, sink: "Stream | None" = None, limit: int = 2_000_000):
-        self.parts: list[str] = []
-        self.sink = sink
-        self.size = 0
-        self.limit = limit
-
-    def write(self, text: str) -> None:
-        if not text:
-            return
-        if self.sink is not None:
-            self.sink.write(text)
-            return
-        charge(len(text))
-        if self.size >= self.limit:
-            return
-        self.parts.append(text)
-        self.size += len(text)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
-@dataclass
-class Proc:
-    """What a program sees: its arguments, standard streams, environment, and the world."""
-    engine: "Engine"
-    argv: list[str]
-    stdin: str
-    stdout: Stream
-    stderr: Stream
-    env: dict[str, str]
-    stdin_is_tty: bool = True
-
-    @property
-    def cluster(self) -> Cluster:
-        return self.engine.cluster
-
-    @property
-    def host(self) -> Host:
-        return self.engine.host
-
-    def out(self, text: str) -> None:
-        self.stdout.write(text)
-
-    def err(self, text: str) -> None:
-        self.stderr.write(text)
-
-
-Program = Callable[[Proc], int]
-# Called when the learner saves or closes the editor pane: (engine, content or None, context) -> exit code.
-EditorHandler = Callable[["Engine", "str | None", dict, Stream], int]
-EDITOR_HANDLERS: dict[str, EditorHandler] = {}
-
-
 def _serving(method):
     """The engine's entry points run with the cluster's CRD kinds served (resources.serving)."""
     import functools
@@ -197,8 +58,7 @@ def _serving(method):
 
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
-        from .programs.kubectl.registry import build   # programs import the engine's types
-        self.kubectl_commands = build()     # kubectl's capability registry (shared, built on the first engine)
+        self.kubectl_commands = build_kubectl()     # kubectl's capability registry (shared, built on the first engine)
         from . import capabilities
         self.capabilities = capabilities.build()    # validators and allocators, registered explicitly
         self.cluster = cluster
@@ -234,7 +94,6 @@ class Engine:
         controllers.reconcile(self.cluster)
 
     def _begin(self, now: float | None) -> None:
-        from . import jobs
         self.traces, self.editor, self.clear, self.work = [], None, False, 0
         self._rv_before = self.cluster.resource_version
         self.cluster.watch_log = []
@@ -244,9 +103,9 @@ class Engine:
 
     def _metered(self, term: Stream, work: Callable[[], int], what: str = "") -> tuple[int, bool]:
         """Run `work` under a fresh Meter: (exit code, stopped over budget); self.work is what it used."""
-        meter = Meter()
-        token = _meter.set(meter)
-        watch = watchdog.arm(HARD_SECONDS, StoppedFromOutside, what)
+        line_meter = Meter()
+        token = _meter.set(line_meter)
+        watch = watchdog.arm(meter.HARD_SECONDS, StoppedFromOutside, what)
         try:
             try:
                 code = work()
@@ -260,8 +119,8 @@ class Engine:
             term.write(stop.message + "\n")
             return 1, True
         finally:
-            meter.give_back_turn()
-            self.work = min(meter.budget, meter.budget - meter.left)    # a refused charge costs the rest
+            line_meter.give_back_turn()
+            self.work = min(line_meter.budget, line_meter.budget - line_meter.left)    # a refused charge costs the rest
             if token is not None:
                 _meter.reset(token)
 
@@ -282,7 +141,6 @@ class Engine:
     def _resume_jobs(self, out: Stream) -> tuple[dict, bool, float | None]:
         """Every running process takes in what this command (or the clock) changed. This session's own job
         output joins the command's; a background job that ended is announced before the prompt, as bash does."""
-        from . import jobs
         if not jobs.any_jobs(self.host):
             return {}, False, None
         streams = jobs.resume_all(self)
@@ -301,7 +159,7 @@ class Engine:
     def _run_line(self, line: str, now: float | None = None, session: str | None = None) -> Result:
         """Run one line as the learner's shell would, with the cluster's clock at `now`, in terminal `session`
         (default: the one in use). A line typed while a foreground job runs ends that job first."""
-        from . import jobs, shell   # the shell imports programs, which import the engine's types
+        from . import shell   # the shell's deferred imports still run in a circle back to here (issue 18)
 
         if session is not None:
             jobs.use_session(self, session)
@@ -330,7 +188,6 @@ class Engine:
             return self._finish(term, 1)
         self.host.pending_editor = None
         if pending["handler"] not in EDITOR_HANDLERS:   # a fresh process: programs register their handlers
-            from .programs import load_all
             load_all()
         handler = EDITOR_HANDLERS[pending["handler"]]
         code, stopped = self._metered(term, lambda: handler(self, content, pending.get("context", {}), term))
@@ -341,7 +198,6 @@ class Engine:
     def interrupt(self, session: str | None = None, now: float | None = None) -> Result:
         """Ctrl-C in terminal `session`: its foreground job ends as the program does on SIGINT (kubectl
         prints nothing more; bash's $? is 130). Output the job printed first (events up to now) comes along."""
-        from . import jobs
         if session is not None:
             jobs.use_session(self, session)
         self._begin(now)
@@ -362,7 +218,6 @@ class Engine:
     def wake(self, now: float | None = None) -> Result:
         """The clock reached a time some process waits for: every session's processes resume; all their
         output is in `streams` (no session typed anything)."""
-        from . import jobs
         self._begin(now)
         if self.cluster.running and getattr(self, "_settled", None) != (
                 self.cluster.resource_version, self.cluster.running, self.cluster.now):

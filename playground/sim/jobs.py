@@ -16,8 +16,11 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from .meter import Meter, OverBudget, _meter
+from .proc import Proc, Stream
+
 if TYPE_CHECKING:
-    from .engine import Engine, Proc, Stream
+    from .engine import Engine
 
 MAX_SESSIONS = 8
 MAX_JOBS = 16
@@ -298,8 +301,6 @@ def watched_kinds(host) -> frozenset[str]:
 def resume_all(engine: "Engine") -> dict[str, dict]:
     """Resume every running process of every session with the watch events since the last resume (and the
     clock). {session: {"output", "ended", "exit_code", "prompt"}} for the sessions that have something."""
-    from .engine import Meter, OverBudget, Stream, _meter
-
     host = engine.host
     home = host.session
     cluster = engine.cluster

@@ -33,7 +33,8 @@ def readiness_failure(cluster, pod: dict, container: dict) -> str | None:
 def _exec_failure(cluster, pod: dict, container: dict, argv: list) -> str | None:
     """probe/exec: the command runs in the container (no shell unless it names one); exit 0 passes, any other
     status fails with what it printed (the kubelet's event carries the output)."""
-    from .engine import Engine, Stream
+    from .engine import Engine
+    from .proc import Stream
     from .host import Host
     from .programs.container import run
     if not argv:

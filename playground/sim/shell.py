@@ -18,21 +18,25 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, TYPE_CHECKING
 
 from . import controllers, saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
-from .engine import MAX_LINE, Engine, Proc, Stream, charge
+from .meter import charge
+from .proc import MAX_LINE, Proc, Stream
 from .host import HOME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 MAX_DEPTH = 24             # nesting of $(...), subshells, groups and compound commands
 MAX_COMMANDS = 5_000       # simple commands one line may run (loops, xargs)
 MAX_WORDS = 50_000         # fields one expansion may produce
 MAX_VAR = 100_000          # characters in one shell variable
 MAX_VARS = 500             # shell variables in a sandbox
-COMMAND_WORK = 100         # units of the line's work budget (engine.Meter) each simple command costs
+COMMAND_WORK = 100         # units of the line's work budget (meter.Meter) each simple command costs
 HISTORY_CAP = 1000
 PID = 4242                 # $$ of the learner's shell
 

@@ -1,4 +1,4 @@
-"""Issue 13, item 1: one line's work is metered inside programs (engine.Meter), not only between commands.
+"""Issue 13, item 1: one line's work is metered inside programs (meter.Meter), not only between commands.
 Each attack from the issue, at a size CI affords, is stopped by the meter with a clear message; whatever the
 line changed before it was stopped is not kept; the sandbox and another learner go on working."""
 from __future__ import annotations
@@ -7,7 +7,8 @@ import pytest
 
 from playground import services
 from playground.models import Sandbox
-from playground.sim.engine import WORK_BUDGET, Engine, Meter, OverBudget
+from playground.sim.engine import Engine
+from playground.sim.meter import WORK_BUDGET, Meter, OverBudget
 
 pytestmark = pytest.mark.django_db
 
@@ -121,15 +122,15 @@ def test_commands_starting_together_book_their_work_first(settings, alice):
 
 
 def test_heavy_lines_take_turns_and_light_ones_never_wait():
-    """A line past engine.HEAVY_UNITS goes on in its turn (one at a time per process), so a burst of heavy
+    """A line past meter.HEAVY_UNITS goes on in its turn (one at a time per process), so a burst of heavy
     API calls cannot take the interpreter from the terminals' commands; light lines never wait for it."""
     import threading
 
-    from playground.sim import engine as engine_module
+    from playground.sim import meter as meter_module
 
     heavy, light = Engine.new(seed=1), Engine.new(seed=2)
     heavy.run("seq 1 50000 > f")
-    assert engine_module._heavy_turns.acquire(timeout=5)          # another heavy line has the turn
+    assert meter_module._heavy_turns.acquire(timeout=5)          # another heavy line has the turn
     try:
         done = {}
         t = threading.Thread(target=lambda: done.setdefault("r", heavy.run("sort -r f | wc -l")))
@@ -138,24 +139,24 @@ def test_heavy_lines_take_turns_and_light_ones_never_wait():
         t.join(0.5)
         assert t.is_alive() and not done                          # the heavy line waits for its turn
     finally:
-        engine_module._heavy_turns.release()
+        meter_module._heavy_turns.release()
     t.join(10)
     assert (done["r"].output, done["r"].exit_code) == ("50000\n", 0)
-    assert engine_module._heavy_turns.acquire(timeout=0)           # and gave its turn back
-    engine_module._heavy_turns.release()
+    assert meter_module._heavy_turns.acquire(timeout=0)           # and gave its turn back
+    meter_module._heavy_turns.release()
 
 
 def test_a_heavy_line_that_cannot_get_its_turn_in_time_is_stopped_plainly(monkeypatch):
-    from playground.sim import engine as engine_module
+    from playground.sim import meter as meter_module
 
-    monkeypatch.setattr(engine_module, "HARD_SECONDS", 0.8)      # the wait ends 0.5 s before the hard stop
+    monkeypatch.setattr(meter_module, "HARD_SECONDS", 0.8)      # the wait ends 0.5 s before the hard stop
     engine = Engine.new(seed=1)
     engine.run("seq 1 50000 > f")
-    assert engine_module._heavy_turns.acquire(timeout=5)          # another heavy line keeps the turn
+    assert meter_module._heavy_turns.acquire(timeout=5)          # another heavy line keeps the turn
     try:
         r = engine.run("echo x > half.txt; sort -r f | wc -l")
     finally:
-        engine_module._heavy_turns.release()
+        meter_module._heavy_turns.release()
     assert r.stopped and r.exit_code == 1
     assert "waiting for its turn (one heavy command runs at a time on this server); nothing it changed was kept" \
         in r.output

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from playground.models import Sandbox
-from playground.sim import engine as engine_module
+from playground.sim import meter as meter_module
 from playground.sim import watchdog
 from playground.sim.engine import Engine
 from playground.sim.programs import PROGRAMS, load_all
@@ -40,7 +40,7 @@ def spinning_program(monkeypatch, settings):
     load_all()
     monkeypatch.setitem(PROGRAMS, "spin", spin)
     settings.PODSCAPE_HARD_STOP_SECONDS = LIMIT          # apps.configure_engine_limits sets the engine's
-    assert engine_module.HARD_SECONDS == LIMIT
+    assert meter_module.HARD_SECONDS == LIMIT
 
 
 def stored(sandbox_id: int) -> tuple[dict, dict]:
@@ -102,12 +102,12 @@ async def test_the_learner_is_told_the_sandbox_is_intact_and_another_learner_is_
 STUCK = textwrap.dedent("""
     import time
     import playground.asgi as asgi            # a production worker (DJANGO_DEBUG=0): the stuck hook is set
-    from playground.sim import engine, watchdog
+    from playground.sim import engine, meter, watchdog
     from playground.sim.programs import PROGRAMS, load_all
     assert watchdog.on_stuck is asgi.end_worker
     load_all()
     PROGRAMS["nap"] = lambda proc: time.sleep(60)      # one C call: no bytecode boundary to raise at
-    engine.HARD_SECONDS, watchdog.STUCK_SECONDS = 0.3, 0.5
+    meter.HARD_SECONDS, watchdog.STUCK_SECONDS = 0.3, 0.5
     engine.Engine.new(seed=1).run("nap")
     print("returned", flush=True)
 """)

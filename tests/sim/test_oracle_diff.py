@@ -17,7 +17,8 @@ import tempfile
 
 import pytest
 
-from playground.sim.engine import Engine, Proc, Stream
+from playground.sim.engine import Engine
+from playground.sim.proc import Proc, Stream
 from playground.sim.programs.kubectl import kubectl
 from tests.tools.fake_apiserver import FakeApiServer
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.sim import shell
-from playground.sim.engine import Engine, Stream
+from playground.sim.engine import Engine
+from playground.sim.proc import Stream
 from playground.sim.host import HOME
 
 from .oracle_bash import BASH, real, sim

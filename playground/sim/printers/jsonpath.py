@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine import charge
+from ..meter import charge
 from .jsonout import _string as _json_string, to_json
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..engine import Program
+from ..proc import Program
 
 PROGRAMS: dict[str, Program] = {}
 

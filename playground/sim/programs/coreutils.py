@@ -7,7 +7,8 @@ import math
 import re
 import time
 
-from ..engine import Proc, charge
+from ..meter import charge
+from ..proc import Proc
 from ..host import HOME, HOSTNAME, USER
 from . import program, vfs
 from .gnuopts import OptError, parse

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import images, ingress, network, tlscerts, webcontent
-from ..engine import Proc
+from ..proc import Proc
 from . import program
 
 VERSION = "8.5.0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import network
-from ..engine import Proc
+from ..proc import Proc
 from ..printers.tabwriter import rows_text
 from . import program
 from .minikube import KIC_IMAGE, state

@@ -5,8 +5,13 @@ Saving writes the file with the rights the editor ran with, so `nano /etc/hosts`
 """
 from __future__ import annotations
 
-from ..engine import EDITOR_HANDLERS, Engine, Proc, Stream
+from typing import TYPE_CHECKING
+
+from ..proc import EDITOR_HANDLERS, Proc, Stream
 from . import program, vfs
+
+if TYPE_CHECKING:
+    from ..engine import Engine
 
 HANDLER = "file"
 

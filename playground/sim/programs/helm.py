@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 from .. import apiserver, manifests
 from ..downloads import GATEWAY_API, fetch
-from ..engine import Proc
+from ..proc import Proc
 from ..gateway import controller, envoy
 from . import program
 

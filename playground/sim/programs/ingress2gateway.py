@@ -21,7 +21,7 @@ import re
 import yaml
 
 from .. import manifests
-from ..engine import Proc
+from ..proc import Proc
 from . import program
 
 VERSION = "1.1.0"

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .. import bootstrap, controllers, network, nodes
 from ..cluster import Cluster, rfc3339
-from ..engine import Proc
+from ..proc import Proc
 from . import PROGRAMS, load_all, minikube_nodes, program
 
 MINIKUBE_VERSION = bootstrap.MINIKUBE_VERSION

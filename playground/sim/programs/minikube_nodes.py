@@ -10,7 +10,7 @@ pod traffic between nodes (network.py says so when a packet tries).
 from __future__ import annotations
 
 from .. import controllers, nodes
-from ..engine import Proc
+from ..proc import Proc
 
 
 def worker_start_lines(proc: Proc, name: str, primary_ip: str, with_proxy_env: bool) -> None:

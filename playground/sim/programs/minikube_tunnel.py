@@ -9,7 +9,7 @@ when the tunnel stops. reporter.go prints the Status block when the tunnel's sta
 from __future__ import annotations
 
 from .. import controllers, jobs
-from ..engine import Proc
+from ..proc import Proc
 from . import minikube
 
 SERVICE_CIDR = "10.96.0.0/12"

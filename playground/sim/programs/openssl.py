@@ -10,7 +10,7 @@ on the same commands and compares.
 from __future__ import annotations
 
 from .. import images, ingress, network, tlscerts
-from ..engine import Proc
+from ..proc import Proc
 from . import program, vfs
 
 VERSION_TEXT = "OpenSSL 3.0.13 30 Jan 2024 (Library: OpenSSL 3.0.13 30 Jan 2024)\n"

@@ -11,7 +11,7 @@ import ipaddress
 import math
 
 from .. import jobs, network
-from ..engine import Proc
+from ..proc import Proc
 from . import program
 
 USAGE = ("\nUsage\n  ping [options] <destination>\n\nOptions:\n  <destination>      DNS name or IP address\n"

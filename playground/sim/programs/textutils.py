@@ -8,7 +8,8 @@ import re
 from typing import Iterator
 
 from .. import saferegex
-from ..engine import Proc, charge
+from ..meter import charge
+from ..proc import Proc
 from . import program, vfs
 from .gnuopts import OptError, parse
 

@@ -11,7 +11,7 @@ import re
 import time as _time
 
 from .. import jobs
-from ..engine import Proc, Stream
+from ..proc import Proc, Stream
 from ..host import HOSTNAME
 from . import program
 

@@ -11,12 +11,15 @@ Programs here get a `PodProc`: `proc.pod`, `proc.container`, `proc.fs` (the cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TYPE_CHECKING
 
 from ... import dns, images
-from ...engine import Engine, Proc, Stream
+from ...proc import Proc, Stream
 from ...host import absolute_path
 from ...network import pod_source
+
+if TYPE_CHECKING:
+    from ...engine import Engine
 
 # name -> fn(proc) for the in-container programs
 CONTAINER_PROGRAMS: dict[str, Callable] = {}

@@ -8,9 +8,14 @@ line the learner types to `run_pod_line` until `exit` pops it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ... import shell
-from ...engine import Engine, Stream
+from ...proc import Stream
 from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, flavor, has_program, make_proc
+
+if TYPE_CHECKING:
+    from ...engine import Engine
 
 SHELLS = {"sh", "ash", "dash", "bash"}
 # Text filters the pod can borrow from the host's implementations (they only read stdin/argv).

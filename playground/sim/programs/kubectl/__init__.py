@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import program
-from ...engine import Proc
+from ...proc import Proc
 from .framework import GLOBAL_FLAGS, Invocation, KubectlError, first_word, parse, split_command, suggestions
 
 HELP_DIR = Path(__file__).with_name("help")

@@ -7,15 +7,20 @@ prints `service/nginx-app edited`.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import copy
 import json
 
 from ... import apiserver, merge, resources as res
-from ...engine import EDITOR_HANDLERS, Engine, Stream
+from ...proc import EDITOR_HANDLERS, Stream
 from ...manifests import ManifestError, go_json, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find, manifest_refs, print_errors
+
+if TYPE_CHECKING:
+    from ...engine import Engine
 
 HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
           "# and an empty file will abort the edit. If an error occurs while saving this file will be\n"

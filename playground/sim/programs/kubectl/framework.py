@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ...engine import Proc
+from ...proc import Proc
 
 
 class KubectlError(Exception):

@@ -15,12 +15,17 @@ container.sh's run_pod_line hands a node entry's lines to `run_node_line`.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 
 from ... import nodes, shell
-from ...engine import Engine, Proc, Stream
+from ...proc import Proc, Stream
 from ...host import Host, absolute_path
 from ...network import Source
+
+if TYPE_CHECKING:
+    from ...engine import Engine
 
 HOME = "/home/docker"
 USER = "docker"
