@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from . import controllers, defaults, systemconfig
+from . import cni as cni_plugins, controllers, defaults, managedfields, systemconfig
 from .cluster import Cluster
 from .limits import Limits
 from .controllers import NODE_IP, NODE_NAME
@@ -195,7 +195,6 @@ def _priority_classes() -> list[dict]:
 
 def fresh_cluster(seed: int, now: float | None = None, limits: Limits | None = None, cni: str = "") -> Cluster:
     """The cluster `minikube start` leaves, BOOT_SECONDS old at `now`."""
-    from . import managedfields
     with managedfields.acting(None):     # (kubeadm's, the kubelet's and the addons' writes are not modelled)
         return _fresh_cluster(seed, now, limits, cni)
 
@@ -233,7 +232,6 @@ def _fresh_cluster(seed: int, now: float | None, limits: Limits | None, cni: str
         pod["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "controller": True, "kind": "Node",
                                                "name": NODE_NAME, "uid": node["metadata"]["uid"]}]
         controllers.create_pod(cluster, pod)
-    from . import cni as cni_plugins           # the plugin's own pods (calico-node, ...), by --cni
     for plural, obj in _workloads() + cni_plugins.workloads(cni):
         if plural == "pods":
             controllers.create_pod(cluster, obj)

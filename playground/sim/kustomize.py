@@ -17,6 +17,7 @@ import copy
 import posixpath
 
 from . import manifests, merge
+from .labels import parse_selector, requirements_match
 
 FILENAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KNOWN = {"apiVersion", "kind", "resources", "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels",
@@ -228,7 +229,6 @@ def _targets(obj: dict, target: dict) -> bool:
     if target.get("namespace") and meta.get("namespace") != target["namespace"]:
         return False
     if target.get("labelSelector"):
-        from .labels import parse_selector, requirements_match
         if not requirements_match(parse_selector(target["labelSelector"]), meta.get("labels") or {}):
             return False
     return True

@@ -19,6 +19,8 @@ import json
 from json.encoder import encode_basestring as _encode_string
 from contextvars import ContextVar
 
+from .jsondata import deep_copy
+
 MISSING = object()
 # (manager, subresource) acting now; the controllers and the kubelet set their own.
 _acting: ContextVar[tuple[str, str]] = ContextVar("field_manager", default=("kube-controller-manager", ""))
@@ -238,7 +240,6 @@ def _current_paths(obj: dict, part: str) -> set[tuple]:
     paths = full.added | full.modified
     if len(_CURRENT) > 20000:
         _CURRENT.clear()
-    from .jsondata import deep_copy
     _CURRENT[key] = (deep_copy(tracked), paths)
     return paths
 

@@ -11,7 +11,10 @@ exist leaves the pod in ContainerCreating on a real node; here its mount is simp
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+
+from .cluster import parse_rfc3339
 
 ISSUER = "https://kubernetes.default.svc.cluster.local"
 
@@ -23,7 +26,6 @@ def _b64url(data: bytes) -> str:
 def service_account_token(cluster, pod: dict, expiration: int = 3607) -> str:
     """The bound token the kubelet requests (TokenRequest) for the pod: claims as
     pkg/serviceaccount/claims.go writes them. Signed by no real key: only the playground's API server reads it."""
-    from .cluster import parse_rfc3339
     meta = pod["metadata"]
     ns, sa = meta.get("namespace", "default"), pod.get("spec", {}).get("serviceAccountName") or "default"
     iat = int(parse_rfc3339(meta["creationTimestamp"])) if meta.get("creationTimestamp") else int(cluster.now)
@@ -36,7 +38,6 @@ def service_account_token(cluster, pod: dict, expiration: int = 3607) -> str:
               "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
     body = _b64url(json.dumps(header, separators=(",", ":")).encode()) + "." + \
         _b64url(json.dumps(claims, separators=(",", ":")).encode())
-    import hashlib
     signature = hashlib.sha512((body + str(cluster.seed)).encode()).digest() * 4
     return body + "." + _b64url(signature[:256])
 
