@@ -44,8 +44,6 @@ DEFERRED_CYCLE_EDGES = {
     # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
     # hands back to kubectl attach
     ("playground.sim.programs.container.sh", "playground.sim.programs.kubectl.attach"),
-    # name resolution consults the running cluster's CRDs; crds builds Resources
-    ("playground.sim.resources", "playground.sim.crds"),
     # the Gateway API controller runs among the controllers and creates its proxy through the API server
     ("playground.sim.controllers", "playground.sim.gateway.status"),
     ("playground.sim.gateway.status", "playground.sim.apiserver"),

@@ -203,7 +203,7 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
         from . import crds
         if r.custom is not None:
             causes += crds.validate_object(r, obj)
-        elif r.plural == crds.PLURAL:
+        elif r.plural == res.CRD_PLURAL:
             causes += crds.validate_crd(cluster, obj, old)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError):
         # A value of the wrong shape somewhere our decoding tables leave open: the real decoder refuses it.
@@ -223,7 +223,7 @@ def _defaults(r: res.Resource, obj: dict) -> None:
     from . import crds
     if r.custom is not None:
         crds.prepare(r, obj)
-    elif r.plural == crds.PLURAL:
+    elif r.plural == res.CRD_PLURAL:
         crds.default_crd(obj)
     else:
         defaults.apply_defaults(r.plural, obj)
@@ -233,7 +233,7 @@ def _controllers_at_once(cluster: Cluster, r: res.Resource, obj: dict, old: dict
     """A CRD is named and established within milliseconds of its create, before kubectl's next request
     (apply of a file whose next document is one of its objects): the playground does it in the write."""
     from . import crds
-    if r.plural == crds.PLURAL:
+    if r.plural == res.CRD_PLURAL:
         crds.establish(cluster, obj, old)
 
 
