@@ -35,8 +35,6 @@ DEFERRED_CYCLE_EDGES = {
     # capabilities are built when the engine and the API server first need them (issue 15's registries)
     ("playground.sim.apiserver", "playground.sim.capabilities"),
     ("playground.sim.engine", "playground.sim.capabilities"),
-    # describe hands RBAC, PDB and PriorityClass objects to their describers, which reuse its writer
-    ("playground.sim.printers.describe", "playground.sim.printers.describe_access"),
     # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS
     ("playground.sim.coredns", "playground.sim.controllers"),
     # diagnose_gateway words its findings as diagnose.Diagnosis, which calls it for Gateway API objects

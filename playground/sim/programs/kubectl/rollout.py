@@ -38,7 +38,8 @@ def _targets(inv: Invocation, verb: str) -> tuple[list[Ref], list]:
 
 def template_text(template: dict | None) -> str:
     """DescribePodTemplate as rollout prints it: through a plain writer, tabs kept (no tabwriter)."""
-    from ...printers.describe import PrefixWriter, pod_template
+    from ...printers.describe import pod_template
+    from ...printers.describe_writer import PrefixWriter
 
     class Raw(PrefixWriter):
         def __init__(self):
