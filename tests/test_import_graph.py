@@ -48,7 +48,6 @@ DEFERRED_CYCLE_EDGES = {
     # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
     ("playground.sim.controllers", "playground.sim.nodes"),
     ("playground.sim.agnhost_servers", "playground.sim.processes"),
-    ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
     ("playground.sim.completion", "playground.sim.shell"),
     ("playground.sim.controllers", "playground.sim.probes"),
     ("playground.sim.controllers", "playground.sim.processes"),
