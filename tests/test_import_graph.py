@@ -32,7 +32,8 @@ def modules() -> dict[str, Path]:
 
 # Function-level imports that still close a cycle (issue 18): remove an entry when its import goes.
 DEFERRED_CYCLE_EDGES = {
-    # capabilities are built when the engine and the API server first need them (issue 15's registries)
+    # capabilities (issue 15's registries) hold ingress admission, whose routing reaches the controllers; the
+    # Gateway API controller among them creates its proxy through the API server (gateway.status, below)
     ("playground.sim.apiserver", "playground.sim.capabilities"),
     ("playground.sim.engine", "playground.sim.capabilities"),
     # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS

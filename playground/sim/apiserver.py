@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from . import controllers, defaults, merge, resources as res
+from .apierrors import ApiError
+from .capabilities import build
 from .validation import quantity, schema
 from .validation.meta import validate_object_meta
 from .cluster import Cluster
@@ -22,35 +24,6 @@ PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-leas
 # Types whose status is a subresource: a write to the object itself keeps the stored status.
 NO_STATUS = {"customresourcedefinitions", "configmaps", "secrets", "serviceaccounts", "endpoints", "endpointslices", "events", "limitranges",
              "podtemplates", "controllerrevisions", "ingressclasses"}
-
-
-class ApiError(Exception):
-    """An API error. str() is what kubectl prints for it (cmdutil.CheckErr), without a trailing newline."""
-
-    def __init__(self, reason: str, message: str, code: int = 422, *, kind: str = "", name: str = "",
-                 causes: list[str] | None = None):
-        super().__init__(message)
-        self.reason = reason        # NotFound, AlreadyExists, Invalid, BadRequest, Forbidden, Conflict
-        self.message = message
-        self.code = code
-        self.kind = kind            # details.kind for Invalid: "Deployment"
-        self.name = name
-        self.causes = causes or []  # "spec.replicas: Invalid value: -1: must be ..."
-
-    def __str__(self) -> str:
-        return self.render()
-
-    def render(self, source: str = "", verb: str = "creating") -> str:
-        """kubectl's rendering; `source` is the manifest file for `error when creating "x.yaml": ...`."""
-        if self.reason == "Invalid" and self.kind:
-            head = f'The {self.kind} "{self.name}" is invalid'
-            if not self.causes:
-                return head
-            if len(self.causes) == 1:
-                return f"{head}: {self.causes[0]}"
-            return f"{head}: \n" + "\n".join(f"* {c}" for c in self.causes)
-        message = f'error when {verb} "{source}": {self.message}' if source else self.message
-        return f"Error from server ({self.reason}): {message}"
 
 
 def not_found(r: res.Resource, name: str) -> ApiError:
@@ -164,7 +137,6 @@ def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | No
 
 def _capabilities():
     """The engine's validators and allocators (capabilities.build(), explicit and built once)."""
-    from .capabilities import build
     return build()
 
 

@@ -20,6 +20,7 @@ import json
 from datetime import datetime, timezone
 
 from .. import apiserver, manifests
+from ..apierrors import ApiError
 from ..downloads import GATEWAY_API, fetch
 from ..proc import Proc
 from ..gateway import controller, envoy
@@ -365,7 +366,7 @@ def helm(proc: Proc) -> int:
     except HelmError as exc:
         proc.err(f"Error: {exc}\n")
         return 1
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         proc.err(f"Error: INSTALLATION FAILED: {exc}\n")
         return 1
     proc.err(UNSUPPORTED)

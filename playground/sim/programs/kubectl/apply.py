@@ -6,6 +6,7 @@ import copy
 import json
 
 from ... import apiserver, merge
+from ...apierrors import ApiError
 from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -136,7 +137,7 @@ def create_from_files(inv: Invocation) -> int:
             continue
         try:
             stored = apiserver.create(_target(inv, dry), obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "creating"))
             continue
         printer(ref, stored, "created")
@@ -180,7 +181,7 @@ def apply(inv: Invocation) -> int:
                 continue
             try:
                 stored = apiserver.create(_target(inv, dry), copy.deepcopy(modified))
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 errors.append(ApiFailure(exc, ref.source, "creating"))
                 continue
             printer(ref, stored, "created")
@@ -203,9 +204,9 @@ def apply(inv: Invocation) -> int:
         try:
             stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name,
                                         "merge" if custom else "strategic", patch)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             # the patcher adds the source once (`error when patching`), applyOneObject again around the patch
-            inner = apiserver.ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
+            inner = ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
                                        kind=exc.kind, name=exc.name, causes=exc.causes)
             errors.append(ApiFailure(inner, ref.source, "applying patch:\n" + go_json(patch) + "\nto:\n" +
                                      _info(ref) + "\nfor:"))
@@ -238,7 +239,7 @@ def _server_side_apply(inv: Invocation, dry: str, found) -> int:
             else:
                 stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name, "merge",
                                             copy.deepcopy(ref.obj))
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "creating" if current is None else "patching"))
             continue
         if inv.flags.get("output") in ("yaml", "json"):
@@ -396,7 +397,7 @@ def replace(inv: Invocation) -> int:
                 stored = apiserver.create(cluster, obj)
             else:
                 stored = apiserver.update(cluster, obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "replacing"))
             continue
         printer(ref, stored, "replaced")

@@ -13,6 +13,7 @@ terminal shows its prompt (`/ # `) and reads lines until `exit` or Ctrl-D.
 from __future__ import annotations
 
 from ... import apiserver, jobs, resources as res
+from ...apierrors import ApiError
 from ..container import has_program, run as run_in_container
 from ..container.sh import SHELLS, open_session
 from .exec import find_pod, pick_container
@@ -57,7 +58,7 @@ def delete_pod(engine, pod: dict) -> str:
     meta = pod["metadata"]
     try:
         apiserver.delete(engine.cluster, res.BY_PLURAL["pods"], meta["namespace"], meta["name"])
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         return str(exc) + "\n"
     return f'pod "{meta["name"]}" deleted from {meta["namespace"]} namespace\n'
 

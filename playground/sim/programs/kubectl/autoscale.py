@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ... import apiserver
+from ...apierrors import ApiError
 from ...validation import quantity
 from .delete import NO_RESOURCES
 from .framework import Flag, Invocation, KubectlError, command
@@ -119,7 +120,7 @@ def autoscale(inv: Invocation) -> int:
         try:
             from .create import create_on_server
             stored = create_on_server(inv, hpa, dry)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(str(exc))
             break
         print_object(inv, r_hpa(), stored, dry, "autoscaled")

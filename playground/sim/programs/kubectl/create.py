@@ -13,6 +13,7 @@ import json
 import re
 
 from ... import apiserver, resources as res
+from ...apierrors import ApiError
 from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
@@ -85,7 +86,7 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
         meta["namespace"] = inv.namespace
     try:
         stored = create_on_server(inv, obj, dry)
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         if wrap is not None:
             message = exc.message
             if exc.reason == "Invalid" and r.group and message.startswith(f'{r.kind} "'):

@@ -12,6 +12,7 @@ import copy
 import re
 
 from ... import apiserver, images, managedfields
+from ...apierrors import ApiError
 from .create import create_on_server
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
@@ -183,7 +184,7 @@ def _copy(inv: Invocation, pod: dict, args: list[str]) -> None:
         if f["replace"]:
             apiserver.delete(inv.cluster, apiserver.res.lookup("pods"), pod["metadata"]["namespace"],
                              pod["metadata"]["name"])
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         raise KubectlError(str(exc), raw=True)
 
 
@@ -206,7 +207,7 @@ def _node(inv: Invocation, node: dict, args: list[str]) -> None:
                     "hostNetwork": True, "hostPID": True, "hostIPC": True}}
     try:
         create_on_server(inv, pod, "none")
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         raise KubectlError(str(exc), raw=True)
 
 

@@ -13,6 +13,7 @@ import copy
 import json
 
 from ... import apiserver, merge, resources as res
+from ...apierrors import ApiError
 from ...proc import EDITOR_HANDLERS, Stream
 from ...manifests import ManifestError, go_json, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
@@ -218,7 +219,7 @@ def save(engine: Engine, edited: str | None, context: dict, term: Stream) -> int
         ns = original["metadata"].get("namespace")
         try:
             apiserver.patch(engine.cluster, ro, ns, name, "strategic", patch)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             if exc.reason == "Invalid":
                 term.write(f'error: {ro.qualified} "{name}" is invalid\n')
                 reasons.append({"head": f'{ro.qualified} "{name}" was not valid', "other": list(exc.causes)})

@@ -12,6 +12,7 @@ import copy
 import re
 
 from ... import apiserver, resources as res
+from ...apierrors import ApiError
 from ...printers.age import translate_timestamp_since
 from ...printers.output import print_objects
 from ...printers.tabwriter import format_text
@@ -234,7 +235,7 @@ def taint(inv: Invocation) -> int:
         if dry == "none":
             try:
                 node = apiserver.update(inv.cluster, node)
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 raise KubectlError(str(exc), raw=True)
         print_object(inv, ref.r, node, dry, "untainted" if removes and not adds else "tainted")
     return print_errors(inv, errors)

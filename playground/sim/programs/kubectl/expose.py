@@ -10,6 +10,7 @@ import copy
 import re
 
 from ... import apiserver, resources as res
+from ...apierrors import ApiError
 from .create import create_on_server
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -196,7 +197,7 @@ def expose(inv: Invocation) -> int:
         svc["metadata"]["namespace"] = inv.namespace
         try:
             stored = create_on_server(inv, svc, dry)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(str(exc))
             continue
         print_created(inv, svc_r, stored, dry, verb="exposed")

@@ -10,6 +10,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ... import apiserver, manifests, resources as res
+from ...apierrors import ApiError
 from ...labels import SelectorError, parse_selector, requirements_match
 from .framework import Invocation, KubectlError
 
@@ -258,7 +259,7 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
 @dataclass
 class ApiFailure:
     """An API error met while visiting one object: kubectl words it differently alone and in a list."""
-    exc: apiserver.ApiError
+    exc: ApiError
     source: str = ""
     verb: str = "creating"
 
@@ -314,7 +315,7 @@ def update_and_print(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb
     if dry == "none":
         try:
             obj = apiserver.update(inv.cluster, obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, verb="patching"))
             return
     print_object(inv, r, obj, dry, verb)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import apiserver
+from ...apierrors import ApiError
 from ...manifests import ManifestError, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -55,7 +56,7 @@ def patch(inv: Invocation) -> int:
             cluster = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
         try:
             obj, changed = apiserver.patch(cluster, ref.r, ref.namespace, ref.name, ptype, body)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, verb="patching"))
             continue
         print_object(inv, ref.r, obj, dry, "patched" if changed else "patched (no change)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+from ...apierrors import ApiError
 from .create import create_on_server, require_flags, submit, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -186,7 +187,6 @@ def run(inv: Invocation) -> int:
 
 def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
     """Create the pod without printing (run prints it last when it also exposes it)."""
-    from ... import apiserver
     if dry == "client":
         if inv.namespace_explicit:
             pod["metadata"]["namespace"] = inv.namespace
@@ -197,6 +197,6 @@ def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
     pod["metadata"]["namespace"] = inv.namespace
     try:
         return create_on_server(inv, pod, dry)
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         inv.err(str(exc) + "\n")
         return None
