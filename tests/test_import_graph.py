@@ -65,10 +65,8 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.processes", "playground.sim.webcontent"),
     ("playground.sim.programs.container", "playground.sim.webcontent"),
     ("playground.sim.programs.container.basic", "playground.sim.dns"),
-    ("playground.sim.programs.container.basic", "playground.sim.programs.coreutils"),
     ("playground.sim.programs.container.sh", "playground.sim.completion"),
     ("playground.sim.programs.container.sh", "playground.sim.dns"),
-    ("playground.sim.programs.coreutils", "playground.sim.shell"),
     ("playground.sim.programs.kubectl", "playground.sim.network"),
     ("playground.sim.webcontent", "playground.sim.processes"),
 }

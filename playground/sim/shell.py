@@ -23,7 +23,7 @@ from typing import Callable, TYPE_CHECKING
 from . import controllers, saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
 from .meter import charge
-from .proc import MAX_LINE, Proc, Stream
+from .proc import IO, MAX_LINE, Proc, Stream
 from .host import HOME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
@@ -1653,6 +1653,10 @@ class Shell:
         self.spawning = slot is not None and slot.get("cmd") is original
         return self.run_argv(argv, io2, assigns)
 
+    def is_builtin(self, name: str) -> bool:
+        """Whether `name` is one of bash's builtins (programs that run commands, like xargs, refuse them)."""
+        return name in BUILTINS
+
     def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
                  as_root: bool = False, builtins: bool = True) -> int:
         name = argv[0]
@@ -1950,14 +1954,6 @@ class FileStream(Stream):
             writer = self.sh.writer
             prefix = "bash: " if writer in ("echo", "printf", "pwd", "history", "type", "alias", "export") else ""
             self.sh.term.write(f"{prefix}{writer}: write error: {err}\n")
-
-
-class IO:
-    def __init__(self, stdin: str | None, out: Stream, err: Stream, tty_out: bool = False):
-        self.stdin = stdin          # None: the terminal (nothing to read)
-        self.out = out
-        self.err = err
-        self.tty_out = tty_out
 
 
 SEQ_RE = re.compile(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?|([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?")
