@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import controllers, defaults, merge, resources as res
+from . import controllers, crds, defaults, merge, resources as res
 from .apierrors import ApiError
 from .capabilities import build
 from .validation import quantity, schema
@@ -153,7 +153,6 @@ def decode(obj: dict) -> res.Resource:
     r = _resource(obj)
     problem = schema.decode_errors(obj)
     if r.custom is not None:
-        from . import crds
         unknown = crds.unknown_fields(r, obj)
         problem = "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown) if unknown else None
     if problem:
@@ -172,7 +171,6 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
     try:
         causes = validate_object_meta(obj)
         causes += _capabilities().validators.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
-        from . import crds
         if r.custom is not None:
             causes += crds.validate_object(r, obj)
         elif r.plural == res.CRD_PLURAL:
@@ -187,12 +185,10 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
 def _status_is_subresource(r: res.Resource, obj: dict) -> bool:
     if r.custom is None:
         return r.plural not in NO_STATUS
-    from . import crds
     return "status" in (crds.version_of(r, obj.get("apiVersion", "")).get("subresources") or {})
 
 
 def _defaults(r: res.Resource, obj: dict) -> None:
-    from . import crds
     if r.custom is not None:
         crds.prepare(r, obj)
     elif r.plural == res.CRD_PLURAL:
@@ -204,7 +200,6 @@ def _defaults(r: res.Resource, obj: dict) -> None:
 def _controllers_at_once(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
     """A CRD is named and established within milliseconds of its create, before kubectl's next request
     (apply of a file whose next document is one of its objects): the playground does it in the write."""
-    from . import crds
     if r.plural == res.CRD_PLURAL:
         crds.establish(cluster, obj, old)
 

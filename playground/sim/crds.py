@@ -19,6 +19,7 @@ import re2
 from . import resources as res
 from .jsondata import deep_copy
 from .validation.meta import go_value, invalid, required, unsupported
+from .cel import CelError, evaluate
 
 
 # ---- a custom kind's versions --------------------------------------------------------------------------
@@ -334,7 +335,6 @@ def _cel(value, schema: dict, path: str, causes: list[str]) -> None:
     rules = schema.get("x-kubernetes-validations")
     if not rules:
         return
-    from .cel import CelError, evaluate
     kind = schema.get("type") or ("object" if isinstance(value, dict) else _kind_of(value))
     for rule in rules:
         text = rule.get("rule", "")

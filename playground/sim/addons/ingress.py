@@ -16,9 +16,10 @@ from __future__ import annotations
 import copy
 import time
 
-from .. import controllers, ingress as routing, network
+from .. import apiserver, controllers, defaults, ingress as routing, network
 from ..cluster import Cluster, parse_rfc3339, rfc3339
 from ..controllers import NODE_IP, record_event
+from ..programs import minikube
 
 NS = routing.INGRESS_NAMESPACE
 CONTROLLER_IMAGE = ("registry.k8s.io/ingress-nginx/controller:v1.14.1@sha256:"
@@ -204,7 +205,6 @@ def ingress_class() -> dict:
 def enable(cluster: Cluster) -> None:
     if cluster.get("namespaces", None, NS) is not None:
         return                                      # idempotent: already applied
-    from .. import apiserver, defaults
     now = cluster.now
     cluster.now = now - VERIFY_SECONDS
     try:
@@ -329,7 +329,6 @@ def _log_tls_warnings(cluster: Cluster, pods: list[dict], ing: dict) -> None:
 
 
 def register() -> None:
-    from ..programs import minikube
     minikube.ADDON_HOOKS["ingress"] = hook      # (its admission, ingress_admission.py, is registered in capabilities.build())
     if sync not in controllers.RECONCILERS:
         controllers.RECONCILERS.append(sync)

@@ -19,7 +19,7 @@ import gzip
 import json
 from datetime import datetime, timezone
 
-from .. import apiserver, manifests
+from .. import apiserver, manifests, resources as res
 from ..apierrors import ApiError
 from ..downloads import GATEWAY_API, fetch
 from ..proc import Proc
@@ -343,7 +343,6 @@ def do_uninstall(proc: Proc, args: list[str]) -> int:
 
 
 def _delete(cluster, plural: str, ns: str, name: str) -> None:
-    from .. import resources as res
     apiserver.delete(cluster, res.BY_PLURAL[plural], ns, name)
 
 

@@ -14,6 +14,7 @@ from .. import jobs
 from ..proc import Proc, Stream
 from ..host import HOSTNAME
 from . import program
+from ..shell import Shell, run_script
 
 ENTER, LEAVE, HOME_CLEAR = "\x1b[?1049h", "\x1b[?1049l", "\x1b[H\x1b[2J"
 WIDTH = 80
@@ -23,7 +24,6 @@ USAGE = ("\nUsage:\n watch [options] command\n\nOptions:\n"
 
 
 def frame(engine, state: dict) -> str:
-    from ..shell import Shell, run_script
     out = Stream()
     sh = Shell(engine, out)
     sh.current_err = out

@@ -19,6 +19,7 @@ from ..container.sh import SHELLS, open_session
 from .exec import find_pod, pick_container
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ...processes import command_line
 
 RECORDED = ("All commands and output from this session will be recorded in container logs, including credentials "
             "and sensitive information passed through the command prompt.\n")
@@ -30,7 +31,6 @@ def session_ended(pod: str, container: str, namespace: str) -> str:
 
 
 def main_argv(container: dict) -> list[str]:
-    from ...processes import command_line
     return command_line(container)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 
-from ... import apiserver, images, managedfields
+from ... import apiserver, defaults, images, managedfields
 from ...apierrors import ApiError
 from .create import create_on_server
 from .exec import find_pod
@@ -108,7 +108,6 @@ def _ephemeral(inv: Invocation, pod: dict, args: list[str]) -> None:
         _ptrace(ec)
     stored = inv.cluster.get("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
     updated = copy.deepcopy(stored)
-    from ... import defaults
     defaults._container(ec)                      # (the API server defaults ephemeral containers as containers)
     updated["spec"].setdefault("ephemeralContainers", []).append(ec)
     now = inv.cluster.timestamp()

@@ -20,6 +20,7 @@ from .apply import LAST_APPLIED, _start, with_last_applied
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import ApiFailure, print_errors
+from ...printers.output import to_yaml
 
 MASK, BEFORE, AFTER = "***", "*** (before)", "*** (after)"
 
@@ -48,7 +49,6 @@ def _mask(live: dict | None, merged: dict | None) -> None:
 def _yaml(obj: dict | None) -> list[str]:
     if obj is None:
         return []
-    from ...printers.output import to_yaml
     return to_yaml(obj).splitlines(keepends=True)
 
 

@@ -19,6 +19,8 @@ from ...manifests import ManifestError, go_json, read_stream, split_documents, y
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find, manifest_refs, print_errors
+from ...printers.yamlout import to_yaml as shared
+from .delete import NO_RESOURCES
 
 if TYPE_CHECKING:
     from ...engine import Engine
@@ -30,7 +32,6 @@ HANDLER = "kubectl-edit"
 
 
 def to_yaml(obj: dict) -> str:
-    from ...printers.yamlout import to_yaml as shared
     return shared(obj)
 
 
@@ -113,7 +114,6 @@ def edit(inv: Invocation) -> int:
     fmt = "json" if fmt == "json" else "yaml"      # KYAML is shown as YAML in the playground
     filenames = f.get("filename") or []
     if not inv.args and not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     if filenames:
         found = manifest_refs(inv, filenames, f.get("recursive", False))

@@ -11,7 +11,10 @@ from ...apierrors import ApiError
 from .create import create_on_server, require_flags, submit, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy
+from .objout import check_output, dry_run_strategy, print_created
+from .record import record
+from . import attach as attaching
+from ... import resources as res
 
 _DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
@@ -155,7 +158,6 @@ def run(inv: Invocation) -> int:
     name = inv.args[0]
     pod = build_pod(inv, name)
     if attach or f["stdin"]:
-        from . import attach as attaching
         container = pod["spec"]["containers"][0]
         if f["stdin"]:          # run.go: Stdin, StdinOnce (unless --leave-stdin-open) and TTY on the container
             container["stdin"] = True
@@ -169,8 +171,6 @@ def run(inv: Invocation) -> int:
         return attaching.start(inv, created, container["name"])
     if f["expose"]:
         # run creates the pod, then creates and prints the service, then prints the pod.
-        from ... import resources as res
-        from .objout import print_created
         created = _create_silently(inv, pod, dry)
         if created is None:
             return 1
@@ -180,7 +180,6 @@ def run(inv: Invocation) -> int:
             inv.out("---\n---\n")   # the YAML printer separates documents too
         print_created(inv, res.lookup("pods"), created, dry)
         return code
-    from .record import record
     record(inv, pod)
     return submit(inv, pod, dry, klog_lines=1, save=dry != "client")
 
