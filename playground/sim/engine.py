@@ -253,6 +253,14 @@ class Engine:
         result.output = "".join(parts)
         return result, now
 
+    def run_in_new_shell(self, script: str, out: Stream) -> None:
+        """Run `script` as `sh -c` would, in a new shell on this engine's host writing both streams to `out`
+        (watch's frames: programs run commands through the front door, never importing the shell)."""
+        from . import shell   # lazy: (as in _run_line) the shell loads with the first line run
+        sh = shell.Shell(self, out)
+        sh.current_err = out
+        shell.run_script(sh, script, out)
+
     def open_editor(self, handler: str, title: str, content: str, context: dict, language: str = "yaml") -> None:
         """Called by a program (kubectl edit, nano) to open the editor pane after the command returns."""
         self.editor = {"title": title, "content": content, "language": language}

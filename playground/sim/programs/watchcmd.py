@@ -14,7 +14,6 @@ from .. import jobs
 from ..proc import Proc, Stream
 from ..host import HOSTNAME
 from . import program
-from ..shell import Shell, run_script
 
 ENTER, LEAVE, HOME_CLEAR = "\x1b[?1049h", "\x1b[?1049l", "\x1b[H\x1b[2J"
 WIDTH = 80
@@ -25,10 +24,8 @@ USAGE = ("\nUsage:\n watch [options] command\n\nOptions:\n"
 
 def frame(engine, state: dict) -> str:
     out = Stream()
-    sh = Shell(engine, out)
-    sh.current_err = out
     try:
-        run_script(sh, state["command"], out)
+        engine.run_in_new_shell(state["command"], out)
     except Exception:      # a broken command shows what it printed, as watch would
         pass
     text = out.text
