@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from . import controllers, defaults, merge, resources as res
+from . import controllers, crds, defaults, merge, resources as res
+from .apierrors import ApiError
+from .capabilities import build
 from .validation import quantity, schema
 from .validation.meta import validate_object_meta
 from .cluster import Cluster
@@ -22,35 +24,6 @@ PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-leas
 # Types whose status is a subresource: a write to the object itself keeps the stored status.
 NO_STATUS = {"customresourcedefinitions", "configmaps", "secrets", "serviceaccounts", "endpoints", "endpointslices", "events", "limitranges",
              "podtemplates", "controllerrevisions", "ingressclasses"}
-
-
-class ApiError(Exception):
-    """An API error. str() is what kubectl prints for it (cmdutil.CheckErr), without a trailing newline."""
-
-    def __init__(self, reason: str, message: str, code: int = 422, *, kind: str = "", name: str = "",
-                 causes: list[str] | None = None):
-        super().__init__(message)
-        self.reason = reason        # NotFound, AlreadyExists, Invalid, BadRequest, Forbidden, Conflict
-        self.message = message
-        self.code = code
-        self.kind = kind            # details.kind for Invalid: "Deployment"
-        self.name = name
-        self.causes = causes or []  # "spec.replicas: Invalid value: -1: must be ..."
-
-    def __str__(self) -> str:
-        return self.render()
-
-    def render(self, source: str = "", verb: str = "creating") -> str:
-        """kubectl's rendering; `source` is the manifest file for `error when creating "x.yaml": ...`."""
-        if self.reason == "Invalid" and self.kind:
-            head = f'The {self.kind} "{self.name}" is invalid'
-            if not self.causes:
-                return head
-            if len(self.causes) == 1:
-                return f"{head}: {self.causes[0]}"
-            return f"{head}: \n" + "\n".join(f"* {c}" for c in self.causes)
-        message = f'error when {verb} "{source}": {self.message}' if source else self.message
-        return f"Error from server ({self.reason}): {message}"
 
 
 def not_found(r: res.Resource, name: str) -> ApiError:
@@ -164,7 +137,6 @@ def check_pod_quota(cluster: Cluster, r: res.Resource, obj: dict, old: dict | No
 
 def _capabilities():
     """The engine's validators and allocators (capabilities.build(), explicit and built once)."""
-    from .capabilities import build
     return build()
 
 
@@ -181,7 +153,6 @@ def decode(obj: dict) -> res.Resource:
     r = _resource(obj)
     problem = schema.decode_errors(obj)
     if r.custom is not None:
-        from . import crds
         unknown = crds.unknown_fields(r, obj)
         problem = "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown) if unknown else None
     if problem:
@@ -200,10 +171,9 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
     try:
         causes = validate_object_meta(obj)
         causes += _capabilities().validators.get(r.plural, lambda c, o, old: [])(cluster, obj, old)
-        from . import crds
         if r.custom is not None:
             causes += crds.validate_object(r, obj)
-        elif r.plural == crds.PLURAL:
+        elif r.plural == res.CRD_PLURAL:
             causes += crds.validate_crd(cluster, obj, old)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError):
         # A value of the wrong shape somewhere our decoding tables leave open: the real decoder refuses it.
@@ -215,15 +185,13 @@ def _validate(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) ->
 def _status_is_subresource(r: res.Resource, obj: dict) -> bool:
     if r.custom is None:
         return r.plural not in NO_STATUS
-    from . import crds
     return "status" in (crds.version_of(r, obj.get("apiVersion", "")).get("subresources") or {})
 
 
 def _defaults(r: res.Resource, obj: dict) -> None:
-    from . import crds
     if r.custom is not None:
         crds.prepare(r, obj)
-    elif r.plural == crds.PLURAL:
+    elif r.plural == res.CRD_PLURAL:
         crds.default_crd(obj)
     else:
         defaults.apply_defaults(r.plural, obj)
@@ -232,8 +200,7 @@ def _defaults(r: res.Resource, obj: dict) -> None:
 def _controllers_at_once(cluster: Cluster, r: res.Resource, obj: dict, old: dict | None) -> None:
     """A CRD is named and established within milliseconds of its create, before kubectl's next request
     (apply of a file whose next document is one of its objects): the playground does it in the write."""
-    from . import crds
-    if r.plural == crds.PLURAL:
+    if r.plural == res.CRD_PLURAL:
         crds.establish(cluster, obj, old)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import saferegex
+from .programs.textutils import BadRegex, posix_to_python
 
 
 class ExpansionError(Exception):
@@ -150,7 +151,6 @@ def unstacked(rx: str) -> str:
 def bash_regex(ere: str) -> "saferegex.Posix | None":
     """The regex bash's =~ compiles, or None where regcomp fails (the test's status is then 2). `.` and
     negated brackets match a newline, ^ and $ only the value's ends (no REG_NEWLINE)."""
-    from .programs.textutils import BadRegex, posix_to_python
     warnings: list[str] = []
     try:
         python = posix_to_python(ere, True, warnings)

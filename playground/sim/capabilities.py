@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable
 
+from . import batch
+from .addons import ingress_admission
+from .validation import batch as batch_validation, config, namespaces, networking, networkpolicy, pods, services, workloads
+
 
 class DuplicateCapability(RuntimeError):
     pass
@@ -49,23 +53,19 @@ class Capabilities:
 
 
 def _validators(reg: Registry) -> None:
-    from .validation import batch, config, namespaces, networking, networkpolicy, pods, services, workloads
     for plural, fn in [("configmaps", config.validate_configmap), ("secrets", config.validate_secret),
                        ("services", services.validate_service), ("namespaces", namespaces.validate_namespace),
                        ("pods", pods.validate_pod), ("deployments", workloads.validate_deployment),
                        ("replicasets", workloads.validate_replicaset), ("daemonsets", workloads.validate_daemonset),
-                       ("ingresses", networking.validate_ingress), ("jobs", batch.validate_job),
-                       ("cronjobs", batch.validate_cronjob),
+                       ("ingresses", networking.validate_ingress), ("jobs", batch_validation.validate_job),
+                       ("cronjobs", batch_validation.validate_cronjob),
                        ("networkpolicies", networkpolicy.validate_networkpolicy)]:
         reg.register(plural, fn)
 
 
 def _allocators(reg: Registry) -> None:
-    from . import batch
-    from .addons import ingress as ingress_addon
-    from .validation import services
     reg.register("services", services.allocate_service)
-    reg.register("ingresses", ingress_addon.admission)     # default class, then ingress-nginx's webhook
+    reg.register("ingresses", ingress_admission.admission)     # default class, then ingress-nginx's webhook
     reg.register("jobs", batch.allocate_job)                 # the Job strategy's generated selector
 
 

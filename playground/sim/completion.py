@@ -15,6 +15,7 @@ from . import resources
 from .host import HOME
 from .programs import PROGRAMS, load_all
 from .programs import vfs
+from .shell import BUILTINS, UBUNTU_ALIASES
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -98,7 +99,6 @@ def complete(engine: Engine, line: str, cursor: int | None = None) -> tuple[int,
         k += 1
     cmd_args = args[k:]
     if cmd_args:                      # `alias k=kubectl`: complete k like kubectl
-        from .shell import UBUNTU_ALIASES
         table = {a: v for a, v in (UBUNTU_ALIASES | engine.host.aliases).items() if v}
         if cmd_args[0] in table:
             cmd_args = table[cmd_args[0]].split() + cmd_args[1:]
@@ -125,7 +125,6 @@ def complete(engine: Engine, line: str, cursor: int | None = None) -> tuple[int,
 
 
 def _commands(prefix: str) -> list[str]:
-    from .shell import BUILTINS
     names = set(PROGRAMS) | set(BUILTINS) | set(SHELL_WORDS)
     return [n for n in names if n.startswith(prefix) and n not in (".", ":", "[")]
 

@@ -1,8 +1,8 @@
 """CustomResourceDefinitions: the kinds they serve, and their structural schemas at work.
 
 As apiextensions-apiserver serves a CRD (k8s.io/apiextensions-apiserver, v1.35):
-- `served_resources(cluster)`: a Resource per established CRD, in the preferred (storage) version, its
-  `custom` holding the CRD's versions, so name resolution, get, describe and the write path find it;
+- the kinds they serve are resources.py's (`served_resources`: a Resource per established CRD, in the
+  preferred (storage) version, its `custom` holding the CRD's versions); here, a version's schema;
 - `validate_crd`: the CRD's own validation (apis/apiextensions/validation/validation.go), a subset
   that covers what people get wrong by hand: names, group, scope, versions, storage, schemas;
 - `establish`: the status the naming and establishing controllers write (NamesAccepted, Established);
@@ -14,77 +14,23 @@ CEL rules (x-kubernetes-validations) run through cel.py; transition rules (oldSe
 """
 from __future__ import annotations
 
-import weakref
-
 import re2
 
 from . import resources as res
 from .jsondata import deep_copy
 from .validation.meta import go_value, invalid, required, unsupported
-
-PLURAL = "customresourcedefinitions"
-_SERVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # cluster -> (stamp, [Resource])
+from .cel import CelError, evaluate
 
 
-# ---- the kinds CRDs serve ------------------------------------------------------------------------------
-def storage_version(crd: dict) -> dict | None:
-    versions = (crd.get("spec") or {}).get("versions") or []
-    return next((v for v in versions if isinstance(v, dict) and v.get("storage")), versions[0] if versions else None)
-
-
-def established(crd: dict) -> bool:
-    conds = (crd.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Established" and c.get("status") == "True" for c in conds)
-
-
-def resource_for(crd: dict) -> res.Resource | None:
-    spec = crd.get("spec") or {}
-    names = spec.get("names") or {}
-    version = storage_version(crd)
-    if not version or not names.get("plural") or not names.get("kind"):
-        return None
-    served = [v for v in spec.get("versions") or [] if v.get("served", True)]
-    return res.Resource(
-        names["plural"], names.get("singular") or names["kind"].lower(), names["kind"], spec.get("group", ""),
-        version["name"], spec.get("scope") == "Namespaced", tuple(names.get("shortNames") or ()),
-        categories=tuple(names.get("categories") or ()),
-        custom={"crd": crd["metadata"]["name"], "versions": {v["name"]: v for v in served},
-                "storage": version["name"]})
-
-
-def served_resources(cluster) -> list[res.Resource]:
-    """Every established CRD's kind, rebuilt only when a CRD changed."""
-    stamp = cluster.stamp(PLURAL, content=True)
-    hit = _SERVED.get(cluster)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    out = []
-    for crd in cluster.list(PLURAL):
-        r = resource_for(crd) if established(crd) else None
-        if r is not None and r.plural not in res.BY_PLURAL:
-            out.append(r)
-    _SERVED[cluster] = (stamp, out)
-    return out
-
-
-def _custom(r: res.Resource) -> dict:
-    assert r.custom is not None, r.plural
-    return r.custom
-
-
+# ---- a custom kind's versions --------------------------------------------------------------------------
 def version_of(r: res.Resource, api_version: str) -> dict:
-    versions = _custom(r)["versions"]
+    versions = res.custom_spec(r)["versions"]
     name = api_version.rpartition("/")[2] if api_version else r.version
-    return versions.get(name) or versions[_custom(r)["storage"]]
+    return versions.get(name) or versions[res.custom_spec(r)["storage"]]
 
 
 def schema_of(r: res.Resource, api_version: str = "") -> dict | None:
     return ((version_of(r, api_version).get("schema") or {}).get("openAPIV3Schema")) or None
-
-
-def accepts(r: res.Resource, api_version: str) -> bool:
-    group, _, version = api_version.rpartition("/")
-    return group == r.group and version in _custom(r)["versions"]
 
 
 # ---- the CRD itself ------------------------------------------------------------------------------------
@@ -167,7 +113,7 @@ def establish(cluster, crd: dict, old: dict | None) -> None:
                 "message": message, "reason": reason, "status": "True", "type": kind}
 
     stored = sorted({*(((old or {}).get("status") or {}).get("storedVersions") or []),
-                     (storage_version(crd) or {}).get("name", "")} - {""})
+                     (res.storage_version(crd) or {}).get("name", "")} - {""})
     crd["status"] = {"acceptedNames": names,
                      "conditions": [cond("NamesAccepted", "NoConflicts", "no conflicts found"),
                                     cond("Established", "InitialNamesAccepted", "the initial names have been accepted")],
@@ -389,7 +335,6 @@ def _cel(value, schema: dict, path: str, causes: list[str]) -> None:
     rules = schema.get("x-kubernetes-validations")
     if not rules:
         return
-    from .cel import CelError, evaluate
     kind = schema.get("type") or ("object" if isinstance(value, dict) else _kind_of(value))
     for rule in rules:
         text = rule.get("rule", "")

@@ -59,6 +59,8 @@ def _serving(method):
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
         self.kubectl_commands = build_kubectl()     # kubectl's capability registry (shared, built on the first engine)
+        # validators, and ingress admission with its routing (tlscerts, cryptography), load with the first Engine
+        # lazy: ~190 ms that importing this module (as Django's start-up does) does not pay
         from . import capabilities
         self.capabilities = capabilities.build()    # validators and allocators, registered explicitly
         self.cluster = cluster
@@ -159,7 +161,7 @@ class Engine:
     def _run_line(self, line: str, now: float | None = None, session: str | None = None) -> Result:
         """Run one line as the learner's shell would, with the cluster's clock at `now`, in terminal `session`
         (default: the one in use). A line typed while a foreground job runs ends that job first."""
-        from . import shell   # the shell's deferred imports still run in a circle back to here (issue 18)
+        from . import shell   # lazy: the shell (~45 ms) loads with the first line run, not with this module
 
         if session is not None:
             jobs.use_session(self, session)
@@ -251,6 +253,14 @@ class Engine:
         result.output = "".join(parts)
         return result, now
 
+    def run_in_new_shell(self, script: str, out: Stream) -> None:
+        """Run `script` as `sh -c` would, in a new shell on this engine's host writing both streams to `out`
+        (watch's frames: programs run commands through the front door, never importing the shell)."""
+        from . import shell   # lazy: (as in _run_line) the shell loads with the first line run
+        sh = shell.Shell(self, out)
+        sh.current_err = out
+        shell.run_script(sh, script, out)
+
     def open_editor(self, handler: str, title: str, content: str, context: dict, language: str = "yaml") -> None:
         """Called by a program (kubectl edit, nano) to open the editor pane after the command returns."""
         self.editor = {"title": title, "content": content, "language": language}
@@ -261,8 +271,9 @@ class Engine:
         """Record a request's walk for the diagram; one that did not get through carries the diagnosis's
         `cause` and `fix` (the same words the lesson's hint uses). Diagnosed before a proxy's onward
         request joins the request that reached the proxy, while its source still says who sent it."""
+        # lazy: diagnose and network (~60 ms) load with the programs of the first line, not with this module
         from .diagnose import diagnose_trace
-        from .network import continue_trace
+        from .network import continue_trace   # lazy: (as above)
 
         if walk.get("verdict") not in (None, "ok") and "cause" not in walk:
             d = diagnose_trace(self.cluster, walk, self.host.files)

@@ -12,7 +12,8 @@ from . import jobs
 from .jobs import Process, process
 
 if TYPE_CHECKING:
-    from .shell import IO, Shell
+    from .proc import IO
+    from .shell import Shell
 
 # name -> builtin; shell.py adds these to its BUILTINS when it loads (this module never imports the shell)
 JOB_BUILTINS: dict[str, Callable[..., Any]] = {}

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from .meter import Meter, OverBudget, _meter
 from .proc import Proc, Stream
+from .programs import load_all
+from .host import Host
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -76,7 +78,6 @@ def load(job: dict) -> Process | None:
     state = job.get("process") or {}
     cls = PROCESSES.get(state.get("kind", ""))
     if cls is None:
-        from .programs import load_all
         load_all()
         cls = PROCESSES.get(state.get("kind", ""))
     return cls(state) if cls is not None else None
@@ -179,7 +180,6 @@ def session_view(host, sid: str) -> dict:
     """What a reopened terminal shows of a session: its prompt and a running foreground job."""
     fields = {f: getattr(host, f) for f in SESSION_FIELDS} if sid == host.session else host.sessions.get(sid, {})
     fg = foreground(fields.get("jobs") or [])
-    from .host import Host
     h = Host()
     h.cwd, h.shell_stack = fields.get("cwd", h.cwd), fields.get("shell_stack") or []
     return {"id": sid, "prompt": h.prompt(), "history": (fields.get("history") or [])[-500:],

@@ -68,6 +68,16 @@ class Proc:
         self.stderr.write(text)
 
 
+class IO:
+    """A command's standard streams as the shell hands them to a builtin, a program or a function."""
+
+    def __init__(self, stdin: str | None, out: Stream, err: Stream, tty_out: bool = False):
+        self.stdin = stdin          # None: the terminal (nothing to read)
+        self.out = out
+        self.err = err
+        self.tty_out = tty_out
+
+
 Program = Callable[[Proc], int]
 # Called when the learner saves or closes the editor pane: (engine, content or None, context) -> exit code.
 EditorHandler = Callable[["Engine", "str | None", dict, Stream], int]

@@ -1,10 +1,12 @@
 """The API resource types the playground knows, as `kubectl api-resources` lists them.
 
 One table drives name resolution (`po`, `svc`, `deploy.apps`), `api-resources`, `explain` and the
-object store's keys, so a kind is declared once.
+object store's keys, so a kind is declared once. The kinds established CustomResourceDefinitions serve
+join it while a command of their cluster runs (`served_resources`; crds.py validates and prunes their objects).
 """
 from __future__ import annotations
 
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -87,6 +89,62 @@ BY_PLURAL = {r.plural: r for r in RESOURCES}
 BY_KIND = {r.kind: r for r in RESOURCES}
 
 
+# ---- the kinds CRDs serve ------------------------------------------------------------------------------
+CRD_PLURAL = "customresourcedefinitions"
+_SERVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # cluster -> (stamp, [Resource])
+
+
+def storage_version(crd: dict) -> dict | None:
+    versions = (crd.get("spec") or {}).get("versions") or []
+    return next((v for v in versions if isinstance(v, dict) and v.get("storage")), versions[0] if versions else None)
+
+
+def established(crd: dict) -> bool:
+    conds = (crd.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Established" and c.get("status") == "True" for c in conds)
+
+
+def resource_for(crd: dict) -> Resource | None:
+    spec = crd.get("spec") or {}
+    names = spec.get("names") or {}
+    version = storage_version(crd)
+    if not version or not names.get("plural") or not names.get("kind"):
+        return None
+    served = [v for v in spec.get("versions") or [] if v.get("served", True)]
+    return Resource(
+        names["plural"], names.get("singular") or names["kind"].lower(), names["kind"], spec.get("group", ""),
+        version["name"], spec.get("scope") == "Namespaced", tuple(names.get("shortNames") or ()),
+        categories=tuple(names.get("categories") or ()),
+        custom={"crd": crd["metadata"]["name"], "versions": {v["name"]: v for v in served},
+                "storage": version["name"]})
+
+
+def served_resources(cluster) -> list[Resource]:
+    """Every established CRD's kind, rebuilt only when a CRD changed."""
+    stamp = cluster.stamp(CRD_PLURAL, content=True)
+    hit = _SERVED.get(cluster)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    out = []
+    for crd in cluster.list(CRD_PLURAL):
+        r = resource_for(crd) if established(crd) else None
+        if r is not None and r.plural not in BY_PLURAL:
+            out.append(r)
+    _SERVED[cluster] = (stamp, out)
+    return out
+
+
+def custom_spec(r: Resource) -> dict:
+    """A custom kind's CRD name, served versions and storage version."""
+    assert r.custom is not None, r.plural
+    return r.custom
+
+
+def accepts(r: Resource, api_version: str) -> bool:
+    group, _, version = api_version.rpartition("/")
+    return group == r.group and version in custom_spec(r)["versions"]
+
+
 # The cluster whose CustomResourceDefinitions add kinds to the tables above while one of its commands runs
 # (Engine.run sets it, as it sets the work meter): name resolution has no cluster argument, and a CRD created
 # by the first document of a file serves the second one.
@@ -113,7 +171,6 @@ def custom() -> list[Resource]:
     cluster = SERVING.get()
     if cluster is None:
         return []
-    from .crds import served_resources
     return served_resources(cluster)
 
 
@@ -158,7 +215,6 @@ def for_object(obj: dict) -> Resource | None:
     api_version = obj.get("apiVersion", "")
     r = BY_KIND.get(kind)
     if r is None:
-        from .crds import accepts
         return next((c for c in custom() if c.kind == kind and (not api_version or accepts(c, api_version))), None)
     if api_version and api_version != r.api_version:
         return None

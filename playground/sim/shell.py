@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, TYPE_CHECKING
 
-from . import controllers, saferegex
+from . import controllers, jobs, saferegex
 from .bashpatterns import ERE_SPECIAL, BashPattern, ExpansionError, bash_regex, glob_escape, glob_unescape
 from .meter import charge
-from .proc import MAX_LINE, Proc, Stream
+from .proc import IO, MAX_LINE, Proc, Stream
 from .host import HOME, USER
 from .programs import PROGRAMS, load_all
 from .programs import vfs
+from .jobs import last_background_pid, spawn_slot
+from .programs.gnuhelp import HELP
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -817,7 +819,6 @@ class Shell:
             k = int(name)
             return self.positional[k - 1] if 0 < k <= len(self.positional) else None
         if name == "!":
-            from .jobs import last_background_pid
             return last_background_pid(self.host)
         if name == "-":
             return "himBHs"
@@ -1277,7 +1278,6 @@ class Shell:
     def run_top_seq(self, seq: Seq, io: "IO") -> int:
         """The learner's line: a lone simple command may become a job that runs on (jobs.py); `cmd &` prints
         `[n] pid` first and leaves a job whose end bash announces before a later prompt."""
-        from . import jobs
         for node, background in seq.items:
             lone = node.first.cmds[0] if not node.rest and len(node.first.cmds) == 1 and not node.first.negate \
                 else None
@@ -1653,6 +1653,10 @@ class Shell:
         self.spawning = slot is not None and slot.get("cmd") is original
         return self.run_argv(argv, io2, assigns)
 
+    def is_builtin(self, name: str) -> bool:
+        """Whether `name` is one of bash's builtins (programs that run commands, like xargs, refuse them)."""
+        return name in BUILTINS
+
     def run_argv(self, argv: list[str], io: "IO", assigns: dict[str, str] | None = None,
                  as_root: bool = False, builtins: bool = True) -> int:
         name = argv[0]
@@ -1703,7 +1707,6 @@ class Shell:
                 io.err.write(f"bash: {self.line_prefix}{name}: command not found\n")
             return 1 if as_root and not self.root else 127
         if "--help" in argv and self.wants_gnu_help(argv, fn):
-            from .programs.gnuhelp import HELP
             io.out.write(HELP[name])
             return 0
         env = self.env(assigns)
@@ -1755,7 +1758,6 @@ class Shell:
     @staticmethod
     def wants_gnu_help(argv: list[str], fn) -> bool:
         """`grep --help`: GNU tools print their help whatever else is on the line (up to `--`)."""
-        from .programs.gnuhelp import HELP
         if argv[0] not in HELP or not getattr(fn, "__module__", "").endswith(("coreutils", "textutils")):
             return False
         args = argv[1:argv.index("--")] if "--" in argv else argv[1:]
@@ -1950,14 +1952,6 @@ class FileStream(Stream):
             writer = self.sh.writer
             prefix = "bash: " if writer in ("echo", "printf", "pwd", "history", "type", "alias", "export") else ""
             self.sh.term.write(f"{prefix}{writer}: write error: {err}\n")
-
-
-class IO:
-    def __init__(self, stdin: str | None, out: Stream, err: Stream, tty_out: bool = False):
-        self.stdin = stdin          # None: the terminal (nothing to read)
-        self.out = out
-        self.err = err
-        self.tty_out = tty_out
 
 
 SEQ_RE = re.compile(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?|([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?")
@@ -2811,7 +2805,6 @@ def run_line(engine: Engine, line: str, term: Stream) -> int:
 
 
 def jobs_slot() -> dict | None:
-    from .jobs import spawn_slot
     return spawn_slot.get()
 
 

@@ -278,13 +278,13 @@ def test_api_resources_lists_the_resource_table(engine):
                                         ("kubectl set image --help", "set_image"),
                                         ("kubectl config set-context --help", "config_set-context")])
 def test_help_is_kubectls_own(engine, line, path):
-    from playground.sim.programs.kubectl import HELP_DIR
+    from playground.sim.programs.kubectl.framework import HELP_DIR
     out, code = run(engine, line)
     assert (out, code) == ((HELP_DIR / f"{path}.txt").read_text(), 0)
 
 
 def test_every_registered_command_has_its_help_captured():
-    from playground.sim.programs.kubectl import HELP_DIR
+    from playground.sim.programs.kubectl.framework import HELP_DIR
     from playground.sim.programs.kubectl.registry import build
     missing = [c.path for c in build().commands.values()
                if not (HELP_DIR / (c.path.replace(" ", "_") + ".txt")).exists()]

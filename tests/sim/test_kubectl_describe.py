@@ -6,7 +6,7 @@ import re
 import pytest
 
 from playground.sim.engine import Engine
-from playground.sim.printers.describe import PrefixWriter, describe_events
+from playground.sim.printers.describe_writer import PrefixWriter, describe_events
 
 T0 = 1_700_000_000
 

@@ -13,69 +13,12 @@ import time as _time
 from ..cluster import Cluster, parse_rfc3339
 from ..controllers import events_for, owned_by
 from ..labels import format_labels
+from .. import resources as res
+from . import describe_access
 from .age import human_duration, translate_timestamp_since
+from .describe_unstructured import write_content
+from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
 from .tables import _lb_status, format_label_selector, node_roles, selector_string
-from .tabwriter import TabWriter
-
-MAX_ANNOTATION_LEN = 140
-SKIP_ANNOTATIONS = {"kubectl.kubernetes.io/last-applied-configuration"}
-
-
-def rfc1123z(ts: str | None) -> str:
-    """time.RFC1123Z in UTC, e.g. `Sun, 20 Mar 2022 10:00:00 +0000`."""
-    if not ts:
-        return "Mon, 01 Jan 0001 00:00:00 +0000"
-    return _time.strftime("%a, %d %b %Y %H:%M:%S +0000", _time.gmtime(parse_rfc3339(ts)))
-
-
-class PrefixWriter:
-    def __init__(self):
-        self.tw = TabWriter(0, 2)
-
-    def write(self, level: int, text: str) -> None:
-        self.tw.write("  " * level + text)
-
-    def line(self, text: str = "") -> None:
-        self.tw.write(text + "\n")
-
-    def flush(self) -> None:
-        self.tw.flush()
-
-    def value(self) -> str:
-        return self.tw.getvalue()
-
-
-# ---- shared pieces -------------------------------------------------------------------------------------
-def labels_multiline(w: PrefixWriter, title: str, labels: dict | None, initial: str = "") -> None:
-    w.write(0, f"{initial}{title}:\t")
-    if not labels:
-        w.line("<none>")
-        return
-    for i, key in enumerate(sorted(labels)):
-        if i:
-            w.write(0, initial + "\t")
-        w.write(0, f"{key}={labels[key]}\n")
-
-
-def annotations_multiline(w: PrefixWriter, title: str, annotations: dict | None) -> None:
-    w.write(0, f"{title}:\t")
-    keys = sorted(k for k in (annotations or {}) if k not in SKIP_ANNOTATIONS)
-    if not keys:
-        w.line("<none>")
-        return
-    for i, key in enumerate(keys):
-        if i:
-            w.write(0, "\t")
-        value = annotations[key]
-        if value.endswith("\n"):
-            value = value[:-1]
-        if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
-            w.write(0, f"{key}:\n")
-            for s in value.split("\n"):
-                s = s[:MAX_ANNOTATION_LEN - 2] + "..." if len(s) > MAX_ANNOTATION_LEN - 2 else s
-                w.write(0, f"\t  {s}\n")
-        else:
-            w.write(0, f"{key}: {value}\n")
 
 
 def tolerations_multiline(w: PrefixWriter, title: str, tolerations: list | None, initial: str = "") -> None:
@@ -108,39 +51,6 @@ def taints_multiline(w: PrefixWriter, title: str, taints: list | None) -> None:
             w.write(0, "\t")
         s = t.get("key", "") + (f"={t['value']}" if t.get("value") else "") + (f":{t['effect']}" if t.get("effect") else "")
         w.write(0, s + "\n")
-
-
-def event_order(e: dict):
-    """kubectl sorts by lastTimestamp; equal times keep the API's order, which is creation order."""
-    rv = str(e.get("metadata", {}).get("resourceVersion") or "0")
-    return (e.get("lastTimestamp") or e.get("firstTimestamp") or "", e.get("firstTimestamp") or "",
-            int(rv) if rv.isdigit() else 0)
-
-
-def describe_events(w: PrefixWriter, events: list[dict], now: float) -> None:
-    if not events:
-        w.write(0, "Events:\t<none>\n")
-        return
-    w.flush()
-    events = sorted(events, key=event_order)
-    w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
-    w.write(1, "----\t------\t----\t----\t-------\n")
-    for e in events:
-        first = translate_timestamp_since(e.get("eventTime") or e.get("firstTimestamp"), now)
-        count = e.get("count") or 0
-        if e.get("series"):
-            interval = (f"{translate_timestamp_since(e['series'].get('lastObservedTime'), now)} "
-                        f"(x{e['series'].get('count')} over {first})")
-        elif count > 1:
-            interval = f"{translate_timestamp_since(e.get('lastTimestamp'), now)} (x{count} over {first})"
-        else:
-            interval = first
-        source = (e.get("source") or {}).get("component") or e.get("reportingComponent", "")
-        msg = (e.get("message") or "").strip()
-        fp = (e.get("involvedObject") or {}).get("fieldPath")
-        if fp:
-            msg = f"{fp}: {msg}"
-        w.write(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{msg}\n")
 
 
 def _controller(obj: dict) -> str:
@@ -804,7 +714,6 @@ def describe_generic(cluster: Cluster, obj: dict, events: list | None) -> str:
 
 def describe_unstructured(cluster: Cluster, obj: dict, events: list | None) -> str:
     """genericDescriber: custom resources and CRDs, every field of the object."""
-    from .describe_unstructured import write_content
     w = PrefixWriter()
     meta = obj["metadata"]
     w.write(0, f"Name:\t{meta['name']}\n")
@@ -1126,7 +1035,6 @@ NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}
 
 
 def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True) -> str:
-    from . import describe_access          # (it builds on this module's writers)
     events = None
     if plural in describe_access.DESCRIBERS:
         if show_events and plural not in describe_access.NO_EVENTS:
@@ -1141,7 +1049,6 @@ def describe(cluster: Cluster, plural: str, obj: dict, show_events: bool = True)
                                and e not in events]
     describer = DESCRIBERS.get(plural)
     if describer is None:
-        from .. import resources as res
         r = res.by_plural(plural)
         custom = r is not None and (r.custom is not None or r.plural == "customresourcedefinitions")
         describer = describe_unstructured if custom else describe_generic

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..cluster import Cluster
 from ..labels import format_labels
-from .describe import PrefixWriter, annotations_multiline, describe_events, labels_multiline
+from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
 from .tables import format_label_selector
 
 
@@ -135,7 +135,6 @@ def describe_priorityclass(cluster: Cluster, pc: dict, events: list | None) -> s
 
 def describe_hpa(cluster: Cluster, hpa: dict, events: list | None) -> str:
     """describeHorizontalPodAutoscalerV2."""
-    from .describe import rfc1123z
     w = PrefixWriter()
     meta, spec, status = hpa["metadata"], hpa.get("spec") or {}, hpa.get("status") or {}
     ref = spec.get("scaleTargetRef") or {}

@@ -2,7 +2,8 @@
 describe.DESCRIBERS)."""
 from __future__ import annotations
 
-from .describe import DESCRIBERS, PrefixWriter, annotations_multiline, describe_events, labels_multiline
+from .describe import DESCRIBERS
+from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline
 
 
 def describe_ingressclass(cluster, ic: dict, events: list | None) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .jsonpath import _go_float, _go_value
+
 ACRONYMS = {"API", "URL", "UID", "OSB", "GUID"}
 SKIP = {".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels",
         ".metadata.annotations"}
@@ -52,7 +54,6 @@ def smart_label(field: str) -> str:
 
 def go_v(value) -> str:
     """fmt %v of an unstructured scalar."""
-    from .jsonpath import _go_float
     if value is True or value is False:
         return "true" if value else "false"
     if value is None:
@@ -64,7 +65,6 @@ def go_v(value) -> str:
 
 def write_content(w, level: int, content: dict, prefix: str = "", skip: set[str] = SKIP) -> None:
     """printUnstructuredContent: fields sorted, maps and lists under their label."""
-    from .jsonpath import _go_value
     for field in sorted(content):
         value = content[field]
         path = f"{prefix}.{field}"

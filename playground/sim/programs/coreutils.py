@@ -7,8 +7,9 @@ import math
 import re
 import time
 
+from ..jobbuiltins import start_sleep
 from ..meter import charge
-from ..proc import Proc
+from ..proc import IO, Proc
 from ..host import HOME, HOSTNAME, USER
 from . import program, vfs
 from .gnuopts import OptError, parse
@@ -736,7 +737,6 @@ def sleep(proc: Proc) -> int:
     for a in args:
         if not re.fullmatch(r"(\d+\.?\d*|\.\d+)[smhd]?|inf(inity)?", a):
             return usage_error(proc, "sleep", f"invalid time interval ‘{a}’")
-    from ..jobbuiltins import start_sleep
     start_sleep(proc, args)   # a job until the cluster's clock reaches its end (at once in a pipeline)
     return 0
 
@@ -763,7 +763,6 @@ def env(proc: Proc) -> int:
         proc.err(f"env: ‘{args[0]}’: No such file or directory\n")
         return 127
     extra = {k: v for k, v in environ.items() if proc.env.get(k) != v}
-    from ..shell import IO
     return shell.run_argv(args, IO(proc.stdin if not proc.stdin_is_tty else None, proc.stdout, proc.stderr),
                           extra, as_root=vfs.is_root(proc), builtins=False)
 
@@ -994,12 +993,11 @@ def xargs(proc: Proc) -> int:
     if shell is None:
         proc.err("xargs: cannot run commands here\n")
         return 1
-    from ..shell import BUILTINS, IO
     status = 0
     for argv in batches:
         if "t" in o:
             proc.err(" ".join(argv) + "\n")
-        if argv[0] in BUILTINS and argv[0] not in ("true", "false", "pwd"):
+        if shell.is_builtin(argv[0]) and argv[0] not in ("true", "false", "pwd"):
             proc.err(f"xargs: {argv[0]}: {vfs.NOENT}\n")
             return 127
         code = shell.run_argv(argv, IO(None, proc.stdout, NotFound(proc.stderr, argv[0])),

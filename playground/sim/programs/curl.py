@@ -10,9 +10,11 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from .. import images, ingress, network, tlscerts, webcontent
+from .. import apiserver_http, images, ingress, network, pki, tlscerts, webcontent
 from ..proc import Proc
-from . import program
+from . import program, vfs
+from .kubectl.portforward import connection
+from .kubectl.proxy import answer
 
 VERSION = "8.5.0"
 USER_AGENT = f"curl/{VERSION}"
@@ -496,7 +498,6 @@ class Curl:
         source = getattr(self.proc, "net_source", None) or network.HOST   # a pod when run by kubectl exec
         w = network.walk(cluster, self.proc.host.files, source, dest, url.port)
         if w.forwarded:
-            from .kubectl.portforward import connection
             connection(engine, w.forwarded)
         engine.trace(w.as_trace())
         t.walk = w
@@ -579,7 +580,6 @@ class Curl:
                 t.code, t.error = 35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number"
                 return
         elif daemon and backend.pod == "kubectl-proxy":
-            from .kubectl.proxy import answer
             t.response = answer(engine, req, backend.port)
         elif daemon:
             t.response = self._daemon_plain(backend.pod, req, now)
@@ -702,7 +702,6 @@ class Curl:
         return f"SSL: certificate subject name '{cn}' does not match target host name '{host}'"
 
     def _apiserver(self, req: webcontent.Request, now: float) -> webcontent.Response:
-        from .. import apiserver_http
         status, ctype, body = apiserver_http.answer(self.proc.cluster, req.method, req.path, req.headers)
         headers = [("Audit-Id", self.proc.cluster.uid()), ("Cache-Control", "no-cache, private"),
                    ("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"),
@@ -712,7 +711,6 @@ class Curl:
     def _verify(self, host: str, daemon: str) -> tuple[int, str] | None:
         """curl's certificate check against --cacert (or the system store, which lacks minikubeCA): the API
         server's certificate is signed by minikubeCA and valid for the names in pki.APISERVER_SANS."""
-        from .. import pki
         if not self.o.cacert:
             return 60, "SSL certificate problem: unable to get local issuer certificate"
         path = self.proc.host.abspath(self.o.cacert) if hasattr(self.proc.host, "abspath") else self.o.cacert
@@ -946,5 +944,4 @@ def _write_file(proc: Proc, name: str, content: str) -> str | None:
     path = proc.host.abspath(name)
     if path == "/dev/null":
         return None
-    from . import vfs
     return vfs.write(proc.host, path, content, append=False, root=False)

@@ -19,7 +19,8 @@ import gzip
 import json
 from datetime import datetime, timezone
 
-from .. import apiserver, manifests
+from .. import apiserver, manifests, resources as res
+from ..apierrors import ApiError
 from ..downloads import GATEWAY_API, fetch
 from ..proc import Proc
 from ..gateway import controller, envoy
@@ -342,7 +343,6 @@ def do_uninstall(proc: Proc, args: list[str]) -> int:
 
 
 def _delete(cluster, plural: str, ns: str, name: str) -> None:
-    from .. import resources as res
     apiserver.delete(cluster, res.BY_PLURAL[plural], ns, name)
 
 
@@ -365,7 +365,7 @@ def helm(proc: Proc) -> int:
     except HelmError as exc:
         proc.err(f"Error: {exc}\n")
         return 1
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         proc.err(f"Error: INSTALLATION FAILED: {exc}\n")
         return 1
     proc.err(UNSUPPORTED)

@@ -353,7 +353,7 @@ def do_start(proc: Proc, args: list[str]) -> int:
             "add' to add nodes to an existing cluster.\n")
     if workers and st == "Nonexistent":
         for index in range(2, workers + 2):
-            minikube_nodes.worker_start_lines(proc, nodes.name_of(index), controllers.NODE_IP, True)
+            worker_start_lines(proc, nodes.name_of(index), controllers.NODE_IP, True)
         minikube_nodes.add_workers(proc, workers)
     out(f'🏄  Done! kubectl is now configured to use "{PROFILE}" cluster and "default" namespace by default\n')
     return 0
@@ -626,6 +626,67 @@ def do_profile(proc: Proc, args: list[str]) -> int:
     return 0
 
 
+# ---- `minikube node add|list|delete` (the nodes themselves: minikube_nodes.py) -------------------------
+def worker_start_lines(proc: Proc, name: str, primary_ip: str, with_proxy_env: bool) -> None:
+    out = proc.out
+    out(f'👍  Starting "{name}" worker node in "{PROFILE}" cluster\n')
+    out(f"🚜  Pulling base image {KIC_VERSION} ...\n")
+    out(f"🔥  Creating docker container (CPUs={CPUS}, Memory={MEMORY_MB}MB) ...\n")
+    if with_proxy_env:
+        out(f"🌐  Found network options:\n    ▪ NO_PROXY={primary_ip}\n")
+    out(f"🐳  Preparing Kubernetes {K8S_VERSION} on Docker {_docker_version(proc.cluster)} ...\n")
+    if with_proxy_env:
+        out(f"    ▪ env NO_PROXY={primary_ip}\n")
+    out("🔎  Verifying Kubernetes components...\n")
+
+
+def do_node(proc: Proc, args: list[str]) -> int:
+    sub, rest = (args[0], args[1:]) if args else ("", [])
+    if sub not in ("add", "list", "delete", "start", "stop"):
+        proc.err("Error: unknown command \"%s\" for \"minikube node\"\nRun 'minikube node --help' for usage.\n" % sub
+                 if sub else "podscape: `minikube node` needs a subcommand: add, list or delete.\n")
+        return 1
+    code = _need_running(proc)
+    if code is not None:
+        return code
+    cluster = proc.cluster
+    if sub == "list":
+        for name in nodes.names(cluster):
+            proc.out(f"{name}\t{nodes.ip_of(cluster, name)}\n")
+        return 0
+    if sub == "add":
+        if rest and rest[0] not in ("--worker", "--worker=true"):
+            proc.err(f"podscape: `minikube node add {' '.join(rest)}` is not simulated; workers only.\n")
+            return 1
+        index = max(nodes.index_of(n) for n in nodes.names(cluster)) + 1
+        label = f"m{index:02d}"
+        proc.out(f"😄  Adding node {label} to cluster {PROFILE} as [worker]\n")
+        if (cluster.cni or "") == "":
+            proc.err("❗  Cluster was created without any CNI, adding a node to it might cause broken networking.\n")
+        worker_start_lines(proc, nodes.name_of(index), nodes.ip_of(cluster, nodes.PRIMARY), False)
+        minikube_nodes.add_workers(proc, 1)
+        proc.out(f"🏄  Successfully added {label} to {PROFILE}!\n")
+        return 0
+    if sub == "delete":
+        if len(rest) != 1:
+            proc.err("❌  Exiting due to MK_USAGE: Usage: minikube node delete [name]\n")
+            return 1
+        found = minikube_nodes.find(proc, rest[0])
+        if found is None or found == nodes.PRIMARY:
+            proc.err(f"❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node {rest[0]}\n")
+            return 85
+        name = found
+        proc.out(f"🔥  Deleting node {minikube_nodes.short(name)} from cluster {PROFILE}\n")
+        proc.out(f'✋  Stopping node "{name}"  ...\n🛑  Powering off "{name}" via SSH ...\n')
+        proc.out(f'🔥  Deleting "{name}" in docker ...\n')
+        nodes.remove_worker(cluster, name)
+        controllers.reconcile(cluster)
+        proc.out(f"💀  Node {minikube_nodes.short(name)} was successfully deleted.\n")
+        return 0
+    proc.err(f"podscape: `minikube node {sub}` is not simulated; use `minikube node add` or `delete`.\n")
+    return 1
+
+
 UNSIMULATED = {
     "dashboard": "the Kubernetes dashboard (a web UI) is not simulated in the playground; use kubectl.",
     "tunnel": "`minikube tunnel` is not simulated in the playground; NodePort Services are reachable at "
@@ -649,7 +710,7 @@ UNSIMULATED = {
 }
 COMMANDS = {"ip": do_ip, "status": do_status, "stop": do_stop, "delete": do_delete, "start": do_start,
             "service": do_service, "addons": do_addons, "kubectl": do_kubectl, "version": do_version,
-            "profile": do_profile, "node": minikube_nodes.do_node}
+            "profile": do_profile, "node": do_node}
 USAGE = """minikube provisions and manages local Kubernetes clusters optimized for development workflows.
 
 Basic Commands:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .. import diagnose, network, policy
 from . import program
+from ..processes import listener
+from ..downloads import known_urls
 
 USAGE = """podscape: the playground's helper (not part of Kubernetes)
 
@@ -160,7 +162,6 @@ def do_why(proc, args: list[str], ns: str) -> int:
 
 def _refused_line(cluster, source: network.Source, dest_pod: dict, port: int, proto: str) -> str:
     """Policy lets it through, but nothing in the pod listens there: what the connection meets instead."""
-    from ..processes import listener
     if listener(dest_pod, port, proto) is not None:
         return ""
     meta = dest_pod["metadata"]
@@ -241,7 +242,6 @@ def podscape(proc) -> int:
         if rest[0] == "matrix":
             return do_matrix(proc, rest[1:], ns, all_ns)
         if rest[0] == "downloads":
-            from ..downloads import known_urls
             proc.out("".join(url + "\n" for url in known_urls()))
             return 0
         raise UsageError(f"unknown command {rest[0]!r}")

@@ -23,12 +23,9 @@ USAGE = ("\nUsage:\n watch [options] command\n\nOptions:\n"
 
 
 def frame(engine, state: dict) -> str:
-    from ..shell import Shell, run_script
     out = Stream()
-    sh = Shell(engine, out)
-    sh.current_err = out
     try:
-        run_script(sh, state["command"], out)
+        engine.run_in_new_shell(state["command"], out)
     except Exception:      # a broken command shows what it printed, as watch would
         pass
     text = out.text

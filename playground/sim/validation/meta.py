@@ -6,6 +6,8 @@ ValidateAnnotations), as v1.35's API server returns it.
 from __future__ import annotations
 
 import re
+from ..manifests import go_json
+from ..labels import selector_matches
 
 QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -60,13 +62,11 @@ def go_value(v) -> str:
         return str(v)
     if isinstance(v, str):
         return go_quote(v)
-    from ..manifests import go_json
     return go_json(v)          # None -> null, maps and lists -> JSON
 
 
 def label_selector_value(sel: dict | None) -> str:
     """A LabelSelector as JSON, its empty fields omitted (omitempty)."""
-    from ..manifests import go_json
     sel = sel or {}
     out: dict = {}
     if sel.get("matchLabels"):
@@ -185,5 +185,4 @@ def validate_selector(sel: dict | None, path: str) -> list[str]:
 
 
 def selector_matches_labels(sel: dict | None, labels: dict | None) -> bool:
-    from ..labels import selector_matches
     return selector_matches(sel, labels or {})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..jsondata import deep_copy
 from .meta import DNS1123_LABEL, LABEL_MSG, invalid, required, unsupported
+from .quantity import parse, text
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
@@ -33,7 +34,6 @@ STANDARD_RESOURCES = {"cpu", "memory", "ephemeral-storage", "storage"}
 
 def _resources(res: dict, path: str) -> list[str]:
     """ValidateResourceRequirements: known names, non-negative, requests not above limits."""
-    from .quantity import parse, text
     causes = []
     limits, requests = res.get("limits") or {}, res.get("requests") or {}
     for section, values in (("limits", limits), ("requests", requests)):

@@ -2,17 +2,11 @@
 by registry.build() into the Engine's capability registry (engine.kubectl_commands)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import program
 from ...proc import Proc
-from .framework import GLOBAL_FLAGS, Invocation, KubectlError, first_word, parse, split_command, suggestions
+from .framework import GLOBAL_FLAGS, Invocation, KubectlError, first_word, help_text, parse, split_command, suggestions
+from ...managedfields import acting
 
-HELP_DIR = Path(__file__).with_name("help")
-def help_text(path: str) -> str | None:
-    """kubectl's own help for a command path ("" is the root), captured from kubectl v1.35."""
-    f = HELP_DIR / (("kubectl" if not path else path.replace(" ", "_")) + ".txt")
-    return f.read_text() if f.exists() else None
 
 
 def print_error(proc: Proc, exc: KubectlError, path: str) -> int:
@@ -99,10 +93,10 @@ def kubectl(proc: Proc) -> int:
             proc.err(f"Flag --{name} has been deprecated, {why}\n")
         inv = Invocation(proc, cmd, args, values, changed, after, dash, given)
         if cmd.needs_server and not proc.cluster.running:
-            from ...network import cluster_unreachable_error   # the minikube helper owns its wording
+            # lazy: the engine imports this package; network (~15 ms) loads with the first line's programs
+            from ...network import cluster_unreachable_error
             proc.err(cluster_unreachable_error(proc.cluster))
             return 1
-        from ...managedfields import acting
         with acting(*field_manager(inv)):
             return cmd.handler(inv)
     except KubectlError as exc:

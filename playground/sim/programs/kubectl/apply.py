@@ -5,13 +5,17 @@ from __future__ import annotations
 import copy
 import json
 
-from ... import apiserver, merge
+from ... import apiserver, merge, resources as res
+from ...apierrors import ApiError
 from ...manifests import MAX_OBJECT_BYTES, go_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy
+from .objout import check_output, dry_run_strategy, klog, shown, to_yaml
 from .record import record
-from .objrefs import ApiFailure, Ref, manifest_refs, print_errors, print_object
+from .objrefs import ApiFailure, Ref, find, manifest_refs, print_errors, print_object, unstructured_json
+from ...labels import SelectorError, parse_selector, requirements_match
+from ...cluster import Cluster
+from .delete import NO_RESOURCES
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 NO_ANNOTATION_WARNING = ("Warning: resource {res} is missing the " + LAST_APPLIED + " annotation which is required "
@@ -64,9 +68,6 @@ class _Printer:
             ref, obj = self.objects[0]
             print_object(self.inv, ref.r, obj, self.dry, "")
             return
-        from .objout import to_yaml
-        from .objrefs import unstructured_json
-        from .objout import shown
         lst = {"apiVersion": "v1", "items": [shown(self.inv, o) for _, o in self.objects], "kind": "List",
                "metadata": {}}
         self.inv.out(to_yaml(lst) if self.inv.flags.get("output") == "yaml" else unstructured_json(lst))
@@ -85,7 +86,6 @@ def _start(inv: Invocation, what: str):
     found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
     if inv.flags.get("selector"):
         # the builder's FilteredVisitor: -l keeps only the file objects whose labels match
-        from ...labels import SelectorError, parse_selector, requirements_match
         try:
             reqs = parse_selector(inv.flags["selector"])
         except SelectorError as exc:
@@ -106,7 +106,6 @@ def _target(inv: Invocation, dry: str):
     """The cluster a write goes to: a throw-away copy for --dry-run=server (validated, never stored)."""
     if dry != "server":
         return inv.cluster
-    from ...cluster import Cluster
     return Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
 
 
@@ -136,7 +135,7 @@ def create_from_files(inv: Invocation) -> int:
             continue
         try:
             stored = apiserver.create(_target(inv, dry), obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "creating"))
             continue
         printer(ref, stored, "created")
@@ -180,7 +179,7 @@ def apply(inv: Invocation) -> int:
                 continue
             try:
                 stored = apiserver.create(_target(inv, dry), copy.deepcopy(modified))
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 errors.append(ApiFailure(exc, ref.source, "creating"))
                 continue
             printer(ref, stored, "created")
@@ -203,9 +202,9 @@ def apply(inv: Invocation) -> int:
         try:
             stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name,
                                         "merge" if custom else "strategic", patch)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             # the patcher adds the source once (`error when patching`), applyOneObject again around the patch
-            inner = apiserver.ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
+            inner = ApiError(exc.reason, f'error when patching "{ref.source}": {exc.message}', exc.code,
                                        kind=exc.kind, name=exc.name, causes=exc.causes)
             errors.append(ApiFailure(inner, ref.source, "applying patch:\n" + go_json(patch) + "\nto:\n" +
                                      _info(ref) + "\nfor:"))
@@ -238,7 +237,7 @@ def _server_side_apply(inv: Invocation, dry: str, found) -> int:
             else:
                 stored, _ = apiserver.patch(_target(inv, dry), ref.r, ref.namespace, ref.name, "merge",
                                             copy.deepcopy(ref.obj))
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "creating" if current is None else "patching"))
             continue
         if inv.flags.get("output") in ("yaml", "json"):
@@ -259,9 +258,6 @@ PRUNE_CLUSTER = ["namespaces", "persistentvolumes"]
 def _prune(inv: Invocation, dry: str, applied: list[Ref]) -> None:
     """prune.go: objects of the allowlisted kinds in the visited namespaces that match -l, were applied
     (carry the last-applied annotation) and are not in this apply, are deleted and printed as pruned."""
-    from ... import resources as res
-    from ...labels import parse_selector, requirements_match
-    from .objout import klog
     klog(inv, "W", "prune.go:71", "Deprecated: kubectl apply will no longer prune non-namespaced resources by default "
          "when used with the --namespace flag in a future release. To preserve the current behaviour, list the "
          "resources you want to target explicitly in the --prune-allowlist flag.")
@@ -289,13 +285,11 @@ def _prune(inv: Invocation, dry: str, applied: list[Ref]) -> None:
 # ---- kubectl apply view-last-applied ------------------------------------------------------------------
 @command("apply view-last-applied", flags=flags_from_help("apply view-last-applied", FILENAME_KINDS))
 def view_last_applied(inv: Invocation) -> int:
-    from .objrefs import find
     fmt = inv.flags.get("output") or "yaml"
     if fmt not in ("yaml", "json"):
         raise KubectlError(f"Unexpected -o output mode: {fmt}, the flag 'output' must be one of yaml|json")
     filenames = inv.flags.get("filename") or []
     if not inv.args and not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     if filenames:
         found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
@@ -318,7 +312,6 @@ def view_last_applied(inv: Invocation) -> int:
             text = json.dumps(value, indent=2, ensure_ascii=False)
             inv.out(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n")
         else:
-            from .objout import to_yaml
             inv.out(to_yaml(value))
     return 0
 
@@ -341,7 +334,6 @@ def set_last_applied(inv: Invocation) -> int:
     dry = dry_run_strategy(inv)
     filenames = inv.flags.get("filename") or []
     if not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     found = manifest_refs(inv, filenames, inv.flags.get("recursive", False))
     if found.errors:
@@ -396,7 +388,7 @@ def replace(inv: Invocation) -> int:
                 stored = apiserver.create(cluster, obj)
             else:
                 stored = apiserver.update(cluster, obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, ref.source, "replacing"))
             continue
         printer(ref, stored, "replaced")

@@ -13,11 +13,13 @@ terminal shows its prompt (`/ # `) and reads lines until `exit` or Ctrl-D.
 from __future__ import annotations
 
 from ... import apiserver, jobs, resources as res
+from ...apierrors import ApiError
 from ..container import has_program, run as run_in_container
 from ..container.sh import SHELLS, open_session
 from .exec import find_pod, pick_container
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ...processes import command_line
 
 RECORDED = ("All commands and output from this session will be recorded in container logs, including credentials "
             "and sensitive information passed through the command prompt.\n")
@@ -29,7 +31,6 @@ def session_ended(pod: str, container: str, namespace: str) -> str:
 
 
 def main_argv(container: dict) -> list[str]:
-    from ...processes import command_line
     return command_line(container)
 
 
@@ -57,7 +58,7 @@ def delete_pod(engine, pod: dict) -> str:
     meta = pod["metadata"]
     try:
         apiserver.delete(engine.cluster, res.BY_PLURAL["pods"], meta["namespace"], meta["name"])
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         return str(exc) + "\n"
     return f'pod "{meta["name"]}" deleted from {meta["namespace"]} namespace\n'
 

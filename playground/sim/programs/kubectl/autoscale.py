@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 
-from ... import apiserver
+from ... import apiserver, resources as res
+from ...apierrors import ApiError
 from ...validation import quantity
 from .delete import NO_RESOURCES
 from .framework import Flag, Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
-from .objrefs import manifest_refs, print_errors, print_object
+from .objrefs import find, manifest_refs, print_errors, print_object
 from .record import record
+from .create import create_on_server, save_config
 
 SCALABLE = {"deployments", "replicasets", "statefulsets", "replicationcontrollers"}
 _FLAGS = flags_from_help("autoscale", {"min": "int32", "max": "int32", "filename": "stringSlice"})
@@ -74,7 +76,6 @@ def autoscale(inv: Invocation) -> int:
                 found.errors.append(str(apiserver.not_found(ref.r, ref.name)))
         found.refs = [ref for ref in found.refs if ref.obj is not None]
     else:
-        from .objrefs import find
         if not inv.args:
             raise KubectlError(NO_RESOURCES)
         if len(inv.args) == 1 and "/" not in inv.args[0]:
@@ -113,13 +114,11 @@ def autoscale(inv: Invocation) -> int:
             print_object(inv, r_hpa(), hpa, dry, "created")
             continue
         if f["save-config"]:
-            from .create import save_config
             save_config(hpa)
         meta["namespace"] = ref.namespace or inv.namespace
         try:
-            from .create import create_on_server
             stored = create_on_server(inv, hpa, dry)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(str(exc))
             break
         print_object(inv, r_hpa(), stored, dry, "autoscaled")
@@ -129,5 +128,4 @@ def autoscale(inv: Invocation) -> int:
 
 
 def r_hpa():
-    from ... import resources as res
     return res.lookup("horizontalpodautoscalers.autoscaling")

@@ -13,16 +13,17 @@ import yaml
 
 from ...host import HOME
 from ...printers.tabwriter import rows_text
-from .framework import Invocation, KubectlError, command
+from .framework import Invocation, KubectlError, command, help_text
 from .helpflags import flags_from_help
 from .objout import to_yaml
+from ...bootstrap import MINIKUBE_VERSION
+from ...cluster import parse_rfc3339
 
 PATH = f"{HOME}/.kube/config"
 SERVER = "https://192.168.49.2:8443"
 
 
 def _minikube_version() -> str:
-    from ...bootstrap import MINIKUBE_VERSION
     return MINIKUBE_VERSION
 
 
@@ -30,7 +31,6 @@ def _extension(inv: Invocation, name: str) -> dict:
     node = inv.cluster.get("nodes", None, "minikube")
     ts = inv.cluster.now
     if node and node["metadata"].get("creationTimestamp"):
-        from ...cluster import parse_rfc3339
         ts = parse_rfc3339(node["metadata"]["creationTimestamp"])
     when = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S UTC")
     return {"name": name, "extension": {"last-update": when, "provider": "minikube.sigs.k8s.io",
@@ -228,7 +228,6 @@ def config_use_context(inv: Invocation) -> int:
 
 @command("config set-context", flags=flags_from_help("config set-context"), needs_server=False)
 def config_set_context(inv: Invocation) -> int:
-    from . import help_text
     if len(inv.args) > 1:
         inv.out(help_text("config set-context") or "")
         raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]")
@@ -261,7 +260,6 @@ def config_set_context(inv: Invocation) -> int:
 
 # ---- delete-context, delete-cluster, delete-user, rename-context (kubectl/pkg/cmd/config) -------------------
 def _delete(inv: Invocation, what: str, key: str) -> int:
-    from . import help_text
     if what == "user" and not inv.args:
         raise KubectlError("user to delete is required", usage="help")
     if len(inv.args) != 1 and what != "user":
@@ -298,7 +296,6 @@ def config_delete_user(inv: Invocation) -> int:
 
 @command("config rename-context", flags=flags_from_help("config rename-context"), needs_server=False)
 def config_rename_context(inv: Invocation) -> int:
-    from . import help_text
     if len(inv.args) != 2:
         inv.out(help_text(inv.cmd.path) or "")
         raise KubectlError(f"Unexpected args: [{' '.join(inv.args)}]")
@@ -319,7 +316,6 @@ def config_rename_context(inv: Invocation) -> int:
 
 # ---- set-cluster, set-credentials ------------------------------------------------------------------------
 def _set_entry(inv: Invocation, key: str, body_key: str, fields: dict[str, str]) -> tuple[str, dict]:
-    from . import help_text
     if len(inv.args) != 1:
         inv.out(help_text(inv.cmd.path) or "")
         word = "Unexpected" if key == "clusters" else "unexpected"

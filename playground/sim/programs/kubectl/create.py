@@ -13,9 +13,12 @@ import json
 import re
 
 from ... import apiserver, resources as res
+from ...apierrors import ApiError
 from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy, print_created
+from .objout import check_output, dry_run_strategy, go_order, print_created
+from ...network import cluster_unreachable_error, dial_error
+from ...cluster import Cluster
 
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
@@ -50,7 +53,6 @@ def prepare(inv: Invocation) -> tuple[str, str]:
 
 def unreachable_error(cluster=None, klog_lines: int = 0) -> str:
     """The refused-connection error; `klog_lines` discovery warnings first (run logs 1, get-like commands 5)."""
-    from ...network import cluster_unreachable_error
     text = cluster_unreachable_error(cluster, discovery=klog_lines > 0)
     lines = text.splitlines(keepends=True)
     return "".join(lines[:-1][:klog_lines] + lines[-1:])
@@ -76,7 +78,6 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
             ns = f"/namespaces/{inv.namespace}" if r.namespaced else ""
             base = f"/apis/{r.group}/{r.version}" if r.group else f"/api/{r.version}"
             path = f"{base}{ns}/{r.plural}?fieldManager=kubectl-create&fieldValidation=Strict"
-            from ...network import dial_error
             inv.err(f"error: {wrap}{dial_error('Post', path)}\n")
         else:
             inv.err(unreachable_error(inv.cluster, klog_lines))
@@ -85,7 +86,7 @@ def submit(inv: Invocation, obj: dict, dry: str, wrap: str | None = None, klog_l
         meta["namespace"] = inv.namespace
     try:
         stored = create_on_server(inv, obj, dry)
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         if wrap is not None:
             message = exc.message
             if exc.reason == "Invalid" and r.group and message.startswith(f'{r.kind} "'):
@@ -100,7 +101,6 @@ def create_on_server(inv: Invocation, obj: dict, dry: str) -> dict:
     answer has no resourceVersion, as a dry-run create returns it). Returns a copy safe to print."""
     if dry != "server":
         return copy.deepcopy(apiserver.create(inv.cluster, obj))
-    from ...cluster import Cluster
     scratch = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
     stored = copy.deepcopy(apiserver.create(scratch, obj))
     stored["metadata"].pop("resourceVersion", None)
@@ -109,7 +109,6 @@ def create_on_server(inv: Invocation, obj: dict, dry: str) -> dict:
 
 def save_config(obj: dict) -> None:
     """--save-config: util.CreateOrUpdateAnnotation stores the object's JSON as the last-applied annotation."""
-    from .objout import go_order
     text = json.dumps(go_order(obj, obj.get("kind")), separators=(",", ":"), ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     meta = obj["metadata"]

@@ -14,6 +14,9 @@ from ...labels import SelectorError, parse_selector
 from .create import prepare, require_flags, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .objout import check_output, dry_run_strategy
+from .objrefs import print_errors
+from .setenv import _store, targets
 
 RBAC = "rbac.authorization.k8s.io"
 VALID_RESOURCE_VERBS = ("*", "get", "delete", "list", "create", "update", "patch", "watch", "proxy",
@@ -288,9 +291,6 @@ def create_priorityclass(inv: Invocation) -> int:
 def set_subject(inv: Invocation) -> int:
     """Add users, groups and service accounts to role bindings (pkg/cmd/set/set_subject.go): each sorted and
     added only when not there yet; a binding that gains nothing prints nothing."""
-    from .objout import check_output, dry_run_strategy
-    from .objrefs import print_errors
-    from .setenv import _store, targets
     f = inv.flags
     check_output(inv)
     dry = dry_run_strategy(inv)

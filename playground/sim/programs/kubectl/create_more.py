@@ -12,11 +12,12 @@ import base64
 import json
 import re
 
-from ... import tlscerts
-from .create import prepare, require_flags, submit
+from ... import apiserver, resources as res, tlscerts
+from .create import name_from_args, prepare, require_flags, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .setenv import resource_list
+from .rollout import _seconds
 
 PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.S)
 
@@ -152,7 +153,6 @@ def _job_from_cronjob(inv: Invocation, name: str, dry: str) -> int:
                            if source else "from must be of the form <resource>/<name>")
     cj = inv.cluster.get("cronjobs", inv.namespace, source)
     if cj is None:
-        from ... import apiserver, resources as res
         raise KubectlError(apiserver.not_found(res.lookup("cronjobs"), source).render() + "\n", raw=True)
     tmpl = cj["spec"].get("jobTemplate") or {}
     meta = {"name": name, "annotations": {"cronjob.kubernetes.io/instantiate": "manual",
@@ -204,8 +204,6 @@ def _b64url(data: bytes) -> str:
 def create_token(inv: Invocation) -> int:
     """A TokenRequest for a ServiceAccount: a JWT of the API server's shape (the signature is random bytes:
     nothing in the playground verifies it)."""
-    from .create import name_from_args
-    from .rollout import _seconds
     name = name_from_args(inv)
     f = inv.flags
     if f["duration"].startswith("-"):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import re
 
-from ... import apiserver, images, managedfields
+from ... import apiserver, defaults, images, managedfields
+from ...apierrors import ApiError
 from .create import create_on_server
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
@@ -107,7 +108,6 @@ def _ephemeral(inv: Invocation, pod: dict, args: list[str]) -> None:
         _ptrace(ec)
     stored = inv.cluster.get("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
     updated = copy.deepcopy(stored)
-    from ... import defaults
     defaults._container(ec)                      # (the API server defaults ephemeral containers as containers)
     updated["spec"].setdefault("ephemeralContainers", []).append(ec)
     now = inv.cluster.timestamp()
@@ -183,7 +183,7 @@ def _copy(inv: Invocation, pod: dict, args: list[str]) -> None:
         if f["replace"]:
             apiserver.delete(inv.cluster, apiserver.res.lookup("pods"), pod["metadata"]["namespace"],
                              pod["metadata"]["name"])
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         raise KubectlError(str(exc), raw=True)
 
 
@@ -206,7 +206,7 @@ def _node(inv: Invocation, node: dict, args: list[str]) -> None:
                     "hostNetwork": True, "hostPID": True, "hostIPC": True}}
     try:
         create_on_server(inv, pod, "none")
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         raise KubectlError(str(exc), raw=True)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import apiserver
+from ...apierrors import ApiError
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import dry_run_strategy
@@ -87,7 +88,7 @@ def _delete_all(inv: Invocation, found: Found, grace: int, dry: str) -> int:
                 if inv.flags.get("cascade") == "orphan" and ref.obj is not None:
                     apiserver.orphan_dependents(inv.cluster, ref.obj)
                 apiserver.delete(inv.cluster, ref.r, ref.namespace, ref.name)
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 errors.append(ApiFailure(exc, ref.source, "deleting"))
                 continue
         done += 1

@@ -14,11 +14,13 @@ import difflib
 import json
 
 from ... import apiserver, merge
+from ...apierrors import ApiError
 from ...cluster import Cluster
 from .apply import LAST_APPLIED, _start, with_last_applied
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import ApiFailure, print_errors
+from ...printers.output import to_yaml
 
 MASK, BEFORE, AFTER = "***", "*** (before)", "*** (after)"
 
@@ -47,7 +49,6 @@ def _mask(live: dict | None, merged: dict | None) -> None:
 def _yaml(obj: dict | None) -> list[str]:
     if obj is None:
         return []
-    from ...printers.output import to_yaml
     return to_yaml(obj).splitlines(keepends=True)
 
 
@@ -96,7 +97,7 @@ def diff(inv: Invocation) -> int:
         live = copy.deepcopy(inv.cluster.get(ref.r.plural, ref.namespace, ref.name))
         try:
             merged = copy.deepcopy(_merged(scratch, ref))
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             return print_errors(inv, [ApiFailure(exc, ref.source, "creating" if live is None else "patching")])
         if not f["show-managed-fields"]:
             for o in (live, merged):

@@ -13,11 +13,14 @@ import copy
 import json
 
 from ... import apiserver, merge, resources as res
+from ...apierrors import ApiError
 from ...proc import EDITOR_HANDLERS, Stream
 from ...manifests import ManifestError, go_json, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find, manifest_refs, print_errors
+from ...printers.yamlout import to_yaml as shared
+from .delete import NO_RESOURCES
 
 if TYPE_CHECKING:
     from ...engine import Engine
@@ -29,7 +32,6 @@ HANDLER = "kubectl-edit"
 
 
 def to_yaml(obj: dict) -> str:
-    from ...printers.yamlout import to_yaml as shared
     return shared(obj)
 
 
@@ -112,7 +114,6 @@ def edit(inv: Invocation) -> int:
     fmt = "json" if fmt == "json" else "yaml"      # KYAML is shown as YAML in the playground
     filenames = f.get("filename") or []
     if not inv.args and not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     if filenames:
         found = manifest_refs(inv, filenames, f.get("recursive", False))
@@ -218,7 +219,7 @@ def save(engine: Engine, edited: str | None, context: dict, term: Stream) -> int
         ns = original["metadata"].get("namespace")
         try:
             apiserver.patch(engine.cluster, ro, ns, name, "strategic", patch)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             if exc.reason == "Invalid":
                 term.write(f'error: {ro.qualified} "{name}" is invalid\n')
                 reasons.append({"head": f'{ro.qualified} "{name}" was not valid', "other": list(exc.causes)})

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import re
 
-from ... import apiserver, resources as res
+from ... import apiserver, rbac, resources as res
+from ...apierrors import ApiError
 from ...printers.age import translate_timestamp_since
 from ...printers.output import print_objects
 from ...printers.tabwriter import format_text
@@ -19,6 +20,7 @@ from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
 from .objrefs import find, print_errors, print_object
+from ...labels import SelectorError, parse_selector, requirements_match
 
 EVENT_TYPES = ("Normal", "Warning")
 TAINT_KEY = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
@@ -116,7 +118,6 @@ def auth_can_i(inv: Invocation) -> int:
     if not f["as"] and not f["as-group"]:
         ok = True                  # minikube's admin is in system:masters
     else:
-        from ... import rbac
         user = f["as"] or "minikube-user"
         groups = rbac.groups_for(user, f["as-group"])
         name = target.split("/", 1)[1] if "/" in target and not target.startswith("/") else ""
@@ -234,7 +235,7 @@ def taint(inv: Invocation) -> int:
         if dry == "none":
             try:
                 node = apiserver.update(inv.cluster, node)
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 raise KubectlError(str(exc), raw=True)
         print_object(inv, ref.r, node, dry, "untainted" if removes and not adds else "tainted")
     return print_errors(inv, errors)
@@ -251,7 +252,6 @@ DRAIN_WARN = {"daemonset": "ignoring DaemonSet-managed Pods", "unmanaged": "dele
 def _drain_plan(inv: Invocation, node: str) -> tuple[list[dict], dict[str, list[str]], dict[str, list[str]]]:
     """drain.GetPodsForDeletion: (pods to evict, fatal problems, warnings), each problem -> ns/name list."""
     f = inv.flags
-    from ...labels import SelectorError, parse_selector, requirements_match
     try:
         wanted = parse_selector(f["pod-selector"]) if f["pod-selector"] else None
     except SelectorError as exc:

@@ -3,10 +3,11 @@ minikube's docker runtime: the command runs in the container (programs/container
 opens an interactive session, a non-zero exit prints `command terminated with exit code N`."""
 from __future__ import annotations
 
-from ..container import run as run_in_container
+from ..container import has_program, run as run_in_container
 from ..container.sh import SHELLS, open_session
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ... import labels
 
 POD_KINDS = {"pod", "pods", "po"}
 WORKLOAD_KINDS = {"deployment": "deployments", "deployments": "deployments", "deploy": "deployments",
@@ -18,7 +19,6 @@ WORKLOAD_KINDS = {"deployment": "deployments", "deployments": "deployments", "de
 
 def find_pod(inv: Invocation, ref: str, announce: bool = True) -> dict:
     """A pod by name, `pod/NAME`, or the first pod a workload or Service selects (AttachablePodForObject)."""
-    from ... import labels
     ns = inv.namespace
     cluster = inv.cluster
     kind, slash, name = ref.partition("/")
@@ -103,7 +103,6 @@ def exec_(inv: Invocation) -> int:
     interactive = stdin_on and base in SHELLS and len(cmd) == 1 and not inv.proc.stdin
     term = inv.proc.stdout
     if interactive:
-        from ..container import has_program
         if has_program(image, cmd[0]):
             entry = open_session(inv.engine, pod, container, cmd[0], tty)
             if not tty:

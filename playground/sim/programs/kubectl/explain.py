@@ -14,6 +14,8 @@ from pathlib import Path
 from ... import resources as res
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ...crds import schema_of
+from .create import unreachable_error
 
 SCHEMAS = Path(__file__).with_name("explain_schemas.json")
 
@@ -134,7 +136,6 @@ def custom_root(r: res.Resource) -> dict:
     """A CRD's schema as the API server publishes it (apiextensions-apiserver's OpenAPI builder): apiVersion,
     kind and metadata get the standard descriptions, metadata the ObjectMeta type."""
     import copy
-    from ...crds import schema_of
     root = copy.deepcopy(schema_of(r) or {"type": "object"})
     standard = schemas()["Service"]["properties"]
     props = root.setdefault("properties", {})
@@ -181,7 +182,6 @@ def explain(inv: Invocation) -> int:
     if len(inv.args) > 1:
         raise KubectlError("We accept only this format: explain RESOURCE")
     if not inv.cluster.running:           # explain reads discovery and the server's OpenAPI
-        from .create import unreachable_error
         inv.err(unreachable_error(inv.cluster, 2))
         return 1
     resource, *path = inv.args[0].split(".")

@@ -10,11 +10,13 @@ import copy
 import re
 
 from ... import apiserver, resources as res
-from .create import create_on_server
+from ...apierrors import ApiError
+from .create import create_on_server, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, print_created
 from .run import merge_patch, parse_labels
+from .record import record
 
 EXPOSABLE = {"Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet"}
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\n"
@@ -162,7 +164,6 @@ def expose(inv: Invocation) -> int:
     dry = dry_run_strategy(inv)
     check_output(inv)
     if not inv.cluster.running:          # even --dry-run=client reads the object from the server
-        from .create import unreachable_error
         inv.err(unreachable_error(inv.cluster, 5))
         return 1
     if inv.flags["filename"]:
@@ -185,7 +186,6 @@ def expose(inv: Invocation) -> int:
             errors.append(f"error: cannot expose a {r.kind}{'.' + r.group if r.group else ''}")
             continue
         svc = generate_service(inv, copy.deepcopy(obj))
-        from .record import record
         record(inv, svc)
         svc_r = res.lookup("services")
         if dry == "client":
@@ -196,7 +196,7 @@ def expose(inv: Invocation) -> int:
         svc["metadata"]["namespace"] = inv.namespace
         try:
             stored = create_on_server(inv, svc, dry)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(str(exc))
             continue
         print_created(inv, svc_r, stored, dry, verb="exposed")

@@ -13,9 +13,18 @@ pflag rules reproduced: flags may appear anywhere among the arguments, `--` ends
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from ...proc import Proc
+
+HELP_DIR = Path(__file__).with_name("help")
+
+
+def help_text(path: str) -> str | None:
+    """kubectl's own help for a command path ("" is the root), captured from kubectl v1.35."""
+    f = HELP_DIR / (("kubectl" if not path else path.replace(" ", "_")) + ".txt")
+    return f.read_text() if f.exists() else None
 
 
 class KubectlError(Exception):
@@ -98,7 +107,6 @@ def command(path: str, *, flags: list[Flag] | None = None, aliases: tuple[str, .
 
 def group_help(inv: "Invocation") -> int:
     """A bare command group (`kubectl set`): its help on stderr and exit 1, as cobra does."""
-    from . import help_text
     if inv.args:
         raise KubectlError(f'unknown command "{" ".join(inv.args)}"', usage="help")
     inv.err(help_text(inv.cmd.path) or "")

@@ -12,6 +12,7 @@ from ...printers.jsonpath import JSONPath, JSONPathError
 from . import objrefs, watch
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .objout import go_order
 
 ENDPOINTS_WARNING = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
 NO_TYPE = ('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
@@ -92,7 +93,6 @@ def _subresource(r: res.Resource, objs: list[dict], sub: str, errors: list[str])
     if sub != "scale" or r.plural not in ("deployments", "replicasets", "statefulsets", "replicationcontrollers"):
         errors.append("Error from server (NotFound): the server could not find the requested resource")
         return r, []
-    from .objout import go_order
     scales = []
     for o in objs:
         meta = o["metadata"]

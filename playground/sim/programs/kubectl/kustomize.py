@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import kustomize, manifests
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ...printers.output import to_yaml
 
 UNSUPPORTED = ("enable-alpha-plugins", "enable-helm", "network", "as-current-user", "mount", "env")
 
@@ -44,7 +45,6 @@ def kustomize_cmd(inv: Invocation) -> int:
     for name in UNSUPPORTED:
         if name in inv.changed and f[name]:
             raise KubectlError(f"the playground's kustomize does not simulate --{name}")
-    from ...printers.output import to_yaml
     text = "---\n".join(to_yaml(o) for o in build(inv, inv.args[0] if inv.args else "."))
     if f["output"]:
         host = inv.proc.host

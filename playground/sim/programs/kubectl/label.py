@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 from ... import apiserver
+from ...apierrors import ApiError
 from ...jsondata import deep_copy
 from ...manifests import go_json
 from ...validation.meta import label_value_errors
@@ -128,7 +129,7 @@ def _run(inv: Invocation, what: str) -> int:
                 obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge",
                                          {"metadata": {field: {**{k: None for k in remove if k in current},
                                                                **new}}})
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 errors.append(ApiFailure(exc, verb="patching"))
                 continue
         print_object(inv, ref.r, obj, dry, verb)

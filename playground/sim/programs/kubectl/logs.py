@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ... import jobs
+from ... import jobs, labels
 
 import time as _time
 
@@ -13,6 +13,9 @@ from ... import coredns, images, network, processes, webcontent
 from .exec import find_pod
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from ...cluster import parse_rfc3339
+from ..coreutils import UNAME
+from ..container.sh import main_process_output
 
 NGINX_WORKERS = 2              # worker_processes auto on the 2-CPU minikube node
 NGINX_GCC = {"trixie": "built by gcc 14.2.0 (Debian 14.2.0-19) ", "bookworm": "built by gcc 12.2.0 (Debian 12.2.0-14) ",
@@ -20,7 +23,6 @@ NGINX_GCC = {"trixie": "built by gcc 14.2.0 (Debian 14.2.0-19) ", "bookworm": "b
 
 
 def _started(pod: dict, container: str) -> float | None:
-    from ...cluster import parse_rfc3339
     for cs in pod.get("status", {}).get("containerStatuses", []) or []:
         if cs.get("name") == container:
             st = (cs.get("state") or {}).get("running") or (cs.get("state") or {}).get("terminated") or {}
@@ -37,7 +39,6 @@ def startup_lines(pod: dict, container: dict, started: float) -> list[str]:
     repo = images.repository(container.get("image", ""))
     stamp = _time.strftime("%Y/%m/%d %H:%M:%S", _time.gmtime(started))
     if repo == "nginx":
-        from ..coreutils import UNAME
         version = webcontent.nginx_version(container.get("image", ""))
         key = _vkey(version)
         if key < (1, 19):
@@ -154,7 +155,6 @@ def pod_log(inv: Invocation, pod: dict, container: dict, previous: bool) -> list
 
 def _printed(inv: Invocation, pod: dict, container: dict) -> list[str]:
     """What the container's own command prints when it runs (programs that only print are replayed)."""
-    from ..container.sh import main_process_output
     lines = main_process_output(inv.engine, pod, container).splitlines()
     script = " ".join((container.get("command") or []) + (container.get("args") or []))
     if any(w in script.split() for w in ("while", "for", "until")):
@@ -177,7 +177,6 @@ def logs(inv: Invocation) -> int:
             raise KubectlError("only one of -c or an inline [CONTAINER] arg is allowed", usage="help")
         container_name = args[1]
     if selector:
-        from ... import labels
         try:
             reqs = labels.parse_selector(selector)
         except Exception as exc:

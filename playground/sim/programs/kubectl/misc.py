@@ -13,6 +13,8 @@ from ...printers.tabwriter import rows_text
 from .framework import Invocation, KubectlError, command
 from .helpflags import HELP_DIR, flags_from_help
 from .objout import to_yaml
+from ...network import cluster_unreachable_error
+from .create import unreachable_error
 
 SERVER = "https://192.168.49.2:8443"
 CLIENT_VERSION = {"major": "1", "minor": "35", "gitVersion": "v1.35.2",
@@ -29,7 +31,6 @@ KUSTOMIZE_VERSION = "v5.7.1"
 
 
 def unreachable(inv: Invocation, discovery: bool = True) -> str:
-    from ...network import cluster_unreachable_error
     return cluster_unreachable_error(inv.cluster, discovery=discovery)
 
 
@@ -113,7 +114,6 @@ def cluster_info_dump(inv: Invocation) -> int:
 # ---- api-resources / api-versions ---------------------------------------------------------------
 def _offline(inv: Invocation, klog_lines: int) -> int:
     """The cluster is down: the discovery warnings this command logs, then the refused connection."""
-    from .create import unreachable_error
     inv.err(unreachable_error(inv.cluster, klog_lines))
     return 1
 
@@ -175,7 +175,6 @@ def api_versions(inv: Invocation) -> int:
     if inv.args:
         raise KubectlError(f"unexpected arguments: [{' '.join(inv.args)}]", usage="help")
     if not inv.cluster.running:
-        from .create import unreachable_error
         klog = unreachable_error(inv.cluster, 1).splitlines(keepends=True)[:-1]
         inv.err("".join(klog) + 'error: couldn\'t get available api versions from server: Get '
                 '"http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused\n')

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
-from ...printers.output import to_yaml  # noqa: F401  (YAML as sigs.k8s.io/yaml writes it; re-exported)
+from ...printers.output import print_objects, to_yaml
 from ...resources import Resource
 from .framework import Invocation, KubectlError
+from ...managedfields import hide
 
 OUTPUT_FORMATS = ("go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file",
                   "kyaml", "name", "template", "templatefile", "yaml")
@@ -182,7 +183,6 @@ def shown(inv: Invocation, obj: dict) -> dict:
     """obj as -o yaml/json print it: managedFields left out unless --show-managed-fields."""
     if inv.flags.get("show-managed-fields"):
         return obj
-    from ...managedfields import hide
     return hide(obj)
 
 
@@ -201,6 +201,5 @@ def print_created(inv: Invocation, r: Resource, obj: dict, dry_run: str, verb: s
     elif fmt == "json":
         inv.out(to_json(shown(inv, obj)))
     else:
-        from ...printers.output import print_objects
         return print_objects(inv, [go_order(obj, obj.get("kind")) if typed else obj], fmt, typed=typed)
     return 0

@@ -10,8 +10,12 @@ import copy
 from dataclasses import dataclass, field
 
 from ... import apiserver, manifests, resources as res
+from ...apierrors import ApiError
 from ...labels import SelectorError, parse_selector, requirements_match
 from .framework import Invocation, KubectlError
+from ...downloads import fetch
+from .kustomize import entries
+from .objout import print_created, shown
 
 MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
 
@@ -184,7 +188,6 @@ def read_filenames(inv: Invocation, filenames: list[str], recursive: bool = Fals
             sources.append((inv.proc.stdin or "", "STDIN"))
             continue
         if name.startswith(("http://", "https://")):
-            from ...downloads import fetch
             text = fetch(name)
             if text is None:
                 raise KubectlError(f'unable to read URL "{name}": the playground has no internet access (it keeps '
@@ -225,7 +228,6 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
     `local`: the objects stay as written (--local prints them without a namespace the file did not give)."""
     found = Found()
     if inv.flags.get("kustomize"):
-        from .kustomize import entries
         listed = entries(inv, inv.flags["kustomize"])
     else:
         listed = read_filenames(inv, filenames, recursive)
@@ -258,7 +260,7 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
 @dataclass
 class ApiFailure:
     """An API error met while visiting one object: kubectl words it differently alone and in a list."""
-    exc: apiserver.ApiError
+    exc: ApiError
     source: str = ""
     verb: str = "creating"
 
@@ -295,10 +297,8 @@ def unstructured_json(obj) -> str:
 
 def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: str) -> None:
     """`pod/x created (dry run)`, or the object for -o; JSON in sorted-key (unstructured) order."""
-    from .objout import print_created
     fmt = inv.flags.get("output") or ""
     if fmt == "json":
-        from .objout import shown
         inv.out(unstructured_json(shown(inv, obj)))
         return
     if fmt in ("", "name") and not (obj.get("metadata") or {}).get("name"):
@@ -314,7 +314,7 @@ def update_and_print(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb
     if dry == "none":
         try:
             obj = apiserver.update(inv.cluster, obj)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, verb="patching"))
             return
     print_object(inv, r, obj, dry, verb)

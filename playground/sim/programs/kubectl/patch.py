@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from ... import apiserver
+from ...apierrors import ApiError
 from ...manifests import ManifestError, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
 from .objrefs import ApiFailure, find, manifest_refs, print_errors, split_args, print_object
+from .delete import NO_RESOURCES
+from ...cluster import Cluster
 
 PATCH_TYPES = ("json", "merge", "strategic")
 
@@ -30,7 +33,6 @@ def patch(inv: Invocation) -> int:
     filenames = f.get("filename") or []
     if not filenames:
         if not inv.args:
-            from .delete import NO_RESOURCES
             raise KubectlError(NO_RESOURCES)
         if any(n is None for _, n in split_args(inv.args)):
             raise KubectlError("resource(s) were provided, but no name was specified")
@@ -50,12 +52,11 @@ def patch(inv: Invocation) -> int:
     for ref in found.refs:
         cluster = inv.cluster
         if dry != "none":
-            from ...cluster import Cluster
             import copy
             cluster = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
         try:
             obj, changed = apiserver.patch(cluster, ref.r, ref.namespace, ref.name, ptype, body)
-        except apiserver.ApiError as exc:
+        except ApiError as exc:
             errors.append(ApiFailure(exc, verb="patching"))
             continue
         print_object(inv, ref.r, obj, dry, "patched" if changed else "patched (no change)")

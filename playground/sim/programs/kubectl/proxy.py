@@ -28,6 +28,8 @@ from urllib.parse import parse_qs, unquote
 from ... import jobs, labels, network, resources as res, webcontent
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
+from .misc import SERVER_VERSION
+from .objout import ORDER, go_order
 
 DEFAULT_PORT = 8001
 DAEMON = "kubectl-proxy"           # the Backend name network._host_loopback gives a proxied connection
@@ -185,7 +187,6 @@ def apiserver(engine, req: webcontent.Request, path: str, query: dict) -> webcon
         return webcontent.Response(500, "Internal Server Error", [
             ("Content-Length", str(len(body))), ("Content-Type", "text/plain; charset=utf-8"),
             ("Date", webcontent.http_date(now)), ("X-Content-Type-Options", "nosniff")], body)
-    from .misc import SERVER_VERSION
     if path in ("/healthz", "/livez", "/readyz"):
         return _response(cluster, 200, "text/plain; charset=utf-8", "ok", now)
     if path in ("/version", "/version/"):
@@ -247,7 +248,6 @@ def _not_found(cluster, now: float, message: str, details: dict) -> webcontent.R
 
 
 def _typed(obj: dict, kind: str, in_list: bool) -> dict:
-    from .objout import go_order
     data = go_order(obj, kind)
     if in_list and kind in _objout_kinds():
         data = {k: v for k, v in data.items() if k not in ("kind", "apiVersion")}
@@ -255,7 +255,6 @@ def _typed(obj: dict, kind: str, in_list: bool) -> dict:
 
 
 def _objout_kinds() -> set[str]:
-    from .objout import ORDER
     return set(ORDER)
 
 

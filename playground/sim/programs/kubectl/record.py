@@ -7,7 +7,7 @@ positional word in order (the command path included), then each flag typed as ` 
 """
 from __future__ import annotations
 
-from .framework import Flag, Invocation
+from .framework import Flag, GLOBAL_FLAGS, Invocation, parse
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 RECORD_FLAG = Flag("record", kind="bool", hidden=True, deprecated="--record will be removed in the future",
@@ -16,7 +16,6 @@ RECORD_FLAG = Flag("record", kind="bool", hidden=True, deprecated="--record will
 
 def change_cause(inv: Invocation) -> str:
     words = []
-    from .framework import GLOBAL_FLAGS, parse
     argv = inv.proc.argv[1:]
     seen: list = []
     positional, *_ = parse(argv, GLOBAL_FLAGS + inv.cmd.flags, seen)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .framework import Command, Invocation, group_help
 from .helpflags import flags_from_help
+from .record import RECORD_FLAG
 
 HELP_DIR = Path(__file__).with_name("help")
 # The modules that declare commands. Order does not decide anything: duplicates are refused.
@@ -83,7 +84,6 @@ RECORDING = ("annotate", "apply", "apply edit-last-applied", "autoscale", "creat
 
 
 def _add_record_flag(table: dict[str, Command]) -> None:
-    from .record import RECORD_FLAG
     for path in RECORDING:
         cmd = table.get(path)
         if cmd is not None and not any(f.name == "record" for f in cmd.flags):

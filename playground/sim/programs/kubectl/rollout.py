@@ -19,6 +19,9 @@ from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy
 from ...printers.output import print_objects
 from .objrefs import Ref, find, print_errors, update_and_print
+from ...printers.describe import pod_template
+from ...printers.describe_writer import PrefixWriter
+from ...printers.tabwriter import format_text
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -38,7 +41,6 @@ def _targets(inv: Invocation, verb: str) -> tuple[list[Ref], list]:
 
 def template_text(template: dict | None) -> str:
     """DescribePodTemplate as rollout prints it: through a plain writer, tabs kept (no tabwriter)."""
-    from ...printers.describe import PrefixWriter, pod_template
 
     class Raw(PrefixWriter):
         def __init__(self):
@@ -103,7 +105,6 @@ def rollout_history(inv: Invocation) -> int:
         for n in sorted(revs):
             cause = (revs[n]["metadata"].get("annotations") or {}).get(CHANGE_CAUSE) or "<none>"
             rows.append(f"{n}\t{cause}")
-        from ...printers.tabwriter import format_text
         inv.out(f"{ref.r.type_name}/{ref.name} \n{format_text(chr(10).join(rows) + chr(10), 0, 2)}\n")
     return print_errors(inv, errors)
 

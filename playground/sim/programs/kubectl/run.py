@@ -7,10 +7,14 @@ from __future__ import annotations
 import json
 import re
 
+from ...apierrors import ApiError
 from .create import create_on_server, require_flags, submit, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import check_output, dry_run_strategy
+from .objout import check_output, dry_run_strategy, print_created
+from .record import record
+from . import attach as attaching
+from ... import resources as res
 
 _DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
@@ -154,7 +158,6 @@ def run(inv: Invocation) -> int:
     name = inv.args[0]
     pod = build_pod(inv, name)
     if attach or f["stdin"]:
-        from . import attach as attaching
         container = pod["spec"]["containers"][0]
         if f["stdin"]:          # run.go: Stdin, StdinOnce (unless --leave-stdin-open) and TTY on the container
             container["stdin"] = True
@@ -168,8 +171,6 @@ def run(inv: Invocation) -> int:
         return attaching.start(inv, created, container["name"])
     if f["expose"]:
         # run creates the pod, then creates and prints the service, then prints the pod.
-        from ... import resources as res
-        from .objout import print_created
         created = _create_silently(inv, pod, dry)
         if created is None:
             return 1
@@ -179,14 +180,12 @@ def run(inv: Invocation) -> int:
             inv.out("---\n---\n")   # the YAML printer separates documents too
         print_created(inv, res.lookup("pods"), created, dry)
         return code
-    from .record import record
     record(inv, pod)
     return submit(inv, pod, dry, klog_lines=1, save=dry != "client")
 
 
 def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
     """Create the pod without printing (run prints it last when it also exposes it)."""
-    from ... import apiserver
     if dry == "client":
         if inv.namespace_explicit:
             pod["metadata"]["namespace"] = inv.namespace
@@ -197,6 +196,6 @@ def _create_silently(inv: Invocation, pod: dict, dry: str) -> dict | None:
     pod["metadata"]["namespace"] = inv.namespace
     try:
         return create_on_server(inv, pod, dry)
-    except apiserver.ApiError as exc:
+    except ApiError as exc:
         inv.err(str(exc) + "\n")
         return None

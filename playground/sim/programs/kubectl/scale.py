@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from ... import apiserver
+from ...apierrors import ApiError
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .record import CHANGE_CAUSE, record
@@ -58,7 +59,7 @@ def scale(inv: Invocation) -> int:
                 if record(inv, marked):              # the recorder's merge patch, sent with the scale
                     body["metadata"] = {"annotations": {CHANGE_CAUSE: marked["metadata"]["annotations"][CHANGE_CAUSE]}}
                 obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge", body)
-            except apiserver.ApiError as exc:
+            except ApiError as exc:
                 errors.append(ApiFailure(exc, verb="scaling"))
                 continue
         if f.get("output"):

@@ -17,6 +17,8 @@ from .record import record
 from .objout import check_output, dry_run_strategy, print_created
 from .objrefs import Found, find, manifest_refs, print_errors, update_and_print
 from .setimage import _pod_spec
+from .delete import NO_RESOURCES
+from ...labels import SelectorError, parse_selector
 
 ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
 ENV_NAME_HELP = ("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
@@ -29,7 +31,6 @@ def targets(inv: Invocation, resources: list[str]) -> Found:
     f = inv.flags
     filenames = f.get("filename") or []
     if not resources and not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     if filenames:
         found = manifest_refs(inv, filenames, f.get("recursive", False), local=f.get("local", False))
@@ -251,7 +252,6 @@ def set_serviceaccount(inv: Invocation) -> int:
 @command("set selector", flags=flags_from_help("set selector", {"filename": "stringSlice"}))
 def set_selector(inv: Invocation) -> int:
     """Services only, as kubectl v1.35: the last argument is `key=value,...`, which replaces spec.selector."""
-    from ...labels import SelectorError, parse_selector
     check_output(inv)
     dry = dry_run_strategy(inv)
     if not inv.args:

@@ -9,6 +9,7 @@ from .helpflags import flags_from_help
 from .record import record
 from .objout import check_output, dry_run_strategy
 from .objrefs import find, manifest_refs, print_errors, split_args, update_and_print
+from .delete import NO_RESOURCES
 
 def _pod_spec(obj: dict) -> dict | None:
     kind = obj.get("kind")
@@ -33,7 +34,6 @@ def set_image(inv: Invocation) -> int:
             name, _, image = a.partition("=")
             images[name] = image
     if not resources and not filenames:
-        from .delete import NO_RESOURCES
         raise KubectlError(NO_RESOURCES)
     if resources:
         split_args(resources)            # the builder's argument errors come before the image check

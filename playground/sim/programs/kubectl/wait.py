@@ -16,6 +16,7 @@ from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .objrefs import find
 from .rollout import WAIT_LIMIT, _seconds
+from ...printers.output import print_objects
 
 
 def _check(cond: str):
@@ -106,7 +107,6 @@ def auth_whoami(inv: Invocation) -> int:
               "status": {"userInfo": {"username": "minikube-user",
                                       "groups": ["system:masters", "system:authenticated"]}}}
     if fmt:
-        from ...printers.output import print_objects
         return print_objects(inv, [review], fmt)
     inv.out(format_text("ATTRIBUTE\tVALUE\nUsername\tminikube-user\nGroups\t[system:masters system:authenticated]\n",
                         6, 3))

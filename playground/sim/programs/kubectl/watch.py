@@ -16,6 +16,7 @@ from ...printers import tables
 from ...printers.output import OutputError, render
 from ...printers.tabwriter import format_text
 from .framework import Invocation, KubectlError
+from .objrefs import field_filter
 
 TABLE_FORMATS = ("", "wide")
 
@@ -52,7 +53,6 @@ class WatchProcess(jobs.Process):
         return (self.state["plural"],)
 
     def matcher(self, cluster):
-        from .objrefs import field_filter
         s = self.state
         r = res.BY_PLURAL[s["plural"]]
         reqs = parse_selector(s["selector"]) if s["selector"] else []

@@ -23,6 +23,8 @@ from ... import nodes, shell
 from ...proc import Proc, Stream
 from ...host import Host, absolute_path
 from ...network import Source
+from .. import PROGRAMS, minikube
+from ..minikube_nodes import find
 
 if TYPE_CHECKING:
     from ...engine import Engine
@@ -153,7 +155,6 @@ class NodeShell(shell.Shell):
 
     def run_argv(self, argv: list[str], io, assigns: dict[str, str] | None = None, as_root: bool = False,
                  builtins: bool = True) -> int:
-        from .. import PROGRAMS
         name = argv[0]
         base = name.rsplit("/", 1)[-1]
         if builtins and name == "logout":
@@ -260,8 +261,6 @@ from . import tools  # noqa: E402,F401  (registers the node's own programs)
 
 # ---- `minikube ssh [-n NODE] [-- CMD...]` (cmd/minikube/cmd/ssh.go) ------------------------------------
 def minikube_ssh(proc: Proc, args: list[str]) -> int:
-    from ..minikube import _need_running
-    from ..minikube_nodes import find
     wanted, command = "", []
     k = 0
     while k < len(args):
@@ -284,7 +283,7 @@ def minikube_ssh(proc: Proc, args: list[str]) -> int:
         else:
             command.append(a)
         k += 1
-    code = _need_running(proc)
+    code = minikube._need_running(proc)
     if code is not None:
         return code
     node = nodes.PRIMARY
@@ -305,7 +304,6 @@ def minikube_ssh(proc: Proc, args: list[str]) -> int:
 def install() -> None:
     """minikube's command table gets `ssh` here: the node's shell needs the programs minikube's module is
     imported by (docker), so minikube.py cannot import it."""
-    from .. import minikube
     minikube.COMMANDS["ssh"] = minikube_ssh
     minikube.UNSIMULATED.pop("ssh", None)
 
