@@ -4,6 +4,9 @@
     lesson_state(sandbox) -> dict | None                           # the page's first render, the hello
     assess_command_and_state(...) -> (verdict, lesson_state)       # both, from one read of the progress
     prepare_sandbox(sandbox, engine)                               # a new or reset sandbox for a lesson
+    get_lesson(slug), lesson_exists(slug)                          # a sandbox's lesson; one to start
+
+The lessons app registers these with the services as Django starts (apps.py, playground/hooks.py).
 
 Progress is one LessonProgress row per (learner, lesson, sandbox), so it survives reloads and restarts.
 """
@@ -25,6 +28,10 @@ def get_lesson(slug: str) -> Lesson | None:
     if path is None:
         return None
     return save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
+
+
+def lesson_exists(slug: str) -> bool:
+    return Lesson.objects.filter(slug=slug).exists()
 
 
 def all_lessons(user=None) -> list[Lesson]:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import quotas, ratelimit, store, topology, topology_delta
+from .hooks import lesson_hook as _lesson_hook
 from .models import RESET_LINE, CommandRecord, Sandbox
 from .sim import apiserver, delta, resources
 from .sim.completion import complete as engine_complete
@@ -48,11 +49,8 @@ class RateLimited(SandboxError):
 
 
 # ---- hooks into the lessons app ---------------------------------------------------------------------
-def _lesson_hook(name: str) -> Callable | None:
-    from lessons import progress      # lessons sits above playground: imported when first used, not at load
-    return getattr(progress, name)
-
-
+# The lessons app sits above this module: it registers them as Django starts (playground/hooks.py); one not
+# registered is None, and the sandbox has no lesson.
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
     """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
     and the learner's progress."""
@@ -89,9 +87,8 @@ def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
 
 
 def lesson_exists(slug: str) -> bool:
-    from lessons.models import Lesson   # lessons sits above playground: imported when first used
-
-    return Lesson.objects.filter(slug=slug).exists()
+    hook = _lesson_hook("lesson_exists")
+    return hook is not None and bool(hook(slug))
 
 
 # ---- publishing to the sandbox's sockets -------------------------------------------------------------
