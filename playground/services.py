@@ -25,7 +25,7 @@ from django.utils import timezone
 from . import quotas, ratelimit, store, topology, topology_delta
 from .hooks import lesson_hook as _lesson_hook
 from .models import RESET_LINE, CommandRecord, Sandbox
-from .sim import apiserver, delta, resources
+from .sim import apiserver, delta, jobs, resources
 from .sim.completion import complete as engine_complete
 from .sim.host import Host
 from .sim.engine import Engine, Result
@@ -505,7 +505,6 @@ def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | No
 def close_session(sandbox_id: int, user, session: str, outbox: list[dict] | None = None) -> dict:
     """The learner closed terminal tab `session` (not tab 1): its jobs end, as on a terminal's hangup, and
     its shell state goes."""
-    from .sim import jobs
     session = check_session(session)
     if session == "1":
         raise SandboxError("the first terminal stays open")
@@ -524,21 +523,18 @@ def wake(sandbox_id: int, user, outbox: list[dict] | None = None) -> dict:
 
 def check_session(session) -> str:
     """A terminal tab's id: "1".."8" (jobs.MAX_SESSIONS)."""
-    from .sim.jobs import MAX_SESSIONS
     session = str(session or "1")
-    if not session.isdigit() or not 1 <= int(session) <= MAX_SESSIONS:
-        raise SandboxError(f"a terminal is numbered 1 to {MAX_SESSIONS}")
+    if not session.isdigit() or not 1 <= int(session) <= jobs.MAX_SESSIONS:
+        raise SandboxError(f"a terminal is numbered 1 to {jobs.MAX_SESSIONS}")
     return session
 
 
 def _in_session(engine: Engine, session: str, act: Callable[[], Result]) -> Result:
-    from .sim import jobs
     jobs.use_session(engine, session)
     return act()
 
 
 def _session_prompt(engine: Engine, session: str) -> str:
-    from .sim import jobs
     if not session:
         return ""
     if session == engine.host.session:
@@ -587,8 +583,6 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
 
 
 def prompt(sandbox: Sandbox, session: str = "1") -> str:
-    from .sim import jobs
-
     return jobs.session_view(Host.from_dict(sandbox.meta.get("host", {})), session)["prompt"]
 
 
@@ -665,8 +659,6 @@ def _load_for_page(sandbox: Sandbox) -> tuple[list[dict], float | None]:
 
 def sessions(sandbox: Sandbox) -> list[dict]:
     """Every terminal tab of the sandbox: its prompt, history, scrollback and a running foreground job."""
-    from .sim import jobs
-
     host = Host.from_dict(sandbox.meta.get("host", {}))
     out = []
     for sid in jobs.session_ids(host):
@@ -684,6 +676,4 @@ def _has_jobs(sandbox: Sandbox) -> bool:
 
 def wake_delay(engine: Engine) -> float | None:
     """For a reopened page: when the running processes next want the clock (None: nothing is waiting)."""
-    from .sim import jobs
-
     return _wake_delay(engine, jobs.next_wake(engine))
