@@ -8,7 +8,7 @@ from playground import hooks
 def _progress_hook(name: str) -> Callable:
     """A hook that calls lessons.progress's function `name` (looked up at each call, as the services did)."""
     def hook(*args, **kwargs):
-        # lazy: progress brings the assessment and its engine (~17 ms) into django.setup(); the first call pays
+        # lazy: progress brings the lesson parser, the assessment and their engine (~60 ms) into django.setup()
         from . import progress
         return getattr(progress, name)(*args, **kwargs)
     return hook

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from . import assess, exercises, format, hints, lesson_cache, setup
+from .roles import visible_lessons
 from .models import Lesson, LessonProgress
 
 
@@ -37,7 +38,6 @@ def lesson_exists(slug: str) -> bool:
 def all_lessons(user=None) -> list[Lesson]:
     """Every lesson `user` may see (roles.visible_lessons; None: every lesson); when none are loaded yet,
     load the content folder (as `manage.py loadlessons` would)."""
-    from .roles import visible_lessons     # roles reads courses; progress stays importable without it
     if not Lesson.objects.exists():
         for path in format.lesson_files():
             save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
