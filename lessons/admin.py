@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from . import format, roles
+from . import roles
 from .models import Attempt, Course, CourseItem, Lesson, LessonProgress, Membership
 
 
@@ -27,6 +27,8 @@ class LessonForm(forms.ModelForm):
 
     def clean_source(self):
         source = self.cleaned_data["source"]
+        # lazy: django.setup() loads the admin; the parser brings yaml, the checks and their engine (~55 ms)
+        from . import format
         try:
             self.spec = format.parse_lesson(source, "the lesson source")
         except format.LessonFormatError as exc:

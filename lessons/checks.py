@@ -24,6 +24,12 @@ import functools
 import re
 import shlex
 
+from playground.sim import diagnose, images
+from playground.sim.controllers import is_ready
+from playground.sim.labels import parse_selector, requirements_match, selector_matches
+from playground.sim.programs.kubectl.framework import GLOBAL_FLAGS, split_command
+from playground.sim.programs.kubectl.registry import build
+
 from . import predicates
 
 # Flags whose value may be given as the next word; normalised to `--flag=value` so one regex fits both.
@@ -48,9 +54,6 @@ SEPARATORS = ("|", "&&", "||", ";")
 def kubectl_value_flags(words: list[str]) -> tuple[set[str], dict[str, str]]:
     """The flags that take a value for the kubectl command in `words` (after `kubectl`), from the engine's
     capability registry: kubectl's own tables, so `logs -f POD` is --follow, not --filename."""
-    from playground.sim.programs.kubectl.framework import GLOBAL_FLAGS, split_command
-    from playground.sim.programs.kubectl.registry import build
-
     cmd, _, _ = split_command(words, build().commands)
     takes = [f for f in GLOBAL_FLAGS + (cmd.flags if cmd else []) if f.kind != "bool" and f.no_opt is None]
     return {f"--{f.name}" for f in takes}, {f"-{f.short}": f"--{f.name}" for f in takes if f.short}
@@ -181,7 +184,6 @@ def _service(cluster, p: dict) -> str | None:
         if n != p["endpoints"]:
             return f"Service {name} has {n} ready endpoint(s), the step expects {p['endpoints']}"
     if p.get("healthy"):
-        from playground.sim import diagnose
         return _health(diagnose.service_problem(cluster, svc))
     return None
 
@@ -224,9 +226,6 @@ def _deployment(cluster, p: dict) -> str | None:
 
 def _deployment_health(cluster, dep: dict) -> str | None:
     """Its pods run (or are on their way): judged from the pods, else from the template before they exist."""
-    from playground.sim import diagnose
-    from playground.sim.labels import selector_matches
-
     ns = dep["metadata"]["namespace"]
     sel = dep["spec"].get("selector") or {}
     pods = [x for x in cluster.list("pods", ns) if sel and selector_matches(sel, x["metadata"].get("labels") or {})
@@ -238,15 +237,10 @@ def _deployment_health(cluster, dep: dict) -> str | None:
 
 def _image_ref(image: str) -> tuple[str, str]:
     """`nginx`, `nginx:latest` and `docker.io/library/nginx:latest` name the same image."""
-    from playground.sim import images
-
     return images.repository(image), images.tag(image)
 
 
 def _pods(cluster, p: dict) -> str | None:
-    from playground.sim.controllers import is_ready
-    from playground.sim.labels import parse_selector, requirements_match
-
     ns = p.get("namespace", "default")
     try:
         reqs = parse_selector(p["pods"])
@@ -257,13 +251,11 @@ def _pods(cluster, p: dict) -> str | None:
     if "count" in p and len(pods) != p["count"]:
         why = f"{len(pods)} pod(s) match {p['pods']}, the step expects {p['count']}"
         if not pods:
-            from playground.sim import diagnose
             near = diagnose.missing_labels(cluster, ns, p["pods"])
             if near is not None:
                 return near.text()
         return why
     if p.get("healthy"):
-        from playground.sim import diagnose
         if not pods:
             return f"no pod matches {p['pods']}"
         for x in pods:
@@ -299,7 +291,6 @@ def _ingress(cluster, p: dict) -> str | None:
                     return (f"Ingress {name} has path {path.get('path')} of {r.get('host') or 'any host'} with "
                             f"pathType {path.get('pathType')}, not {p['pathType']}")
     if p.get("healthy"):
-        from playground.sim import diagnose
         return _health(diagnose.controller_missing(cluster) or diagnose.ingress_problem(cluster, ing, p.get("path")))
     return None
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from playground import services
 from playground.models import Sandbox
 from playground.sim.engine import Engine
 
@@ -266,8 +267,6 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
 
 
 def sandbox_of(request: HttpRequest, sandbox_id: int) -> Sandbox:
-    from playground import services
-
     try:
         return services.get_for_user(sandbox_id, request.user)
     except Sandbox.DoesNotExist:

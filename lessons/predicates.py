@@ -26,6 +26,12 @@ grading runs it on a copy of the cluster (grade.py) so a check leaves no access-
 """
 from __future__ import annotations
 
+from playground.sim import ingress, network, policy, resources
+from playground.sim.controllers import is_ready
+from playground.sim.diagnose_gateway import request_problem
+from playground.sim.gateway import envoy, routing, status
+from playground.sim.labels import parse_selector, requirements_match
+
 OBJECT_KEYS = {"object", "namespace", "fields", "exists"}
 REACHES_KEYS = {"reaches", "namespace", "pods"}
 REQUEST_KEYS = {"request", "namespace", "allowed"}
@@ -46,8 +52,6 @@ def validate(kind: str, pred: dict) -> str | None:
     if kind == "object":
         if not isinstance(pred["object"], str) or pred["object"].count("/") != 1:
             return "object must be KIND/NAME, such as deployment/web"
-        from playground.sim import resources
-
         if resources.lookup(pred["object"].split("/")[0]) is None:
             return f"object: unknown kind {pred['object'].split('/')[0]!r}"
         if "fields" in pred and (not isinstance(pred["fields"], dict) or not pred["fields"]):
@@ -107,8 +111,6 @@ def _same(have, want) -> bool:
 
 
 def _object(cluster, p: dict) -> str | None:
-    from playground.sim import resources
-
     kind, name = p["object"].split("/")
     r = resources.lookup(kind)
     ns = p.get("namespace", "default") if r.namespaced else ""
@@ -129,8 +131,6 @@ def _object(cluster, p: dict) -> str | None:
 
 # ---- a Service reaches these pods --------------------------------------------------------------------
 def _matching_pods(cluster, ns: str, selector: str) -> list[dict] | str:
-    from playground.sim.labels import parse_selector, requirements_match
-
     try:
         reqs = parse_selector(selector)
     except ValueError:
@@ -140,8 +140,6 @@ def _matching_pods(cluster, ns: str, selector: str) -> list[dict] | str:
 
 
 def _ready(pods: list[dict]) -> list[dict]:
-    from playground.sim.controllers import is_ready
-
     return [x for x in pods if is_ready(x)]
 
 
@@ -196,8 +194,6 @@ def _destination(cluster, ns: str, to: str) -> str | tuple[str]:
 
 
 def _request(cluster, host_files: dict, p: dict) -> str | None:
-    from playground.sim import network
-
     req, ns = p["request"], p.get("namespace", "default")
     src, to, port = str(req["from"]), str(req["to"]), int(req["port"])
     what = f"a request from {src} to {to}:{port}"
@@ -221,7 +217,6 @@ def _request(cluster, host_files: dict, p: dict) -> str | None:
 
 # ---- an Ingress routes host/path to a Service -------------------------------------------------------
 def _route(cluster, p: dict) -> str | None:
-    from playground.sim import ingress
     host, _, path = p["route"].partition("/")
     path = "/" + path
     if not ingress.controller_pods(cluster):
@@ -242,8 +237,6 @@ def _route(cluster, p: dict) -> str | None:
 
 # ---- a request through Envoy Gateway's proxy --------------------------------------------------------
 def _gateway_request(cluster, p: dict) -> str | None:
-    from playground.sim.gateway import envoy, routing, status
-
     host, _, path = p["gateway_request"].partition("/")
     path = "/" + path
     name, ns, port = p.get("gateway", "eg"), p.get("namespace", "default"), int(p.get("port", 80))
@@ -261,14 +254,11 @@ def _gateway_request(cluster, p: dict) -> str | None:
     why = _gateway_request_failure(cluster, p, d, what, host, path)
     if why is None:
         return None
-    from playground.sim.diagnose_gateway import request_problem
     found = request_problem(cluster, gw, host, d.route)
     return found.text() if found is not None else why      # the cause, and its fix last
 
 
 def _gateway_request_failure(cluster, p: dict, d, what: str, host: str, path: str) -> str | None:
-    from playground.sim.gateway import status
-
     if "status" in p:
         if d.status != int(p["status"]):
             return f"{what} is answered {d.status or 'by a backend'}, not {p['status']}"
@@ -297,8 +287,6 @@ def _gateway_request_failure(cluster, p: dict, d, what: str, host: str, path: st
 
 # ---- minikube itself --------------------------------------------------------------------------------
 def _cluster(cluster, p: dict) -> str | None:
-    from playground.sim import network, policy
-
     down = network.node_reachable(cluster)
     state = down or "running"
     if p["cluster"] == "stopped" and state == "running":

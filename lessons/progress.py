@@ -4,6 +4,9 @@
     lesson_state(sandbox) -> dict | None                           # the page's first render, the hello
     assess_command_and_state(...) -> (verdict, lesson_state)       # both, from one read of the progress
     prepare_sandbox(sandbox, engine)                               # a new or reset sandbox for a lesson
+    get_lesson(slug), lesson_exists(slug)                          # a sandbox's lesson; one to start
+
+The lessons app registers these with the services as Django starts (apps.py, playground/hooks.py).
 
 Progress is one LessonProgress row per (learner, lesson, sandbox), so it survives reloads and restarts.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from . import assess, exercises, format, hints, lesson_cache, setup
+from .roles import visible_lessons
 from .models import Lesson, LessonProgress
 
 
@@ -27,10 +31,13 @@ def get_lesson(slug: str) -> Lesson | None:
     return save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))
 
 
+def lesson_exists(slug: str) -> bool:
+    return Lesson.objects.filter(slug=slug).exists()
+
+
 def all_lessons(user=None) -> list[Lesson]:
     """Every lesson `user` may see (roles.visible_lessons; None: every lesson); when none are loaded yet,
     load the content folder (as `manage.py loadlessons` would)."""
-    from .roles import visible_lessons     # roles reads courses; progress stays importable without it
     if not Lesson.objects.exists():
         for path in format.lesson_files():
             save_lesson(format.load_file(path), path.read_text(encoding="utf-8"))

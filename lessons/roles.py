@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Course, Membership
+from .models import Course, Lesson, Membership
 
 INSTRUCTOR_GROUP = "Instructor"
 
@@ -68,8 +68,6 @@ def learners_work(queryset, courses, lesson_field: str):
 def visible_lessons(user):
     """The lessons a user may see and start: every file of lessons/content (no author), and a lesson an
     instructor published from the browser only for its author and the members of courses it is in."""
-    from .models import Lesson
-
     if not getattr(user, "is_authenticated", False):
         return Lesson.objects.filter(author__isnull=True)
     if user.is_superuser:

@@ -7,4 +7,5 @@ class LtiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # lazy: Django's app registry is not ready when apps.py loads (grades imports the models)
         from . import grades  # noqa: F401  (connects the score passback to submitted attempts)

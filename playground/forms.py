@@ -4,15 +4,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
+# the pages sit above the lessons app (playground's services do not: they call it through hooks.py)
+from lessons.models import Lesson
+from lessons.roles import visible_lessons
+
 from .services import MAX_NAME
 
 
 def lesson_choices(user=None) -> list[tuple[str, str]]:
     """(slug, title) for every lesson the lessons app knows, in its order. With a user: only the lessons they
     may see (an instructor's published drafts only in their courses)."""
-    from lessons.models import Lesson   # lessons sits above playground: imported when first used
-    from lessons.roles import visible_lessons
-
     lessons = Lesson.objects.all() if user is None else visible_lessons(user)
     return [(lesson.slug, lesson.title) for lesson in lessons]
 

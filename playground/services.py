@@ -23,8 +23,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import quotas, ratelimit, store, topology, topology_delta
+from .hooks import lesson_hook as _lesson_hook
 from .models import RESET_LINE, CommandRecord, Sandbox
-from .sim import apiserver, delta, resources
+from .sim import apiserver, delta, jobs, resources
 from .sim.completion import complete as engine_complete
 from .sim.host import Host
 from .sim.engine import Engine, Result
@@ -48,11 +49,8 @@ class RateLimited(SandboxError):
 
 
 # ---- hooks into the lessons app ---------------------------------------------------------------------
-def _lesson_hook(name: str) -> Callable | None:
-    from lessons import progress      # lessons sits above playground: imported when first used, not at load
-    return getattr(progress, name)
-
-
+# The lessons app sits above this module: it registers them as Django starts (playground/hooks.py); one not
+# registered is None, and the sandbox has no lesson.
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
     """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
     and the learner's progress."""
@@ -89,9 +87,8 @@ def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
 
 
 def lesson_exists(slug: str) -> bool:
-    from lessons.models import Lesson   # lessons sits above playground: imported when first used
-
-    return Lesson.objects.filter(slug=slug).exists()
+    hook = _lesson_hook("lesson_exists")
+    return hook is not None and bool(hook(slug))
 
 
 # ---- publishing to the sandbox's sockets -------------------------------------------------------------
@@ -508,7 +505,6 @@ def interrupt(sandbox_id: int, user, session: str = "1", outbox: list[dict] | No
 def close_session(sandbox_id: int, user, session: str, outbox: list[dict] | None = None) -> dict:
     """The learner closed terminal tab `session` (not tab 1): its jobs end, as on a terminal's hangup, and
     its shell state goes."""
-    from .sim import jobs
     session = check_session(session)
     if session == "1":
         raise SandboxError("the first terminal stays open")
@@ -527,21 +523,18 @@ def wake(sandbox_id: int, user, outbox: list[dict] | None = None) -> dict:
 
 def check_session(session) -> str:
     """A terminal tab's id: "1".."8" (jobs.MAX_SESSIONS)."""
-    from .sim.jobs import MAX_SESSIONS
     session = str(session or "1")
-    if not session.isdigit() or not 1 <= int(session) <= MAX_SESSIONS:
-        raise SandboxError(f"a terminal is numbered 1 to {MAX_SESSIONS}")
+    if not session.isdigit() or not 1 <= int(session) <= jobs.MAX_SESSIONS:
+        raise SandboxError(f"a terminal is numbered 1 to {jobs.MAX_SESSIONS}")
     return session
 
 
 def _in_session(engine: Engine, session: str, act: Callable[[], Result]) -> Result:
-    from .sim import jobs
     jobs.use_session(engine, session)
     return act()
 
 
 def _session_prompt(engine: Engine, session: str) -> str:
-    from .sim import jobs
     if not session:
         return ""
     if session == engine.host.session:
@@ -590,8 +583,6 @@ def pending_editor(sandbox: Sandbox) -> dict | None:
 
 
 def prompt(sandbox: Sandbox, session: str = "1") -> str:
-    from .sim import jobs
-
     return jobs.session_view(Host.from_dict(sandbox.meta.get("host", {})), session)["prompt"]
 
 
@@ -668,8 +659,6 @@ def _load_for_page(sandbox: Sandbox) -> tuple[list[dict], float | None]:
 
 def sessions(sandbox: Sandbox) -> list[dict]:
     """Every terminal tab of the sandbox: its prompt, history, scrollback and a running foreground job."""
-    from .sim import jobs
-
     host = Host.from_dict(sandbox.meta.get("host", {}))
     out = []
     for sid in jobs.session_ids(host):
@@ -687,6 +676,4 @@ def _has_jobs(sandbox: Sandbox) -> bool:
 
 def wake_delay(engine: Engine) -> float | None:
     """For a reopened page: when the running processes next want the clock (None: nothing is waiting)."""
-    from .sim import jobs
-
     return _wake_delay(engine, jobs.next_wake(engine))

@@ -12,7 +12,9 @@ import re
 import sys
 from datetime import datetime, timezone
 
+from .sim import limits
 from .sim.engine import CLOCK_STEP, Engine, Result
+from .sim.shell import incomplete
 
 # The fake clock's start: fixed so that ages, timestamps and generated names repeat exactly.
 SIM_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc).timestamp()
@@ -94,16 +96,11 @@ def split_script(text: str) -> list[str]:
                     break
         command = "\n".join(parts)
         # Whatever else bash would read on for (an open quote, a trailing | or &&, an unfinished if/for).
-        while i < len(lines) and not stripped.startswith("#") and _incomplete(command):
+        while i < len(lines) and not stripped.startswith("#") and incomplete(command):
             command += "\n" + lines[i]
             i += 1
         commands.append(command)
     return commands
-
-
-def _incomplete(command: str) -> bool:
-    from .sim.shell import incomplete   # the shell loads the engine: only once a script has a line to split
-    return incomplete(command)
 
 
 def editor_body(command: str) -> str:
@@ -120,6 +117,7 @@ def run_script(text: str, write, *, seed: int = 0, lesson_slug: str | None = Non
     """Run every command of `text` in a fresh sandbox; `write(str)` gets what the terminal would show."""
     lesson = progress = None
     if lesson_slug:
+        # lazy: only --lesson runs need the lessons' assessment: ~65 ms on top of manage.py sim's ~50 ms of imports
         from lessons import assess, format, setup
         lesson = format.get_lesson(lesson_slug)
         if lesson is None:
@@ -177,8 +175,7 @@ def main(argv: list[str]) -> int | None:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         return None
-    from .sim import limits     # the server's sandbox caps, as settings.py reads them
-
+    # the server's sandbox caps, as settings.py reads them
     limits.configure(limits.Limits(max_pods=int(os.environ.get("PODSCAPE_MAX_PODS", limits.Limits.max_pods)),
                                    max_objects=int(os.environ.get("PODSCAPE_MAX_OBJECTS", limits.Limits.max_objects))))
     try:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from . import topology, topology_gateway, topology_ingress, topology_policy
 from .sim import ingress as routing
+from .sim import policy
 from .sim.cluster import Cluster
 
 Key = tuple[str, str]                      # (plural, "namespace/name"), as playground/sim/delta.py
@@ -208,7 +209,6 @@ class Diagram:
                     return True                # an ingress controller came or went: hostport/serves everywhere
         if [1 for plural, key in gone if plural in NAMESPACED and _split(key)[0] not in self.namespace_objects]:
             return True                        # the lane of a namespace without a Namespace object may go
-        from .sim import policy
         return policy.enforced(cluster) != self.facts["enforced"]
 
     def _gateway_api_changed(self, cluster: Cluster, keys: list[Key]) -> bool:

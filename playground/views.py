@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+# the pages sit above the lessons app (playground's services do not: they call it through hooks.py)
+from lessons.models import Lesson
+
 from . import ratelimit, services
 from .login_throttle import client_ip
 from .forms import SandboxForm, SignupForm, lesson_choices
@@ -111,8 +114,6 @@ def _oldest_sandbox(user) -> Sandbox | None:
 
 
 def _lesson_summary(slug: str) -> str:
-    from lessons.models import Lesson   # lessons sits above playground: imported when first used
-
     return Lesson.objects.filter(slug=slug).values_list("summary", flat=True).first() or ""
 
 

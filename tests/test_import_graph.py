@@ -182,3 +182,63 @@ def reachable(edges: dict[str, set[str]], start: str) -> set[str]:
             seen.add(w)
             todo.append(w)
     return seen
+
+
+# ---- imports inside functions say why (issue 18) ------------------------------------------------------
+PROJECT = PACKAGES + ("lti",)
+
+
+def _imports_in_functions(tree: ast.Module):
+    """Every import statement inside a function body (nested functions and classes included), once."""
+    seen: set[int] = set()
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in seen:
+                    seen.add(id(node))
+                    yield node
+
+
+def _says_lazy(lines: list[str], node: ast.stmt) -> bool:
+    """A comment `# lazy: <why>` on the import's line(s) or alone on the line above it."""
+    above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+    own = lines[node.lineno - 1: node.end_lineno or node.lineno]
+    said = [line.split("# lazy:", 1)[1] for line in own if "# lazy:" in line]
+    if above.startswith("# lazy:"):
+        said.append(above[len("# lazy:"):])
+    return any(why.strip() for why in said)
+
+
+def unexplained_function_imports() -> list[str]:
+    found = []
+    for mod, path in sorted(modules().items()):
+        if path.relative_to(ROOT).parts[:2] == ("playground", "sim"):
+            continue        # issue 18: the engine's helpers annotate theirs
+        is_pkg = path.name == "__init__.py"
+        source = path.read_text()
+        lines = source.splitlines()
+        for node in _imports_in_functions(ast.parse(source, str(path))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                targets = [_absolute(mod, is_pkg, node)]
+            if any(t.split(".")[0] in PROJECT for t in targets) and not _says_lazy(lines, node):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_an_import_inside_a_function_says_why_it_waits():
+    """A project import inside a function buys start-up time or waits for Django's app registry, and a comment
+    `# lazy: ...` on its line or the line above says which; any other belongs at the top of the module."""
+    assert unexplained_function_imports() == []
+
+
+def test_lessons_sit_above_the_playground_modules_they_use():
+    """Lessons above playground's services, never the reverse: nothing in playground that the lessons import,
+    directly or not, on load or on first call, imports lessons (the services reach the lessons app through
+    the hooks it registers, playground/hooks.py). Playground's pages, forms, admin, warm-up and simscript sit
+    above both and may."""
+    edges = graph(deferred=True)
+    used = {m for start in edges if start.split(".")[0] == "lessons" for m in reachable(edges, start)
+            if m.split(".")[0] == "playground"}
+    assert sorted((a, b) for a in used for b in edges[a] if b.split(".")[0] == "lessons") == []

@@ -1,0 +1,32 @@
+"""What the lessons app hands the sandbox services (issue 18: imports run one way).
+
+The lessons app sits above playground's services (its views create sandboxes and read them), so the services
+never import it: LessonsConfig.ready registers its hooks here as Django starts, and services.py calls them by
+name. A hook nobody registered is None, and a sandbox then runs without a lesson.
+
+    assess_command_and_state(sandbox, line, result, engine) -> (verdict, lesson_state)
+    lesson_state(sandbox) -> dict | None
+    prepare_sandbox(sandbox, engine)
+    get_lesson(slug) -> Lesson | None
+    lesson_exists(slug) -> bool
+
+Django-free and dependency-free, so the lessons app's ready() imports it without loading the services.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+LESSON_HOOKS = ("assess_command_and_state", "lesson_state", "prepare_sandbox", "get_lesson", "lesson_exists")
+
+_lesson_hooks: dict[str, Callable] = {}
+
+
+def register_lesson_hooks(**hooks: Callable) -> None:
+    unknown = set(hooks) - set(LESSON_HOOKS)
+    if unknown:
+        raise TypeError(f"no such lesson hook: {', '.join(sorted(unknown))}")
+    _lesson_hooks.update(hooks)
+
+
+def lesson_hook(name: str) -> Callable | None:
+    return _lesson_hooks.get(name)
