@@ -2,7 +2,8 @@
 
 The lessons app sits above playground's services (its views create sandboxes and read them), so the services
 never import it: LessonsConfig.ready registers its hooks here as Django starts, and services.py calls them by
-name. A hook nobody registered is None, and a sandbox then runs without a lesson.
+name. A hook nobody registered is a configuration error (the lessons app is not installed), raised where a
+sandbox with a lesson needs it: never a silent "no lesson".
 
     assess_command_and_state(sandbox, line, result, engine) -> (verdict, lesson_state)
     lesson_state(sandbox) -> dict | None
@@ -28,5 +29,8 @@ def register_lesson_hooks(**hooks: Callable) -> None:
     _lesson_hooks.update(hooks)
 
 
-def lesson_hook(name: str) -> Callable | None:
-    return _lesson_hooks.get(name)
+def lesson_hook(name: str) -> Callable:
+    try:
+        return _lesson_hooks[name]
+    except KeyError:
+        raise LookupError(f"no lesson hook {name!r} is registered: is 'lessons' in INSTALLED_APPS?") from None

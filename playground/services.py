@@ -54,9 +54,9 @@ class RateLimited(SandboxError):
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
     """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
     and the learner's progress."""
-    hook = _lesson_hook("assess_command_and_state")
-    if hook is None or not sandbox.lesson_slug:
+    if not sandbox.lesson_slug:
         return None, None
+    hook = _lesson_hook("assess_command_and_state")
     try:
         return hook(sandbox, line, result, engine)
     except Exception:        # a broken lesson must never lose the learner's command
@@ -65,9 +65,9 @@ def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple
 
 
 def lesson_state(sandbox: Sandbox) -> dict | None:
-    hook = _lesson_hook("lesson_state")
-    if hook is None or not sandbox.lesson_slug:
+    if not sandbox.lesson_slug:
         return None
+    hook = _lesson_hook("lesson_state")
     try:
         return hook(sandbox)
     except Exception:
@@ -77,9 +77,9 @@ def lesson_state(sandbox: Sandbox) -> dict | None:
 
 def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
     """Let the lesson place its files in the learner's home (`lessons.progress.prepare_sandbox`)."""
-    hook = _lesson_hook("prepare_sandbox")
-    if hook is None or not sandbox.lesson_slug:
+    if not sandbox.lesson_slug:
         return
+    hook = _lesson_hook("prepare_sandbox")
     try:
         hook(sandbox, engine)
     except Exception:
@@ -87,8 +87,7 @@ def _prepare_for_lesson(sandbox: Sandbox, engine: Engine) -> None:
 
 
 def lesson_exists(slug: str) -> bool:
-    hook = _lesson_hook("lesson_exists")
-    return hook is not None and bool(hook(slug))
+    return bool(_lesson_hook("lesson_exists")(slug))
 
 
 # ---- publishing to the sandbox's sockets -------------------------------------------------------------
@@ -612,9 +611,9 @@ def scrollback(sandbox: Sandbox, session: str = "1") -> list[dict]:
 
 def diagram_options(sandbox: Sandbox) -> dict:
     """The lesson's front matter `diagram: {expand: [...]}`: namespaces the diagram shows unfolded."""
-    hook = _lesson_hook("get_lesson")
-    if hook is None or not sandbox.lesson_slug:
+    if not sandbox.lesson_slug:
         return {"expand": []}
+    hook = _lesson_hook("get_lesson")
     try:
         lesson = hook(sandbox.lesson_slug)
     except Exception:
