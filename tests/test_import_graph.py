@@ -51,13 +51,10 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.gateway.status", "playground.sim.apiserver"),
     # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
     ("playground.sim.controllers", "playground.sim.nodes"),
-    ("playground.sim.agnhost_servers", "playground.sim.processes"),
     ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
     ("playground.sim.completion", "playground.sim.shell"),
     ("playground.sim.controllers", "playground.sim.probes"),
-    ("playground.sim.controllers", "playground.sim.processes"),
     ("playground.sim.diagnose", "playground.sim.ingress"),
-    ("playground.sim.diagnose", "playground.sim.processes"),
     ("playground.sim.dns", "playground.sim.network"),
     ("playground.sim.dns", "playground.sim.policy"),
     ("playground.sim.engine", "playground.sim.diagnose"),
@@ -65,16 +62,12 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.engine", "playground.sim.programs.kubectl"),
     ("playground.sim.engine", "playground.sim.shell"),
     ("playground.sim.policy", "playground.sim.network"),
-    ("playground.sim.processes", "playground.sim.programs.container"),
-    ("playground.sim.processes", "playground.sim.webcontent"),
-    ("playground.sim.programs.container", "playground.sim.webcontent"),
     ("playground.sim.programs.container.basic", "playground.sim.dns"),
     ("playground.sim.programs.container.basic", "playground.sim.programs.coreutils"),
     ("playground.sim.programs.container.sh", "playground.sim.completion"),
     ("playground.sim.programs.container.sh", "playground.sim.dns"),
     ("playground.sim.programs.coreutils", "playground.sim.shell"),
     ("playground.sim.programs.kubectl", "playground.sim.network"),
-    ("playground.sim.webcontent", "playground.sim.processes"),
 }
 
 

@@ -587,8 +587,8 @@ def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float,
 def register() -> None:
     webcontent.CONTEXT_SERVERS[CONTROLLER_IMAGE_REPO] = serve_controller
     # 80/443 serve Ingresses; 10254 is the health/metrics port; 8443 the admission webhook (TLS).
-    webcontent.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
-                                                 10254: "http-unsimulated"}
+    images.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
+                                             10254: "http-unsimulated"}
 
 
 register()

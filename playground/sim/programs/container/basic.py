@@ -2,7 +2,10 @@
 (Debian-based images), with each one's error wording."""
 from __future__ import annotations
 
-from . import container_program, flavor
+from ... import dns
+from ...images import flavor
+from ..coreutils import UNAME
+from . import container_program
 
 
 def _busybox(proc) -> bool:
@@ -36,7 +39,6 @@ def cat(proc) -> int:
 
 @container_program("hostname")
 def hostname(proc) -> int:
-    from ... import dns
     proc.out(dns.pod_hostname(proc.pod) + "\n")
     return 0
 
@@ -174,16 +176,13 @@ def _columns(names: list[str], width: int) -> str:
 
 @container_program("uname")
 def uname(proc) -> int:
-    from ..coreutils import UNAME
     args = proc.argv[1:]
     if not args:
         proc.out("Linux\n")
     elif args in (["-r"],):
         proc.out(UNAME["r"] + "\n")
     elif args in (["-n"],):
-        from ... import dns
         proc.out(dns.pod_hostname(proc.pod) + "\n")
     else:
-        from ... import dns
         proc.out(f"Linux {dns.pod_hostname(proc.pod)} {UNAME['r']} #1 SMP x86_64 GNU/Linux\n")
     return 0

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import shell
+from ...images import DEBIAN_TOOLS, TOOLBOX, flavor, has_program, repository
 from ...proc import Stream
-from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, flavor, has_program, make_proc
+from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, make_proc
 
 if TYPE_CHECKING:
     from ...engine import Engine
@@ -271,8 +272,6 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
 
 def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[str]]:
     """Tab in the pod's shell: busybox ash and bash complete commands and paths; dash completes nothing."""
-    from . import TOOLBOX, DEBIAN_TOOLS
-    from ... import images
     entry = engine.host.shell_stack[-1]
     if entry.get("kind") == "node":
         return cursor, []
@@ -286,7 +285,7 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
     word = text[start:]
     first = not text[:start].strip() or text[:start].rstrip()[-1:] in ("|", ";", "&")
     if first and "/" not in word:
-        tools = TOOLBOX.get(images.repository(container.get("image", "")), DEBIAN_TOOLS)
+        tools = TOOLBOX.get(repository(container.get("image", "")), DEBIAN_TOOLS)
         return start, sorted(t for t in tools | {"cd", "exit", "export"} if t.startswith(word))[:100]
     fs = PodFS(engine.cluster, pod, container)
     base, _, stem = word.rpartition("/")

@@ -3,6 +3,7 @@ minikube's docker runtime: the command runs in the container (programs/container
 opens an interactive session, a non-zero exit prints `command terminated with exit code N`."""
 from __future__ import annotations
 
+from ...images import has_program
 from ..container import run as run_in_container
 from ..container.sh import SHELLS, open_session
 from .framework import Invocation, KubectlError, command
@@ -103,7 +104,6 @@ def exec_(inv: Invocation) -> int:
     interactive = stdin_on and base in SHELLS and len(cmd) == 1 and not inv.proc.stdin
     term = inv.proc.stdout
     if interactive:
-        from ..container import has_program
         if has_program(image, cmd[0]):
             entry = open_session(inv.engine, pod, container, cmd[0], tty)
             if not tty:
