@@ -34,11 +34,9 @@ def modules() -> dict[str, Path]:
 DEFERRED_CYCLE_EDGES = {
     # capabilities are built when the engine and the API server first need them (issue 15's registries)
     ("playground.sim.apiserver", "playground.sim.capabilities"),
-    ("playground.sim.engine", "playground.sim.capabilities"),
     # describe hands RBAC, PDB and PriorityClass objects to their describers, which reuse its writer
     ("playground.sim.printers.describe", "playground.sim.printers.describe_access"),
     # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS
-    ("playground.sim.coredns", "playground.sim.controllers"),
     # diagnose_gateway words its findings as diagnose.Diagnosis, which calls it for Gateway API objects
     ("playground.sim.diagnose_gateway", "playground.sim.diagnose"),
     # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
@@ -47,27 +45,11 @@ DEFERRED_CYCLE_EDGES = {
     # name resolution consults the running cluster's CRDs; crds builds Resources
     ("playground.sim.resources", "playground.sim.crds"),
     # the Gateway API controller runs among the controllers and creates its proxy through the API server
-    ("playground.sim.controllers", "playground.sim.gateway.status"),
-    ("playground.sim.gateway.status", "playground.sim.apiserver"),
     # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
-    ("playground.sim.controllers", "playground.sim.nodes"),
     ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
-    ("playground.sim.completion", "playground.sim.shell"),
-    ("playground.sim.controllers", "playground.sim.probes"),
-    ("playground.sim.diagnose", "playground.sim.ingress"),
     ("playground.sim.dns", "playground.sim.network"),
     ("playground.sim.dns", "playground.sim.policy"),
-    ("playground.sim.engine", "playground.sim.diagnose"),
-    ("playground.sim.engine", "playground.sim.network"),
-    ("playground.sim.engine", "playground.sim.programs.kubectl"),
-    ("playground.sim.engine", "playground.sim.shell"),
     ("playground.sim.policy", "playground.sim.network"),
-    ("playground.sim.programs.container.basic", "playground.sim.dns"),
-    ("playground.sim.programs.container.basic", "playground.sim.programs.coreutils"),
-    ("playground.sim.programs.container.sh", "playground.sim.completion"),
-    ("playground.sim.programs.container.sh", "playground.sim.dns"),
-    ("playground.sim.programs.coreutils", "playground.sim.shell"),
-    ("playground.sim.programs.kubectl", "playground.sim.network"),
 }
 
 

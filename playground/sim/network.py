@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import controllers, nodes, processes
-from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
-from .controllers import NODE_IP as NODE_IP, NODE_NAME  # NODE_IP: programs read it as network.NODE_IP
+from .cluster import POD_CIDR, SERVICE_CIDR, Cluster, parse_rfc3339
+from .nodes import NODE_IP as NODE_IP, NODE_NAME  # NODE_IP: programs read it as network.NODE_IP
 
 HOST_BRIDGE_IP = "192.168.49.1"      # the host's address on the minikube docker network
 HOST_LAN_IP = "10.0.2.15"            # the host's address on its default route (a VM's NAT interface)
@@ -363,7 +363,6 @@ def kic(cluster: Cluster) -> dict:
         node = cluster.get("nodes", None, NODE_NAME)
         born = cluster.now
         if node is not None and node["metadata"].get("creationTimestamp"):
-            from .cluster import parse_rfc3339
             born = parse_rfc3339(node["metadata"]["creationTimestamp"])
         born -= KIC_BOOT_LEAD
         digest = hashlib.blake2b(f"kic:{cluster.seed}".encode(), digest_size=32).hexdigest()

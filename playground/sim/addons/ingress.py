@@ -19,7 +19,8 @@ import time
 
 from .. import controllers, ingress as routing, network
 from ..cluster import Cluster, parse_rfc3339, rfc3339
-from ..controllers import NODE_IP, record_event
+from ..controllers import record_event
+from ..nodes import NODE_IP
 
 NS = routing.INGRESS_NAMESPACE
 CONTROLLER_IMAGE = ("registry.k8s.io/ingress-nginx/controller:v1.14.1@sha256:"

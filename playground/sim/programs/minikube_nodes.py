@@ -9,7 +9,7 @@ pod traffic between nodes (network.py says so when a packet tries).
 """
 from __future__ import annotations
 
-from .. import controllers, nodes
+from .. import bootstrap, controllers, nodes
 from ..proc import Proc
 
 
@@ -31,7 +31,7 @@ def add_workers(proc: Proc, count: int) -> list[str]:
     """Start `count` workers (their kube-proxy and CNI pods follow from the DaemonSets)."""
     added = []
     for _ in range(count):
-        added.append(nodes.add_worker(proc.cluster))
+        added.append(bootstrap.add_worker(proc.cluster))
     for ds in proc.cluster.list("daemonsets"):      # the DaemonSet controller watches nodes too
         proc.cluster.touch(ds)
     controllers.reconcile(proc.cluster)
@@ -90,7 +90,7 @@ def do_node(proc: Proc, args: list[str]) -> int:
         proc.out(f"🔥  Deleting node {short(name)} from cluster {PROFILE}\n")
         proc.out(f'✋  Stopping node "{name}"  ...\n🛑  Powering off "{name}" via SSH ...\n')
         proc.out(f'🔥  Deleting "{name}" in docker ...\n')
-        nodes.remove_worker(cluster, name)
+        bootstrap.remove_worker(cluster, name)
         controllers.reconcile(cluster)
         proc.out(f"💀  Node {short(name)} was successfully deleted.\n")
         return 0
