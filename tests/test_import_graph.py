@@ -47,9 +47,6 @@ DEFERRED_CYCLE_EDGES = {
     # the Gateway API controller runs among the controllers and creates its proxy through the API server
     # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
     ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
-    ("playground.sim.dns", "playground.sim.network"),
-    ("playground.sim.dns", "playground.sim.policy"),
-    ("playground.sim.policy", "playground.sim.network"),
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import controllers, jobs, meter, probes, resources as res, watchdog
+from . import dns, policy  # noqa: F401  (they fill network's resolver and admission hooks before any walk)
 from .gateway import status as _gateway_status  # noqa: F401  (registers Envoy Gateway's controller)
 from .bootstrap import fresh_cluster
 from .cluster import Cluster

@@ -216,6 +216,15 @@ def _resolve_in_pod(cluster: Cluster, host_files: dict, source: Source, name: st
 RESOLVERS: dict[str, Resolver] = {"host": _resolve_on_host, "pod": _resolve_in_pod}
 
 
+def _no_record(cluster: Cluster, source: Source) -> str:
+    return "the cluster DNS has no record for it"
+
+
+# Why a lookup through the cluster DNS got no answer, in words: the DNS part replaces it along with
+# RESOLVERS["pod"] (dns.dns_failure: a policy drops the queries, CoreDNS is down, or no record).
+DNS_FAILURE: Callable[[Cluster, Source], str] = _no_record
+
+
 # ---- the walk --------------------------------------------------------------------------------------
 def walk(cluster: Cluster, host_files: dict, source: Source, dest_host: str, port: int,
          protocol: str = "TCP") -> Walk:
@@ -246,26 +255,11 @@ def resolve(cluster: Cluster, host_files: dict, w: Walk) -> str | None:
         return ip
     w.hop(KUBE_DNS_ID, "dns", "cluster DNS", f"{name} -> {ip or 'no answer'}")
     if ip is None:
-        w.fail("unresolved", f"{name} does not resolve: {dns_failure(cluster, w.source)}")
+        w.fail("unresolved", f"{name} does not resolve: {DNS_FAILURE(cluster, w.source)}")
     return ip
 
 
 KUBE_DNS_ID = "service/kube-system/kube-dns"
-
-
-def dns_failure(cluster: Cluster, source: Source) -> str:
-    """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
-    the name has no record."""
-    from . import dns
-
-    pod = cluster.get("pods", source.namespace, source.name) if source.name else None
-    blocked = dns.dns_blocked(cluster, pod)
-    if blocked:
-        return f"its queries to kube-dns are dropped. {blocked}"
-    dns_svc = cluster.get("services", "kube-system", "kube-dns")
-    if dns_svc is None or not any(ready_endpoints(cluster, dns_svc, sp) for sp in dns_svc["spec"].get("ports") or []):
-        return "kube-dns has no ready endpoints (CoreDNS is not running), so nothing answers"
-    return "the cluster DNS has no record for it"
 
 
 def _jitter(cluster: Cluster, base: int, spread: int) -> int:

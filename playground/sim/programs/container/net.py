@@ -85,7 +85,7 @@ def nslookup(proc) -> int:
     if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
         proc.out(";; connection timed out; no servers could be reached\n\n")
         trace.fail("timeout", f"nothing answers DNS at {server}: " + (
-            network.dns_failure(cluster, proc.net_source) if server == dns.KUBE_DNS_IP else "it is not a DNS server"))
+            dns.dns_failure(cluster, proc.net_source) if server == dns.KUBE_DNS_IP else "it is not a DNS server"))
         if dns.dns_blocked(cluster, proc.pod):
             trace.dropped, trace.stop_at = True, proc.net_source.id
         proc.engine.trace(trace.as_trace())
@@ -468,7 +468,7 @@ def nslookup_128(proc) -> int:
     trace.hop(network.KUBE_DNS_ID, "service", "kube-dns", f"{dns.KUBE_DNS_IP}:53")
     if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
         # the resolver times out: the server line cannot be reverse-resolved either, then the name fails
-        trace.fail("timeout", network.dns_failure(proc.cluster, proc.net_source))
+        trace.fail("timeout", dns.dns_failure(proc.cluster, proc.net_source))
         proc.engine.trace(trace.as_trace())
         proc.out(f"Server:    {server}\nAddress 1: {server}\n\n")
         proc.err(f"nslookup: can't resolve '{name}'\n")
