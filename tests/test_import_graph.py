@@ -38,7 +38,6 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.printers.describe", "playground.sim.printers.describe_access"),
     # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS
     # diagnose_gateway words its findings as diagnose.Diagnosis, which calls it for Gateway API objects
-    ("playground.sim.diagnose_gateway", "playground.sim.diagnose"),
     # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
     # hands back to kubectl attach
     ("playground.sim.programs.container.sh", "playground.sim.programs.kubectl.attach"),
