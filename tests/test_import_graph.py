@@ -36,15 +36,9 @@ DEFERRED_CYCLE_EDGES = {
     ("playground.sim.apiserver", "playground.sim.capabilities"),
     # describe hands RBAC, PDB and PriorityClass objects to their describers, which reuse its writer
     ("playground.sim.printers.describe", "playground.sim.printers.describe_access"),
-    # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS
-    # diagnose_gateway words its findings as diagnose.Diagnosis, which calls it for Gateway API objects
-    # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
-    # hands back to kubectl attach
-    ("playground.sim.programs.container.sh", "playground.sim.programs.kubectl.attach"),
     # name resolution consults the running cluster's CRDs; crds builds Resources
     ("playground.sim.resources", "playground.sim.crds"),
-    # the Gateway API controller runs among the controllers and creates its proxy through the API server
-    # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
+    # minikube's multi-node commands and minikube start call each other (issue 14)
     ("playground.sim.programs.minikube_nodes", "playground.sim.programs.minikube"),
 }
 

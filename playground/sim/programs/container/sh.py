@@ -8,17 +8,23 @@ line the learner types to `run_pod_line` until `exit` pops it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Callable, TYPE_CHECKING
 
-from ... import shell
+from ... import completion, dns, shell
 from ...images import DEBIAN_TOOLS, TOOLBOX, flavor, has_program, repository
 from ...proc import Stream
+from .. import PROGRAMS, vfs
+from ..node import run_node_line
 from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, make_proc
 
 if TYPE_CHECKING:
     from ...engine import Engine
 
 SHELLS = {"sh", "ash", "dash", "bash"}
+# When a shell attached by `kubectl run -it` or `kubectl attach -it` exits: fn(engine, entry, term) writes
+# kubectl's closing lines (and deletes the pod for --rm). kubectl/attach.py sets it when it loads; every
+# Engine builds the kubectl registry, which loads it, so it is set before such a session can run.
+ON_ATTACHED_EXIT: Callable[[Engine, dict, Stream], None] | None = None
 # Text filters the pod can borrow from the host's implementations (they only read stdin/argv).
 BORROWED = {"grep", "wc", "head", "tail", "sort", "printf", "tee"}
 
@@ -74,7 +80,6 @@ class PodShell(shell.Shell):
         if self.kind != "ash":
             return super().diagnostic(target, err, verb)
         # busybox ash (shell/ash.c openredirect): errmsg(errno, "nonexistent directory" / "no such file")
-        from .. import vfs
         if verb == "create":
             return f"sh: can't create {target}: {'nonexistent directory' if err == vfs.NOENT else err}\n"
         return f"sh: can't open {target}: {'no such file' if err == vfs.NOENT else err}\n"
@@ -83,7 +88,6 @@ class PodShell(shell.Shell):
         """busybox ash and dash word a failed cd their own way (bash's wording is shell.py's)."""
         target = argv[1] if len(argv) > 1 else self.host.vars.get("HOME", "/root")
         path = self.host.abspath(target)
-        from .. import vfs
         if not vfs.is_dir(self.host, path):
             io.err.write(f"sh: cd: can't cd to {target}: No such file or directory\n" if self.kind == "ash" else
                          f"sh: {self.lineno}: cd: can't cd to {target}\n")
@@ -126,7 +130,6 @@ class PodShell(shell.Shell):
             return self.sub_shell(argv, io, as_root or self.root, assigns)
         fn = CONTAINER_PROGRAMS.get(base)
         if fn is None:
-            from .. import PROGRAMS
             fn = PROGRAMS.get(base)        # the text tools are the same programs as on the host
         if fn is None:
             io.err.write(f"podscape: `{base}` exists in this image, but the playground does not simulate it "
@@ -207,7 +210,6 @@ def main_process_output(engine: Engine, pod: dict, container: dict) -> str:
 
 def open_session(engine: Engine, pod: dict, container: dict, argv0: str, tty: bool) -> dict:
     """Push an interactive shell for `kubectl exec -it POD -- sh` on the learner's shell stack."""
-    from ... import dns
     kind = shell_kind(container.get("image", ""), argv0)
     entry = {"kind": kind, "namespace": pod["metadata"]["namespace"], "pod": pod["metadata"]["name"],
              "uid": pod["metadata"].get("uid", ""), "container": container.get("name", ""), "cwd": "/",
@@ -222,7 +224,6 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     host = engine.host
     entry = host.shell_stack[-1]
     if entry.get("kind") == "node":             # `minikube ssh`: the node's shell, not a container's
-        from ..node import run_node_line
         return run_node_line(engine, line, term)
     cluster = engine.cluster
     pod = cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
@@ -260,8 +261,8 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
         host.shell_stack.pop()
         code = psh.exited
         if entry.get("attach"):              # kubectl run -it / attach: kubectl's closing lines, --rm's delete
-            from ..kubectl.attach import session_over
-            session_over(engine, entry, term)
+            assert ON_ATTACHED_EXIT is not None, "kubectl attach sets it as it loads (the kubectl registry)"
+            ON_ATTACHED_EXIT(engine, entry, term)
             return code
         if code:
             term.write(f"command terminated with exit code {code}\n")
@@ -301,7 +302,6 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
 
 
 def install() -> None:
-    from ... import completion, shell
     shell.POD_SHELL = run_pod_line
     completion.POD_COMPLETE = complete_in_pod
 
