@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -716,9 +717,8 @@ def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = 
     last = f"The connection to the server {STOPPED_SERVER} was refused - did you specify the right host or port?\n"
     if cluster is None or not discovery:
         return last
-    import time as _time
     ts = cluster.now
-    t = _time.gmtime(ts)
+    t = time.gmtime(ts)
     pid = 10000 + int(hashlib.blake2b(f"{cluster.seed}:{int(ts)}".encode(), digest_size=4).hexdigest(), 16) % 50000
     micros = int((ts - int(ts)) * 1_000_000) or 723654
     lines = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Callable
+from urllib.parse import unquote_plus
 
 from . import images
 from .images import LISTENS
@@ -425,7 +426,6 @@ def serve_directory(li, req: Request, now: float, hostname: str) -> Response:
 
 
 def _unquote(text: str) -> str:
-    from urllib.parse import unquote_plus
     return unquote_plus(text)
 
 
