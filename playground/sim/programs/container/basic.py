@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ... import dns
 from ...images import flavor
-from ..coreutils import UNAME
 from . import container_program
 
 
@@ -176,6 +175,8 @@ def _columns(names: list[str], width: int) -> str:
 
 @container_program("uname")
 def uname(proc) -> int:
+    # lazy: coreutils (the host's text tools, about 20 ms to load) stays out of every in-pod command but uname
+    from ..coreutils import UNAME
     args = proc.argv[1:]
     if not args:
         proc.out("Linux\n")

@@ -14,7 +14,6 @@ from ... import completion, dns, shell
 from ...images import DEBIAN_TOOLS, TOOLBOX, flavor, has_program, repository
 from ...proc import Stream
 from .. import PROGRAMS, vfs
-from ..node import run_node_line
 from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, make_proc
 
 if TYPE_CHECKING:
@@ -224,6 +223,8 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     host = engine.host
     entry = host.shell_stack[-1]
     if entry.get("kind") == "node":             # `minikube ssh`: the node's shell, not a container's
+        # lazy: the node's shell and its tools (docker, kube-proxy's tables) load with the first `minikube ssh`
+        from ..node import run_node_line
         return run_node_line(engine, line, term)
     cluster = engine.cluster
     pod = cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
