@@ -1,7 +1,8 @@
 """What the playground knows about container images: whether they pull, how long they take to start,
 whether their main process keeps running, which programs each holds (TOOLBOX, flavor) and which ports its
-server listens on (LISTENS, as Listener values in processes.py). Behaviour inside the container lives in
-programs/container, what a process listens on in processes.py, what its server answers in webcontent.py.
+server listens on (LISTENS; a Listener is one socket a process opens). Behaviour inside the container lives
+in programs/container, what a container's command listens on in processes.py, what its server answers in
+webcontent.py.
 """
 from __future__ import annotations
 
