@@ -15,6 +15,7 @@ import difflib
 import re
 
 from playground.sim import diagnose, network, resources
+from playground.sim.diagnosis import Diagnosis
 
 from . import checks
 
@@ -285,7 +286,7 @@ def _judge_miss(lesson, progress, step, norm, line, output, code, editor, failur
             return mistake("Not quite.", m["hint"])
     diag = diagnose.diagnose_command(engine, line, result)
     if diag is not None:
-        diag = diagnose.Diagnosis(diag.cause, _lesson_start(lesson, diag.fix, cluster))
+        diag = Diagnosis(diag.cause, _lesson_start(lesson, diag.fix, cluster))
     verbs = _step_verbs(step)
     this_verb = checks.verb(norm)
     pattern_hit = bool(step["check"]["command"]) and checks.command_matches(step["check"]["command"], norm)
@@ -393,7 +394,7 @@ def _later_match(lesson: dict, step: dict, norm: str) -> dict | None:
 def explain(lesson: dict, engine, line: str, result) -> str | None:
     """The diagnosis of a command on its own (for exercises, which grade state and have no current step)."""
     d = diagnose.diagnose_command(engine, line, result)
-    return diagnose.Diagnosis(d.cause, _lesson_start(lesson, d.fix, engine.cluster)).text() if d else None
+    return Diagnosis(d.cause, _lesson_start(lesson, d.fix, engine.cluster)).text() if d else None
 
 
 def lesson_view(lesson: dict, progress: dict | None) -> dict:

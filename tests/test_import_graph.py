@@ -2,11 +2,12 @@
 from the source's AST, has no cycle.
 
 Two graphs: the imports that run when a module loads (module level, and if/try/class bodies; not
-`if TYPE_CHECKING:`), which must have no cycle at all; and those plus the imports inside functions, which
-run on first call. An import inside a function that closes a cycle is a lower layer reaching up; the ones
-left are listed in DEFERRED_CYCLE_EDGES, all in the engine (its front door, engine.py, also holds the types
-every program imports: Proc, Stream, charge; moving those to a lower module breaks most of them). The list
-may only shrink: an edge that no longer exists or no longer closes a cycle must be taken off it.
+`if TYPE_CHECKING:`), and those plus the imports inside functions, which run on first call. Neither has a
+cycle: an import inside a function that closed one would be a lower layer reaching up (move what it needs
+down, or let the higher layer hand it over: probes.EXEC_IN_CONTAINER, network.DNS_FAILURE,
+controllers.RECONCILERS, playground/hooks.py). The layers, lowest first: the cluster's state (cluster,
+resources, images, nodes) -> controllers, network, dns, policy, validation, the API server -> printers ->
+programs -> shell -> the engine's front door (engine.py) -> the web layer -> the lessons.
 """
 from __future__ import annotations
 
@@ -28,48 +29,6 @@ def modules() -> dict[str, Path]:
                 parts.pop()
             found[".".join(parts)] = path
     return found
-
-
-# Function-level imports that still close a cycle (issue 18): remove an entry when its import goes.
-DEFERRED_CYCLE_EDGES = {
-    # capabilities (issue 15's registries) hold ingress admission, whose routing reaches the controllers; the
-    # Gateway API controller among them creates its proxy through the API server (gateway.status, below)
-    ("playground.sim.apiserver", "playground.sim.capabilities"),
-    ("playground.sim.engine", "playground.sim.capabilities"),
-    # CoreDNS's restart on a broken Corefile goes through the kubelet's controllers, which run CoreDNS
-    ("playground.sim.coredns", "playground.sim.controllers"),
-    # diagnose_gateway words its findings as diagnose.Diagnosis, which calls it for Gateway API objects
-    ("playground.sim.diagnose_gateway", "playground.sim.diagnose"),
-    # processes over time (issue 15): the engine resumes jobs, jobs run programs; an attached shell's exit
-    # hands back to kubectl attach
-    ("playground.sim.programs.container.sh", "playground.sim.programs.kubectl.attach"),
-    # the Gateway API controller runs among the controllers and creates its proxy through the API server
-    ("playground.sim.controllers", "playground.sim.gateway.status"),
-    ("playground.sim.gateway.status", "playground.sim.apiserver"),
-    # nodes and agnhost's servers (multi-node and netpol model work, issue 14)
-    ("playground.sim.controllers", "playground.sim.nodes"),
-    ("playground.sim.agnhost_servers", "playground.sim.processes"),
-    ("playground.sim.completion", "playground.sim.shell"),
-    ("playground.sim.controllers", "playground.sim.probes"),
-    ("playground.sim.controllers", "playground.sim.processes"),
-    ("playground.sim.diagnose", "playground.sim.ingress"),
-    ("playground.sim.diagnose", "playground.sim.processes"),
-    ("playground.sim.dns", "playground.sim.network"),
-    ("playground.sim.dns", "playground.sim.policy"),
-    ("playground.sim.engine", "playground.sim.diagnose"),
-    ("playground.sim.engine", "playground.sim.network"),
-    ("playground.sim.engine", "playground.sim.programs.kubectl"),
-    ("playground.sim.engine", "playground.sim.shell"),
-    ("playground.sim.policy", "playground.sim.network"),
-    ("playground.sim.processes", "playground.sim.programs.container"),
-    ("playground.sim.processes", "playground.sim.webcontent"),
-    ("playground.sim.programs.container", "playground.sim.webcontent"),
-    ("playground.sim.programs.container.basic", "playground.sim.dns"),
-    ("playground.sim.programs.container.sh", "playground.sim.completion"),
-    ("playground.sim.programs.container.sh", "playground.sim.dns"),
-    ("playground.sim.programs.kubectl", "playground.sim.network"),
-    ("playground.sim.webcontent", "playground.sim.processes"),
-}
 
 
 def _top_level(tree: ast.Module, into_functions: bool = False):
@@ -165,14 +124,16 @@ def test_no_module_imports_itself_back_through_others():
     assert cycles(graph()) == []
 
 
-def test_imports_inside_functions_close_no_cycle_beyond_the_listed_ones():
-    edges = graph(deferred=True)
-    listed = {(a, b) for a, b in DEFERRED_CYCLE_EDGES if b in edges.get(a, ())}
-    assert listed == DEFERRED_CYCLE_EDGES, f"gone (take them off the list): {DEFERRED_CYCLE_EDGES - listed}"
-    pruned = {a: {b for b in bs if (a, b) not in DEFERRED_CYCLE_EDGES} for a, bs in edges.items()}
-    assert cycles(pruned) == []
-    assert [(a, b) for a, b in sorted(DEFERRED_CYCLE_EDGES) if a not in reachable(edges, b)] == [], \
-        "these no longer close a cycle: take them off the list"
+def test_imports_inside_functions_close_no_cycle_either():
+    assert cycles(graph(deferred=True)) == []
+
+
+def test_the_checks_see_a_cycle_and_an_unexplained_import():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    source = "def f():\n    # lazy: costs 40 ms\n    # (only TLS uses it)\n    import x\n\ndef g():\n    import y\n"
+    tree, lines = ast.parse(source), source.splitlines()
+    f_import, g_import = [n for n in ast.walk(tree) if isinstance(n, ast.Import)]
+    assert _says_lazy(lines, f_import) and not _says_lazy(lines, g_import)
 
 
 def reachable(edges: dict[str, set[str]], start: str) -> set[str]:
@@ -200,20 +161,21 @@ def _imports_in_functions(tree: ast.Module):
 
 
 def _says_lazy(lines: list[str], node: ast.stmt) -> bool:
-    """A comment `# lazy: <why>` on the import's line(s) or alone on the line above it."""
-    above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+    """A comment `# lazy: <why>` on the import's line(s), or opening the comment lines right above it."""
     own = lines[node.lineno - 1: node.end_lineno or node.lineno]
     said = [line.split("# lazy:", 1)[1] for line in own if "# lazy:" in line]
-    if above.startswith("# lazy:"):
-        said.append(above[len("# lazy:"):])
+    above = node.lineno - 2
+    while above >= 0 and lines[above].strip().startswith("#"):
+        if lines[above].strip().startswith("# lazy:"):
+            said.append(lines[above].strip()[len("# lazy:"):])
+            break
+        above -= 1
     return any(why.strip() for why in said)
 
 
 def unexplained_function_imports() -> list[str]:
     found = []
     for mod, path in sorted(modules().items()):
-        if path.relative_to(ROOT).parts[:2] == ("playground", "sim"):
-            continue        # issue 18: the engine's helpers annotate theirs
         is_pkg = path.name == "__init__.py"
         source = path.read_text()
         lines = source.splitlines()

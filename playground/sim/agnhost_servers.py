@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from .images import Listener
+
 # Go's flag/pflag parsing of the bool flags: `--tcp`, `--tcp=true`, `--tcp=false` (one or two dashes).
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 
@@ -52,8 +54,7 @@ def _unknown_flags(argv: list[str], known: set[str]) -> list[str]:
 
 
 def listeners(argv: list[str], env: dict[str, str]):
-    """The sockets `/agnhost <argv>` opens, as processes.Listener values."""
-    from .processes import Listener
+    """The sockets `/agnhost <argv>` opens, as Listener values."""
     sub, rest = (argv[0], argv[1:]) if argv else ("pause", [])
     if sub == "netexec":
         out = [Listener(_int_flag(rest, "http-port", 8080), server="netexec")]
@@ -89,7 +90,6 @@ PORTER_PREFIXES = (("SERVE_PORT_", "http", "TCP"), ("SERVE_TCP_PORT_", "http", "
 
 
 def porter_listeners(env: dict[str, str]):
-    from .processes import Listener
     out = []
     for key, value in env.items():
         for prefix, kind, proto in PORTER_PREFIXES:

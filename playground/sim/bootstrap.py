@@ -1,13 +1,14 @@
 """A fresh `minikube start`: the objects a new single-node minikube (docker driver, Kubernetes v1.35)
-holds a minute after it comes up."""
+holds a minute after it comes up; and the worker nodes `minikube node add` joins to it (nodes.py names them
+and schedules onto them)."""
 from __future__ import annotations
 
 import time
 
-from . import cni as cni_plugins, controllers, defaults, managedfields, systemconfig
+from . import cni as cni_plugins, controllers, defaults, managedfields, nodes, systemconfig
 from .cluster import Cluster
 from .limits import Limits
-from .controllers import NODE_IP, NODE_NAME
+from .nodes import NODE_IP, NODE_NAME
 
 K8S_VERSION = "v1.35.0"
 MINIKUBE_VERSION = "v1.38.0"          # the first release whose default Kubernetes is v1.35.0
@@ -242,3 +243,30 @@ def _fresh_cluster(seed: int, now: float | None, limits: Limits | None, cni: str
     cluster.now = now
     controllers.reconcile(cluster)
     return cluster
+
+
+# ---- adding a worker ---------------------------------------------------------------------------------
+def add_worker(cluster: Cluster) -> str:
+    """A new worker node object, as the kubelet registers it and the controller-manager gives it a CIDR."""
+    index = max([nodes.index_of(n) for n in nodes.names(cluster)] + [1]) + 1
+    name, ip = nodes.name_of(index), f"192.168.49.{index + 1}"
+    cidr = f"10.244.{index - 1}.0/24"
+    node = _node(cluster)
+    labels = node["metadata"]["labels"]
+    for key in ("node-role.kubernetes.io/control-plane", "node.kubernetes.io/exclude-from-external-load-balancers"):
+        labels.pop(key, None)
+    labels.update({"kubernetes.io/hostname": name, "minikube.k8s.io/primary": "false"})
+    node["metadata"]["name"] = name
+    node["spec"] = {"podCIDR": cidr, "podCIDRs": [cidr]}
+    node["status"]["addresses"] = [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}]
+    cluster.put(node, new=True)
+    return name
+
+
+def remove_worker(cluster: Cluster, name: str) -> None:
+    """`minikube node delete`: drain (its pods go; controllers replace them elsewhere), then the node."""
+    for pod in [p for p in cluster.list("pods") if nodes.node_of(p) == name]:
+        cluster.remove("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
+    cluster.remove("nodes", None, name)
+    for owner in cluster.list("daemonsets") + cluster.list("replicasets"):
+        cluster.touch(owner)        # their controllers notice the node and the pods are gone

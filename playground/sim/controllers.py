@@ -14,12 +14,13 @@ import json
 import sys
 from typing import Callable
 
-from . import autoscaling, batch, coredns, defaults, disruption, images, resources as res, systemconfig
+from . import autoscaling, batch, coredns, defaults, disruption, images, managedfields, nodes, resources as res, \
+    systemconfig
 from .cluster import Cluster, rfc3339, parse_rfc3339
 from .jsondata import deep_copy
-
-NODE_NAME = "minikube"
-NODE_IP = "192.168.49.2"
+from .nodes import NODE_NAME, tolerates
+from .probes import probe_failure, readiness_failure
+from .processes import exit_code, run_seconds, start_error
 
 
 # ---- events -------------------------------------------------------------------------------------
@@ -267,7 +268,6 @@ def _new_pod(cluster: Cluster, owner: dict, template: dict, name: str) -> dict:
 
 def schedule_pod(cluster: Cluster, pod: dict) -> None:
     """What the scheduler and kubelet do to a new pod: bind it to the node and start it Pending."""
-    from . import nodes
     defaults.pod(pod)
     spec = pod["spec"]
     if not spec.get("nodeName"):
@@ -298,33 +298,19 @@ def schedule_pod(cluster: Cluster, pod: dict) -> None:
     }
 
 
-def _tolerates(pod: dict, taint: dict) -> bool:
-    """v1 Toleration.ToleratesTaint."""
-    for t in pod["spec"].get("tolerations") or []:
-        if t.get("effect") and t["effect"] != taint.get("effect"):
-            continue
-        if t.get("operator") == "Exists":
-            if not t.get("key") or t["key"] == taint.get("key"):
-                return True
-        elif t.get("key") == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
-            return True
-    return False
-
-
 def unschedulable(cluster: Cluster, pod: dict) -> str | None:
     """Why the scheduler cannot place the pod on any node (cordoned, a NoSchedule/NoExecute taint the pod
     does not tolerate, its nodeSelector), in its FailedScheduling wording; None when it can."""
-    from . import nodes
     if nodes.multi(cluster):
         return nodes.unschedulable(cluster, pod)
     node = cluster.get("nodes", None, NODE_NAME)
     spec = (node or {}).get("spec") or {}
-    if spec.get("unschedulable") and not _tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
-                                                          "effect": "NoSchedule"}):
+    if spec.get("unschedulable") and not tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
+                                                         "effect": "NoSchedule"}):
         why = "1 node(s) were unschedulable"
     else:
         bad = [t for t in spec.get("taints") or [] if t.get("effect") in ("NoSchedule", "NoExecute")
-               and not _tolerates(pod, t)]
+               and not tolerates(pod, t)]
         if not bad:
             return None
         why = f"1 node(s) had untolerated taint {{{bad[0].get('key')}: {bad[0].get('value', '')}}}"
@@ -382,7 +368,6 @@ def _reconcile_replicaset(cluster: Cluster, rs: dict) -> bool:
 
 def _reconcile_daemonset(cluster: Cluster, ds: dict) -> bool:
     """One pod per node that lacks one (bound to it, as the DaemonSet controller's node affinity does)."""
-    from . import nodes
     have = {nodes.node_of(p) for p in owned(cluster, "pods", ds)}
     changed = False
     for node in nodes.names(cluster) or [NODE_NAME]:
@@ -418,8 +403,6 @@ def _set_condition(conds: list, type_: str, status: str, now: str) -> None:
 
 def _run_pod(cluster: Cluster, pod: dict) -> bool:
     """Advance a pod's lifecycle to the cluster's clock: pull, start, run (or fail to pull)."""
-    from . import nodes
-    from .processes import start_error
     status = pod.get("status")
     if status is None:
         status = {}                # attached below, when the kubelet has something to report
@@ -533,7 +516,6 @@ def _run_pod(cluster: Cluster, pod: dict) -> bool:
 
 def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -> None:
     """Containers whose readiness probe fails are not ready, and neither is the pod (probes.py)."""
-    from .probes import readiness_failure
     status = pod["status"]
     unready = []
     for c, cs in zip(containers, status["containerStatuses"]):
@@ -552,7 +534,6 @@ def _probe_readiness(cluster: Cluster, pod: dict, containers: list, when: str) -
 def _ends_after(cluster: Cluster, pod: dict, container: dict, started: float) -> bool:
     """A shell image's command that sleeps a while and then exits (processes.run_seconds): it is due to end
     at started + its run time, when _end_commands ends it."""
-    from .processes import run_seconds
     if images.repository(container.get("image", "")) not in images.SHELL_IMAGES:
         return False
     seconds = run_seconds(container)
@@ -609,7 +590,6 @@ def _crash(cluster: Cluster, pod: dict, when: str, code: int | None = None, star
            cannot_run: str | None = None) -> None:
     """The command ended (a shell image with nothing to do exits 0; `exit 3` exits 3): Completed or Error;
     restarted with back-off under restartPolicy Always, or OnFailure when it failed (processes.exit_code)."""
-    from .processes import exit_code
     status = pod["status"]
     policy = pod["spec"].get("restartPolicy", "Always")
     if code is None:
@@ -699,7 +679,6 @@ def _set_ready(pod: dict, cs: dict, ready: bool, at: float) -> None:
 def _run_probes(cluster: Cluster) -> bool:
     """Run the liveness and startup probes that are due, period by period up to now. What a probe sees does
     not change between commands, so one evaluation stands for every period in between."""
-    from .probes import probe_failure
     table = cluster.runtime.get("probes")
     if not table:
         return False
@@ -805,7 +784,6 @@ def _restart_one(cluster: Cluster, pod: dict, when: float) -> bool:
     if not any((cs.get("state") or {}).get("waiting", {}).get("reason") in ("CrashLoopBackOff", "RunContainerError")
                for cs in css):
         return False
-    from .processes import start_error
     started = rfc3339(when)
     cannot_run = start_error(pod["spec"]["containers"][0]) if pod["spec"].get("containers") else None
     for c, cs in zip(pod["spec"].get("containers") or [], css):
@@ -1149,7 +1127,6 @@ def _max_unavailable(dep: dict, want: int) -> int:
 def _rollup_daemonset(cluster: Cluster, ds: dict) -> bool:
     pods = owned(cluster, "pods", ds)
     ready = sum(1 for p in pods if is_ready(p))
-    from . import nodes
     want = max(len(nodes.names(cluster)), 1)
     status = {"currentNumberScheduled": len(pods), "desiredNumberScheduled": want, "numberAvailable": ready,
               "numberMisscheduled": 0, "numberReady": ready, "observedGeneration": ds["metadata"].get("generation", 1),
@@ -1197,19 +1174,9 @@ def _expire_events(cluster: Cluster) -> None:
 
 
 # ---- the loop ------------------------------------------------------------------------------------
-# Controllers other parts add (the ingress controller's status sync): fn(cluster) -> changed.
+# Controllers other parts add when they load (Envoy Gateway's, gateway/status.py, first; the ingress addon's
+# status sync), which write through the API server above: fn(cluster) -> changed.
 RECONCILERS: list = []
-
-
-def _gateway_api(cluster: Cluster) -> bool:
-    """Envoy Gateway's controller (playground/sim/gateway), while Gateway API objects exist."""
-    if "gateways" not in cluster.objects and "gatewayclasses" not in cluster.objects:
-        return False
-    from .gateway.status import sync
-    return sync(cluster)
-
-
-RECONCILERS.append(_gateway_api)
 
 
 def wake_at(cluster: Cluster, when: float) -> None:
@@ -1234,7 +1201,6 @@ def reconcile(cluster: Cluster) -> None:
     """
     if not cluster.running:
         return
-    from . import managedfields
     if managedfields.recording():
         with managedfields.acting("kube-controller-manager"):
             return _catch_up(cluster)
@@ -1300,7 +1266,7 @@ def _reconcile(cluster: Cluster) -> None:
             changed |= _reconcile_endpoints(cluster, svc)
         changed |= _drop_orphan_endpoints(cluster, since)
         changed |= systemconfig.publish_root_ca(cluster)
-        coredns.reconcile(cluster)
+        coredns.reconcile(cluster, wake_at)
         changed |= autoscaling.sync(cluster)     # HPAs: keep the target's replicas within min..max
         changed |= disruption.sync(cluster)      # PDBs: expected/healthy pods and disruptions allowed
         for extra in RECONCILERS:

@@ -18,6 +18,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Callable
+
+from . import images
+from .cluster import Cluster, parse_rfc3339
 
 COREDNS_VERSION = "1.13.1"
 BUILD = "linux/amd64, go1.25.2, 1db4568"          # what `coredns -version` prints in the v1.13.1 image
@@ -189,7 +193,6 @@ def start_error(cluster) -> str | None:
 
 
 def is_coredns(container: dict) -> bool:
-    from . import images
     return images.repository(container.get("image", "")) == "registry.k8s.io/coredns/coredns"
 
 
@@ -207,7 +210,6 @@ def _pods(cluster) -> list[dict]:
 
 
 def _started(pod: dict) -> float:
-    from .cluster import parse_rfc3339
     for cs in pod.get("status", {}).get("containerStatuses") or []:
         st = (cs.get("state") or {}).get("running") or {}
         if st.get("startedAt"):
@@ -221,9 +223,10 @@ def _append(server: dict, when: float, lines: list[str]) -> None:
     del log[:-MAX_LOG]
 
 
-def reconcile(cluster) -> bool:
-    """controllers.RECONCILERS: each running coredns pod loads the Corefile it started on, then reloads
-    edits as the kubelet and the reload plugin deliver them. Changes only runtime state (returns False)."""
+def reconcile(cluster, wake_at: Callable[[Cluster, float], None]) -> bool:
+    """Run among the controllers (which pass their wake_at, to be called again at a reload tick): each running
+    coredns pod loads the Corefile it started on, then reloads edits as the kubelet and the reload plugin
+    deliver them. Changes only runtime state (returns False)."""
     state = _state(cluster)
     text = configmap_corefile(cluster)
     seen = state.get("seen")
@@ -248,7 +251,6 @@ def reconcile(cluster) -> bool:
         lands = max(seen["at"] + KUBELET_SYNC, started)
         tick = started + RELOAD_EVERY * -(-(lands - started) // RELOAD_EVERY)
         if cluster.now < tick:
-            from .controllers import wake_at
             wake_at(cluster, tick)
             continue
         server["tried"] = text

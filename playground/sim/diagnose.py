@@ -17,28 +17,16 @@ import difflib
 import json
 import re
 import shlex
-from dataclasses import dataclass
-
-from . import images, network, policy, webcontent
+from . import images, ingress, network, policy, webcontent
 from .controllers import is_ready, pods_with_label
+from .diagnose_gateway import gateway_trace, httproute_problem
+from .diagnosis import Diagnosis
 from .labels import format_labels, parse_selector, requirements_match
+from .processes import listeners
 
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
 KIND_WORDS = {"pods": "pod", "services": "service", "deployments": "deployment", "ingresses": "ingress",
               "networkpolicies": "networkpolicy", "namespaces": "namespace", "replicasets": "replicaset"}
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    cause: str                      # one or two sentences: what happened and why
-    fix: str | None = None          # a command that works in the current state
-    rename: tuple[str, str] | None = None    # (name typed, name meant): diagnose_command rewrites the line
-
-    def text(self) -> str:
-        return self.cause + (f" Fix: {self.fix}" if self.fix else "")
-
-    def pair(self) -> tuple[str, str | None]:
-        return self.cause, self.fix
 
 
 def _matches(selector: dict, labels: dict) -> bool:
@@ -201,7 +189,6 @@ def _selector_text(sel: dict) -> str:
 
 def _listening_ports(pod: dict) -> list[int]:
     """TCP ports the pod's processes listen on (their commands decide: processes.py)."""
-    from .processes import listeners
     out: list[int] = []
     for c in (pod.get("spec") or {}).get("containers") or []:
         out += [li.port for li in listeners(c) if li.protocol == "TCP" and li.port not in out]
@@ -360,7 +347,6 @@ def ingress_problem(cluster, ing: dict, only_path: str | None = None) -> Diagnos
 
 
 def controller_missing(cluster) -> Diagnosis | None:
-    from . import ingress
     if ingress.controller_pods(cluster):
         return None
     return Diagnosis("No ingress controller runs in the cluster, so nothing reads the Ingress rules.",
@@ -538,7 +524,6 @@ def diagnose_trace(cluster, trace: dict, host_files: dict | None = None) -> Diag
             return d
     hops = trace.get("hops") or []
     if any(h.get("kind") == "gateway" for h in hops):     # Envoy Gateway's proxy answered: its routes say why
-        from .diagnose_gateway import gateway_trace
         d = gateway_trace(cluster, trace)
         if d is not None:
             return d
@@ -629,7 +614,6 @@ def diagnose_object(cluster, kind: str, obj: dict) -> tuple[str, str | None] | N
     elif kind == "networkpolicy":
         d = policy_problem(cluster, obj)
     elif kind in ("httproute", "httproutes"):
-        from .diagnose_gateway import httproute_problem
         d = httproute_problem(cluster, obj)
     else:
         d = None

@@ -1,4 +1,5 @@
-"""Why an HTTPRoute does not carry traffic, in the words of diagnose.py (cause, and a fix that works now).
+"""Why an HTTPRoute does not carry traffic, in the words of diagnose.py (a Diagnosis: cause, and a fix that
+works now).
 
 The common mistakes of a first Gateway API route, read from the route's spec and from the status Envoy
 Gateway wrote (gateway/status.py): a parentRef naming no Gateway, a sectionName or port no listener has
@@ -11,12 +12,8 @@ from __future__ import annotations
 import difflib
 import json
 
+from .diagnosis import Diagnosis
 from .gateway import envoy, status as gwstatus
-
-
-def _diagnosis(cause: str, fix: str | None = None):
-    from .diagnose import Diagnosis
-    return Diagnosis(cause, fix)
 
 
 def _patch(kind: str, name: str, ns: str, ops: list[dict]) -> str:
@@ -53,9 +50,9 @@ def _parent_problem(cluster, route: dict, i: int, ref: dict):
         there = sorted(g["metadata"]["name"] for g in cluster.list("gateways", gw_ns))
         fix = _patch("httproute", name, ns, [{"op": "replace", "path": f"/spec/parentRefs/{i}/name",
                                               "value": there[0]}]) if there else None
-        return _diagnosis(f"HTTPRoute {name}'s parentRef names Gateway {ref.get('name')}, which does not exist in "
-                          f"namespace {gw_ns} (Gateways there: {', '.join(there) or 'none'}), so no Gateway takes "
-                          "the route and it has no status.", fix)
+        return Diagnosis(f"HTTPRoute {name}'s parentRef names Gateway {ref.get('name')}, which does not exist in "
+                         f"namespace {gw_ns} (Gateways there: {', '.join(there) or 'none'}), so no Gateway takes "
+                         "the route and it has no status.", fix)
     conds = _conditions(route, i, ref)
     accepted = conds.get("Accepted")
     if accepted is None or accepted.get("status") != "False":
@@ -66,21 +63,21 @@ def _parent_problem(cluster, route: dict, i: int, ref: dict):
         first = ((gw.get("spec") or {}).get("listeners") or [{}])[0].get("name", "")
         op = [{"op": "replace", "path": f"/spec/parentRefs/{i}/sectionName", "value": first}] \
             if ref.get("sectionName") is not None else [{"op": "remove", "path": f"/spec/parentRefs/{i}/port"}]
-        return _diagnosis(f"HTTPRoute {name} asks for the listener with {what} of Gateway {gname}, which has no "
-                          f"such listener (its listeners: {_listeners_text(gw)}): Accepted is False, "
-                          "NoMatchingParent.", _patch("httproute", name, ns, op))
+        return Diagnosis(f"HTTPRoute {name} asks for the listener with {what} of Gateway {gname}, which has no "
+                         f"such listener (its listeners: {_listeners_text(gw)}): Accepted is False, "
+                         "NoMatchingParent.", _patch("httproute", name, ns, op))
     if reason == "NotAllowedByListeners":
-        return _diagnosis(f"Gateway {gname}'s listeners take routes only from namespace {gw_ns} (allowedRoutes "
-                          f"namespaces from: Same is the default), and HTTPRoute {name} is in namespace {ns}: "
-                          "Accepted is False, NotAllowedByListeners.",
-                          _patch("gateway", gname, gw_ns, [{"op": "add", "path": "/spec/listeners/0/allowedRoutes",
+        return Diagnosis(f"Gateway {gname}'s listeners take routes only from namespace {gw_ns} (allowedRoutes "
+                         f"namespaces from: Same is the default), and HTTPRoute {name} is in namespace {ns}: "
+                         "Accepted is False, NotAllowedByListeners.",
+                         _patch("gateway", gname, gw_ns, [{"op": "add", "path": "/spec/listeners/0/allowedRoutes",
                                                            "value": {"namespaces": {"from": "All"}}}]))
     if reason == "NoMatchingListenerHostname":
         hosts = ", ".join((route.get("spec") or {}).get("hostnames") or []) or "*"
-        return _diagnosis(f"None of HTTPRoute {name}'s hostnames ({hosts}) matches a hostname of Gateway "
-                          f"{gname}'s listeners ({_listeners_text(gw)}): Accepted is False, "
-                          "NoMatchingListenerHostname. Requests for those names get 404 from Envoy.")
-    return _diagnosis(f"HTTPRoute {name} is not accepted by Gateway {gname}: {reason}: {accepted.get('message')}")
+        return Diagnosis(f"None of HTTPRoute {name}'s hostnames ({hosts}) matches a hostname of Gateway "
+                         f"{gname}'s listeners ({_listeners_text(gw)}): Accepted is False, "
+                         "NoMatchingListenerHostname. Requests for those names get 404 from Envoy.")
+    return Diagnosis(f"HTTPRoute {name} is not accepted by Gateway {gname}: {reason}: {accepted.get('message')}")
 
 
 def _backend_problem(cluster, route: dict):
@@ -98,11 +95,11 @@ def _backend_problem(cluster, route: dict):
                 close = difflib.get_close_matches(ref.get("name", ""), names, n=1, cutoff=0.6)
                 fix = _patch("httproute", name, ns, [{"op": "replace", "path": f"/spec/rules/{r}/backendRefs/{b}/name",
                                                       "value": close[0]}]) if close else None
-                return _diagnosis(f"HTTPRoute {name} sends to Service {ref.get('name')}, which does not exist in "
-                                  f"namespace {svc_ns}" + (f" (did you mean {close[0]}?)" if close else "")
-                                  + ": ResolvedRefs is False, BackendNotFound, and Envoy answers 500 for that "
-                                  "share of the requests.", fix)
-            return _diagnosis(f"HTTPRoute {name} cannot send to {ref.get('name')}: {reason}: {message}")
+                return Diagnosis(f"HTTPRoute {name} sends to Service {ref.get('name')}, which does not exist in "
+                                 f"namespace {svc_ns}" + (f" (did you mean {close[0]}?)" if close else "")
+                                 + ": ResolvedRefs is False, BackendNotFound, and Envoy answers 500 for that "
+                                 "share of the requests.", fix)
+            return Diagnosis(f"HTTPRoute {name} cannot send to {ref.get('name')}: {reason}: {message}")
     return None
 
 
@@ -114,10 +111,10 @@ def httproute_problem(cluster, route: dict):
         if d is not None:
             return d
     if refs and not (route.get("status") or {}).get("parents") and not envoy.running(cluster):
-        return _diagnosis(f"No controller has written HTTPRoute {route['metadata']['name']}'s status: Envoy "
-                          "Gateway's controller is not running yet.",
-                          "kubectl wait --timeout=5m -n envoy-gateway-system deployment/envoy-gateway "
-                          "--for=condition=Available")
+        return Diagnosis(f"No controller has written HTTPRoute {route['metadata']['name']}'s status: Envoy "
+                         "Gateway's controller is not running yet.",
+                         "kubectl wait --timeout=5m -n envoy-gateway-system deployment/envoy-gateway "
+                         "--for=condition=Available")
     return _backend_problem(cluster, route)
 
 
@@ -143,8 +140,8 @@ def gateway_trace(cluster, trace: dict):
                 if d is not None:
                     return d
     reason = trace.get("reason", "")
-    return _diagnosis(reason[0].upper() + reason[1:].rstrip(".") + ". Every HTTPRoute attached to Gateway "
-                      f"{name} is listed by kubectl get httproute -A; their hostnames and matches decide.") \
+    return Diagnosis(reason[0].upper() + reason[1:].rstrip(".") + ". Every HTTPRoute attached to Gateway "
+                     f"{name} is listed by kubectl get httproute -A; their hostnames and matches decide.") \
         if reason else None
 
 

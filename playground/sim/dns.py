@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from . import coredns, network, nodes, policy
 from .cluster import Cluster
 
 CLUSTER_DOMAIN = "cluster.local"
@@ -155,14 +156,12 @@ def query(cluster: Cluster, qname: str, qtype: str = "A", client_ip: str = "", e
     resolver) is what CoreDNS's `log` plugin writes a line for."""
     ans = _answer(cluster, qname, qtype.upper())
     if client_ip:
-        from . import coredns
         coredns.log_query(cluster, client_ip, qname, qtype.upper(), ans, edns)
     return ans
 
 
 def _answer(cluster: Cluster, qname: str, qtype: str) -> Answer:
     """The plugins of the running Corefile in CoreDNS's order (plugin.cfg): hosts, kubernetes, forward."""
-    from . import coredns
     name = qname.lower().rstrip(".")
     if not cluster.running:
         return Answer("SERVFAIL", authoritative=False)
@@ -292,12 +291,23 @@ def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
     unrouted = _coredns_unrouted(cluster, pod)
     if unrouted:
         return unrouted
-    from . import policy
     return policy.dns_blocked(cluster, pod)
 
 
+def dns_failure(cluster: Cluster, source: network.Source) -> str:
+    """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
+    the name has no record."""
+    pod = cluster.get("pods", source.namespace, source.name) if source.name else None
+    blocked = dns_blocked(cluster, pod)
+    if blocked:
+        return f"its queries to kube-dns are dropped. {blocked}"
+    dns_svc = cluster.get("services", "kube-system", "kube-dns")
+    if dns_svc is None or not any(network.ready_endpoints(cluster, dns_svc, sp) for sp in dns_svc["spec"].get("ports") or []):
+        return "kube-dns has no ready endpoints (CoreDNS is not running), so nothing answers"
+    return "the cluster DNS has no record for it"
+
+
 def _coredns_unrouted(cluster: Cluster, pod: dict | None) -> str | None:
-    from . import nodes
     if pod is None or (getattr(cluster, "cni", "") or "bridge") != "bridge" or not nodes.multi(cluster) or \
             (pod.get("spec") or {}).get("hostNetwork"):
         return None
@@ -312,11 +322,10 @@ def _coredns_unrouted(cluster: Cluster, pod: dict | None) -> str | None:
 
 def server_up(cluster: Cluster) -> bool:
     """kube-dns answers on 53/UDP only while a CoreDNS pod is a ready endpoint (a crash-looping one is not)."""
-    from .network import ready_endpoints
     svc = cluster.get("services", "kube-system", "kube-dns")
     if svc is None:
         return False
-    return any(ready_endpoints(cluster, svc, sp) for sp in svc["spec"].get("ports", []) or []
+    return any(network.ready_endpoints(cluster, svc, sp) for sp in svc["spec"].get("ports", []) or []
                if sp.get("protocol") == "UDP" and int(sp.get("port", 0)) == 53)
 
 
@@ -354,8 +363,8 @@ def resolve_in_pod(cluster: Cluster, host_files: dict, source, name: str) -> str
 
 
 def install() -> None:
-    from . import network
     network.RESOLVERS["pod"] = resolve_in_pod
+    network.DNS_FAILURE = dns_failure
 
 
 install()

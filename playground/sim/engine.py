@@ -12,7 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import controllers, jobs, meter, resources as res, watchdog
+from . import controllers, jobs, meter, probes, resources as res, watchdog
+from . import dns, policy  # noqa: F401  (they fill network's resolver and admission hooks before any walk)
+from .gateway import status as _gateway_status  # noqa: F401  (registers Envoy Gateway's controller)
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
@@ -280,3 +282,14 @@ class Engine:
             if d is not None:
                 walk = dict(walk, cause=d.cause, **({"fix": d.fix} if d.fix else {}))
         continue_trace(self.traces, walk)
+
+
+def _exec_in_container(cluster: Cluster, pod: dict, container: dict, argv: list[str], term: Stream):
+    """probes.EXEC_IN_CONTAINER: an exec probe's command, run in the container by a throwaway engine."""
+    # lazy: programs/container brings the shell; it loads with the other programs on the first command
+    # (programs.load_all), not with the engine's import
+    from .programs.container import run
+    return run(Engine(cluster, Host()), pod, container, argv, term, False)
+
+
+probes.EXEC_IN_CONTAINER = _exec_in_container

@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from . import images, network, saferegex, tlscerts, webcontent
 from .cluster import Cluster, parse_rfc3339
@@ -561,7 +562,6 @@ def _regex_failed(ctx: webcontent.ServeContext, route: Route, req: webcontent.Re
 def _alert_line(cluster: Cluster, pod: dict, req: webcontent.Request, host: str, server: str, now: float,
                 message: str) -> str:
     """nginx's error-log line (ngx_log_error with the request's context: client, server, request, host)."""
-    from datetime import datetime, timezone
     t = datetime.fromtimestamp(int(now), tz=timezone.utc).strftime("%Y/%m/%d %H:%M:%S")
     conn = len(network.access_log(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"])) + 1
     return (f'{t} [alert] {NGINX_WORKER}: *{conn} {message}, client: {req.client_ip}, server: {server}, '
@@ -571,7 +571,6 @@ def _alert_line(cluster: Cluster, pod: dict, req: webcontent.Request, host: str,
 def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float, upstream: str,
                  walk: network.Walk | None) -> str:
     """ingress-nginx's log-format-upstream line (what `kubectl logs` of the controller shows)."""
-    from datetime import datetime, timezone
     t = datetime.fromtimestamp(int(now), tz=timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000")
     ua = req.header("User-Agent") or ""
     sent = len(resp.body.encode())
@@ -587,8 +586,8 @@ def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float,
 def register() -> None:
     webcontent.CONTEXT_SERVERS[CONTROLLER_IMAGE_REPO] = serve_controller
     # 80/443 serve Ingresses; 10254 is the health/metrics port; 8443 the admission webhook (TLS).
-    webcontent.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
-                                                 10254: "http-unsimulated"}
+    images.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
+                                             10254: "http-unsimulated"}
 
 
 register()

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from . import controllers, nodes, processes
-from .cluster import POD_CIDR, SERVICE_CIDR, Cluster
-from .controllers import NODE_IP as NODE_IP, NODE_NAME  # NODE_IP: programs read it as network.NODE_IP
+from .cluster import POD_CIDR, SERVICE_CIDR, Cluster, parse_rfc3339
+from .nodes import NODE_IP as NODE_IP, NODE_NAME  # NODE_IP: programs read it as network.NODE_IP
 
 HOST_BRIDGE_IP = "192.168.49.1"      # the host's address on the minikube docker network
 HOST_LAN_IP = "10.0.2.15"            # the host's address on its default route (a VM's NAT interface)
@@ -216,6 +217,15 @@ def _resolve_in_pod(cluster: Cluster, host_files: dict, source: Source, name: st
 RESOLVERS: dict[str, Resolver] = {"host": _resolve_on_host, "pod": _resolve_in_pod}
 
 
+def _no_record(cluster: Cluster, source: Source) -> str:
+    return "the cluster DNS has no record for it"
+
+
+# Why a lookup through the cluster DNS got no answer, in words: the DNS part replaces it along with
+# RESOLVERS["pod"] (dns.dns_failure: a policy drops the queries, CoreDNS is down, or no record).
+DNS_FAILURE: Callable[[Cluster, Source], str] = _no_record
+
+
 # ---- the walk --------------------------------------------------------------------------------------
 def walk(cluster: Cluster, host_files: dict, source: Source, dest_host: str, port: int,
          protocol: str = "TCP") -> Walk:
@@ -246,26 +256,11 @@ def resolve(cluster: Cluster, host_files: dict, w: Walk) -> str | None:
         return ip
     w.hop(KUBE_DNS_ID, "dns", "cluster DNS", f"{name} -> {ip or 'no answer'}")
     if ip is None:
-        w.fail("unresolved", f"{name} does not resolve: {dns_failure(cluster, w.source)}")
+        w.fail("unresolved", f"{name} does not resolve: {DNS_FAILURE(cluster, w.source)}")
     return ip
 
 
 KUBE_DNS_ID = "service/kube-system/kube-dns"
-
-
-def dns_failure(cluster: Cluster, source: Source) -> str:
-    """Why a pod's name lookup got no answer, in words: a policy drops its queries, CoreDNS is down, or
-    the name has no record."""
-    from . import dns
-
-    pod = cluster.get("pods", source.namespace, source.name) if source.name else None
-    blocked = dns.dns_blocked(cluster, pod)
-    if blocked:
-        return f"its queries to kube-dns are dropped. {blocked}"
-    dns_svc = cluster.get("services", "kube-system", "kube-dns")
-    if dns_svc is None or not any(ready_endpoints(cluster, dns_svc, sp) for sp in dns_svc["spec"].get("ports") or []):
-        return "kube-dns has no ready endpoints (CoreDNS is not running), so nothing answers"
-    return "the cluster DNS has no record for it"
 
 
 def _jitter(cluster: Cluster, base: int, spread: int) -> int:
@@ -363,7 +358,6 @@ def kic(cluster: Cluster) -> dict:
         node = cluster.get("nodes", None, NODE_NAME)
         born = cluster.now
         if node is not None and node["metadata"].get("creationTimestamp"):
-            from .cluster import parse_rfc3339
             born = parse_rfc3339(node["metadata"]["creationTimestamp"])
         born -= KIC_BOOT_LEAD
         digest = hashlib.blake2b(f"kic:{cluster.seed}".encode(), digest_size=32).hexdigest()
@@ -723,9 +717,8 @@ def cluster_unreachable_error(cluster: Cluster | None = None, discovery: bool = 
     last = f"The connection to the server {STOPPED_SERVER} was refused - did you specify the right host or port?\n"
     if cluster is None or not discovery:
         return last
-    import time as _time
     ts = cluster.now
-    t = _time.gmtime(ts)
+    t = time.gmtime(ts)
     pid = 10000 + int(hashlib.blake2b(f"{cluster.seed}:{int(ts)}".encode(), digest_size=4).hexdigest(), 16) % 50000
     micros = int((ts - int(ts)) * 1_000_000) or 723654
     lines = []

@@ -4,7 +4,7 @@
 Node N (N >= 2) is `minikube-m0N` (minikube's config.MachineName "%s-m%02d") at 192.168.49.(N+1) on the
 `minikube` docker network, with podCIDR 10.244.(N-1).0/24 (kube-controller-manager --allocate-node-cidrs,
 --cluster-cidr=10.244.0.0/16, /24 per node). Workers carry no node-role label (`kubectl get nodes` shows
-ROLES <none>) and minikube.k8s.io/primary=false.
+ROLES <none>) and minikube.k8s.io/primary=false (bootstrap.add_worker makes their Node objects).
 
 Scheduling follows kube-scheduler's default profile in outline: filter the nodes (cordon, NoSchedule and
 NoExecute taints, nodeSelector, spec.nodeName), then score: PodTopologySpread's default constraints
@@ -17,8 +17,9 @@ from __future__ import annotations
 import ipaddress
 
 from .cluster import Cluster
-from .controllers import NODE_IP, NODE_NAME
 
+NODE_NAME = "minikube"          # the primary (control-plane) node
+NODE_IP = "192.168.49.2"
 PRIMARY = NODE_NAME
 
 
@@ -77,38 +78,18 @@ def node_of(pod: dict | None) -> str:
     return ((pod or {}).get("spec") or {}).get("nodeName") or PRIMARY
 
 
-# ---- adding a worker ---------------------------------------------------------------------------------
-def add_worker(cluster: Cluster) -> str:
-    """A new worker node object, as the kubelet registers it and the controller-manager gives it a CIDR."""
-    from .bootstrap import _node
-    index = max([index_of(n) for n in names(cluster)] + [1]) + 1
-    name, ip = name_of(index), f"192.168.49.{index + 1}"
-    cidr = f"10.244.{index - 1}.0/24"
-    node = _node(cluster)
-    labels = node["metadata"]["labels"]
-    for key in ("node-role.kubernetes.io/control-plane", "node.kubernetes.io/exclude-from-external-load-balancers"):
-        labels.pop(key, None)
-    labels.update({"kubernetes.io/hostname": name, "minikube.k8s.io/primary": "false"})
-    node["metadata"]["name"] = name
-    node["spec"] = {"podCIDR": cidr, "podCIDRs": [cidr]}
-    node["status"]["addresses"] = [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}]
-    cluster.put(node, new=True)
-    return name
-
-
-def remove_worker(cluster: Cluster, name: str) -> None:
-    """`minikube node delete`: drain (its pods go; controllers replace them elsewhere), then the node."""
-    for pod in [p for p in cluster.list("pods") if node_of(p) == name]:
-        cluster.remove("pods", pod["metadata"]["namespace"], pod["metadata"]["name"])
-    cluster.remove("nodes", None, name)
-    for owner in cluster.list("daemonsets") + cluster.list("replicasets"):
-        cluster.touch(owner)        # their controllers notice the node and the pods are gone
-
-
 # ---- the scheduler ------------------------------------------------------------------------------------
-def _tolerates(pod: dict, taint: dict) -> bool:
-    from .controllers import _tolerates as tolerates
-    return tolerates(pod, taint)
+def tolerates(pod: dict, taint: dict) -> bool:
+    """v1 Toleration.ToleratesTaint."""
+    for t in pod["spec"].get("tolerations") or []:
+        if t.get("effect") and t["effect"] != taint.get("effect"):
+            continue
+        if t.get("operator") == "Exists":
+            if not t.get("key") or t["key"] == taint.get("key"):
+                return True
+        elif t.get("key") == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
+            return True
+    return False
 
 
 def misfit(pod: dict, node: dict) -> str | None:
@@ -117,11 +98,11 @@ def misfit(pod: dict, node: dict) -> str | None:
     want = (pod.get("spec") or {}).get("nodeName")
     if want and want != node["metadata"]["name"]:
         return "node(s) didn't match the requested node name"
-    if spec.get("unschedulable") and not _tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
-                                                          "effect": "NoSchedule"}):
+    if spec.get("unschedulable") and not tolerates(pod, {"key": "node.kubernetes.io/unschedulable",
+                                                         "effect": "NoSchedule"}):
         return "node(s) were unschedulable"
     bad = [t for t in spec.get("taints") or [] if t.get("effect") in ("NoSchedule", "NoExecute")
-           and not _tolerates(pod, t)]
+           and not tolerates(pod, t)]
     if bad:
         return f"node(s) had untolerated taint {{{bad[0].get('key')}: {bad[0].get('value', '')}}}"
     selector = (pod.get("spec") or {}).get("nodeSelector") or {}

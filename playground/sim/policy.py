@@ -25,8 +25,10 @@ import ipaddress
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import network, nodes
 from .cluster import Cluster
 from .labels import selector_matches
+from .network import CNI_GATEWAY_IP, HOST_BRIDGE_IP, NODE_IP
 
 ENFORCING_CNIS = {"calico": "Calico", "cilium": "Cilium"}
 DNS_NAMESPACE, DNS_SERVICE, DNS_PORT = "kube-system", "kube-dns", 53
@@ -88,6 +90,8 @@ def policy_types(spec: dict) -> list[str]:
 
 
 def _selector_text(sel: dict | None) -> str:
+    # lazy: the printers (jsonpath, tabwriter) load for the first policy text, not with the network model that
+    # the engine loads at start-up
     from .printers.tables import format_label_selector
     text = format_label_selector(sel)
     return "<none>" if text == "<none>" else text
@@ -381,7 +385,6 @@ def evaluate(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol
         src.pod is not None and dst.pod is not None and src.name == dst.name)
     # the API docs' exception: traffic to and from the node where a pod runs is always allowed (one node
     # here). NodePort traffic from elsewhere is not node traffic: kube-proxy SNATs it to the CNI gateway.
-    from . import nodes
     v.node_traffic = (dst.pod is not None and src.pod is None and src.ip == nodes.ip_of(cluster, nodes.node_of(dst.pod))) \
         or (src.pod is not None and dst.pod is None and dst.ip == nodes.ip_of(cluster, nodes.node_of(src.pod)))
     if src.pod is not None:
@@ -415,7 +418,6 @@ def walk_verdict(cluster: Cluster, w, pod: dict, port: int) -> Verdict:
 
 
 def _address_label(ip: str) -> str:
-    from .network import CNI_GATEWAY_IP, HOST_BRIDGE_IP, NODE_IP
     return {NODE_IP: f"node minikube ({ip})", CNI_GATEWAY_IP: f"node minikube via NAT ({ip})",
             HOST_BRIDGE_IP: f"your machine ({ip})"}.get(ip, ip)
 
@@ -447,7 +449,6 @@ def dns_blocked(cluster: Cluster, pod: dict | None) -> str | None:
     """Why DNS queries from `pod` (UDP 53 to kube-dns's endpoints) never get an answer, or None."""
     if pod is None or not enforced(cluster) or not on_pod_network(pod):
         return None
-    from . import network
     svc = cluster.get("services", DNS_NAMESPACE, DNS_SERVICE)
     if svc is None:
         return None
@@ -662,7 +663,6 @@ def default_ports(cluster: Cluster, pods: list[dict]) -> list[tuple[int, str]]:
 # ---- wiring ------------------------------------------------------------------------------------------
 def install() -> None:
     """Policies drop packets at the walk's admission step; name lookups ask dns_blocked (dns.py does)."""
-    from . import network
     if admission not in network.ADMISSION:
         network.ADMISSION.append(admission)
 

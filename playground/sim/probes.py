@@ -10,10 +10,18 @@ accepts (the health RPC is not simulated). Liveness probes are judged on the kub
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from . import webcontent
+from .proc import Stream
 from .processes import listener
 
 KUBELET_IP = "10.244.0.1"      # probes come from the node's address on the pod network
+
+# How an exec probe's command runs in its container: fn(cluster, pod, container, argv, term) -> an outcome
+# with .code and .missing (programs/container's ExecOutcome). Running a program takes an Engine, which sits
+# above the kubelet: the engine (the front door) sets this when it loads.
+EXEC_IN_CONTAINER: Callable | None = None
 
 
 def _port(container: dict, port) -> int | None:
@@ -33,14 +41,11 @@ def readiness_failure(cluster, pod: dict, container: dict) -> str | None:
 def _exec_failure(cluster, pod: dict, container: dict, argv: list) -> str | None:
     """probe/exec: the command runs in the container (no shell unless it names one); exit 0 passes, any other
     status fails with what it printed (the kubelet's event carries the output)."""
-    from .engine import Engine
-    from .proc import Stream
-    from .host import Host
-    from .programs.container import run
     if not argv:
         return None
+    assert EXEC_IN_CONTAINER is not None, "exec probes run through the engine: import playground.sim.engine"
     term = Stream()
-    outcome = run(Engine(cluster, Host()), pod, container, [str(a) for a in argv], term, False)
+    outcome = EXEC_IN_CONTAINER(cluster, pod, container, [str(a) for a in argv], term)
     if outcome.missing:
         return (f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": '
                 "executable file not found in $PATH: unknown")

@@ -6,15 +6,15 @@ container's env. The listening sockets follow from that command line, not from t
 containerPort: agnhost subcommands (test/images/agnhost: netexec --http-port (8080) --udp-port,
 serve-hostname --port (9376) --http/--tcp/--udp), hello-app's PORT (main.go), http-echo -listen (:5678),
 busybox httpd -p (80), nc -l -p, python3 -m http.server (8000). An image whose command is not
-overridden keeps what webcontent.LISTENS says it serves.
+overridden keeps what images.LISTENS says it serves.
 """
 from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
-
 from . import images
+from .agnhost_servers import listeners as agnhost_listeners
+from .images import LISTENS, Listener, flavor, has_program
 
 AGNHOST = {"registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost",
            "gcr.io/kubernetes-e2e-test-images/agnhost"}
@@ -40,15 +40,6 @@ SHELLS = {"sh", "ash", "bash", "dash"}
 
 # Images whose server listens on the ports its pod spec declares (gateway/envoy.py writes them).
 DECLARED_PORTS = {"envoyproxy/envoy"}
-
-
-@dataclass(frozen=True)
-class Listener:
-    port: int
-    kind: str = "http"           # webcontent's kinds: "http", "https", "redis", ... ; "tcp" answers nothing
-    server: str = ""             # PROCESS_SERVERS key in webcontent; "" = the image's own server
-    protocol: str = "TCP"
-    text: str = ""               # http-echo's -text
 
 
 def command_line(container: dict) -> list[str]:
@@ -85,14 +76,13 @@ def _program(argv: list[str], env: dict[str, str], repo: str) -> list[Listener] 
         return None
     name = argv[0].rsplit("/", 1)[-1]
     if name == "agnhost":
-        from .agnhost_servers import listeners as agnhost_listeners
         return agnhost_listeners(argv[1:], env)
     if name in SHELLS:
         if len(argv) >= 3 and argv[1] == "-c":
             return _script(argv[2], env, repo)
         return []
     if name == "envoy-gateway" and argv[1:] and argv[1] != "server":
-        # Envoy Gateway's image runs its controller (`server`: webcontent.LISTENS, gateway/controller.py) or,
+        # Envoy Gateway's image runs its controller (`server`: images.LISTENS, gateway/controller.py) or,
         # in each Envoy proxy pod, `envoy shutdown-manager`, whose HTTP server is on 19002
         return [Listener(19002, "http-unsimulated")] if "shutdown-manager" in argv else []
     if name == "serve_hostname":
@@ -138,7 +128,6 @@ def _script(script: str, env: dict[str, str], repo: str) -> list[Listener]:
 
 def listeners(container: dict) -> list[Listener]:
     """Where the container's main process listens."""
-    from .webcontent import LISTENS
     repo = images.repository(container.get("image", ""))
     if repo in DECLARED_PORTS:
         # Envoy listens where its configuration says, which Envoy Gateway declares as the container's ports
@@ -180,7 +169,6 @@ def exit_code(container: dict) -> int:
         name = argv[0].rsplit("/", 1)[-1]
     if name == "false":
         return 1
-    from .programs.container import flavor, has_program
     image = container.get("image", "")
     if in_shell and flavor(image) != "none" and not has_program(image, name) and name not in ("true", ":"):
         return 127
@@ -221,7 +209,6 @@ def start_error(container: dict) -> str | None:
     """Why the runtime cannot start the container's command, in Docker's words (minikube's docker runtime, via
     cri-dockerd, which reports the container as ContainerCannotRun with exit code 127): the program the shell
     image is asked to exec is not in it. None when it starts."""
-    from .programs.container import flavor, has_program
     image = container.get("image", "")
     if images.repository(image) not in images.SHELL_IMAGES or flavor(image) == "none":
         return None

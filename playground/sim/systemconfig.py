@@ -10,6 +10,7 @@ pkg/controlplane/controller/clusterauthenticationtrust; the legacy token trackin
 """
 from __future__ import annotations
 
+import base64
 import time
 
 from . import coredns, pki
@@ -196,7 +197,6 @@ volumeStatsAggPeriod: 0s
 def boot_configmaps(now: float, k8s_version: str) -> list[dict]:
     """The ConfigMaps `minikube start` leaves, in the namespaces it creates (kube-root-ca.crt included: the
     publisher has run by the time the learner looks)."""
-    import base64
     ca_b64 = base64.b64encode(pki.CA_CRT.encode()).decode()
     cluster_info = (f"apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {ca_b64}\n"
                     f"    server: {KUBECONFIG_SERVER}\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\n"

@@ -1,5 +1,5 @@
-"""What the container images serve, byte for byte: the pages, the status lines, the response headers,
-and which ports each image's main process listens on.
+"""What the container images serve, byte for byte: the pages, the status lines, the response headers
+(which ports each image's main process listens on is images.LISTENS).
 
 `serve(pod, image, request, now)` answers one HTTP request the way the image's server would.
 Sources: nginx's docs/html/index.html and src/http/ngx_http_special_response.c (release tags), Apache
@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate
 from typing import Callable
+from urllib.parse import unquote_plus
 
 from . import images
+from .images import LISTENS
+from .processes import listener
 
 # nginx:latest follows nginx's mainline branch: 1.31.4 was the newest mainline release in autumn 2026
 # (release-1.31.4, 2026-08-11). Change it here and every page, header and error page follows.
@@ -357,29 +360,6 @@ SERVERS: dict[str, Server] = {
     "traefik/whoami": serve_whoami,
 }
 
-# What each image's main process listens on (TCP), whatever the pod spec declares: nginx listens on 80
-# even when containerPort says 8080. "http" ports are answered by SERVERS; the others speak their own
-# protocol, which curl reports as the real tool does. "https" ports are served by SERVERS behind TLS.
-LISTENS: dict[str, dict[int, str]] = {
-    "nginx": {80: "http"},
-    "httpd": {80: "http"},
-    "gcr.io/google-samples/hello-app": {8080: "http"},
-    "us-docker.pkg.dev/google-samples/containers/gke/hello-app": {8080: "http"},
-    "traefik/whoami": {80: "http"},
-    "redis": {6379: "redis"},
-    "mariadb": {3306: "mysql"},
-    "mysql": {3306: "mysql"},
-    "postgres": {5432: "postgres"},
-    "wordpress": {80: "http-unsimulated"},
-    "php": {},
-    "registry.k8s.io/echoserver": {8080: "http-unsimulated"},
-    "k8s.gcr.io/echoserver": {8080: "http-unsimulated"},
-    "hashicorp/http-echo": {5678: "http-unsimulated"},
-    "registry.k8s.io/coredns/coredns": {53: "dns", 8080: "http-unsimulated", 8181: "http-unsimulated",
-                                        9153: "http-unsimulated"},
-}
-
-
 # ---- servers a container's command starts (processes.py decides which runs where) -------------------
 def _plain(status: int, body: str, now: float, req: Request, ctype: str = "text/plain; charset=utf-8",
            log: str = "") -> Response:
@@ -446,7 +426,6 @@ def serve_directory(li, req: Request, now: float, hostname: str) -> Response:
 
 
 def _unquote(text: str) -> str:
-    from urllib.parse import unquote_plus
     return unquote_plus(text)
 
 
@@ -462,7 +441,6 @@ def listens(image: str) -> dict[int, str]:
 
 def container_listening(pod: dict, port: int) -> dict | None:
     """The container of a pod whose process listens on `port` (TCP), or None (connection refused)."""
-    from .processes import listener
     found = listener(pod, port)
     return found[0] if found else None
 
@@ -472,7 +450,6 @@ def serve(image: str, port: int, req: Request, now: float, hostname: str, pod_ip
     """One HTTP exchange with the server the serving pod's process runs on `port` (ctx.pod), else the image's."""
     found = None
     if ctx is not None and ctx.pod is not None:
-        from .processes import listener
         found = listener(ctx.pod, port)
     kind = found[1].kind if found else listens(image).get(port, "")
     repo = images.repository(image)

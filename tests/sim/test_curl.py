@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from playground.sim import network, webcontent
+from playground.sim import images, network, webcontent
 from tests.sim.test_network import add_deployment, add_service, new_engine, nginx_nodeport, pod_names
 
 NGINX_1314_INDEX_MD5 = "6bb03ae5bc151ad04e3875dc8992e270"   # docs/html/index.html at nginx release-1.31.4
@@ -249,7 +249,7 @@ def test_a_proxy_image_can_walk_onward_from_its_pod(monkeypatch):
         b = onward.backend
         return webcontent.serve(b.image, b.port, req, now, b.pod, b.ip)
 
-    monkeypatch.setitem(webcontent.LISTENS, "hashicorp/http-echo", {5678: "http"})
+    monkeypatch.setitem(images.LISTENS, "hashicorp/http-echo", {5678: "http"})
     monkeypatch.setitem(webcontent.CONTEXT_SERVERS, "hashicorp/http-echo", proxy)
     r = run(e, "curl -s http://192.168.49.2:30900/")
     assert hashlib.md5(r.output.encode()).hexdigest() == NGINX_1314_INDEX_MD5

@@ -18,7 +18,8 @@ import time
 
 from .. import apiserver, controllers, defaults, ingress as routing, network
 from ..cluster import Cluster, parse_rfc3339, rfc3339
-from ..controllers import NODE_IP, record_event
+from ..controllers import record_event
+from ..nodes import NODE_IP
 from ..programs import minikube
 
 NS = routing.INGRESS_NAMESPACE

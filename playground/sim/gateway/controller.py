@@ -4,7 +4,7 @@ on :8081 (/healthz and /readyz answer 200 "ok", others 404), and the xDS (18000)
 wasm (18002), metrics (19001) and topology webhook (9443) ports, which speak protocols curl does not."""
 from __future__ import annotations
 
-from .. import webcontent
+from .. import images, webcontent
 
 REPOSITORY = "envoyproxy/gateway"
 HEALTH_PORT = 8081
@@ -25,5 +25,5 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
 
 def register() -> None:
     webcontent.CONTEXT_SERVERS[REPOSITORY] = serve
-    webcontent.LISTENS.setdefault(REPOSITORY, {HEALTH_PORT: "http", **{p: "http-unsimulated" for p in
-                                                                        (18000, 18001, 18002, 19001, 9443)}})
+    images.LISTENS.setdefault(REPOSITORY, {HEALTH_PORT: "http", **{p: "http-unsimulated" for p in
+                                                                     (18000, 18001, 18002, 19001, 9443)}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .. import webcontent
+from .. import images, webcontent
 from ..cluster import Cluster
 
 REPOSITORY = "gcr.io/k8s-staging-gateway-api/echo-basic"
@@ -63,4 +63,4 @@ def serve(ctx: webcontent.ServeContext, image: str, port: int, req: webcontent.R
 
 def register() -> None:
     webcontent.CONTEXT_SERVERS[REPOSITORY] = serve
-    webcontent.LISTENS.setdefault(REPOSITORY, {3000: "http"})
+    images.LISTENS.setdefault(REPOSITORY, {3000: "http"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import apiserver, controllers, resources as res
 from ..labels import selector_matches
 from . import envoy
 
@@ -380,7 +381,8 @@ def _write(cluster, obj: dict, status: dict) -> bool:
 
 
 def sync(cluster) -> bool:
-    """Write what the translation says, and the proxy's Deployment and Service per Gateway."""
+    """Envoy Gateway's controller, among controllers.RECONCILERS while Gateway API objects exist: write what
+    the translation says, and the proxy's Deployment and Service per Gateway."""
     if "gatewayclasses" not in cluster.objects and "gateways" not in cluster.objects:
         return False
     t = translate(cluster)
@@ -403,7 +405,6 @@ def _drop_orphan_infra(cluster, wanted: set[str] | None) -> bool:
     """A deleted Gateway's proxy goes with it (while the controller runs to notice)."""
     if wanted is None:
         return False
-    from .. import apiserver, resources as res
     changed = False
     for plural in ("services", "deployments", "serviceaccounts"):
         for obj in cluster.list(plural, envoy.NAMESPACE):
@@ -469,7 +470,6 @@ def _ref_key(ref: dict) -> tuple:
 def _ensure_infra(cluster, gw: dict, gc: dict) -> bool:
     """The proxy's ServiceAccount, Deployment and LoadBalancer Service in envoy-gateway-system, created
     through the API server so the controllers start its pod and allocate its node port."""
-    from .. import apiserver
     changed = False
     for plural, build in (("serviceaccounts", envoy.service_account), ("deployments", envoy.deployment),
                           ("services", envoy.service)):
@@ -488,3 +488,9 @@ def _ensure_infra(cluster, gw: dict, gc: dict) -> bool:
             apiserver.update(cluster, patched)
             changed = True
     return changed
+
+
+# First among the controllers other parts add, as when the controllers called it themselves (the engine loads
+# this module, so it is in place before any reconcile).
+if sync not in controllers.RECONCILERS:
+    controllers.RECONCILERS.insert(0, sync)

@@ -170,7 +170,7 @@ def _need_running(proc: Proc) -> int | None:
 
 
 def _docker_version(cluster: Cluster) -> str:
-    node = cluster.get("nodes", None, controllers.NODE_NAME)
+    node = cluster.get("nodes", None, nodes.NODE_NAME)
     runtime = (node or {}).get("status", {}).get("nodeInfo", {}).get("containerRuntimeVersion", "docker://28.4.0")
     return runtime.split("://", 1)[-1]
 
@@ -353,7 +353,7 @@ def do_start(proc: Proc, args: list[str]) -> int:
             "add' to add nodes to an existing cluster.\n")
     if workers and st == "Nonexistent":
         for index in range(2, workers + 2):
-            worker_start_lines(proc, nodes.name_of(index), controllers.NODE_IP, True)
+            worker_start_lines(proc, nodes.name_of(index), nodes.NODE_IP, True)
         minikube_nodes.add_workers(proc, workers)
     out(f'🏄  Done! kubectl is now configured to use "{PROFILE}" cluster and "default" namespace by default\n')
     return 0
@@ -438,7 +438,7 @@ def do_service(proc: Proc, args: list[str]) -> int:
         urls, port_names = [], []
         for p in svc["spec"].get("ports", []) or []:
             if p.get("nodePort"):
-                urls.append(f"{scheme}://{controllers.NODE_IP}:{p['nodePort']}")
+                urls.append(f"{scheme}://{nodes.NODE_IP}:{p['nodePort']}")
                 port_names.append(f"{p['name']}/{p['port']}" if p.get("name") else str(p["port"]))
         if not urls:
             if not url_mode:
@@ -474,7 +474,7 @@ def _service_list(proc: Proc, ns: str | None) -> int:
         return code
     rows = []
     for svc in proc.cluster.list("services", ns):
-        urls = [f"http://{controllers.NODE_IP}:{p['nodePort']}" for p in svc["spec"].get("ports", []) or []
+        urls = [f"http://{nodes.NODE_IP}:{p['nodePort']}" for p in svc["spec"].get("ports", []) or []
                 if p.get("nodePort")]
         names = [f"{p['name']}/{p['port']}" if p.get("name") else str(p["port"])
                  for p in svc["spec"].get("ports", []) or [] if p.get("nodePort")]
@@ -621,7 +621,7 @@ def do_profile(proc: Proc, args: list[str]) -> int:
     running = st == "Running"
     proc.out(box_table(["Profile", "Driver", "Runtime", "IP", "Version", "Status", "Nodes", "Active Profile",
                         "Active Kubecontext"],
-                       [[PROFILE, "docker", "docker", controllers.NODE_IP, K8S_VERSION, "OK" if running else "Stopped",
+                       [[PROFILE, "docker", "docker", nodes.NODE_IP, K8S_VERSION, "OK" if running else "Stopped",
                          str(len(nodes.names(proc.cluster)) or 1), "*", "*" if running else ""]], autoformat=False))
     return 0
 
@@ -679,7 +679,7 @@ def do_node(proc: Proc, args: list[str]) -> int:
         proc.out(f"🔥  Deleting node {minikube_nodes.short(name)} from cluster {PROFILE}\n")
         proc.out(f'✋  Stopping node "{name}"  ...\n🛑  Powering off "{name}" via SSH ...\n')
         proc.out(f'🔥  Deleting "{name}" in docker ...\n')
-        nodes.remove_worker(cluster, name)
+        bootstrap.remove_worker(cluster, name)
         controllers.reconcile(cluster)
         proc.out(f"💀  Node {minikube_nodes.short(name)} was successfully deleted.\n")
         return 0

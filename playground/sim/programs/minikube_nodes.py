@@ -10,7 +10,7 @@ pod traffic between nodes (network.py says so when a packet tries).
 """
 from __future__ import annotations
 
-from .. import controllers, nodes
+from .. import bootstrap, controllers, nodes
 from ..proc import Proc
 
 
@@ -18,7 +18,7 @@ def add_workers(proc: Proc, count: int) -> list[str]:
     """Start `count` workers (their kube-proxy and CNI pods follow from the DaemonSets)."""
     added = []
     for _ in range(count):
-        added.append(nodes.add_worker(proc.cluster))
+        added.append(bootstrap.add_worker(proc.cluster))
     for ds in proc.cluster.list("daemonsets"):      # the DaemonSet controller watches nodes too
         proc.cluster.touch(ds)
     controllers.reconcile(proc.cluster)

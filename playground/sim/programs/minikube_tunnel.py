@@ -8,7 +8,7 @@ when the tunnel stops. reporter.go prints the Status block when the tunnel's sta
 """
 from __future__ import annotations
 
-from .. import controllers, jobs
+from .. import jobs, nodes
 from ..proc import Proc
 from . import minikube
 
@@ -17,7 +17,7 @@ SERVICE_CIDR = "10.96.0.0/12"
 
 def status_report(pid: int, services: list[str]) -> str:
     """reporter.go's simpleReporter.Report (no errors)."""
-    return (f"Status:\t\n\tmachine: minikube\n\tpid: {pid}\n\troute: {SERVICE_CIDR} -> {controllers.NODE_IP}\n"
+    return (f"Status:\t\n\tmachine: minikube\n\tpid: {pid}\n\troute: {SERVICE_CIDR} -> {nodes.NODE_IP}\n"
             f"\tminikube: Running\n\tservices: [{', '.join(services)}]\n"
             "    errors: \n\t\tminikube: no errors\n\t\trouter: no errors\n\t\tloadbalancer emulator: no errors\n")
 

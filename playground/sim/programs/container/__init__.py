@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, TYPE_CHECKING
 
-from ... import dns, images
+from ... import dns, images, volumes, webcontent
+from .. import PROGRAMS, load_all
+from ...cluster import parse_rfc3339
+from ...images import flavor, has_program
 from ...proc import Proc, Stream
 from ...host import absolute_path
 from ...network import pod_source
@@ -24,82 +27,12 @@ if TYPE_CHECKING:
 # name -> fn(proc) for the in-container programs
 CONTAINER_PROGRAMS: dict[str, Callable] = {}
 
-# What each image has on its PATH (only what the playground simulates; the rest is "not found").
-BUSYBOX_APPLETS = {"sh", "ash", "nslookup", "wget", "ping", "cat", "hostname", "env", "printenv", "ls", "echo",
-                   "sleep", "true", "false", "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep",
-                   "wc", "ps", "nc", "traceroute", "ifconfig", "ip", "route", "netstat", "vi", "touch", "mkdir",
-                   "rm", "cp", "mv", "sort", "which", "top", "free", "df", "du", "tee", "printf", "test", "[",
-                   "telnet", "clear", "reset", "exit",
-                   # text applets the host's implementations serve (busybox's defconfig builds them all)
-                   "uniq", "seq", "tr", "cut", "awk", "sed", "xargs", "basename", "dirname", "md5sum", "sha1sum",
-                   "sha256sum", "base64", "tac", "rev", "nl", "paste", "chmod", "chown", "rmdir", "less", "more",
-                   "timeout", "httpd"}
-DEBIAN_TOOLS = {"sh", "dash", "bash", "cat", "hostname", "env", "printenv", "ls", "echo", "sleep", "true", "false",
-                "pwd", "id", "whoami", "date", "uname", "head", "tail", "grep", "wc", "touch", "mkdir", "rm", "cp",
-                "mv", "sort", "which", "tee", "printf", "test", "[", "df", "du", "clear",
-                # coreutils, sed, mawk and util-linux's rev: in every Debian base image
-                "uniq", "seq", "tr", "cut", "awk", "mawk", "sed", "xargs", "basename", "dirname", "md5sum",
-                "sha1sum", "sha256sum", "base64", "tac", "rev", "nl", "paste", "chmod", "chown", "rmdir", "timeout"}
-TOOLBOX: dict[str, set[str]] = {
-    "busybox": BUSYBOX_APPLETS,
-    "alpine": BUSYBOX_APPLETS,
-    "curlimages/curl": BUSYBOX_APPLETS | {"curl"},
-    # Alpine with bind-tools, curl, bash and more: its nslookup is BIND's (bind.py)
-    "nicolaka/netshoot": BUSYBOX_APPLETS | {"curl", "bash", "dig"},
-    "radial/busyboxplus": BUSYBOX_APPLETS | {"curl"},          # the docs' busyboxplus:curl
-    # the e2e busybox (registry.k8s.io/busybox:latest and :1.24): busybox 1.24's applets
-    **{r: BUSYBOX_APPLETS for r in ("registry.k8s.io/busybox", "k8s.gcr.io/busybox", "gcr.io/google-containers/busybox")},
-    "nginx": DEBIAN_TOOLS | {"curl", "nginx"},           # the nginx image installs curl for its healthchecks
-    "httpd": DEBIAN_TOOLS | {"httpd"},
-    "ubuntu": DEBIAN_TOOLS,
-    "debian": DEBIAN_TOOLS,
-    "redis": DEBIAN_TOOLS | {"redis-cli", "redis-server"},
-    "mariadb": DEBIAN_TOOLS | {"mariadb", "mysql"},
-    "mysql": DEBIAN_TOOLS | {"mysql"},
-    "postgres": DEBIAN_TOOLS | {"psql"},
-    "wordpress": DEBIAN_TOOLS | {"curl"},
-    "php": DEBIAN_TOOLS,
-    "python": DEBIAN_TOOLS | {"python", "python3", "curl"},
-    "node": DEBIAN_TOOLS | {"node", "curl"},
-    # the e2e dnsutils image (test/images/jessie-dnsutils): Debian jessie with the dnsutils package
-    "registry.k8s.io/e2e-test-images/jessie-dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
-    "gcr.io/kubernetes-e2e-test-images/dnsutils": DEBIAN_TOOLS | {"nslookup", "dig"},
-    # agnhost (test/images/agnhost): a Debian base with the agnhost binary at /agnhost
-    **{r: DEBIAN_TOOLS | {"agnhost"} for r in ("registry.k8s.io/e2e-test-images/agnhost",
-                                               "k8s.gcr.io/e2e-test-images/agnhost",
-                                               "gcr.io/kubernetes-e2e-test-images/agnhost")},
-}
-# Images built FROM scratch/distroless: no shell, no tools.
-BARE_IMAGES = {"gcr.io/google-samples/hello-app", "us-docker.pkg.dev/google-samples/containers/gke/hello-app",
-               "traefik/whoami", "hashicorp/http-echo", "registry.k8s.io/pause",
-               "registry.k8s.io/coredns/coredns", "registry.k8s.io/echoserver", "k8s.gcr.io/echoserver"}
-
-
 def container_program(*names: str):
     def register(fn):
         for n in names:
             CONTAINER_PROGRAMS[n] = fn
         return fn
     return register
-
-
-def flavor(image: str) -> str:
-    """Which userland the image has: "busybox" (ash and applets), "debian" (dash, bash), or "none"."""
-    repo = images.repository(image)
-    tools = TOOLBOX.get(repo)
-    if tools is None and (repo in BARE_IMAGES or repo.startswith(("registry.k8s.io/", "gcr.io/k8s-minikube/"))):
-        return "none"
-    if tools is None:
-        return "debian"
-    return "busybox" if "ash" in tools else "debian"
-
-
-def has_program(image: str, name: str) -> bool:
-    repo = images.repository(image)
-    if flavor(image) == "none":
-        return False
-    base = name.rsplit("/", 1)[-1]
-    return base in TOOLBOX.get(repo, DEBIAN_TOOLS)
 
 
 # ---- the container's files ---------------------------------------------------------------------------
@@ -122,16 +55,13 @@ class PodFS:
     def base_files(self) -> dict[str, str]:
         files = {"/etc/resolv.conf": dns.resolv_conf(self.pod), "/etc/hosts": dns.etc_hosts(self.pod),
                  "/etc/hostname": dns.pod_hostname(self.pod) + "\n"}
-        from ... import volumes
         mounted, self.mount_dirs = volumes.mounted(self.cluster, self.pod, self.container)
         files.update(mounted)
         repo = images.repository(self.container.get("image", ""))
         if repo == "nginx":
-            from ... import webcontent
             files["/usr/share/nginx/html/index.html"] = webcontent.nginx_index(
                 webcontent.nginx_version(self.container.get("image", "")))
         if repo == "httpd":
-            from ... import webcontent
             files["/usr/local/apache2/htdocs/index.html"] = webcontent.HTTPD_INDEX
         return files
 
@@ -195,7 +125,6 @@ def _env_name(svc_name: str) -> str:
 def service_env(cluster, pod: dict) -> list[tuple[str, str]]:
     """The docker-links style variables the kubelet sets for each Service that existed when the pod's
     containers started (its namespace's, plus `kubernetes` from default), when enableServiceLinks."""
-    from ...cluster import parse_rfc3339
     spec = pod.get("spec", {})
     ns = pod["metadata"]["namespace"]
     started = pod.get("status", {}).get("startTime") or pod["metadata"].get("creationTimestamp")
@@ -250,7 +179,6 @@ def container_env(cluster, pod: dict, container: dict, tty: bool) -> list[tuple[
                                   ("HOSTNAME", dns.pod_hostname(pod))]
     if tty:
         env.append(("TERM", "xterm"))
-    from ... import webcontent
     for k, v in IMAGE_ENV.get(repo, []):
         if v is None:
             v = webcontent.nginx_version(container.get("image", "")) if repo == "nginx" else webcontent.HTTPD_VERSION
@@ -352,7 +280,6 @@ class ExecOutcome:
 def run(engine: Engine, pod: dict, container: dict, argv: list[str], term: Stream, tty: bool,
         stdin: str = "") -> ExecOutcome:
     """Start argv[0] in the container as the runtime would (no shell)."""
-    from . import sh as _sh  # noqa: F401  (registers the shells)
     image = container.get("image", "")
     name = argv[0]
     if not has_program(image, name) and name != "exit":
@@ -370,7 +297,6 @@ def dispatch(proc: PodProc) -> int:
     fn = CONTAINER_PROGRAMS.get(name)
     if fn is None:
         if name == "curl":
-            from .. import PROGRAMS, load_all
             if not PROGRAMS:
                 load_all()
             fn = PROGRAMS.get("curl")

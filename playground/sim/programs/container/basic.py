@@ -2,7 +2,9 @@
 (Debian-based images), with each one's error wording."""
 from __future__ import annotations
 
-from . import container_program, flavor
+from ... import dns
+from ...images import flavor
+from . import container_program
 
 
 def _busybox(proc) -> bool:
@@ -36,7 +38,6 @@ def cat(proc) -> int:
 
 @container_program("hostname")
 def hostname(proc) -> int:
-    from ... import dns
     proc.out(dns.pod_hostname(proc.pod) + "\n")
     return 0
 
@@ -174,6 +175,7 @@ def _columns(names: list[str], width: int) -> str:
 
 @container_program("uname")
 def uname(proc) -> int:
+    # lazy: coreutils (the host's text tools, about 20 ms to load) stays out of every in-pod command but uname
     from ..coreutils import UNAME
     args = proc.argv[1:]
     if not args:
@@ -181,9 +183,7 @@ def uname(proc) -> int:
     elif args in (["-r"],):
         proc.out(UNAME["r"] + "\n")
     elif args in (["-n"],):
-        from ... import dns
         proc.out(dns.pod_hostname(proc.pod) + "\n")
     else:
-        from ... import dns
         proc.out(f"Linux {dns.pod_hostname(proc.pod)} {UNAME['r']} #1 SMP x86_64 GNU/Linux\n")
     return 0

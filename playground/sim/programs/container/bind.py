@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from ... import dns, network
+from ... import coredns, dns, network
 from . import container_program
 
 DIG_VERSION = "9.9.5-9+deb8u19-Debian"
@@ -59,7 +59,7 @@ def nslookup(proc) -> int:
     if len(args) > 1:
         server = args[1]
     if not _reachable(proc, server):
-        _trace(proc, name, False, network.dns_failure(proc.cluster, proc.net_source))
+        _trace(proc, name, False, dns.dns_failure(proc.cluster, proc.net_source))
         proc.out(";; connection timed out; no servers could be reached\n\n")
         return 1
     names = [name.rstrip(".")] if name.endswith(".") else \
@@ -132,7 +132,7 @@ def dig(proc) -> int:
     now = time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime(cluster.now))
     head = f"\n; <<>> DiG {DIG_VERSION} <<>> {' '.join(args)}\n;; global options: +cmd\n"
     if not _reachable(proc, server):
-        _trace(proc, name, False, network.dns_failure(cluster, proc.net_source))
+        _trace(proc, name, False, dns.dns_failure(cluster, proc.net_source))
         proc.out((head if not short else "") + ";; connection timed out; no servers could be reached\n")
         return 9
     ans = dns.query(cluster, name, qtype, proc.net_source.ip, edns=True)
@@ -148,7 +148,6 @@ def dig(proc) -> int:
                         for n, t, v in records)
     authority = ans.rcode == "NXDOMAIN" or not records
     if authority and ans.authoritative:
-        from ... import coredns
         rsize += coredns.SOA_SIZE
     flags = "qr aa rd" if ans.authoritative else "qr rd"
     qid = cluster.randint(1, 65535)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from ... import dns, network, webcontent
-from . import container_program
+from ... import dns, images, network, webcontent
+from ...images import flavor, has_program
+from . import bind, container_program
 
 BUSYBOX_BANNER = "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\n"
 NSLOOKUP_USAGE = (BUSYBOX_BANNER + "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n"
@@ -24,7 +25,6 @@ def _ptr_name(text: str) -> str | None:
 
 @container_program("nslookup")
 def nslookup(proc) -> int:
-    from . import bind, flavor, has_program
     image = proc.container.get("image", "")
     if flavor(image) == "debian" or has_program(image, "dig"):
         return bind.nslookup(proc)             # BIND's nslookup (dnsutils), not busybox's
@@ -85,7 +85,7 @@ def nslookup(proc) -> int:
     if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
         proc.out(";; connection timed out; no servers could be reached\n\n")
         trace.fail("timeout", f"nothing answers DNS at {server}: " + (
-            network.dns_failure(cluster, proc.net_source) if server == dns.KUBE_DNS_IP else "it is not a DNS server"))
+            dns.dns_failure(cluster, proc.net_source) if server == dns.KUBE_DNS_IP else "it is not a DNS server"))
         if dns.dns_blocked(cluster, proc.pod):
             trace.dropped, trace.stop_at = True, proc.net_source.id
         proc.engine.trace(trace.as_trace())
@@ -410,7 +410,6 @@ def _icmp_answers(proc, ip: str) -> bool:
 def _libc_nslookup(image: str) -> bool:
     """busybox 1.29 rewrote nslookup.c to send its own queries; up to 1.28 it asked getaddrinfo (so the
     search list and /etc/hosts apply, and the answer is printed with reverse names)."""
-    from ... import images
     if images.repository(image) not in ("busybox", "registry.k8s.io/busybox", "k8s.gcr.io/busybox",
                                         "gcr.io/google-containers/busybox"):
         return False
@@ -469,7 +468,7 @@ def nslookup_128(proc) -> int:
     trace.hop(network.KUBE_DNS_ID, "service", "kube-dns", f"{dns.KUBE_DNS_IP}:53")
     if server != dns.KUBE_DNS_IP or not _dns_reachable(proc):
         # the resolver times out: the server line cannot be reverse-resolved either, then the name fails
-        trace.fail("timeout", network.dns_failure(proc.cluster, proc.net_source))
+        trace.fail("timeout", dns.dns_failure(proc.cluster, proc.net_source))
         proc.engine.trace(trace.as_trace())
         proc.out(f"Server:    {server}\nAddress 1: {server}\n\n")
         proc.err(f"nslookup: can't resolve '{name}'\n")

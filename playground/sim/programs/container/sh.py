@@ -8,16 +8,22 @@ line the learner types to `run_pod_line` until `exit` pops it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Callable, TYPE_CHECKING
 
-from ... import shell
+from ... import completion, dns, shell
+from ...images import DEBIAN_TOOLS, TOOLBOX, flavor, has_program, repository
 from ...proc import Stream
-from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, flavor, has_program, make_proc
+from .. import PROGRAMS, vfs
+from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, make_proc
 
 if TYPE_CHECKING:
     from ...engine import Engine
 
 SHELLS = {"sh", "ash", "dash", "bash"}
+# When a shell attached by `kubectl run -it` or `kubectl attach -it` exits: fn(engine, entry, term) writes
+# kubectl's closing lines (and deletes the pod for --rm). kubectl/attach.py sets it when it loads; every
+# Engine builds the kubectl registry, which loads it, so it is set before such a session can run.
+ON_ATTACHED_EXIT: Callable[[Engine, dict, Stream], None] | None = None
 # Text filters the pod can borrow from the host's implementations (they only read stdin/argv).
 BORROWED = {"grep", "wc", "head", "tail", "sort", "printf", "tee"}
 
@@ -73,7 +79,6 @@ class PodShell(shell.Shell):
         if self.kind != "ash":
             return super().diagnostic(target, err, verb)
         # busybox ash (shell/ash.c openredirect): errmsg(errno, "nonexistent directory" / "no such file")
-        from .. import vfs
         if verb == "create":
             return f"sh: can't create {target}: {'nonexistent directory' if err == vfs.NOENT else err}\n"
         return f"sh: can't open {target}: {'no such file' if err == vfs.NOENT else err}\n"
@@ -82,7 +87,6 @@ class PodShell(shell.Shell):
         """busybox ash and dash word a failed cd their own way (bash's wording is shell.py's)."""
         target = argv[1] if len(argv) > 1 else self.host.vars.get("HOME", "/root")
         path = self.host.abspath(target)
-        from .. import vfs
         if not vfs.is_dir(self.host, path):
             io.err.write(f"sh: cd: can't cd to {target}: No such file or directory\n" if self.kind == "ash" else
                          f"sh: {self.lineno}: cd: can't cd to {target}\n")
@@ -125,7 +129,6 @@ class PodShell(shell.Shell):
             return self.sub_shell(argv, io, as_root or self.root, assigns)
         fn = CONTAINER_PROGRAMS.get(base)
         if fn is None:
-            from .. import PROGRAMS
             fn = PROGRAMS.get(base)        # the text tools are the same programs as on the host
         if fn is None:
             io.err.write(f"podscape: `{base}` exists in this image, but the playground does not simulate it "
@@ -206,7 +209,6 @@ def main_process_output(engine: Engine, pod: dict, container: dict) -> str:
 
 def open_session(engine: Engine, pod: dict, container: dict, argv0: str, tty: bool) -> dict:
     """Push an interactive shell for `kubectl exec -it POD -- sh` on the learner's shell stack."""
-    from ... import dns
     kind = shell_kind(container.get("image", ""), argv0)
     entry = {"kind": kind, "namespace": pod["metadata"]["namespace"], "pod": pod["metadata"]["name"],
              "uid": pod["metadata"].get("uid", ""), "container": container.get("name", ""), "cwd": "/",
@@ -221,6 +223,7 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
     host = engine.host
     entry = host.shell_stack[-1]
     if entry.get("kind") == "node":             # `minikube ssh`: the node's shell, not a container's
+        # lazy: the node's shell and its tools (docker, kube-proxy's tables) load with the first `minikube ssh`
         from ..node import run_node_line
         return run_node_line(engine, line, term)
     cluster = engine.cluster
@@ -259,8 +262,8 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
         host.shell_stack.pop()
         code = psh.exited
         if entry.get("attach"):              # kubectl run -it / attach: kubectl's closing lines, --rm's delete
-            from ..kubectl.attach import session_over
-            session_over(engine, entry, term)
+            assert ON_ATTACHED_EXIT is not None, "kubectl attach sets it as it loads (the kubectl registry)"
+            ON_ATTACHED_EXIT(engine, entry, term)
             return code
         if code:
             term.write(f"command terminated with exit code {code}\n")
@@ -271,8 +274,6 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
 
 def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[str]]:
     """Tab in the pod's shell: busybox ash and bash complete commands and paths; dash completes nothing."""
-    from . import TOOLBOX, DEBIAN_TOOLS
-    from ... import images
     entry = engine.host.shell_stack[-1]
     if entry.get("kind") == "node":
         return cursor, []
@@ -286,7 +287,7 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
     word = text[start:]
     first = not text[:start].strip() or text[:start].rstrip()[-1:] in ("|", ";", "&")
     if first and "/" not in word:
-        tools = TOOLBOX.get(images.repository(container.get("image", "")), DEBIAN_TOOLS)
+        tools = TOOLBOX.get(repository(container.get("image", "")), DEBIAN_TOOLS)
         return start, sorted(t for t in tools | {"cd", "exit", "export"} if t.startswith(word))[:100]
     fs = PodFS(engine.cluster, pod, container)
     base, _, stem = word.rpartition("/")
@@ -302,7 +303,6 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
 
 
 def install() -> None:
-    from ... import completion, shell
     shell.POD_SHELL = run_pod_line
     completion.POD_COMPLETE = complete_in_pod
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from ... import apiserver, jobs, resources as res
 from ...apierrors import ApiError
-from ..container import has_program, run as run_in_container
+from ...images import has_program
+from ..container import run as run_in_container
+from ..container import sh as container_sh
 from ..container.sh import SHELLS, open_session
 from .exec import find_pod, pick_container
 from .framework import Invocation, KubectlError, command
@@ -64,7 +66,7 @@ def delete_pod(engine, pod: dict) -> str:
 
 
 def session_over(engine, entry: dict, out) -> None:
-    """container/sh.py calls this when an attached shell exits: kubectl's closing lines."""
+    """container/sh.py calls this (its ON_ATTACHED_EXIT) when an attached shell exits: kubectl's closing lines."""
     attach = entry.get("attach") or {}
     if attach.get("tty"):
         out.write(session_ended(entry.get("pod", ""), entry.get("container", ""), entry.get("namespace", "")))
@@ -72,6 +74,9 @@ def session_over(engine, entry: dict, out) -> None:
         pod = engine.cluster.get("pods", entry.get("namespace"), entry.get("pod", ""))
         if pod is not None:
             out.write(delete_pod(engine, pod))
+
+
+container_sh.ON_ATTACHED_EXIT = session_over       # the in-pod shell hands an attached session's end back here
 
 
 @jobs.process("kubectl-attach")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import posixpath
 
-from ..container import PodFS, flavor
+from ...images import flavor
+from ..container import PodFS
 from .exec import container_running, find_pod, pick_container
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help

@@ -3,7 +3,8 @@ minikube's docker runtime: the command runs in the container (programs/container
 opens an interactive session, a non-zero exit prints `command terminated with exit code N`."""
 from __future__ import annotations
 
-from ..container import has_program, run as run_in_container
+from ...images import has_program
+from ..container import run as run_in_container
 from ..container.sh import SHELLS, open_session
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
