@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .sim import policy
 from .sim.labels import selector_matches
-from .sim.printers.tables import format_label_selector
+from .sim.labels import format_label_selector
 from .topology_elements import SYSTEM_NAMESPACES, edge, node, obj_id
 
 if TYPE_CHECKING:                    # only for annotations: topology imports this module

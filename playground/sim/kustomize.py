@@ -17,6 +17,7 @@ import copy
 import posixpath
 
 from . import manifests, merge
+from .confighash import hash_suffix
 from .labels import parse_selector, requirements_match
 
 FILENAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -60,11 +61,10 @@ def _kustomization(host, root: str) -> dict:
 
 
 def _hash(obj: dict) -> str:
-    from .programs.kubectl.create import _hash_suffix      # kubectl's --append-hash is the same hasher
     body = {"kind": obj["kind"], "name": "", "data": obj.get("data") or {}}
     if obj["kind"] == "Secret":
         body["type"] = obj.get("type", "Opaque")
-    return _hash_suffix(body)
+    return hash_suffix(body)
 
 
 def _generator_data(host, root: str, gen: dict) -> dict[str, str]:

@@ -89,3 +89,24 @@ def format_labels(labels: dict | None, empty: str = "<none>") -> str:
     if not labels:
         return empty
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def selector_string(sel: dict | None) -> str:
+    """labels.Selector.String() of a LabelSelector: requirements sorted by key; `` for an empty one."""
+    if not sel:
+        return ""
+    reqs = []
+    for k, v in (sel.get("matchLabels") or {}).items():
+        reqs.append((k, f"{k}={v}"))
+    for e in sel.get("matchExpressions") or []:
+        key, op, vals = e.get("key", ""), e.get("operator", ""), sorted(e.get("values") or [])
+        text = {"In": f"{key} in ({','.join(vals)})", "NotIn": f"{key} notin ({','.join(vals)})",
+                "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
+        reqs.append((key, text))
+    reqs.sort(key=lambda r: r[0])
+    return ",".join(t for _, t in reqs)
+
+
+def format_label_selector(sel: dict | None) -> str:
+    """metav1.FormatLabelSelector: `<none>` when empty."""
+    return selector_string(sel) or "<none>"

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from . import network, nodes
 from .cluster import Cluster
-from .labels import selector_matches
+from .labels import format_label_selector, selector_matches, selector_string
 from .network import CNI_GATEWAY_IP, HOST_BRIDGE_IP, NODE_IP
 
 ENFORCING_CNIS = {"calico": "Calico", "cilium": "Cilium"}
@@ -89,14 +89,6 @@ def policy_types(spec: dict) -> list[str]:
     return ["Ingress"] + (["Egress"] if spec.get("egress") else [])     # SetDefaults: len(egress) != 0
 
 
-def _selector_text(sel: dict | None) -> str:
-    # lazy: the printers (jsonpath, tabwriter) load for the first policy text, not with the network model that
-    # the engine loads at start-up
-    from .printers.tables import format_label_selector
-    text = format_label_selector(sel)
-    return "<none>" if text == "<none>" else text
-
-
 def peer_text(peer: dict) -> str:
     pod_sel, ns_sel, block = peer.get("podSelector"), peer.get("namespaceSelector"), peer.get("ipBlock")
     if block is not None:
@@ -104,11 +96,10 @@ def peer_text(peer: dict) -> str:
         return f"ipBlock {block.get('cidr', '')}" + (f" except {', '.join(ex)}" if ex else "")
     parts = []
     if ns_sel is not None:
-        parts.append("namespaceSelector " + (_selector_text(ns_sel) if _selector_text(ns_sel) != "<none>"
-                                             else "{} (every namespace)"))
+        parts.append("namespaceSelector " + (selector_string(ns_sel) or "{} (every namespace)"))
     if pod_sel is not None:
-        parts.append("podSelector " + (_selector_text(pod_sel) if _selector_text(pod_sel) != "<none>"
-                                       else "{} (every pod" + (")" if ns_sel is not None else " in the namespace)")))
+        parts.append("podSelector " + (selector_string(pod_sel)
+                                       or "{} (every pod" + (")" if ns_sel is not None else " in the namespace)")))
     return " AND ".join(parts) or "(empty peer)"
 
 
@@ -360,7 +351,7 @@ def _side(ctx: Context, pod: dict, direction: str, other: Endpoint, port: int, p
         pname = f"{pol['metadata']['namespace']}/{pol['metadata']['name']}"
         spec = pol.get("spec") or {}
         side.policies.append(pname)
-        text = _selector_text(spec.get("podSelector"))
+        text = format_label_selector(spec.get("podSelector"))
         side.selectors[pname] = text if text != "<none>" else \
             f"{{}}: every pod in {pol['metadata']['namespace']}"
         for i, rule in enumerate(spec.get(direction) or []):

@@ -18,7 +18,8 @@ from . import describe_access
 from .age import human_duration, translate_timestamp_since
 from .describe_unstructured import write_content
 from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
-from .tables import _lb_status, format_label_selector, node_roles, selector_string
+from ..labels import format_label_selector, selector_string
+from .tables import _lb_status, node_roles
 
 
 def tolerations_multiline(w: PrefixWriter, title: str, tolerations: list | None, initial: str = "") -> None:

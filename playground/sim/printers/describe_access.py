@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..cluster import Cluster
 from ..labels import format_labels
 from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
-from .tables import format_label_selector
+from ..labels import format_label_selector
 
 
 def _go_list(values: list) -> str:

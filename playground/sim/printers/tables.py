@@ -11,7 +11,7 @@ from typing import Callable
 
 from .. import resources as res
 from ..cluster import parse_rfc3339
-from ..labels import format_labels
+from ..labels import format_label_selector, format_labels, selector_string
 from .age import human_duration, translate_timestamp_since
 from .jsonpath import JSONPath, JSONPathError
 from . import tables_access
@@ -117,28 +117,6 @@ def _custom_row(plural: str, obj: dict, now: float, wide: bool) -> list[str]:
     if cols is None:
         return _default(obj, now, wide)
     return [obj["metadata"]["name"]] + [_custom_cell(c, obj, now) for c in cols if wide or not c.get("priority")]
-
-
-# ---- selector strings -------------------------------------------------------------------------------
-def selector_string(sel: dict | None) -> str:
-    """labels.Selector.String() of a LabelSelector: requirements sorted by key; `` for an empty one."""
-    if not sel:
-        return ""
-    reqs = []
-    for k, v in (sel.get("matchLabels") or {}).items():
-        reqs.append((k, f"{k}={v}"))
-    for e in sel.get("matchExpressions") or []:
-        key, op, vals = e.get("key", ""), e.get("operator", ""), sorted(e.get("values") or [])
-        text = {"In": f"{key} in ({','.join(vals)})", "NotIn": f"{key} notin ({','.join(vals)})",
-                "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
-        reqs.append((key, text))
-    reqs.sort(key=lambda r: r[0])
-    return ",".join(t for _, t in reqs)
-
-
-def format_label_selector(sel: dict | None) -> str:
-    """metav1.FormatLabelSelector: `<none>` when empty."""
-    return selector_string(sel) or "<none>"
 
 
 def _containers(template_spec: dict) -> tuple[str, str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
 import json
 import re
 
 from ... import apiserver, resources as res
 from ...apierrors import ApiError
+from ...confighash import hash_suffix
 from .framework import Invocation, KubectlError, command, group_help
 from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, go_order, print_created
@@ -351,13 +351,6 @@ def _config_key_errors(key: str) -> list[str]:
     return errs
 
 
-def _hash_suffix(data: dict) -> str:
-    """kubectl's hash.ConfigMapHash / SecretHash: sha256 of the JSON encoding, 10 chars, vowels swapped."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return hashlib.sha256(text.encode()).hexdigest()[:10].translate(str.maketrans("013ae", "ghkmt"))
-
-
 @command("create configmap", aliases=("create cm",), needs_server=False, flags=flags_from_help(
     "create configmap", kinds={"from-file": "stringSlice", "from-env-file": "stringSlice"}))
 def create_configmap(inv: Invocation) -> int:
@@ -372,7 +365,7 @@ def create_configmap(inv: Invocation) -> int:
                                f'ConfigMap "{name}"')
         data[key] = value
     if inv.flags["append-hash"]:
-        name = f"{name}-{_hash_suffix({'kind': 'ConfigMap', 'name': name, 'data': data})}"
+        name = f"{name}-{hash_suffix({'kind': 'ConfigMap', 'name': name, 'data': data})}"
     obj = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": name}}
     if data:
         obj["data"] = data
@@ -393,7 +386,7 @@ def create_secret_generic(inv: Invocation) -> int:
         data[key] = base64.b64encode(value.encode()).decode()
     secret_type = inv.flags["type"]
     if inv.flags["append-hash"]:
-        name = f"{name}-{_hash_suffix({'kind': 'Secret', 'type': secret_type, 'name': name, 'data': data})}"
+        name = f"{name}-{hash_suffix({'kind': 'Secret', 'type': secret_type, 'name': name, 'data': data})}"
     obj = {"kind": "Secret", "apiVersion": "v1", "metadata": {"name": name}}
     if data:
         obj["data"] = data

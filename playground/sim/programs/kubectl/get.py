@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ... import apiserver, resources as res
-from ...labels import SelectorError, parse_selector, requirements_match
+from ...labels import SelectorError, parse_selector, requirements_match, selector_string
 from ...printers import tables
 from ...printers.output import GET_FORMATS, OutputError, render, resolve_format, validate_format
 from ...printers.jsonpath import JSONPath, JSONPathError
@@ -102,7 +102,7 @@ def _subresource(r: res.Resource, objs: list[dict], sub: str, errors: list[str])
                                 "metadata": {k: meta[k] for k in keep if k in meta},
                                 "spec": {"replicas": (o.get("spec") or {}).get("replicas", 1)},
                                 "status": {"replicas": (o.get("status") or {}).get("replicas", 0),
-                                           "selector": tables.selector_string(sel) if isinstance(sel, dict) and
+                                           "selector": selector_string(sel) if isinstance(sel, dict) and
                                            ("matchLabels" in sel or "matchExpressions" in sel) else
                                            ",".join(f"{k}={v}" for k, v in sorted(sel.items()))}}, None))
     return SCALE, scales
