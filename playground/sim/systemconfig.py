@@ -223,7 +223,7 @@ def boot_configmaps(now: float, k8s_version: str) -> list[dict]:
 
 
 def publish_root_ca(cluster) -> bool:
-    """controllers.RECONCILERS: the root CA publisher. Every namespace that is not terminating holds
+    """The root CA publisher (controllers run it on every reconcile). Every namespace that is not terminating holds
     kube-root-ca.crt with the cluster's CA; a deleted or edited one is put back."""
     changed = False
     for ns in cluster.list("namespaces"):

@@ -12,7 +12,7 @@ from typing import Callable, TYPE_CHECKING
 
 from ... import completion, dns, shell
 from ...images import DEBIAN_TOOLS, TOOLBOX, flavor, has_program, repository
-from ...proc import Stream
+from ...proc import IO, Stream
 from .. import PROGRAMS, vfs
 from . import CONTAINER_PROGRAMS, PodFS, PodHost, container_env, container_program, make_proc
 
@@ -199,7 +199,7 @@ def main_process_output(engine: Engine, pod: dict, container: dict) -> str:
                    log_only=PRINTING)
     psh.current_err = out
     try:
-        psh.run_argv(argv, shell.IO("", out, out))
+        psh.run_argv(argv, IO("", out, out))
     except (Exception, RecursionError, shell.Abort):
         return ""
     finally:
@@ -328,4 +328,4 @@ def timeout_program(proc) -> int:
         host = proc.host if isinstance(proc.host, PodHost) else PodHost(proc.fs, proc.cwd, proc.env)
         psh = PodShell(proc.engine, proc.stdout, proc.pod, proc.container, host,
                        shell_kind(proc.container.get("image", ""), "sh"), proc.tty)
-    return psh.run_argv(args[1:], shell.IO(proc.stdin, proc.stdout, proc.stderr))
+    return psh.run_argv(args[1:], IO(proc.stdin, proc.stdout, proc.stderr))
