@@ -144,11 +144,14 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
                 at = await push_of(version, LATE_WAIT)
                 if at is not None:
                     stats["push_late"] += 1
+                    stats["push_late_max_s"] = max(stats.get("push_late_max_s", 0.0), at - sent)
                 elif watching["closed"]:           # not lost in the channel layer: the socket was gone
                     stats["push_socket_gone"] += 1
                     stats.setdefault("sockets_gone", []).append(watching["closed"])
                 else:
                     stats["push_missing"] += 1
+                    # a later diff came: a page would see the gap and fetch the whole diagram (its `base`)
+                    stats["push_missing_then_newer"] += any(v > version for v in arrived if isinstance(v, int))
             watcher.cancel()
     except Exception as exc:      # a learner that could not connect or was cut off
         stats["failed"] += 1
@@ -158,6 +161,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r",
                    watchers: float = 0.0) -> dict:
     stats = {"rtt": [], "rtt_at": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
+             "push_missing_then_newer": 0,
              "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
     every = round(1 / watchers) if watchers > 0 else 0      # 0.2: every fifth learner watches
     start = time.perf_counter()
@@ -194,6 +198,8 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
             "watchers": stats["watchers"], "watch_rows": stats["watch_rows"],
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
             "push_missing": stats["push_missing"], "push_late": stats["push_late"],
+            "push_missing_then_newer": stats["push_missing_then_newer"],
+            "push_late_max_s": round(stats.get("push_late_max_s", 0.0), 1),
             "push_socket_gone": stats["push_socket_gone"], "sockets_gone": stats.get("sockets_gone", [])[:3],
             "failures": stats.get("failures", [])[:3],
             # CPU per command after every learner connected (the sockets' hellos are behind it)

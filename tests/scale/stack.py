@@ -185,7 +185,10 @@ class Stack:
                 self._pg(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             except Exception:
                 pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if os.environ.get("PODSCAPE_STACK_KEEP"):      # the workers' logs, for a run worth reading after
+            sys.stderr.write(f"stack kept in {self.tmp}\n")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self) -> "Stack":
         return self.start()
