@@ -7,6 +7,7 @@ from __future__ import annotations
 from lessons import assess  # noqa: F401  (every command is assessed)
 
 from . import services, topology  # noqa: F401  (the diagram's own warm-up, if any, is topology's)
+from .sim import tlscerts
 from .sim.engine import Engine
 from .sim.programs import load_all
 
@@ -18,3 +19,4 @@ def warm() -> None:
     for line in ("kubectl get pods -A", "kubectl create deploy warm --image=nginx", "kubectl describe deploy warm",
                  "kubectl get deploy warm -o yaml | grep -c name", "curl -s http://localhost"):
         engine.run(line)
+    tlscerts.short_names()      # cryptography, which tlscerts imports on first use (~70 ms): not a learner's wait

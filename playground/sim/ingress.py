@@ -29,7 +29,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from . import images, network, saferegex, webcontent
+from . import images, network, saferegex, tlscerts, webcontent
 from .cluster import Cluster, parse_rfc3339
 
 CONTROLLER_IMAGE_REPO = "registry.k8s.io/ingress-nginx/controller"
@@ -300,8 +300,6 @@ _FAKE: dict[str, object] = {}
 def fake_certificate(cluster: Cluster, pod: dict | None):
     """The self-signed certificate the controller makes for itself when it starts (GetFakeSSLCert): a key
     and serial per controller pod, valid for a year from the pod's start."""
-    # lazy: tlscerts brings cryptography (~100 ms of imports), which only an Ingress serving HTTPS needs
-    from . import tlscerts
     meta = (pod or {}).get("metadata") or {}
     uid = meta.get("uid") or "none"
     cert = _FAKE.get(uid)
@@ -318,8 +316,6 @@ def fake_certificate(cluster: Cluster, pod: dict | None):
 
 def _secret_certificate(cluster: Cluster, namespace: str, name: str):
     """The store's local SSL certificate for a Secret: its tls.crt and tls.key, parsed and matching."""
-    # lazy: tlscerts brings cryptography (~100 ms of imports), which only an Ingress serving HTTPS needs
-    from . import tlscerts
     secret = cluster.get("secrets", namespace, name)
     data = (secret or {}).get("data") or {}
     try:
@@ -336,8 +332,6 @@ def _secret_certificate(cluster: Cluster, namespace: str, name: str):
 def _tls_secret_name(cluster: Cluster, ing: dict, host: str) -> str:
     """extractTLSSecretName: the secret of a tls entry listing the host, else one whose certificate is valid
     for the host."""
-    # lazy: tlscerts brings cryptography (~100 ms of imports), which only an Ingress serving HTTPS needs
-    from . import tlscerts
     tls_list = (ing.get("spec") or {}).get("tls") or []
     for tls in tls_list:
         if host in [h.lower() for h in tls.get("hosts") or []]:
@@ -354,8 +348,6 @@ def _tls_secret_name(cluster: Cluster, ing: dict, host: str) -> str:
 def certificate_for(cluster: Cluster, ing: dict, host: str) -> tuple[object | None, list[tuple[str, str]]]:
     """The certificate createServers gives one host of an Ingress with a tls section (None: the default one)
     and the warnings it logs on the way, as (source line, message)."""
-    # lazy: tlscerts brings cryptography (~100 ms of imports), which only an Ingress serving HTTPS needs
-    from . import tlscerts
     name = _tls_secret_name(cluster, ing, host)
     if not name:
         return None, []

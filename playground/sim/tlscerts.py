@@ -10,20 +10,54 @@ Python, several seconds on a loaded server: past a line's wall limit). Other siz
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
+import importlib
 import ipaddress
 import math
 import random
 from dataclasses import dataclass
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
 
 from . import rsa_primes
 
-_SMALL_PRIMES = [p for p in range(3, 20000) if all(p % d for d in range(2, int(p ** 0.5) + 1))]
+
+class _Lazy:
+    """A module of `cryptography` imported on its first use: the package is ~70 ms of imports that only TLS
+    commands need, and every program that may print a certificate imports this module."""
+
+    def __init__(self, module: str):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module(self._module), name)
+
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.x509 import oid as _oid
+else:
+    x509 = _Lazy("cryptography.x509")
+    hashes = _Lazy("cryptography.hazmat.primitives.hashes")
+    serialization = _Lazy("cryptography.hazmat.primitives.serialization")
+    padding = _Lazy("cryptography.hazmat.primitives.asymmetric.padding")
+    rsa = _Lazy("cryptography.hazmat.primitives.asymmetric.rsa")
+    _oid = _Lazy("cryptography.x509.oid")
+
+
+def _odd_primes_below(n: int) -> list[int]:
+    """Eratosthenes' sieve (trial division of each number cost ~20 ms at import)."""
+    sieve = bytearray([1]) * n
+    sieve[0:2] = b"\x00\x00"
+    for p in range(2, int(n ** 0.5) + 1):
+        if sieve[p]:
+            sieve[p * p::p] = bytes(len(range(p * p, n, p)))
+    return [p for p in range(3, n) if sieve[p]]
+
+
+_SMALL_PRIMES = _odd_primes_below(20000)
 _PRIMORIAL = math.prod(_SMALL_PRIMES)
 _KEYS: dict[tuple[int, int], rsa.RSAPrivateKey] = {}
 _KEY_CACHE = 64
@@ -142,14 +176,20 @@ def same_public_key(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
 
 # ---- names -------------------------------------------------------------------------------------------
 # OpenSSL's short names for the attributes a -subj may carry (crypto/objects/objects.txt).
-SHORT_NAMES = {
-    "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME,
-    "C": NameOID.COUNTRY_NAME, "ST": NameOID.STATE_OR_PROVINCE_NAME, "L": NameOID.LOCALITY_NAME,
-    "emailAddress": NameOID.EMAIL_ADDRESS, "serialNumber": NameOID.SERIAL_NUMBER,
-    "street": NameOID.STREET_ADDRESS, "DC": NameOID.DOMAIN_COMPONENT, "UID": NameOID.USER_ID,
-    "title": NameOID.TITLE, "GN": NameOID.GIVEN_NAME, "SN": NameOID.SURNAME,
-}
-_OID_SHORT = {oid: name for name, oid in SHORT_NAMES.items()}
+@functools.cache
+def short_names() -> dict:
+    """OpenSSL's short names of the subject attributes -> their OIDs (built on first use: see _Lazy)."""
+    n = _oid.NameOID
+    return {"CN": n.COMMON_NAME, "O": n.ORGANIZATION_NAME, "OU": n.ORGANIZATIONAL_UNIT_NAME,
+            "C": n.COUNTRY_NAME, "ST": n.STATE_OR_PROVINCE_NAME, "L": n.LOCALITY_NAME,
+            "emailAddress": n.EMAIL_ADDRESS, "serialNumber": n.SERIAL_NUMBER,
+            "street": n.STREET_ADDRESS, "DC": n.DOMAIN_COMPONENT, "UID": n.USER_ID,
+            "title": n.TITLE, "GN": n.GIVEN_NAME, "SN": n.SURNAME}
+
+
+@functools.cache
+def _oid_short() -> dict:
+    return {oid: name for name, oid in short_names().items()}
 
 
 class SubjectError(ValueError):
@@ -183,7 +223,7 @@ def parse_subject(text: str) -> tuple[x509.Name, list[str]]:
             value += text[i]
             i += 1
         i += 1
-        oid = SHORT_NAMES.get(typ)
+        oid = short_names().get(typ)
         if oid is None:
             warnings.append(typ)
             continue
@@ -196,11 +236,11 @@ def parse_subject(text: str) -> tuple[x509.Name, list[str]]:
 
 def oneline(name: x509.Name, sep: str = ", ", eq: str = " = ") -> str:
     """X509_NAME_print_ex with XN_FLAG_ONELINE (`CN = foo, O = bar`), in the name's own order."""
-    return sep.join(f"{_OID_SHORT.get(a.oid, a.oid.dotted_string)}{eq}{a.value!s}" for a in name)
+    return sep.join(f"{_oid_short().get(a.oid, a.oid.dotted_string)}{eq}{a.value!s}" for a in name)
 
 
 def common_name(name: x509.Name) -> str | None:
-    cns = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    cns = name.get_attributes_for_oid(_oid.NameOID.COMMON_NAME)
     return str(cns[-1].value) if cns else None
 
 
@@ -492,8 +532,8 @@ def go_fake_certificate(key: rsa.RSAPrivateKey, now: float, serial: int, host: s
     """ingress-nginx's default "Fake Certificate" (internal/net/ssl/ssl.go getFakeHostSSLCert) as Go's
     x509.CreateCertificate encodes it: O=Acme Co before CN (pkix.Name's order), a year's validity, key usage
     and server-auth, basicConstraints CA:FALSE, the SAN `host`."""
-    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Acme Co"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, "Kubernetes Ingress Controller Fake Certificate")])
+    name = x509.Name([x509.NameAttribute(_oid.NameOID.ORGANIZATION_NAME, "Acme Co"),
+                      x509.NameAttribute(_oid.NameOID.COMMON_NAME, "Kubernetes Ingress Controller Fake Certificate")])
     usage = x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
                           data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
                           encipher_only=False, decipher_only=False)
