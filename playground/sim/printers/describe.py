@@ -17,7 +17,8 @@ from .. import resources as res
 from . import describe_access
 from .age import human_duration, translate_timestamp_since
 from .describe_unstructured import write_content
-from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
+from .describe_writer import (PrefixWriter, annotations_multiline, describe_events, labels_multiline, object_head,
+                              rfc1123z)
 from ..labels import format_label_selector, selector_string
 from .tables import _lb_status, node_roles
 
@@ -390,10 +391,7 @@ def describe_service(cluster: Cluster, svc: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta, spec = svc["metadata"], svc.get("spec") or {}
     status = svc.get("status") or {}
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy"):
@@ -558,10 +556,7 @@ def describe_namespace(cluster: Cluster, ns: dict, events: list | None) -> str:
 def describe_endpoints(cluster: Cluster, ep: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta = ep["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, "Subsets:\n")
     for ss in ep.get("subsets") or []:
         w.write(1, f"Addresses:\t{','.join(a.get('ip', '') for a in ss.get('addresses') or []) or '<none>'}\n")
@@ -717,10 +712,7 @@ def describe_unstructured(cluster: Cluster, obj: dict, events: list | None) -> s
     """genericDescriber: custom resources and CRDs, every field of the object."""
     w = PrefixWriter()
     meta = obj["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     write_content(w, 0, obj)
     if events is not None:
         describe_events(w, events, cluster.now)
@@ -861,10 +853,7 @@ def describe_ingress(cluster: Cluster, ing: dict, events: list | None) -> str:
 def describe_endpointslice(cluster: Cluster, eps: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta = eps["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
     if not eps.get("ports"):
         w.write(0, "Ports: <unset>\n")
@@ -897,10 +886,7 @@ def describe_endpointslice(cluster: Cluster, eps: dict, events: list | None) -> 
 def describe_configmap(cluster: Cluster, cm: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta = cm["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, "\nData\n====\n")
     for k in sorted(cm.get("data") or {}):
         w.write(0, f"{k}:\n----\n")
@@ -918,10 +904,7 @@ def describe_configmap(cluster: Cluster, cm: dict, events: list | None) -> str:
 def describe_secret(cluster: Cluster, secret: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta = secret["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, f"\nType:\t{secret.get('type', '')}\n")
     w.write(0, "\nData\n====\n")
     for k in sorted(secret.get("data") or {}):
@@ -936,10 +919,7 @@ def describe_secret(cluster: Cluster, secret: dict, events: list | None) -> str:
 def describe_serviceaccount(cluster: Cluster, sa: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta = sa["metadata"]
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     names = [s.get("name", "") for s in sa.get("imagePullSecrets") or []]
     if not names:
         w.write(0, "Image pull secrets:\t<none>\n")
@@ -994,10 +974,7 @@ def describe_cronjob(cluster: Cluster, cj: dict, events: list | None) -> str:
     """kubectl describe.go describeCronJob, describeJobTemplate and printActiveJobs."""
     w = PrefixWriter()
     meta, spec, st = cj["metadata"], cj.get("spec") or {}, cj.get("status") or {}
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
     w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
     suspend = spec.get("suspend")

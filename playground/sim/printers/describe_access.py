@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..cluster import Cluster
 from ..labels import format_labels
-from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline, rfc1123z
+from .describe_writer import (PrefixWriter, annotations_multiline, describe_events, labels_multiline, object_head,
+                              rfc1123z)
 from ..labels import format_label_selector
 
 
@@ -138,10 +139,7 @@ def describe_hpa(cluster: Cluster, hpa: dict, events: list | None) -> str:
     w = PrefixWriter()
     meta, spec, status = hpa["metadata"], hpa.get("spec") or {}, hpa.get("status") or {}
     ref = spec.get("scaleTargetRef") or {}
-    w.write(0, f"Name:\t{meta['name']}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    labels_multiline(w, "Labels", meta.get("labels"))
-    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    object_head(w, meta)
     w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
     w.write(0, f"Reference:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
     w.write(0, "Metrics:\t( current / target )\n")

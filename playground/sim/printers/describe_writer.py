@@ -71,6 +71,14 @@ def annotations_multiline(w: PrefixWriter, title: str, annotations: dict | None)
             w.write(0, f"{key}: {value}\n")
 
 
+def object_head(w: PrefixWriter, meta: dict) -> None:
+    """Name, Namespace, Labels and Annotations: the head most of kubectl's describers write first."""
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+
+
 def event_order(e: dict):
     """kubectl sorts by lastTimestamp; equal times keep the API's order, which is creation order."""
     rv = str(e.get("metadata", {}).get("resourceVersion") or "0")
