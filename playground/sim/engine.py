@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import controllers, jobs, meter, probes, resources as res, watchdog
+from . import capabilities, controllers, jobs, meter, probes, resources as res, watchdog
 from . import dns, policy  # noqa: F401  (they fill network's resolver and admission hooks before any walk)
 from .gateway import status as _gateway_status  # noqa: F401  (registers Envoy Gateway's controller)
 from .bootstrap import fresh_cluster
@@ -20,6 +20,7 @@ from .cluster import Cluster
 from .host import Host
 from .limits import Limits
 from .meter import Meter, OverBudget, StoppedFromOutside, _meter
+from .network import continue_trace
 from .programs import load_all
 from .programs.kubectl.registry import build as build_kubectl
 from .proc import EDITOR_HANDLERS, MAX_LINE, Stream
@@ -61,9 +62,6 @@ def _serving(method):
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
         self.kubectl_commands = build_kubectl()     # kubectl's capability registry (shared, built on the first engine)
-        # validators, and ingress admission with its routing (tlscerts, cryptography), load with the first Engine
-        # lazy: ~190 ms that importing this module (as Django's start-up does) does not pay
-        from . import capabilities
         self.capabilities = capabilities.build()    # validators and allocators, registered explicitly
         self.cluster = cluster
         self.host = host
@@ -273,9 +271,8 @@ class Engine:
         """Record a request's walk for the diagram; one that did not get through carries the diagnosis's
         `cause` and `fix` (the same words the lesson's hint uses). Diagnosed before a proxy's onward
         request joins the request that reached the proxy, while its source still says who sent it."""
-        # lazy: diagnose and network (~60 ms) load with the programs of the first line, not with this module
+        # lazy: diagnose (with the Gateway API's half, ~30 ms) loads with the first request that fails
         from .diagnose import diagnose_trace
-        from .network import continue_trace   # lazy: (as above)
 
         if walk.get("verdict") not in (None, "ok") and "cause" not in walk:
             d = diagnose_trace(self.cluster, walk, self.host.files)

@@ -6,6 +6,7 @@ from .. import program
 from ...proc import Proc
 from .framework import GLOBAL_FLAGS, Invocation, KubectlError, first_word, help_text, parse, split_command, suggestions
 from ...managedfields import acting
+from ...network import cluster_unreachable_error
 
 
 
@@ -93,8 +94,6 @@ def kubectl(proc: Proc) -> int:
             proc.err(f"Flag --{name} has been deprecated, {why}\n")
         inv = Invocation(proc, cmd, args, values, changed, after, dash, given)
         if cmd.needs_server and not proc.cluster.running:
-            # lazy: the engine imports this package; network (~15 ms) loads with the first line's programs
-            from ...network import cluster_unreachable_error
             proc.err(cluster_unreachable_error(proc.cluster))
             return 1
         with acting(*field_manager(inv)):
