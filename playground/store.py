@@ -60,10 +60,33 @@ def release_connection() -> None:
 def write_all(sandbox, engine: Engine) -> None:
     """Replace everything stored for the sandbox (a new or reset cluster). The row must be saved."""
     SandboxObject.objects.filter(sandbox_id=sandbox.pk).delete()
-    SandboxObject.objects.bulk_create(
-        SandboxObject(sandbox_id=sandbox.pk, plural=plural, key=key, body=obj)
-        for plural, items in engine.cluster.objects.items() for key, obj in items.items())
+    _put_rows(sandbox.pk, [(plural, key, obj) for plural, items in engine.cluster.objects.items()
+                           for key, obj in items.items()])
     sandbox.meta = meta_of(engine)
+
+
+# One statement for the rows of a command. On PostgreSQL the ORM's bulk_create sends its rows as arrays
+# (INSERT ... SELECT * FROM UNNEST(%s::jsonb[], ...)), and psycopg quotes each body into the array literal
+# in Python, with a regex per element: 13 % of a worker's CPU under load (py-spy --gil, 300 learners).
+# The rows go instead as one JSON document that PostgreSQL unpacks (jsonb_to_recordset); psycopg quotes
+# one string, in C.
+_UPSERT_PG = (f'INSERT INTO "{SandboxObject._meta.db_table}" (sandbox_id, plural, key, body) '
+              "SELECT %s, r.p, r.k, r.b FROM jsonb_to_recordset(%s::jsonb) AS r(p text, k text, b jsonb) "
+              "ON CONFLICT (sandbox_id, plural, key) DO UPDATE SET body = EXCLUDED.body")
+
+
+def _put_rows(sandbox_id: int, rows: list[tuple[str, str, object]]) -> None:
+    """Insert or replace these (plural, key, body) rows of the sandbox."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        doc = fastjson.dumps_for_postgresql([{"p": p, "k": k, "b": body} for p, k, body in rows])
+        with connection.cursor() as cursor:
+            cursor.execute(_UPSERT_PG, [sandbox_id, doc])
+        return
+    SandboxObject.objects.bulk_create(
+        [SandboxObject(sandbox_id=sandbox_id, plural=p, key=k, body=body) for p, k, body in rows],
+        update_conflicts=True, unique_fields=["sandbox", "plural", "key"], update_fields=["body"])
 
 
 def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None = None, meta: bool = True) -> Stamps:
@@ -82,9 +105,7 @@ def write_changes(sandbox, engine: Engine, before: Stamps, changes: tuple | None
             SandboxObject.objects.filter(sandbox_id=sandbox.pk, plural=plural, key__in=keys).delete()
     if changed:
         objects = engine.cluster.objects
-        SandboxObject.objects.bulk_create(
-            [SandboxObject(sandbox_id=sandbox.pk, plural=p, key=k, body=objects[p][k]) for p, k in changed],
-            update_conflicts=True, unique_fields=["sandbox", "plural", "key"], update_fields=["body"])
+        _put_rows(sandbox.pk, [(p, k, objects[p][k]) for p, k in changed])
     if meta:
         sandbox.meta = meta_of(engine)
     return after
