@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from playground import services, store
-from playground.models import CommandRecord, Sandbox, SandboxObject
+from playground.models import Sandbox, SandboxObject
 from playground.sim.engine import Engine
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,9 @@ def test_a_worker_reuses_its_engine_only_at_the_version_it_left(alice_sandbox, a
 def test_a_rolled_back_command_leaves_no_trace_in_the_cache(alice_sandbox, run, monkeypatch):
     run(alice_sandbox, "kubectl create deploy a --image=nginx")
 
-    def broken(*args, **kwargs):
+    def broken(*args, **kwargs):      # the last write of the command's transaction fails
         raise RuntimeError("the database went away")
-    monkeypatch.setattr(CommandRecord.objects, "create", broken)
+    monkeypatch.setattr(services, "_record", broken)
     with pytest.raises(RuntimeError):
         run(alice_sandbox, "kubectl create deploy lost --image=nginx")
     monkeypatch.undo()
