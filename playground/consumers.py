@@ -18,7 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
 
-from . import ratelimit, services, socketlimits
+from . import fastjson, ratelimit, services, socketlimits
 from .models import Sandbox
 from .sim.proc import MAX_LINE
 
@@ -119,6 +119,12 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         except Sandbox.DoesNotExist:
             return None
         return services.hello(sandbox)
+
+    @classmethod
+    async def encode_json(cls, content) -> str:
+        """orjson (playground/fastjson.py) for what we send: a hello holds the whole diagram, and under
+        load the standard library's encoder took 1.4 % of a worker's CPU samples, a third of send_json."""
+        return fastjson.dumps(content)
 
     # ---- client -> server -------------------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
