@@ -214,9 +214,12 @@ PODSCAPE_MAX_PODS = int(os.environ.get("PODSCAPE_MAX_PODS", "100"))            #
 PODSCAPE_MAX_OBJECT_BYTES = int(os.environ.get("PODSCAPE_MAX_OBJECT_BYTES", str(10 * 2**20)))
 PODSCAPE_MAX_FILE_BYTES = int(os.environ.get("PODSCAPE_MAX_FILE_BYTES", str(5 * 2**20)))
 PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
-# Live engines each worker keeps between commands (playground/store.py); ~1 MB of memory for a lesson's
-# sandbox, ~10 MB for a 200-pod one. 0 turns the cache off (every command reads its state).
-PODSCAPE_ENGINE_CACHE = int(os.environ.get("PODSCAPE_ENGINE_CACHE", "200"))
+# Live engines each worker keeps between commands (playground/store.py); ~0.6 MB of memory for a lesson's
+# sandbox (two workers held 500 each at ~400 MB RSS), ~10 MB for a 200-pod one. 0 turns the cache off
+# (every command reads its state). A worker holds the sandboxes of the pages open on it, a learner's tab and
+# diagram often on different workers: at 200, 300 learners on two workers evicted each other's engines
+# and every command past the cache loaded its sandbox again (~4 ms of CPU).
+PODSCAPE_ENGINE_CACHE = int(os.environ.get("PODSCAPE_ENGINE_CACHE", "1000"))
 # Keep cached engines out of the cyclic collector's full passes (playground/store.py after_command).
 PODSCAPE_GC_FREEZE = env_bool("PODSCAPE_GC_FREEZE", True)
 # Re-read the stored state after every command and compare it with the engine (tests turn it on).
