@@ -67,9 +67,13 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
     # learners arrive over the first think period (daphne drops a socket the app has not accepted in 5 s)
     await asyncio.sleep(rng.uniform(0, think))
     try:
+        opened = time.perf_counter()
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
+            # a page opening: the socket's handshake, then its hello (the sandbox and its whole diagram)
             await recv_until(tab, lambda m: m["type"] == "hello", timeout=60)
+            stats["hello"].append((time.perf_counter() - opened) * 1000)
             await recv_until(diagram, lambda m: m["type"] == "hello", timeout=60)
+            stats["hello"].append((time.perf_counter() - opened) * 1000)
             if watches:
                 # a second terminal tab holds `kubectl get pods -w` open for the whole run (issue 15): its
                 # rows arrive as `stream` messages on every socket of the sandbox
@@ -160,7 +164,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r",
                    watchers: float = 0.0) -> dict:
-    stats = {"rtt": [], "rtt_at": [], "push": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
+    stats = {"rtt": [], "rtt_at": [], "push": [], "hello": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
              "push_missing_then_newer": 0,
              "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
     every = round(1 / watchers) if watchers > 0 else 0      # 0.2: every fifth learner watches
@@ -195,6 +199,9 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
             "rtt_p95_per_10s": [round(pct(windows[k], 95), 1) for k in sorted(windows)],
             "push_ms": {"p50": round(pct(push, 50), 1), "p95": round(pct(push, 95), 1),
                         "p99": round(pct(push, 99), 1)},
+            # from opening the page's sockets to each one's hello (the second waits for the first too)
+            "hello_ms": {"p50": round(pct(stats["hello"], 50), 1), "p95": round(pct(stats["hello"], 95), 1),
+                         "max": round(max(stats["hello"], default=float("nan")), 1)},
             "watchers": stats["watchers"], "watch_rows": stats["watch_rows"],
             "errors": stats["errors"], "nonzero_exit": stats["nonzero_exit"], "failed_learners": stats["failed"],
             "push_missing": stats["push_missing"], "push_late": stats["push_late"],
@@ -245,8 +252,10 @@ def machine_busy() -> tuple[float, float]:
     return (sum(cpu) - cpu[3] - cpu[4]) / tick, time.monotonic()
 
 
-def spy(stack: Stack, out: Path, run: str, duration: float) -> list:
-    """py-spy sampling each worker for the run (100 samples a second, without stopping it)."""
+def spy(stack: Stack, out: Path, run: str, duration: float, skip: float = 0.0) -> list:
+    """py-spy sampling each worker for the run (100 samples a second, without stopping it), from `skip` s
+    into it; only while a thread holds the GIL (--gil), so the samples say where the CPU went, not where
+    threads waited on PostgreSQL or Redis."""
     import shutil
     import subprocess
 
@@ -254,8 +263,9 @@ def spy(stack: Stack, out: Path, run: str, duration: float) -> list:
     if tool is None:
         raise SystemExit("--spy needs py-spy (pip install py-spy)")
     out.mkdir(parents=True, exist_ok=True)
-    return [subprocess.Popen([tool, "record", "--nonblocking", "--format", "raw", "-r", "100", "-d",
-                              str(int(duration)), "-p", str(w.proc.pid), "-o", str(out / f"{run}-worker{w.index}.txt")],
+    record = [tool, "record", "--nonblocking", "--gil", "--format", "raw", "-r", "100", "-d", str(int(duration - skip))]
+    return [subprocess.Popen(["sh", "-c", f'sleep {skip:g} && exec "$@"', "spy", *record, "-p", str(w.proc.pid),
+                              "-o", str(out / f"{run}-worker{w.index}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for w in stack.workers]
 
 
@@ -274,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lesson", default="", help="seed every sandbox in this lesson (its commands are assessed)")
     ap.add_argument("--spy", metavar="DIR", help="record each worker with py-spy during each run (raw stacks "
                                                  "in DIR; tests/bench/spy_table.py sums them)")
+    ap.add_argument("--spy-skip", type=float, default=0.0, metavar="S",
+                    help="start recording S seconds into each run (past the class's arrival: the steady state)")
     args = ap.parse_args(argv)
     workers = args.workers or (2 if args.setup == "pgredis" else 1)
     sizes = [int(s) for s in args.steps.split(",")] if args.find_max else [args.learners]
@@ -290,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         best = None
         for n in sizes:
             cpu_before, busy_before = cpu_by_part(stack), machine_busy()
-            spies = spy(stack, Path(args.spy), f"n{n}", args.duration) if args.spy else []
+            spies = spy(stack, Path(args.spy), f"n{n}", args.duration, args.spy_skip) if args.spy else []
             result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}",
                                           args.watchers))
             cpu_after, busy_after = cpu_by_part(stack), machine_busy()
