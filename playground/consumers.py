@@ -15,6 +15,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
 
@@ -119,6 +120,17 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         except Sandbox.DoesNotExist:
             return None
         return services.hello(sandbox)
+
+    async def dispatch(self, message) -> None:
+        """Channels' dispatch without its close_old_connections before every message: that is a hop to the
+        shared sync thread and back for each frame received and each diff pushed (5 % of a worker's CPU
+        samples under load), and this consumer holds no connection in that thread: its database work runs
+        on the command pool, which closes its own (_in_thread_context), as Channels' database_sync_to_async
+        does for the session and user lookups."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     @classmethod
     async def encode_json(cls, content) -> str:
