@@ -60,12 +60,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict, run: str,
-                  watches: bool = False) -> None:
+                  watches: bool = False, arrive: float | None = None) -> None:
     workers = stack.workers
     typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
     rng = random.Random(index)
-    # learners arrive over the first think period (daphne drops a socket the app has not accepted in 5 s)
-    await asyncio.sleep(rng.uniform(0, think))
+    # learners arrive over the first think period, or over `arrive` s (a class opening its pages)
+    await asyncio.sleep(rng.uniform(0, think if arrive is None else arrive))
     try:
         opened = time.perf_counter()
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
@@ -163,7 +163,7 @@ async def learner(stack: Stack, index: int, who: dict, think: float, until: floa
 
 
 async def run_load(stack: Stack, learners: list[dict], think: float, duration: float, run: str = "r",
-                   watchers: float = 0.0) -> dict:
+                   watchers: float = 0.0, arrive: float | None = None) -> dict:
     stats = {"rtt": [], "rtt_at": [], "push": [], "hello": [], "commands": 0, "errors": 0, "failed": 0, "push_missing": 0, "push_late": 0,
              "push_missing_then_newer": 0,
              "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
@@ -174,10 +174,10 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
 
     async def mark():
         # once every learner has connected (they arrive over the first think period): the steady state
-        await asyncio.sleep(min(2 * think, duration / 2))
+        await asyncio.sleep(min(2 * (think if arrive is None else arrive), duration / 2))
         marks.append((stats["commands"], cpu_by_part(stack), time.perf_counter()))
     marker = asyncio.create_task(mark())
-    await asyncio.gather(*(learner(stack, i, who, think, until, stats, run, bool(every) and i % every == 0)
+    await asyncio.gather(*(learner(stack, i, who, think, until, stats, run, bool(every) and i % every == 0, arrive)
                            for i, who in enumerate(learners)))
     await marker
     elapsed = time.perf_counter() - start
@@ -190,7 +190,8 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     windows: dict[int, list[float]] = {}
     for at, ms in stats["rtt_at"]:
         windows.setdefault(int((at - start) // 10), []).append(ms)
-    return {"learners": len(learners), "think_s": think, "duration_s": round(elapsed, 1),
+    return {"learners": len(learners), "think_s": think, "arrive_s": think if arrive is None else arrive,
+            "duration_s": round(elapsed, 1),
             "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
             "rtt_ms": {"p50": round(pct(rtt, 50), 1), "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1),
                        "mean": round(statistics.fmean(rtt), 1) if rtt else None},
@@ -275,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="daphne workers (pgredis; default 2)")
     ap.add_argument("--learners", type=int, default=200)
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between one learner's commands")
+    ap.add_argument("--arrive", type=float, default=None, metavar="S",
+                    help="learners open their pages over S seconds (default: the think time, all at once)")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load per run (bounded)")
     ap.add_argument("--find-max", action="store_true", help="run each N in --steps; report the largest under --target-p95")
     ap.add_argument("--steps", default="25,50,100,200,300")
@@ -304,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu_before, busy_before = cpu_by_part(stack), machine_busy()
             spies = spy(stack, Path(args.spy), f"n{n}", args.duration, args.spy_skip) if args.spy else []
             result = asyncio.run(run_load(stack, stack.learners[:n], args.think, args.duration, f"n{n}",
-                                          args.watchers))
+                                          args.watchers, args.arrive))
             cpu_after, busy_after = cpu_by_part(stack), machine_busy()
             for p in spies:
                 p.wait()
