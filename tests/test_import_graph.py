@@ -5,9 +5,9 @@ Two graphs: the imports that run when a module loads (module level, and if/try/c
 `if TYPE_CHECKING:`), and those plus the imports inside functions, which run on first call. Neither has a
 cycle: an import inside a function that closed one would be a lower layer reaching up (move what it needs
 down, or let the higher layer hand it over: probes.EXEC_IN_CONTAINER, network.DNS_FAILURE,
-controllers.RECONCILERS, playground/hooks.py). The layers, lowest first: the cluster's state (cluster,
-resources, images, nodes) -> controllers, network, dns, policy, validation, the API server -> printers ->
-programs -> shell -> the engine's front door (engine.py) -> the web layer -> the lessons.
+controllers.RECONCILERS, which wiring.py fills; playground/hooks.py). The layers, lowest first: the cluster's
+state (cluster, resources, images, nodes) -> controllers, network, dns, policy, validation, the API server ->
+printers -> programs -> shell -> wiring -> the engine's front door (engine.py) -> the web layer -> the lessons.
 """
 from __future__ import annotations
 

@@ -363,8 +363,6 @@ def resolve_in_pod(cluster: Cluster, host_files: dict, source, name: str) -> str
 
 
 def install() -> None:
+    """In-pod name lookups and their failures go through DNS (wiring.install calls this)."""
     network.RESOLVERS["pod"] = resolve_in_pod
     network.DNS_FAILURE = dns_failure
-
-
-install()

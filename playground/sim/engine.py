@@ -12,16 +12,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import capabilities, controllers, jobs, meter, probes, resources as res, watchdog
-from . import dns, policy  # noqa: F401  (they fill network's resolver and admission hooks before any walk)
-from .gateway import status as _gateway_status  # noqa: F401  (registers Envoy Gateway's controller)
+from . import capabilities, controllers, jobs, meter, resources as res, watchdog
 from .bootstrap import fresh_cluster
 from .cluster import Cluster
 from .host import Host
 from .limits import Limits
 from .meter import Meter, OverBudget, StoppedFromOutside, _meter
 from .network import continue_trace
-from .programs import load_all
 from .programs.kubectl.registry import build as build_kubectl
 from .proc import EDITOR_HANDLERS, MAX_LINE, Stream
 
@@ -61,6 +58,7 @@ def _serving(method):
 
 class Engine:
     def __init__(self, cluster: Cluster, host: Host):
+        _wire()                                     # the hooks lower layers call up through (wiring.py)
         self.kubectl_commands = build_kubectl()     # kubectl's capability registry (shared, built on the first engine)
         self.capabilities = capabilities.build()    # validators and allocators, registered explicitly
         self.cluster = cluster
@@ -76,6 +74,7 @@ class Engine:
     @classmethod
     def new(cls, seed: int = 0, now: float | None = None, limits: Limits | None = None) -> "Engine":
         """A fresh `minikube start`; `limits` (default: limits.configured()) caps its pods and objects."""
+        _wire()                     # before the boot's reconciles: they run the reconcilers wiring installs
         return cls(fresh_cluster(seed, now, limits), Host())
 
     @classmethod
@@ -189,8 +188,6 @@ class Engine:
             term.write("podscape: no editor is open\n")
             return self._finish(term, 1)
         self.host.pending_editor = None
-        if pending["handler"] not in EDITOR_HANDLERS:   # a fresh process: programs register their handlers
-            load_all()
         handler = EDITOR_HANDLERS[pending["handler"]]
         code, stopped = self._metered(term, lambda: handler(self, content, pending.get("context", {}), term))
         self.host.last_exit = code
@@ -283,10 +280,16 @@ class Engine:
 
 def _exec_in_container(cluster: Cluster, pod: dict, container: dict, argv: list[str], term: Stream):
     """probes.EXEC_IN_CONTAINER: an exec probe's command, run in the container by a throwaway engine."""
-    # lazy: programs/container brings the shell; it loads with the other programs on the first command
-    # (programs.load_all), not with the engine's import
+    # lazy: programs/container brings the shell; it loads with the first Engine (wiring.install), not with
+    # the engine's import
     from .programs.container import run
     return run(Engine(cluster, Host()), pod, container, argv, term, False)
 
 
-probes.EXEC_IN_CONTAINER = _exec_in_container
+def _wire() -> None:
+    """Install every hook (wiring.install, once per process; later calls cost a flag test), this module's
+    exec probe runner among them."""
+    # lazy: wiring imports what hands a hook down, the in-pod shell and minikube's programs among them; they
+    # load with the first Engine (as kubectl's registry does), not with this module
+    from . import wiring
+    wiring.install(_exec_in_container)

@@ -584,10 +584,8 @@ def _access_line(req: webcontent.Request, resp: webcontent.Response, now: float,
 
 
 def register() -> None:
+    """The controller image's server and ports (wiring.install calls this)."""
     webcontent.CONTEXT_SERVERS[CONTROLLER_IMAGE_REPO] = serve_controller
     # 80/443 serve Ingresses; 10254 is the health/metrics port; 8443 the admission webhook (TLS).
     images.LISTENS[CONTROLLER_IMAGE_REPO] = {80: "http", 443: "https", 8443: "https-webhook",
                                              10254: "http-unsimulated"}
-
-
-register()

@@ -653,9 +653,7 @@ def default_ports(cluster: Cluster, pods: list[dict]) -> list[tuple[int, str]]:
 
 # ---- wiring ------------------------------------------------------------------------------------------
 def install() -> None:
-    """Policies drop packets at the walk's admission step; name lookups ask dns_blocked (dns.py does)."""
+    """Policies drop packets at the walk's admission step; name lookups ask dns_blocked (dns.py does).
+    wiring.install calls this."""
     if admission not in network.ADMISSION:
         network.ADMISSION.append(admission)
-
-
-install()

@@ -20,7 +20,7 @@ KUBELET_IP = "10.244.0.1"      # probes come from the node's address on the pod 
 
 # How an exec probe's command runs in its container: fn(cluster, pod, container, argv, term) -> an outcome
 # with .code and .missing (programs/container's ExecOutcome). Running a program takes an Engine, which sits
-# above the kubelet: the engine (the front door) sets this when it loads.
+# above the kubelet: the engine hands its runner to wiring.install as an Engine is built.
 EXEC_IN_CONTAINER: Callable | None = None
 
 
@@ -43,7 +43,7 @@ def _exec_failure(cluster, pod: dict, container: dict, argv: list) -> str | None
     status fails with what it printed (the kubelet's event carries the output)."""
     if not argv:
         return None
-    assert EXEC_IN_CONTAINER is not None, "exec probes run through the engine: import playground.sim.engine"
+    assert EXEC_IN_CONTAINER is not None, "exec probes run through the engine: build an Engine first"
     term = Stream()
     outcome = EXEC_IN_CONTAINER(cluster, pod, container, [str(a) for a in argv], term)
     if outcome.missing:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from playground.sim import bootstrap, controllers, defaults, network, policy  # noqa: E402
+from playground.sim import bootstrap, controllers, defaults, network, policy, wiring  # noqa: E402
 
 T0 = 1_800_000_000.0
 APPS = ["web", "api", "db", "cache", "queue", "auth"]
@@ -25,6 +25,7 @@ APPS = ["web", "api", "db", "cache", "queue", "auth"]
 
 def build(n_pods: int, n_policies: int, seed: int = 7):
     rnd = random.Random(seed)
+    wiring.install()         # no Engine here: the walks' NetworkPolicy admission and DNS hooks
     cluster = bootstrap.fresh_cluster(seed, T0, cni="calico")
     namespaces = [f"team-{i}" for i in range(10)]
     for i, ns in enumerate(namespaces):

@@ -16,7 +16,7 @@ import copy
 
 import pytest
 
-from playground.sim import bootstrap, controllers, defaults, network, policy
+from playground.sim import bootstrap, controllers, defaults, network, policy, wiring
 from playground.sim.cluster import Cluster
 from playground.sim.capabilities import build
 
@@ -50,6 +50,7 @@ def show(g: list[list[bool]]) -> str:
 
 
 def _base(cni: str = "calico") -> dict:
+    wiring.install()         # no Engine here: the walks' NetworkPolicy admission and DNS hooks
     cluster = bootstrap.fresh_cluster(5, T0, cni=cni)
     for ns in "xyz":
         obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"ns": ns}}}

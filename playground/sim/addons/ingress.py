@@ -20,7 +20,6 @@ from .. import apiserver, controllers, defaults, ingress as routing, network
 from ..cluster import Cluster, parse_rfc3339, rfc3339
 from ..controllers import record_event
 from ..nodes import NODE_IP
-from ..programs import minikube
 
 NS = routing.INGRESS_NAMESPACE
 CONTROLLER_IMAGE = ("registry.k8s.io/ingress-nginx/controller:v1.14.1@sha256:"
@@ -327,9 +326,3 @@ def _log_tls_warnings(cluster: Cluster, pods: list[dict], ing: dict) -> None:
             stamp = f"W{t.tm_mon:02d}{t.tm_mday:02d} {time.strftime('%H:%M:%S', t)}.{micros:06d}"
             network.record_access(cluster, pod["metadata"]["namespace"], pod["metadata"]["name"],
                           f"{stamp}       7 {where}] {message}")
-
-
-def register() -> None:
-    minikube.ADDON_HOOKS["ingress"] = hook      # (its admission, ingress_admission.py, is registered in capabilities.build())
-    if sync not in controllers.RECONCILERS:
-        controllers.RECONCILERS.append(sync)

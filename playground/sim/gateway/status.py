@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import apiserver, controllers, resources as res
+from .. import apiserver, resources as res
 from ..labels import selector_matches
 from . import envoy
 
@@ -488,9 +488,3 @@ def _ensure_infra(cluster, gw: dict, gc: dict) -> bool:
             apiserver.update(cluster, patched)
             changed = True
     return changed
-
-
-# First among the controllers other parts add, as when the controllers called it themselves (the engine loads
-# this module, so it is in place before any reconcile).
-if sync not in controllers.RECONCILERS:
-    controllers.RECONCILERS.insert(0, sync)

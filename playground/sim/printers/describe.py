@@ -15,6 +15,7 @@ from ..controllers import events_for, owned_by
 from ..labels import format_labels
 from .. import resources as res
 from . import describe_access
+from .describe_ingressclass import describe_ingressclass
 from .age import human_duration, translate_timestamp_since
 from .describe_unstructured import write_content
 from .describe_writer import (PrefixWriter, annotations_multiline, describe_events, labels_multiline, object_head,
@@ -1007,6 +1008,7 @@ DESCRIBERS = {
     "namespaces": describe_namespace, "endpoints": describe_endpoints, "networkpolicies": describe_networkpolicy,
     "ingresses": describe_ingress, "endpointslices": describe_endpointslice, "configmaps": describe_configmap,
     "secrets": describe_secret, "serviceaccounts": describe_serviceaccount, "jobs": describe_job,
+    "ingressclasses": describe_ingressclass,
 }
 # Describers that never look events up (describe.go passes them no event list).
 NO_EVENTS = {"namespaces", "networkpolicies", "secrets"}

@@ -1,8 +1,7 @@
-"""`kubectl describe ingressclass` as kubectl v1.35's describeIngressClassV1 prints it (registered into
+"""`kubectl describe ingressclass` as kubectl v1.35's describeIngressClassV1 prints it (one of
 describe.DESCRIBERS)."""
 from __future__ import annotations
 
-from .describe import DESCRIBERS
 from .describe_writer import PrefixWriter, annotations_multiline, describe_events, labels_multiline
 
 
@@ -23,6 +22,3 @@ def describe_ingressclass(cluster, ic: dict, events: list | None) -> str:
     if events is not None:
         describe_events(w, events, cluster.now)
     return w.value()
-
-
-DESCRIBERS.setdefault("ingressclasses", describe_ingressclass)

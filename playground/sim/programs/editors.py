@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..proc import EDITOR_HANDLERS, Proc, Stream
+from ..proc import Proc, Stream
 from . import program, vfs
 
 if TYPE_CHECKING:
@@ -48,6 +48,3 @@ def save(engine: Engine, content: str | None, context: dict, term: Stream) -> in
             term.write(f'"{context["shown"]}" E212: Can\'t open file for writing\n')
         return 1
     return 0
-
-
-EDITOR_HANDLERS[HANDLER] = save

@@ -370,6 +370,3 @@ def helm(proc: Proc) -> int:
         return 1
     proc.err(UNSUPPORTED)
     return 1
-
-
-controller.register()

@@ -89,5 +89,8 @@ def tunnel(proc: Proc, args: list[str]) -> int:
     return 0
 
 
-minikube.COMMANDS["tunnel"] = tunnel
-minikube.UNSIMULATED.pop("tunnel", None)
+def install() -> None:
+    """minikube's command table gets `tunnel` (wiring.install calls this): this module reads minikube's state,
+    so minikube.py cannot import it back."""
+    minikube.COMMANDS["tunnel"] = tunnel
+    minikube.UNSIMULATED.pop("tunnel", None)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 SHELLS = {"sh", "ash", "dash", "bash"}
 # When a shell attached by `kubectl run -it` or `kubectl attach -it` exits: fn(engine, entry, term) writes
-# kubectl's closing lines (and deletes the pod for --rm). kubectl/attach.py sets it when it loads; every
-# Engine builds the kubectl registry, which loads it, so it is set before such a session can run.
+# kubectl's closing lines (and deletes the pod for --rm). kubectl/attach.py's install sets it; every Engine
+# runs wiring.install as it is built, so it is set before such a session can run.
 ON_ATTACHED_EXIT: Callable[[Engine, dict, Stream], None] | None = None
 # Text filters the pod can borrow from the host's implementations (they only read stdin/argv).
 BORROWED = {"grep", "wc", "head", "tail", "sort", "printf", "tee"}
@@ -262,7 +262,7 @@ def run_pod_line(engine: Engine, line: str, term: Stream) -> int:
         host.shell_stack.pop()
         code = psh.exited
         if entry.get("attach"):              # kubectl run -it / attach: kubectl's closing lines, --rm's delete
-            assert ON_ATTACHED_EXIT is not None, "kubectl attach sets it as it loads (the kubectl registry)"
+            assert ON_ATTACHED_EXIT is not None, "kubectl attach sets it (wiring.install)"
             ON_ATTACHED_EXIT(engine, entry, term)
             return code
         if code:
@@ -303,11 +303,9 @@ def complete_in_pod(engine: Engine, line: str, cursor: int) -> tuple[int, list[s
 
 
 def install() -> None:
+    """The learner's shell and completion hand in-pod lines here (wiring.install calls this)."""
     shell.POD_SHELL = run_pod_line
     completion.POD_COMPLETE = complete_in_pod
-
-
-install()
 
 
 @container_program("timeout")

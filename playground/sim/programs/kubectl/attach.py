@@ -76,7 +76,9 @@ def session_over(engine, entry: dict, out) -> None:
             out.write(delete_pod(engine, pod))
 
 
-container_sh.ON_ATTACHED_EXIT = session_over       # the in-pod shell hands an attached session's end back here
+def install() -> None:
+    """The in-pod shell hands an attached session's end back here (wiring.install calls this)."""
+    container_sh.ON_ATTACHED_EXIT = session_over
 
 
 @jobs.process("kubectl-attach")

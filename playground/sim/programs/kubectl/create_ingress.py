@@ -10,23 +10,6 @@ import re
 from .create import prepare, submit
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
-from .objout import ORDER
-
-# Go field order of networking/v1 Ingress, for -o json and --save-config (added beside the other types).
-ORDER.setdefault("Ingress", (["kind", "apiVersion", "metadata", "spec", "status"],
-                             {"metadata": "Meta", "spec": "IngressSpec", "status": "IngressStatus"}))
-ORDER.setdefault("IngressSpec", (["ingressClassName", "defaultBackend", "tls", "rules"],
-                                 {"defaultBackend": "IngressBackend", "tls": "IngressTLS", "rules": "IngressRule"}))
-ORDER.setdefault("IngressBackend", (["service", "resource"], {"service": "IngressServiceBackend"}))
-ORDER.setdefault("IngressServiceBackend", (["name", "port"], {"port": "ServiceBackendPort"}))
-ORDER.setdefault("ServiceBackendPort", (["name", "number"], {}))
-ORDER.setdefault("IngressTLS", (["hosts", "secretName"], {}))
-ORDER.setdefault("IngressRule", (["host", "http"], {"http": "HTTPIngressRuleValue"}))
-ORDER.setdefault("HTTPIngressRuleValue", (["paths"], {"paths": "HTTPIngressPath"}))
-ORDER.setdefault("HTTPIngressPath", (["path", "pathType", "backend"], {"backend": "IngressBackend"}))
-ORDER.setdefault("IngressStatus", (["loadBalancer"], {"loadBalancer": "IngressLoadBalancerStatus"}))
-ORDER.setdefault("IngressLoadBalancerStatus", (["ingress"], {"ingress": "IngressLoadBalancerIngress"}))
-ORDER.setdefault("IngressLoadBalancerIngress", (["ip", "hostname", "ports"], {}))
 
 # Go's RE2 \w is ASCII only.
 _W = "0-9A-Za-z_"

@@ -14,7 +14,7 @@ import json
 
 from ... import apiserver, merge, resources as res
 from ...apierrors import ApiError
-from ...proc import EDITOR_HANDLERS, Stream
+from ...proc import Stream
 from ...manifests import ManifestError, go_json, read_stream, split_documents, yaml_to_json
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
@@ -242,6 +242,3 @@ def save(engine: Engine, edited: str | None, context: dict, term: Stream) -> int
     if reasons:
         _reopen(engine, context, edited, reasons)
     return code
-
-
-EDITOR_HANDLERS[HANDLER] = save

@@ -107,6 +107,20 @@ ORDER: dict[str, tuple[list[str], dict[str, str]]] = {
     "MetricTarget": (["type", "value", "averageValue", "averageUtilization"], {}),
     "HPAStatus": (["observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas", "currentMetrics",
                    "conditions"], {"conditions": "Condition"}),
+    # networking/v1 Ingress (kubectl create ingress, -o json and --save-config)
+    "Ingress": (_TOP + ["spec", "status"], {"metadata": "Meta", "spec": "IngressSpec", "status": "IngressStatus"}),
+    "IngressSpec": (["ingressClassName", "defaultBackend", "tls", "rules"],
+                    {"defaultBackend": "IngressBackend", "tls": "IngressTLS", "rules": "IngressRule"}),
+    "IngressBackend": (["service", "resource"], {"service": "IngressServiceBackend"}),
+    "IngressServiceBackend": (["name", "port"], {"port": "ServiceBackendPort"}),
+    "ServiceBackendPort": (["name", "number"], {}),
+    "IngressTLS": (["hosts", "secretName"], {}),
+    "IngressRule": (["host", "http"], {"http": "HTTPIngressRuleValue"}),
+    "HTTPIngressRuleValue": (["paths"], {"paths": "HTTPIngressPath"}),
+    "HTTPIngressPath": (["path", "pathType", "backend"], {"backend": "IngressBackend"}),
+    "IngressStatus": (["loadBalancer"], {"loadBalancer": "IngressLoadBalancerStatus"}),
+    "IngressLoadBalancerStatus": (["ingress"], {"ingress": "IngressLoadBalancerIngress"}),
+    "IngressLoadBalancerIngress": (["ip", "hostname", "ports"], {}),
 }
 
 

@@ -303,9 +303,6 @@ def minikube_ssh(proc: Proc, args: list[str]) -> int:
 
 def install() -> None:
     """minikube's command table gets `ssh` here: the node's shell needs the programs minikube's module is
-    imported by (docker), so minikube.py cannot import it."""
+    imported by (docker), so minikube.py cannot import it. wiring.install calls this."""
     minikube.COMMANDS["ssh"] = minikube_ssh
     minikube.UNSIMULATED.pop("ssh", None)
-
-
-install()
