@@ -49,8 +49,8 @@ class RateLimited(SandboxError):
 
 
 # ---- hooks into the lessons app ---------------------------------------------------------------------
-# The lessons app sits above this module: it registers them as Django starts (playground/hooks.py); one not
-# registered is None, and the sandbox has no lesson.
+# The lessons app sits above this module: it registers them as Django starts (playground/hooks.py). A sandbox
+# without a lesson never asks; one with a lesson and no hook registered raises LookupError.
 def assess(sandbox: Sandbox, line: str, result: Result, engine: Engine) -> tuple[dict | None, dict | None]:
     """(the lesson's verdict on the command, the lesson pane's state after it), from one read of the lesson
     and the learner's progress."""
