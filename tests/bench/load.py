@@ -60,12 +60,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def learner(stack: Stack, index: int, who: dict, think: float, until: float, stats: dict, run: str,
-                  watches: bool = False, arrive: float | None = None) -> None:
+                  watches: bool = False, arrive: float = 0.0) -> None:
     workers = stack.workers
     typing_on, watching_on = workers[index % len(workers)], workers[(index + 1) % len(workers)]
     rng = random.Random(index)
-    # learners arrive over the first think period, or over `arrive` s (a class opening its pages)
-    await asyncio.sleep(rng.uniform(0, think if arrive is None else arrive))
+    # learners arrive over `arrive` s (a class opening its pages; run_load's default: the first think period)
+    await asyncio.sleep(rng.uniform(0, arrive))
     try:
         opened = time.perf_counter()
         async with ws_connect(typing_on, who) as tab, ws_connect(watching_on, who) as diagram:
@@ -168,13 +168,14 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
              "push_missing_then_newer": 0,
              "push_socket_gone": 0, "nonzero_exit": 0, "watchers": 0, "watch_rows": 0}
     every = round(1 / watchers) if watchers > 0 else 0      # 0.2: every fifth learner watches
+    arrive = think if arrive is None else arrive
     start = time.perf_counter()
     until = start + duration
     marks = []
 
     async def mark():
-        # once every learner has connected (they arrive over the first think period): the steady state
-        await asyncio.sleep(min(2 * (think if arrive is None else arrive), duration / 2))
+        # once every learner has connected (they arrive over `arrive` s): the steady state
+        await asyncio.sleep(min(2 * arrive, duration / 2))
         marks.append((stats["commands"], cpu_by_part(stack), time.perf_counter()))
     marker = asyncio.create_task(mark())
     await asyncio.gather(*(learner(stack, i, who, think, until, stats, run, bool(every) and i % every == 0, arrive)
@@ -190,7 +191,7 @@ async def run_load(stack: Stack, learners: list[dict], think: float, duration: f
     windows: dict[int, list[float]] = {}
     for at, ms in stats["rtt_at"]:
         windows.setdefault(int((at - start) // 10), []).append(ms)
-    return {"learners": len(learners), "think_s": think, "arrive_s": think if arrive is None else arrive,
+    return {"learners": len(learners), "think_s": think, "arrive_s": arrive,
             "duration_s": round(elapsed, 1),
             "commands": stats["commands"], "throughput_cmd_s": round(stats["commands"] / duration, 1),
             "rtt_ms": {"p50": round(pct(rtt, 50), 1), "p95": round(pct(rtt, 95), 1), "p99": round(pct(rtt, 99), 1),
