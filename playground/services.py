@@ -463,7 +463,7 @@ def _store_result(read: Sandbox, user, entry: store.Entry, record_line: str | No
             _publish_streams(sandbox.pk, result.streams, outbox)
         cached = store.Entry(sandbox.version, sandbox.created, engine, new_stamps, entry.diagram, sizes, sandbox)
         transaction.on_commit(lambda: (_forget_meta(sandbox), store.engines.put(sandbox.pk, cached),
-                                       store.after_command()))
+                                       store.freeze_survivors()))
         return {"output": result.output, "exit_code": result.exit_code, "prompt": result.prompt,
                 "editor": result.editor, "clear": result.clear, "changed": changed,
                 "assessment": assessment, "lesson": pane if pane is not None else lesson_state(sandbox),
@@ -673,6 +673,7 @@ def _load_for_page(sandbox: Sandbox) -> tuple[list[dict], float | None]:
     wake = wake_delay(engine) if _has_jobs(sandbox) else None
     if _still_at(sandbox):
         store.engines.offer(sandbox.pk, entry)
+    store.freeze_survivors()
     return elements, wake
 
 

@@ -220,7 +220,7 @@ PODSCAPE_HISTORY = 200      # commands the terminal's arrow keys can reach
 # diagram often on different workers: at 200, 300 learners on two workers evicted each other's engines
 # and every command past the cache loaded its sandbox again (~4 ms of CPU).
 PODSCAPE_ENGINE_CACHE = int(os.environ.get("PODSCAPE_ENGINE_CACHE", "1000"))
-# Keep cached engines out of the cyclic collector's full passes (playground/store.py after_command).
+# Keep cached engines out of the cyclic collector's full passes (playground/store.py freeze_survivors).
 PODSCAPE_GC_FREEZE = env_bool("PODSCAPE_GC_FREEZE", True)
 # Re-read the stored state after every command and compare it with the engine (tests turn it on).
 PODSCAPE_VERIFY_STORE = env_bool("PODSCAPE_VERIFY_STORE", False)

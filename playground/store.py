@@ -219,11 +219,14 @@ engines = EngineCache(getattr(settings, "PODSCAPE_ENGINE_CACHE", 200))
 # with no reference cycles, so refcounting frees it; the cyclic collector has nothing to find there. So a
 # worker moves what survives a command into the collector's permanent generation (gc.freeze, O(1)), and
 # every few minutes thaws and collects everything once, so cycles frozen while still alive are freed too.
+# A page's hello that loads a sandbox freezes too: a class opening its pages loads hundreds of engines
+# between commands, and the collector's passes over them were two thirds of parsing the stored rows.
 GC_FULL_EVERY = 600.0          # seconds between the thaw-and-collect passes
 _gc_state = {"full_at": time.monotonic(), "lock": threading.Lock()}
 
 
-def after_command() -> None:
+def freeze_survivors() -> None:
+    """After a command or a page's load: what is alive now leaves the collector's generations."""
     if not getattr(settings, "PODSCAPE_GC_FREEZE", True):
         return
     with _gc_state["lock"]:

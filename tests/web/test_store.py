@@ -141,6 +141,23 @@ def test_a_page_never_replaces_a_newer_engine_in_the_cache(alice_sandbox, alice,
     assert out["output"] == "deployment.apps/a\ndeployment.apps/b\n"
 
 
+def test_a_page_that_loads_an_engine_moves_it_out_of_the_collectors_way(alice_sandbox, alice, settings):
+    """A class opening its pages loads hundreds of engines before most have run a command; each hello's load
+    is frozen as a command's is, so the collector's passes do not walk every engine loaded so far."""
+    import gc
+    settings.PODSCAPE_GC_FREEZE = True
+    store.engines.clear()
+    gc.unfreeze()
+    try:
+        services.hello(services.get_for_user(alice_sandbox.pk, alice))
+        engine = store.engines._entries[alice_sandbox.pk].engine
+        objects = sum(len(items) for items in engine.cluster.objects.values())
+        assert gc.get_freeze_count() > objects
+        assert not any(o is engine.cluster.objects for o in gc.get_objects())     # only the frozen hold it
+    finally:
+        gc.unfreeze()
+
+
 def test_the_cache_keeps_at_most_its_size():
     cache = store.EngineCache(2)
     for i in range(5):
