@@ -12,7 +12,6 @@ sys.setswitchinterval(float(os.environ.get("PODSCAPE_SWITCH_INTERVAL", "0.001"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
 django_asgi_app = get_asgi_application()   # set up Django before importing consumers (they import models)
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from .httpgate import HttpGate  # noqa: E402
@@ -41,5 +40,6 @@ if settings.PODSCAPE_EXIT_WHEN_STUCK:
 
 application = ProtocolTypeRouter({
     "http": HttpGate(django_asgi_app, settings.PODSCAPE_HTTP_THREADS, settings.PODSCAPE_HTTP_QUEUE_SECONDS),
-    "websocket": OriginValidator(AddressLimit(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+    # the session's user is read by the consumer, with its hello, on the command pool (playground/wsauth.py)
+    "websocket": OriginValidator(AddressLimit(URLRouter(websocket_urlpatterns))),
 })

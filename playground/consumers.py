@@ -17,9 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.consumer import get_handler_name
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, close_old_connections
 
-from . import fastjson, ratelimit, services, socketlimits
+from . import fastjson, ratelimit, services, socketlimits, wsauth
 from .models import Sandbox
 from .sim.proc import MAX_LINE
 
@@ -29,6 +30,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_GONE = 4404
 CLOSE_LOGGED_OUT = 4401
 MAX_EDITOR = 1_000_000        # characters in one editor save (the engine's manifest limits apply after)
+TOO_MANY = object()            # _open_sync: the learner holds PODSCAPE_SOCKETS_PER_USER sockets already
 BUSY = "podscape: the server is busy; the command was not run. Try again in a moment."
 
 # Commands run on this pool, not on Channels' one shared sync thread (database_sync_to_async is thread-
@@ -77,26 +79,22 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
     group: str
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
         self.sandbox_id = int(self.scope["url_route"]["kwargs"]["sandbox_id"])
         self.group = f"sandbox-{self.sandbox_id}"
-        user_id = getattr(user, "pk", None)
-        if user_id is not None:
-            if not socketlimits.by_user.take(user_id, settings.PODSCAPE_SOCKETS_PER_USER):
-                await self.accept()
-                await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
-                return
-            self.counted_user = user_id
+        self.scope["user"] = AnonymousUser()        # until the session is read (wsauth)
         # Accepted before the hello is read: daphne drops a handshake not accepted within 5 s, and the hello
         # waits for a command thread, which a class arriving at once keeps busy. A socket refused below is
         # closed with our code either way (a refused handshake would only say 1006).
         await self.accept()
-        hello = await self._hello(user)
+        hello = await off_thread(self._open_sync, wsauth.session_key(self.scope))
+        if hello is TOO_MANY:
+            await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
+            return
         if hello is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
-        self.user_group = f"user-{user_id}"          # logout and password change close it (accounts.py)
+        self.user_group = f"user-{self.scope['user'].pk}"      # logout and password change close it (accounts.py)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         self._schedule_wake(hello.pop("wake", None))
         await self.send_json(hello)
@@ -111,10 +109,15 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
-    async def _hello(self, user) -> dict | None:
-        return await off_thread(self._hello_sync, user)
-
-    def _hello_sync(self, user) -> dict | None:
+    def _open_sync(self, key: str | None) -> dict | object | None:
+        """One trip to the command pool for a socket that opens: who it is (its session), the learner's
+        socket count, and the sandbox's hello (None: not this user's sandbox, or nobody logged in)."""
+        user = self.scope["user"] = wsauth.user_for(key)
+        if user.pk is None:
+            return None
+        if not socketlimits.by_user.take(user.pk, settings.PODSCAPE_SOCKETS_PER_USER):
+            return TOO_MANY
+        self.counted_user = user.pk           # given back on disconnect, which waits for connect to end
         try:
             sandbox = services.get_for_user(self.sandbox_id, user)
         except Sandbox.DoesNotExist:
@@ -125,8 +128,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         """Channels' dispatch without its close_old_connections before every message: that is a hop to the
         shared sync thread and back for each frame received and each diff pushed (5 % of a worker's CPU
         samples under load), and this consumer holds no connection in that thread: its database work runs
-        on the command pool, which closes its own (_in_thread_context), as Channels' database_sync_to_async
-        does for the session and user lookups."""
+        on the command pool, which closes its own (_in_thread_context); so does the session and user lookup
+        (wsauth, in _open_sync)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")

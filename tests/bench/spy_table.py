@@ -27,7 +27,7 @@ def short(frame: str) -> str:
 # The parts of a socket command's path, each named by a function its samples pass through; a sample counts
 # for the first part whose marker is in its stack (so the command thread's parts come before the loop's).
 PARTS = [
-    ("a page's hello (load the sandbox, draw its diagram)", ("SandboxConsumer._hello_sync",)),
+    ("a page's hello (its session, load the sandbox, draw its diagram)", ("SandboxConsumer._open_sync", "SandboxConsumer._hello_sync")),
     ("command: rate limit (Redis)", ("playground/ratelimit.py",)),
     ("command: engine (shell, kubectl, controllers)", ("Engine.run (",)),
     ("command: lesson assessment", ("lessons/",)),

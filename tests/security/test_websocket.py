@@ -64,6 +64,54 @@ async def test_the_owner_gets_hello_and_can_run_commands():
     await comm.disconnect()
 
 
+@database_sync_to_async
+def spoil(how: str, cookie: str) -> str:
+    """The ways a session cookie stops naming a logged-in learner while their page is closed."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    alice = get_user_model().objects.get(username="alice")
+    if how == "expired":
+        Session.objects.filter(session_key=cookie).update(expire_date=timezone.now() - timedelta(seconds=1))
+    elif how == "password changed elsewhere":
+        alice.set_password("pw-alice-2")
+        alice.save()
+    elif how == "deactivated":
+        alice.is_active = False
+        alice.save()
+    elif how == "deleted":
+        alice.delete()
+    elif how == "forged":
+        return cookie[:-4] + "abcd"
+    elif how == "another site's key":
+        return "x" * 32
+    return cookie
+
+
+@pytest.mark.parametrize("how", ["expired", "password changed elsewhere", "deactivated", "deleted", "forged",
+                                 "another site's key"])
+async def test_a_session_that_no_longer_names_the_owner_gets_no_socket(how):
+    box, cookies = await setup_people()
+    cookie = await spoil(how, cookies["alice"])
+    comm, (connected, _) = await open_socket(box.pk, cookie)
+    assert (await comm.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4403}
+
+
+async def test_a_session_made_before_the_secret_key_rotated_still_opens_the_terminal(settings):
+    """SECRET_KEY_FALLBACKS: the learner's session hash was made with the old key, as Django's own pages
+    accept it."""
+    old = settings.SECRET_KEY
+    box, cookies = await setup_people()
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "n" * 50, [old]
+    comm, (connected, _) = await open_socket(box.pk, cookies["alice"])
+    assert (await comm.receive_json_from(timeout=10))["type"] == "hello"
+    await comm.disconnect()
+    settings.SECRET_KEY_FALLBACKS = []
+    comm, (connected, _) = await open_socket(box.pk, cookies["alice"])
+    assert (await comm.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4403}
+
+
 @pytest.mark.parametrize("origin", [b"http://evil.example", b"null", b"http://testserver.evil.example", None,
                                     b"https://testserver", b"http://testserver:8080", b"ftp://testserver"])
 async def test_a_foreign_or_missing_origin_is_refused(origin):
