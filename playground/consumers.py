@@ -44,12 +44,14 @@ _pool_lock = threading.Lock()
 _thread = threading.local()
 
 
-def command_pool() -> ThreadPoolExecutor:
+def command_pool(lane: str = "command") -> ThreadPoolExecutor:
+    """The threads of a lane: "command" (commands, completion, the jobs' clock) or "page" (sockets opening;
+    PODSCAPE_PAGE_THREADS, so a class opening its pages leaves the command threads to learners typing)."""
     with _pool_lock:
-        if "pool" not in _pool:
-            _pool["pool"] = ThreadPoolExecutor(max_workers=settings.PODSCAPE_COMMAND_THREADS,
-                                               thread_name_prefix="podscape-command")
-        return _pool["pool"]
+        if lane not in _pool:
+            size = settings.PODSCAPE_COMMAND_THREADS if lane == "command" else settings.PODSCAPE_PAGE_THREADS
+            _pool[lane] = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"podscape-{lane}")
+        return _pool[lane]
 
 
 def _in_thread_context(fn, *args):
@@ -65,9 +67,11 @@ def _in_thread_context(fn, *args):
     return _thread.context.run(call)
 
 
-async def off_thread(fn, *args):
-    """fn(*args) on the command pool."""
-    return await asyncio.get_running_loop().run_in_executor(command_pool(), _in_thread_context, fn, *args)
+async def off_thread(fn, *args, lane: str = "command"):
+    """fn(*args) on the lane's threads (a page lane of 0 threads: on the command threads)."""
+    if lane == "page" and not settings.PODSCAPE_PAGE_THREADS:
+        lane = "command"
+    return await asyncio.get_running_loop().run_in_executor(command_pool(lane), _in_thread_context, fn, *args)
 
 
 class Refused(Exception):
@@ -86,7 +90,7 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
         # waits for a command thread, which a class arriving at once keeps busy. A socket refused below is
         # closed with our code either way (a refused handshake would only say 1006).
         await self.accept()
-        hello = await off_thread(self._open_sync, wsauth.session_key(self.scope))
+        hello = await off_thread(self._open_sync, wsauth.session_key(self.scope), lane="page")
         if hello is TOO_MANY:
             await self.close(code=socketlimits.CLOSE_TOO_MANY, reason=socketlimits.REASON)
             return

@@ -98,6 +98,9 @@ ASGI_APPLICATION = "playground.asgi.application"
 # the attack benchmark's worst phase fell from 159 to 79 ms. Heavy lines take turns (meter._heavy_turns),
 # so one learner's two heavy commands still leave two threads for everyone else's.
 PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "4"))
+# Pages' sockets opening (session, sandbox, hello) run on a lane of their own, so a class opening its pages
+# at once leaves the command threads to the learners already typing (0: on the command threads).
+PODSCAPE_PAGE_THREADS = int(os.environ.get("PODSCAPE_PAGE_THREADS", "1"))
 # HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
 # event loop, and answer 503 after PODSCAPE_HTTP_QUEUE_SECONDS (playground/httpgate.py).
 PODSCAPE_HTTP_THREADS = int(os.environ.get("PODSCAPE_HTTP_THREADS", "4"))
@@ -121,7 +124,7 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 0,
-            "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + PODSCAPE_HTTP_THREADS))),
+            "max_size": int(os.environ.get("DB_POOL_MAX", str(PODSCAPE_COMMAND_THREADS + PODSCAPE_PAGE_THREADS + PODSCAPE_HTTP_THREADS))),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")), "max_idle": 60}
     else:
         # DB_CONN_MAX_AGE > 0 keeps a connection per thread; a fresh PostgreSQL connection costs ms.
