@@ -70,9 +70,10 @@ def _in_thread_context(fn, *args):
 class CommandsFirst:
     """Commands go before page openings: a page thread about to open a socket waits, at most
     PODSCAPE_PAGE_WAIT_MS, until no command of this worker is queued or running. A learner who typed is
-    waiting on the answer; a page opening once can wait a little longer (500 learners opening their pages
-    within 5 s, PostgreSQL + Redis: whole-run command p95 59-66 ms without the wait, 40-51 ms in eight runs
-    with it; hellos p95 4.2 s without, 3.9-5.6 s with). Counted on the event loop."""
+    waiting on the answer; a page opening once can wait a little longer. 500 learners opening their pages
+    within 5 s, PostgreSQL + Redis, whole-run command p95: 59-66 ms without the wait, 40.6-57.8 ms (median
+    50.7) in 11 runs waiting at most 20 ms, 40.1-47.7 ms (median 44.2) in 5 runs waiting at most 50 ms; the
+    hellos' p95 was 3.5-5.6 s either way (4.2 s without). Counted on the event loop."""
 
     def __init__(self) -> None:
         self._running = 0

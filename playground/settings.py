@@ -102,7 +102,7 @@ PODSCAPE_COMMAND_THREADS = int(os.environ.get("PODSCAPE_COMMAND_THREADS", "4"))
 # at once leaves the command threads to the learners already typing (0: on the command threads).
 PODSCAPE_PAGE_THREADS = int(os.environ.get("PODSCAPE_PAGE_THREADS", "1"))
 # ... and wait up to this long for the worker's commands to finish before each opening (consumers.CommandsFirst).
-PODSCAPE_PAGE_WAIT_MS = float(os.environ.get("PODSCAPE_PAGE_WAIT_MS", "20"))
+PODSCAPE_PAGE_WAIT_MS = float(os.environ.get("PODSCAPE_PAGE_WAIT_MS", "50"))
 # HTTP requests running Django at once in each worker, on threads kept between requests; more wait in the
 # event loop, and answer 503 after PODSCAPE_HTTP_QUEUE_SECONDS (playground/httpgate.py).
 PODSCAPE_HTTP_THREADS = int(os.environ.get("PODSCAPE_HTTP_THREADS", "4"))
