@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from channels.db import database_sync_to_async
 
 from playground.models import Sandbox
 from playground.sim import meter as meter_module
@@ -72,7 +73,7 @@ def test_a_line_that_ends_in_time_is_not_touched():
 async def test_the_learner_is_told_the_sandbox_is_intact_and_another_learner_is_answered_meanwhile():
     alice, a_box, a_session = await learner("alice", "echo kept > kept.txt")
     _, b_box, b_session = await learner("bob")
-    before = await asyncio.to_thread(stored, a_box.pk)
+    before = await database_sync_to_async(stored)(a_box.pk)
     a, b = await socket(a_box, a_session), await socket(b_box, b_session)
     started = time.monotonic()
     await a.send_json_to({"type": "command", "id": 1,
@@ -88,7 +89,7 @@ async def test_the_learner_is_told_the_sandbox_is_intact_and_another_learner_is_
     assert time.monotonic() - started < LIMIT + 2.0
     assert stopped["type"] == "result" and stopped["exit_code"] == 1
     assert stopped["output"].endswith(STOPPED)
-    assert await asyncio.to_thread(stored, a_box.pk) == before  # neither the ConfigMap nor the file kept
+    assert await database_sync_to_async(stored)(a_box.pk) == before  # neither the ConfigMap nor the file kept
     await a.send_json_to({"type": "command", "id": 2, "line": "kubectl get cm half; cat kept.txt; ls half.txt"})
     after = await a.receive_json_from(timeout=10)
     assert 'configmaps "half" not found' in after["output"] and "kept\n" in after["output"]
