@@ -55,6 +55,9 @@ class Derived:
     pod_labels: dict = field(default_factory=dict)     # stamp, namespace -> distinct label sets of its pods
 
 
+_HEX = "0123456789abcdef"
+
+
 class Cluster:
     """The API server's storage for one sandbox, plus the bits of the world it needs (clock, dice)."""
 
@@ -177,13 +180,28 @@ class Cluster:
     # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
     def _draw(self) -> int:
         self.counter += 1
-        # blake2b("<seed>:<counter>"), from a copy of the hash state after "<seed>:" (half the cost: a started
-        # pod takes ~150 draws for its names and ids)
+        h = self._draw_state().copy()
+        h.update(b"%d" % self.counter)
+        return int.from_bytes(h.digest(), "big")
+
+    def _digests(self, n: int) -> list[bytes]:
+        """The next n draws' digests, as n calls of _draw would hash them (in one loop)."""
+        base = self._draw_state()
+        start = self.counter + 1
+        self.counter += n
+        out = []
+        for i in range(start, start + n):
+            h = base.copy()
+            h.update(b"%d" % i)
+            out.append(h.digest())
+        return out
+
+    def _draw_state(self):
+        # A draw is blake2b("<seed>:<counter>"), hashed from a copy of the state after "<seed>:" (half the cost
+        # of hashing anew: a started pod takes ~150 draws for its names and ids).
         if self._draw_base[0] != self.seed:
             self._draw_base = (self.seed, hashlib.blake2b(f"{self.seed}:".encode(), digest_size=8))
-        h = self._draw_base[1].copy()
-        h.update(str(self.counter).encode())
-        return int.from_bytes(h.digest(), "big")
+        return self._draw_base[1]
 
     def randint(self, lo: int, hi: int) -> int:
         return lo + self._draw() % (hi - lo + 1)
@@ -192,13 +210,16 @@ class Cluster:
         return seq[self._draw() % len(seq)]
 
     def rand_suffix(self, n: int = 5) -> str:
-        return "".join(self.choice(NAME_ALPHABET) for _ in range(n))
+        size = len(NAME_ALPHABET)
+        return "".join([NAME_ALPHABET[int.from_bytes(d, "big") % size] for d in self._digests(n)])
 
     def uid(self) -> str:
-        return str(uuid.UUID(int=(self._draw() << 64) | self._draw(), version=4))
+        high, low = self._digests(2)
+        return str(uuid.UUID(bytes=high + low, version=4))
 
     def hex_id(self, n: int = 12) -> str:
-        return "".join(self.choice("0123456789abcdef") for _ in range(n))
+        # a draw % 16 is its digest's last nibble
+        return "".join([_HEX[d[-1] & 15] for d in self._digests(n)])
 
     # ---- time --------------------------------------------------------------------------------
     def timestamp(self) -> str:
