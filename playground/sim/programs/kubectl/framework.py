@@ -327,14 +327,29 @@ def suggestions(word: str) -> list[str]:
     return [c for c in TOP_LEVEL if c != "help" and (_levenshtein(w, c) <= 2 or c.startswith(w))]
 
 
+_PATH_INDEX: dict[int, tuple[int, frozenset, frozenset]] = {}
+
+
+def _path_index(commands: dict[str, Command]) -> tuple[frozenset, frozenset]:
+    """The global flags that take a value, and every proper prefix of a command path ("create", "create
+    secret"): built once per registry rather than scanning every command for each word typed."""
+    hit = _PATH_INDEX.get(id(commands))
+    if hit is None or hit[0] != len(commands):
+        with_value = frozenset({f"--{f.name}" for f in GLOBAL_FLAGS if f.kind != "bool"} |
+                               {f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind != "bool"})
+        groups = frozenset(" ".join(words[:i]) for words in (k.split(" ") for k in commands)
+                           for i in range(1, len(words)))
+        hit = _PATH_INDEX[id(commands)] = (len(commands), with_value, groups)
+    return hit[1], hit[2]
+
+
 def split_command(argv: list[str], commands: dict[str, Command]) -> tuple[Command | None, list[str], list[str]]:
     """Find the subcommand among argv (global flags may come first): (cmd, path words, the rest of argv).
 
     Leading non-flag words extend the path while they name a known command or command group; the
     longest registered path wins and everything else (flags, arguments) is returned in order.
     """
-    global_with_value = {f"--{f.name}" for f in GLOBAL_FLAGS if f.kind != "bool"} | \
-                        {f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind != "bool"}
+    global_with_value, groups = _path_index(commands)
     taken: list[int] = []
     i = 0
     while i < len(argv):
@@ -345,7 +360,7 @@ def split_command(argv: list[str], commands: dict[str, Command]) -> tuple[Comman
             i += 2 if a in global_with_value else 1
             continue
         candidate = " ".join([argv[j] for j in taken] + [a])
-        if candidate in commands or any(k.startswith(candidate + " ") for k in commands):
+        if candidate in commands or candidate in groups:
             taken.append(i)
             i += 1
             continue
