@@ -12,12 +12,28 @@ _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
 def deep_copy(value):
-    """A deep copy of JSON-shaped data; anything else inside (a YAML date, a tuple) goes to copy.deepcopy."""
+    """A deep copy of JSON-shaped data; anything else inside (a YAML date, a tuple) goes to copy.deepcopy.
+
+    A managedFields entry's fieldsV1 tree is shared, not copied: the field manager replaces trees and never
+    changes one in place (managedfields.py), and they are most of a recorded object's dicts (a pod copies in
+    ~20 us instead of ~50). Code that edits a copy wherever a path points (a JSON patch) uses copy_all."""
+    t = type(value)
+    if t is dict:     # (atoms are taken as they are, without a call each: most of an object is atoms)
+        return {k: v if type(v) in _ATOMS or k == "fieldsV1" else deep_copy(v) for k, v in value.items()}
+    if t is list:
+        return [v if type(v) in _ATOMS else deep_copy(v) for v in value]
+    if t in _ATOMS:
+        return value
+    return _copy.deepcopy(value)
+
+
+def copy_all(value):
+    """A deep copy that shares nothing, fieldsV1 trees included."""
     t = type(value)
     if t is dict:
-        return {k: deep_copy(v) for k, v in value.items()}
+        return {k: copy_all(v) for k, v in value.items()}
     if t is list:
-        return [deep_copy(v) for v in value]
+        return [copy_all(v) for v in value]
     if t in _ATOMS:
         return value
     return _copy.deepcopy(value)

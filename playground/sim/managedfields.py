@@ -109,7 +109,12 @@ def _json(value) -> str:
 def _item_element(keys, item) -> str | None:
     if keys == "set":
         return "v:" + _json(item)
-    if not isinstance(item, dict) or any(k not in item for k in keys):
+    if not isinstance(item, dict):
+        return None
+    if len(keys) == 1:                          # most keyed lists (containers, conditions, ...): one key
+        key = keys[0]
+        return f'k:{{"{key}":{_json(item[key])}}}' if key in item else None
+    if any(k not in item for k in keys):
         return None
     return "k:{" + ",".join(f'"{k}":{_json(item[k])}' for k in sorted(keys)) + "}"
 
@@ -122,28 +127,44 @@ class _Diff:
 
 
 def _empty(value) -> bool:
-    return value is None or value is MISSING or value == {} or value == []
+    return value is None or value is MISSING or (isinstance(value, (dict, list)) and not value)
+
+
+_SCALARS = frozenset({str, int, float, bool})
 
 
 def _walk(old, new, path: tuple, diff: _Diff) -> None:
     if old is not MISSING and old == new:
         return                                  # (a compare at C speed spares most of every write)
-    name = path[-1][2:] if path and path[-1].startswith("f:") else ""
-    leaf = not isinstance(new, (dict, list)) or name in ATOMIC_FIELDS or (_empty(old) and _empty(new))
+    is_dict = isinstance(new, dict)
     keys = None
-    if isinstance(new, list) and not leaf:
-        keys = _list_keys(path, name)
-        leaf = keys is None
+    if not is_dict and not isinstance(new, list):
+        leaf = True
+    else:
+        last = path[-1] if path else ""
+        name = last[2:] if last[:2] == "f:" else ""
+        leaf = name in ATOMIC_FIELDS or (not new and _empty(old))
+        if not is_dict and not leaf:
+            keys = _list_keys(path, name)
+            leaf = keys is None
     if leaf:
         if old is MISSING:
             diff.added.add(path)
         elif old != new:
             diff.modified.add(path)
         return
-    if isinstance(new, dict):
+    if is_dict:
         before = old if isinstance(old, dict) else {}
         for k, v in new.items():
-            _walk(before.get(k, MISSING), v, path + (f"f:{k}",), diff)
+            prior = before.get(k, MISSING)
+            if type(v) in _SCALARS:
+                # a scalar is a leaf whatever its name: decided here, without a call per field
+                if prior is MISSING:
+                    diff.added.add(path + (f"f:{k}",))
+                elif prior != v:
+                    diff.modified.add(path + (f"f:{k}",))
+            elif prior is MISSING or prior != v:
+                _walk(prior, v, path + (f"f:{k}",), diff)
         for k in before:
             if k not in new:
                 diff.removed.add(path + (f"f:{k}",))
@@ -224,13 +245,24 @@ def _without_sa_mount(c: dict) -> dict:
     return c
 
 
-_CURRENT: dict[tuple, tuple[dict, set]] = {}    # a memo of _current_paths (a pure function of the value)
+_CURRENT: dict[tuple, tuple[dict, set]] = {}    # the last part seen of each object (a copy) and its paths
+_CREATED: dict[str, tuple] = {}                 # plural -> the last create's inputs (copies), entries and memo
+
+
+def _memo_key(obj: dict, part: str) -> tuple:
+    meta = obj.get("metadata") or {}
+    return obj.get("kind"), meta.get("namespace"), meta.get("name"), part
+
+
+def _remember(key: tuple, tracked: dict, paths: set) -> None:
+    if len(_CURRENT) > 20000:
+        _CURRENT.clear()
+    _CURRENT[key] = (deep_copy(tracked), paths)
 
 
 def _current_paths(obj: dict, part: str) -> set[tuple]:
     """Every path the part of obj holds, as a create would record it."""
-    meta = obj.get("metadata") or {}
-    key = (obj.get("kind"), meta.get("namespace"), meta.get("name"), part)
+    key = _memo_key(obj, part)
     tracked = _tracked(obj, part)
     hit = _CURRENT.get(key)
     if hit is not None and hit[0] == tracked:
@@ -238,9 +270,7 @@ def _current_paths(obj: dict, part: str) -> set[tuple]:
     full = _Diff()
     _walk(_zero(obj, part), tracked, (), full)
     paths = full.added | full.modified
-    if len(_CURRENT) > 20000:
-        _CURRENT.clear()
-    _CURRENT[key] = (deep_copy(tracked), paths)
+    _remember(key, tracked, paths)
     return paths
 
 
@@ -318,6 +348,19 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
     manager, subresource = _acting.get()
     if known_only and not ((new.get("metadata") or {}).get("managedFields")):
         return      # an object no write was recorded for (laid down by minikube start) stays that way
+    inputs = None
+    if old is None and not known_only and not old_entries:
+        # A create's entries are a function of these alone, and a controller creates its replicas alike
+        # (one template, one second): the last create of the kind answers again, at a compare's cost.
+        inputs = (manager, subresource, now, new.get("apiVersion", ""), _tracked(new, "main"), _tracked(new, "status"))
+        last = _CREATED.get(plural)
+        if last is not None and last[0] == inputs:
+            _CURRENT[_memo_key(new, "main")] = last[2]
+            if last[1]:
+                new.setdefault("metadata", {})["managedFields"] = [dict(e) for e in last[1]]
+            else:
+                new.setdefault("metadata", {}).pop("managedFields", None)
+            return
     source = new if known_only else old
     entries = [dict(e) for e in (old_entries if old_entries is not None else
                                  ((source or {}).get("metadata") or {}).get("managedFields") or [])]
@@ -335,8 +378,13 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
             current = _current_paths(new, part)
             diff.added = {p for p in current if p not in owned}
             diff.removed = {p for p in owned if p not in current}
+        elif old is None:
+            tracked = inputs[4 if part == "main" else 5] if inputs is not None else _tracked(new, part)
+            _walk(_zero(new, part), tracked, (), diff)
+            if part == "main":      # a controller's in-place write (status, a pod's binding) compares with it
+                _remember(_memo_key(new, part), tracked, diff.added | diff.modified)
         else:
-            _walk(_tracked(old, part) if old is not None else _zero(new, part), _tracked(new, part), (), diff)
+            _walk(_tracked(old, part), _tracked(new, part), (), diff)
         diff.added.discard(())
         changed = diff.added | diff.modified
         if not changed and not diff.removed:
@@ -371,6 +419,11 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
                                                     "subresource", "time") if k in e} for e in entries]
     else:
         meta.pop("managedFields", None)
+    if inputs is not None:
+        memo = _CURRENT.get(_memo_key(new, "main"))
+        if memo is not None:            # (fieldsV1 trees are replaced, never changed: the entries can share them)
+            _CREATED[plural] = ((*inputs[:4], memo[0], deep_copy(inputs[5])),
+                                [dict(e) for e in meta.get("managedFields") or []], memo)
 
 
 def hide(obj):

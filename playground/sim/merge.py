@@ -7,7 +7,7 @@ any other list is replaced whole, as for types without a merge key.
 """
 from __future__ import annotations
 
-from .jsondata import deep_copy
+from .jsondata import copy_all, deep_copy
 
 
 _MISSING = object()
@@ -255,13 +255,13 @@ def _list_index(node: list, last: str, path: str, allow_end: bool) -> int:
 def _add(doc, path: str, value, op: str = "add"):
     parts = _pointer(path)
     if not parts:
-        return deep_copy(value)
+        return copy_all(value)
     node = _parent(doc, parts, path, op)
     last = parts[-1]
     if isinstance(node, dict):
-        node[last] = deep_copy(value)
+        node[last] = copy_all(value)
     elif isinstance(node, list):
-        node.insert(_list_index(node, last, path, True), deep_copy(value))
+        node.insert(_list_index(node, last, path, True), copy_all(value))
     else:
         raise PatchError(f"{op} operation does not apply: doc is missing path: \"{path}\": missing value")
     return doc
@@ -283,7 +283,7 @@ def json_patch(doc, ops) -> dict:
     """Apply an RFC 6902 patch to a copy of doc; errors worded as the API server's json-patch library."""
     if not isinstance(ops, list):
         raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-    doc = deep_copy(doc)
+    doc = copy_all(doc)           # an op may point into a managedFields entry's fieldsV1
     for op in ops:
         if not isinstance(op, dict):
             raise PatchError("json: cannot unmarshal into Go value of type jsonpatch.Operation")

@@ -102,3 +102,71 @@ def test_state_round_trip_gives_the_same_records():
         run(e, "kubectl scale deploy web --replicas=3")
         run(e, "true", after=40)
     assert a.to_state()["cluster"]["objects"] == b.to_state()["cluster"]["objects"]
+
+
+SESSION = [
+    "kubectl create deployment web --image=nginx --replicas=3",
+    "kubectl create configmap c1 --from-literal=k=v",
+    "kubectl create configmap c2 --from-literal=k=v",      # made alike, seconds later
+    "kubectl expose deployment web --port=80 --type=NodePort",
+    "kubectl run p --image=nginx --port=80 --labels=app=p",
+    "kubectl label pod p tier=debug",
+    "kubectl scale deploy web --replicas=5",
+    "kubectl scale deploy web --replicas=6",            # a replica like the last one made, at another time
+    "kubectl set image deploy/web nginx=nginx:1.25",
+    "kubectl annotate svc web note=x",
+    "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"ports\":[{\"containerPort\":80}]}]}}}}'",
+    "kubectl patch svc web --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/0/port\",\"value\":8080}]'",
+    "kubectl rollout restart deploy web",
+    "kubectl create job j --image=busybox -- true",
+    "kubectl scale deploy web --replicas=2",
+    "kubectl delete pod p",
+    "kubectl run p --image=nginx --labels=app=p",
+]
+
+
+def test_the_field_managers_shortcuts_record_what_a_full_computation_does(monkeypatch):
+    """The field manager reuses a create's entries for a replica made alike and compares an in-place write
+    with the part it last saw of the object; a session with both turned off records exactly the same."""
+    from playground.sim import managedfields
+
+    def session() -> list[dict]:
+        e = Engine.new(seed=5, now=T0)
+        seen = []
+        for line in [*SESSION, "true"]:
+            run(e, line, after=4)
+            seen.append({(plural, key): o["metadata"].get("managedFields")
+                         for plural, objs in e.cluster.objects.items() for key, o in objs.items()})
+        return seen
+
+    managedfields._CREATED.clear()
+    managedfields._CURRENT.clear()
+    fast = session()
+    with monkeypatch.context() as m:
+        m.setattr(managedfields, "_CREATED", type("Never", (dict,), {"get": lambda self, k, d=None: None})())
+        m.setattr(managedfields, "_remember", lambda key, tracked, paths: None)
+        slow = session()
+    assert sum(1 for v in fast[-1].values() if v) >= 10
+    for line, a, b in zip([*SESSION, "true"], fast, slow):
+        assert a == b, line
+
+
+def test_a_json_patch_never_edits_the_stored_objects_field_sets():
+    """Copies share fieldsV1 trees (they are replaced, never changed); a JSON patch, which edits wherever its
+    path points, works on a copy that shares nothing."""
+    from playground.sim import merge
+
+    e = Engine.new(seed=2, now=T0)
+    run(e, "kubectl run p --image=nginx")
+    pod = e.cluster.get("pods", "default", "p")
+    before = repr(pod["metadata"]["managedFields"])
+    copied = len(pod["metadata"]["managedFields"])
+    patched = merge.json_patch(pod, [{"op": "add", "path": "/metadata/managedFields/0/fieldsV1/f:spec/f:x",
+                                      "value": {}},
+                                     {"op": "copy", "from": "/metadata/managedFields/0",
+                                      "path": "/metadata/managedFields/-"},
+                                     {"op": "add", "path": f"/metadata/managedFields/{copied}/fieldsV1/f:y", "value": {}}])
+    entries = patched["metadata"]["managedFields"]
+    assert "f:x" in entries[0]["fieldsV1"]["f:spec"]
+    assert "f:y" in entries[copied]["fieldsV1"] and "f:y" not in entries[0]["fieldsV1"]
+    assert repr(pod["metadata"]["managedFields"]) == before

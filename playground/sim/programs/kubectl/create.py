@@ -7,10 +7,10 @@ Each builds the object exactly as kubectl v1.35's create_*.go does, then either 
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import re
 
+from ...jsondata import deep_copy
 from ... import apiserver, resources as res
 from ...apierrors import ApiError
 from ...confighash import hash_suffix
@@ -100,9 +100,9 @@ def create_on_server(inv: Invocation, obj: dict, dry: str) -> dict:
     """apiserver.create, or for --dry-run=server the same on a scratch copy (nothing persists, and the
     answer has no resourceVersion, as a dry-run create returns it). Returns a copy safe to print."""
     if dry != "server":
-        return copy.deepcopy(apiserver.create(inv.cluster, obj))
-    scratch = Cluster.from_dict(copy.deepcopy(inv.cluster.to_dict()))
-    stored = copy.deepcopy(apiserver.create(scratch, obj))
+        return deep_copy(apiserver.create(inv.cluster, obj))
+    scratch = Cluster.from_dict(deep_copy(inv.cluster.to_dict()))
+    stored = deep_copy(apiserver.create(scratch, obj))
     stored["metadata"].pop("resourceVersion", None)
     return stored
 

@@ -6,9 +6,9 @@ Selector from the object (matchLabels, pod labels, the service's selector), port
 """
 from __future__ import annotations
 
-import copy
 import re
 
+from ...jsondata import deep_copy
 from ... import apiserver, resources as res
 from ...apierrors import ApiError
 from .create import create_on_server, unreachable_error
@@ -185,7 +185,7 @@ def expose(inv: Invocation) -> int:
         if r.kind not in EXPOSABLE:
             errors.append(f"error: cannot expose a {r.kind}{'.' + r.group if r.group else ''}")
             continue
-        svc = generate_service(inv, copy.deepcopy(obj))
+        svc = generate_service(inv, deep_copy(obj))
         record(inv, svc)
         svc_r = res.lookup("services")
         if dry == "client":

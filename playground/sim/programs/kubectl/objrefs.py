@@ -6,9 +6,9 @@ set image. Errors are collected the way the builder does (ContinueOnError) and p
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
+from ...jsondata import deep_copy
 from ... import apiserver, manifests, resources as res
 from ...apierrors import ApiError
 from ...labels import SelectorError, parse_selector, requirements_match
@@ -235,7 +235,7 @@ def manifest_refs(inv: Invocation, filenames: list[str], recursive: bool = False
         if isinstance(entry, manifests.ManifestError):
             found.errors.append(entry.message)
             continue
-        obj = copy.deepcopy(entry.obj)
+        obj = deep_copy(entry.obj)
         problem = mapping_error(obj, entry.source)
         if problem:
             found.errors.append(problem)
@@ -305,7 +305,7 @@ def print_object(inv: Invocation, r: res.Resource, obj: dict, dry: str, verb: st
         suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry, "") if fmt == "" else ""
         inv.out(f"{r.type_name}/<unknown>" + (f" {verb}{suffix}" if fmt == "" else "") + "\n")
         return
-    if print_created(inv, r, copy.deepcopy(obj), dry, verb, typed=False):
+    if print_created(inv, r, deep_copy(obj), dry, verb, typed=False):
         raise KubectlError("", raw=True)        # the printer's error is out; kubectl stops with exit 1
 
 

@@ -1,8 +1,8 @@
 """`kubectl scale`: set a workload's replicas (--replicas, --current-replicas precondition)."""
 from __future__ import annotations
 
-import copy
 
+from ...jsondata import deep_copy
 from ... import apiserver
 from ...apierrors import ApiError
 from .framework import Invocation, KubectlError, command
@@ -55,7 +55,7 @@ def scale(inv: Invocation) -> int:
         if dry == "none":
             try:
                 body: dict = {"spec": {"replicas": replicas}}
-                marked = copy.deepcopy(ref.obj)
+                marked = deep_copy(ref.obj)
                 if record(inv, marked):              # the recorder's merge patch, sent with the scale
                     body["metadata"] = {"annotations": {CHANGE_CAUSE: marked["metadata"]["annotations"][CHANGE_CAUSE]}}
                 obj, _ = apiserver.patch(inv.cluster, ref.r, ref.namespace, ref.name, "merge", body)
