@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -56,6 +55,9 @@ class Derived:
 
 
 _HEX = "0123456789abcdef"
+# RFC 4122 version 4: the variant bits 10, the version nibble 4
+_UUID_CLEAR = ~((0xc000 << 48) | (0xf000 << 64))
+_UUID_SET = (0x8000 << 48) | (4 << 76)
 
 
 class Cluster:
@@ -214,8 +216,11 @@ class Cluster:
         return "".join([NAME_ALPHABET[int.from_bytes(d, "big") % size] for d in self._digests(n)])
 
     def uid(self) -> str:
+        # str(uuid.UUID(bytes=..., version=4)) without the class's checks (every event has a uid)
         high, low = self._digests(2)
-        return str(uuid.UUID(bytes=high + low, version=4))
+        n = int.from_bytes(high + low, "big") & _UUID_CLEAR | _UUID_SET
+        h = "%032x" % n
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex_id(self, n: int = 12) -> str:
         # a draw % 16 is its digest's last nibble

@@ -270,7 +270,8 @@ def _current_paths(obj: dict, part: str) -> set[tuple]:
     full = _Diff()
     _walk(_zero(obj, part), tracked, (), full)
     paths = full.added | full.modified
-    _remember(key, tracked, paths)
+    if part == "main":      # (an in-place write nearly always changes the status: a copy of it would not pay)
+        _remember(key, tracked, paths)
     return paths
 
 
