@@ -181,6 +181,7 @@ class Cluster:
 
     # ---- seeded randomness: a counter-based stream, so the state is two integers ---------------
     def _draw(self) -> int:
+        # (not _digests(1): a list per draw costs half as much again, and most draws come one at a time)
         self.counter += 1
         h = self._draw_state().copy()
         h.update(b"%d" % self.counter)

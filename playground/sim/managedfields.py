@@ -18,6 +18,7 @@ import contextlib
 import json
 from json.encoder import encode_basestring as _encode_string
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from .jsondata import deep_copy
 
@@ -246,7 +247,19 @@ def _without_sa_mount(c: dict) -> dict:
 
 
 _CURRENT: dict[tuple, tuple[dict, set]] = {}    # the last part seen of each object (a copy) and its paths
-_CREATED: dict[str, tuple] = {}                 # plural -> the last create's inputs (copies), entries and memo
+
+
+class _Create(NamedTuple):
+    """What a create's entries are a function of: who, when, and the two parts it recorded."""
+    manager: str | None
+    subresource: str
+    now: str
+    api_version: str
+    main: dict
+    status: dict
+
+
+_CREATED: dict[str, tuple[_Create, list, tuple]] = {}   # plural -> last create (copies), its entries, its main memo
 
 
 def _memo_key(obj: dict, part: str) -> tuple:
@@ -353,12 +366,14 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
     if old is None and not known_only and not old_entries:
         # A create's entries are a function of these alone, and a controller creates its replicas alike
         # (one template, one second): the last create of the kind answers again, at a compare's cost.
-        inputs = (manager, subresource, now, new.get("apiVersion", ""), _tracked(new, "main"), _tracked(new, "status"))
+        inputs = _Create(manager, subresource, now, new.get("apiVersion", ""), _tracked(new, "main"),
+                         _tracked(new, "status"))
         last = _CREATED.get(plural)
         if last is not None and last[0] == inputs:
-            _CURRENT[_memo_key(new, "main")] = last[2]
-            if last[1]:
-                new.setdefault("metadata", {})["managedFields"] = [dict(e) for e in last[1]]
+            last_create, last_entries, last_memo = last
+            _CURRENT[_memo_key(new, "main")] = last_memo
+            if last_entries:
+                new.setdefault("metadata", {})["managedFields"] = [dict(e) for e in last_entries]
             else:
                 new.setdefault("metadata", {}).pop("managedFields", None)
             return
@@ -380,7 +395,7 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
             diff.added = {p for p in current if p not in owned}
             diff.removed = {p for p in owned if p not in current}
         elif old is None:
-            tracked = inputs[4 if part == "main" else 5] if inputs is not None else _tracked(new, part)
+            tracked = (inputs.main if part == "main" else inputs.status) if inputs is not None else _tracked(new, part)
             _walk(_zero(new, part), tracked, (), diff)
             if part == "main":      # a controller's in-place write (status, a pod's binding) compares with it
                 _remember(_memo_key(new, part), tracked, diff.added | diff.modified)
@@ -423,7 +438,7 @@ def record(plural: str, old: dict | None, new: dict, now: str, *, old_entries: l
     if inputs is not None:
         memo = _CURRENT.get(_memo_key(new, "main"))
         if memo is not None:            # (fieldsV1 trees are replaced, never changed: the entries can share them)
-            _CREATED[plural] = ((*inputs[:4], memo[0], deep_copy(inputs[5])),
+            _CREATED[plural] = (inputs._replace(main=memo[0], status=deep_copy(inputs.status)),
                                 [dict(e) for e in meta.get("managedFields") or []], memo)
 
 

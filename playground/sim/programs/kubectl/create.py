@@ -10,7 +10,6 @@ import base64
 import json
 import re
 
-from ...jsondata import deep_copy
 from ... import apiserver, resources as res
 from ...apierrors import ApiError
 from ...confighash import hash_suffix
@@ -19,6 +18,7 @@ from .helpflags import flags_from_help
 from .objout import check_output, dry_run_strategy, go_order, print_created
 from ...network import cluster_unreachable_error, dial_error
 from ...cluster import Cluster
+from ...jsondata import deep_copy
 
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ...jsondata import deep_copy
 from ... import apiserver, resources as res
 from ...apierrors import ApiError
+from ...jsondata import deep_copy
 from .create import create_on_server, unreachable_error
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help

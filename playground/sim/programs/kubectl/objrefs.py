@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...jsondata import deep_copy
 from ... import apiserver, manifests, resources as res
 from ...apierrors import ApiError
 from ...labels import SelectorError, parse_selector, requirements_match
 from .framework import Invocation, KubectlError
 from ...downloads import fetch
+from ...jsondata import deep_copy
 from .kustomize import entries
 from .objout import print_created, shown
 

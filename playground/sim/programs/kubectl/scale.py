@@ -1,10 +1,9 @@
 """`kubectl scale`: set a workload's replicas (--replicas, --current-replicas precondition)."""
 from __future__ import annotations
 
-
-from ...jsondata import deep_copy
 from ... import apiserver
 from ...apierrors import ApiError
+from ...jsondata import deep_copy
 from .framework import Invocation, KubectlError, command
 from .helpflags import flags_from_help
 from .record import CHANGE_CAUSE, record
